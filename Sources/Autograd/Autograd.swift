@@ -1,0 +1,1 @@
+// The Autograd module; see Package.swift.

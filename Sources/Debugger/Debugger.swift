@@ -1,0 +1,1 @@
+// The Debugger module; see Package.swift.

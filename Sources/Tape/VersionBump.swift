@@ -1,0 +1,18 @@
+/// A version counter moved: an in-place op wrote through `tensor` (or a view sharing its counter).
+public struct VersionBump: Hashable, Sendable {
+    public var counter: Int
+    /// The tensor the op wrote through.
+    public var tensor: Int
+    public var from: Int
+    public var to: Int
+    /// The op that caused it.
+    public var op: Int
+
+    public init(counter: Int, tensor: Int, from: Int, to: Int, op: Int) {
+        self.counter = counter
+        self.tensor = tensor
+        self.from = from
+        self.to = to
+        self.op = op
+    }
+}
