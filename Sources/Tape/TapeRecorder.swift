@@ -11,6 +11,7 @@ public final class TapeRecorder {
 
     private var nextTensor = 0
     private var nextCounter = 0
+    private var nextStorage = 0
     private var nextNode = 0
     private var nextOp = 0
     private var nextBackward = 0
@@ -25,6 +26,7 @@ public final class TapeRecorder {
 
     public func newTensorID() -> Int { defer { nextTensor += 1 }; return nextTensor }
     public func newCounterID() -> Int { defer { nextCounter += 1 }; return nextCounter }
+    public func newStorageID() -> Int { defer { nextStorage += 1 }; return nextStorage }
     public func newNodeID() -> Int { defer { nextNode += 1 }; return nextNode }
     public func newOpIndex() -> Int { defer { nextOp += 1 }; return nextOp }
     public func newBackwardID() -> Int { defer { nextBackward += 1 }; return nextBackward }

@@ -7,6 +7,9 @@ public struct TensorInfo: Hashable, Sendable {
     public var id: Int
     /// The version counter this tensor shares (`VariableVersion` in PyTorch).
     public var counter: Int
+    /// The storage it reads and writes. `.data` shares the storage but not the counter, which is
+    /// how a write through `.data` silently corrupts a saved tensor without any error.
+    public var storage: Int
     public var shape: [Int]
     /// PyTorch's dtype name without the `torch.` prefix: `float32`, `float64`, `int64`, `bool`.
     public var dtype: String
@@ -19,11 +22,12 @@ public struct TensorInfo: Hashable, Sendable {
     public var values: [Double]
 
     public init(
-        id: Int, counter: Int, shape: [Int], dtype: String, requiresGrad: Bool,
+        id: Int, counter: Int, storage: Int, shape: [Int], dtype: String, requiresGrad: Bool,
         base: Int? = nil, isParameter: Bool = false, values: [Double] = []
     ) {
         self.id = id
         self.counter = counter
+        self.storage = storage
         self.shape = shape
         self.dtype = dtype
         self.requiresGrad = requiresGrad
