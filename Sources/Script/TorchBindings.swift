@@ -24,7 +24,3 @@ final class TorchBindings {
     func round(_ object: any PyObject, digits: Int?) throws(PyException) -> Value? { nil }
     func classOf(_ object: any PyObject) -> PyClass? { nil }
 }
-
-final class ModuleState {
-    func lookup(_ name: String) -> Value? { nil }
-}
