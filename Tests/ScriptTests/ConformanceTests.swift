@@ -14,12 +14,9 @@ final class ConformanceTests: XCTestCase {
 
     private static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
 
-    func testTorchConformanceCases() throws {
+    /// Every case in Tests/Conformance/cases: PyTorch programs and `python_*` pure-Python programs.
+    func testConformanceCases() throws {
         try runCases(in: Self.testsDirectory.appendingPathComponent("Conformance/cases"))
-    }
-
-    func testPythonSemanticsCases() throws {
-        try runCases(in: Self.testsDirectory.appendingPathComponent("ScriptTests/Python"))
     }
 
     private func runCases(in directory: URL) throws {
