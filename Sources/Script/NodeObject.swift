@@ -26,7 +26,7 @@ final class NodeObject: PyObject {
             if name.hasPrefix("_saved_") {
                 let slot = String(name.dropFirst("_saved_".count))
                 guard node.savedSlotNames.contains(slot) else { return nil }
-                return try interpreter.torch.run { try node.savedTensor(slot) }.map { .object($0) } ?? .none
+                return try interpreter.torch.run { try node.savedTensor(slot) }.map { .object($0) } ?? Value.none
             }
             return nil
         }

@@ -15,15 +15,15 @@ extension Tensor: PyObject {
         case "dtype": return .object(torch.dtypes[dtype]!)
         case "requires_grad": return .bool(requiresGrad)
         case "is_leaf": return .bool(isLeaf)
-        case "grad": return grad.map { .object($0) } ?? .none
-        case "grad_fn": return gradFn.map { .object(NodeObject($0)) } ?? .none
+        case "grad": return grad.map { .object($0) } ?? Value.none
+        case "grad_fn": return gradFn.map { .object(NodeObject($0)) } ?? Value.none
         case "_version": return .int(version)
         case "data": return .object(data)
         case "ndim": return .int(dim)
         case "T", "mT":
             guard dim <= 2 else { throw torch.unsupported("Tensor.\(name) for tensors of more than 2 dimensions") }
             return .object(try torch.run { try dim < 2 ? self.alias() : self.t() })
-        case "_base": return base.map { .object($0) } ?? .none
+        case "_base": return base.map { .object($0) } ?? Value.none
         case "device": return .str("cpu")
         case "is_cuda": return .bool(false)
         default: return torch.tensorMethod(self, name)
