@@ -175,9 +175,12 @@ extension Tensor: PyObject {
         return first
     }
 
+    /// `Tensor.__format__`: a 0-d plain tensor formats its Python number; anything else formats as `str`.
     func format(_ spec: String, interpreter: Interpreter) throws(PyException) -> String? {
-        if spec.isEmpty { return pythonText }
-        guard dim == 0 else { throw interpreter.error(.typeError, "unsupported format string passed to Tensor.__format__") }
+        guard dim == 0 && !isParameter else {
+            if spec.isEmpty { return pythonText }
+            throw interpreter.error(.typeError, "unsupported format string passed to \(isParameter ? "Parameter" : "Tensor").__format__")
+        }
         return try interpreter.format(interpreter.torch.pythonValue(try interpreter.torch.run { try self.item() }), spec: spec)
     }
 }
