@@ -63,16 +63,11 @@ extension Interpreter {
     func callFunction(_ function: PyFunction, _ positional: [Value], keywords: [(name: String, value: Value)]) throws(PyException) -> Value {
         let scope = Scope(parent: function.closure === globals ? nil : function.closure, globals: globals)
         try bindParameters(function, positional, keywords, into: scope)
-        if frames.count >= recursionLimit {
-            throw error(.recursionError, "maximum recursion depth exceeded")
-        }
-        frames.append(TracebackFrame(scope: function.name, line: currentSpan.line))
+        try pushFrame(function.name)
         functionStack.append((function, scope))
-        let savedSpan = currentSpan
         defer {
-            frames.removeLast()
+            popFrame()
             functionStack.removeLast()
-            currentSpan = savedSpan
         }
         switch function.body {
         case .expression(let expr):
@@ -81,6 +76,20 @@ extension Interpreter {
             if case .returned(let value) = try execute(body, in: scope) { return value }
             return .none
         }
+    }
+
+    /// Enters a new Python frame (a call, a comprehension, a class body), enforcing the recursion limit.
+    func pushFrame(_ scope: String) throws(PyException) {
+        if frames.count >= recursionLimit {
+            throw error(.recursionError, "maximum recursion depth exceeded")
+        }
+        frames.append(TracebackFrame(scope: scope, line: currentSpan.line, span: currentSpan))
+        savedSpans.append(currentSpan)
+    }
+
+    func popFrame() {
+        frames.removeLast()
+        currentSpan = savedSpans.removeLast()
     }
 
     private func bindParameters(_ function: PyFunction, _ positional: [Value], _ keywords: [(name: String, value: Value)], into scope: Scope) throws(PyException) {

@@ -42,6 +42,7 @@ extension Interpreter {
             let object = try evaluate(objectExpr, in: scope)
             let index = try evaluate(indexExpr, in: scope)
             enter(expr.span, call: "x[...]")
+            frames[frames.count - 1].anchor = .subscript(valueEnd: objectExpr.span.endColumn, indexEnd: indexExpr.span.endColumn)
             return try getItem(object, index)
         case .slice(let lower, let upper, let step):
             return .slice(
@@ -58,6 +59,7 @@ extension Interpreter {
             let left = try evaluate(leftExpr, in: scope)
             let right = try evaluate(rightExpr, in: scope)
             enter(expr.span, call: op.rawValue)
+            frames[frames.count - 1].anchor = .binary(leftEnd: leftExpr.span.endColumn, rightStart: rightExpr.span.column)
             return try binaryOperation(op, left, right)
         case .and(let leftExpr, let rightExpr):
             let left = try evaluate(leftExpr, in: scope)
@@ -133,6 +135,16 @@ extension Interpreter {
 
     private func evaluateComprehension(_ comprehension: Comprehension, in scope: Scope) throws(PyException) -> Value {
         let inner = Scope(parent: scope === globals ? nil : scope, globals: globals)
+        let frameName: String
+        switch comprehension.result {
+        case .list: frameName = "<listcomp>"
+        case .set: frameName = "<setcomp>"
+        case .generator: frameName = "<genexpr>"
+        case .dict: frameName = "<dictcomp>"
+        }
+        let outerFirst = try evaluate(comprehension.clauses[0].iterable, in: scope)
+        try pushFrame(frameName)
+        defer { popFrame() }
         var results: [Value] = []
         let dict = PyDict()
         func run(_ level: Int) throws(PyException) {
@@ -147,7 +159,7 @@ extension Interpreter {
                 return
             }
             let clause = comprehension.clauses[level]
-            let iterable = try evaluate(clause.iterable, in: level == 0 ? scope : inner)
+            let iterable = level == 0 ? outerFirst : try evaluate(clause.iterable, in: inner)
             for item in try iterate(iterable) {
                 try assign(clause.target, item, in: inner, statement: clause.target.span)
                 var keep = true

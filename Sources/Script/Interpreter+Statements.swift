@@ -146,6 +146,8 @@ extension Interpreter {
         if bases.isEmpty { bases = [types["object"]!] }
         let classScope = Scope(parent: scope === globals ? nil : scope, globals: globals)
         classScope.classBody = true
+        try pushFrame(name)
+        defer { popFrame() }
         _ = try execute(body, in: classScope)
         let cls = PyClass(name: name, bases: bases, attributes: classScope.variables, module: "__main__")
         for case .function(let f) in classScope.variables.values { f.owner = cls }
@@ -185,11 +187,13 @@ extension Interpreter {
                 }
                 pending = nil
                 if let name = handler.name { scope.assign(name, .exception(error.object)) }
+                handling.append(error.object)
                 do throws(PyException) {
                     flow = try execute(handler.body, in: scope)
                 } catch {
                     pending = error
                 }
+                handling.removeLast()
                 if let name = handler.name { _ = scope.delete(name) }
                 break
             }
@@ -220,7 +224,8 @@ extension Interpreter {
 
     private func executeRaise(_ expr: Expr?, in scope: Scope) throws(PyException) {
         guard let expr else {
-            throw error(.runtimeError, "No active exception to reraise")
+            guard let active = handling.last else { throw error(.runtimeError, "No active exception to reraise") }
+            throw PyException(object: active)
         }
         var value = try evaluate(expr, in: scope)
         if case .type(let cls) = value, cls.isSubclass(of: exceptionClass(.baseException)) {

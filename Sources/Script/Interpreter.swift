@@ -17,6 +17,10 @@ final class Interpreter {
     var frames: [TracebackFrame] = [TracebackFrame(scope: "<module>", line: 0)]
     /// The functions being executed, innermost last, for zero-argument `super()`.
     var functionStack: [(function: PyFunction, scope: Scope)] = []
+    /// The caller's span for each frame above the module, restored when the frame returns.
+    var savedSpans: [SourceSpan] = []
+    /// The exceptions whose `except` blocks are running, innermost last, for a bare `raise`.
+    var handling: [PyExceptionObject] = []
     /// The span of the innermost statement or expression being evaluated.
     var currentSpan = SourceSpan(line: 0, column: 0, endLine: 0, endColumn: 0)
     /// Python's default recursion limit: deeper calls raise `RecursionError`.
@@ -43,6 +47,8 @@ final class Interpreter {
     func enter(_ span: SourceSpan, call: String? = nil) {
         currentSpan = span
         frames[frames.count - 1].line = span.line
+        frames[frames.count - 1].span = span
+        frames[frames.count - 1].anchor = nil
         recorder.site = CallSite(line: span.line, column: span.column, endColumn: span.endLine == span.line ? span.endColumn : 0)
         recorder.call = call
     }
@@ -111,8 +117,12 @@ final class Interpreter {
             previous = frame
             out += "  File \"\(path)\", line \(frame.line), in \(frame.scope)\n"
             if frame.line >= 1 && frame.line <= sourceLines.count {
-                let text = sourceLines[frame.line - 1].trimmingCharacters(in: .whitespaces)
-                if !text.isEmpty { out += "    \(text)\n" }
+                let line = sourceLines[frame.line - 1]
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty {
+                    out += "    \(text)\n"
+                    if let markers = Interpreter.markers(for: frame, line: line) { out += markers + "\n" }
+                }
             }
         }
         flushRepeats()

@@ -23,9 +23,23 @@ final class ProgramRunnerTests: XCTestCase {
             outer()
           File "prog.py", line 5, in outer
             return inner(0)
+                   ^^^^^^^^
           File "prog.py", line 2, in inner
             return 1 / x
+                   ~~^~~
         ZeroDivisionError: division by zero
+
+        """)
+    }
+
+    func testSubscriptMarkersMatchPython() {
+        let result = run("xs = [1, 2]\nd = {\"a\": 1}\ny = (xs[0] + 1) * d[\"b\"]\n")
+        XCTAssertEqual(result.stderr, """
+        Traceback (most recent call last):
+          File "prog.py", line 3, in <module>
+            y = (xs[0] + 1) * d["b"]
+                              ~^^^^^
+        KeyError: 'b'
 
         """)
     }
