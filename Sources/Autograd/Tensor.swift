@@ -82,8 +82,10 @@ public final class Tensor {
     /// `tensor._base`.
     public var base: Tensor? { viewBase }
 
-    /// `tensor.requires_grad`.
-    public var requiresGrad: Bool { requiresGradFlag || gradFnStorage != nil }
+    /// `tensor.requires_grad`; a view of a tensor that requires grad does too, even one made under no_grad.
+    public var requiresGrad: Bool {
+        requiresGradFlag || gradFnStorage != nil || (viewBase?.requiresGrad ?? false)
+    }
 
     /// `tensor.grad_fn`. Reading it rebuilds a view's grad_fn as `AsStridedBackward0` when the
     /// shared counter moved since it was set (its base or a sibling view was modified in place).
@@ -120,7 +122,7 @@ public final class Tensor {
     /// The edge a gradient for this tensor flows along: its grad_fn, or its leaf's AccumulateGrad.
     func gradientEdge() -> GradientEdge? {
         if let fn = gradFn { return GradientEdge(node: fn, inputNr: outputNr) }
-        guard requiresGrad else { return nil }
+        guard requiresGradFlag else { return nil }
         return GradientEdge(node: accumulateGradNode(), inputNr: 0)
     }
 
