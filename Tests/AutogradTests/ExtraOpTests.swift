@@ -48,3 +48,50 @@ final class ExtraOpTests: XCTestCase {
         XCTAssertEqual(x.grad?.values, [2, 2, 2])
     }
 }
+
+/// Multi-output and no_grad views (reference §3.3), permute and unbind.
+final class ViewCreationTests: XCTestCase {
+    private let multiTail = " This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one."
+
+    func testUnbindOutputsRefuseInPlace() throws {
+        let rt = Runtime()
+        let x = try rt.ones([2, 3], requiresGrad: true)
+        let a = try x.mul(1)
+        let rows = try a.unbind(dim: 0)
+        XCTAssertEqual(rows.map { $0.gradFn?.name }, ["UnbindBackward0", "UnbindBackward0"])
+        assertThrows("Output 1 of Unbind is a view and is being modified inplace." + multiTail) { try rows[1].add_(1) }
+        assertThrows("Output 0 of View is a view and is being modified inplace." + multiTail) { try rows[1].view([3]).mul_(2) }
+        assertThrows("Output 0 of Select is a view and is being modified inplace." + multiTail) {
+            try rows[0].setitem([.int(0)], 5.0)
+        }
+        try rows[0].mul(.tensor(rows[1])).sum().backward()
+        XCTAssertEqual(x.grad?.values, [1, 1, 1, 1, 1, 1])
+        let plain = try rt.zeros([2, 2])
+        for row in try plain.unbind() { try row.add_(1) }
+        XCTAssertEqual(plain.values, [1, 1, 1, 1])
+    }
+
+    func testNoGradViewModifiedWithGrad() throws {
+        let rt = Runtime()
+        let x = try rt.ones([3], requiresGrad: true)
+        let v = try rt.withGradMode(false) { try x.getitem([.slice(start: nil, stop: 2, step: nil)]) }
+        XCTAssertTrue(v.requiresGrad)
+        XCTAssertNil(v.gradFn)
+        assertThrows("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).") {
+            try v.add_(1)
+        }
+    }
+
+    func testPermuteAndBoolNegation() throws {
+        let rt = Runtime()
+        let x = try rt.ones([2, 3], requiresGrad: true)
+        let p = try x.permute([1, 0])
+        XCTAssertEqual(p.gradFn?.name, "PermuteBackward0")
+        XCTAssertEqual(p.shape, [3, 2])
+        try p.mul(.tensor(rt.floats([[1, 2], [3, 4], [5, 6]]))).sum().backward()
+        XCTAssertEqual(x.grad?.values, [1, 3, 5, 2, 4, 6])
+        assertThrows("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.") {
+            try rt.tensor(.list([.scalar(.bool(true))])).neg()
+        }
+    }
+}
