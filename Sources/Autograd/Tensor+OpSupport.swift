@@ -38,7 +38,7 @@ extension Tensor {
     /// Raises PyTorch's in-place checks (`check_inplace`) for an op that requires grad.
     func checkInPlace() throws {
         if let base = viewBase {
-            if isNoGradView { throw AutogradError.runtimeError(Messages.noGradView) }
+            if let message = creationMeta.inPlaceError(for: self) { throw AutogradError.runtimeError(message) }
             if requiresGrad && base.isLeaf { throw AutogradError.runtimeError(Messages.viewOfLeafInPlace) }
         }
         if requiresGrad && isLeaf { throw AutogradError.runtimeError(Messages.leafInPlace) }

@@ -31,12 +31,16 @@ public final class Tanh: Module {
     public var namedParameters: [(name: String, tensor: Tensor)] { [] }
 }
 
-/// `nn.MSELoss()` with the default mean reduction; called with (input, target).
+/// `nn.MSELoss(reduction=)`; called with (input, target).
 public final class MSELoss {
-    public init() {}
+    public let reduction: Functional.Reduction
+
+    public init(reduction: Functional.Reduction = .mean) {
+        self.reduction = reduction
+    }
 
     /// `loss_fn(input, target)`.
     public func callAsFunction(_ input: Tensor, _ target: Tensor) throws -> Tensor {
-        try Functional.mseLoss(input, target)
+        try Functional.mseLoss(input, target, reduction: reduction)
     }
 }
