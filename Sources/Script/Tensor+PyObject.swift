@@ -20,9 +20,8 @@ extension Tensor: PyObject {
         case "_version": return .int(version)
         case "data": return .object(data)
         case "ndim": return .int(dim)
-        case "T", "mT":
-            guard dim <= 2 else { throw torch.unsupported("Tensor.\(name) for tensors of more than 2 dimensions") }
-            return .object(try torch.run { try dim < 2 ? self.alias() : self.t() })
+        case "T":
+            return .object(try torch.run { try self.permute(Array((0..<dim).reversed())) })
         case "_base": return base.map { .object($0) } ?? Value.none
         case "device": return .str("cpu")
         case "is_cuda": return .bool(false)
@@ -140,8 +139,16 @@ extension Tensor: PyObject {
             default: break
             }
         }
-        _ = operand
-        throw torch.unsupported("comparing tensors with '\(comparison.rawValue)'")
+        return .object(try torch.run { () throws -> Tensor in
+            switch comparison {
+            case .equal: return try self.eq(operand)
+            case .notEqual: return try self.ne(operand)
+            case .less: return try self.lt(operand)
+            case .lessEqual: return try self.le(operand)
+            case .greater: return try self.gt(operand)
+            default: return try self.ge(operand)
+            }
+        })
     }
 
     func getItem(_ index: Value, interpreter: Interpreter) throws(PyException) -> Value? {
@@ -166,8 +173,7 @@ extension Tensor: PyObject {
 
     func iterate(interpreter: Interpreter) throws(PyException) -> [Value]? {
         guard dim > 0 else { throw interpreter.error(.typeError, "iteration over a 0-d tensor") }
-        let torch = interpreter.torch!
-        return try (0..<shape[0]).map { (i) throws(PyException) in .object(try torch.run { try self.getitem([.int(i)]) }) }
+        return try interpreter.torch.run { try self.unbind(dim: 0) }.map { .object($0) }
     }
 
     func length(interpreter: Interpreter) throws(PyException) -> Int? {
