@@ -74,11 +74,11 @@ extension Interpreter {
         case .compare(let firstExpr, let rest):
             var left = try evaluate(firstExpr, in: scope)
             var result: Value = .bool(true)
-            for (op, rightExpr) in rest {
+            for (position, (op, rightExpr)) in rest.enumerated() {
                 let right = try evaluate(rightExpr, in: scope)
                 enter(expr.span, call: op.rawValue)
                 result = try compare(op, left, right)
-                if !(try truth(result)) { return result }
+                if position < rest.count - 1, !(try truth(result)) { return result }
                 left = right
             }
             return result
