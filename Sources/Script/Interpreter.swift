@@ -92,8 +92,7 @@ final class Interpreter {
 
     /// Runs the whole program; an uncaught exception propagates to the caller.
     func run(_ program: [Stmt]) throws(PyException) {
-        let flow = try execute(program, in: globals)
-        if case .returned = flow { return }
+        _ = try execute(program, in: globals)
     }
 
     /// Python's traceback text for an uncaught exception (3.11 layout, program frames only).

@@ -195,8 +195,3 @@ extension Tensor {
     /// How PyTorch prints the tensor (`tensor([1., 2.], requires_grad=True)`), rendered by the engine.
     var pythonText: String { String(describing: self) }
 }
-
-/// A torch feature the engine or the bindings do not provide, reported as `NotImplementedError`.
-struct TorchUnsupported: Error {
-    var what: String
-}
