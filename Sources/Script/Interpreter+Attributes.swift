@@ -1,11 +1,18 @@
+import Autograd
+
 extension Interpreter {
     func getAttribute(_ object: Value, _ name: String) throws(PyException) -> Value {
         if let value = try findAttribute(object, name) { return value }
         switch object {
         case .type(let cls):
             throw error(.attributeError, "type object '\(cls.name)' has no attribute '\(name)'")
-        case .object(let o) where o is PyModuleObject:
-            throw error(.notImplementedError, "tapedeck does not support \((o as! PyModuleObject).name).\(name)")
+        case .object(let o as PyModuleObject):
+            if o.knownNames.contains(name) { throw error(.notImplementedError, "tapedeck does not support \(o.name).\(name)") }
+            throw error(.attributeError, "module '\(o.name)' has no attribute '\(name)'")
+        case .object(let o) where o is Autograd.Tensor && PyTorchNames.tensor.contains(name):
+            throw error(.notImplementedError, "tapedeck does not support Tensor.\(name)")
+        case .instance(let instance) where instance.cls.isSubclass(of: torch.moduleClass) && PyTorchNames.module.contains(name):
+            throw error(.notImplementedError, "tapedeck does not support nn.Module.\(name)")
         default:
             throw error(.attributeError, "'\(typeName(object))' object has no attribute '\(name)'")
         }

@@ -94,8 +94,10 @@ extension Interpreter {
                 let value: Value
                 if let submodule = modules[dotted + "." + item.name] {
                     value = submodule
-                } else if let attribute = try? getAttribute(module, item.name) {
-                    value = attribute
+                } else if case .object(let namespace as PyModuleObject) = module, let member = namespace.members[item.name] {
+                    value = member
+                } else if case .object(let namespace as PyModuleObject) = module, !namespace.knownNames.contains(item.name) {
+                    throw error(.importError, "cannot import name '\(item.name)' from '\(dotted)'")
                 } else {
                     throw error(.notImplementedError, "tapedeck does not support \(dotted).\(item.name)")
                 }

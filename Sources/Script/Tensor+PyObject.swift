@@ -25,6 +25,7 @@ extension Tensor: PyObject {
         case "_base": return base.map { .object($0) } ?? Value.none
         case "device": return .str("cpu")
         case "is_cuda": return .bool(false)
+        case "retains_grad": return .bool(retainsGrad)
         default: return torch.tensorMethod(self, name)
         }
     }

@@ -80,4 +80,21 @@ final class ProgramRunnerTests: XCTestCase {
         XCTAssertTrue(events.contains { if case .error(let e) = $0 { return e.type == "ZeroDivisionError" && e.site.line == 3 } else { return false } })
         XCTAssertEqual(events.last, .exit(code: 0))
     }
+
+    func testRealButUnboundTorchAPIsAreNotImplemented() {
+        let cases: [(String, String)] = [
+            ("torch.argmax(torch.ones(2))", "NotImplementedError: tapedeck does not support torch.argmax"),
+            ("torch.ones(2).argmax()", "NotImplementedError: tapedeck does not support Tensor.argmax"),
+            ("nn.Linear(2, 2).to('cpu')", "NotImplementedError: tapedeck does not support nn.Module.to"),
+            ("nn.Conv2d(1, 1, 3)", "NotImplementedError: tapedeck does not support torch.nn.Conv2d"),
+            ("torch.onez(2)", "AttributeError: module 'torch' has no attribute 'onez'"),
+            ("torch.ones(2).sizee()", "AttributeError: 'Tensor' object has no attribute 'sizee'"),
+        ]
+        for (line, message) in cases {
+            let result = run("import torch\nimport torch.nn as nn\n\(line)\n")
+            XCTAssertEqual(result.exitCode, 1, line)
+            XCTAssertEqual(result.lastErrorLine, message, line)
+            XCTAssertEqual(result.errorLine, 3, line)
+        }
+    }
 }
