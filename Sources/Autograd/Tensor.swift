@@ -13,7 +13,7 @@ public final class Tensor {
     var strides: [Int]
     var offset: Int
     /// `tensor.dtype`.
-    public let dtype: DType
+    public internal(set) var dtype: DType
 
     /// `requires_grad_` of a leaf; a non-leaf requires grad because it has a grad_fn.
     var requiresGradFlag = false

@@ -95,3 +95,19 @@ final class ViewCreationTests: XCTestCase {
         }
     }
 }
+
+/// `x.data = t`: storage replaced, version counter kept (reference §1.2).
+final class DataAssignmentTests: XCTestCase {
+    func testSetDataKeepsCounter() throws {
+        let rt = Runtime()
+        let x = try rt.ones([3])
+        try x.add_(1)
+        let t = try rt.zeros([2])
+        x.setData(t)
+        XCTAssertEqual(x.version, 1)
+        XCTAssertEqual(x.shape, [2])
+        try t.add_(1)
+        XCTAssertEqual(x.version, 1)
+        XCTAssertEqual(x.values, [1, 1])
+    }
+}
