@@ -299,6 +299,15 @@ extension Tensor {
         }
     }
 
+    /// `tensor.data = value`: this tensor now reads `value`'s storage, keeping its own version counter.
+    public func setData(_ value: Tensor) {
+        storage = value.storage
+        shape = value.shape
+        strides = value.strides
+        offset = value.offset
+        dtype = value.dtype
+    }
+
     /// `tensor.data`: a new tensor on the same storage with a fresh version counter, on every access.
     public var data: Tensor {
         let t = makeAlias(sharingCounter: false)

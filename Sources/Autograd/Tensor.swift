@@ -13,7 +13,7 @@ public final class Tensor {
     var strides: [Int]
     var offset: Int
     /// `tensor.dtype`.
-    public let dtype: DType
+    public internal(set) var dtype: DType
 
     /// `requires_grad_` of a leaf; a non-leaf requires grad because it has a grad_fn.
     var requiresGradFlag = false
@@ -93,8 +93,9 @@ public final class Tensor {
         guard let base = viewBase, creationMeta == .normal else { return gradFnStorage }
         if gradFnStorage == nil && !base.requiresGrad { return nil }
         if attrVersion != counter.version {
-            let node = runtime.makeNode("AsStridedBackward0", inputs: [base], outputs: [self], fromOp: false) { [base, shape, strides, offset] input in
-                [Kernel.asStridedBackward(input.grad, baseShape: base.shape, geometry: Geometry(shape: shape, strides: strides, offset: offset))]
+            let (view, baseGeometry, baseShape) = (geometry, base.geometry, base.shape)
+            let node = runtime.makeNode("AsStridedBackward0", inputs: [base], outputs: [self], fromOp: false) { input in
+                [Kernel.asStridedBackward(input.grad, baseShape: baseShape, geometry: view, base: baseGeometry)]
             }
             setGradFn(node, outputNr: 0)
         }

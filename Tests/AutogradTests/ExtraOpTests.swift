@@ -95,3 +95,33 @@ final class ViewCreationTests: XCTestCase {
         }
     }
 }
+
+/// `x.data = t`: storage replaced, version counter kept (reference §1.2).
+final class DataAssignmentTests: XCTestCase {
+    func testSetDataKeepsCounter() throws {
+        let rt = Runtime()
+        let x = try rt.ones([3])
+        try x.add_(1)
+        let t = try rt.zeros([2])
+        x.setData(t)
+        XCTAssertEqual(x.version, 1)
+        XCTAssertEqual(x.shape, [2])
+        try t.add_(1)
+        XCTAssertEqual(x.version, 1)
+        XCTAssertEqual(x.values, [1, 1])
+    }
+}
+
+/// CopySlices over a base whose layout is not contiguous (a detached transpose).
+final class NonContiguousBaseTests: XCTestCase {
+    func testInPlaceOnViewOfTransposedBase() throws {
+        let rt = Runtime()
+        let w = try rt.floats([1, 2], requiresGrad: true)
+        let a = try rt.arange(end: .float(6)).view([2, 3]).t().detach()
+        let v = try a.getitem([.int(1)])
+        try v.mul_(.tensor(w))
+        XCTAssertEqual(a.description, "tensor([[0., 3.],\n        [1., 8.],\n        [2., 5.]], grad_fn=<CopySlices>)")
+        try a.mul(.tensor(rt.arange(end: .float(6)).view([3, 2]))).sum().backward()
+        XCTAssertEqual(w.grad?.values, [2, 12])
+    }
+}
