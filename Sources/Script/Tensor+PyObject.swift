@@ -48,7 +48,11 @@ extension Tensor: PyObject {
             try torch.run { try self.setRequiresGrad(flag) }
             return true
         case "data":
-            throw torch.unsupported("assigning Tensor.data")
+            guard let t = torch.tensor(value) else {
+                throw torch.typeError("Variable data has to be a tensor, but got \(interpreter.typeName(value))")
+            }
+            setData(t)
+            return true
         case "_version":
             throw interpreter.error(.attributeError, "attribute '_version' of 'torch._C.TensorBase' objects is not writable")
         default:
