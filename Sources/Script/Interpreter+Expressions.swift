@@ -160,14 +160,13 @@ extension Interpreter {
             }
             let clause = comprehension.clauses[level]
             let iterable = level == 0 ? outerFirst : try evaluate(clause.iterable, in: inner)
-            for item in try iterate(iterable) {
+            try forEach(iterable) { (item) throws(PyException) in
                 try assign(clause.target, item, in: inner, statement: clause.target.span)
-                var keep = true
                 for condition in clause.conditions where !(try truth(try evaluate(condition, in: inner))) {
-                    keep = false
-                    break
+                    return true
                 }
-                if keep { try run(level + 1) }
+                try run(level + 1)
+                return true
             }
         }
         try run(0)

@@ -55,16 +55,19 @@ extension Interpreter {
                 }
             }
         case .forLoop(let target, let iterableExpr, let body, let otherwise):
-            let items = try iterate(try evaluate(iterableExpr, in: scope))
-            for item in items {
+            let iterable = try evaluate(iterableExpr, in: scope)
+            var exit: Flow?
+            try forEach(iterable) { (item) throws(PyException) in
                 enter(statement.span)
                 try assign(target, item, in: scope, statement: statement.span)
                 switch try execute(body, in: scope) {
-                case .breakLoop: return .normal
-                case .returned(let value): return .returned(value)
-                case .normal, .continueLoop: continue
+                case .breakLoop: exit = .normal
+                case .returned(let value): exit = .returned(value)
+                case .normal, .continueLoop: return true
                 }
+                return false
             }
+            if let exit { return exit }
             return try execute(otherwise, in: scope)
         case .functionDef(let def):
             let function = try makeFunction(name: def.name, parameters: def.parameters, body: .statements(def.body), in: scope)

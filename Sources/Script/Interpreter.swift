@@ -19,6 +19,8 @@ final class Interpreter {
     var functionStack: [(function: PyFunction, scope: Scope)] = []
     /// The caller's span for each frame above the module, restored when the frame returns.
     var savedSpans: [SourceSpan] = []
+    /// Lists and dicts being printed, so a container that contains itself prints `[...]`.
+    var reprInProgress: Set<ObjectIdentifier> = []
     /// The exceptions whose `except` blocks are running, innermost last, for a bare `raise`.
     var handling: [PyExceptionObject] = []
     /// The span of the innermost statement or expression being evaluated.
