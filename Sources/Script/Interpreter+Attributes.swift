@@ -21,6 +21,9 @@ extension Interpreter {
     private func findAttribute(_ object: Value, _ name: String) throws(PyException) -> Value? {
         switch object {
         case .instance(let instance):
+            if case .object(let wrapper as MethodWrapper)? = instance.cls.lookup(name), wrapper.kind == .property {
+                return try call(wrapper.function, [object])
+            }
             if let value = instance.attributes[name] { return value }
             if let value = instance.module?.lookup(name) { return value }
             if let value = instance.cls.lookup(name) { return bind(value, to: object) }
@@ -28,7 +31,9 @@ extension Interpreter {
             return nil
         case .type(let cls):
             if name == "__name__" { return .str(cls.name) }
-            return cls.lookup(name)
+            guard let value = cls.lookup(name) else { return nil }
+            if case .object(let wrapper as MethodWrapper) = value, wrapper.kind != .property { return bind(value, to: object) }
+            return value
         case .exception(let e):
             if name == "args" { return .tuple(e.args) }
             if let value = e.cls.lookup(name) { return bind(value, to: object) }

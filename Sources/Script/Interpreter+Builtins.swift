@@ -20,6 +20,11 @@ extension Interpreter {
             builtins[name] = .builtin(Builtin(name, body))
         }
         builtins["object"] = .type(object)
+        for kind in [MethodWrapper.Kind.staticMethod, .classMethod, .property] {
+            type(kind.rawValue) { (a: inout Arguments) throws(PyException) in
+                .object(MethodWrapper(kind: kind, function: try a.required(0, "function")))
+            }
+        }
         type("int") { (a: inout Arguments) throws(PyException) in try self.makeInt(&a) }
         type("bool", base: types["int"]!) { (a: inout Arguments) throws(PyException) in
             .bool(try a.take(0, "o").map { (v) throws(PyException) in try self.truth(v) } ?? false)

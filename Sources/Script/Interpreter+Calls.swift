@@ -36,6 +36,14 @@ extension Interpreter {
     /// A class attribute seen through an instance: functions become bound methods.
     func bind(_ attribute: Value, to receiver: Value) -> Value {
         switch attribute {
+        case .object(let wrapper as MethodWrapper):
+            switch wrapper.kind {
+            case .staticMethod, .property: return wrapper.function
+            case .classMethod:
+                var cls = receiver
+                if case .type = receiver {} else if let c = classOf(receiver) { cls = .type(c) }
+                return bind(wrapper.function, to: cls)
+            }
         case .function(let function): return .boundMethod(receiver: receiver, function: function)
         case .builtin(let builtin):
             return .builtin(Builtin(builtin.name) { (arguments: inout Arguments) throws(PyException) in

@@ -69,11 +69,14 @@ extension Interpreter {
             }
             if let exit { return exit }
             return try execute(otherwise, in: scope)
-        case .functionDef(let def):
+        case .functionDef(let def, let decoratorExprs):
+            let decorators = try evaluateDecorators(decoratorExprs, in: scope)
             let function = try makeFunction(name: def.name, parameters: def.parameters, body: .statements(def.body), in: scope)
-            scope.assign(def.name, .function(function))
-        case .classDef(let name, let baseExprs, let body):
-            try defineClass(name: name, baseExprs: baseExprs, body: body, in: scope)
+            scope.assign(def.name, try decorate(.function(function), with: decorators, span: statement.span))
+        case .classDef(let name, let baseExprs, let body, let decoratorExprs):
+            let decorators = try evaluateDecorators(decoratorExprs, in: scope)
+            let cls = try defineClass(name: name, baseExprs: baseExprs, body: body, in: scope)
+            scope.assign(name, try decorate(cls, with: decorators, span: statement.span))
         case .with(let items, let body):
             return try executeWith(items[...], body: body, in: scope)
         case .tryExcept(let body, let handlers, let otherwise, let finally):
@@ -139,7 +142,22 @@ extension Interpreter {
         return PyFunction(name: name, parameters: parameters, defaults: defaults, body: body, closure: closure)
     }
 
-    private func defineClass(name: String, baseExprs: [Expr], body: [Stmt], in scope: Scope) throws(PyException) {
+    private func evaluateDecorators(_ exprs: [Expr], in scope: Scope) throws(PyException) -> [(Value, SourceSpan)] {
+        try exprs.map { (e) throws(PyException) in (try evaluate(e, in: scope), e.span) }
+    }
+
+    /// Applies decorators innermost (last written) first, as Python does.
+    private func decorate(_ value: Value, with decorators: [(Value, SourceSpan)], span: SourceSpan) throws(PyException) -> Value {
+        var result = value
+        for (decorator, decoratorSpan) in decorators.reversed() {
+            enter(decoratorSpan)
+            result = try call(decorator, [result])
+        }
+        enter(span)
+        return result
+    }
+
+    private func defineClass(name: String, baseExprs: [Expr], body: [Stmt], in scope: Scope) throws(PyException) -> Value {
         var bases: [PyClass] = []
         for expr in baseExprs {
             let base = try evaluate(expr, in: scope)
@@ -155,8 +173,11 @@ extension Interpreter {
         defer { popFrame() }
         _ = try execute(body, in: classScope)
         let cls = PyClass(name: name, bases: bases, attributes: classScope.variables, module: "__main__")
-        for case .function(let f) in classScope.variables.values { f.owner = cls }
-        scope.assign(name, .type(cls))
+        for value in classScope.variables.values {
+            if case .function(let f) = value { f.owner = cls }
+            if case .object(let wrapper as MethodWrapper) = value, case .function(let f) = wrapper.function { f.owner = cls }
+        }
+        return .type(cls)
     }
 
     private func executeWith(_ items: ArraySlice<(context: Expr, name: Expr?)>, body: [Stmt], in scope: Scope) throws(PyException) -> Flow {

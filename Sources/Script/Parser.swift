@@ -99,7 +99,20 @@ struct Parser {
             }
         }
         if isOp("@") {
-            throw SyntaxError("tapedeck does not support decorators", at: start)
+            var decorators: [Expr] = []
+            while accept("@") {
+                decorators.append(try namedExpression())
+                guard current.kind == .newline else { throw invalid() }
+                _ = advance()
+            }
+            guard case .name(let word) = current.kind, word == "def" || word == "class" else { throw invalid() }
+            var definition = word == "def" ? try functionDef() : try classDef()
+            switch definition.kind {
+            case .functionDef(let def, _): definition.kind = .functionDef(def, decorators: decorators)
+            case .classDef(let name, let bases, let body, _): definition.kind = .classDef(name: name, bases: bases, body: body, decorators: decorators)
+            default: break
+            }
+            return [definition]
         }
         if current.kind == .indent { throw SyntaxError("unexpected indent", at: start) }
         var statements = [try simpleStatement()]
@@ -364,7 +377,7 @@ struct Parser {
         (functionDepth, loopDepth) = (functionDepth + 1, 0)
         let body = try block()
         (functionDepth, loopDepth) = (savedFunctions, savedLoops)
-        return Stmt(kind: .functionDef(FunctionDef(name: name, parameters: params, body: body)), span: header)
+        return Stmt(kind: .functionDef(FunctionDef(name: name, parameters: params, body: body), decorators: []), span: header)
     }
 
     private mutating func classDef() throws(SyntaxError) -> Stmt {
@@ -386,7 +399,7 @@ struct Parser {
         (functionDepth, loopDepth) = (0, 0)
         let body = try block()
         (functionDepth, loopDepth) = (savedFunctions, savedLoops)
-        return Stmt(kind: .classDef(name: name, bases: bases, body: body), span: header)
+        return Stmt(kind: .classDef(name: name, bases: bases, body: body, decorators: []), span: header)
     }
 
     private mutating func withStatement() throws(SyntaxError) -> Stmt {
