@@ -130,7 +130,7 @@ extension Interpreter {
         if name.hasPrefix("torch") {
             throw error(.notImplementedError, "tapedeck does not support \(name)")
         }
-        throw error(.notImplementedError, "tapedeck does not support importing \(name) (only torch, torch.nn and torch.nn.functional)")
+        throw error(.notImplementedError, "tapedeck does not support importing \(name) (only torch, torch.nn, torch.nn.functional, torch.optim and math)")
     }
 
     func makeFunction(name: String, parameters: Parameters, body: PyFunction.Body, in scope: Scope) throws(PyException) -> PyFunction {

@@ -41,6 +41,7 @@ final class Interpreter {
         globals.variables["__name__"] = .str("__main__")
         installBuiltins()
         torch = TorchBindings(interpreter: self)
+        installMathModule()
     }
 
     // MARK: Sites

@@ -61,7 +61,7 @@ final class ProgramRunnerTests: XCTestCase {
     func testUnsupportedImportIsNotImplemented() {
         let result = run("import numpy as np\n")
         XCTAssertEqual(result.exitCode, 1)
-        XCTAssertEqual(result.lastErrorLine, "NotImplementedError: tapedeck does not support importing numpy (only torch, torch.nn and torch.nn.functional)")
+        XCTAssertEqual(result.lastErrorLine, "NotImplementedError: tapedeck does not support importing numpy (only torch, torch.nn, torch.nn.functional, torch.optim and math)")
     }
 
     func testRecursionIsBoundedLikePython() {
