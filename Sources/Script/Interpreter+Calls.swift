@@ -70,6 +70,7 @@ extension Interpreter {
 
     func callFunction(_ function: PyFunction, _ positional: [Value], keywords: [(name: String, value: Value)]) throws(PyException) -> Value {
         let scope = Scope(parent: function.closure === globals ? nil : function.closure, globals: globals)
+        scope.localNames = function.localNames
         try bindParameters(function, positional, keywords, into: scope)
         try pushFrame(function.name)
         functionStack.append((function, scope))

@@ -2,9 +2,7 @@ extension Interpreter {
     func evaluate(_ expr: Expr, in scope: Scope) throws(PyException) -> Value {
         switch expr.kind {
         case .name(let name):
-            if let value = scope.lookup(name) ?? builtins[name] { return value }
-            enter(expr.span)
-            throw error(.nameError, "name '\(name)' is not defined")
+            return try lookupName(name, in: scope, span: expr.span)
         case .literal(let literal):
             switch literal {
             case .int(let v): return .int(v)
@@ -89,6 +87,17 @@ extension Interpreter {
         case .comprehension(let comprehension):
             return try evaluateComprehension(comprehension, in: scope)
         }
+    }
+
+    /// Reads a variable: locals, enclosing functions, globals, builtins — or Python's NameError/UnboundLocalError.
+    func lookupName(_ name: String, in scope: Scope, span: SourceSpan) throws(PyException) -> Value {
+        if let value = scope.lookup(name) { return value }
+        enter(span)
+        if scope.localNames.contains(name) && !scope.globalNames.contains(name) {
+            throw error(.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
+        }
+        if let value = builtins[name] { return value }
+        throw error(.nameError, "name '\(name)' is not defined")
     }
 
     private func evaluateItems(_ items: [Expr], in scope: Scope) throws(PyException) -> [Value] {

@@ -310,10 +310,7 @@ extension Interpreter {
         let symbol = op.rawValue + "="
         switch target.kind {
         case .name(let name):
-            guard let current = scope.lookup(name) ?? builtins[name] else {
-                enter(target.span)
-                throw error(.nameError, "name '\(name)' is not defined")
-            }
+            let current = try lookupName(name, in: scope, span: target.span)
             let value = try evaluate(valueExpr, in: scope)
             enter(span, call: symbol)
             let result = try inPlaceOperation(op, current, value)
