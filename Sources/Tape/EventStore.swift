@@ -48,11 +48,6 @@ struct EventStore: Sendable {
         bytes.append(kind.rawValue)
     }
 
-    /// Removes the event begun last (the reader skips a line it cannot store).
-    mutating func abandonLast() {
-        bytes.removeSubrange(starts.removeLast()...)
-    }
-
     @inline(__always)
     mutating func putVarint(_ value: UInt64) {
         var value = value

@@ -66,13 +66,9 @@ enum TraceField: UInt8, CaseIterable, Sendable {
         return word
     }
 
-    /// The field whose packed key is `packed`, found with a collision-free multiplicative hash.
-    @inline(__always)
-    static func lookup(packed: UInt64) -> TraceField? {
-        let table = KeyTable.shared
-        let slot = Int(truncatingIfNeeded: (packed &* table.multiplier) >> 56)
-        guard table.keys[slot] == packed, packed != 0 else { return nil }
-        return TraceField(rawValue: table.fields[slot])
+    /// The key packed by `pack`.
+    var packedKey: UInt64 {
+        Array(key.utf8).withUnsafeBufferPointer { Self.pack($0) }
     }
 }
 
@@ -85,9 +81,7 @@ struct KeyTable: Sendable {
     let fields: [UInt8]
 
     private init() {
-        let packed = TraceField.allCases.map { field in
-            Array(field.key.utf8).withUnsafeBufferPointer { TraceField.pack($0) }
-        }
+        let packed = TraceField.allCases.map(\.packedKey)
         var multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
         while true {
             var keys = [UInt64](repeating: 0, count: 256)

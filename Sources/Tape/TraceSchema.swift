@@ -137,14 +137,6 @@ struct TraceSchema: Sendable {
         fields[Int(kind.rawValue)].first { $0.field == field }
     }
 
-    /// The event kind whose trace name is `name`.
-    static func kind(named name: UnsafeBufferPointer<UInt8>) -> Event.Kind? {
-        Event.Kind.allCases.first { kind in
-            var traceName = kind.traceName
-            return traceName.withUTF8 { $0.elementsEqual(name) }
-        }
-    }
-
     /// The field whose value a kind's index keys on: `t` of a tensor, `i` of an op, `n` of a node, `b` of a backward call.
     static func identity(of kind: Event.Kind) -> TraceField? {
         switch kind {
