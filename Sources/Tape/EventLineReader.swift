@@ -10,8 +10,16 @@ struct EventLineReader {
         Array(kind.traceName.utf8).withUnsafeBufferPointer { TraceField.pack($0) }
     }
     private let kindKey = TraceField.kind.packedKey
+    /// Whether to note where string ids are stored (for `EventStore.append(_:stringPositions:)`).
+    private let recordsStrings: Bool
+    /// The offsets in the store of the string ids written, when `recordsStrings`.
+    private(set) var stringPositions: [Int] = []
     private var ints: [Int] = []
     private var doubles: [Double] = []
+
+    init(recordsStrings: Bool) {
+        self.recordsStrings = recordsStrings
+    }
 
     /// Reads the event object at the scanner's position into `store`; nil when its kind is one
     /// this build does not know (the line is skipped).
@@ -62,8 +70,8 @@ struct EventLineReader {
         return Event.Kind(rawValue: UInt8(raw))
     }
 
-    private func closeObject(_ s: inout TraceScanner, _ what: String) throws(TraceError) {
-        try s.expect(UInt8(ascii: "}"), "',' or '}' in \(what)")
+    private func closeObject(_ s: inout TraceScanner, _ what: @autoclosure () -> String) throws(TraceError) {
+        try s.expect(UInt8(ascii: "}"), "',' or '}' in \(what())")
     }
 
     private func skipFields(_ s: inout TraceScanner) throws(TraceError) {
@@ -121,7 +129,9 @@ struct EventLineReader {
             case .bool:
                 store.putBool(try s.bool("\(name)"))
             case .string:
-                store.putStringID(store.strings.intern(try s.string("\(name)")))
+                let id = store.strings.intern(try s.string("\(name)"))
+                if recordsStrings { stringPositions.append(store.bytes.count) }
+                store.putStringID(id)
                 if field == .file { hasFile = true }
             case .ints:
                 try readInts(&s, name)

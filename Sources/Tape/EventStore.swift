@@ -41,6 +41,33 @@ struct EventStore: Sendable {
         }
     }
 
+    /// Appends the events of `other`, a store filled separately (by another thread of the trace
+    /// reader), re-interning its strings here. `stringPositions` are the offsets in `other.bytes`
+    /// of its string-id varints, in order, so only those bytes are rewritten.
+    mutating func append(_ other: EventStore, stringPositions: [Int]) {
+        let remap = (0..<other.strings.count).map { id in other.strings.withBytes(of: id) { strings.intern($0) } }
+        bytes.reserveCapacity(bytes.count + other.bytes.count + stringPositions.count * 4)
+        starts.reserveCapacity(starts.count + other.starts.count)
+        other.bytes.withUnsafeBufferPointer { source in
+            var copied = 0
+            var nextEvent = 0
+            func copy(upTo end: Int) {
+                while nextEvent < other.starts.count && other.starts[nextEvent] < end {
+                    starts.append(bytes.count + other.starts[nextEvent] - copied)
+                    nextEvent += 1
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[copied..<end]))
+            }
+            for position in stringPositions {
+                copy(upTo: position)
+                var cursor = EventCursor(base: source.baseAddress!, position: position, end: source.count)
+                putStringID(remap[cursor.stringID()])
+                copied = cursor.position
+            }
+            copy(upTo: source.count)
+        }
+    }
+
     // MARK: Writing
 
     mutating func begin(_ kind: Event.Kind) {
