@@ -72,7 +72,7 @@ struct TraceSchema: Sendable {
                 o(.base, .int, "base tensor"), o(.param, .bool, "is a parameter"), o(.values, .doubles, "values"),
             ]
             case .op: [
-                f(.index, .int, "op index"), f(.name, .string, "aten operator"), f(.call, .string, "Python call"),
+                f(.index, .int, "op index"), f(.name, .string, "aten operator"), o(.call, .string, "Python call"),
             ] + site + [
                 f(.gradMode, .bool, "grad mode"), f(.inputs, .pairs, "inputs"), f(.out, .pairs, "outputs"),
                 o(.inPlace, .bool, "in-place flag"), o(.view, .bool, "view flag"),
