@@ -27,7 +27,7 @@ struct EventLineReader {
         try s.expect(UInt8(ascii: "{"), "an event object {\"k\":...}")
         let fieldsStart = s.position
         if s.consume(UInt8(ascii: "}")) { throw missingKind(s) }
-        let firstKey = TraceField.pack(try s.string("a key"))
+        let firstKey = try s.key()
         try s.expect(UInt8(ascii: ":"), "':' after the key")
         if firstKey == kindKey {
             guard let kind = try readKind(&s) else {
@@ -42,7 +42,7 @@ struct EventLineReader {
         var kind: Event.Kind?
         var found = false
         while s.consume(UInt8(ascii: ",")) {
-            let key = TraceField.pack(try s.string("a key"))
+            let key = try s.key()
             try s.expect(UInt8(ascii: ":"), "':' after the key")
             if key == kindKey {
                 kind = try readKind(&s)
@@ -101,7 +101,7 @@ struct EventLineReader {
         let identity = TraceSchema.identity(of: kind)
         let kindBase = Int(kind.rawValue) << 6
         repeat {
-            let packed = TraceField.pack(try s.string("a key"))
+            let packed = try s.key()
             try s.expect(UInt8(ascii: ":"), "':' after the key")
             guard let field = field(packed), case let raw = schema.types[kindBase | Int(field.rawValue)], raw != 0,
                   let type = FieldType(rawValue: raw - 1)
@@ -110,7 +110,8 @@ struct EventLineReader {
                 continue
             }
             let name = FieldName(field: field, kind: kind)
-            if s.keyword("null") {
+            s.skipSpaces()
+            if s.byte == UInt8(ascii: "n") && s.keyword("null") {
                 if schema.requiredMasks[Int(kind.rawValue)] & (1 << UInt64(field.rawValue)) != 0 {
                     throw s.fail("\(name) must be \(type.expectation), found null")
                 }
@@ -225,24 +226,16 @@ struct EventLineReader {
         try closeArray(&s, name)
     }
 
-    /// Reads gradients: counts the entries first (the store puts the count before them), then
-    /// stores each as presence, tensor (-1 when absent), shape and values.
+    /// Reads gradients, storing each as presence, tensor (-1 when absent), shape and values,
+    /// after their count (patched in once known).
     private mutating func readGrads(_ s: inout TraceScanner, _ name: FieldName, _ store: inout EventStore) throws(TraceError) {
-        let start = s.position
         try openArray(&s, name, .grads)
+        let countPosition = store.bytes.count
+        store.putVarint(0)
         var count = 0
-        if !s.consume(UInt8(ascii: "]")) {
-            repeat {
-                try s.skipValue(depth: 1)
-                count += 1
-            } while s.consume(UInt8(ascii: ","))
-            try closeArray(&s, name)
-        }
-        s.position = start
-        try openArray(&s, name, .grads)
-        store.putVarint(UInt64(count))
-        for index in 0..<count {
-            if index > 0 { try s.expect(UInt8(ascii: ","), "',' in \(name)") }
+        if s.consume(UInt8(ascii: "]")) { return }
+        repeat {
+            count += 1
             if s.keyword("null") {
                 store.putBool(false)
                 continue
@@ -254,7 +247,7 @@ struct EventLineReader {
             ints.removeAll(keepingCapacity: true)
             if !s.consume(UInt8(ascii: "}")) {
                 repeat {
-                    let key = TraceField.pack(try s.string("a key"))
+                    let key = try s.key()
                     try s.expect(UInt8(ascii: ":"), "':' after the key")
                     switch field(key) {
                     case .tensor: tensor = try s.int("\(FieldName(field: .tensor, kind: name.kind, inGradient: true))")
@@ -272,8 +265,9 @@ struct EventLineReader {
             store.putVarint(UInt64(shapeCount))
             for size in ints.prefix(shapeCount) { store.putInt(size) }
             doubles.withUnsafeBufferPointer { store.putDoubles($0) }
-        }
+        } while s.consume(UInt8(ascii: ","))
         try closeArray(&s, name)
+        store.patchCount(count, at: countPosition)
     }
 }
 

@@ -85,6 +85,15 @@ struct EventStore: Sendable {
         bytes.append(UInt8(truncatingIfNeeded: value))
     }
 
+    /// Replaces the one-byte varint 0 at `position` with `count`, for a count written before
+    /// the elements it counts were read.
+    mutating func patchCount(_ count: Int, at position: Int) {
+        if count < 0x80 { return bytes[position] = UInt8(count) }
+        var encoded = EventStore()
+        encoded.putVarint(UInt64(count))
+        bytes.replaceSubrange(position..<position + 1, with: encoded.bytes)
+    }
+
     @inline(__always)
     mutating func putTag(_ field: TraceField) { bytes.append(field.rawValue) }
 

@@ -135,6 +135,32 @@ struct TraceScanner {
         return try escapedString(from: start)
     }
 
+    /// Reads an object key, packed as `TraceField.pack` packs it (0 for keys no field has).
+    @inline(__always)
+    mutating func key() throws(TraceError) -> UInt64 {
+        skipSpaces()
+        guard position < count && base[position] == UInt8(ascii: "\"") else {
+            throw fail("expected a key (a string), \(found)")
+        }
+        let start = position
+        position += 1
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < count {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return shift <= 64 ? word : 0
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            if shift < 64 { word |= UInt64(byte) << shift }
+            shift += 8
+            position += 1
+        }
+        position = start
+        return TraceField.pack(try string("a key"))
+    }
+
     private mutating func reserveScratch(_ needed: Int) {
         guard needed > scratchCapacity else { return }
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(needed, scratchCapacity * 2))

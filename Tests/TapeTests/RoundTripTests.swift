@@ -66,6 +66,7 @@ final class RoundTripTests: XCTestCase {
             .error(RaisedError(type: "E", message: "m", site: CallSite(line: 3, column: 4, endColumn: 9, file: "lib.py", frame: "Adam.step"), backward: 0)),
             .backward(BackwardCall(id: 0, roots: [], site: CallSite(line: 1), retainGraph: false)),
             .nodeRun(NodeRun(backward: 0, node: 1, incoming: [])),
+            .nodeRun(NodeRun(backward: 0, node: 1, incoming: Array(repeating: nil, count: 200) + [TensorValues(tensor: 2, shape: [1], values: [3])])),
             .nodeRun(NodeRun(backward: 0, node: 1, incoming: [nil, TensorValues(tensor: -1, shape: [], values: [])])),
             .nodeResult(NodeResult(backward: 0, node: 1, outgoing: [TensorValues(tensor: 3, shape: [2], values: [1, 2]), nil])),
             .backwardEnd(BackwardEnd(backward: 0)),
