@@ -25,10 +25,10 @@ struct EventStore: Sendable {
         return starts[index] + 1..<end
     }
 
-    /// Releases spare capacity after a bulk load.
+    /// Releases spare capacity after a bulk load (when more than an eighth is spare).
     mutating func trim() {
-        bytes = Self.exactCopy(bytes)
-        starts = Self.exactCopy(starts)
+        if bytes.capacity - bytes.count > bytes.count / 8 { bytes = Self.exactCopy(bytes) }
+        if starts.capacity - starts.count > starts.count / 8 { starts = Self.exactCopy(starts) }
     }
 
     private static func exactCopy<T>(_ array: [T]) -> [T] {

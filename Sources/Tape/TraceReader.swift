@@ -98,8 +98,8 @@ public enum TraceReader {
         var scanner = TraceScanner(base: bytes.baseAddress! + range.lowerBound, count: range.count, file: file)
         defer { scanner.deallocate() }
         var chunk = ParsedChunk()
-        chunk.store.bytes.reserveCapacity(range.count / 4)
-        chunk.store.starts.reserveCapacity(range.count / 64)
+        chunk.store.bytes.reserveCapacity(range.count / 3)
+        chunk.store.starts.reserveCapacity(range.count / 100)
         var reader = EventLineReader(recordsStrings: recordsStrings)
         do throws(TraceError) {
             while true {
