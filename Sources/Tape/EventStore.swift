@@ -118,13 +118,17 @@ struct EventStore: Sendable {
         putVarint(UInt64(values.count))
         guard !values.isEmpty else { return }
         let narrow = values.allSatisfy { Double(Float($0)).bitPattern == $0.bitPattern }
-        bytes.append(narrow ? 4 : 8)
-        for value in values {
-            var bits = narrow ? UInt64(Float(value).bitPattern) : value.bitPattern
-            for _ in 0..<(narrow ? 4 : 8) {
-                bytes.append(UInt8(truncatingIfNeeded: bits))
-                bits >>= 8
+        let width = narrow ? 4 : 8
+        bytes.append(UInt8(width))
+        withUnsafeTemporaryAllocation(byteCount: values.count * width, alignment: 8) { raw in
+            for (index, value) in values.enumerated() {
+                if narrow {
+                    raw.storeBytes(of: Float(value).bitPattern.littleEndian, toByteOffset: index * 4, as: UInt32.self)
+                } else {
+                    raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: index * 8, as: UInt64.self)
+                }
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(raw.bindMemory(to: UInt8.self)))
         }
     }
 

@@ -132,11 +132,6 @@ struct TraceSchema: Sendable {
         return raw == 0 ? nil : FieldType(rawValue: raw - 1)
     }
 
-    /// The spec of `field` in `kind`, for error messages.
-    func spec(of field: TraceField, in kind: Event.Kind) -> FieldSpec? {
-        fields[Int(kind.rawValue)].first { $0.field == field }
-    }
-
     /// The field whose value a kind's index keys on: `t` of a tensor, `i` of an op, `n` of a node, `b` of a backward call.
     static func identity(of kind: Event.Kind) -> TraceField? {
         switch kind {
