@@ -51,29 +51,41 @@ public struct ExplainReport: Hashable, Sendable {
             lines.append("  note: \(diagnosis.message)")
         }
         if let node = diagnosis.node, let saved = diagnosis.saved {
-            let created = node.op.map { op in " created by op #\(op)" + (node.site.map { " at line \($0.line)" } ?? "") } ?? ""
-            lines.append("  failing node: \(node.name) (sequence_nr \(node.sequenceNr)\(created)), saved slot `\(saved.slot)` = `\(diagnosis.savedName ?? "t\(saved.tensor)")` (tensor t\(saved.tensor))")
+            let role = diagnosis.severity == .error ? "failing node" : "saved by node"
+            let created = node.op.map { op in ", created by op #\(op)" + (node.site.map { " at line \($0.line)" } ?? "") } ?? ""
+            lines.append("  \(role): \(node.name) (sequence_nr \(node.sequenceNr)\(created)), saved slot `\(saved.slot)` = `\(diagnosis.savedName ?? "t\(saved.tensor)")` (tensor t\(saved.tensor))")
         }
         if let culprit = diagnosis.culprit, let backward = culprit.backward {
             lines.append("  freed by: backward call #\(backward) at line \(culprit.site.line) (`\(culprit.text)`), which ran without retain_graph=True")
         }
         if let saved = diagnosis.saved, !diagnosis.bumps.isEmpty {
-            let name = diagnosis.savedName ?? "t\(saved.tensor)"
-            lines.append("  version timeline of `\(name)`:")
-            var savedLine = "    v\(saved.savedVersion)  saved"
-            if let op = diagnosis.saveOp, let site = diagnosis.saveSite { savedLine += " by op #\(op) (\(describe(site)))" }
-            lines.append(savedLine)
-            for bump in diagnosis.bumps {
-                var line = "    v\(bump.to)  bumped by op #\(bump.op) `\(bump.call)` (\(describe(bump.site)))"
-                if bump.isCulprit { line += "  <- culprit" }
-                lines.append(line)
-            }
-            if diagnosis.kind == .savedTensorModified {
-                lines.append("    backward expected v\(saved.savedVersion) and found v\(saved.currentVersion)")
-            }
+            lines += timeline(of: diagnosis, saved: saved)
         }
         lines.append("  hint: \(diagnosis.hint)")
         return lines.joined(separator: "\n")
+    }
+
+    /// The saved tensor's versions from its save to the failing backward, culprit marked; for a
+    /// silent mutation, the write that left the version unchanged.
+    private func timeline(of diagnosis: Diagnosis, saved: SavedValue) -> [String] {
+        let name = diagnosis.savedName ?? "t\(saved.tensor)"
+        var savedLine = "    v\(saved.savedVersion)  saved"
+        if let op = diagnosis.saveOp, let site = diagnosis.saveSite { savedLine += " by op #\(op) (\(describe(site)))" }
+        guard diagnosis.kind != .silentMutation else {
+            let writes = diagnosis.bumps.map { bump in
+                "    v\(saved.currentVersion)  written by op #\(bump.op) `\(bump.call)` (\(describe(bump.site))) through t\(bump.tensor), whose own counter went to v\(bump.to)  <- culprit"
+            }
+            return ["  version timeline of `\(name)` (unchanged by the write):", savedLine] + writes
+        }
+        var lines = ["  version timeline of `\(name)`:", savedLine]
+        for bump in diagnosis.bumps {
+            var line = "    v\(bump.to)  bumped by op #\(bump.op) `\(bump.call)` (\(describe(bump.site)))"
+            if bump.tensor != saved.tensor { line += " through t\(bump.tensor), which shares its version counter" }
+            if bump.isCulprit { line += "  <- culprit" }
+            lines.append(line)
+        }
+        lines.append("    backward expected v\(saved.savedVersion) and found v\(saved.currentVersion)")
+        return lines
     }
 
     private func location(_ site: CallSite) -> String {
