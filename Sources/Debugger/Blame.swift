@@ -106,7 +106,7 @@ struct Blame: Sendable {
     /// The saved tensor's counter moves between its save and `position`, the first one marked culprit.
     private func bumps(after saved: SavedValue, before position: Int) -> [Diagnosis.Bump] {
         let counter = index.counter(of: saved.tensor)
-        let moves = (index.counterBumps[counter] ?? []).filter { $0.event > saved.event && $0.event < position }
+        let moves = index.bumps(index.counterBumps[counter] ?? [], after: saved.event, before: position)
         return moves.enumerated().map { offset, entry in
             let op = index.ops[entry.bump.op]
             return Diagnosis.Bump(
@@ -131,9 +131,8 @@ struct Blame: Sendable {
             for step in replay.steps {
                 for saved in step.saved where saved.status == .fresh {
                     let info = index.tensors[saved.tensor]
-                    for write in index.storageBumps[info.storage] ?? []
-                    where write.event > saved.event && write.event < replay.event
-                        && index.counter(of: write.bump.tensor) != info.counter {
+                    let writes = index.bumps(index.storageBumps[info.storage] ?? [], after: saved.event, before: replay.event)
+                    for write in writes where index.counter(of: write.bump.tensor) != info.counter {
                         guard reported.insert([saved.event, write.event]).inserted else { continue }
                         warnings.append(silentMutation(saved: saved, write: write, replay: replay, node: step.node))
                     }

@@ -120,9 +120,9 @@ struct Replayer: Sendable {
 
     /// The message of an error that stopped `call` before any node ran, if the tape records one.
     private func rejection(of call: BackwardCall) -> String? {
-        if let raised = index.errors.first(where: { $0.error.backward == call.id }),
-           !(Diagnosis.Kind(classifying: raised.error)?.isUnpackError ?? false) {
-            return raised.error.message
+        if let raised = index.firstErrorByBackward[call.id],
+           !(Diagnosis.Kind(classifying: raised)?.isUnpackError ?? false) {
+            return raised.message
         }
         if let end = index.backwardEnds[call.id]?.end, end.failedNode == nil, let message = end.message {
             return message

@@ -50,6 +50,8 @@ struct TapeIndex: Sendable {
     private(set) var engineRuns: [Int: [Int]] = [:]
 
     private(set) var errors: [(error: RaisedError, event: Int)] = []
+    /// The first error raised inside each backward call.
+    private(set) var firstErrorByBackward: [Int: RaisedError] = [:]
     private(set) var exitCode: Int?
     private var opReferences: [(op: Int, event: Int)] = []
 
@@ -98,6 +100,19 @@ struct TapeIndex: Sendable {
 
     func backwardCount(before position: Int) -> Int {
         countBelow(backwardEvents, position)
+    }
+
+    /// The bumps in `bumps` (sorted by event) recorded strictly between `start` and `end`.
+    func bumps(_ bumps: [Bump], after start: Int, before end: Int) -> ArraySlice<Bump> {
+        var low = 0
+        var high = bumps.count
+        while low < high {
+            let mid = (low + high) / 2
+            if bumps[mid].event <= start { low = mid + 1 } else { high = mid }
+        }
+        var stop = low
+        while stop < bumps.count && bumps[stop].event < end { stop += 1 }
+        return bumps[low..<stop]
     }
 
     private func countBelow(_ positions: [Int], _ position: Int) -> Int {
@@ -179,6 +194,9 @@ struct TapeIndex: Sendable {
                 throw .unknownBackward(id: backward, event: position)
             }
             errors.append((error, position))
+            if let backward = error.backward, firstErrorByBackward[backward] == nil {
+                firstErrorByBackward[backward] = error
+            }
         case let .backward(call):
             guard call.id == backwardCalls.count else {
                 throw .idOutOfOrder(kind: "backward", id: call.id, expected: backwardCalls.count, event: position)
