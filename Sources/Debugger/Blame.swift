@@ -18,7 +18,8 @@ struct Blame: Sendable {
     }
 
     /// One diagnosis per autograd error raised during the run, plus silent-mutation warnings, in
-    /// tape order.
+    /// tape order, except that the uncaught autograd error that ended the run, if any, comes first:
+    /// it is the one the user saw.
     func diagnoses() -> [Diagnosis] {
         var found: [Diagnosis] = []
         for (error, position) in raisedErrors() {
@@ -27,7 +28,18 @@ struct Blame: Sendable {
             }
         }
         found += silentMutations()
-        return found.enumerated().sorted { ($0.element.event, $0.offset) < ($1.element.event, $1.offset) }.map(\.element)
+        found = found.enumerated().sorted { ($0.element.event, $0.offset) < ($1.element.event, $1.offset) }.map(\.element)
+        if let fatal = fatalErrorEvent(), let at = found.firstIndex(where: { $0.event == fatal && $0.severity == .error }) {
+            found.insert(found.remove(at: at), at: 0)
+        }
+        return found
+    }
+
+    /// The position of the exception that ended the run: the last one raised, when the run exited
+    /// with a non-zero code.
+    private func fatalErrorEvent() -> Int? {
+        guard let code = index.exitCode, code != 0 else { return nil }
+        return index.errors.last?.event
     }
 
     /// The `error` events, plus failed backward calls the tape ended without an `error` event for.
