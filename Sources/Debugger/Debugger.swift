@@ -35,6 +35,8 @@ public struct Debugger: Sendable {
     public func op(_ opIndex: Int) -> OpRecord { index.ops[opIndex] }
     /// The tape position of op `opIndex`'s `op` event.
     public func position(ofOp opIndex: Int) -> Int { index.opEvents[opIndex] }
+    /// One past the last event of op `opIndex` (its nodes, grad_fn changes, saves and bumps).
+    public func endPosition(ofOp opIndex: Int) -> Int { index.opEnds[opIndex] }
     /// The number of ops recorded before `position`; the op at the cursor is this minus one.
     public func opCount(at position: Int) -> Int { index.opCount(before: position) }
     public func node(_ id: Int) -> NodeRecord { index.nodes[id] }
@@ -88,10 +90,14 @@ public struct Debugger: Sendable {
         }
     }
 
-    /// Node `id`'s saved variables, in unpack order, as seen at `position`.
+    /// The saved variables unpacked when node `id` runs, in unpack order, as seen at `position`
+    /// (for `CopySlices`, those of the node it wraps).
     public func savedValues(ofNode id: Int, at position: Int) -> [SavedValue] {
-        index.saves[id].filter { $0.event < position }.map { savedValue($0, at: position) }
+        index.unpackedSaves(of: id).filter { $0.event < position }.map { savedValue($0, at: position) }
     }
+
+    /// The in-place op's node a `CopySlices` node wraps, when the tape records it.
+    public func wrappedNode(of id: Int) -> Int? { index.wrapped[id] }
 
     private func savedValue(_ save: TapeIndex.Save, at position: Int) -> SavedValue {
         var freed: [Int: Int] = [:]

@@ -6,7 +6,8 @@ final class StateTests: XCTestCase {
     func testTensorStateFollowsTheCursor() throws {
         let debugger = try Debugger(tape: Programs.savedInputMul())
         let a = 1
-        let before = try XCTUnwrap(firstBump(in: debugger.tape))
+        let addOp = try XCTUnwrap((0..<debugger.opCount).first { debugger.op($0).call == "+=" })
+        let before = debugger.position(ofOp: addOp)
         let beforeState = debugger.tensor(a, at: before)
         XCTAssertEqual(beforeState.name, "a")
         XCTAssertEqual(beforeState.version, 0)
@@ -19,15 +20,11 @@ final class StateTests: XCTestCase {
         XCTAssertEqual(debugger.tensors(at: debugger.eventCount, in: 1..<3).map(\.id), [1, 2])
     }
 
-    private func firstBump(in tape: Tape, after start: Int = 0) -> Int? {
-        (start..<tape.count).first { if case .bump = tape[$0] { return true } else { return false } }
-    }
-
     func testViewWhoseCounterMovedReadsAsStrided() throws {
         let debugger = try Debugger(tape: Programs.optimizerStepBetweenBackwards())
         let view = try XCTUnwrap((0..<debugger.tensorCount).first { debugger.tensorInfo($0).base != nil })
-        let step = try XCTUnwrap(firstBump(in: debugger.tape, after: debugger.replays[0].event))
-        XCTAssertEqual(debugger.tensor(view, at: step).gradFnName, "TBackward0")
+        let stepOp = try XCTUnwrap((0..<debugger.opCount).first { debugger.op($0).call == "SGD.step" })
+        XCTAssertEqual(debugger.tensor(view, at: debugger.position(ofOp: stepOp)).gradFnName, "TBackward0")
         XCTAssertEqual(debugger.tensor(view, at: debugger.eventCount).gradFnName, "AsStridedBackward0")
     }
 
@@ -80,9 +77,11 @@ final class StateTests: XCTestCase {
         XCTAssertNil(cursor.currentOp(in: debugger))
         cursor.stepOp(by: 1, in: debugger)
         XCTAssertEqual(cursor.currentOp(in: debugger), 0)
-        XCTAssertEqual(cursor.position, debugger.position(ofOp: 0) + 1)
+        XCTAssertEqual(cursor.position, debugger.endPosition(ofOp: 0))
+        XCTAssertEqual(debugger.endPosition(ofOp: 1), debugger.position(ofOp: 1) + 4, "op #1's node, grad_fn and save events belong to it")
         cursor.stepOp(by: 2, in: debugger)
         XCTAssertEqual(cursor.currentOp(in: debugger), 2)
+        XCTAssertEqual(debugger.savedCount(at: cursor.position), 3, "the saves of op #2 are in")
         cursor.stepOp(by: -1, in: debugger)
         XCTAssertEqual(cursor.currentOp(in: debugger), 1)
         cursor.step(by: -1000)
