@@ -168,7 +168,7 @@ public struct Debugger: Sendable {
     }
 
     /// The program's latest name for `tensor` before `position`, or `t<id>` when it has none.
-    public func name(of tensor: Int, at position: Int) -> String {
-        Blame(index: index, replays: replays, source: source).name(of: tensor, before: position)
+    public func label(of tensor: Int, at position: Int) -> String {
+        Blame(index: index, replays: replays, source: source).label(of: tensor, before: position)
     }
 }

@@ -48,7 +48,7 @@ final class ConformanceReplayTests: XCTestCase {
                 if !engineRuns.isEmpty {
                     XCTAssertEqual(replay.steps.map(\.node), engineRuns, "\(program.name): node order of backward #\(id)")
                 }
-                guard let end = debugger.engineEnd(backward: id), let failedNode = end.failedNode else {
+                guard let end = debugger.engineEnd(backward: id), let failedNode = end.failedNode, end.failedSlot != nil else {
                     XCTAssertNil(replay.failure, "\(program.name): backward #\(id) succeeded on the engine")
                     continue
                 }
