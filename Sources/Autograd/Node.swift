@@ -98,11 +98,13 @@ public final class Node {
 }
 
 extension Node: CustomStringConvertible {
-    /// `<MulBackward0 object>`-style text without an address: the type name PyTorch shows.
-    public var description: String {
-        let short = name.split(separator: ":").last.map(String.init) ?? name
-        return "<\(short) object>"
+    /// The Python type name (`MulBackward0`, `CopySlices`): `name()` without its C++ namespace.
+    public var typeName: String {
+        name.split(separator: ":").last.map(String.init) ?? name
     }
+
+    /// `<MulBackward0 object>`: PyTorch's repr without the memory address.
+    public var description: String { "<\(typeName) object>" }
 }
 
 /// A gradient edge: the node a gradient flows to and which of its inputs it feeds.
