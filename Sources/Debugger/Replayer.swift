@@ -70,10 +70,12 @@ struct Replayer: Sendable {
     }
 
     /// Whether the SavedVariable holds the tensor object itself (`saved_original_`): inputs, and
-    /// outputs that are leaves (non-differentiable outputs such as `max` indices).
+    /// outputs that were leaves when saved (non-differentiable outputs such as `max` indices).
     private func keepsOriginal(_ saved: SavedValue) -> Bool {
         guard saved.isOutput else { return true }
-        return !index.gradFns[saved.tensor].values.contains { $0.node == saved.node }
+        let history = index.gradFns[saved.tensor]
+        let hadGradFn = history.value(before: saved.event)?.node != nil || history.values.contains { $0.node == saved.node }
+        return !hadGradFn
     }
 
     private func shapeAtSave(_ saved: SavedValue) -> [Int] {

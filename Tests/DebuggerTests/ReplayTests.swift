@@ -182,3 +182,50 @@ extension ReplayTests {
         XCTAssertEqual(failure.message, Programs.versionMessage("[torch.FloatTensor [2]]", current: 1, saved: 0))
     }
 }
+
+extension ReplayTests {
+    /// e9 in the reference: `v = b[:2]; v.exp_(); b.add_(1)` names the view's AsStrided grad_fn
+    /// while it lives, and falls back to `Exp` once reading `v.grad_fn` rebuilt it.
+    private func inPlaceOnViewTape(readViewGradFnAfterBump: Bool) -> Tape {
+        let b = TapeBuilder(source: "")
+        let a = b.tensor(shape: [4], requiresGrad: true)
+        let accA = b.accumulateGrad(a)
+        let base = b.tensor(shape: [4], requiresGrad: true)
+        let op0 = b.op("aten::mul.Tensor", call: "*", line: 1, inputs: [a], outputs: [base])
+        let mul = b.node("MulBackward0", op: op0, next: [accA, nil])
+        b.gradFn(base, mul)
+        let view = b.tensor(shape: [2], requiresGrad: true, viewOf: base)
+        let op1 = b.op("aten::slice.Tensor", call: "x[...]", line: 2, inputs: [base], outputs: [view], view: true)
+        let slice = b.node("SliceBackward0", op: op1, next: [mul])
+        b.gradFn(view, slice)
+        let op2 = b.op("aten::exp_", call: "Tensor.exp_", line: 3, inputs: [view], outputs: [view], inPlace: true)
+        let exp = b.node("ExpBackward0", op: op2, next: [slice])
+        let copySlices = b.node("torch::autograd::CopySlices", op: op2, next: [mul])
+        b.gradFn(base, copySlices)
+        let asStrided = b.node("AsStridedBackward0", op: nil, next: [copySlices])
+        b.gradFn(view, asStrided)
+        b.save(exp, "result", view, output: true)
+        let op3 = b.op("aten::add_.Tensor", call: "Tensor.add_", line: 4, inputs: [base], outputs: [base], inPlace: true)
+        let add = b.node("AddBackward0", op: op3, next: [copySlices, nil])
+        b.gradFn(base, add)
+        if readViewGradFnAfterBump {
+            b.gradFn(view, b.node("AsStridedBackward0", op: nil, next: [add]))
+        }
+        let sum = b.node("SumBackward0", op: nil, next: [add])
+        b.backward(roots: [sum], line: 5)
+        return b.tape
+    }
+
+    func testOutputOfInPlaceOpOnViewNamesTheLiveViewGradFn() throws {
+        let failure = try XCTUnwrap(Debugger(tape: inPlaceOnViewTape(readViewGradFnAfterBump: false)).replays[0].failure)
+        XCTAssertEqual(failure.saved.slot, "result")
+        XCTAssertEqual(failure.message, Programs.versionMessage(
+            "[torch.FloatTensor [2]], which is output 0 of AsStrided,", current: 2, saved: 1))
+    }
+
+    func testOutputOfInPlaceOpOnViewFallsBackToTheSavingNodeOnceRebuilt() throws {
+        let failure = try XCTUnwrap(Debugger(tape: inPlaceOnViewTape(readViewGradFnAfterBump: true)).replays[0].failure)
+        XCTAssertEqual(failure.message, Programs.versionMessage(
+            "[torch.FloatTensor [2]], which is output 0 of Exp,", current: 2, saved: 1))
+    }
+}
