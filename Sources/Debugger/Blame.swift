@@ -93,6 +93,7 @@ struct Blame: Sendable {
         diagnosis.node = node(failure.node)
         diagnosis.saved = saved
         diagnosis.savedName = name(of: saved.tensor, before: replay.event)
+        diagnosis.savedViewOf = index.tensors[saved.tensor].base
         diagnosis.saveOp = index.nodes[saved.node].op
         diagnosis.saveSite = diagnosis.saveOp.map { index.op($0).site }
         diagnosis.replayMessage = failure.message
@@ -181,9 +182,20 @@ struct Blame: Sendable {
     }
 
     /// The program's latest name for `tensor` before `position` (or its first name, if it was
-    /// only named later), nil when it never had one.
+    /// only named later); without `bind` events (traces of real PyTorch), the simple target of
+    /// the assignment whose value the tensor is. Nil when it has no name.
     func name(of tensor: Int, before position: Int) -> String? {
-        index.names[tensor].value(before: position) ?? index.names[tensor].last
+        if let bound = index.names[tensor].value(before: position) ?? index.names[tensor].last { return bound }
+        guard let producer = index.producers[tensor] else { return nil }
+        let op = index.op(producer)
+        guard op.site.file == nil, op.outputs.first?.tensor == tensor else { return nil }
+        if producer + 1 < index.opCount {
+            let next = index.op(producer + 1).site
+            guard next.line != op.site.line || next.file != nil else { return nil }
+        }
+        guard let target = hints.assignmentTarget(hints.statement(at: op.site)),
+              target.allSatisfy({ $0.isIdentifierCharacter || $0 == "." }) else { return nil }
+        return target
     }
 
     /// The tensor's name, or `t<id>` when the program never named it.
