@@ -119,7 +119,7 @@ struct Blame: Sendable {
     /// The saved tensor's counter moves between its save and `position`, the first one marked culprit.
     private func bumps(after saved: SavedValue, before position: Int) -> [Diagnosis.Bump] {
         let counter = index.counter(of: saved.tensor)
-        let moves = index.bumps(index.counterBumps[counter] ?? [], after: saved.event, before: position)
+        let moves = index.bumps(index.counterBumps[counter], after: saved.event, before: position)
         return moves.enumerated().map { offset, entry in
             let op = index.op(entry.bump.op)
             return Diagnosis.Bump(
@@ -144,7 +144,7 @@ struct Blame: Sendable {
             for step in replay.steps {
                 for saved in step.saved where saved.status == .fresh {
                     let info = index.tensors[saved.tensor]
-                    let writes = index.bumps(index.storageBumps[info.storage] ?? [], after: saved.event, before: replay.event)
+                    let writes = index.bumps(index.storageBumps[info.storage], after: saved.event, before: replay.event)
                     for write in writes where index.counter(of: write.bump.tensor) != info.counter {
                         guard reported.insert([saved.event, write.event]).inserted else { continue }
                         warnings.append(silentMutation(saved: saved, write: write, replay: replay, node: step.node))

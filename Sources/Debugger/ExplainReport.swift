@@ -149,6 +149,7 @@ public struct ExplainReport: Hashable, Sendable {
                     ("slot", .string(saved.slot)),
                     ("tensor", .int(saved.tensor)),
                     ("name", diagnosis.savedName.map(JSONValue.string) ?? .null),
+                    ("view_of", diagnosis.savedViewOf.map(JSONValue.int) ?? .null),
                     ("saved_version", .int(saved.savedVersion)),
                     ("current_version", .int(saved.currentVersion)),
                     ("is_output", .bool(saved.isOutput)),
