@@ -12,22 +12,33 @@ public enum Functional {
         return try output.view(Array(input.shape.dropLast()) + [weight.shape[0]])
     }
 
-    /// `F.mse_loss(input, target)` with the default mean reduction (MseLossBackward0, saves `self`
-    /// and `target`).
-    public static func mseLoss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+    /// The `reduction=` of a loss.
+    public enum Reduction: String, Sendable {
+        case none
+        case mean
+        case sum
+    }
+
+    /// `F.mse_loss(input, target, reduction=)` (MseLossBackward0, saves `self` and `target`).
+    public static func mseLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
         let shape = try Kernel.broadcastShapes(input.shape, target.shape)
         let count = Double(shape.reduce(1, *))
         let runtime = input.runtime
         return try input.outOfPlace("aten::mse_loss", inputs: [input, target], compute: {
             let dtype = Kernel.promote(input, target)
             let squared = Kernel.zip(input, target, dtype: dtype, { ($0 - $1) * ($0 - $1) }, f32: { ($0 - $1) * ($0 - $1) })
-            return Kernel.map(Kernel.sum(squared, dims: Array(0..<squared.dim), keepdim: false), { $0 / count },
-                              f32: { $0 / Float(count) })
+            switch reduction {
+            case .none: return squared
+            case .sum: return Kernel.sum(squared, dims: Array(0..<squared.dim), keepdim: false)
+            case .mean:
+                return Kernel.map(Kernel.sum(squared, dims: Array(0..<squared.dim), keepdim: false), { $0 / count },
+                                  f32: { $0 / Float(count) })
+            }
         }, node: { result in
             guard runtime.needsNode([input, target]) else { return nil }
             let node = runtime.makeNode("MseLossBackward0", inputs: [input, target], outputs: [result]) { grads in
                 let (x, y) = (grads.saved[0]!, grads.saved[1]!)
-                let norm = 2 / count
+                let norm = reduction == .mean ? 2 / count : 2
                 func backward(_ a: Tensor, _ b: Tensor) -> Tensor {
                     let scaled = Kernel.zip(a, b, dtype: grads.grad.dtype, { norm * ($0 - $1) }, f32: { Float(norm) * ($0 - $1) })
                     return Kernel.mul(scaled, grads.grad)

@@ -185,10 +185,11 @@ enum Kernel {
         return make(t, view.contiguousValues(), shape, t.dtype)
     }
 
-    /// A zero tensor of `baseShape` (contiguous) with `grad` added at the view's positions.
-    static func asStridedBackward(_ grad: Tensor, baseShape: [Int], geometry: Geometry) -> Tensor {
+    /// A zero tensor of `baseShape` with `grad` added at the view's positions (`base` gives the
+    /// base's own layout when it is not contiguous).
+    static func asStridedBackward(_ grad: Tensor, baseShape: [Int], geometry: Geometry, base: Geometry? = nil) -> Tensor {
         var data = [Double](repeating: 0, count: baseShape.reduce(1, *))
-        let positions = geometry.elementOffsets
+        let positions = base.map(geometry.positions(within:)) ?? geometry.elementOffsets
         let values = grad.contiguousValues()
         for (i, p) in positions.enumerated() { data[p] += values[i] }
         return make(grad, data.map(grad.dtype.cast), baseShape, grad.dtype)
@@ -196,6 +197,8 @@ enum Kernel {
 
     // MARK: Linear algebra
 
+    /// Matrix product accumulating each dot product in order with fused multiply-adds in the
+    /// result dtype, which reproduces MKL's float results for contiguous operands.
     static func mm(_ a: Tensor, _ b: Tensor) -> Tensor {
         let (n, k, m) = (a.shape[0], a.shape[1], b.shape[1])
         let va = a.contiguousValues()
@@ -204,9 +207,15 @@ enum Kernel {
         var out = [Double](repeating: 0, count: n * m)
         for i in 0..<n {
             for j in 0..<m {
-                var acc = 0.0
-                for p in 0..<k { acc += va[i * k + p] * vb[p * m + j] }
-                out[i * m + j] = dtype.cast(acc)
+                if dtype == .float32 {
+                    var acc: Float = 0
+                    for p in 0..<k { acc = acc.addingProduct(Float(va[i * k + p]), Float(vb[p * m + j])) }
+                    out[i * m + j] = Double(acc)
+                } else {
+                    var acc = 0.0
+                    for p in 0..<k { acc = acc.addingProduct(va[i * k + p], vb[p * m + j]) }
+                    out[i * m + j] = dtype.cast(acc)
+                }
             }
         }
         return make(a, out, [n, m], dtype)

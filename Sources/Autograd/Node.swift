@@ -125,6 +125,14 @@ struct Geometry {
     let strides: [Int]
     let offset: Int
 
+    /// Row-major indices into `base` of this view's elements (the view and base share storage).
+    func positions(within base: Geometry) -> [Int] {
+        if base.offset == 0 && base.strides == Tensor.contiguousStrides(base.shape) { return elementOffsets }
+        var index = [Int: Int]()
+        for (i, p) in base.elementOffsets.enumerated() where index[p] == nil { index[p] = i }
+        return elementOffsets.map { index[$0] ?? 0 }
+    }
+
     /// Storage indices of the elements in row-major order.
     var elementOffsets: [Int] {
         let count = shape.reduce(1, *)

@@ -34,16 +34,16 @@ final class SavedVariable {
         isInPlaceOnView = false
     }
 
-    /// Saves `tensor`; `isOutput` when it is an output of the saving node.
+    /// Saves `tensor`; `isOutput` when it is a differentiable output of the saving node.
     init(slot: String, tensor: Tensor, isOutput: Bool, isInPlaceOnView: Bool = false) {
         self.slot = slot
         isDefined = true
         savedVersion = tensor.version
         self.isOutput = isOutput
-        isLeaf = tensor.isLeaf
+        isLeaf = !isOutput && tensor.isLeaf
         shapeAtSave = tensor.shape
         self.isInPlaceOnView = isInPlaceOnView
-        if isOutput && !isLeaf {
+        if isOutput {
             outputNr = tensor.outputNr
             alias = tensor.makeAlias(sharingCounter: true)
             output = tensor

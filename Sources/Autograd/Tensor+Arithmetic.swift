@@ -101,11 +101,14 @@ extension Tensor {
 
     /// `-self` (`torch.neg`).
     public func neg() throws -> Tensor {
-        try outOfPlace("aten::neg", inputs: [self], compute: { Kernel.neg(self) }, node: { result in
+        if dtype == .bool { throw AutogradError.runtimeError(Tensor.boolNegation) }
+        return try outOfPlace("aten::neg", inputs: [self], compute: { Kernel.neg(self) }, node: { result in
             guard runtime.needsNode([self]) else { return nil }
             return runtime.makeNode("NegBackward0", inputs: [self], outputs: [result]) { [Kernel.neg($0.grad)] }
         })
     }
+
+    static let boolNegation = "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
 
     /// `self ** exponent` for a Python number exponent (PowBackward0, saves `self`).
     public func pow(_ exponent: Scalar) throws -> Tensor {
@@ -256,7 +259,8 @@ extension Tensor {
     /// `self.neg_()`.
     @discardableResult
     public func neg_() throws -> Tensor {
-        try inPlace("aten::neg_", others: [], resultType: dtype, makeNode: {
+        if dtype == .bool { throw AutogradError.runtimeError(Tensor.boolNegation) }
+        return try inPlace("aten::neg_", others: [], resultType: dtype, makeNode: {
             runtime.makeNode("NegBackward0", inputs: [self], outputs: [self]) { [Kernel.neg($0.grad)] }
         }, compute: { Kernel.neg(self).contiguousValues() })
     }

@@ -62,7 +62,7 @@ extension Tensor {
         }, compute: {
             (0..<numel).map { _ in
                 let u = runtime.uniform(dtype)
-                if dtype == .float32 { return Double(Float(u) * (Float(to) - Float(from)) + Float(from)) }
+                if dtype == .float32 { return Double(Float(from).addingProduct(Float(u), Float(to) - Float(from))) }
                 return u * (to - from) + from
             }
         })

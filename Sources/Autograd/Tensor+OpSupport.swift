@@ -38,7 +38,7 @@ extension Tensor {
     /// Raises PyTorch's in-place checks (`check_inplace`) for an op that requires grad.
     func checkInPlace() throws {
         if let base = viewBase {
-            if isNoGradView { throw AutogradError.runtimeError(Messages.noGradView) }
+            if let message = creationMeta.inPlaceError(for: self) { throw AutogradError.runtimeError(message) }
             if requiresGrad && base.isLeaf { throw AutogradError.runtimeError(Messages.viewOfLeafInPlace) }
         }
         if requiresGrad && isLeaf { throw AutogradError.runtimeError(Messages.leafInPlace) }
@@ -80,6 +80,7 @@ extension Tensor {
             return
         }
         let geometry = Geometry(shape: shape, strides: strides, offset: offset)
+        let baseGeometry = base.geometry
         let baseShape = base.shape
         let baseDType = base.dtype
         let copySlices = Node(
@@ -89,7 +90,7 @@ extension Tensor {
             formula: { input in
                 let result = input.grad.contiguousValues()
                 let full = Kernel.make(input.grad, result, baseShape, input.grad.dtype)
-                let positions = geometry.elementOffsets
+                let positions = geometry.positions(within: baseGeometry)
                 let slice = Kernel.make(input.grad, positions.map { result[$0] }, geometry.shape, input.grad.dtype)
                 let inner = try node.apply([slice])
                 var combined = full.contiguousValues()

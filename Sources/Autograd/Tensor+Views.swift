@@ -11,7 +11,7 @@ extension Tensor {
             let view = Tensor(runtime: runtime, storage: storage, counter: counter, shape: shape, strides: strides,
                               offset: offset, dtype: dtype)
             view.viewBase = viewBase ?? self
-            view.isNoGradView = isNoGradView || !runtime.isGradEnabled
+            view.creationMeta = runtime.isGradEnabled ? creationMeta : .noGradMode
             view.attrVersion = version
             if runtime.needsNode([self]) {
                 view.setGradFn(runtime.makeNode(name, inputs: [self], outputs: [view], formula: formula), outputNr: 0)
@@ -299,10 +299,82 @@ extension Tensor {
         }
     }
 
+    /// `tensor.data = value`: this tensor now reads `value`'s storage, keeping its own version counter.
+    public func setData(_ value: Tensor) {
+        storage = value.storage
+        shape = value.shape
+        strides = value.strides
+        offset = value.offset
+        dtype = value.dtype
+    }
+
     /// `tensor.data`: a new tensor on the same storage with a fresh version counter, on every access.
     public var data: Tensor {
         let t = makeAlias(sharingCounter: false)
         t.isParameter = false
         return t
+    }
+}
+
+extension Tensor {
+    /// `tensor.permute(*dims)` (PermuteBackward0), also what `t.T` is for a 2-D tensor.
+    public func permute(_ dims: [Int]) throws -> Tensor {
+        guard dims.count == dim else {
+            throw AutogradError.runtimeError(
+                "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(dim) is not equal to len(dims) = \(dims.count)")
+        }
+        let order = try dims.map(wrapDim)
+        guard Set(order).count == order.count else { throw AutogradError.runtimeError("permute(): duplicate dims are not allowed.") }
+        var inverse = [Int](repeating: 0, count: order.count)
+        for (i, d) in order.enumerated() { inverse[d] = i }
+        return makeView("aten::permute", node: "PermuteBackward0", shape: order.map { shape[$0] },
+                        strides: order.map { strides[$0] }, offset: offset) { input in
+            let g = input.grad
+            let view = Tensor(runtime: g.runtime, storage: g.storage, counter: g.counter, shape: inverse.map { g.shape[$0] },
+                              strides: inverse.map { g.strides[$0] }, offset: g.offset, dtype: g.dtype)
+            return [Kernel.make(g, view.contiguousValues(), view.shape, g.dtype)]
+        }
+    }
+
+    /// `tensor.unbind(dim)`, also what iterating over a tensor does: one view per index, all
+    /// outputs of one UnbindBackward0 node. In-place ops on them are forbidden while tracking grad.
+    public func unbind(dim d: Int = 0) throws -> [Tensor] {
+        guard dim > 0 else { throw AutogradError.runtimeError("Dimension specified as 0 but tensor has no dimensions") }
+        let axis = try wrapDim(d)
+        let count = shape[axis]
+        var newShape = shape
+        var newStrides = strides
+        newShape.remove(at: axis)
+        newStrides.remove(at: axis)
+        let sizes = shape
+        return runtime.recordOp("aten::unbind.int", inputs: [self], view: true) {
+            let views = (0..<count).map { i -> Tensor in
+                let view = Tensor(runtime: runtime, storage: storage, counter: counter, shape: newShape, strides: newStrides,
+                                  offset: offset + i * strides[axis], dtype: dtype)
+                view.viewBase = viewBase ?? self
+                view.creationMeta = runtime.isGradEnabled ? .multipleOutputs : .noGradMode
+                view.attrVersion = version
+                return view
+            }
+            if runtime.needsNode([self]) {
+                let node = runtime.makeNode("UnbindBackward0", inputs: [self], outputs: views) { input in
+                    let pieces = input.grads.map { grad in
+                        grad.map { Kernel.reshape($0, Tensor.inserting(1, at: axis, into: $0.shape)) }
+                            ?? Kernel.full(input.grads.compactMap { $0 }[0], shape: Tensor.inserting(1, at: axis, into: newShape),
+                                           value: 0, dtype: input.grads.compactMap { $0 }[0].dtype)
+                    }
+                    return [Kernel.concatenate(pieces.map { $0.contiguousValues() }, shapes: pieces.map(\.shape), dim: axis,
+                                               like: pieces[0], shape: sizes, dtype: pieces[0].dtype)]
+                }
+                for (i, view) in views.enumerated() { view.setGradFn(node, outputNr: i) }
+            }
+            return (views, views)
+        }
+    }
+
+    static func inserting(_ value: Int, at axis: Int, into values: [Int]) -> [Int] {
+        var copy = values
+        copy.insert(value, at: axis)
+        return copy
     }
 }

@@ -42,6 +42,7 @@ extension Interpreter {
             let object = try evaluate(objectExpr, in: scope)
             let index = try evaluate(indexExpr, in: scope)
             enter(expr.span, call: "x[...]")
+            frames[frames.count - 1].anchor = .subscript(valueEnd: objectExpr.span.endColumn, indexEnd: indexExpr.span.endColumn)
             return try getItem(object, index)
         case .slice(let lower, let upper, let step):
             return .slice(
@@ -58,6 +59,7 @@ extension Interpreter {
             let left = try evaluate(leftExpr, in: scope)
             let right = try evaluate(rightExpr, in: scope)
             enter(expr.span, call: op.rawValue)
+            frames[frames.count - 1].anchor = .binary(leftEnd: leftExpr.span.endColumn, rightStart: rightExpr.span.column)
             return try binaryOperation(op, left, right)
         case .and(let leftExpr, let rightExpr):
             let left = try evaluate(leftExpr, in: scope)
@@ -72,11 +74,11 @@ extension Interpreter {
         case .compare(let firstExpr, let rest):
             var left = try evaluate(firstExpr, in: scope)
             var result: Value = .bool(true)
-            for (op, rightExpr) in rest {
+            for (position, (op, rightExpr)) in rest.enumerated() {
                 let right = try evaluate(rightExpr, in: scope)
                 enter(expr.span, call: op.rawValue)
                 result = try compare(op, left, right)
-                if !(try truth(result)) { return result }
+                if position < rest.count - 1, !(try truth(result)) { return result }
                 left = right
             }
             return result
@@ -127,12 +129,22 @@ extension Interpreter {
                 }
             }
         }
-        enter(expr.span, call: torch.callSpelling(callee, calleeExpr: calleeExpr))
+        enter(expr.span, call: torch.callSpelling(callee))
         return try call(callee, positional, keywords: keywords)
     }
 
     private func evaluateComprehension(_ comprehension: Comprehension, in scope: Scope) throws(PyException) -> Value {
         let inner = Scope(parent: scope === globals ? nil : scope, globals: globals)
+        let frameName: String
+        switch comprehension.result {
+        case .list: frameName = "<listcomp>"
+        case .set: frameName = "<setcomp>"
+        case .generator: frameName = "<genexpr>"
+        case .dict: frameName = "<dictcomp>"
+        }
+        let outerFirst = try evaluate(comprehension.clauses[0].iterable, in: scope)
+        try pushFrame(frameName)
+        defer { popFrame() }
         var results: [Value] = []
         let dict = PyDict()
         func run(_ level: Int) throws(PyException) {
@@ -147,15 +159,14 @@ extension Interpreter {
                 return
             }
             let clause = comprehension.clauses[level]
-            let iterable = try evaluate(clause.iterable, in: level == 0 ? scope : inner)
-            for item in try iterate(iterable) {
+            let iterable = level == 0 ? outerFirst : try evaluate(clause.iterable, in: inner)
+            try forEach(iterable) { (item) throws(PyException) in
                 try assign(clause.target, item, in: inner, statement: clause.target.span)
-                var keep = true
                 for condition in clause.conditions where !(try truth(try evaluate(condition, in: inner))) {
-                    keep = false
-                    break
+                    return true
                 }
-                if keep { try run(level + 1) }
+                try run(level + 1)
+                return true
             }
         }
         try run(0)

@@ -10,11 +10,18 @@ extension Interpreter {
         case .int(let i): return String(i)
         case .float(let f): return FloatFormat.repr(f)
         case .str(let s): return Interpreter.stringRepr(s)
-        case .list(let l): return "[" + (try l.items.map { (v) throws(PyException) in try repr(v) }).joined(separator: ", ") + "]"
+        case .list(let l):
+            guard !reprInProgress.contains(ObjectIdentifier(l)) else { return "[...]" }
+            reprInProgress.insert(ObjectIdentifier(l))
+            defer { reprInProgress.remove(ObjectIdentifier(l)) }
+            return "[" + (try l.items.map { (v) throws(PyException) in try repr(v) }).joined(separator: ", ") + "]"
         case .tuple(let t):
             let items = try t.map { (v) throws(PyException) in try repr(v) }
             return "(" + items.joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
         case .dict(let d):
+            guard !reprInProgress.contains(ObjectIdentifier(d)) else { return "{...}" }
+            reprInProgress.insert(ObjectIdentifier(d))
+            defer { reprInProgress.remove(ObjectIdentifier(d)) }
             var parts: [String] = []
             for (k, v) in zip(d.keys, d.values) { parts.append(try repr(k) + ": " + repr(v)) }
             return "{" + parts.joined(separator: ", ") + "}"
@@ -175,19 +182,33 @@ extension Interpreter {
             if conversion == "%" { out.append("%"); continue }
             guard !values.isEmpty else { throw error(.typeError, "not enough arguments for format string") }
             let value = values.removeFirst()
+            var flags = Substring(specText)
+            var align = "", sign = "", zero = "", alternate = ""
+            while let flag = flags.first, "-+ 0#".contains(flag) {
+                switch flag {
+                case "-": align = "<"
+                case "+": sign = "+"
+                case " ": if sign.isEmpty { sign = " " }
+                case "0": zero = "0"
+                default: alternate = "#"
+                }
+                flags.removeFirst()
+            }
+            let isText = "sra".contains(conversion)
+            let spec = align + sign + alternate + (align.isEmpty && !isText ? zero : "") + flags
             switch conversion {
-            case "s": out += try format(.str(try str(value)), spec: specText)
-            case "r", "a": out += try format(.str(try repr(value)), spec: specText)
-            case "d", "i", "u":
+            case "s": out += try format(.str(try str(value)), spec: align.isEmpty ? ">" + spec : spec)
+            case "r", "a": out += try format(.str(try repr(value)), spec: align.isEmpty ? ">" + spec : spec)
+            case "d", "i", "u", "x", "X", "o":
                 guard let n = index(value) ?? (numericValue(value).map { Int($0) }) else {
                     throw error(.typeError, "%\(conversion) format: a real number is required, not \(typeName(value))")
                 }
-                out += try format(.int(n), spec: specText + "d")
+                out += try format(.int(n), spec: spec + ("diu".contains(conversion) ? "d" : String(conversion)))
             default:
                 guard let x = numericValue(value) else {
                     throw error(.typeError, "must be real number, not \(typeName(value))")
                 }
-                out += try format(.float(x), spec: specText + String(conversion))
+                out += try format(.float(x), spec: spec + String(conversion))
             }
         }
         if !values.isEmpty { throw error(.typeError, "not all arguments converted during string formatting") }

@@ -1,7 +1,10 @@
 /// `torch.optim.SGD(params, lr, momentum=0)`, the single-tensor (non-foreach) CPU path.
 public final class SGD {
+    /// The parameters it updates, in the order given.
     public let parameters: [Tensor]
+    /// The learning rate.
     public var lr: Double
+    /// The momentum factor; 0 disables the momentum buffers.
     public var momentum: Double
     private var momentumBuffers: [ObjectIdentifier: Tensor] = [:]
 
