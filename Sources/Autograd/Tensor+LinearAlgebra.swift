@@ -70,13 +70,13 @@ extension Tensor {
         })
     }
 
-    /// `torch.matmul`, `a @ b` for 1-D and 2-D operands: `dot`, `mv`, `mm`, or `unsqueeze`/`mm`/`squeeze`.
+    /// `torch.matmul`, `a @ b` for 1-D and 2-D operands: `dot`, `mv`, `mm`, or `unsqueeze`/`mm`/`squeeze_`.
     public func matmul(_ other: Tensor) throws -> Tensor {
         switch (dim, other.dim) {
         case (1, 1): return try dot(other)
         case (2, 1): return try mv(other)
         case (2, 2): return try mm(other)
-        case (1, 2): return try unsqueeze(0).mm(other).squeeze(dim: 0)
+        case (1, 2): return try unsqueeze(0).mm(other).squeeze_(dim: 0)
         default:
             throw AutogradError.runtimeError(
                 "both arguments to matmul need to be at least 1D, but they are \(dim)D and \(other.dim)D")

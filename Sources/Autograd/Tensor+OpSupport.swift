@@ -75,6 +75,7 @@ extension Tensor {
     /// Makes `node` this tensor's history after an in-place op (`rebase_history`): a view's base
     /// gets `CopySlices` wrapping the node and the view's grad_fn is rebuilt as `AsStridedBackward0`.
     func rebaseHistory(_ node: Node) {
+        node.inputMetadata = [TensorMetadata(shape: shape, dtype: dtype)]
         guard let base = viewBase else {
             setGradFn(node, outputNr: 0)
             return

@@ -125,3 +125,18 @@ final class NonContiguousBaseTests: XCTestCase {
         XCTAssertEqual(w.grad?.values, [2, 12])
     }
 }
+
+/// `vector @ matrix` is `unsqueeze(0).mm(m).squeeze_(0)` in PyTorch: SqueezeBackward4 at version 1.
+final class VectorMatrixTests: XCTestCase {
+    func testVectorTimesMatrix() throws {
+        let rt = Runtime()
+        let a = try rt.ones([3], requiresGrad: true)
+        let r = try a.matmul(rt.ones([3, 2]))
+        XCTAssertEqual(r.gradFn?.name, "SqueezeBackward4")
+        XCTAssertEqual(r.gradFn?.nextFunctions.first?.node?.name, "MmBackward0")
+        XCTAssertEqual(r.version, 1)
+        XCTAssertEqual(r.shape, [2])
+        try r.sum().backward()
+        XCTAssertEqual(a.grad?.values, [2, 2, 2])
+    }
+}
