@@ -49,7 +49,7 @@ extension Tensor {
     /// write, the version bump, the history rebase, then the post-op saves.
     func inPlace(_ aten: String, others: [Tensor?], resultType: DType, broadcastShape: [Int]? = nil,
                  makeNode: () throws -> Node, compute: () throws -> [Double], after: (Node) -> Void = { _ in }) throws -> Tensor {
-        if DType.promote(resultType, dtype) != dtype {
+        if !resultType.canCast(to: dtype) {
             throw AutogradError.runtimeError(
                 "result type \(TypePromotion.castName(resultType)) can't be cast to the desired output type \(TypePromotion.castName(dtype))")
         }

@@ -140,3 +140,19 @@ final class VectorMatrixTests: XCTestCase {
         XCTAssertEqual(a.grad?.values, [2, 2, 2])
     }
 }
+
+/// In-place results are computed in the promoted dtype, then cast if `c10::canCast` allows it.
+final class InPlaceCastTests: XCTestCase {
+    func testInPlaceCastRules() throws {
+        let rt = Runtime()
+        let x = try rt.ones([2])
+        try x.add_(.tensor(rt.ones([2], dtype: .float64)))
+        XCTAssertEqual(x.description, "tensor([2., 2.])")
+        let flags = try rt.tensor(.list([.scalar(.bool(true))]))
+        assertThrows("result type Long can't be cast to the desired output type Bool") { try flags.add_(1) }
+        let ints = try rt.tensor(.list([.scalar(.int(1))]))
+        try ints.add_(true)
+        XCTAssertEqual(ints.description, "tensor([2])")
+        assertThrows("result type Float can't be cast to the desired output type Long") { try ints.add_(0.5) }
+    }
+}
