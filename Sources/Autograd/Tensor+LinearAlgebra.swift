@@ -13,7 +13,7 @@ extension Tensor {
             guard runtime.needsNode([self, mat2]) else { return nil }
             let node = runtime.makeNode("MmBackward0", inputs: [self, mat2], outputs: [result]) { input in
                 let (m2, m1) = (input.saved[0], input.saved[1])
-                return [input.needs(0) ? Kernel.mm(input.grad, Kernel.t(m2!)) : nil,
+                return [input.needs(0) ? Kernel.mm(input.grad, Kernel.t(m2!), transposedB: m2!.isContiguous) : nil,
                         input.needs(1) ? Kernel.mm(Kernel.t(m1!), input.grad) : nil]
             }
             node.save("mat2", node.needsInput(0) ? mat2 : nil, runtime: runtime)
@@ -103,7 +103,7 @@ extension Tensor {
             let node = runtime.makeNode("AddmmBackward0", inputs: [self, mat1, mat2], outputs: [result]) { input in
                 let (m1, m2) = (input.saved[0], input.saved[1])
                 return [input.needs(0) ? input.grad : nil,
-                        input.needs(1) ? Kernel.mm(input.grad, Kernel.t(m2!)) : nil,
+                        input.needs(1) ? Kernel.mm(input.grad, Kernel.t(m2!), transposedB: m2!.isContiguous) : nil,
                         input.needs(2) ? Kernel.mm(Kernel.t(m1!), input.grad) : nil]
             }
             node.save("mat1", node.needsInput(2) ? mat1 : nil, runtime: runtime)
