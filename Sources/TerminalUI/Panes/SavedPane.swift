@@ -5,8 +5,8 @@ struct SavedPane: Widget {
     let state: DebuggerState
 
     static let columns = [
-        Table.Column("node", width: 16), Table.Column("slot", width: 6), Table.Column("tensor", width: 8),
-        Table.Column("saved", width: 5, rightAligned: true), Table.Column("now", width: 4, rightAligned: true),
+        Table.Column("node", width: 12), Table.Column("slot", width: 5), Table.Column("tensor", width: 6),
+        Table.Column("saved", width: 5, rightAligned: true), Table.Column("now", width: 3, rightAligned: true),
         Table.Column("status", width: 0),
     ]
 

@@ -35,8 +35,7 @@ struct TapePane: Widget {
         let step = timeline.steps[index]
         let isMarked = marks.failing.contains(index) || marks.culprits.contains(index)
         var line = Line()
-        let marker = index == state.cursor ? glyphs.current : (isMarked ? glyphs.culprit : " ")
-        line.append(marker, index == state.cursor ? .selection : (isMarked ? .culprit : .normal))
+        line.append(index == state.cursor ? glyphs.current : " ", index == state.cursor ? .selection : .normal)
         line.append(TextWidth.padLeft(String(index + 1), to: digits) + " ", .dim)
         line.append(TextWidth.pad("L\(step.line)", to: 4), .dim)
         if isMarked {

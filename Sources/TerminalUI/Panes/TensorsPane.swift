@@ -3,9 +3,9 @@ struct TensorsPane: Widget {
     let state: DebuggerState
 
     static let columns = [
-        Table.Column("tensor", width: 9), Table.Column("shape", width: 7), Table.Column("dtype", width: 7),
-        Table.Column("rg", width: 5), Table.Column("leaf", width: 5), Table.Column("grad_fn", width: 14),
-        Table.Column("ver", width: 3, rightAligned: true), Table.Column("value", width: 0),
+        Table.Column("tensor", width: 8), Table.Column("shape", width: 6), Table.Column("ver", width: 3, rightAligned: true),
+        Table.Column("grad_fn", width: 13), Table.Column("rg", width: 5), Table.Column("leaf", width: 5),
+        Table.Column("dtype", width: 7), Table.Column("value", width: 0),
     ]
 
     func render(into buffer: inout Buffer, area: Rect) {
@@ -24,11 +24,11 @@ struct TensorsPane: Widget {
             return [
                 Span(name, touched.contains(id) ? .heading : .normal),
                 Span(ValueFormat.shape(info.shape)),
-                Span(Sanitizer.line(info.dtype)),
+                Span(String(timeline.version(tensor: id, at: event))),
+                Span(gradFn.node.flatMap { timeline.node($0) }.map { TapePane.displayName($0.name) } ?? "None"),
                 Span(gradFn.requiresGrad ? "True" : "False"),
                 Span(gradFn.node == nil ? "True" : "False"),
-                Span(gradFn.node.flatMap { timeline.node($0) }.map { TapePane.displayName($0.name) } ?? "None"),
-                Span(String(timeline.version(tensor: id, at: event))),
+                Span(Sanitizer.line(info.dtype)),
                 Span(ValueFormat.preview(timeline.values(of: id, at: event), dtype: info.dtype, numel: info.numel, ellipsis: state.glyphs.ellipsis), .dim),
             ]
         }.render(into: &buffer, area: block.inner(area))

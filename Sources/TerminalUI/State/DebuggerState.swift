@@ -22,7 +22,7 @@ public struct DebuggerState: Sendable {
     public internal(set) var message: String?
     public internal(set) var zoomed = false
     /// The left column's share of the width, in percent.
-    public internal(set) var leftPercent = 42
+    public internal(set) var leftPercent = 45
     /// The top band's share of the height, in percent.
     public internal(set) var topPercent = 44
     /// The screen size of the last frame, used to map mouse clicks to panes.

@@ -20,9 +20,8 @@ public struct Banner: Widget {
         var rows = Paragraph.wrap(line, width: area.width)
         if rows.count > area.height, area.height > 0 {
             rows = Array(rows.prefix(area.height))
-            var last = rows[rows.count - 1].text
-            last = TextWidth.truncate(last + glyphs.ellipsis + glyphs.ellipsis, to: area.width, ellipsis: glyphs.ellipsis)
-            rows[rows.count - 1] = Line(last, .banner)
+            let last = TextWidth.truncate(rows[rows.count - 1].text, to: area.width - TextWidth.of(glyphs.ellipsis), ellipsis: "")
+            rows[rows.count - 1] = Line(last + glyphs.ellipsis, .banner)
         }
         Paragraph(lines: rows).render(into: &buffer, area: area)
     }
