@@ -51,8 +51,12 @@ public struct DebuggerState: Sendable {
     /// The selected step, nil on a tape without steps.
     public var step: Step? { timeline.steps.indices.contains(cursor) ? timeline.steps[cursor] : nil }
 
-    /// The tape position the panes describe: everything up to and including the selected step's event.
-    public var event: Int { step?.event ?? (timeline.tape.count - 1) }
+    /// The tape position the panes describe: the selected step and everything it caused (the node it
+    /// created, the tensors it saved, the versions it bumped, the names bound to its results), up to
+    /// the next step.
+    public var event: Int {
+        cursor + 1 < stepCount ? timeline.steps[cursor + 1].event - 1 : timeline.tape.count - 1
+    }
 
     /// The diagnoses whose failure the cursor has reached: their culprits are known and shown.
     public var revealed: [Diagnosis] { diagnoses.filter { $0.failingStep <= cursor } }
