@@ -155,6 +155,12 @@ public final class Timeline: Sendable {
         return position > 0 ? position - 1 : nil
     }
 
+    /// The last event that belongs to step `index`: the step itself and everything it caused
+    /// (the node it created, what it saved and bumped, the names bound to its results).
+    public func lastEvent(ofStep index: Int) -> Int {
+        index + 1 < steps.count ? steps[index + 1].event - 1 : tape.count - 1
+    }
+
     /// The step of forward op `index`.
     public func step(ofOp index: Int) -> Int? { opSteps[index] }
 

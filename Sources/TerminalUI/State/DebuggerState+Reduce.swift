@@ -157,7 +157,7 @@ extension DebuggerState {
 
     private mutating func backwardNode() {
         let steps = timeline.steps
-        let backward = step?.backward ?? steps[(cursor + 1)...].first { $0.kind == .backwardCall }?.backward
+        let backward = step?.backward ?? steps.dropFirst(cursor + 1).first { $0.kind == .backwardCall }?.backward
         guard let backward else {
             message = "no backward() call after this step"
             return
@@ -259,7 +259,8 @@ extension DebuggerState {
         let step = timeline.steps[index]
         switch timeline.tape[step.event] {
         case .op(let op):
-            let tensors = (op.inputs + op.outputs).map { timeline.label($0.tensor, at: step.event) }
+            let end = timeline.lastEvent(ofStep: index)
+            let tensors = (op.inputs + op.outputs).map { timeline.label($0.tensor, at: end) }
             return ([op.name, op.call] + tensors).joined(separator: " ")
         case .nodeRun(let run):
             return timeline.node(run.node)?.name ?? ""

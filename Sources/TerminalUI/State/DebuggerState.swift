@@ -54,9 +54,7 @@ public struct DebuggerState: Sendable {
     /// The tape position the panes describe: the selected step and everything it caused (the node it
     /// created, the tensors it saved, the versions it bumped, the names bound to its results), up to
     /// the next step.
-    public var event: Int {
-        cursor + 1 < stepCount ? timeline.steps[cursor + 1].event - 1 : timeline.tape.count - 1
-    }
+    public var event: Int { timeline.lastEvent(ofStep: cursor) }
 
     /// The diagnoses whose failure the cursor has reached: their culprits are known and shown.
     public var revealed: [Diagnosis] { diagnoses.filter { $0.failingStep <= cursor } }
