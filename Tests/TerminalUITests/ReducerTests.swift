@@ -4,7 +4,7 @@ import Testing
 
 /// Key handling is pure: each test feeds keys to a state and checks where it ends up.
 @Suite struct ReducerTests {
-    func state() -> DebuggerState { DebuggerState(tape: SampleTapes.savedInputMul()) }
+    func state() -> DebuggerState { SampleTapes.state(SampleTapes.savedInputMul()) }
 
     func press(_ keys: [Key], on start: DebuggerState? = nil) -> DebuggerState {
         var state = start ?? self.state()
@@ -40,9 +40,9 @@ import Testing
     @Test func backwardReplayWalksTheNodesOfTheNextBackwardCall() {
         var state = self.state()
         state.reduce(.character("b"))
-        #expect(state.position == "node 1/2 · line 10 · backward #0")
+        #expect(state.positionText == "node 1/2 · line 10 · backward #0")
         state.reduce(.character("b"))
-        #expect(state.position == "node 2/2 · line 10 · backward #0")
+        #expect(state.positionText == "node 2/2 · line 10 · backward #0")
         #expect(state.failureHere != nil)
         state.reduce(.character("b"))
         #expect(state.message == "backward 0 has no more nodes")
@@ -54,22 +54,23 @@ import Testing
         #expect(state.revealed.isEmpty)
         state.reduce(.character("e"))
         #expect(state.cursor == 7)
-        let diagnosis = try! #require(state.revealed.first)
-        #expect(diagnosis.failedNode == 2)
-        #expect(diagnosis.failedSlot == "self")
-        #expect(diagnosis.culpritLine == 8)
-        #expect(diagnosis.culpritStep == 4)
+        let failure = try! #require(state.revealed.first)
+        #expect(failure.diagnosis.node?.id == 2)
+        #expect(failure.diagnosis.saved?.slot == "other")
+        #expect(failure.culpritLine == 8)
+        #expect(failure.culpritStep == 4)
+        #expect(!failure.diagnosis.hint.isEmpty)
         state.reduce(.character("e"))
         #expect(state.cursor == 7)
         #expect(state.message == "wrapped to the first error")
     }
 
     @Test func aForwardErrorIsItsOwnCulprit() {
-        var state = DebuggerState(tape: SampleTapes.seedExample1())
+        var state = SampleTapes.state(SampleTapes.seedExample1())
         state.reduce(.character("e"))
         #expect(state.step?.kind == .error)
         #expect(state.revealed.first?.culpritLine == 9)
-        #expect(state.position == "error · line 9 · forward")
+        #expect(state.positionText == "error · line 9 · forward")
     }
 
     @Test func searchFindsOpsAndNamedTensorsAndCyclesThroughMatches() {
@@ -160,7 +161,7 @@ import Testing
     }
 
     @Test func anEmptyTapeRendersAndIgnoresSteps() {
-        var state = DebuggerState(tape: Tape(header: TraceHeader(producer: "t", path: "empty.py", source: "")))
+        var state = SampleTapes.state(Tape(header: TraceHeader(producer: "t", path: "empty.py", source: "")))
         state.reduce(.character("n"))
         state.reduce(.character("e"))
         state.reduce(.character("b"))
