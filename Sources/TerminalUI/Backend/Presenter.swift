@@ -14,15 +14,18 @@ public enum Presenter {
         let changes = previous.map { next.diff(from: $0) } ?? next.diff(from: Buffer(width: 0, height: 0))
         var runs: [Run] = []
         var nextColumn = -1
-        for change in changes where !change.cell.isContinuation {
-            let width = TextWidth.of(change.cell.symbol)
+        for change in changes {
+            if change.cell.isContinuation {
+                nextColumn = change.column + 1
+                continue
+            }
             if var last = runs.last, last.row == change.row, last.role == change.cell.role, nextColumn == change.column {
                 last.text += change.cell.symbol
                 runs[runs.count - 1] = last
             } else {
                 runs.append(Run(column: change.column, row: change.row, text: change.cell.symbol, role: change.cell.role))
             }
-            nextColumn = change.column + max(1, width)
+            nextColumn = change.column + 1
         }
         return runs
     }

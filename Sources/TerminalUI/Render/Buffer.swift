@@ -55,6 +55,9 @@ public struct Buffer: Hashable, Sendable {
     public mutating func write(_ text: String, column: Int, row: Int, limit: Int? = nil, role: Role) -> Int {
         guard row >= 0, row < height else { return column }
         let end = min(limit ?? width, width)
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return writeASCII(text, column: column, row: row, end: end, role: role)
+        }
         var x = column
         for character in text {
             if x >= end {
@@ -81,6 +84,23 @@ public struct Buffer: Hashable, Sendable {
         }
         return x
     }
+
+    private mutating func writeASCII(_ text: String, column: Int, row: Int, end: Int, role: Role) -> Int {
+        var x = column
+        for byte in text.utf8 where byte >= 0x20 && byte != 0x7F {
+            if x >= end {
+                break
+            }
+            if x >= 0 {
+                cells[row * width + x] = Cell(Buffer.asciiSymbols[Int(byte)], role: role)
+            }
+            x += 1
+        }
+        return x
+    }
+
+    /// One-character strings for ASCII, so writing plain text allocates nothing.
+    private static let asciiSymbols: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
 
     /// Writes a styled line from (`column`, `row`) clipped at `limit`; paints its background first.
     @discardableResult

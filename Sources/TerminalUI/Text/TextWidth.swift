@@ -32,6 +32,16 @@ public enum TextWidth {
 
     /// The columns one scalar occupies on its own.
     public static func of(_ scalar: Unicode.Scalar) -> Int {
+        scalar.value < 0x10000 ? Int(basicPlane[Int(scalar.value)]) : measure(scalar)
+    }
+
+    /// The widths of the Basic Multilingual Plane, computed once: Unicode property lookups are far
+    /// too slow to make for every cell of every frame.
+    private static let basicPlane: [UInt8] = (0..<0x10000).map { value in
+        Unicode.Scalar(UInt32(value)).map { UInt8(measure($0)) } ?? 1
+    }
+
+    private static func measure(_ scalar: Unicode.Scalar) -> Int {
         let value = scalar.value
         if value < 0x20 || (value >= 0x7F && value < 0xA0) {
             return 0

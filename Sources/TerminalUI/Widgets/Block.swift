@@ -17,9 +17,14 @@ public struct Block: Widget {
         guard area.width >= 2, area.height >= 2 else { return }
         let role: Role = focused ? .borderFocused : .border
         buffer.fill(area)
-        let horizontal = String(repeating: glyphs.horizontal, count: area.width - 2)
-        buffer.write(glyphs.topLeft + horizontal + glyphs.topRight, column: area.x, row: area.y, limit: area.maxX, role: role)
-        buffer.write(glyphs.bottomLeft + horizontal + glyphs.bottomRight, column: area.x, row: area.maxY - 1, limit: area.maxX, role: role)
+        for column in (area.x + 1)..<(area.maxX - 1) {
+            buffer.put(glyphs.horizontal, column: column, row: area.y, role: role)
+            buffer.put(glyphs.horizontal, column: column, row: area.maxY - 1, role: role)
+        }
+        buffer.put(glyphs.topLeft, column: area.x, row: area.y, role: role)
+        buffer.put(glyphs.topRight, column: area.maxX - 1, row: area.y, role: role)
+        buffer.put(glyphs.bottomLeft, column: area.x, row: area.maxY - 1, role: role)
+        buffer.put(glyphs.bottomRight, column: area.maxX - 1, row: area.maxY - 1, role: role)
         for row in (area.y + 1)..<(area.maxY - 1) {
             buffer.put(glyphs.vertical, column: area.x, row: row, role: role)
             buffer.put(glyphs.vertical, column: area.maxX - 1, row: row, role: role)
