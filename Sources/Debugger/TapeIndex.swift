@@ -1,0 +1,234 @@
+import Tape
+
+/// Linear-time indexes over a tape, built in one pass so that every question the debugger asks
+/// ("which version was counter 3 at event 900?", "what did node 7 save?") is a lookup or a
+/// binary search instead of a scan.
+struct TapeIndex: Sendable {
+    /// A saved slot with the position of its `save` event.
+    struct Save: Hashable, Sendable {
+        var slot: SavedSlot
+        var event: Int
+    }
+
+    /// A version bump with the position of its `bump` event.
+    struct Bump: Hashable, Sendable {
+        var bump: VersionBump
+        var event: Int
+    }
+
+    private(set) var eventCount = 0
+
+    private(set) var tensors: [TensorInfo] = []
+    private(set) var tensorEvents: [Int] = []
+    private(set) var gradFns: [Timeline<GradFnChange>] = []
+    private(set) var values: [Timeline<TensorValues>] = []
+    private(set) var names: [Timeline<String>] = []
+    /// The first op that returned each tensor.
+    private(set) var producers: [Int?] = []
+
+    private(set) var ops: [OpRecord] = []
+    private(set) var opEvents: [Int] = []
+
+    private(set) var nodes: [NodeRecord] = []
+    private(set) var nodeEvents: [Int] = []
+    /// Each node's saved slots in the order they were saved, which is the order backward unpacks them.
+    private(set) var saves: [[Save]] = []
+    /// Every save in tape order, as (node, position in that node's saves).
+    private(set) var saveOrder: [(node: Int, slot: Int)] = []
+    private(set) var saveEvents: [Int] = []
+
+    /// The observed value of each version counter over time (versions only grow).
+    private(set) var counterVersions: [Int: Timeline<Int>] = [:]
+    private(set) var counterBumps: [Int: [Bump]] = [:]
+    /// Bumps by the storage of the tensor written through, to spot writes that bypass a counter.
+    private(set) var storageBumps: [Int: [Bump]] = [:]
+
+    private(set) var backwardCalls: [BackwardCall] = []
+    private(set) var backwardEvents: [Int] = []
+    private(set) var backwardEnds: [Int: (end: BackwardEnd, event: Int)] = [:]
+    /// The nodes the engine itself reported running, per backward call (empty for traces without them).
+    private(set) var engineRuns: [Int: [Int]] = [:]
+
+    private(set) var errors: [(error: RaisedError, event: Int)] = []
+    private(set) var exitCode: Int?
+    private var opReferences: [(op: Int, event: Int)] = []
+
+    init(_ tape: Tape) throws(DebuggerError) {
+        for position in 0..<tape.count {
+            try add(tape[position], at: position)
+        }
+        eventCount = tape.count
+        // Nodes and bumps may be recorded just before the op event that caused them.
+        for (op, position) in opReferences where op < 0 || op >= ops.count {
+            throw .unknownOp(index: op, event: position)
+        }
+        opReferences = []
+    }
+
+    // MARK: Lookups
+
+    func counter(of tensor: Int) -> Int { tensors[tensor].counter }
+
+    /// The value of `counter` after events `0..<position`.
+    func version(ofCounter counter: Int, before position: Int) -> Int {
+        counterVersions[counter]?.value(before: position) ?? 0
+    }
+
+    func version(of tensor: Int, before position: Int) -> Int {
+        version(ofCounter: tensors[tensor].counter, before: position)
+    }
+
+    /// The tensor's shape after events `0..<position` (`t_()` and `resize_` change it).
+    func shape(of tensor: Int, before position: Int) -> [Int] {
+        values[tensor].value(before: position)?.shape ?? tensors[tensor].shape
+    }
+
+    /// The number of tensors announced by events `0..<position` (ids are dense, in order).
+    func tensorCount(before position: Int) -> Int {
+        countBelow(tensorEvents, position)
+    }
+
+    func opCount(before position: Int) -> Int {
+        countBelow(opEvents, position)
+    }
+
+    func saveCount(before position: Int) -> Int {
+        countBelow(saveEvents, position)
+    }
+
+    func backwardCount(before position: Int) -> Int {
+        countBelow(backwardEvents, position)
+    }
+
+    private func countBelow(_ positions: [Int], _ position: Int) -> Int {
+        var low = 0
+        var high = positions.count
+        while low < high {
+            let mid = (low + high) / 2
+            if positions[mid] < position { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    // MARK: Building
+
+    private mutating func add(_ event: Event, at position: Int) throws(DebuggerError) {
+        switch event {
+        case let .tensor(info):
+            guard info.id == tensors.count else {
+                throw .idOutOfOrder(kind: "tensor", id: info.id, expected: tensors.count, event: position)
+            }
+            tensors.append(info)
+            tensorEvents.append(position)
+            gradFns.append(Timeline())
+            values.append(Timeline())
+            names.append(Timeline())
+            producers.append(nil)
+            counterVersions[info.counter, default: Timeline()].append(0, at: position, ifAbove: true)
+        case let .op(op):
+            guard op.index == ops.count else {
+                throw .idOutOfOrder(kind: "op", id: op.index, expected: ops.count, event: position)
+            }
+            for seen in op.inputs + op.outputs {
+                try observe(seen, at: position)
+            }
+            for output in op.outputs where producers[output.tensor] == nil {
+                producers[output.tensor] = op.index
+            }
+            ops.append(op)
+            opEvents.append(position)
+        case let .node(node):
+            guard node.id == nodes.count else {
+                throw .idOutOfOrder(kind: "node", id: node.id, expected: nodes.count, event: position)
+            }
+            if let op = node.op { opReferences.append((op, position)) }
+            if let variable = node.variable { try checkTensor(variable, at: position) }
+            for edge in node.next.compactMap({ $0 }) where edge.node >= node.id {
+                throw .unknownNode(id: edge.node, event: position)
+            }
+            nodes.append(node)
+            nodeEvents.append(position)
+            saves.append([])
+        case let .gradFn(change):
+            try checkTensor(change.tensor, at: position)
+            if let node = change.node { try checkNode(node, at: position) }
+            gradFns[change.tensor].append(change, at: position)
+            try observe(TensorVersion(tensor: change.tensor, version: change.version), at: position)
+        case let .save(slot):
+            try checkNode(slot.node, at: position)
+            try checkTensor(slot.tensor, at: position)
+            saveOrder.append((slot.node, saves[slot.node].count))
+            saveEvents.append(position)
+            saves[slot.node].append(Save(slot: slot, event: position))
+            try observe(TensorVersion(tensor: slot.tensor, version: slot.savedVersion), at: position)
+        case let .bump(bump):
+            try checkTensor(bump.tensor, at: position)
+            opReferences.append((bump.op, position))
+            let entry = Bump(bump: bump, event: position)
+            counterBumps[bump.counter, default: []].append(entry)
+            storageBumps[tensors[bump.tensor].storage, default: []].append(entry)
+            counterVersions[bump.counter, default: Timeline()].append(bump.to, at: position, ifAbove: true)
+        case let .values(preview):
+            try checkTensor(preview.tensor, at: position)
+            values[preview.tensor].append(preview, at: position)
+        case let .binding(binding):
+            try checkTensor(binding.tensor, at: position)
+            names[binding.tensor].append(binding.name, at: position)
+        case let .error(error):
+            if let backward = error.backward, backward >= backwardCalls.count {
+                throw .unknownBackward(id: backward, event: position)
+            }
+            errors.append((error, position))
+        case let .backward(call):
+            guard call.id == backwardCalls.count else {
+                throw .idOutOfOrder(kind: "backward", id: call.id, expected: backwardCalls.count, event: position)
+            }
+            for root in call.roots { try checkNode(root.node, at: position) }
+            backwardCalls.append(call)
+            backwardEvents.append(position)
+        case let .nodeRun(run):
+            try checkBackward(run.backward, at: position)
+            try checkNode(run.node, at: position)
+            engineRuns[run.backward, default: []].append(run.node)
+        case let .nodeResult(result):
+            try checkBackward(result.backward, at: position)
+            try checkNode(result.node, at: position)
+        case let .release(node):
+            try checkNode(node, at: position)
+        case let .backwardEnd(end):
+            try checkBackward(end.backward, at: position)
+            if let node = end.failedNode { try checkNode(node, at: position) }
+            backwardEnds[end.backward] = (end, position)
+        case .output:
+            break
+        case let .exit(code):
+            exitCode = code
+        }
+    }
+
+    private mutating func observe(_ seen: TensorVersion, at position: Int) throws(DebuggerError) {
+        try checkTensor(seen.tensor, at: position)
+        counterVersions[tensors[seen.tensor].counter, default: Timeline()].append(seen.version, at: position, ifAbove: true)
+    }
+
+    private func checkTensor(_ id: Int, at position: Int) throws(DebuggerError) {
+        guard id >= 0, id < tensors.count else { throw .unknownTensor(id: id, event: position) }
+    }
+
+    private func checkNode(_ id: Int, at position: Int) throws(DebuggerError) {
+        guard id >= 0, id < nodes.count else { throw .unknownNode(id: id, event: position) }
+    }
+
+    private func checkBackward(_ id: Int, at position: Int) throws(DebuggerError) {
+        guard id >= 0, id < backwardCalls.count else { throw .unknownBackward(id: id, event: position) }
+    }
+}
+
+extension Timeline where Value == Int {
+    /// Appends a version only when it moves the counter forward (ops report their inputs' versions
+    /// at start, which may trail a bump already recorded).
+    mutating func append(_ version: Int, at position: Int, ifAbove: Bool) {
+        if let last, version <= last { return }
+        append(version, at: position)
+    }
+}

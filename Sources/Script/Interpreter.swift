@@ -1,0 +1,123 @@
+import Foundation
+import Tape
+
+/// Runs a parsed program with Python's semantics for the supported subset, reporting to a tape.
+final class Interpreter {
+    /// The program's path as given on the command line (shown in tracebacks).
+    let path: String
+    let sourceLines: [String]
+    let recorder: TapeRecorder
+    let write: (String) -> Void
+    let globals: Scope
+    /// Names every scope can see (`print`, `len`, `RuntimeError`...).
+    var builtins: [String: Value] = [:]
+    var exceptionClasses: [ExceptionKind: PyClass] = [:]
+    var types: [String: PyClass] = [:]
+    /// The program's call stack, innermost last, for tracebacks and recursion depth.
+    var frames: [TracebackFrame] = [TracebackFrame(scope: "<module>", line: 0)]
+    /// The functions being executed, innermost last, for zero-argument `super()`.
+    var functionStack: [(function: PyFunction, scope: Scope)] = []
+    /// The span of the innermost statement or expression being evaluated.
+    var currentSpan = SourceSpan(line: 0, column: 0, endLine: 0, endColumn: 0)
+    /// Python's default recursion limit: deeper calls raise `RecursionError`.
+    let recursionLimit = 1000
+    /// Importable modules by dotted name (`torch`, `torch.nn`, `torch.nn.functional`).
+    var modules: [String: Value] = [:]
+    /// State owned by the torch bindings (grad mode stack, the `nn.Module` class...).
+    var torch: TorchBindings!
+
+    init(path: String, source: String, recorder: TapeRecorder, write: @escaping (String) -> Void) {
+        self.path = path
+        sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        self.recorder = recorder
+        self.write = write
+        globals = Scope(parent: nil, globals: nil)
+        globals.variables["__name__"] = .str("__main__")
+        installBuiltins()
+        torch = TorchBindings(interpreter: self)
+    }
+
+    // MARK: Sites
+
+    /// Marks the span being evaluated, for the tape and for tracebacks.
+    func enter(_ span: SourceSpan, call: String? = nil) {
+        currentSpan = span
+        frames[frames.count - 1].line = span.line
+        recorder.site = CallSite(line: span.line, column: span.column, endColumn: span.endLine == span.line ? span.endColumn : 0)
+        recorder.call = call
+    }
+
+    // MARK: Exceptions
+
+    func exceptionClass(_ kind: ExceptionKind) -> PyClass {
+        exceptionClasses[kind]!
+    }
+
+    /// Creates an exception of a built-in kind, raised at the current position.
+    func error(_ kind: ExceptionKind, _ message: String, backward: Int? = nil) -> PyException {
+        let object = PyExceptionObject(cls: exceptionClass(kind), args: [.str(message)])
+        object.backward = backward
+        return raising(object)
+    }
+
+    /// Stamps an exception with the current traceback and records it on the tape.
+    func raising(_ object: PyExceptionObject) -> PyException {
+        object.traceback = frames
+        let message = (try? exceptionMessage(object)) ?? ""
+        recorder.record(.error(RaisedError(
+            type: object.cls.name, message: message,
+            site: CallSite(line: currentSpan.line, column: currentSpan.column, endColumn: currentSpan.endLine == currentSpan.line ? currentSpan.endColumn : 0),
+            backward: object.backward)))
+        return PyException(object: object)
+    }
+
+    /// `str(e)`: the single argument's str, or the args tuple's repr (KeyError shows its key's repr).
+    func exceptionMessage(_ object: PyExceptionObject) throws(PyException) -> String {
+        switch object.args.count {
+        case 0: return ""
+        case 1:
+            if object.cls.isSubclass(of: exceptionClass(.keyError)) { return try repr(object.args[0]) }
+            return try str(object.args[0])
+        default: return try repr(.tuple(object.args))
+        }
+    }
+
+    // MARK: Running
+
+    /// Runs the whole program; an uncaught exception propagates to the caller.
+    func run(_ program: [Stmt]) throws(PyException) {
+        let flow = try execute(program, in: globals)
+        if case .returned = flow { return }
+    }
+
+    /// Python's traceback text for an uncaught exception (3.11 layout, program frames only).
+    func traceback(_ object: PyExceptionObject) -> String {
+        var out = "Traceback (most recent call last):\n"
+        var previous: TracebackFrame?
+        var repeats = 0
+        func flushRepeats() {
+            if repeats > 3 {
+                out += "  [Previous line repeated \(repeats - 3) more time\(repeats - 3 == 1 ? "" : "s")]\n"
+            }
+        }
+        for frame in object.traceback {
+            if frame == previous {
+                repeats += 1
+                if repeats > 3 { continue }
+            } else {
+                flushRepeats()
+                repeats = 1
+            }
+            previous = frame
+            out += "  File \"\(path)\", line \(frame.line), in \(frame.scope)\n"
+            if frame.line >= 1 && frame.line <= sourceLines.count {
+                let text = sourceLines[frame.line - 1].trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty { out += "    \(text)\n" }
+            }
+        }
+        flushRepeats()
+        let message = (try? exceptionMessage(object)) ?? ""
+        out += message.isEmpty ? "\(object.cls.name)\n" : "\(object.cls.name): \(message)\n"
+        return out
+    }
+}

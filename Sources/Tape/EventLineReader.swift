@@ -1,0 +1,268 @@
+/// Reads one event line of a trace into an `EventStore`, reusing scratch buffers across lines.
+///
+/// Values go straight from the file's bytes into the store as `(field tag, value)` pairs, in
+/// the order the line has them; the schema says each field's type for the event's kind.
+struct EventLineReader {
+    private let schema = TraceSchema.shared
+    private let keyTable = KeyTable.shared
+    /// `Event.Kind` trace names packed like keys, indexed by raw value.
+    private let kindNames: [UInt64] = Event.Kind.allCases.map { kind in
+        Array(kind.traceName.utf8).withUnsafeBufferPointer { TraceField.pack($0) }
+    }
+    private let kindKey = TraceField.kind.packedKey
+    private var ints: [Int] = []
+    private var doubles: [Double] = []
+
+    /// Reads the event object at the scanner's position into `store`; nil when its kind is one
+    /// this build does not know (the line is skipped).
+    mutating func readEvent(_ s: inout TraceScanner, into store: inout EventStore) throws(TraceError) -> IndexKeys? {
+        try s.expect(UInt8(ascii: "{"), "an event object {\"k\":...}")
+        let fieldsStart = s.position
+        if s.consume(UInt8(ascii: "}")) { throw missingKind(s) }
+        let firstKey = TraceField.pack(try s.string("a key"))
+        try s.expect(UInt8(ascii: ":"), "':' after the key")
+        if firstKey == kindKey {
+            guard let kind = try readKind(&s) else {
+                if s.consume(UInt8(ascii: ",")) { try skipFields(&s) } else { try closeObject(&s, "the event") }
+                return nil
+            }
+            store.begin(kind)
+            if s.consume(UInt8(ascii: ",")) { return try readFields(&s, kind, &store) }
+            return try finish(&s, kind, seen: 0, id: nil, line: nil, &store)
+        }
+        try s.skipValue()
+        var kind: Event.Kind?
+        var found = false
+        while s.consume(UInt8(ascii: ",")) {
+            let key = TraceField.pack(try s.string("a key"))
+            try s.expect(UInt8(ascii: ":"), "':' after the key")
+            if key == kindKey {
+                kind = try readKind(&s)
+                found = true
+            } else {
+                try s.skipValue()
+            }
+        }
+        try closeObject(&s, "the event")
+        guard found else { throw missingKind(s) }
+        guard let kind else { return nil }
+        s.position = fieldsStart
+        store.begin(kind)
+        return try readFields(&s, kind, &store)
+    }
+
+    private func missingKind(_ s: TraceScanner) -> TraceError {
+        s.fail("expected \"k\" (event kind) in object")
+    }
+
+    /// The kind named by a `"k"` value, nil when unknown.
+    private func readKind(_ s: inout TraceScanner) throws(TraceError) -> Event.Kind? {
+        let packed = TraceField.pack(try s.string("field \"k\" (event kind)"))
+        guard packed != 0, let raw = kindNames.firstIndex(of: packed) else { return nil }
+        return Event.Kind(rawValue: UInt8(raw))
+    }
+
+    private func closeObject(_ s: inout TraceScanner, _ what: String) throws(TraceError) {
+        try s.expect(UInt8(ascii: "}"), "',' or '}' in \(what)")
+    }
+
+    private func skipFields(_ s: inout TraceScanner) throws(TraceError) {
+        repeat {
+            _ = try s.string("a key")
+            try s.expect(UInt8(ascii: ":"), "':' after the key")
+            try s.skipValue()
+        } while s.consume(UInt8(ascii: ","))
+        try closeObject(&s, "the event")
+    }
+
+    @inline(__always)
+    private func field(_ packed: UInt64) -> TraceField? {
+        let slot = Int(truncatingIfNeeded: (packed &* keyTable.multiplier) >> 56)
+        guard keyTable.keys[slot] == packed, packed != 0 else { return nil }
+        return TraceField(rawValue: keyTable.fields[slot])
+    }
+
+    /// Reads `"key": value` pairs up to the closing `}`, storing the fields `kind` has.
+    private mutating func readFields(
+        _ s: inout TraceScanner, _ kind: Event.Kind, _ store: inout EventStore
+    ) throws(TraceError) -> IndexKeys {
+        var seen: UInt64 = 0
+        var id: Int?
+        var line: Int?
+        var hasFile = false
+        let identity = TraceSchema.identity(of: kind)
+        let kindBase = Int(kind.rawValue) << 6
+        repeat {
+            let packed = TraceField.pack(try s.string("a key"))
+            try s.expect(UInt8(ascii: ":"), "':' after the key")
+            guard let field = field(packed), case let raw = schema.types[kindBase | Int(field.rawValue)], raw != 0,
+                  let type = FieldType(rawValue: raw - 1)
+            else {
+                try s.skipValue()
+                continue
+            }
+            let what = { "field \"\(field.key)\" of \"\(kind.traceName)\"" }
+            if s.keyword("null") {
+                if schema.requiredMasks[Int(kind.rawValue)] & (1 << UInt64(field.rawValue)) != 0 {
+                    throw s.fail("\(what()) must be \(type.expectation), found null")
+                }
+                continue
+            }
+            seen |= 1 << UInt64(field.rawValue)
+            store.putTag(field)
+            switch type {
+            case .int:
+                let value = try s.int(what())
+                store.putInt(value)
+                if field == identity { id = value }
+                if field == .line { line = value }
+            case .uint64:
+                store.putSequenceNr(try s.uint64(what()))
+            case .bool:
+                store.putBool(try s.bool(what()))
+            case .string:
+                store.putStringID(store.strings.intern(try s.string(what())))
+                if field == .file { hasFile = true }
+            case .ints:
+                try readInts(&s, what(), type)
+                store.putVarint(UInt64(ints.count))
+                for value in ints { store.putInt(value) }
+            case .pairs:
+                try readPairs(&s, what(), type, nullable: false)
+                store.putVarint(UInt64(ints.count / 3))
+                for index in stride(from: 0, to: ints.count, by: 3) {
+                    store.putInt(ints[index + 1])
+                    store.putInt(ints[index + 2])
+                }
+            case .edges:
+                try readPairs(&s, what(), type, nullable: true)
+                store.putVarint(UInt64(ints.count / 3))
+                for index in stride(from: 0, to: ints.count, by: 3) {
+                    store.putBool(ints[index] != 0)
+                    if ints[index] != 0 {
+                        store.putInt(ints[index + 1])
+                        store.putInt(ints[index + 2])
+                    }
+                }
+            case .doubles:
+                try readDoubles(&s, what(), type)
+                doubles.withUnsafeBufferPointer { store.putDoubles($0) }
+            case .grads:
+                try readGrads(&s, what(), &store)
+            }
+        } while s.consume(UInt8(ascii: ","))
+        return try finish(&s, kind, seen: seen, id: id, line: hasFile ? nil : line, &store)
+    }
+
+    private func finish(
+        _ s: inout TraceScanner, _ kind: Event.Kind, seen: UInt64, id: Int?, line: Int?, _ store: inout EventStore
+    ) throws(TraceError) -> IndexKeys {
+        try closeObject(&s, "the \"\(kind.traceName)\" event")
+        if schema.requiredMasks[Int(kind.rawValue)] & ~seen != 0,
+           let spec = schema.fields[Int(kind.rawValue)].first(where: { $0.required && seen & (1 << UInt64($0.field.rawValue)) == 0 }) {
+            throw s.fail("expected \"\(spec.field.key)\" (\(spec.meaning)) in \"\(kind.traceName)\" event")
+        }
+        return IndexKeys(kind: kind, id: id, line: kind == .op ? line : nil)
+    }
+
+    private func openArray(_ s: inout TraceScanner, _ what: @autoclosure () -> String, _ type: FieldType) throws(TraceError) {
+        s.skipSpaces()
+        guard s.byte == UInt8(ascii: "[") else { throw s.fail("\(what()) must be \(type.expectation), \(s.found)") }
+        s.position += 1
+    }
+
+    private func closeArray(_ s: inout TraceScanner, _ what: @autoclosure () -> String) throws(TraceError) {
+        try s.expect(UInt8(ascii: "]"), "',' or ']' in \(what())")
+    }
+
+    private mutating func readInts(_ s: inout TraceScanner, _ what: @autoclosure () -> String, _ type: FieldType) throws(TraceError) {
+        try openArray(&s, what(), type)
+        ints.removeAll(keepingCapacity: true)
+        if s.consume(UInt8(ascii: "]")) { return }
+        repeat { ints.append(try s.int("each element of \(what())")) } while s.consume(UInt8(ascii: ","))
+        try closeArray(&s, what())
+    }
+
+    /// Reads `[[a, b], ...]` (with `null` entries when `nullable`) into `ints` as `(present, a, b)` triples.
+    private mutating func readPairs(
+        _ s: inout TraceScanner, _ what: @autoclosure () -> String, _ type: FieldType, nullable: Bool
+    ) throws(TraceError) {
+        try openArray(&s, what(), type)
+        ints.removeAll(keepingCapacity: true)
+        if s.consume(UInt8(ascii: "]")) { return }
+        repeat {
+            if nullable && s.keyword("null") {
+                ints.append(contentsOf: [0, 0, 0])
+                continue
+            }
+            try openArray(&s, "each element of \(what())", .pairs)
+            let first = try s.int("each element of \(what())")
+            try s.expect(UInt8(ascii: ","), "',' in a pair of \(what())")
+            let second = try s.int("each element of \(what())")
+            try s.expect(UInt8(ascii: "]"), "']' closing a pair of \(what()) (pairs have two integers)")
+            ints.append(1)
+            ints.append(first)
+            ints.append(second)
+        } while s.consume(UInt8(ascii: ","))
+        try closeArray(&s, what())
+    }
+
+    private mutating func readDoubles(_ s: inout TraceScanner, _ what: @autoclosure () -> String, _ type: FieldType) throws(TraceError) {
+        try openArray(&s, what(), type)
+        doubles.removeAll(keepingCapacity: true)
+        if s.consume(UInt8(ascii: "]")) { return }
+        repeat { doubles.append(try s.double("each element of \(what())")) } while s.consume(UInt8(ascii: ","))
+        try closeArray(&s, what())
+    }
+
+    /// Reads gradients: counts the entries first (the store puts the count before them), then
+    /// stores each as presence, tensor (-1 when absent), shape and values.
+    private mutating func readGrads(_ s: inout TraceScanner, _ what: @autoclosure () -> String, _ store: inout EventStore) throws(TraceError) {
+        let start = s.position
+        try openArray(&s, what(), .grads)
+        var count = 0
+        if !s.consume(UInt8(ascii: "]")) {
+            repeat {
+                try s.skipValue(depth: 1)
+                count += 1
+            } while s.consume(UInt8(ascii: ","))
+            try closeArray(&s, what())
+        }
+        s.position = start
+        try openArray(&s, what(), .grads)
+        store.putVarint(UInt64(count))
+        for index in 0..<count {
+            if index > 0 { try s.expect(UInt8(ascii: ","), "',' in \(what())") }
+            if s.keyword("null") {
+                store.putBool(false)
+                continue
+            }
+            let entry = "each element of \(what())"
+            try s.expect(UInt8(ascii: "{"), "\(entry) to be {\"shape\":[...],\"val\":[...]} or null")
+            var tensor = -1
+            var shape: [Int] = []
+            doubles.removeAll(keepingCapacity: true)
+            if !s.consume(UInt8(ascii: "}")) {
+                repeat {
+                    let key = TraceField.pack(try s.string("a key"))
+                    try s.expect(UInt8(ascii: ":"), "':' after the key")
+                    switch field(key) {
+                    case .tensor: tensor = try s.int("field \"t\" of \(entry)")
+                    case .shape:
+                        try readInts(&s, "field \"shape\" of \(entry)", .ints)
+                        shape = ints
+                    case .values: try readDoubles(&s, "field \"val\" of \(entry)", .doubles)
+                    default: try s.skipValue(depth: 2)
+                    }
+                } while s.consume(UInt8(ascii: ","))
+                try closeObject(&s, entry)
+            }
+            store.putBool(true)
+            store.putInt(tensor)
+            store.putVarint(UInt64(shape.count))
+            for size in shape { store.putInt(size) }
+            doubles.withUnsafeBufferPointer { store.putDoubles($0) }
+        }
+        try closeArray(&s, what())
+    }
+}

@@ -1,0 +1,22 @@
+extension Array where Element == Int {
+    /// How many elements are `<= value`, for an ascending array (binary search).
+    func countAtOrBefore(_ value: Int) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] <= value {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return low
+    }
+
+    /// The last element `<= value`, for an ascending array.
+    func lastAtOrBefore(_ value: Int) -> Int? {
+        let position = countAtOrBefore(value)
+        return position > 0 ? self[position - 1] : nil
+    }
+}
