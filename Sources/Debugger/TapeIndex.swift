@@ -28,11 +28,18 @@ struct TapeIndex: Sendable {
 
     private(set) var ops: [OpRecord] = []
     private(set) var opEvents: [Int] = []
+    /// One past the last event that belongs to each op: the op event and the node, grad_fn, save,
+    /// bump, values and tensor events the engine records right after it.
+    private(set) var opEnds: [Int] = []
 
     private(set) var nodes: [NodeRecord] = []
     private(set) var nodeEvents: [Int] = []
     /// Each node's saved slots in the order they were saved, which is the order backward unpacks them.
     private(set) var saves: [[Save]] = []
+    /// For a `CopySlices` node, the in-place op's node it wraps and runs inside its own apply
+    /// (recorded by the same op, before it); its saved variables are unpacked when CopySlices runs.
+    private(set) var wrapped: [Int: Int] = [:]
+    private var nodesByOp: [Int: [Int]] = [:]
     /// Every save in tape order, as (node, position in that node's saves).
     private(set) var saveOrder: [(node: Int, slot: Int)] = []
     private(set) var saveEvents: [Int] = []
@@ -50,6 +57,8 @@ struct TapeIndex: Sendable {
     private(set) var engineRuns: [Int: [Int]] = [:]
 
     private(set) var errors: [(error: RaisedError, event: Int)] = []
+    /// The first error raised inside each backward call.
+    private(set) var firstErrorByBackward: [Int: RaisedError] = [:]
     private(set) var exitCode: Int?
     private var opReferences: [(op: Int, event: Int)] = []
 
@@ -63,9 +72,18 @@ struct TapeIndex: Sendable {
             throw .unknownOp(index: op, event: position)
         }
         opReferences = []
+        nodesByOp = [:]
     }
 
+    static let copySlices = "torch::autograd::CopySlices"
+
     // MARK: Lookups
+
+    /// The saved variables unpacked when `node` runs: its own, then those of the node it wraps.
+    func unpackedSaves(of node: Int) -> [Save] {
+        guard let inner = wrapped[node] else { return saves[node] }
+        return saves[node] + saves[inner]
+    }
 
     func counter(of tensor: Int) -> Int { tensors[tensor].counter }
 
@@ -100,6 +118,19 @@ struct TapeIndex: Sendable {
         countBelow(backwardEvents, position)
     }
 
+    /// The bumps in `bumps` (sorted by event) recorded strictly between `start` and `end`.
+    func bumps(_ bumps: [Bump], after start: Int, before end: Int) -> ArraySlice<Bump> {
+        var low = 0
+        var high = bumps.count
+        while low < high {
+            let mid = (low + high) / 2
+            if bumps[mid].event <= start { low = mid + 1 } else { high = mid }
+        }
+        var stop = low
+        while stop < bumps.count && bumps[stop].event < end { stop += 1 }
+        return bumps[low..<stop]
+    }
+
     private func countBelow(_ positions: [Int], _ position: Int) -> Int {
         var low = 0
         var high = positions.count
@@ -113,6 +144,12 @@ struct TapeIndex: Sendable {
     // MARK: Building
 
     private mutating func add(_ event: Event, at position: Int) throws(DebuggerError) {
+        switch event {
+        case .node, .gradFn, .save, .bump, .values, .tensor:
+            if let last = opEnds.indices.last, opEnds[last] == position { opEnds[last] = position + 1 }
+        default:
+            break
+        }
         switch event {
         case let .tensor(info):
             guard info.id == tensors.count else {
@@ -137,6 +174,7 @@ struct TapeIndex: Sendable {
             }
             ops.append(op)
             opEvents.append(position)
+            opEnds.append(position + 1)
         case let .node(node):
             guard node.id == nodes.count else {
                 throw .idOutOfOrder(kind: "node", id: node.id, expected: nodes.count, event: position)
@@ -145,6 +183,13 @@ struct TapeIndex: Sendable {
             if let variable = node.variable { try checkTensor(variable, at: position) }
             for edge in node.next.compactMap({ $0 }) where edge.node >= node.id {
                 throw .unknownNode(id: edge.node, event: position)
+            }
+            if let op = node.op {
+                if node.name == Self.copySlices,
+                   let inner = nodesByOp[op]?.last(where: { nodes[$0].name != Self.copySlices && nodes[$0].variable == nil }) {
+                    wrapped[node.id] = inner
+                }
+                nodesByOp[op, default: []].append(node.id)
             }
             nodes.append(node)
             nodeEvents.append(position)
@@ -179,6 +224,9 @@ struct TapeIndex: Sendable {
                 throw .unknownBackward(id: backward, event: position)
             }
             errors.append((error, position))
+            if let backward = error.backward, firstErrorByBackward[backward] == nil {
+                firstErrorByBackward[backward] = error
+            }
         case let .backward(call):
             guard call.id == backwardCalls.count else {
                 throw .idOutOfOrder(kind: "backward", id: call.id, expected: backwardCalls.count, event: position)

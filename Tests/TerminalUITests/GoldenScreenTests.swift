@@ -4,12 +4,12 @@ import XCTest
 /// Whole screens at the moments that tell the story: the start, mid-forward, the failing node.
 final class GoldenScreenTests: XCTestCase {
     func testSavedInputMulAtStart() {
-        let state = DebuggerState(tape: SampleTapes.savedInputMul())
+        let state = SampleTapes.state(SampleTapes.savedInputMul())
         assertGolden(state.render(width: 100, height: 30), "saved_input_mul-start-100x30")
     }
 
     func testSavedInputMulMidForwardAfterTheInPlaceWrite() {
-        var state = DebuggerState(tape: SampleTapes.savedInputMul())
+        var state = SampleTapes.state(SampleTapes.savedInputMul())
         state.apply(.nextLine)
         state.apply(.nextLine)
         state.apply(.nextLine)
@@ -19,25 +19,25 @@ final class GoldenScreenTests: XCTestCase {
     }
 
     func testSavedInputMulAtTheFailingNode() {
-        var state = DebuggerState(tape: SampleTapes.savedInputMul())
+        var state = SampleTapes.state(SampleTapes.savedInputMul())
         state.reduce(.character("e"))
         assertGolden(state.render(width: 100, height: 30), "saved_input_mul-failing-node-100x30")
     }
 
     func testSavedInputMulAtTheFailingNodeAt80x24() {
-        var state = DebuggerState(tape: SampleTapes.savedInputMul())
+        var state = SampleTapes.state(SampleTapes.savedInputMul())
         state.reduce(.character("e"))
         assertGolden(state.render(width: 80, height: 24), "saved_input_mul-failing-node-80x24")
     }
 
     func testSeedExample1ForwardErrorInASCII() {
-        var state = DebuggerState(tape: SampleTapes.seedExample1(), glyphs: .ascii)
+        var state = SampleTapes.state(SampleTapes.seedExample1(), glyphs: .ascii)
         state.reduce(.character("e"))
         assertGolden(state.render(width: 80, height: 24), "seed_example1-error-ascii-80x24")
     }
 
     func testTensorDetailsOverlay() {
-        var state = DebuggerState(tape: SampleTapes.savedInputMul())
+        var state = SampleTapes.state(SampleTapes.savedInputMul())
         state.reduce(.character("e"))
         state.reduce(.tab)
         state.reduce(.enter)
@@ -45,13 +45,13 @@ final class GoldenScreenTests: XCTestCase {
     }
 
     func testHelpOverlay() {
-        var state = DebuggerState(tape: SampleTapes.savedInputMul())
+        var state = SampleTapes.state(SampleTapes.savedInputMul())
         state.reduce(.character("?"))
         assertGolden(state.render(width: 100, height: 36), "help-100x36")
     }
 
     func testBelowTheMinimumSizeAMessageReplacesTheLayout() {
-        let state = DebuggerState(tape: SampleTapes.savedInputMul())
+        let state = SampleTapes.state(SampleTapes.savedInputMul())
         let screen = state.render(width: 50, height: 10)
         XCTAssertTrue(screen.lines.contains { $0.contains("tapedeck needs at least 60x16") })
         XCTAssertTrue(screen.lines.contains { $0.contains("this terminal is 50x10") })
@@ -59,7 +59,7 @@ final class GoldenScreenTests: XCTestCase {
     }
 
     func testZoomedTapePaneFillsTheScreen() {
-        var state = DebuggerState(tape: SampleTapes.savedInputMul())
+        var state = SampleTapes.state(SampleTapes.savedInputMul())
         state.reduce(.character("z"))
         let screen = state.render(width: 80, height: 24)
         XCTAssertTrue(screen.lines[0].hasPrefix("┌─[Tape 9 steps]"))

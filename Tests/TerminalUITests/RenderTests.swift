@@ -62,7 +62,7 @@ final class LayoutTests: XCTestCase {
     }
 
     func testScreenLayoutTilesTheScreenWithoutOverlap() {
-        let state = DebuggerState(tape: SampleTapes.savedInputMul())
+        let state = SampleTapes.state(SampleTapes.savedInputMul())
         let layout = ScreenLayout(state: state, width: 120, height: 40)
         XCTAssertEqual(Set(layout.panes.keys), Set(Pane.allCases))
         let cells = layout.panes.values.reduce(0) { $0 + $1.width * $1.height }
@@ -75,7 +75,7 @@ final class LayoutTests: XCTestCase {
     }
 
     func testTheBannerTakesRowsAboveTheStatusLineAtAFailure() {
-        var state = DebuggerState(tape: SampleTapes.savedInputMul())
+        var state = SampleTapes.state(SampleTapes.savedInputMul())
         state.apply(.nextError)
         let layout = ScreenLayout(state: state, width: 100, height: 30)
         XCTAssertEqual(layout.banner, Rect(x: 0, y: 26, width: 100, height: 3))

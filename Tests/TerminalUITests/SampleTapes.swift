@@ -1,11 +1,22 @@
+import Debugger
 import Foundation
 import Tape
+@testable import TerminalUI
 
 /// Hand-built tapes of conformance programs, event for event what a recording of them holds,
 /// so the UI is tested before the Script and Debugger modules exist.
 enum SampleTapes {
     static let casesDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Conformance/cases")
+
+    /// A debugger state over `tape`, which must be a valid tape.
+    static func state(_ tape: Tape, glyphs: Glyphs = .unicode) -> DebuggerState {
+        do {
+            return DebuggerState(debugger: try Debugger(tape: tape), glyphs: glyphs)
+        } catch {
+            fatalError("invalid sample tape: \(error)")
+        }
+    }
 
     static func source(_ name: String) -> String {
         (try? String(contentsOf: casesDirectory.appendingPathComponent("\(name).py"), encoding: .utf8)) ?? ""
@@ -61,7 +72,7 @@ enum SampleTapes {
             .nodeRun(NodeRun(backward: 0, node: 3, incoming: [TensorValues(tensor: -1, shape: [], values: [1])])),
             .nodeResult(NodeResult(backward: 0, node: 3, outgoing: [TensorValues(tensor: -1, shape: [5], values: ones)])),
             .nodeRun(NodeRun(backward: 0, node: 2, incoming: [TensorValues(tensor: -1, shape: [5], values: ones)])),
-            .backwardEnd(BackwardEnd(backward: 0, failedNode: 2, failedSlot: "self", message: error.message)),
+            .backwardEnd(BackwardEnd(backward: 0, failedNode: 2, failedSlot: "other", message: error.message)),
             .error(RaisedError(type: error.type, message: error.message, site: CallSite(line: 10, column: 1, endColumn: 16), backward: 0)),
             .exit(code: 1),
         ]

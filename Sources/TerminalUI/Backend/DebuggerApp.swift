@@ -1,5 +1,5 @@
+import Debugger
 import Glibc
-import Tape
 
 /// The full-screen debugger: runs the key → state → frame loop on the terminal until `q`, Ctrl-C
 /// or SIGTERM, and always gives the terminal back.
@@ -10,9 +10,9 @@ public struct DebuggerApp {
         self.state = state
     }
 
-    /// A debugger over `tape`; `diagnoses` default to the failures the tape records.
-    public init(tape: Tape, diagnoses: [Diagnosis]? = nil) {
-        state = DebuggerState(timeline: Timeline(tape: tape), diagnoses: diagnoses)
+    /// The debugger over a run: a program's tape or a trace file, indexed and replayed by `debugger`.
+    public init(debugger: Debugger) {
+        state = DebuggerState(debugger: debugger)
     }
 
     /// Runs until the user quits; returns the exit status: 0 after `q`, 128 + the signal number

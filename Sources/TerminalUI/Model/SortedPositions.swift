@@ -1,11 +1,11 @@
 extension Array where Element == Int {
-    /// How many elements are `<= value`, for an ascending array (binary search).
-    func countAtOrBefore(_ value: Int) -> Int {
+    /// How many elements are `< value`, for an ascending array (binary search).
+    func countBefore(_ value: Int) -> Int {
         var low = 0
         var high = count
         while low < high {
             let middle = (low + high) / 2
-            if self[middle] <= value {
+            if self[middle] < value {
                 low = middle + 1
             } else {
                 high = middle
@@ -14,9 +14,9 @@ extension Array where Element == Int {
         return low
     }
 
-    /// The last element `<= value`, for an ascending array.
-    func lastAtOrBefore(_ value: Int) -> Int? {
-        let position = countAtOrBefore(value)
+    /// The last element `< value`, for an ascending array.
+    func lastBefore(_ value: Int) -> Int? {
+        let position = countBefore(value)
         return position > 0 ? self[position - 1] : nil
     }
 }

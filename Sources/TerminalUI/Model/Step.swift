@@ -5,14 +5,14 @@ public struct Step: Hashable, Sendable {
         case op
         /// A `backward()` call started.
         case backwardCall
-        /// The engine ran a node during a backward call.
-        case nodeRun
+        /// The engine runs the `index`-th node of the backward call, as the debugger replays it.
+        case node(index: Int)
         /// An exception was raised.
         case error
     }
 
     public var kind: Kind
-    /// The event's index in the tape.
+    /// The tape event: the op, the error, or (for a backward call and its nodes) the `backward` event.
     public var event: Int
     /// The source line it belongs to (the backward call's line for its nodes), 0 when unknown.
     public var line: Int
@@ -24,5 +24,11 @@ public struct Step: Hashable, Sendable {
         self.event = event
         self.line = line
         self.backward = backward
+    }
+
+    /// Whether this step is a node of a replayed backward call.
+    public var isNode: Bool {
+        if case .node = kind { return true }
+        return false
     }
 }

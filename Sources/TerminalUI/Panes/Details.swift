@@ -1,3 +1,4 @@
+import Debugger
 import Tape
 
 /// The lines of the `Enter` overlay: everything the tape knows about a tensor, node or step at the cursor.
@@ -21,7 +22,7 @@ struct Details {
     func lines() -> [Line] {
         switch inspection {
         case .tensor(let id)?: tensor(id)
-        case .node(let id)?: node(id)
+        case .node(let id)?: node(id, at: state.position)
         case .step(let index)?: step(index)
         case nil: []
         }
@@ -31,105 +32,99 @@ struct Details {
         Line([Span(TextWidth.pad(name, to: 14), .heading), Span(Sanitizer.line(value), role)])
     }
 
+    private func values(_ values: [Double], dtype: String, shape: [Int]) -> String {
+        ValueFormat.preview(values, dtype: dtype, numel: shape.reduce(1, *), limit: TensorValues.previewLimit, ellipsis: state.glyphs.ellipsis)
+    }
+
     private func tensor(_ id: Int) -> [Line] {
-        let timeline = state.timeline
-        let event = state.event
-        guard let info = timeline.tensor(id) else { return [Line("t\(id) is not on the tape")] }
-        let gradFn = timeline.gradFn(of: id, at: event)
-        let ellipsis = state.glyphs.ellipsis
+        let debugger = state.debugger
+        let position = state.position
+        let tensor = debugger.tensor(id, at: position)
+        let info = tensor.info
         var lines = [
-            field("tensor", timeline.label(id, at: event)),
-            field("shape", ValueFormat.shape(info.shape)),
+            field("tensor", state.label(id, at: position)),
+            field("shape", ValueFormat.shape(tensor.shape)),
             field("dtype", info.dtype),
-            field("requires_grad", gradFn.requiresGrad ? "True" : "False"),
-            field("is_leaf", gradFn.node == nil ? "True" : "False"),
-            field("grad_fn", gradFn.node.flatMap { timeline.node($0) }.map { "\(TapePane.displayName($0.name)) #\($0.id)" } ?? "None"),
-            field("_version", String(timeline.version(tensor: id, at: event))),
-            field("values", ValueFormat.preview(timeline.values(of: id, at: event), dtype: info.dtype, numel: info.numel, limit: TensorValues.previewLimit, ellipsis: ellipsis)),
+            field("requires_grad", tensor.requiresGrad ? "True" : "False"),
+            field("is_leaf", tensor.isLeaf ? "True" : "False"),
+            field("grad_fn", tensor.gradFnName.map { TapePane.displayName($0) + (tensor.gradFn.map { " #\($0)" } ?? "") } ?? "None"),
+            field("_version", String(tensor.version)),
+            field("values", values(tensor.values, dtype: info.dtype, shape: tensor.shape)),
+            field("grad", state.index.grad(of: id, before: position, in: state.tape).map { values($0.values, dtype: info.dtype, shape: $0.shape) } ?? "None"),
         ]
-        if let grad = timeline.grad(of: id, at: event) {
-            lines.append(field("grad", ValueFormat.preview(grad.values, dtype: info.dtype, numel: grad.shape.reduce(1, *), limit: TensorValues.previewLimit, ellipsis: ellipsis)))
-        } else {
-            lines.append(field("grad", "None"))
-        }
-        let sharing = timeline.tensors(sharing: info.counter).filter { $0 != id }.map { timeline.label($0, at: event) }
-        lines.append(field("counter", "vc\(info.counter)" + (sharing.isEmpty ? " (own)" : " shared with " + sharing.joined(separator: ", "))))
+        let sharing = state.index.tensors(sharing: info.counter).filter { $0 != id && $0 < debugger.tensorCount(at: position) }
+        lines.append(field("counter", "vc\(info.counter)" + (sharing.isEmpty ? " (its own)" : " shared with " + sharing.map { state.label($0, at: position) }.joined(separator: ", "))))
         lines.append(field("storage", "st\(info.storage)"))
         if let base = info.base {
-            lines.append(field("_base", timeline.label(base, at: event)))
+            lines.append(field("_base", state.label(base, at: position)))
         }
-        let views = timeline.views(of: id).map { timeline.label($0, at: event) }
+        let views = state.index.views(of: id).filter { $0 < debugger.tensorCount(at: position) }
         if !views.isEmpty {
-            lines.append(field("views", views.joined(separator: ", ")))
+            lines.append(field("views", views.map { state.label($0, at: position) }.joined(separator: ", ")))
         }
         if info.isParameter {
             lines.append(field("parameter", "nn.Parameter"))
         }
-        for position in 0..<timeline.savedCount(at: event) {
-            guard let saved = timeline.savedSlot(position), timeline.tensor(saved.slot.tensor)?.counter == info.counter else { continue }
-            let (status, now) = SavedPane.status(of: saved.slot, in: timeline, at: event)
-            let node = timeline.node(saved.slot.node).map { TapePane.displayName($0.name) } ?? "?"
-            lines.append(field("saved by", "\(node).\(saved.slot.slot) saved@v\(saved.slot.savedVersion) now@v\(now) \(status)", status == .stale ? .stale : .normal))
+        let counters = Set([info.counter])
+        for saved in debugger.savedValues(at: position) where counters.contains(debugger.tensorInfo(saved.tensor).counter) {
+            let node = TapePane.displayName(debugger.node(saved.node).name)
+            lines.append(field("saved by", "\(node).\(saved.slot) saved@v\(saved.savedVersion) now@v\(saved.currentVersion) \(SavedPane.status(saved, glyphs: state.glyphs).text)", saved.status == .stale ? .stale : .normal))
         }
         return lines
     }
 
-    private func node(_ id: Int) -> [Line] {
-        let timeline = state.timeline
-        guard let record = timeline.node(id) else { return [Line("node #\(id) is not on the tape")] }
+    private func node(_ id: Int, at position: Int) -> [Line] {
+        let debugger = state.debugger
+        let record = debugger.node(id)
         var lines = [
             field("grad_fn", TapePane.displayName(record.name) + " #\(id)"),
             field("sequence_nr", record.sequenceNr == NodeRecord.accumulateGradSequenceNr ? "UINT64_MAX" : String(record.sequenceNr)),
         ]
-        if let op = record.op, let step = timeline.step(ofOp: op) {
-            lines.append(field("created by", "op \(op) at step \(step + 1), line \(timeline.steps[step].line)"))
+        if let op = record.op, let step = state.index.step(ofOp: op) {
+            lines.append(field("created by", "op \(op) at step \(step + 1), line \(state.index.steps[step].line)"))
         }
         if let variable = record.variable {
-            lines.append(field("variable", timeline.label(variable, at: state.event)))
+            lines.append(field("variable", state.label(variable, at: position)))
         }
         for (index, edge) in record.next.enumerated() {
-            let target = edge.flatMap { timeline.node($0.node) }.map { "\(TapePane.displayName($0.name)) #\($0.id), input \(edge?.inputNr ?? 0)" } ?? "None"
+            let target = edge.map { "\(TapePane.displayName(debugger.node($0.node).name)) #\($0.node), input \($0.inputNr)" } ?? "None"
             lines.append(field("next[\(index)]", target))
         }
-        for saved in timeline.saves(of: id) {
-            let (status, now) = SavedPane.status(of: saved.slot, in: timeline, at: state.event)
-            lines.append(field("_saved_\(saved.slot.slot)", "\(timeline.label(saved.slot.tensor, at: state.event)) saved@v\(saved.slot.savedVersion) now@v\(now) \(status)", status == .stale ? .stale : .normal))
+        for saved in debugger.savedValues(ofNode: id, at: position) {
+            lines.append(field("_saved_\(saved.slot)", "\(state.label(saved.tensor, at: position)) saved@v\(saved.savedVersion) now@v\(saved.currentVersion) \(SavedPane.status(saved, glyphs: state.glyphs).text)", saved.status == .stale ? .stale : .normal))
         }
         return lines
     }
 
     private func step(_ index: Int) -> [Line] {
-        let timeline = state.timeline
-        let step = timeline.steps[index]
-        var lines = [field("step", "\(index + 1) of \(timeline.steps.count)"), field("line", String(step.line))]
-        switch timeline.tape[step.event] {
+        let step = state.index.steps[index]
+        let position = state.index.positions[index]
+        var lines = [field("step", "\(index + 1) of \(state.stepCount)"), field("line", String(step.line))]
+        if case .node(let node) = step.kind, let backward = step.backward {
+            let replayed = state.debugger.replays[backward].steps[node]
+            lines.append(field("backward", "call #\(backward), node \(node + 1) of \(state.debugger.replays[backward].steps.count)"))
+            if let run = state.index.runEvent(backward: backward, node: replayed.node) {
+                lines += gradients(run: run)
+            }
+            return lines + self.node(replayed.node, at: position)
+        }
+        switch state.tape[step.event] {
         case .op(let op):
             lines.append(field("op", "#\(op.index) \(op.name)"))
             lines.append(field("call", op.call))
             lines.append(field("grad mode", op.gradMode ? "enabled" : "no_grad"))
-            lines.append(field("inputs", op.inputs.map { "\(timeline.label($0.tensor, at: step.event))@v\($0.version)" }.joined(separator: ", ")))
-            lines.append(field("outputs", op.outputs.map { "\(timeline.label($0.tensor, at: step.event))@v\($0.version)" }.joined(separator: ", ")))
-            for bump in timeline.bumps(ofOp: op.index) {
+            lines.append(field("inputs", op.inputs.map { "\(state.label($0.tensor, at: position))@v\($0.version)" }.joined(separator: ", ")))
+            lines.append(field("outputs", op.outputs.map { "\(state.label($0.tensor, at: position))@v\($0.version)" }.joined(separator: ", ")))
+            for bump in state.index.bumps(ofOp: op.index) {
                 lines.append(field("bumps", "vc\(bump.counter) (t\(bump.tensor)) v\(bump.from) to v\(bump.to)", .inPlace))
             }
-            if let node = timeline.node(ofOp: op.index) {
-                lines += self.node(node)
+            if let node = state.index.node(ofOp: op.index) {
+                lines += self.node(node, at: position)
             }
-        case .nodeRun(let run):
-            lines.append(field("backward", "call #\(run.backward)"))
-            for (position, grad) in run.incoming.enumerated() {
-                lines.append(field("grad_out[\(position)]", grad.map { ValueFormat.preview($0.values, dtype: "float32", numel: $0.shape.reduce(1, *)) } ?? "None"))
-            }
-            if let result = result(of: run, after: step.event) {
-                for (position, grad) in result.outgoing.enumerated() {
-                    lines.append(field("grad_in[\(position)]", grad.map { ValueFormat.preview($0.values, dtype: "float32", numel: $0.shape.reduce(1, *)) } ?? "None"))
-                }
-            }
-            lines += node(run.node)
         case .backward(let call):
             lines.append(field("backward", "call #\(call.id)" + (call.retainGraph ? " retain_graph=True" : "")))
             for root in call.roots {
-                lines.append(field("root", timeline.node(root.node).map { "\(TapePane.displayName($0.name)) #\($0.id)" } ?? "node \(root.node)"))
+                lines.append(field("root", "\(TapePane.displayName(state.debugger.node(root.node).name)) #\(root.node)"))
             }
         case .error(let error):
             lines.append(field("error", error.type, .error))
@@ -140,14 +135,21 @@ struct Details {
         return lines
     }
 
-    /// The `result` event that ends this node run, searched a bounded distance ahead.
-    private func result(of run: NodeRun, after start: Int) -> NodeResult? {
-        let tape = state.timeline.tape
-        for index in start..<min(tape.count, start + 10_000) {
-            if case .nodeResult(let result) = tape[index], result.backward == run.backward, result.node == run.node {
-                return result
+    /// The gradients the engine reported flowing into and out of a node (traces may not have them).
+    private func gradients(run: Int) -> [Line] {
+        let tape = state.tape
+        guard case .nodeRun(let record) = tape[run] else { return [] }
+        var lines = record.incoming.enumerated().map { position, grad in
+            field("grad in[\(position)]", grad.map { values($0.values, dtype: "float32", shape: $0.shape) } ?? "None")
+        }
+        for index in (run + 1)..<min(tape.count, run + 10_000) {
+            if case .nodeResult(let result) = tape[index], result.backward == record.backward, result.node == record.node {
+                lines += result.outgoing.enumerated().map { position, grad in
+                    field("grad out[\(position)]", grad.map { values($0.values, dtype: "float32", shape: $0.shape) } ?? "None")
+                }
+                break
             }
         }
-        return nil
+        return lines
     }
 }

@@ -1,14 +1,16 @@
+import Debugger
+
 /// The grad_fn graph below the selected node: `next_functions` down to AccumulateGrad, each node
-/// with its saved slots as `slot: t7 saved@v0 now@v1`.
+/// with its saved slots as `slot: t7 saved@v0 now@v1`; stale slots and the failing node stand out.
 struct GraphPane: Widget {
     let state: DebuggerState
 
-    /// The most rows the tree is built to; a graph larger than that is cut with a final `…` row.
+    /// The most rows the tree is flattened to.
     static let rowLimit = 400
-    /// How deep the tree is followed.
-    static let depthLimit = 32
+    /// How many `next_functions` levels are followed below the root.
+    static let depth = 8
 
-    /// A tree row and the node it is about (nil for detail rows).
+    /// A tree row and the node it is about (nil for saved-slot rows).
     struct Row {
         var tree: Tree.Row
         var node: Int?
@@ -17,7 +19,7 @@ struct GraphPane: Widget {
     static func rows(for state: DebuggerState, limit: Int) -> [Row] {
         guard let root = state.graphRoot else { return [] }
         var builder = Builder(state: state, limit: limit)
-        builder.visit(root, ancestors: [], isLast: true)
+        builder.visit(state.debugger.graph(from: root, at: state.position, depth: depth), ancestors: [], isLast: true)
         return builder.rows
     }
 
@@ -40,69 +42,50 @@ struct GraphPane: Widget {
         let failed: Set<Int>
         let running: Int?
         var rows: [Row] = []
-        var shown = Set<Int>()
 
         init(state: DebuggerState, limit: Int) {
             self.state = state
             self.limit = limit
-            failed = Set(state.revealed.compactMap(\.failedNode))
-            if let step = state.step, case .nodeRun(let run) = state.timeline.tape[step.event] {
-                running = run.node
-            } else {
-                running = nil
-            }
+            failed = Set(state.revealed.compactMap { $0.diagnosis.node?.id })
+            running = state.replayStep?.node
         }
 
-        mutating func visit(_ node: Int, ancestors: [Bool], isLast: Bool) {
-            let timeline = state.timeline
-            let glyphs = state.glyphs
+        mutating func visit(_ tree: GradFnTree, ancestors: [Bool], isLast: Bool) {
             guard rows.count < limit else { return }
-            guard ancestors.count < GraphPane.depthLimit else {
-                append(Line(glyphs.ellipsis, .dim), ancestors: ancestors, isLast: isLast, node: nil)
-                return
-            }
-            let record = timeline.node(node)
+            let glyphs = state.glyphs
             var line = Line()
-            if failed.contains(node) {
+            if failed.contains(tree.node) {
                 line.append("\(glyphs.culprit) ", .stale)
                 line.background = .stale
-            } else if node == running {
+            } else if tree.node == running {
                 line.append("\(glyphs.backward) ", .backward)
             }
-            line.append(record.map { TapePane.displayName($0.name) } ?? "node \(node)", node == running ? .backward : .normal)
-            line.append(" #\(node)", .dim)
-            if let variable = record?.variable {
-                line.append(" \(glyphs.arrow) \(timeline.label(variable, at: state.event))", .dim)
+            line.append(TapePane.displayName(tree.name), tree.node == running ? .backward : .normal)
+            line.append(" #\(tree.node)", .dim)
+            if let variable = tree.variable {
+                line.append(" \(glyphs.arrow) \(state.label(variable, at: state.position))", .dim)
             }
-            if !shown.insert(node).inserted {
+            if tree.isRepeat {
                 line.append(" (shown above)", .dim)
-                append(line, ancestors: ancestors, isLast: isLast, node: node)
-                return
+            } else if tree.isTruncated {
+                line.append(" \(glyphs.ellipsis)", .dim)
             }
-            append(line, ancestors: ancestors, isLast: isLast, node: node)
-            let children = record?.next.compactMap { $0 } ?? []
-            for saved in timeline.saves(of: node) {
-                let (status, now) = SavedPane.status(of: saved.slot, in: timeline, at: state.event)
-                let text = "\(saved.slot.slot): \(timeline.label(saved.slot.tensor, at: state.event)) saved@v\(saved.slot.savedVersion) now@v\(now)"
-                var detail = Line(Sanitizer.line(text), .saved)
-                switch status {
-                case .stale:
-                    detail = Line([Span(Sanitizer.line(text), .stale), Span(" \(glyphs.culprit) stale", .stale)])
-                case .freed:
-                    detail.append(" freed", .dim)
-                case .ok:
-                    break
-                }
+            rows.append(Row(tree: Tree.Row(line: line, ancestorsAreLast: ancestors, isLast: isLast), node: tree.node))
+            guard !tree.isRepeat else { return }
+            for saved in tree.saved {
                 guard rows.count < limit else { return }
-                rows.append(Row(tree: Tree.Row(line: detail, ancestorsAreLast: ancestors + [isLast], isLast: children.isEmpty, isDetail: true), node: nil))
+                let text = "\(Sanitizer.line(saved.slot)): \(state.label(saved.tensor, at: state.position)) saved@v\(saved.savedVersion) now@v\(saved.currentVersion)"
+                var detail = Line(text, saved.status == .stale ? .stale : .saved)
+                switch saved.status {
+                case .stale: detail.append(" \(glyphs.culprit) stale", .stale)
+                case .freed: detail.append(" freed", .dim)
+                case .fresh: break
+                }
+                rows.append(Row(tree: Tree.Row(line: detail, ancestorsAreLast: ancestors + [isLast], isLast: tree.children.isEmpty, isDetail: true), node: nil))
             }
-            for (index, edge) in children.enumerated() {
-                visit(edge.node, ancestors: ancestors + [isLast], isLast: index == children.count - 1)
+            for (index, child) in tree.children.enumerated() {
+                visit(child, ancestors: ancestors + [isLast], isLast: index == tree.children.count - 1)
             }
-        }
-
-        private mutating func append(_ line: Line, ancestors: [Bool], isLast: Bool, node: Int?) {
-            rows.append(Row(tree: Tree.Row(line: line, ancestorsAreLast: ancestors, isLast: isLast), node: node))
         }
     }
 }

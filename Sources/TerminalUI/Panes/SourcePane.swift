@@ -5,7 +5,7 @@ struct SourcePane: Widget {
     func render(into buffer: inout Buffer, area: Rect) {
         let block = Block(title: Pane.source.rawValue, focused: state.focus == .source, glyphs: state.glyphs)
         block.render(into: &buffer, area: area)
-        let lines = state.timeline.source
+        let lines = state.debugger.source.lines
         let current = state.step?.line ?? 0
         let culprits = Set(state.revealed.compactMap(\.culpritLine))
         let digits = String(lines.count).count
@@ -20,7 +20,7 @@ struct SourcePane: Widget {
             line.append(isCurrent ? glyphs.current : " ", isCurrent ? .currentLine : .normal)
             line.append(isCulprit ? glyphs.culprit : " ", isCulprit ? .culprit : .normal)
             line.append(TextWidth.padLeft(String(number), to: digits) + " ", .dim)
-            line.append(lines[index])
+            line.append(Sanitizer.line(lines[index]))
             buffer.write(line, column: inner.x, row: inner.y + index - first, limit: inner.maxX)
         }
     }

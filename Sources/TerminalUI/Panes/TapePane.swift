@@ -1,6 +1,7 @@
+import Debugger
 import Tape
 
-/// One row per forward op, backward call, node run and error, the selected step marked `▶`.
+/// One row per forward op, backward call, replayed node and error, the selected step marked `▶`.
 struct TapePane: Widget {
     let state: DebuggerState
 
@@ -20,9 +21,9 @@ struct TapePane: Widget {
         var culprits: Set<Int> = []
 
         init(state: DebuggerState) {
-            for diagnosis in state.revealed {
-                failing.insert(diagnosis.failingStep)
-                if let culprit = diagnosis.culpritStep {
+            for failure in state.revealed {
+                failing.insert(failure.step)
+                if let culprit = failure.culpritStep {
                     culprits.insert(culprit)
                 }
             }
@@ -30,20 +31,32 @@ struct TapePane: Widget {
     }
 
     static func line(for index: Int, in state: DebuggerState, marks: Marks, digits: Int) -> Line {
-        let timeline = state.timeline
         let glyphs = state.glyphs
-        let step = timeline.steps[index]
-        let isMarked = marks.failing.contains(index) || marks.culprits.contains(index)
+        let step = state.index.steps[index]
+        let position = state.index.positions[index]
         var line = Line()
         line.append(index == state.cursor ? glyphs.current : " ", index == state.cursor ? .selection : .normal)
         line.append(TextWidth.padLeft(String(index + 1), to: digits) + " ", .dim)
         line.append(TextWidth.pad("L\(step.line)", to: 4), .dim)
-        if isMarked {
+        if marks.failing.contains(index) || marks.culprits.contains(index) {
             line.background = marks.culprits.contains(index) ? .culprit : .stale
             line.append(glyphs.culprit + " ", .culprit)
         }
-        let event = step.event
-        switch timeline.tape[event] {
+        if case .node(let node) = step.kind, let backward = step.backward {
+            let replayed = state.debugger.replays[backward].steps[node]
+            line.append("\(glyphs.backward) \(displayName(replayed.name))", .backward)
+            if !replayed.saved.isEmpty {
+                line.append(" unpacks", .dim)
+                for saved in replayed.saved {
+                    line.append(" \(Sanitizer.line(saved.slot)):t\(saved.tensor)@v\(saved.savedVersion)", saved.status == .fresh ? .saved : .stale)
+                }
+            }
+            if let variable = state.debugger.node(replayed.node).variable {
+                line.append(" \(glyphs.arrow) \(state.label(variable, at: position)).grad", .dim)
+            }
+            return line
+        }
+        switch state.tape[step.event] {
         case .op(let op):
             let name = op.name.hasPrefix("aten::") ? String(op.name.dropFirst(6)) : op.name
             line.append(Sanitizer.line(name), op.isInPlace ? .inPlace : .normal)
@@ -51,7 +64,7 @@ struct TapePane: Widget {
                 line.append(" " + Sanitizer.line(op.call), .dim)
             }
             line.append(" " + versions(op.inputs) + " \(glyphs.arrow) " + versions(op.outputs))
-            for bump in timeline.bumps(ofOp: op.index) {
+            for bump in state.index.bumps(ofOp: op.index) {
                 line.append(" in-place t\(bump.tensor) v\(bump.from)\(glyphs.arrow)v\(bump.to)", .inPlace)
             }
             if op.isView {
@@ -60,29 +73,17 @@ struct TapePane: Widget {
             if !op.gradMode {
                 line.append(" no_grad", .dim)
             }
-            if let node = timeline.node(ofOp: op.index) {
-                let saves = timeline.saves(of: node).map { "\($0.slot.slot)@v\($0.slot.savedVersion)" }
+            if let node = state.index.node(ofOp: op.index) {
+                let saves = state.debugger.savedValues(ofNode: node, at: position).map { "\($0.slot)@v\($0.savedVersion)" }
                 if !saves.isEmpty {
-                    line.append(" \(glyphs.saved) saves " + saves.joined(separator: " "), .saved)
+                    line.append(" \(glyphs.saved) saves " + Sanitizer.line(saves.joined(separator: " ")), .saved)
                 }
             }
         case .backward(let call):
-            let roots = call.roots.compactMap { timeline.node($0.node).map { displayName($0.name) } }
+            let roots = call.roots.map { displayName(state.debugger.node($0.node).name) }
             line.append("backward() #\(call.id) from " + roots.joined(separator: ", "), .backward)
             if call.retainGraph {
                 line.append(" retain_graph", .dim)
-            }
-        case .nodeRun(let run):
-            let name = timeline.node(run.node).map { displayName($0.name) } ?? "node \(run.node)"
-            line.append("\(glyphs.backward) \(name)", .backward)
-            let saves = timeline.saves(of: run.node).map { saved in
-                "\(saved.slot.slot):t\(saved.slot.tensor)@v\(saved.slot.savedVersion)"
-            }
-            if !saves.isEmpty {
-                line.append(" unpacks " + saves.joined(separator: " "), .saved)
-            }
-            if let variable = timeline.node(run.node)?.variable {
-                line.append(" \(glyphs.arrow) \(timeline.label(variable, at: event)).grad", .dim)
             }
         case .error(let error):
             line.append(Sanitizer.line("\(error.type): \(error.message)"), .error)

@@ -13,23 +13,20 @@ struct TensorsPane: Widget {
         block.render(into: &buffer, area: area)
         let tensors = state.listedTensors
         let touched = Set(state.stepTensors)
-        let timeline = state.timeline
-        let event = state.event
+        let position = state.position
         let selected = state.focus == .tensors ? state.row(.tensors, count: tensors.count) : nil
         Table(columns: TensorsPane.columns, count: tensors.count, selected: selected, glyphs: state.glyphs) { index in
-            let id = tensors[index]
-            guard let info = timeline.tensor(id) else { return [Span("t\(id)")] }
-            let gradFn = timeline.gradFn(of: id, at: event)
-            let name = timeline.label(id, at: event)
+            let tensor = state.debugger.tensor(tensors[index], at: position)
+            let name = tensor.name.map { "t\(tensor.id) \(Sanitizer.line($0))" } ?? "t\(tensor.id)"
             return [
-                Span(name, touched.contains(id) ? .heading : .normal),
-                Span(ValueFormat.shape(info.shape)),
-                Span(String(timeline.version(tensor: id, at: event))),
-                Span(gradFn.node.flatMap { timeline.node($0) }.map { TapePane.displayName($0.name) } ?? "None"),
-                Span(gradFn.requiresGrad ? "True" : "False"),
-                Span(gradFn.node == nil ? "True" : "False"),
-                Span(Sanitizer.line(info.dtype)),
-                Span(ValueFormat.preview(timeline.values(of: id, at: event), dtype: info.dtype, numel: info.numel, ellipsis: state.glyphs.ellipsis), .dim),
+                Span(name, touched.contains(tensor.id) ? .heading : .normal),
+                Span(ValueFormat.shape(tensor.shape)),
+                Span(String(tensor.version)),
+                Span(tensor.gradFnName.map(TapePane.displayName) ?? "None"),
+                Span(tensor.requiresGrad ? "True" : "False"),
+                Span(tensor.isLeaf ? "True" : "False"),
+                Span(Sanitizer.line(tensor.info.dtype)),
+                Span(ValueFormat.preview(tensor.values, dtype: tensor.info.dtype, numel: tensor.shape.reduce(1, *), ellipsis: state.glyphs.ellipsis), .dim),
             ]
         }.render(into: &buffer, area: block.inner(area))
     }

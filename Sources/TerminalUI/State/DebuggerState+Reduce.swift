@@ -1,3 +1,4 @@
+import Debugger
 import Tape
 
 extension DebuggerState {
@@ -117,7 +118,7 @@ extension DebuggerState {
     func rowCount(_ pane: Pane) -> Int {
         switch pane {
         case .tensors: listedTensors.count
-        case .saved: timeline.savedCount(at: event)
+        case .saved: debugger.savedCount(at: position)
         case .graph: GraphPane.rows(for: self, limit: GraphPane.rowLimit).count
         case .source, .tape, .console: 0
         }
@@ -125,7 +126,7 @@ extension DebuggerState {
 
     private mutating func nextLine() {
         guard let line = step?.line else { return }
-        let steps = timeline.steps
+        let steps = index.steps
         var index = cursor + 1
         while index < steps.count, steps[index].line == line || steps[index].line == 0 {
             index += 1
@@ -139,7 +140,7 @@ extension DebuggerState {
 
     private mutating func previousLine() {
         guard let line = step?.line else { return }
-        let steps = timeline.steps
+        let steps = index.steps
         var index = cursor - 1
         while index >= 0, steps[index].line == line || steps[index].line == 0 {
             index -= 1
@@ -156,14 +157,13 @@ extension DebuggerState {
     }
 
     private mutating func backwardNode() {
-        let steps = timeline.steps
-        let backward = step?.backward ?? steps[(cursor + 1)...].first { $0.kind == .backwardCall }?.backward
+        let steps = index.steps
+        let backward = step?.backward ?? steps.dropFirst(cursor + 1).first { $0.kind == .backwardCall }?.backward
         guard let backward else {
             message = "no backward() call after this step"
             return
         }
-        let runs = timeline.nodeRuns(of: backward)
-        if let next = runs.first(where: { $0 > cursor }) {
+        if let next = nodeSteps(of: backward).first(where: { $0 > cursor }) {
             move(to: next)
         } else {
             message = "backward \(backward) has no more nodes"
@@ -171,14 +171,14 @@ extension DebuggerState {
     }
 
     private mutating func nextError() {
-        guard !diagnoses.isEmpty else {
+        guard !failures.isEmpty else {
             message = "no errors on this tape"
             return
         }
-        if let next = diagnoses.first(where: { $0.failingStep > cursor }) {
-            move(to: next.failingStep)
+        if let next = failures.first(where: { $0.step > cursor }) {
+            move(to: next.step)
         } else {
-            move(to: diagnoses[0].failingStep)
+            move(to: failures[0].step)
             message = "wrapped to the first error"
         }
     }
@@ -191,8 +191,9 @@ extension DebuggerState {
                 mode = .inspect(.tensor(tensors[row]), scroll: 0)
             }
         case .saved:
-            if let row = row(.saved, count: timeline.savedCount(at: event)), let saved = timeline.savedSlot(row) {
-                mode = .inspect(.tensor(saved.slot.tensor), scroll: 0)
+            if let row = row(.saved, count: debugger.savedCount(at: position)),
+               let saved = debugger.savedValues(at: position, in: row..<(row + 1)).first {
+                mode = .inspect(.tensor(saved.tensor), scroll: 0)
             }
         case .graph:
             let rows = GraphPane.rows(for: self, limit: GraphPane.rowLimit)
@@ -245,7 +246,7 @@ extension DebuggerState {
             return
         }
         let needle = query.lowercased()
-        let matches = timeline.steps.indices.filter { searchText(of: $0).lowercased().contains(needle) }
+        let matches = index.steps.indices.filter { searchText(of: $0).lowercased().contains(needle) }
         search = (query, matches)
         guard !matches.isEmpty else {
             message = "no match for \(query)"
@@ -255,14 +256,16 @@ extension DebuggerState {
     }
 
     /// The text `/` searches for a step: its op or node, its call and the names of its tensors.
-    func searchText(of index: Int) -> String {
-        let step = timeline.steps[index]
-        switch timeline.tape[step.event] {
+    func searchText(of step: Int) -> String {
+        let row = index.steps[step]
+        if case .node(let node) = row.kind, let backward = row.backward {
+            return debugger.replays[backward].steps[node].name
+        }
+        switch tape[row.event] {
         case .op(let op):
-            let tensors = (op.inputs + op.outputs).map { timeline.label($0.tensor, at: step.event) }
+            let position = index.positions[step]
+            let tensors = (op.inputs + op.outputs).map { label($0.tensor, at: position) }
             return ([op.name, op.call] + tensors).joined(separator: " ")
-        case .nodeRun(let run):
-            return timeline.node(run.node)?.name ?? ""
         case .error(let error):
             return "\(error.type): \(error.message)"
         case .backward:
@@ -326,11 +329,11 @@ extension DebuggerState {
                 rows[.graph] = index
             }
         case .source:
-            let lines = timeline.source.count
+            let lines = debugger.source.lines.count
             let current = max(0, (step?.line ?? 1) - 1)
             let first = ListView.offset(count: lines, selected: current, height: inner.height)
             let line = first + row - inner.y + 1
-            if let target = timeline.steps.firstIndex(where: { $0.line == line }) {
+            if let target = index.steps.firstIndex(where: { $0.line == line }) {
                 move(to: target)
             }
         case .console:

@@ -18,7 +18,7 @@ extension DebuggerState {
             }
         }
         if let banner = layout.banner, let failure = failureHere {
-            Banner(text: Sanitizer.line(failure.message), glyphs: glyphs).render(into: &buffer, area: banner)
+            Banner(text: Sanitizer.line(failure.headline), glyphs: glyphs).render(into: &buffer, area: banner)
         }
         renderBottomLine(into: &buffer, area: layout.status)
         switch mode {
@@ -36,23 +36,22 @@ extension DebuggerState {
     }
 
     /// The status line's position text: `op 12/40 · line 9 · forward`.
-    public var position: String {
+    public var positionText: String {
         guard let step else { return "empty tape" }
         let separator = glyphs.separator
         let line = "line \(step.line)"
-        switch timeline.tape[step.event] {
-        case .op(let op):
-            return "op \(op.index + 1)/\(timeline.opCount)\(separator)\(line)\(separator)forward"
-        case .nodeRun(let run):
-            let runs = timeline.nodeRuns(of: run.backward)
-            let position = runs.countAtOrBefore(cursor)
-            return "node \(position)/\(runs.count)\(separator)\(line)\(separator)backward #\(run.backward)"
-        case .backward(let call):
-            return "backward() #\(call.id)\(separator)\(line)\(separator)backward"
+        switch step.kind {
+        case .op:
+            guard case .op(let op) = tape[step.event] else { return line }
+            return "op \(op.index + 1)/\(debugger.opCount)\(separator)\(line)\(separator)forward"
+        case .node(let node):
+            let backward = step.backward ?? 0
+            let count = debugger.replays[backward].steps.count
+            return "node \(node + 1)/\(count)\(separator)\(line)\(separator)backward #\(backward)"
+        case .backwardCall:
+            return "backward() #\(step.backward ?? 0)\(separator)\(line)\(separator)backward"
         case .error:
             return "error\(separator)\(line)\(separator)\(step.backward == nil ? "forward" : "backward")"
-        default:
-            return "step \(cursor + 1)/\(stepCount)"
         }
     }
 
@@ -63,7 +62,7 @@ extension DebuggerState {
         case .goTo(let text):
             Prompt(label: ":", text: text).render(into: &buffer, area: area)
         case .normal, .help, .inspect:
-            var left = "step \(cursor + 1)/\(stepCount)\(glyphs.separator)\(position)"
+            var left = "step \(cursor + 1)/\(stepCount)\(glyphs.separator)\(positionText)"
             if let message {
                 left += "\(glyphs.separator)\(Sanitizer.line(message))"
             } else if zoomed {

@@ -1,3 +1,4 @@
+import Debugger
 import Tape
 
 /// Everything the debugger screen shows, as a value: `reduce` applies keys to it, `render` draws it.
@@ -5,9 +6,10 @@ import Tape
 /// Pure: no terminal, no I/O. The ncurses backend only feeds keys in and writes frames out, so the
 /// whole UI is tested headlessly.
 public struct DebuggerState: Sendable {
-    public let timeline: Timeline
-    /// The failures on the tape, in order of their failing steps.
-    public let diagnoses: [Diagnosis]
+    public let debugger: Debugger
+    public let index: StepIndex
+    /// The diagnoses of the run placed on their failing steps, in step order.
+    public let failures: [Failure]
     public let keyMap: KeyMap
     public var glyphs: Glyphs
     /// The selected step (a row of the Tape pane).
@@ -30,45 +32,57 @@ public struct DebuggerState: Sendable {
     /// Set by `q`; the run loop ends.
     public internal(set) var isFinished = false
 
-    /// A state over `timeline` at its first step; `diagnoses` default to those the tape records.
-    public init(timeline: Timeline, diagnoses: [Diagnosis]? = nil, glyphs: Glyphs = .unicode, keyMap: KeyMap = .standard) {
-        self.timeline = timeline
-        self.diagnoses = (diagnoses ?? Diagnosis.all(in: timeline)).sorted { $0.failingStep < $1.failingStep }
+    /// A state over `debugger` at its first step, showing the diagnoses of `debugger.explain()`.
+    public init(debugger: Debugger, glyphs: Glyphs = .unicode, keyMap: KeyMap = .standard) {
+        self.debugger = debugger
+        index = StepIndex(debugger: debugger)
+        failures = Failure.all(debugger.explain().diagnoses, debugger: debugger, index: index)
         self.glyphs = glyphs
         self.keyMap = keyMap
     }
 
-    /// A state over `tape`, indexing it first.
-    public init(tape: Tape, glyphs: Glyphs = .unicode) {
-        self.init(timeline: Timeline(tape: tape), glyphs: glyphs)
-    }
-
     // MARK: Derived
 
+    public var tape: Tape { debugger.tape }
+
     /// The number of steps.
-    public var stepCount: Int { timeline.steps.count }
+    public var stepCount: Int { index.steps.count }
 
     /// The selected step, nil on a tape without steps.
-    public var step: Step? { timeline.steps.indices.contains(cursor) ? timeline.steps[cursor] : nil }
+    public var step: Step? { index.steps.indices.contains(cursor) ? index.steps[cursor] : nil }
 
-    /// The tape position the panes describe: the selected step and everything it caused (the node it
-    /// created, the tensors it saved, the versions it bumped, the names bound to its results), up to
-    /// the next step.
-    public var event: Int {
-        cursor + 1 < stepCount ? timeline.steps[cursor + 1].event - 1 : timeline.tape.count - 1
+    /// The debugger position the panes describe (see `StepIndex.positions`).
+    public var position: Int { step != nil ? index.positions[cursor] : debugger.eventCount }
+
+    /// The failures the cursor has reached: their culprits are known and shown.
+    public var revealed: [Failure] { failures.filter { $0.step <= cursor } }
+
+    /// The failure at the selected step, if any (the banner shows it).
+    public var failureHere: Failure? { failures.first { $0.step == cursor } }
+
+    /// The replayed node at the selected step, if it is one.
+    public var replayStep: ReplayStep? {
+        guard let step, case .node(let node) = step.kind, let backward = step.backward else { return nil }
+        return debugger.replays[backward].steps[node]
     }
 
-    /// The diagnoses whose failure the cursor has reached: their culprits are known and shown.
-    public var revealed: [Diagnosis] { diagnoses.filter { $0.failingStep <= cursor } }
+    /// The steps of backward call `backward`'s nodes, in the engine's order.
+    public func nodeSteps(of backward: Int) -> Range<Int> {
+        guard let call = index.step(ofBackward: backward) else { return 0..<0 }
+        return (call + 1)..<(call + 1 + debugger.replays[backward].steps.count)
+    }
 
-    /// The diagnosis whose failure is at the selected step, if any (the banner shows it).
-    public var failureHere: Diagnosis? { diagnoses.first { $0.failingStep == cursor } }
+    /// `t3`, or `t3 x` when the program had named the tensor before `position`.
+    public func label(_ tensor: Int, at position: Int) -> String {
+        debugger.tensor(tensor, at: position).name.map { "t\(tensor) \(Sanitizer.line($0))" } ?? "t\(tensor)"
+    }
 
     /// The tensors the Tensors pane lists: those the selected step touches, then every named tensor.
     public var listedTensors: [Int] {
         var seen = Set<Int>()
         var result: [Int] = []
-        for tensor in stepTensors + timeline.boundTensors(at: event).map(\.tensor) where seen.insert(tensor).inserted {
+        let named = index.boundTensors(before: position, in: tape).map(\.tensor)
+        for tensor in stepTensors + named where seen.insert(tensor).inserted {
             result.append(tensor)
         }
         return result
@@ -77,29 +91,28 @@ public struct DebuggerState: Sendable {
     /// The tensors the selected step reads, writes or unpacks.
     public var stepTensors: [Int] {
         guard let step else { return [] }
-        switch timeline.tape[step.event] {
-        case .op(let op):
-            return op.inputs.map(\.tensor) + op.outputs.map(\.tensor)
-        case .nodeRun(let run):
-            let saved = timeline.saves(of: run.node).map(\.slot.tensor)
-            return saved + (timeline.node(run.node)?.variable.map { [$0] } ?? [])
-        default:
-            return []
+        if let node = replayStep {
+            return node.saved.map(\.tensor) + (debugger.node(node.node).variable.map { [$0] } ?? [])
         }
+        if case .op(let op) = tape[step.event] {
+            return op.inputs.map(\.tensor) + op.outputs.map(\.tensor)
+        }
+        return []
     }
 
     /// The grad_fn node the Graph pane is rooted at for the selected step.
     public var graphRoot: Int? {
         guard let step else { return nil }
-        switch timeline.tape[step.event] {
+        if let node = replayStep {
+            return node.node
+        }
+        switch tape[step.event] {
         case .op(let op):
-            return timeline.node(ofOp: op.index) ?? op.outputs.first.flatMap { timeline.gradFn(of: $0.tensor, at: step.event).node }
-        case .nodeRun(let run):
-            return run.node
+            return index.node(ofOp: op.index) ?? op.outputs.first.flatMap { debugger.tensor($0.tensor, at: position).gradFn }
         case .backward(let call):
             return call.roots.first?.node
         case .error:
-            return failureHere?.failedNode
+            return failureHere?.diagnosis.node?.id
         default:
             return nil
         }

@@ -18,7 +18,7 @@ public struct ScreenLayout: Sendable {
         guard !isTooSmall else { return }
         var main = rest
         if let failure = state.failureHere {
-            let height = Banner(text: failure.message, glyphs: state.glyphs).height(width: width, limit: 3)
+            let height = Banner(text: Sanitizer.line(failure.headline), glyphs: state.glyphs).height(width: width, limit: 3)
             let (above, banner) = rest.splitBottom(height)
             self.banner = banner
             main = above
