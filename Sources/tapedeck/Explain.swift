@@ -27,14 +27,7 @@ struct Explain: ParsableCommand {
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let tape = try Target.load(target).tape()
-            let debugger: Debugger
-            do {
-                debugger = try Debugger(tape: tape)
-            } catch {
-                throw CommandError.badTape(path: target, error)
-            }
-            let report = debugger.explain()
+            let report = try Target.load(target).debugger().explain()
             Standard.out(json ? report.json() : report.text())
             return report.exitStatus
         } catch {

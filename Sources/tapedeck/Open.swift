@@ -18,11 +18,11 @@ struct Open: ParsableCommand {
 
     private func execute() -> Int32 {
         do {
-            let tape = try Target.load(file).tape()
+            let debugger = try Target.load(file).debugger()
             do {
-                return try DebuggerApp(tape: tape).run()
+                return try DebuggerApp(debugger: debugger).run()
             } catch {
-                Standard.error("tapedeck: error: \(error)\n")
+                Standard.error("tapedeck: \(error)\n")
                 return 2
             }
         } catch {

@@ -1,3 +1,4 @@
+import Debugger
 import Foundation
 import Script
 import Tape
@@ -35,6 +36,22 @@ enum Target {
             } catch {
                 throw .badTrace(error)
             }
+        }
+    }
+
+    /// The target's tape, indexed and replayed.
+    func debugger() throws(CommandError) -> Debugger {
+        let tape = try tape()
+        do {
+            return try Debugger(tape: tape)
+        } catch {
+            throw .badTape(path: path, error)
+        }
+    }
+
+    var path: String {
+        switch self {
+        case let .program(path, _), let .trace(path, _): path
         }
     }
 }
