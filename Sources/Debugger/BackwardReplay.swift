@@ -40,7 +40,8 @@ public struct ReplayStep: Hashable, Sendable {
     /// `grad_fn.name()`.
     public var name: String
     public var sequenceNr: UInt64
-    /// Its saved variables in unpack order, as seen when it runs.
+    /// Its saved variables in unpack order, as seen when it runs (for `CopySlices`, those of the
+    /// node it wraps).
     public var saved: [SavedValue]
 
     public init(node: Int, name: String, sequenceNr: UInt64, saved: [SavedValue]) {
@@ -53,6 +54,8 @@ public struct ReplayStep: Hashable, Sendable {
 
 /// The first saved variable of the first executed node that could not be unpacked.
 public struct UnpackFailure: Hashable, Sendable {
+    /// The node that owns the failing saved variable: the running node, or the node a running
+    /// `CopySlices` wraps.
     public var node: Int
     /// The failing slot: stale (version error) or freed (backward twice).
     public var saved: SavedValue

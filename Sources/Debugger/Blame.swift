@@ -18,7 +18,8 @@ struct Blame: Sendable {
     }
 
     /// One diagnosis per autograd error raised during the run, plus silent-mutation warnings, in
-    /// tape order.
+    /// tape order, except that the uncaught autograd error that ended the run, if any, comes first:
+    /// it is the one the user saw.
     func diagnoses() -> [Diagnosis] {
         var found: [Diagnosis] = []
         for (error, position) in raisedErrors() {
@@ -27,7 +28,18 @@ struct Blame: Sendable {
             }
         }
         found += silentMutations()
-        return found.enumerated().sorted { ($0.element.event, $0.offset) < ($1.element.event, $1.offset) }.map(\.element)
+        found = found.enumerated().sorted { ($0.element.event, $0.offset) < ($1.element.event, $1.offset) }.map(\.element)
+        if let fatal = fatalErrorEvent(), let at = found.firstIndex(where: { $0.event == fatal && $0.severity == .error }) {
+            found.insert(found.remove(at: at), at: 0)
+        }
+        return found
+    }
+
+    /// The position of the exception that ended the run: the last one raised, when the run exited
+    /// with a non-zero code.
+    private func fatalErrorEvent() -> Int? {
+        guard let code = index.exitCode, code != 0 else { return nil }
+        return index.errors.last?.event
     }
 
     /// The `error` events, plus failed backward calls the tape ended without an `error` event for.
@@ -76,11 +88,11 @@ struct Blame: Sendable {
         }
         let replay = replays[backward]
         let saved = failure.saved
-        let savedName = name(of: saved.tensor, before: replay.event)
+        let savedName = label(of: saved.tensor, before: replay.event)
         diagnosis.backward = backward
         diagnosis.node = node(failure.node)
         diagnosis.saved = saved
-        diagnosis.savedName = savedName
+        diagnosis.savedName = name(of: saved.tensor, before: replay.event)
         diagnosis.saveOp = index.nodes[saved.node].op
         diagnosis.saveSite = diagnosis.saveOp.map { index.ops[$0].site }
         diagnosis.replayMessage = failure.message
@@ -144,12 +156,13 @@ struct Blame: Sendable {
 
     private func silentMutation(saved: SavedValue, write: TapeIndex.Bump, replay: BackwardReplay, node: Int) -> Diagnosis {
         let op = index.ops[write.bump.op]
-        let savedName = name(of: saved.tensor, before: replay.event)
+        let savedName = label(of: saved.tensor, before: replay.event)
         let nodeName = index.nodes[node].name
         let message = "no error is raised: `\(source.text(at: op.site))` (line \(op.site.line)) wrote through a tensor that shares memory but not the version counter with `\(savedName)`, which \(nodeName) saved as `\(saved.slot)`; the backward call at line \(replay.call.site.line) used the overwritten values, so its gradients are silently wrong"
         var diagnosis = Diagnosis(
             kind: .silentMutation, errorType: nil, message: message, site: replay.call.site, event: replay.event,
-            backward: replay.call.id, node: self.node(node), saved: saved, savedName: savedName,
+            backward: replay.call.id, node: self.node(node), saved: saved,
+            savedName: name(of: saved.tensor, before: replay.event),
             saveOp: index.nodes[saved.node].op,
             culprit: Diagnosis.Culprit(site: op.site, op: op.index, call: op.call, name: op.name, text: source.text(at: op.site)),
             bumps: [Diagnosis.Bump(
@@ -167,8 +180,14 @@ struct Blame: Sendable {
             site: record.op.map { index.ops[$0].site })
     }
 
-    /// The program's latest name for `tensor` before `position`, or `t<id>`.
-    func name(of tensor: Int, before position: Int) -> String {
-        index.names[tensor].value(before: position) ?? index.names[tensor].last ?? "t\(tensor)"
+    /// The program's latest name for `tensor` before `position` (or its first name, if it was
+    /// only named later), nil when it never had one.
+    func name(of tensor: Int, before position: Int) -> String? {
+        index.names[tensor].value(before: position) ?? index.names[tensor].last
+    }
+
+    /// The tensor's name, or `t<id>` when the program never named it.
+    func label(of tensor: Int, before position: Int) -> String {
+        name(of: tensor, before: position) ?? "t\(tensor)"
     }
 }

@@ -35,10 +35,17 @@ public struct Debugger: Sendable {
     public func op(_ opIndex: Int) -> OpRecord { index.ops[opIndex] }
     /// The tape position of op `opIndex`'s `op` event.
     public func position(ofOp opIndex: Int) -> Int { index.opEvents[opIndex] }
+    /// One past the last event of op `opIndex` (its nodes, grad_fn changes, saves and bumps).
+    public func endPosition(ofOp opIndex: Int) -> Int { index.opEnds[opIndex] }
     /// The number of ops recorded before `position`; the op at the cursor is this minus one.
     public func opCount(at position: Int) -> Int { index.opCount(before: position) }
     public func node(_ id: Int) -> NodeRecord { index.nodes[id] }
     public func tensorInfo(_ id: Int) -> TensorInfo { index.tensors[id] }
+    /// The nodes the engine itself reported running in backward call `backward` (`run` events),
+    /// empty when the tape has none (traces from real PyTorch may not).
+    public func engineRuns(backward: Int) -> [Int] { index.engineRuns[backward] ?? [] }
+    /// How the engine reported backward call `backward` ended (`bwend`), if it did.
+    public func engineEnd(backward: Int) -> BackwardEnd? { index.backwardEnds[backward]?.end }
     /// The exit code the run ended with, if the tape records it.
     public var exitCode: Int? { index.exitCode }
 
@@ -83,10 +90,14 @@ public struct Debugger: Sendable {
         }
     }
 
-    /// Node `id`'s saved variables, in unpack order, as seen at `position`.
+    /// The saved variables unpacked when node `id` runs, in unpack order, as seen at `position`
+    /// (for `CopySlices`, those of the node it wraps).
     public func savedValues(ofNode id: Int, at position: Int) -> [SavedValue] {
-        index.saves[id].filter { $0.event < position }.map { savedValue($0, at: position) }
+        index.unpackedSaves(of: id).filter { $0.event < position }.map { savedValue($0, at: position) }
     }
+
+    /// The in-place op's node a `CopySlices` node wraps, when the tape records it.
+    public func wrappedNode(of id: Int) -> Int? { index.wrapped[id] }
 
     private func savedValue(_ save: TapeIndex.Save, at position: Int) -> SavedValue {
         var freed: [Int: Int] = [:]
@@ -157,7 +168,7 @@ public struct Debugger: Sendable {
     }
 
     /// The program's latest name for `tensor` before `position`, or `t<id>` when it has none.
-    public func name(of tensor: Int, at position: Int) -> String {
-        Blame(index: index, replays: replays, source: source).name(of: tensor, before: position)
+    public func label(of tensor: Int, at position: Int) -> String {
+        Blame(index: index, replays: replays, source: source).label(of: tensor, before: position)
     }
 }

@@ -24,14 +24,16 @@ struct Replayer: Sendable {
         var simulation = BackwardSimulation(roots: call.roots, nodes: index.nodes)
         var steps: [ReplayStep] = []
         while let node = simulation.next() {
-            let saved = index.saves[node].map { savedValue($0, at: position, freedBy: freedBy) }
+            let saved = index.unpackedSaves(of: node).map { savedValue($0, at: position, freedBy: freedBy) }
             let record = index.nodes[node]
             steps.append(ReplayStep(node: node, name: record.name, sequenceNr: record.sequenceNr, saved: saved))
             if let bad = saved.first(where: { $0.status != .fresh }) {
-                let failure = UnpackFailure(node: node, saved: bad, message: message(for: bad, at: position))
+                let failure = UnpackFailure(node: bad.node, saved: bad, message: message(for: bad, at: position))
                 return BackwardReplay(call: call, event: position, steps: steps, outcome: .failed(failure))
             }
-            if !call.retainGraph && !saved.isEmpty { freedBy[node] = call.id }
+            if !call.retainGraph {
+                for owner in Set(saved.map(\.node)) { freedBy[owner] = call.id }
+            }
             simulation.finish(node, nodes: index.nodes)
         }
         return BackwardReplay(call: call, event: position, steps: steps, outcome: .completed)
@@ -68,10 +70,12 @@ struct Replayer: Sendable {
     }
 
     /// Whether the SavedVariable holds the tensor object itself (`saved_original_`): inputs, and
-    /// outputs that are leaves (non-differentiable outputs such as `max` indices).
+    /// outputs that were leaves when saved (non-differentiable outputs such as `max` indices).
     private func keepsOriginal(_ saved: SavedValue) -> Bool {
         guard saved.isOutput else { return true }
-        return !index.gradFns[saved.tensor].values.contains { $0.node == saved.node }
+        let history = index.gradFns[saved.tensor]
+        let hadGradFn = history.value(before: saved.event)?.node != nil || history.values.contains { $0.node == saved.node }
+        return !hadGradFn
     }
 
     private func shapeAtSave(_ saved: SavedValue) -> [Int] {

@@ -21,12 +21,12 @@ public struct TapeCursor: Hashable, Sendable {
         move(to: position + delta)
     }
 
-    /// Moves to just after the next op (or before the previous one when `delta` is negative),
-    /// `abs(delta)` ops away, so that the op's effects are included.
+    /// Moves `delta` ops forward (back when negative), to just after the target op's last event
+    /// so that its nodes, saves and bumps are included; stepping back before the first op goes to 0.
     public mutating func stepOp(by delta: Int, in debugger: Debugger) {
         let current = debugger.opCount(at: position)
         let target = min(max(0, current + delta), debugger.opCount)
-        move(to: target == 0 ? 0 : debugger.position(ofOp: target - 1) + 1)
+        move(to: target == 0 ? 0 : debugger.endPosition(ofOp: target - 1))
     }
 
     /// The last op recorded before the cursor, nil at the start.

@@ -28,11 +28,18 @@ struct TapeIndex: Sendable {
 
     private(set) var ops: [OpRecord] = []
     private(set) var opEvents: [Int] = []
+    /// One past the last event that belongs to each op: the op event and the node, grad_fn, save,
+    /// bump, values and tensor events the engine records right after it.
+    private(set) var opEnds: [Int] = []
 
     private(set) var nodes: [NodeRecord] = []
     private(set) var nodeEvents: [Int] = []
     /// Each node's saved slots in the order they were saved, which is the order backward unpacks them.
     private(set) var saves: [[Save]] = []
+    /// For a `CopySlices` node, the in-place op's node it wraps and runs inside its own apply
+    /// (recorded by the same op, before it); its saved variables are unpacked when CopySlices runs.
+    private(set) var wrapped: [Int: Int] = [:]
+    private var nodesByOp: [Int: [Int]] = [:]
     /// Every save in tape order, as (node, position in that node's saves).
     private(set) var saveOrder: [(node: Int, slot: Int)] = []
     private(set) var saveEvents: [Int] = []
@@ -65,9 +72,18 @@ struct TapeIndex: Sendable {
             throw .unknownOp(index: op, event: position)
         }
         opReferences = []
+        nodesByOp = [:]
     }
 
+    static let copySlices = "torch::autograd::CopySlices"
+
     // MARK: Lookups
+
+    /// The saved variables unpacked when `node` runs: its own, then those of the node it wraps.
+    func unpackedSaves(of node: Int) -> [Save] {
+        guard let inner = wrapped[node] else { return saves[node] }
+        return saves[node] + saves[inner]
+    }
 
     func counter(of tensor: Int) -> Int { tensors[tensor].counter }
 
@@ -129,6 +145,12 @@ struct TapeIndex: Sendable {
 
     private mutating func add(_ event: Event, at position: Int) throws(DebuggerError) {
         switch event {
+        case .node, .gradFn, .save, .bump, .values, .tensor:
+            if let last = opEnds.indices.last, opEnds[last] == position { opEnds[last] = position + 1 }
+        default:
+            break
+        }
+        switch event {
         case let .tensor(info):
             guard info.id == tensors.count else {
                 throw .idOutOfOrder(kind: "tensor", id: info.id, expected: tensors.count, event: position)
@@ -152,6 +174,7 @@ struct TapeIndex: Sendable {
             }
             ops.append(op)
             opEvents.append(position)
+            opEnds.append(position + 1)
         case let .node(node):
             guard node.id == nodes.count else {
                 throw .idOutOfOrder(kind: "node", id: node.id, expected: nodes.count, event: position)
@@ -160,6 +183,13 @@ struct TapeIndex: Sendable {
             if let variable = node.variable { try checkTensor(variable, at: position) }
             for edge in node.next.compactMap({ $0 }) where edge.node >= node.id {
                 throw .unknownNode(id: edge.node, event: position)
+            }
+            if let op = node.op {
+                if node.name == Self.copySlices,
+                   let inner = nodesByOp[op]?.last(where: { nodes[$0].name != Self.copySlices && nodes[$0].variable == nil }) {
+                    wrapped[node.id] = inner
+                }
+                nodesByOp[op, default: []].append(node.id)
             }
             nodes.append(node)
             nodeEvents.append(position)

@@ -127,7 +127,7 @@ extension Interpreter {
                 }
             }
         }
-        enter(expr.span, call: torch.callSpelling(callee, calleeExpr: calleeExpr))
+        enter(expr.span, call: torch.callSpelling(callee))
         return try call(callee, positional, keywords: keywords)
     }
 

@@ -438,6 +438,8 @@ extension Interpreter {
             return (0..<n).map { .int(start + $0 * step) }
         case .object(let object):
             if let items = try object.iterate(interpreter: self) { return items }
+        case .instance(let instance):
+            if let items = torch.moduleItems(instance) { return items }
         default: break
         }
         throw error(.typeError, "'\(typeName(value))' object is not iterable")

@@ -175,19 +175,33 @@ extension Interpreter {
             if conversion == "%" { out.append("%"); continue }
             guard !values.isEmpty else { throw error(.typeError, "not enough arguments for format string") }
             let value = values.removeFirst()
+            var flags = Substring(specText)
+            var align = "", sign = "", zero = "", alternate = ""
+            while let flag = flags.first, "-+ 0#".contains(flag) {
+                switch flag {
+                case "-": align = "<"
+                case "+": sign = "+"
+                case " ": if sign.isEmpty { sign = " " }
+                case "0": zero = "0"
+                default: alternate = "#"
+                }
+                flags.removeFirst()
+            }
+            let isText = "sra".contains(conversion)
+            let spec = align + sign + alternate + (align.isEmpty && !isText ? zero : "") + flags
             switch conversion {
-            case "s": out += try format(.str(try str(value)), spec: specText)
-            case "r", "a": out += try format(.str(try repr(value)), spec: specText)
-            case "d", "i", "u":
+            case "s": out += try format(.str(try str(value)), spec: align.isEmpty ? ">" + spec : spec)
+            case "r", "a": out += try format(.str(try repr(value)), spec: align.isEmpty ? ">" + spec : spec)
+            case "d", "i", "u", "x", "X", "o":
                 guard let n = index(value) ?? (numericValue(value).map { Int($0) }) else {
                     throw error(.typeError, "%\(conversion) format: a real number is required, not \(typeName(value))")
                 }
-                out += try format(.int(n), spec: specText + "d")
+                out += try format(.int(n), spec: spec + ("diu".contains(conversion) ? "d" : String(conversion)))
             default:
                 guard let x = numericValue(value) else {
                     throw error(.typeError, "must be real number, not \(typeName(value))")
                 }
-                out += try format(.float(x), spec: specText + String(conversion))
+                out += try format(.float(x), spec: spec + String(conversion))
             }
         }
         if !values.isEmpty { throw error(.typeError, "not all arguments converted during string formatting") }

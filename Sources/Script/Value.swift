@@ -99,7 +99,7 @@ final class PyClass {
     let bases: [PyClass]
     var attributes: [String: Value]
     /// How calling the class makes an instance, for built-in classes; nil for `class` statements.
-    let construct: Builtin?
+    var construct: Builtin?
     /// The dotted module path PyTorch prints in a class repr (`torch.nn.modules.linear`), or `__main__`.
     let module: String
 

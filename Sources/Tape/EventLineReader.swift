@@ -101,10 +101,10 @@ struct EventLineReader {
                 try s.skipValue()
                 continue
             }
-            let what = { "field \"\(field.key)\" of \"\(kind.traceName)\"" }
+            let name = FieldName(field: field, kind: kind)
             if s.keyword("null") {
                 if schema.requiredMasks[Int(kind.rawValue)] & (1 << UInt64(field.rawValue)) != 0 {
-                    throw s.fail("\(what()) must be \(type.expectation), found null")
+                    throw s.fail("\(name) must be \(type.expectation), found null")
                 }
                 continue
             }
@@ -112,30 +112,30 @@ struct EventLineReader {
             store.putTag(field)
             switch type {
             case .int:
-                let value = try s.int(what())
+                let value = try s.int("\(name)")
                 store.putInt(value)
                 if field == identity { id = value }
                 if field == .line { line = value }
             case .uint64:
-                store.putSequenceNr(try s.uint64(what()))
+                store.putSequenceNr(try s.uint64("\(name)"))
             case .bool:
-                store.putBool(try s.bool(what()))
+                store.putBool(try s.bool("\(name)"))
             case .string:
-                store.putStringID(store.strings.intern(try s.string(what())))
+                store.putStringID(store.strings.intern(try s.string("\(name)")))
                 if field == .file { hasFile = true }
             case .ints:
-                try readInts(&s, what(), type)
+                try readInts(&s, name)
                 store.putVarint(UInt64(ints.count))
                 for value in ints { store.putInt(value) }
             case .pairs:
-                try readPairs(&s, what(), type, nullable: false)
+                try readPairs(&s, name, type, nullable: false)
                 store.putVarint(UInt64(ints.count / 3))
                 for index in stride(from: 0, to: ints.count, by: 3) {
                     store.putInt(ints[index + 1])
                     store.putInt(ints[index + 2])
                 }
             case .edges:
-                try readPairs(&s, what(), type, nullable: true)
+                try readPairs(&s, name, type, nullable: true)
                 store.putVarint(UInt64(ints.count / 3))
                 for index in stride(from: 0, to: ints.count, by: 3) {
                     store.putBool(ints[index] != 0)
@@ -145,10 +145,10 @@ struct EventLineReader {
                     }
                 }
             case .doubles:
-                try readDoubles(&s, what(), type)
+                try readDoubles(&s, name)
                 doubles.withUnsafeBufferPointer { store.putDoubles($0) }
             case .grads:
-                try readGrads(&s, what(), &store)
+                try readGrads(&s, name, &store)
             }
         } while s.consume(UInt8(ascii: ","))
         return try finish(&s, kind, seen: seen, id: id, line: hasFile ? nil : line, &store)
@@ -165,104 +165,120 @@ struct EventLineReader {
         return IndexKeys(kind: kind, id: id, line: kind == .op ? line : nil)
     }
 
-    private func openArray(_ s: inout TraceScanner, _ what: @autoclosure () -> String, _ type: FieldType) throws(TraceError) {
+    private func openArray(_ s: inout TraceScanner, _ name: FieldName, _ type: FieldType) throws(TraceError) {
         s.skipSpaces()
-        guard s.byte == UInt8(ascii: "[") else { throw s.fail("\(what()) must be \(type.expectation), \(s.found)") }
+        guard s.byte == UInt8(ascii: "[") else { throw s.fail("\(name) must be \(type.expectation), \(s.found)") }
         s.position += 1
     }
 
-    private func closeArray(_ s: inout TraceScanner, _ what: @autoclosure () -> String) throws(TraceError) {
-        try s.expect(UInt8(ascii: "]"), "',' or ']' in \(what())")
+    private func closeArray(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
+        try s.expect(UInt8(ascii: "]"), "',' or ']' in \(name)")
     }
 
-    private mutating func readInts(_ s: inout TraceScanner, _ what: @autoclosure () -> String, _ type: FieldType) throws(TraceError) {
-        try openArray(&s, what(), type)
+    private mutating func readInts(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
+        try openArray(&s, name, .ints)
         ints.removeAll(keepingCapacity: true)
         if s.consume(UInt8(ascii: "]")) { return }
-        repeat { ints.append(try s.int("each element of \(what())")) } while s.consume(UInt8(ascii: ","))
-        try closeArray(&s, what())
+        repeat { ints.append(try s.int("each element of \(name)")) } while s.consume(UInt8(ascii: ","))
+        try closeArray(&s, name)
     }
 
     /// Reads `[[a, b], ...]` (with `null` entries when `nullable`) into `ints` as `(present, a, b)` triples.
-    private mutating func readPairs(
-        _ s: inout TraceScanner, _ what: @autoclosure () -> String, _ type: FieldType, nullable: Bool
-    ) throws(TraceError) {
-        try openArray(&s, what(), type)
+    private mutating func readPairs(_ s: inout TraceScanner, _ name: FieldName, _ type: FieldType, nullable: Bool) throws(TraceError) {
+        try openArray(&s, name, type)
         ints.removeAll(keepingCapacity: true)
         if s.consume(UInt8(ascii: "]")) { return }
         repeat {
             if nullable && s.keyword("null") {
-                ints.append(contentsOf: [0, 0, 0])
+                ints.append(0)
+                ints.append(0)
+                ints.append(0)
                 continue
             }
-            try openArray(&s, "each element of \(what())", .pairs)
-            let first = try s.int("each element of \(what())")
-            try s.expect(UInt8(ascii: ","), "',' in a pair of \(what())")
-            let second = try s.int("each element of \(what())")
-            try s.expect(UInt8(ascii: "]"), "']' closing a pair of \(what()) (pairs have two integers)")
+            try s.expect(UInt8(ascii: "["), "each element of \(name) to be \(type.expectation)")
+            let first = try s.int("each element of \(name)")
+            try s.expect(UInt8(ascii: ","), "',' in a pair of \(name)")
+            let second = try s.int("each element of \(name)")
+            try s.expect(UInt8(ascii: "]"), "']' closing a pair of \(name) (pairs have two integers)")
             ints.append(1)
             ints.append(first)
             ints.append(second)
         } while s.consume(UInt8(ascii: ","))
-        try closeArray(&s, what())
+        try closeArray(&s, name)
     }
 
-    private mutating func readDoubles(_ s: inout TraceScanner, _ what: @autoclosure () -> String, _ type: FieldType) throws(TraceError) {
-        try openArray(&s, what(), type)
+    private mutating func readDoubles(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
+        try openArray(&s, name, .doubles)
         doubles.removeAll(keepingCapacity: true)
         if s.consume(UInt8(ascii: "]")) { return }
-        repeat { doubles.append(try s.double("each element of \(what())")) } while s.consume(UInt8(ascii: ","))
-        try closeArray(&s, what())
+        repeat { doubles.append(try s.double("each element of \(name)")) } while s.consume(UInt8(ascii: ","))
+        try closeArray(&s, name)
     }
 
     /// Reads gradients: counts the entries first (the store puts the count before them), then
     /// stores each as presence, tensor (-1 when absent), shape and values.
-    private mutating func readGrads(_ s: inout TraceScanner, _ what: @autoclosure () -> String, _ store: inout EventStore) throws(TraceError) {
+    private mutating func readGrads(_ s: inout TraceScanner, _ name: FieldName, _ store: inout EventStore) throws(TraceError) {
         let start = s.position
-        try openArray(&s, what(), .grads)
+        try openArray(&s, name, .grads)
         var count = 0
         if !s.consume(UInt8(ascii: "]")) {
             repeat {
                 try s.skipValue(depth: 1)
                 count += 1
             } while s.consume(UInt8(ascii: ","))
-            try closeArray(&s, what())
+            try closeArray(&s, name)
         }
         s.position = start
-        try openArray(&s, what(), .grads)
+        try openArray(&s, name, .grads)
         store.putVarint(UInt64(count))
         for index in 0..<count {
-            if index > 0 { try s.expect(UInt8(ascii: ","), "',' in \(what())") }
+            if index > 0 { try s.expect(UInt8(ascii: ","), "',' in \(name)") }
             if s.keyword("null") {
                 store.putBool(false)
                 continue
             }
-            let entry = "each element of \(what())"
-            try s.expect(UInt8(ascii: "{"), "\(entry) to be {\"shape\":[...],\"val\":[...]} or null")
+            try s.expect(UInt8(ascii: "{"), "each element of \(name) to be {\"shape\":[...],\"val\":[...]} or null")
             var tensor = -1
-            var shape: [Int] = []
+            var shapeCount = 0
             doubles.removeAll(keepingCapacity: true)
+            ints.removeAll(keepingCapacity: true)
             if !s.consume(UInt8(ascii: "}")) {
                 repeat {
                     let key = TraceField.pack(try s.string("a key"))
                     try s.expect(UInt8(ascii: ":"), "':' after the key")
                     switch field(key) {
-                    case .tensor: tensor = try s.int("field \"t\" of \(entry)")
+                    case .tensor: tensor = try s.int("\(FieldName(field: .tensor, kind: name.kind, inGradient: true))")
                     case .shape:
-                        try readInts(&s, "field \"shape\" of \(entry)", .ints)
-                        shape = ints
-                    case .values: try readDoubles(&s, "field \"val\" of \(entry)", .doubles)
+                        try readInts(&s, FieldName(field: .shape, kind: name.kind, inGradient: true))
+                        shapeCount = ints.count
+                    case .values: try readDoubles(&s, FieldName(field: .values, kind: name.kind, inGradient: true))
                     default: try s.skipValue(depth: 2)
                     }
                 } while s.consume(UInt8(ascii: ","))
-                try closeObject(&s, entry)
+                try closeObject(&s, "a gradient in \(name)")
             }
             store.putBool(true)
             store.putInt(tensor)
-            store.putVarint(UInt64(shape.count))
-            for size in shape { store.putInt(size) }
+            store.putVarint(UInt64(shapeCount))
+            for size in ints.prefix(shapeCount) { store.putInt(size) }
             doubles.withUnsafeBufferPointer { store.putDoubles($0) }
         }
-        try closeArray(&s, what())
+        try closeArray(&s, name)
+    }
+}
+
+/// Names a field in error messages (`field "t" of "tensor"`) without building the text unless
+/// an error needs it.
+struct FieldName: CustomStringConvertible {
+    var field: TraceField
+    var kind: Event.Kind
+    /// The field belongs to one gradient of a `grads` array.
+    var inGradient = false
+
+    var description: String {
+        let owner = "\"\(kind.traceName)\""
+        return inGradient
+            ? "field \"\(field.key)\" of a gradient in field \"grads\" of \(owner)"
+            : "field \"\(field.key)\" of \(owner)"
     }
 }

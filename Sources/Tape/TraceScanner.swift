@@ -320,9 +320,36 @@ struct TraceScanner {
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
 
+    /// 5^0 ... 5^27, every power of five below 2^64.
+    private static let powersOfFive: [UInt64] = (0...27).map { power in (0..<power).reduce(1) { product, _ in product * 5 } }
+
+    /// `mantissa × 10^exponent` correctly rounded, for `|exponent| <= 27`, by exact integer
+    /// arithmetic: 10^k = 5^k·2^k, so only the product or quotient by 5^k (which fits in 64
+    /// bits) needs rounding, done once by the integer-to-double conversion with a sticky bit.
+    @inline(__always)
+    private static func scaled(_ mantissa: UInt64, _ exponent: Int) -> Double {
+        let five = powersOfFive[Int(exponent.magnitude)]
+        if exponent >= 0 {
+            let (high, low) = mantissa.multipliedFullWidth(by: five)
+            if high == 0 { return Double(low) * Double(sign: .plus, exponent: exponent, significand: 1) }
+            let shift = high.leadingZeroBitCount
+            let top = shift == 0 ? high : high << shift | low >> (64 - shift)
+            let sticky: UInt64 = low << shift == 0 ? 0 : 1
+            return Double(top | sticky) * Double(sign: .plus, exponent: 64 - shift + exponent, significand: 1)
+        }
+        let mantissaShift = mantissa.leadingZeroBitCount
+        let divisorShift = five.leadingZeroBitCount
+        let numerator = mantissa << mantissaShift
+        let divisor = five << divisorShift
+        let (quotient, remainder) = divisor.dividingFullWidth((numerator >> 1, numerator << 63))
+        let sticky: UInt64 = remainder == 0 ? 0 : 1
+        return Double(quotient | sticky)
+            * Double(sign: .plus, exponent: divisorShift - mantissaShift - 63 + exponent, significand: 1)
+    }
+
     /// Parses a JSON number, correctly rounded: exactly by one multiplication or division when
-    /// the digits fit in 2^53 and the exponent in ±22 (Clinger's fast path, the common case),
-    /// otherwise by the standard library. Nil, with the position unchanged, if no number is here.
+    /// the digits fit in 2^53 and the exponent in ±22 (Clinger's fast path), by exact integer
+    /// arithmetic for up to 19 digits and exponents in ±27 (`scaled`), otherwise by the standard library. Nil, with the position unchanged, if no number is here.
     private mutating func number() -> Double? {
         let start = position
         var p = position
@@ -379,9 +406,14 @@ struct TraceScanner {
         }
         position = p
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
-        if significant <= 19 && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
-            var value = Double(mantissa)
-            value = exponent < 0 ? value / Self.powersOfTen[-exponent] : value * Self.powersOfTen[exponent]
+        if significant <= 19 && exponent >= -27 && exponent <= 27 {
+            var value: Double
+            if mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
+                value = Double(mantissa)
+                value = exponent < 0 ? value / Self.powersOfTen[-exponent] : value * Self.powersOfTen[exponent]
+            } else {
+                value = Self.scaled(mantissa, exponent)
+            }
             return negative ? -value : value
         }
         let text = String(decoding: UnsafeBufferPointer(start: base + start, count: p - start), as: UTF8.self)

@@ -132,3 +132,100 @@ final class ReplayTests: XCTestCase {
         }
     }
 }
+
+extension ReplayTests {
+    /// `torch.cat([a, b, c, d]).sum().backward()`: torch 2.13 prehooks log the AccumulateGrads
+    /// as a, c, b, d (heap order, not arrival order).
+    func testTiedAccumulateGradsRunInHeapOrder() throws {
+        let b = TapeBuilder(source: "")
+        let leaves = (0..<4).map { _ in b.tensor(shape: [1], requiresGrad: true) }
+        let accs = leaves.map { b.accumulateGrad($0) }
+        let cat = b.node("CatBackward0", op: nil, next: accs)
+        let sum = b.node("SumBackward0", op: nil, next: [cat])
+        b.backward(roots: [sum], line: 1)
+        let steps = try Debugger(tape: b.tape).replays[0].steps.map(\.node)
+        XCTAssertEqual(steps, [sum, cat, accs[0], accs[2], accs[1], accs[3]])
+    }
+
+    /// `v = b[:2]; v.mul_(w)` wraps MulBackward0 in CopySlices: its saved `self` (a clone) and
+    /// `other` (w) are unpacked when CopySlices runs, and a stale `w` names MulBackward0.
+    func testCopySlicesUnpacksTheNodeItWraps() throws {
+        let b = TapeBuilder(source: "")
+        let a = b.tensor(shape: [4], requiresGrad: true)
+        let accA = b.accumulateGrad(a)
+        let w = b.tensor(shape: [2], requiresGrad: true)
+        let accW = b.accumulateGrad(w)
+        let base = b.tensor(shape: [4], requiresGrad: true)
+        let op0 = b.op("aten::mul.Tensor", call: "*", line: 1, inputs: [a], outputs: [base])
+        let mulBase = b.node("MulBackward0", op: op0, next: [accA, nil])
+        b.gradFn(base, mulBase)
+        let view = b.tensor(shape: [2], requiresGrad: true, viewOf: base)
+        let op1 = b.op("aten::slice.Tensor", call: "x[...]", line: 2, inputs: [base], outputs: [view], view: true)
+        let slice = b.node("SliceBackward0", op: op1, next: [mulBase])
+        b.gradFn(view, slice)
+        let clone = b.tensor(shape: [2], requiresGrad: true)
+        let op2 = b.op("aten::mul_.Tensor", call: "Tensor.mul_", line: 3, inputs: [view, w], outputs: [view], inPlace: true)
+        let inner = b.node("MulBackward0", op: op2, next: [slice, accW])
+        b.save(inner, "other", w)
+        b.save(inner, "self", clone)
+        let copySlices = b.node("torch::autograd::CopySlices", op: op2, next: [mulBase, accW])
+        b.gradFn(base, copySlices)
+        b.op("aten::add_.Tensor", call: "Tensor.add_", line: 4, inputs: [w], outputs: [w], inPlace: true, gradMode: false)
+        let sum = b.node("SumBackward0", op: nil, next: [copySlices])
+        b.backward(roots: [sum], line: 5)
+        let debugger = try Debugger(tape: b.tape)
+        XCTAssertEqual(debugger.wrappedNode(of: copySlices), inner)
+        let failure = try XCTUnwrap(debugger.replays[0].failure)
+        XCTAssertEqual(debugger.replays[0].steps.map(\.node), [sum, copySlices])
+        XCTAssertEqual(failure.node, inner)
+        XCTAssertEqual(failure.saved.slot, "other")
+        XCTAssertEqual(failure.message, Programs.versionMessage("[torch.FloatTensor [2]]", current: 1, saved: 0))
+    }
+}
+
+extension ReplayTests {
+    /// e9 in the reference: `v = b[:2]; v.exp_(); b.add_(1)` names the view's AsStrided grad_fn
+    /// while it lives, and falls back to `Exp` once reading `v.grad_fn` rebuilt it.
+    private func inPlaceOnViewTape(readViewGradFnAfterBump: Bool) -> Tape {
+        let b = TapeBuilder(source: "")
+        let a = b.tensor(shape: [4], requiresGrad: true)
+        let accA = b.accumulateGrad(a)
+        let base = b.tensor(shape: [4], requiresGrad: true)
+        let op0 = b.op("aten::mul.Tensor", call: "*", line: 1, inputs: [a], outputs: [base])
+        let mul = b.node("MulBackward0", op: op0, next: [accA, nil])
+        b.gradFn(base, mul)
+        let view = b.tensor(shape: [2], requiresGrad: true, viewOf: base)
+        let op1 = b.op("aten::slice.Tensor", call: "x[...]", line: 2, inputs: [base], outputs: [view], view: true)
+        let slice = b.node("SliceBackward0", op: op1, next: [mul])
+        b.gradFn(view, slice)
+        let op2 = b.op("aten::exp_", call: "Tensor.exp_", line: 3, inputs: [view], outputs: [view], inPlace: true)
+        let exp = b.node("ExpBackward0", op: op2, next: [slice])
+        let copySlices = b.node("torch::autograd::CopySlices", op: op2, next: [mul])
+        b.gradFn(base, copySlices)
+        let asStrided = b.node("AsStridedBackward0", op: nil, next: [copySlices])
+        b.gradFn(view, asStrided)
+        b.save(exp, "result", view, output: true)
+        let op3 = b.op("aten::add_.Tensor", call: "Tensor.add_", line: 4, inputs: [base], outputs: [base], inPlace: true)
+        let add = b.node("AddBackward0", op: op3, next: [copySlices, nil])
+        b.gradFn(base, add)
+        if readViewGradFnAfterBump {
+            b.gradFn(view, b.node("AsStridedBackward0", op: nil, next: [add]))
+        }
+        let sum = b.node("SumBackward0", op: nil, next: [add])
+        b.backward(roots: [sum], line: 5)
+        return b.tape
+    }
+
+    func testOutputOfInPlaceOpOnViewNamesTheLiveViewGradFn() throws {
+        let failure = try XCTUnwrap(Debugger(tape: inPlaceOnViewTape(readViewGradFnAfterBump: false)).replays[0].failure)
+        XCTAssertEqual(failure.saved.slot, "result")
+        XCTAssertEqual(failure.message, Programs.versionMessage(
+            "[torch.FloatTensor [2]], which is output 0 of AsStrided,", current: 2, saved: 1))
+    }
+
+    func testOutputOfInPlaceOpOnViewFallsBackToTheSavingNodeOnceRebuilt() throws {
+        let failure = try XCTUnwrap(Debugger(tape: inPlaceOnViewTape(readViewGradFnAfterBump: true)).replays[0].failure)
+        XCTAssertEqual(failure.message, Programs.versionMessage(
+            "[torch.FloatTensor [2]], which is output 0 of Exp,", current: 2, saved: 1))
+    }
+}

@@ -43,12 +43,13 @@ final class TapeBuilder {
         let index = recorder.newOpIndex()
         let site = CallSite(line: line, column: column, endColumn: length > 0 ? column + length : 0, frame: frame)
         let inputVersions = inputs.map { TensorVersion(tensor: $0, version: version($0)) }
+        let outputVersions = outputs.map { TensorVersion(tensor: $0, version: version($0) + (inPlace && $0 == inputs.first ? 1 : 0)) }
+        recorder.record(.op(OpRecord(
+            index: index, name: name, call: call, site: site, gradMode: gradMode, inputs: inputVersions,
+            outputs: outputVersions, isInPlace: inPlace, isView: view)))
         if inPlace, let target = inputs.first {
             bump(target, op: index)
         }
-        recorder.record(.op(OpRecord(
-            index: index, name: name, call: call, site: site, gradMode: gradMode, inputs: inputVersions,
-            outputs: outputs.map { TensorVersion(tensor: $0, version: version($0)) }, isInPlace: inPlace, isView: view)))
         return index
     }
 

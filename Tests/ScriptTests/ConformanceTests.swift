@@ -14,12 +14,11 @@ final class ConformanceTests: XCTestCase {
 
     private static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
 
-    func testTorchConformanceCases() throws {
-        try runCases(in: Self.testsDirectory.appendingPathComponent("Conformance/cases"))
-    }
-
-    func testPythonSemanticsCases() throws {
-        try runCases(in: Self.testsDirectory.appendingPathComponent("ScriptTests/Python"))
+    /// Every case in Tests/Conformance/cases: PyTorch programs and `python_*` pure-Python programs.
+    /// `TAPEDECK_CASES_DIR` points it at another folder of recorded cases; `TAPEDECK_CASE` picks cases by prefix.
+    func testConformanceCases() throws {
+        let override = ProcessInfo.processInfo.environment["TAPEDECK_CASES_DIR"].map { URL(fileURLWithPath: $0) }
+        try runCases(in: override ?? Self.testsDirectory.appendingPathComponent("Conformance/cases"))
     }
 
     private func runCases(in directory: URL) throws {

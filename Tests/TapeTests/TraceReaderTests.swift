@@ -93,6 +93,27 @@ final class TraceReaderTests: XCTestCase {
         XCTAssertEqual(values.values, texts.map { Double($0)! })
     }
 
+    func testParsesRandomDecimalsLikeTheStandardLibrary() throws {
+        var generator = EventGenerator(seed: 3)
+        var texts: [String] = []
+        for _ in 0..<20_000 {
+            let digits = String(generator.next() % 10_000_000_000_000_000_000).prefix(1 + generator.below(19))
+            let point = generator.below(digits.count + 1)
+            var text = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            if text.hasPrefix(".") { text = "0" + text }
+            if text.hasSuffix(".") { text += "0" }
+            if generator.chance(50) { text += "e\(generator.below(70) - 35)" }
+            texts.append(text)
+            texts.append(Double(bitPattern: generator.next() & 0x7FEF_FFFF_FFFF_FFFF).description)
+            texts.append(Double(Float(bitPattern: UInt32(truncatingIfNeeded: generator.next()) & 0x7F7F_FFFF)).description)
+        }
+        let tape = try read([headerLine, #"{"k":"values","t":1,"shape":[],"val":[\#(texts.joined(separator: ","))]}"#])
+        guard case .values(let values) = tape[0] else { return XCTFail("not values") }
+        for (text, value) in zip(texts, values.values) where Double(text)!.bitPattern != value.bitPattern {
+            XCTFail("\(text) read as \(value), expected \(Double(text)!)")
+        }
+    }
+
     func testErrorsNameFileLineAndWhatWasExpected() {
         let cases: [([String], String)] = [
             ([], "run.tdt:1: expected the trace header"),
