@@ -25,6 +25,8 @@ public final class StepIndex: Sendable {
     let tensorsOfCounter: [Int: [Int]]
     /// The `run` events the engine reported, by backward call and node (absent in some traces).
     let runEvents: [Int: [Int: Int]]
+    /// The `result` events the engine reported, by backward call and node.
+    let resultEvents: [Int: [Int: Int]]
     let accumulateRuns: [Int: [Int]]
 
     public init(debugger: Debugger) {
@@ -40,6 +42,7 @@ public final class StepIndex: Sendable {
         var viewsOfBase: [Int: [Int]] = [:]
         var tensorsOfCounter: [Int: [Int]] = [:]
         var runEvents: [Int: [Int: Int]] = [:]
+        var resultEvents: [Int: [Int: Int]] = [:]
         var accumulateRuns: [Int: [Int]] = [:]
 
         for index in 0..<tape.count {
@@ -80,7 +83,9 @@ public final class StepIndex: Sendable {
                 if let variable = debugger.node(run.node).variable {
                     accumulateRuns[variable, default: []].append(index)
                 }
-            case .gradFn, .save, .values, .nodeResult, .release, .backwardEnd, .exit:
+            case .nodeResult(let result):
+                resultEvents[result.backward, default: [:]][result.node] = index
+            case .gradFn, .save, .values, .release, .backwardEnd, .exit:
                 break
             }
         }
@@ -106,6 +111,7 @@ public final class StepIndex: Sendable {
         self.viewsOfBase = viewsOfBase
         self.tensorsOfCounter = tensorsOfCounter
         self.runEvents = runEvents
+        self.resultEvents = resultEvents
         self.accumulateRuns = accumulateRuns
     }
 
@@ -146,8 +152,19 @@ public final class StepIndex: Sendable {
     /// The tensors that are views of `base`.
     public func views(of base: Int) -> [Int] { viewsOfBase[base] ?? [] }
 
-    /// The engine's `run` event for `node` in backward call `backward`, when the tape has one.
-    public func runEvent(backward: Int, node: Int) -> Int? { runEvents[backward]?[node] }
+    /// The gradients the engine reported flowing into `node` (one per output) and out of it (one
+    /// per `next_functions` entry) in backward call `backward`; nil when the tape has no such report.
+    public func gradients(backward: Int, node: Int, in tape: Tape) -> (incoming: [TensorValues?]?, outgoing: [TensorValues?]?) {
+        var incoming: [TensorValues?]?
+        var outgoing: [TensorValues?]?
+        if let event = runEvents[backward]?[node], case .nodeRun(let run) = tape[event], !run.incoming.isEmpty {
+            incoming = run.incoming
+        }
+        if let event = resultEvents[backward]?[node], case .nodeResult(let result) = tape[event], !result.outgoing.isEmpty {
+            outgoing = result.outgoing
+        }
+        return (incoming, outgoing)
+    }
 
     /// The gradient accumulated into a leaf's `.grad` by the AccumulateGrad runs before `position`.
     public func grad(of tensor: Int, before position: Int, in tape: Tape) -> TensorValues? {

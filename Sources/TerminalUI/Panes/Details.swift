@@ -103,9 +103,7 @@ struct Details {
         if case .node(let node) = step.kind, let backward = step.backward {
             let replayed = state.debugger.replays[backward].steps[node]
             lines.append(field("backward", "call #\(backward), node \(node + 1) of \(state.debugger.replays[backward].steps.count)"))
-            if let run = state.index.runEvent(backward: backward, node: replayed.node) {
-                lines += gradients(run: run)
-            }
+            lines += gradients(backward: backward, node: replayed.node)
             return lines + self.node(replayed.node, at: position)
         }
         switch state.tape[step.event] {
@@ -136,20 +134,11 @@ struct Details {
     }
 
     /// The gradients the engine reported flowing into and out of a node (traces may not have them).
-    private func gradients(run: Int) -> [Line] {
-        let tape = state.tape
-        guard case .nodeRun(let record) = tape[run] else { return [] }
-        var lines = record.incoming.enumerated().map { position, grad in
-            field("grad in[\(position)]", grad.map { values($0.values, dtype: "float32", shape: $0.shape) } ?? "None")
-        }
-        for index in (run + 1)..<min(tape.count, run + 10_000) {
-            if case .nodeResult(let result) = tape[index], result.backward == record.backward, result.node == record.node {
-                lines += result.outgoing.enumerated().map { position, grad in
-                    field("grad out[\(position)]", grad.map { values($0.values, dtype: "float32", shape: $0.shape) } ?? "None")
-                }
-                break
-            }
-        }
+    private func gradients(backward: Int, node: Int) -> [Line] {
+        let flow = state.index.gradients(backward: backward, node: node, in: state.tape)
+        let show = { (grad: TensorValues?) in grad.map { values($0.values, dtype: "float32", shape: $0.shape) } ?? "None" }
+        var lines = (flow.incoming ?? []).enumerated().map { field("grad in[\($0)]", show($1)) }
+        lines += (flow.outgoing ?? []).enumerated().map { field("grad out[\($0)]", show($1)) }
         return lines
     }
 }

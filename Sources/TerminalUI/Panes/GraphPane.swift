@@ -1,4 +1,5 @@
 import Debugger
+import Tape
 
 /// The grad_fn graph below the selected node: `next_functions` down to AccumulateGrad, each node
 /// with its saved slots as `slot: t7 saved@v0 now@v1`; stale slots and the failing node stand out.
@@ -32,8 +33,34 @@ struct GraphPane: Widget {
             buffer.write("no grad_fn at this step", column: inner.x, row: inner.y, limit: inner.maxX, role: .dim)
             return
         }
+        let header = GraphPane.flowLines(for: state)
+        for (offset, line) in header.prefix(max(0, inner.height - 1)).enumerated() {
+            buffer.write(line, column: inner.x, row: inner.y + offset, limit: inner.maxX)
+        }
+        let tree = inner.splitTop(min(header.count, max(0, inner.height - 1))).rest
         let selected = state.focus == .graph ? state.row(.graph, count: rows.count) : nil
-        Tree(rows: rows.map(\.tree), selected: selected, glyphs: state.glyphs).render(into: &buffer, area: inner)
+        Tree(rows: rows.map(\.tree), selected: selected, glyphs: state.glyphs).render(into: &buffer, area: tree)
+    }
+
+    /// At a replayed node: the gradients flowing in (one per output) and out (one per
+    /// `next_functions` entry), when the tape recorded them.
+    static func flowLines(for state: DebuggerState) -> [Line] {
+        guard let node = state.replayStep, let backward = state.step?.backward else { return [] }
+        let flow = state.index.gradients(backward: backward, node: node.node, in: state.tape)
+        let ellipsis = state.glyphs.ellipsis
+        func show(_ grads: [TensorValues?]) -> String {
+            grads.map { grad in
+                grad.map { "\(ValueFormat.shape($0.shape)) \(ValueFormat.preview($0.values, dtype: "float32", numel: $0.shape.reduce(1, *), limit: 4, ellipsis: ellipsis))" } ?? "None"
+            }.joined(separator: "; ")
+        }
+        var lines: [Line] = []
+        if let incoming = flow.incoming {
+            lines.append(Line([Span("grad in  ", .heading), Span(show(incoming), .backward)]))
+        }
+        if let outgoing = flow.outgoing {
+            lines.append(Line([Span("grad out ", .heading), Span(show(outgoing), .backward)]))
+        }
+        return lines
     }
 
     private struct Builder {

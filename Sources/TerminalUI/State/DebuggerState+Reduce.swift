@@ -323,9 +323,10 @@ extension DebuggerState {
             }
         case .graph:
             let count = rowCount(.graph)
-            let first = ListView.offset(count: count, selected: self.row(.graph, count: count), height: inner.height)
-            let index = first + row - inner.y
-            if index < count {
+            let header = min(GraphPane.flowLines(for: self).count, max(0, inner.height - 1))
+            let first = ListView.offset(count: count, selected: self.row(.graph, count: count), height: inner.height - header)
+            let index = first + row - inner.y - header
+            if index >= 0, index < count {
                 rows[.graph] = index
             }
         case .source:
