@@ -1,4 +1,5 @@
 import CTerminal
+import Foundation
 import Testing
 @testable import TerminalUI
 
@@ -50,5 +51,14 @@ import Testing
         #expect(keyMap.helpLines.contains { $0.text.hasPrefix("j ↓") && $0.text.contains("next step") })
         #expect(keyMap.hintText.hasPrefix("n/p step  N/P line  b backward  e error"))
         #expect(keyMap.hintText.hasSuffix("? help  q quit"))
+    }
+
+    @Test func docsListEveryKey() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/tui.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        for key in keyMap.bindings.flatMap(\.keys) {
+            #expect(text.contains("`\(key.label)`"), "docs/tui.md does not list \(key.label)")
+        }
     }
 }
