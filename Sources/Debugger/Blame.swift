@@ -93,8 +93,9 @@ struct Blame: Sendable {
         diagnosis.node = node(failure.node)
         diagnosis.saved = saved
         diagnosis.savedName = name(of: saved.tensor, before: replay.event)
+        diagnosis.savedViewOf = index.tensors[saved.tensor].base
         diagnosis.saveOp = index.nodes[saved.node].op
-        diagnosis.saveSite = diagnosis.saveOp.map { index.ops[$0].site }
+        diagnosis.saveSite = diagnosis.saveOp.map { index.op($0).site }
         diagnosis.replayMessage = failure.message
 
         if case let .freed(by) = saved.status {
@@ -108,7 +109,7 @@ struct Blame: Sendable {
             diagnosis.hint = "modify a copy of `\(savedName)` instead, " + FixHint.lastResort
             return
         }
-        let op = index.ops[first.op]
+        let op = index.op(first.op)
         diagnosis.culprit = Diagnosis.Culprit(
             site: op.site, op: op.index, call: op.call, name: op.name, text: source.text(at: op.site))
         diagnosis.hint = hints.staleSave(
@@ -120,7 +121,7 @@ struct Blame: Sendable {
         let counter = index.counter(of: saved.tensor)
         let moves = index.bumps(index.counterBumps[counter] ?? [], after: saved.event, before: position)
         return moves.enumerated().map { offset, entry in
-            let op = index.ops[entry.bump.op]
+            let op = index.op(entry.bump.op)
             return Diagnosis.Bump(
                 op: op.index, call: op.call, name: op.name, site: op.site, tensor: entry.bump.tensor,
                 from: entry.bump.from, to: entry.bump.to, isCulprit: offset == 0)
@@ -130,7 +131,7 @@ struct Blame: Sendable {
     /// Where `tensor` was made by `.detach()`, if it was.
     private func detachSite(of tensor: Int) -> CallSite? {
         guard let producer = index.producers[tensor] else { return nil }
-        let op = index.ops[producer]
+        let op = index.op(producer)
         return op.name.hasPrefix("aten::detach") || op.call.hasSuffix("detach") ? op.site : nil
     }
 
@@ -155,7 +156,7 @@ struct Blame: Sendable {
     }
 
     private func silentMutation(saved: SavedValue, write: TapeIndex.Bump, replay: BackwardReplay, node: Int) -> Diagnosis {
-        let op = index.ops[write.bump.op]
+        let op = index.op(write.bump.op)
         let savedName = label(of: saved.tensor, before: replay.event)
         let nodeName = index.nodes[node].name
         let message = "no error is raised: `\(source.text(at: op.site))` (line \(op.site.line)) wrote through a tensor that shares memory but not the version counter with `\(savedName)`, which \(nodeName) saved as `\(saved.slot)`; the backward call at line \(replay.call.site.line) used the overwritten values, so its gradients are silently wrong"
@@ -169,7 +170,7 @@ struct Blame: Sendable {
                 op: op.index, call: op.call, name: op.name, site: op.site, tensor: write.bump.tensor,
                 from: write.bump.from, to: write.bump.to, isCulprit: true)],
             hint: hints.silentMutation(savedName: savedName))
-        diagnosis.saveSite = diagnosis.saveOp.map { index.ops[$0].site }
+        diagnosis.saveSite = diagnosis.saveOp.map { index.op($0).site }
         return diagnosis
     }
 
@@ -177,13 +178,24 @@ struct Blame: Sendable {
         let record = index.nodes[id]
         return Diagnosis.Node(
             id: id, name: record.name, sequenceNr: record.sequenceNr, op: record.op,
-            site: record.op.map { index.ops[$0].site })
+            site: record.op.map { index.op($0).site })
     }
 
     /// The program's latest name for `tensor` before `position` (or its first name, if it was
-    /// only named later), nil when it never had one.
+    /// only named later); without `bind` events (traces of real PyTorch), the simple target of
+    /// the assignment whose value the tensor is. Nil when it has no name.
     func name(of tensor: Int, before position: Int) -> String? {
-        index.names[tensor].value(before: position) ?? index.names[tensor].last
+        if let bound = index.names[tensor].value(before: position) ?? index.names[tensor].last { return bound }
+        guard let producer = index.producers[tensor] else { return nil }
+        let op = index.op(producer)
+        guard op.site.file == nil, op.outputs.first?.tensor == tensor else { return nil }
+        if producer + 1 < index.opCount {
+            let next = index.op(producer + 1).site
+            guard next.line != op.site.line || next.file != nil else { return nil }
+        }
+        guard let target = hints.assignmentTarget(hints.statement(at: op.site)),
+              target.allSatisfy({ $0.isIdentifierCharacter || $0 == "." }) else { return nil }
+        return target
     }
 
     /// The tensor's name, or `t<id>` when the program never named it.

@@ -28,11 +28,11 @@ public struct Debugger: Sendable {
     // MARK: The recorded run
 
     public var eventCount: Int { index.eventCount }
-    public var opCount: Int { index.ops.count }
+    public var opCount: Int { index.opCount }
     public var nodeCount: Int { index.nodes.count }
     public var tensorCount: Int { index.tensors.count }
 
-    public func op(_ opIndex: Int) -> OpRecord { index.ops[opIndex] }
+    public func op(_ opIndex: Int) -> OpRecord { index.op(opIndex) }
     /// The tape position of op `opIndex`'s `op` event.
     public func position(ofOp opIndex: Int) -> Int { index.opEvents[opIndex] }
     /// One past the last event of op `opIndex` (its nodes, grad_fn changes, saves and bumps).
@@ -40,7 +40,7 @@ public struct Debugger: Sendable {
     /// The number of ops recorded before `position`; the op at the cursor is this minus one.
     public func opCount(at position: Int) -> Int { index.opCount(before: position) }
     public func node(_ id: Int) -> NodeRecord { index.nodes[id] }
-    public func tensorInfo(_ id: Int) -> TensorInfo { index.tensors[id] }
+    public func tensorInfo(_ id: Int) -> TensorInfo { index.tensorInfo(id) }
     /// The nodes the engine itself reported running in backward call `backward` (`run` events),
     /// empty when the tape has none (traces from real PyTorch may not).
     public func engineRuns(backward: Int) -> [Int] { index.engineRuns[backward] ?? [] }
@@ -56,7 +56,7 @@ public struct Debugger: Sendable {
 
     /// Tensor `id` as it was at `position`.
     public func tensor(_ id: Int, at position: Int) -> TensorState {
-        let info = index.tensors[id]
+        let info = index.tensorInfo(id)
         let change = index.gradFns[id].value(before: position)
         let replayer = Replayer(index: index)
         return TensorState(
@@ -68,7 +68,7 @@ public struct Debugger: Sendable {
             gradFnName: replayer.currentGradFnName(of: id, at: position),
             outputNr: change?.outputNr ?? 0,
             requiresGrad: replayer.requiresGrad(id, at: position),
-            values: index.values[id].value(before: position)?.values ?? info.values)
+            values: index.latestValues(of: id, before: position)?.values ?? info.values)
     }
 
     /// The tensors announced before `position`, optionally only the ids in `range` (for paging).

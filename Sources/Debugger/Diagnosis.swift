@@ -170,8 +170,10 @@ public struct Diagnosis: Hashable, Sendable {
     public var node: Node?
     /// The saved variable that failed to unpack, or that was silently overwritten.
     public var saved: SavedValue?
-    /// The program's name for the saved tensor, when it bound one.
+    /// The program's name for the saved tensor, when it has one.
     public var savedName: String?
+    /// The tensor the saved one is a view of (sharing its version counter), if it is a view.
+    public var savedViewOf: Int?
     /// The op that saved it (the node's forward op).
     public var saveOp: Int?
     public var saveSite: CallSite?

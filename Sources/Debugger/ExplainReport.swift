@@ -53,7 +53,9 @@ public struct ExplainReport: Hashable, Sendable {
         if let node = diagnosis.node, let saved = diagnosis.saved {
             let role = diagnosis.severity == .error ? "failing node" : "saved by node"
             let created = node.op.map { op in ", created by op #\(op)" + (node.site.map { " at line \($0.line)" } ?? "") } ?? ""
-            lines.append("  \(role): \(node.name) (sequence_nr \(node.sequenceNr)\(created)), saved slot `\(saved.slot)` = `\(diagnosis.savedName ?? "t\(saved.tensor)")` (tensor t\(saved.tensor))")
+            var tensor = "tensor t\(saved.tensor)"
+            if let view = diagnosis.savedViewOf { tensor += ", a view of t\(view)" }
+            lines.append("  \(role): \(node.name) (sequence_nr \(node.sequenceNr)\(created)), saved slot `\(saved.slot)` = `\(diagnosis.savedName ?? "t\(saved.tensor)")` (\(tensor))")
         }
         if let culprit = diagnosis.culprit, let backward = culprit.backward {
             lines.append("  freed by: backward call #\(backward) at line \(culprit.site.line) (`\(culprit.text)`), which ran without retain_graph=True")

@@ -96,12 +96,26 @@ struct FixHint: Sendable {
         if let (target, op, value) = augmentedAssignment(statement), !target.contains("[") {
             return "\(target) = \(target) \(op) \(value)"
         }
-        guard let method = inPlaceMethod(statement) else { return nil }
-        let call = "\(method.receiver).\(method.name)(\(method.arguments))"
+        guard let method = inPlaceMethod(statement), let call = Self.outOfPlaceCall(method) else { return nil }
         if let target = assignmentTarget(statement) {
             return "\(target) = \(call)"
         }
         return "\(method.receiver) = \(call)"
+    }
+
+    /// The out-of-place spelling of an in-place method call, nil for methods that have none
+    /// (`uniform_`, `normal_`, `resize_`, `set_`).
+    static func outOfPlaceCall(_ method: (receiver: String, name: String, arguments: String)) -> String? {
+        let (receiver, name, arguments) = method
+        switch name {
+        case "zero": return "torch.zeros_like(\(receiver))"
+        case "fill": return "torch.full_like(\(receiver), \(arguments))"
+        case "copy": return "\(arguments).clone()"
+        case "uniform", "normal", "random", "exponential", "geometric", "cauchy", "log_normal", "bernoulli",
+             "resize", "resize_as", "set", "detach", "requires_grad", "share_memory":
+            return nil
+        default: return "\(receiver).\(name)(\(arguments))"
+        }
     }
 
     /// The left side of `target = ...` or `target op= ...`, nil for expression statements.

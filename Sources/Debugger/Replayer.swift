@@ -102,7 +102,7 @@ struct Replayer: Sendable {
 
     private func isInPlaceOnView(_ saved: SavedValue) -> Bool {
         guard index.tensors[saved.tensor].base != nil, let op = index.nodes[saved.node].op else { return false }
-        return index.ops[op].isInPlace
+        return index.op(op).isInPlace
     }
 
     /// `tensor.grad_fn` as PyTorch would read it before `position`: a differentiable view whose

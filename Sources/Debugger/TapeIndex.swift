@@ -16,17 +16,21 @@ struct TapeIndex: Sendable {
         var event: Int
     }
 
+    /// The tape itself: records needed only now and then (an op, a values preview) are decoded
+    /// from it on demand instead of being kept twice.
+    let tape: Tape
     private(set) var eventCount = 0
 
+    /// Each tensor's first sighting, without its values preview (decode `tensorEvents` for it).
     private(set) var tensors: [TensorInfo] = []
     private(set) var tensorEvents: [Int] = []
     private(set) var gradFns: [Timeline<GradFnChange>] = []
-    private(set) var values: [Timeline<TensorValues>] = []
+    /// The positions of each tensor's `values` events.
+    private(set) var values: [Timeline<Int>] = []
     private(set) var names: [Timeline<String>] = []
     /// The first op that returned each tensor.
     private(set) var producers: [Int?] = []
 
-    private(set) var ops: [OpRecord] = []
     private(set) var opEvents: [Int] = []
     /// One past the last event that belongs to each op: the op event and the node, grad_fn, save,
     /// bump, values and tensor events the engine records right after it.
@@ -63,12 +67,13 @@ struct TapeIndex: Sendable {
     private var opReferences: [(op: Int, event: Int)] = []
 
     init(_ tape: Tape) throws(DebuggerError) {
+        self.tape = tape
         for position in 0..<tape.count {
             try add(tape[position], at: position)
         }
         eventCount = tape.count
         // Nodes and bumps may be recorded just before the op event that caused them.
-        for (op, position) in opReferences where op < 0 || op >= ops.count {
+        for (op, position) in opReferences where op < 0 || op >= opEvents.count {
             throw .unknownOp(index: op, event: position)
         }
         opReferences = []
@@ -78,6 +83,26 @@ struct TapeIndex: Sendable {
     static let copySlices = "torch::autograd::CopySlices"
 
     // MARK: Lookups
+
+    var opCount: Int { opEvents.count }
+
+    /// Op `index`, decoded from its event.
+    func op(_ index: Int) -> OpRecord {
+        guard case let .op(record) = tape[opEvents[index]] else { preconditionFailure("op event index out of sync") }
+        return record
+    }
+
+    /// Tensor `id`'s first sighting with its values preview, decoded from its event.
+    func tensorInfo(_ id: Int) -> TensorInfo {
+        guard case let .tensor(info) = tape[tensorEvents[id]] else { preconditionFailure("tensor event index out of sync") }
+        return info
+    }
+
+    /// The latest values preview of `tensor` before `position`, nil when none was recorded.
+    func latestValues(of tensor: Int, before position: Int) -> TensorValues? {
+        guard let event = values[tensor].value(before: position), case let .values(preview) = tape[event] else { return nil }
+        return preview
+    }
 
     /// The saved variables unpacked when `node` runs: its own, then those of the node it wraps.
     func unpackedSaves(of node: Int) -> [Save] {
@@ -98,7 +123,7 @@ struct TapeIndex: Sendable {
 
     /// The tensor's shape after events `0..<position` (`t_()` and `resize_` change it).
     func shape(of tensor: Int, before position: Int) -> [Int] {
-        values[tensor].value(before: position)?.shape ?? tensors[tensor].shape
+        latestValues(of: tensor, before: position)?.shape ?? tensors[tensor].shape
     }
 
     /// The number of tensors announced by events `0..<position` (ids are dense, in order).
@@ -151,10 +176,11 @@ struct TapeIndex: Sendable {
             break
         }
         switch event {
-        case let .tensor(info):
+        case var .tensor(info):
             guard info.id == tensors.count else {
                 throw .idOutOfOrder(kind: "tensor", id: info.id, expected: tensors.count, event: position)
             }
+            info.values = []
             tensors.append(info)
             tensorEvents.append(position)
             gradFns.append(Timeline())
@@ -163,8 +189,8 @@ struct TapeIndex: Sendable {
             producers.append(nil)
             counterVersions[info.counter, default: Timeline()].append(0, at: position, ifAbove: true)
         case let .op(op):
-            guard op.index == ops.count else {
-                throw .idOutOfOrder(kind: "op", id: op.index, expected: ops.count, event: position)
+            guard op.index == opEvents.count else {
+                throw .idOutOfOrder(kind: "op", id: op.index, expected: opEvents.count, event: position)
             }
             for seen in op.inputs + op.outputs {
                 try observe(seen, at: position)
@@ -172,7 +198,6 @@ struct TapeIndex: Sendable {
             for output in op.outputs where producers[output.tensor] == nil {
                 producers[output.tensor] = op.index
             }
-            ops.append(op)
             opEvents.append(position)
             opEnds.append(position + 1)
         case let .node(node):
@@ -215,7 +240,7 @@ struct TapeIndex: Sendable {
             counterVersions[bump.counter, default: Timeline()].append(bump.to, at: position, ifAbove: true)
         case let .values(preview):
             try checkTensor(preview.tensor, at: position)
-            values[preview.tensor].append(preview, at: position)
+            values[preview.tensor].append(position, at: position)
         case let .binding(binding):
             try checkTensor(binding.tensor, at: position)
             names[binding.tensor].append(binding.name, at: position)

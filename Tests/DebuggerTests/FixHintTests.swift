@@ -10,6 +10,9 @@ final class FixHintTests: XCTestCase {
         XCTAssertEqual(hints.outOfPlace("y.mul_(2)"), "y = y.mul(2)")
         XCTAssertEqual(hints.outOfPlace("z = h.exp_()"), "z = h.exp()")
         XCTAssertEqual(hints.outOfPlace("self.w[0].add_(v, alpha=2)"), "self.w[0] = self.w[0].add(v, alpha=2)")
+        XCTAssertEqual(hints.outOfPlace("x.zero_()"), "x = torch.zeros_like(x)")
+        XCTAssertEqual(hints.outOfPlace("x.fill_(3.0)"), "x = torch.full_like(x, 3.0)")
+        XCTAssertNil(hints.outOfPlace("w.uniform_(-1, 1)"), "uniform_ has no out-of-place form")
         XCTAssertNil(hints.outOfPlace("print(a == b)"))
         XCTAssertNil(hints.outOfPlace("x[0] += 1"), "a subscript target is a setitem, not a rebinding")
     }
