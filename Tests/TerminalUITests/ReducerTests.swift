@@ -119,9 +119,9 @@ import Testing
 
     @Test func enterInspectsTheSelectionAndEscapeCloses() {
         var state = press([.character("e"), .tab, .character("j"), .enter])
-        #expect(state.mode == .inspect(.tensor(0), scroll: 0))
+        #expect(state.mode == .inspect(.tensor(3), scroll: 0))
         state.reduce(.character("j"))
-        #expect(state.mode == .inspect(.tensor(0), scroll: 1))
+        #expect(state.mode == .inspect(.tensor(3), scroll: 1))
         state.reduce(.escape)
         #expect(state.mode == .normal)
         #expect(press([.enter]).mode == .inspect(.step(0), scroll: 0))

@@ -146,3 +146,12 @@ final class ThemeTests: XCTestCase {
         }
     }
 }
+
+final class TensorListTests: XCTestCase {
+    func testStepTensorsComeFirstThenEveryOtherTensorNewestFirst() {
+        let list = TensorList(stepTensors: [7, 2, 7, 12], announced: 10)
+        XCTAssertEqual(list.first, [7, 2])
+        XCTAssertEqual((0..<list.count).map { list[$0] }, [7, 2, 9, 8, 6, 5, 4, 3, 1, 0])
+        XCTAssertEqual(TensorList(stepTensors: [], announced: 0).count, 0)
+    }
+}

@@ -14,9 +14,4 @@ extension Array where Element == Int {
         return low
     }
 
-    /// The last element `< value`, for an ascending array.
-    func lastBefore(_ value: Int) -> Int? {
-        let position = countBefore(value)
-        return position > 0 ? self[position - 1] : nil
-    }
 }

@@ -2,7 +2,7 @@ import Debugger
 import Tape
 
 /// The steps of a run and the few lookups the panes need beyond what `Debugger` answers: op and
-/// node rows, printed output, bound names, and the gradients the engine reported.
+/// node rows, printed output, views and shared counters, and the gradients the engine reported.
 ///
 /// Built once in a single pass over the tape; afterwards read-only and shared by every frame.
 public final class StepIndex: Sendable {
@@ -17,9 +17,6 @@ public final class StepIndex: Sendable {
     let backwardSteps: [Int: Int]
     let nodeOfOp: [Int: Int]
     let bumpsOfOp: [Int: [VersionBump]]
-    let bindingsOfName: [String: [Int]]
-    /// Bound names in the order the program first bound them.
-    let names: [String]
     let outputEvents: [Int]
     let viewsOfBase: [Int: [Int]]
     let tensorsOfCounter: [Int: [Int]]
@@ -36,8 +33,6 @@ public final class StepIndex: Sendable {
         var backwardSteps: [Int: Int] = [:]
         var nodeOfOp: [Int: Int] = [:]
         var bumpsOfOp: [Int: [VersionBump]] = [:]
-        var bindingsOfName: [String: [Int]] = [:]
-        var names: [String] = []
         var outputEvents: [Int] = []
         var viewsOfBase: [Int: [Int]] = [:]
         var tensorsOfCounter: [Int: [Int]] = [:]
@@ -61,11 +56,6 @@ public final class StepIndex: Sendable {
                 }
             case .bump(let bump):
                 bumpsOfOp[bump.op, default: []].append(bump)
-            case .binding(let binding):
-                if bindingsOfName[binding.name] == nil {
-                    names.append(binding.name)
-                }
-                bindingsOfName[binding.name, default: []].append(index)
             case .output:
                 outputEvents.append(index)
             case .error(let error):
@@ -85,7 +75,7 @@ public final class StepIndex: Sendable {
                 }
             case .nodeResult(let result):
                 resultEvents[result.backward, default: [:]][result.node] = index
-            case .gradFn, .save, .values, .release, .backwardEnd, .exit:
+            case .binding, .gradFn, .save, .values, .release, .backwardEnd, .exit:
                 break
             }
         }
@@ -105,8 +95,6 @@ public final class StepIndex: Sendable {
         self.backwardSteps = backwardSteps
         self.nodeOfOp = nodeOfOp
         self.bumpsOfOp = bumpsOfOp
-        self.bindingsOfName = bindingsOfName
-        self.names = names
         self.outputEvents = outputEvents
         self.viewsOfBase = viewsOfBase
         self.tensorsOfCounter = tensorsOfCounter
@@ -126,16 +114,6 @@ public final class StepIndex: Sendable {
 
     /// The version bumps op `index` caused.
     public func bumps(ofOp index: Int) -> [VersionBump] { bumpsOfOp[index] ?? [] }
-
-    /// Each bound name with the tensor it refers to before `position`, in order of first binding.
-    public func boundTensors(before position: Int, in tape: Tape) -> [(name: String, tensor: Int)] {
-        names.compactMap { name in
-            guard let binding = bindingsOfName[name]?.lastBefore(position), case .binding(let record) = tape[binding] else {
-                return nil
-            }
-            return (name, record.tensor)
-        }
-    }
 
     /// What the program printed before `position`, newest last, at most `limit` output events.
     public func outputs(before position: Int, limit: Int, in tape: Tape) -> [String] {

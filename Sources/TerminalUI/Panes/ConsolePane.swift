@@ -10,7 +10,7 @@ struct ConsolePane: Widget {
 
     func lines() -> [Line] {
         var lines: [Line] = []
-        for text in state.index.outputs(before: state.position, limit: ConsolePane.outputLimit, in: state.tape) {
+        for text in state.index.outputs(before: state.outputEnd, limit: ConsolePane.outputLimit, in: state.tape) {
             var parts = Sanitizer.lines(text)
             if parts.last == "" {
                 parts.removeLast()

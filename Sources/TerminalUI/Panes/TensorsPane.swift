@@ -17,7 +17,7 @@ struct TensorsPane: Widget {
         let selected = state.focus == .tensors ? state.row(.tensors, count: tensors.count) : nil
         Table(columns: TensorsPane.columns, count: tensors.count, selected: selected, glyphs: state.glyphs) { index in
             let tensor = state.debugger.tensor(tensors[index], at: position)
-            let name = tensor.name.map { "t\(tensor.id) \(Sanitizer.line($0))" } ?? "t\(tensor.id)"
+            let name = state.label(tensor.id, at: position)
             return [
                 Span(name, touched.contains(tensor.id) ? .heading : .normal),
                 Span(ValueFormat.shape(tensor.shape)),

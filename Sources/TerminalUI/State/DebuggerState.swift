@@ -54,6 +54,12 @@ public struct DebuggerState: Sendable {
     /// The debugger position the panes describe (see `StepIndex.positions`).
     public var position: Int { step != nil ? index.positions[cursor] : debugger.eventCount }
 
+    /// Where the Console's output stops: at the next step, so that what the program prints after
+    /// its last `backward()` shows at that call's last node.
+    public var outputEnd: Int {
+        cursor + 1 < stepCount ? max(position, index.steps[cursor + 1].event) : debugger.eventCount
+    }
+
     /// The failures the cursor has reached: their culprits are known and shown.
     public var revealed: [Failure] { failures.filter { $0.step <= cursor } }
 
@@ -72,20 +78,15 @@ public struct DebuggerState: Sendable {
         return (call + 1)..<(call + 1 + debugger.replays[backward].steps.count)
     }
 
-    /// `t3`, or `t3 x` when the program had named the tensor before `position`.
+    /// `t3`, or `t3 x` when the program had named the tensor (or assigned it to `x`) before `position`.
     public func label(_ tensor: Int, at position: Int) -> String {
-        debugger.tensor(tensor, at: position).name.map { "t\(tensor) \(Sanitizer.line($0))" } ?? "t\(tensor)"
+        let name = debugger.label(of: tensor, at: position)
+        return name == "t\(tensor)" ? name : "t\(tensor) \(Sanitizer.line(name))"
     }
 
-    /// The tensors the Tensors pane lists: those the selected step touches, then every named tensor.
-    public var listedTensors: [Int] {
-        var seen = Set<Int>()
-        var result: [Int] = []
-        let named = index.boundTensors(before: position, in: tape).map(\.tensor)
-        for tensor in stepTensors + named where seen.insert(tensor).inserted {
-            result.append(tensor)
-        }
-        return result
+    /// The rows of the Tensors pane: the step's tensors, then every other tensor alive, newest first.
+    public var listedTensors: TensorList {
+        TensorList(stepTensors: stepTensors, announced: debugger.tensorCount(at: position))
     }
 
     /// The tensors the selected step reads, writes or unpacks.
