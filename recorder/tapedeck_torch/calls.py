@@ -35,7 +35,9 @@ def classify(func):
     name = getattr(func, "__name__", "")
     owner = getattr(func, "__self__", None)
     if name in ("__get__", "__set__", "__delete__"):
-        return (DATA if owner is _DATA_DESCRIPTOR and name == "__get__" else PASS), None
+        if owner is _DATA_DESCRIPTOR and name == "__get__":
+            return DATA, "Tensor.data"
+        return PASS, None
     if name in _PASS:
         return PASS, None
     if name in _QUIET:
