@@ -55,6 +55,8 @@ def spelling(func, name):
     if qualname.startswith("_VariableFunctionsClass."):
         return "torch." + name
     module = getattr(func, "__module__", None)
-    if not module or module.startswith("torch._C") or module == "torch.functional":
+    if module and module.startswith("torch._C._nn"):
+        module = "torch.nn.functional"
+    elif not module or module.startswith("torch._C") or module == "torch.functional":
         module = "torch"
     return module + "." + qualname

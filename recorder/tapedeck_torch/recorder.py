@@ -26,16 +26,24 @@ _recordings = [0]
 class _Op:
     """One aten op as the dispatch mode saw it, resolved when its Python-level call returns."""
 
-    __slots__ = ("info", "inputs", "writes", "outputs", "seq", "context", "grad")
+    __slots__ = ("info", "inputs", "writes", "after", "outputs", "seq", "context", "grad")
 
     def __init__(self, info, inputs, writes, outputs, seq, context, grad):
         self.info = info
         self.inputs = inputs
         self.writes = writes
+        self.after = None
         self.outputs = outputs
         self.seq = seq
         self.context = context
         self.grad = grad
+
+    def settle(self):
+        """Reads the versions of the tensors the op wrote. PyTorch bumps them after the op returns
+        through the dispatch mode, so this runs at the next op or when the Python call returns.
+        Some writes do not bump (BatchNorm's running stats): only a real change is a bump."""
+        if self.writes is not None and self.after is None:
+            self.after = [t._version for t, _ in self.writes]
 
 
 class _FunctionMode(TorchFunctionMode):
@@ -107,8 +115,10 @@ class _DispatchMode(TorchDispatchMode):
                 tensors_in(kwargs.get(name), writes)
             writes = [(t, t._version) for t in writes]
         seq = _sequence_nr()
-        if rec.depth == 0 and rec.pending:
-            rec.resolve()
+        if rec.pending:
+            rec.pending[-1].settle()
+            if rec.depth == 0:
+                rec.resolve()
         out = func(*args, **kwargs)
         context = rec.contexts[-1] if rec.contexts else rec.loose_context()
         rec.pending.append(_Op(info, inputs, writes, tensors_in(out, []), seq, context, _grad_enabled()))
@@ -234,6 +244,7 @@ class Recorder:
         batch = self.pending
         if not batch:
             return
+        batch[-1].settle()
         self.pending = []
         self.passive += 1
         try:
@@ -341,7 +352,6 @@ class Recorder:
                         entry = registry.register(t, source.vc, source.st, 0)
                 else:
                     entry = registry.register(t, None, None, 0)
-                    registry.share_storage(t, entry.st)
             outs.append(entry)
         if artefact:
             return None
@@ -349,22 +359,23 @@ class Recorder:
         self._next_op += 1
         written = []
         if op.writes:
-            for t, v in op.writes:
-                entry = registry.get(t)
-                bumps.append((j, entry.vc, v))
-                versions[entry.vc] = v + 1
-                written.append((entry, v))
+            for (t, v), after in zip(op.writes, op.after):
+                if after != v:
+                    entry = registry.get(t)
+                    bumps.append((j, entry.vc, v))
+                    versions[entry.vc] = after
+                    written.append((entry, v, after))
         context = op.context
         line = '{"k":"op","i":%d,"name":%s,"call":%s,%s,"grad":%s,"in":[%s],"out":[%s]' % (
             index, info.name_json, context[0], context[1], "true" if op.grad else "false", ",".join(ins),
             ",".join(["[%d,%d]" % (e.tid, versions[e.vc]) for e in outs]))
-        if written:
+        if info.writes_self:
             line += ',"inplace":true'
         if info.is_view:
             line += ',"view":true'
         emit(line + "}")
-        for entry, v in written:
-            emit('{"k":"bump","vc":%d,"t":%d,"from":%d,"to":%d,"op":%d}' % (entry.vc, entry.tid, v, v + 1, index))
+        for entry, v, after in written:
+            emit('{"k":"bump","vc":%d,"t":%d,"from":%d,"to":%d,"op":%d}' % (entry.vc, entry.tid, v, after, index))
             tensor = entry.ref()
             values = registry.values(tensor) if tensor is not None else None
             if values is not None:

@@ -13,6 +13,7 @@ from .writer import js
 _BINARY_OP = dis.opmap.get("BINARY_OP")
 _STORE_SUBSCR = dis.opmap.get("STORE_SUBSCR")
 _BINARY_SUBSCR = dis.opmap.get("BINARY_SUBSCR")
+_UNARY = {dis.opmap.get("UNARY_NEGATIVE"): "-x", dis.opmap.get("UNARY_INVERT"): "~x"}
 _NB_SYMBOLS = [symbol for _, symbol in getattr(dis, "_nb_ops", [])]
 
 # Library frames that only forward a call; the frame named in a call site is the first library
@@ -35,9 +36,9 @@ class CallSites:
     """Maps a Python stack to the `line`/`col`/`end`/`file`/`frame` fields of docs/trace-format.md.
 
     A frame belongs to the program unless its file lives in torch, the standard library, an installed
-    package or this recorder. The site is the innermost program frame; `frame` names the outermost
-    library function that program frame called (so a write inside the optimizer reads "inside
-    `Adam.step`"), and `file` is set when the program frame is in another file than the traced program.
+    package or this recorder. The site is the innermost program frame; `frame` names the library
+    function the op ran inside (so a write inside the optimizer reads "inside `Adam.step`"), and
+    `file` is set when the program frame is in another file than the traced program.
     """
 
     def __init__(self, program_path):
@@ -59,10 +60,10 @@ class CallSites:
         return known
 
     def user_frame(self, frame):
-        """The innermost program frame at or above `frame`, and the outermost library frame below it."""
-        library = None
+        """The innermost program frame at or above `frame`, and `frame` itself when it is a library
+        frame (the start of the library call chain below the program frame), else None."""
+        library = frame if frame is not None and self.is_library(frame.f_code) else None
         while frame is not None and self.is_library(frame.f_code):
-            library = frame
             frame = frame.f_back
         return frame, library
 
@@ -109,16 +110,20 @@ class CallSites:
         return text + self._file_field(code.co_filename)
 
     def _frame_name(self, user, library, called):
+        """The innermost method in the library chain (`ReLU.forward`, `Adam.step`), else its
+        outermost function, skipping closures and `Module.__call__` plumbing."""
         chain = []
         frame = library
         while frame is not None and frame is not user:
-            chain.append(frame.f_code)
-            frame = frame.f_back
-        for code in reversed(chain):
+            code = frame.f_code
             name = code.co_qualname
-            if "<locals>" not in name and name not in _FORWARDERS:
-                return None if code is called else name
-        return None
+            if code is not called and "<locals>" not in name and name not in _FORWARDERS:
+                chain.append(name)
+            frame = frame.f_back
+        for name in chain:
+            if "." in name:
+                return name
+        return chain[-1] if chain else None
 
     def _file_field(self, filename):
         field = self._files.get(filename)
@@ -156,4 +161,4 @@ class CallSites:
             return "x[...] ="
         if opcode == _BINARY_SUBSCR:
             return "x[...]"
-        return None
+        return _UNARY.get(opcode)
