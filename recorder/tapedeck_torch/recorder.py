@@ -6,6 +6,7 @@ import warnings
 
 import torch
 from torch.overrides import TorchFunctionMode
+from torch.utils import _python_dispatch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from . import calls
@@ -426,7 +427,11 @@ class Recorder:
         self._backward = state
         self.passive += 1
         try:
-            result = original(t_outputs, *args, **kwargs)
+            if _python_dispatch._get_current_dispatch_mode() is self._modes[1]:
+                with _python_dispatch._pop_mode_temporarily():
+                    result = original(t_outputs, *args, **kwargs)
+            else:
+                result = original(t_outputs, *args, **kwargs)
         except Exception as e:
             self._guard(self._end_backward, "backward", state, e)
             self._last_error = e

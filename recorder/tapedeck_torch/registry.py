@@ -7,6 +7,7 @@ import torch
 from .writer import int_list, number_list
 
 _Tensor = torch.Tensor
+_ref = weakref.ref
 _Parameter = torch.nn.Parameter
 _VALUE_DTYPES = {torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int8, torch.int16,
                  torch.int32, torch.int64, torch.uint8, torch.bool}
@@ -52,6 +53,7 @@ class TensorRegistry:
         self._writer = writer
         self._value_limit = value_limit
         self._live = {}
+        self._sweep_at = 4096
         self._storages = {}
         self.versions = {}
         self._next_tensor = 0
@@ -98,16 +100,21 @@ class TensorRegistry:
             st = self._storage_of(t)[0]
         tid = self._next_tensor
         self._next_tensor += 1
-        key = id(t)
-        entry = TensorInfo(tid, vc, st, weakref.ref(t, lambda ref, key=key: self._forget(key, ref)))
-        self._live[key] = entry
+        entry = TensorInfo(tid, vc, st, _ref(t))
+        live = self._live
+        live[id(t)] = entry
+        if len(live) > self._sweep_at:
+            self._sweep()
         self._emit(t, entry, base)
         return entry
 
-    def _forget(self, key, ref):
-        entry = self._live.get(key)
-        if entry is not None and entry.ref is ref:
-            del self._live[key]
+    def _sweep(self):
+        """Drops the entries of dead tensors, now and then rather than per death (a weakref
+        callback per tensor costs more than the whole registration)."""
+        live = self._live
+        for key in [key for key, entry in live.items() if entry.ref() is None]:
+            del live[key]
+        self._sweep_at = 2 * len(live) + 4096
 
     def _storage_of(self, t):
         """The storage id of `t`, and a live registered tensor on the same memory (or None)."""

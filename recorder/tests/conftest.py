@@ -12,6 +12,7 @@ CASES_DIR = os.path.join(REPO_DIR, "Tests", "Conformance", "cases")
 PROGRAMS_DIR = os.path.join(RECORDER_DIR, "tests", "programs")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, RECORDER_DIR)
 
 
 class Run:
