@@ -11,6 +11,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 from . import calls
 from .graph import GraphRecorder, saved_slot_names, is_custom
+from .names import NameBinder
 from .ops import op_info, tensors_in
 from .registry import TensorRegistry
 from .sites import CallSites
@@ -138,6 +139,7 @@ class Recorder:
         self.sites = CallSites(program_path)
         self.registry = TensorRegistry(self.writer, values)
         self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % _recordings[0])
+        self.names = NameBinder(self.writer, self.registry)
         self.kinds = {}
         self.passive = 0
         self.depth = 0
@@ -205,7 +207,7 @@ class Recorder:
 
     def loose_context(self):
         """The context of an aten op issued outside any Python-level torch call."""
-        site, spelling = self.sites.site(sys._getframe(2))
+        site, spelling, _ = self.sites.site(sys._getframe(2))
         return (js(spelling or "aten"), site, False)
 
     def call(self, func, args, kwargs, spelling, is_data, is_apply):
@@ -215,7 +217,9 @@ class Recorder:
             if self.pending:
                 self._guard(self.resolve, "resolve")
             self.batch_seq = _sequence_nr()
-        site, operator = self.sites.site(sys._getframe(2), func)
+        site, operator, frame = self.sites.site(sys._getframe(2), func)
+        if outer and frame is not None:
+            self.names.observe(frame)
         self.contexts.append((js(operator or spelling), site, is_data))
         self.depth += 1
         result = None
@@ -409,7 +413,9 @@ class Recorder:
 
     def run_backward(self, original, t_outputs, args, kwargs):
         retain = bool(args[1] if len(args) > 1 else kwargs.get("retain_graph", False))
-        site, _ = self.sites.site(sys._getframe(2))
+        site, _, frame = self.sites.site(sys._getframe(2))
+        if frame is not None:
+            self.names.observe(frame)
         state = None
         self.passive += 1
         try:

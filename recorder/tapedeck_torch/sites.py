@@ -18,7 +18,8 @@ _NB_SYMBOLS = [symbol for _, symbol in getattr(dis, "_nb_ops", [])]
 
 # Library frames that only forward a call; the frame named in a call site is the first library
 # function below them that a user would recognise (`Adam.step`, `ReLU.forward`).
-_FORWARDERS = {"Module._wrapped_call_impl", "Module._call_impl", "_DecoratorContextManager.__call__"}
+_FORWARDERS = {"Module._wrapped_call_impl", "Module._call_impl", "_DecoratorContextManager.__call__",
+               "handle_torch_function"}
 
 
 def _library_roots():
@@ -68,12 +69,12 @@ class CallSites:
         return frame, library
 
     def site(self, frame, func=None):
-        """The call-site fields (a JSON fragment starting with `"line"`) and the operator spelling
-        read from the bytecode (`+=`, `x[...] =`) or None. `func` is the torch function being called:
+        """The call-site fields (a JSON fragment starting with `"line"`), the operator spelling
+        read from the bytecode (`+=`, `x[...] =`) or None, and the program frame (or None). `func` is the torch function being called:
         a library frame that is just that function is not worth naming."""
         user, library = self.user_frame(frame)
         if user is None:
-            return '"line":0', None
+            return '"line":0', None, None
         code = user.f_code
         line, col, end = self._position(code, user.f_lasti)
         if line is None:
@@ -91,7 +92,7 @@ class CallSites:
             name = self._frame_name(user, library, getattr(func, "__code__", None))
             if name:
                 text += ',"frame":' + js(name)
-        return text, spelling
+        return text, spelling, user
 
     def site_of_traceback(self, tb):
         """The call-site fields of the innermost program frame in a traceback."""

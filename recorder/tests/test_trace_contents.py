@@ -174,3 +174,30 @@ def test_command_line_rejects_bad_usage():
         parse(["-o", "x.tdt"])
     with pytest.raises(ValueError, match="expects an integer"):
         parse(["--values", "many", "t.py"])
+
+
+def test_names_are_bound_to_tensors(record_snippet):
+    _, _, events = record_snippet(
+        "import torch\n"
+        "x = torch.ones(2, requires_grad=True)\n"
+        "a = x * 2\n"
+        "a = a + 1\n"
+        "loss = a.sum()\n"
+        "loss.backward()\n"
+    )
+    binds = [(e["name"], e["line"]) for e in events if e["k"] == "bind"]
+    assert binds == [("x", 2), ("a", 3), ("a", 4), ("loss", 5)]
+    tensors = {e["t"] for e in events if e["k"] == "tensor"}
+    assert all(e["t"] in tensors for e in events if e["k"] == "bind")
+
+
+def test_frames_name_the_library_method(record_snippet):
+    _, _, events = record_snippet(
+        "import torch\n"
+        "import torch.nn.functional as F\n"
+        "h = torch.ones(3, requires_grad=True) * 1\n"
+        "F.relu(h, inplace=True)\n"
+        "torch.nn.ReLU(inplace=True)(h)\n"
+    )
+    assert [e.get("frame") for e in ops_at(events, 4)] == [None]
+    assert [e.get("frame") for e in ops_at(events, 5) if e["name"] == "aten::relu_"] == ["ReLU.forward"]
