@@ -30,12 +30,14 @@ enum TapeLoadBenchmark {
             .joined(separator: ", "))
 
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let cpuStart = cpuTime()
         let baseline = try time {
             for line in data.split(separator: UInt8(ascii: "\n")) {
                 _ = try JSONSerialization.jsonObject(with: line)
             }
         }
-        print("baseline: Foundation JSONSerialization, parse only, one run: \(format(baseline))")
+        print("baseline: Foundation JSONSerialization, parse only, one run: \(format(baseline)), "
+              + "CPU time \(format(cpuTime() - cpuStart))")
     }
 
     /// Loads the trace at `path` seven times and reports the min and median time and the memory.
