@@ -7,7 +7,7 @@ struct IndexKeys {
     var line: Int?
 }
 
-extension EventStore {
+extension EventStore where Bytes == [UInt8] {
     /// Appends `event` in compact form, fields in the order the trace writer emits them.
     mutating func append(_ event: Event) -> IndexKeys {
         let kind = event.kind
