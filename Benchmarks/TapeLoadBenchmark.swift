@@ -25,6 +25,12 @@ enum TapeLoadBenchmark {
             exit(1)
         }
 
+        var decoded = 0
+        let scan = time {
+            for event in loaded where event.kind == .op { decoded += 1 }
+        }
+        print("decode every event once (tape[i] for all i): \(format(scan)) (\(decoded) ops)")
+
         let kinds = Dictionary(grouping: 0..<tape.count, by: tape.kind(at:)).mapValues(\.count)
         print("mix: " + Event.Kind.allCases.compactMap { kind in kinds[kind].map { "\(kind.traceName) \($0 * 100 / tape.count)%" } }
             .joined(separator: ", "))
