@@ -25,12 +25,6 @@ enum TapeLoadBenchmark {
             exit(1)
         }
 
-        var decoded = 0
-        let scan = time {
-            for event in loaded where event.kind == .op { decoded += 1 }
-        }
-        print("decode every event once (tape[i] for all i): \(format(scan)) (\(decoded) ops)")
-
         let kinds = Dictionary(grouping: 0..<tape.count, by: tape.kind(at:)).mapValues(\.count)
         print("mix: " + Event.Kind.allCases.compactMap { kind in kinds[kind].map { "\(kind.traceName) \($0 * 100 / tape.count)%" } }
             .joined(separator: ", "))
@@ -64,6 +58,11 @@ enum TapeLoadBenchmark {
               + "(\(Int(Double(fileSize) / times[0] / 1_000_000)) MB/s); CPU time min \(format(cpuTimes[0])), "
               + "median \(format(cpuTimes[cpuTimes.count / 2]))")
         print("memory: \(loaded.memoryFootprint / max(loaded.count, 1)) bytes/event (\(loaded.memoryFootprint / 1_000_000) MB)")
+        var ops = 0
+        let scan = time {
+            for event in loaded where event.kind == .op { ops += 1 }
+        }
+        print("decode every event once (tape[i] for all i): \(format(scan)) (\(ops) ops)")
         return loaded
     }
 
