@@ -26,7 +26,8 @@ func runFrameBenchmark() {
     print(String(format: "  Debugger(tape:) %.0f ms, DebuggerState (steps + diagnoses) %.0f ms", indexed * 1000, built * 1000))
     let keys: [Key] = [
         .character("n"), .character("n"), .character("p"), .character("j"), .character("N"), .character("P"), .character("G"),
-        .character("p"), .character("e"), .character("b"), .character("g"), .tab, .character("j"), .tab, .tab, .character("k"),
+        .character("p"), .character("e"), .character("b"), .character("g"), .tab, .character("j"), .enter, .character("j"), .escape,
+        .tab, .tab, .character("k"), .enter, .escape,
         .backTab, .backTab, .backTab, .pageDown, .pageUp, .character("z"), .character("z"),
     ]
     for (width, height) in [(80, 24), (120, 40), (200, 60)] {

@@ -20,6 +20,8 @@ public final class StepIndex: Sendable {
     let outputEvents: [Int]
     let viewsOfBase: [Int: [Int]]
     let tensorsOfCounter: [Int: [Int]]
+    /// For each version counter, the positions in save order (`Debugger.savedValues`) of the saves of its tensors.
+    let savesOfCounter: [Int: [Int]]
     /// The `run` events the engine reported, by backward call and node (absent in some traces).
     let runEvents: [Int: [Int: Int]]
     /// The `result` events the engine reported, by backward call and node.
@@ -36,6 +38,8 @@ public final class StepIndex: Sendable {
         var outputEvents: [Int] = []
         var viewsOfBase: [Int: [Int]] = [:]
         var tensorsOfCounter: [Int: [Int]] = [:]
+        var savesOfCounter: [Int: [Int]] = [:]
+        var saveCount = 0
         var runEvents: [Int: [Int: Int]] = [:]
         var resultEvents: [Int: [Int: Int]] = [:]
         var accumulateRuns: [Int: [Int]] = [:]
@@ -75,7 +79,10 @@ public final class StepIndex: Sendable {
                 }
             case .nodeResult(let result):
                 resultEvents[result.backward, default: [:]][result.node] = index
-            case .binding, .gradFn, .save, .values, .release, .backwardEnd, .exit:
+            case .save(let slot):
+                savesOfCounter[debugger.tensorInfo(slot.tensor).counter, default: []].append(saveCount)
+                saveCount += 1
+            case .binding, .gradFn, .values, .release, .backwardEnd, .exit:
                 break
             }
         }
@@ -98,6 +105,7 @@ public final class StepIndex: Sendable {
         self.outputEvents = outputEvents
         self.viewsOfBase = viewsOfBase
         self.tensorsOfCounter = tensorsOfCounter
+        self.savesOfCounter = savesOfCounter
         self.runEvents = runEvents
         self.resultEvents = resultEvents
         self.accumulateRuns = accumulateRuns
@@ -126,6 +134,9 @@ public final class StepIndex: Sendable {
 
     /// The tensors sharing version counter `counter` (views, `detach()`, unpacked saves).
     public func tensors(sharing counter: Int) -> [Int] { tensorsOfCounter[counter] ?? [] }
+
+    /// The positions in save order of the saved tensors that share version counter `counter`.
+    public func saves(sharing counter: Int) -> [Int] { savesOfCounter[counter] ?? [] }
 
     /// The tensors that are views of `base`.
     public func views(of base: Int) -> [Int] { viewsOfBase[base] ?? [] }
