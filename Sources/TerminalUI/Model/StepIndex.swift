@@ -17,7 +17,8 @@ public final class StepIndex: Sendable {
     let backwardSteps: [Int: Int]
     let nodeOfOp: [Int: Int]
     let bumpsOfOp: [Int: [VersionBump]]
-    let outputEvents: [Int]
+    /// The `print` and `error` events: what a terminal would have shown while the program ran.
+    let consoleEvents: [Int]
     let viewsOfBase: [Int: [Int]]
     let tensorsOfCounter: [Int: [Int]]
     /// For each version counter, the positions in save order (`Debugger.savedValues`) of the saves of its tensors.
@@ -35,7 +36,7 @@ public final class StepIndex: Sendable {
         var backwardSteps: [Int: Int] = [:]
         var nodeOfOp: [Int: Int] = [:]
         var bumpsOfOp: [Int: [VersionBump]] = [:]
-        var outputEvents: [Int] = []
+        var consoleEvents: [Int] = []
         var viewsOfBase: [Int: [Int]] = [:]
         var tensorsOfCounter: [Int: [Int]] = [:]
         var savesOfCounter: [Int: [Int]] = [:]
@@ -61,8 +62,9 @@ public final class StepIndex: Sendable {
             case .bump(let bump):
                 bumpsOfOp[bump.op, default: []].append(bump)
             case .output:
-                outputEvents.append(index)
+                consoleEvents.append(index)
             case .error(let error):
+                consoleEvents.append(index)
                 steps.append(Step(kind: .error, event: index, line: error.site.line, backward: error.backward))
             case .backward(let call):
                 backwardSteps[call.id] = steps.count
@@ -102,7 +104,7 @@ public final class StepIndex: Sendable {
         self.backwardSteps = backwardSteps
         self.nodeOfOp = nodeOfOp
         self.bumpsOfOp = bumpsOfOp
-        self.outputEvents = outputEvents
+        self.consoleEvents = consoleEvents
         self.viewsOfBase = viewsOfBase
         self.tensorsOfCounter = tensorsOfCounter
         self.savesOfCounter = savesOfCounter
@@ -123,13 +125,10 @@ public final class StepIndex: Sendable {
     /// The version bumps op `index` caused.
     public func bumps(ofOp index: Int) -> [VersionBump] { bumpsOfOp[index] ?? [] }
 
-    /// What the program printed before `position`, newest last, at most `limit` output events.
-    public func outputs(before position: Int, limit: Int, in tape: Tape) -> [String] {
-        let end = outputEvents.countBefore(position)
-        return outputEvents[max(0, end - limit)..<end].compactMap { index in
-            guard case .output(let text) = tape[index] else { return nil }
-            return text
-        }
+    /// What the program printed and raised before `position`, oldest first, at most `limit` events.
+    public func console(before position: Int, limit: Int, in tape: Tape) -> [Event] {
+        let end = consoleEvents.countBefore(position)
+        return consoleEvents[max(0, end - limit)..<end].map { tape[$0] }
     }
 
     /// The tensors sharing version counter `counter` (views, `detach()`, unpacked saves).

@@ -1,21 +1,29 @@
 import Debugger
+import Tape
 
-/// What the program printed up to the cursor, then the diagnosis of every failure already
-/// reached: PyTorch's message, the culprit line, the saved tensor's version timeline, the hint.
+/// What the program printed and raised up to the cursor, then the diagnosis of every failure
+/// already reached: PyTorch's message, the culprit line, the saved tensor's version timeline, the hint.
 struct ConsolePane: Widget {
     let state: DebuggerState
 
-    /// How many output events are read back from the cursor.
+    /// How many `print` and `error` events are read back from the cursor.
     static let outputLimit = 200
 
     func lines() -> [Line] {
         var lines: [Line] = []
-        for text in state.index.outputs(before: state.outputEnd, limit: ConsolePane.outputLimit, in: state.tape) {
-            var parts = Sanitizer.lines(text)
-            if parts.last == "" {
-                parts.removeLast()
+        for event in state.index.console(before: state.outputEnd, limit: ConsolePane.outputLimit, in: state.tape) {
+            switch event {
+            case .output(let text):
+                var parts = Sanitizer.lines(text)
+                if parts.last == "" {
+                    parts.removeLast()
+                }
+                lines += parts.map { Line($0) }
+            case .error(let error):
+                lines.append(Line(Sanitizer.line("\(error.type): \(error.message)"), .error))
+            default:
+                break
             }
-            lines += parts.map { Line($0) }
         }
         for failure in state.revealed {
             lines += self.lines(for: failure)
