@@ -51,7 +51,12 @@ struct ConsolePane: Widget {
             lines.append(bump.isCulprit ? Line([Span("  \(glyphs.arrow) ", .dim), Span(text, .culprit), Span(" \(glyphs.culprit) culprit", .culprit)]) : timeline(text))
         }
         if let node = diagnosis.node, let saved = diagnosis.saved {
-            lines.append(timeline("backward: \(TapePane.displayName(node.name)) unpacks \(Sanitizer.line(saved.slot)) expecting v\(saved.savedVersion), finds v\(saved.currentVersion)"))
+            let unpacks = "backward: \(TapePane.displayName(node.name)) unpacks \(Sanitizer.line(saved.slot))"
+            switch saved.status {
+            case .stale: lines.append(timeline("\(unpacks) expecting v\(saved.savedVersion), finds v\(saved.currentVersion)"))
+            case .freed(let backward): lines.append(timeline("\(unpacks), freed by backward #\(backward)"))
+            case .fresh: break
+            }
         }
         if !diagnosis.hint.isEmpty {
             lines.append(Line([Span("hint: ", .heading), Span(Sanitizer.line(diagnosis.hint))]))

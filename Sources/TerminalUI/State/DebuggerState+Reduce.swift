@@ -98,6 +98,7 @@ extension DebuggerState {
         let target = min(max(0, step), stepCount - 1)
         if target != cursor {
             cursor = target
+            reach()
             rows[.tensors] = nil
             rows[.graph] = nil
             rows[.saved] = nil
