@@ -97,7 +97,10 @@ public struct DebuggerState: Sendable {
 
     /// The rows of the Tensors pane: the step's tensors, then every other tensor alive, newest first.
     public var listedTensors: TensorList {
-        TensorList(stepTensors: stepTensors, announced: debugger.tensorCount(at: position))
+        // Tensors are announced just before the op that makes them, so an op step counts those up
+        // to its own event: the next op's outputs are not alive yet.
+        let end = step.map { $0.kind == .op ? $0.event + 1 : position } ?? position
+        return TensorList(stepTensors: stepTensors, announced: debugger.tensorCount(at: end))
     }
 
     /// The tensors the selected step reads, writes or unpacks.
