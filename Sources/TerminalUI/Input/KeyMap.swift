@@ -44,9 +44,9 @@ public struct KeyMap: Sendable {
         return keys + [Line([Span(TextWidth.pad("click", to: width), .heading), Span("focus the pane and select the row under the pointer")])]
     }
 
-    /// The status bar's reminder of the main keys.
-    public var hintText: String {
-        bindings.compactMap(\.hint).joined(separator: "  ")
+    /// The status bar's reminder of the main keys, in binding order.
+    public var hints: [String] {
+        bindings.compactMap(\.hint)
     }
 
     /// tapedeck's bindings.

@@ -73,7 +73,7 @@ extension DebuggerState {
             if let message {
                 left += "\(glyphs.separator)\(Sanitizer.line(message))"
             }
-            StatusBar(left: left, right: keyMap.hintText).render(into: &buffer, area: area)
+            StatusBar(left: left, hints: keyMap.hints).render(into: &buffer, area: area)
         }
     }
 
