@@ -163,12 +163,12 @@ public struct Debugger: Sendable {
     /// Diagnoses every autograd error raised during the run (caught or not) and warns about
     /// mutations PyTorch cannot detect.
     public func explain() -> ExplainReport {
-        let blame = Blame(index: index, replays: replays, source: source)
+        let blame = Blame(index: index, replays: replays, freedBy: freedBy, source: source)
         return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses())
     }
 
     /// The program's latest name for `tensor` before `position`, or `t<id>` when it has none.
     public func label(of tensor: Int, at position: Int) -> String {
-        Blame(index: index, replays: replays, source: source).label(of: tensor, before: position)
+        Blame(index: index, replays: replays, freedBy: freedBy, source: source).label(of: tensor, before: position)
     }
 }
