@@ -81,7 +81,7 @@ extension TorchBindings {
             return .none
         case "requires_grad_":
             let flag = try bool(a.take(0, "requires_grad") ?? .bool(true))
-            try run { try t.requiresGrad_(flag) }
+            _ = try run { try t.requiresGrad_(flag) }
             return .object(t)
         case "detach": return .object(t.detach())
         case "detach_": return try tensorResult { try t.detach_() }
