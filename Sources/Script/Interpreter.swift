@@ -72,6 +72,7 @@ final class Interpreter {
     /// Stamps an exception with the current traceback and records it on the tape.
     func raising(_ object: PyExceptionObject) -> PyException {
         object.traceback = frames
+        if object.context == nil, let active = handling.last, active !== object { object.context = active }
         let message = (try? exceptionMessage(object)) ?? ""
         recorder.record(.error(RaisedError(
             type: object.cls.name, message: message,
@@ -98,8 +99,33 @@ final class Interpreter {
         _ = try execute(program, in: globals)
     }
 
-    /// Python's traceback text for an uncaught exception (3.11 layout, program frames only).
+    /// Python's traceback text for an uncaught exception (3.11 layout, program frames only), preceded
+    /// by the exceptions it was raised from or while handling.
     func traceback(_ object: PyExceptionObject) -> String {
+        var chain: [(PyExceptionObject, String?)] = []
+        var current: PyExceptionObject? = object
+        var note: String?
+        while let exception = current, !chain.contains(where: { $0.0 === exception }) {
+            chain.append((exception, note))
+            if let cause = exception.cause {
+                current = cause
+                note = "The above exception was the direct cause of the following exception:"
+            } else if !exception.suppressContext, let context = exception.context {
+                current = context
+                note = "During handling of the above exception, another exception occurred:"
+            } else {
+                current = nil
+            }
+        }
+        var out = ""
+        for (exception, note) in chain.reversed() {
+            out += singleTraceback(exception)
+            if let note { out += "\n\(note)\n\n" }
+        }
+        return out
+    }
+
+    private func singleTraceback(_ object: PyExceptionObject) -> String {
         var out = "Traceback (most recent call last):\n"
         var previous: TracebackFrame?
         var repeats = 0

@@ -172,8 +172,8 @@ struct Parser {
             case "raise":
                 _ = advance()
                 let value = current.isNewlineOrEnd || isOp(";") ? nil : try expression()
-                if acceptName("from") { _ = try expression() }
-                return Stmt(kind: .raise(value), span: start.through(previous.span))
+                let cause = value != nil && acceptName("from") ? try expression() : nil
+                return Stmt(kind: .raise(value, cause: cause), span: start.through(previous.span))
             case "import": return try importStatement()
             case "from": return try fromImportStatement()
             case "global", "nonlocal":

@@ -97,4 +97,24 @@ final class ProgramRunnerTests: XCTestCase {
             XCTAssertEqual(result.errorLine, 3, line)
         }
     }
+
+    func testChainedExceptionsPrintLikePython() {
+        let result = run("try:\n    1 / 0\nexcept ZeroDivisionError:\n    x = [][1]\n")
+        XCTAssertEqual(result.stderr, """
+        Traceback (most recent call last):
+          File "prog.py", line 2, in <module>
+            1 / 0
+            ~~^~~
+        ZeroDivisionError: division by zero
+
+        During handling of the above exception, another exception occurred:
+
+        Traceback (most recent call last):
+          File "prog.py", line 4, in <module>
+            x = [][1]
+                ~~^^^
+        IndexError: list index out of range
+
+        """)
+    }
 }
