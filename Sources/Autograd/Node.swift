@@ -19,7 +19,7 @@ public final class Node {
     /// Saved variables in `Functions.h` declaration order.
     var savedVariables: [SavedVariable] = []
     /// Shape and dtype of each forward output, which the gradients flowing in must match.
-    let inputMetadata: [TensorMetadata]
+    var inputMetadata: [TensorMetadata]
     let formula: BackwardFormula?
     /// Non-leaf tensors whose `retain_grad()` hook lives on this node, with their output number.
     private var retainers: [(tensor: WeakTensor, outputNr: Int)] = []

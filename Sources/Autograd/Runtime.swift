@@ -12,6 +12,8 @@ public final class Runtime {
 
     var gradModes = GradModeStack()
     var generator = MersenneTwister()
+    /// The second Box-Muller sample, kept for the next scalar normal draw (as the CPU generator does).
+    var cachedNormal: Double?
     private var nextSequenceNr: UInt64 = 0
     private var openOps: [OpRecording] = []
 
@@ -47,6 +49,7 @@ public final class Runtime {
     /// `torch.manual_seed(seed)`.
     public func manualSeed(_ seed: UInt64) {
         generator = MersenneTwister(seed: seed)
+        cachedNormal = nil
     }
 
     // MARK: Autograd bookkeeping

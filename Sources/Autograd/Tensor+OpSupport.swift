@@ -49,7 +49,7 @@ extension Tensor {
     /// write, the version bump, the history rebase, then the post-op saves.
     func inPlace(_ aten: String, others: [Tensor?], resultType: DType, broadcastShape: [Int]? = nil,
                  makeNode: () throws -> Node, compute: () throws -> [Double], after: (Node) -> Void = { _ in }) throws -> Tensor {
-        if DType.promote(resultType, dtype) != dtype {
+        if !resultType.canCast(to: dtype) {
             throw AutogradError.runtimeError(
                 "result type \(TypePromotion.castName(resultType)) can't be cast to the desired output type \(TypePromotion.castName(dtype))")
         }
@@ -75,6 +75,7 @@ extension Tensor {
     /// Makes `node` this tensor's history after an in-place op (`rebase_history`): a view's base
     /// gets `CopySlices` wrapping the node and the view's grad_fn is rebuilt as `AsStridedBackward0`.
     func rebaseHistory(_ node: Node) {
+        node.inputMetadata = [TensorMetadata(shape: shape, dtype: dtype)]
         guard let base = viewBase else {
             setGradFn(node, outputNr: 0)
             return

@@ -144,8 +144,7 @@ extension Tensor {
             guard runtime.needsNode([self]) else { return nil }
             let node = runtime.makeNode("SoftmaxBackward0", inputs: [self], outputs: [result]) { input in
                 let y = input.saved[0]!
-                let gy = Kernel.mul(input.grad, y)
-                let summed = Kernel.sum(gy, dims: [axis], keepdim: true)
+                let summed = Kernel.sum(Kernel.mul(input.grad, y), dims: [axis], keepdim: true)
                 return [Kernel.mul(y, Kernel.sub(input.grad, summed))]
             }
             node.save("result", result, isOutput: true, runtime: runtime)

@@ -173,6 +173,28 @@ extension Tensor {
         }
     }
 
+    /// `tensor.squeeze_(dim)`: drops `dim` in place when it has size 1 (SqueezeBackward4), a
+    /// metadata-only write that still bumps the version.
+    @discardableResult
+    public func squeeze_(dim d: Int) throws -> Tensor {
+        let axis = try wrapDim(d)
+        let requires = runtime.needsNode([self])
+        if requires { try checkInPlace() }
+        let sizes = shape
+        return try runtime.recordOp("aten::squeeze_.dim", inputs: [self], inPlace: true) {
+            let node = requires ? runtime.makeNode("SqueezeBackward4", inputs: [self], outputs: [self]) { input in
+                [Kernel.reshape(input.grad, sizes)]
+            } : nil
+            if dim > 0 && shape[axis] == 1 {
+                shape.remove(at: axis)
+                strides.remove(at: axis)
+            }
+            bumpVersion()
+            if let node { rebaseHistory(node) }
+            return (self, [self])
+        }
+    }
+
     /// `tensor.select(dim, index)` (SelectBackward0), what `t[i]` does.
     public func select(dim d: Int, index: Int) throws -> Tensor {
         guard dim > 0 else {

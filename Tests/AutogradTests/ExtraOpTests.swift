@@ -125,3 +125,34 @@ final class NonContiguousBaseTests: XCTestCase {
         XCTAssertEqual(w.grad?.values, [2, 12])
     }
 }
+
+/// `vector @ matrix` is `unsqueeze(0).mm(m).squeeze_(0)` in PyTorch: SqueezeBackward4 at version 1.
+final class VectorMatrixTests: XCTestCase {
+    func testVectorTimesMatrix() throws {
+        let rt = Runtime()
+        let a = try rt.ones([3], requiresGrad: true)
+        let r = try a.matmul(rt.ones([3, 2]))
+        XCTAssertEqual(r.gradFn?.name, "SqueezeBackward4")
+        XCTAssertEqual(r.gradFn?.nextFunctions.first?.node?.name, "MmBackward0")
+        XCTAssertEqual(r.version, 1)
+        XCTAssertEqual(r.shape, [2])
+        try r.sum().backward()
+        XCTAssertEqual(a.grad?.values, [2, 2, 2])
+    }
+}
+
+/// In-place results are computed in the promoted dtype, then cast if `c10::canCast` allows it.
+final class InPlaceCastTests: XCTestCase {
+    func testInPlaceCastRules() throws {
+        let rt = Runtime()
+        let x = try rt.ones([2])
+        try x.add_(.tensor(rt.ones([2], dtype: .float64)))
+        XCTAssertEqual(x.description, "tensor([2., 2.])")
+        let flags = try rt.tensor(.list([.scalar(.bool(true))]))
+        assertThrows("result type Long can't be cast to the desired output type Bool") { try flags.add_(1) }
+        let ints = try rt.tensor(.list([.scalar(.int(1))]))
+        try ints.add_(true)
+        XCTAssertEqual(ints.description, "tensor([2])")
+        assertThrows("result type Float can't be cast to the desired output type Long") { try ints.add_(0.5) }
+    }
+}

@@ -32,3 +32,20 @@ final class RandomTests: XCTestCase {
         XCTAssertTrue(layer.weight.isParameter && layer.weight.isLeaf && layer.weight.requiresGrad)
     }
 }
+
+/// The generator keeps the second Box-Muller sample across `randn` calls.
+final class NormalCacheTests: XCTestCase {
+    func testCachedSampleCarriesOver() throws {
+        let rt = Runtime()
+        rt.manualSeed(0)
+        _ = try rt.randn([15])
+        XCTAssertEqual(try rt.randn([3]).values, [0.1227012425661087, -0.5663174986839294, 0.3731146454811096])
+    }
+
+    func testDoubleVectorPath() throws {
+        let rt = Runtime()
+        rt.manualSeed(0)
+        XCTAssertEqual(Array(try rt.randn([20], dtype: .float64).values.prefix(3)),
+                       [-2.310411800234176, -0.3732508612577643, -1.0608166785462863])
+    }
+}
