@@ -229,6 +229,14 @@ extension Interpreter {
             .int(self.identity(try a.required(0, "obj")))
         }
         function("super") { (a: inout Arguments) throws(PyException) in try self.makeSuper(&a) }
+        for name in ["set", "frozenset"] {
+            function(name) { _ throws(PyException) in throw self.error(.notImplementedError, "tapedeck does not support sets") }
+        }
+        for name in ["exit", "quit"] {
+            function(name) { (a: inout Arguments) throws(PyException) in
+                throw self.raising(PyExceptionObject(cls: self.exceptionClass(.systemExit), args: a.take(0, "code").map { [$0] } ?? []))
+            }
+        }
         function("iter") { (a: inout Arguments) throws(PyException) in .list(PyList(try self.iterate(try a.required(0, "object")))) }
     }
 

@@ -99,6 +99,23 @@ final class Interpreter {
         _ = try execute(program, in: globals)
     }
 
+    /// How an uncaught exception ends the program: `SystemExit` exits with its code (printing a
+    /// message argument), anything else prints its traceback and exits with 1.
+    func exitStatus(for object: PyExceptionObject, stderr: (String) -> Void) -> Int32 {
+        guard object.cls.isSubclass(of: exceptionClass(.systemExit)) else {
+            stderr(traceback(object))
+            return 1
+        }
+        switch object.args.first {
+        case nil, .none?: return 0
+        case .int(let code)?: return Int32(truncatingIfNeeded: code)
+        case .bool(let flag)?: return flag ? 1 : 0
+        case let message?:
+            stderr(((try? str(message)) ?? "") + "\n")
+            return 1
+        }
+    }
+
     /// Python's traceback text for an uncaught exception (3.11 layout, program frames only), preceded
     /// by the exceptions it was raised from or while handling.
     func traceback(_ object: PyExceptionObject) -> String {

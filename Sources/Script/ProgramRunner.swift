@@ -49,8 +49,7 @@ public struct ProgramRunner: Sendable {
                 try interpreter.run(program)
                 exitCode = 0
             } catch {
-                stderr(interpreter.traceback(error.object))
-                exitCode = 1
+                exitCode = interpreter.exitStatus(for: error.object, stderr: stderr)
             }
         } catch {
             recorder.record(.error(RaisedError(type: "SyntaxError", message: error.message,
