@@ -167,8 +167,6 @@ final class TorchBindings {
         }
     }
 
-    func wrap(_ tensor: Tensor) -> Value { .object(tensor) }
-
     func size(_ dims: [Int]) -> Value { .object(SizeObject(dims)) }
 
     // MARK: Hooks the interpreter calls
@@ -222,6 +220,6 @@ final class TorchBindings {
 
     func absolute(_ object: any PyObject) throws(PyException) -> Value? {
         guard let t = object as? Tensor else { return nil }
-        return wrap(try run { try t.abs() })
+        return .object(try run { try t.abs() })
     }
 }
