@@ -23,7 +23,7 @@ extension Tensor: PyObject {
         case "T":
             return .object(try torch.run { try self.permute(Array((0..<dim).reversed())) })
         case "_base": return base.map { .object($0) } ?? Value.none
-        case "device": return .str("cpu")
+        case "device": return .object(DeviceObject(type: "cpu"))
         case "is_cuda": return .bool(false)
         case "retains_grad": return .bool(retainsGrad)
         default: return torch.tensorMethod(self, name)

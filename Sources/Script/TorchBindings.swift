@@ -93,6 +93,21 @@ final class TorchBindings {
         return try interpreter.truth(value)
     }
 
+    /// Checks a `device=` argument (a string or `torch.device`): only the CPU exists here.
+    func checkDevice(_ value: Value?) throws(PyException) {
+        guard let value, !value.isNone else { return }
+        let name: String
+        switch value {
+        case .str(let text): name = text
+        case .object(let device as DeviceObject): name = device.type
+        default: throw typeError("to() received an invalid combination of arguments - got (\(interpreter.typeName(value)))")
+        }
+        guard name == "cpu" || name.hasPrefix("cpu:") else {
+            if name.hasPrefix("cuda") { throw interpreter.error(.assertionError, "Torch not compiled with CUDA enabled") }
+            throw unsupported("the '\(name)' device")
+        }
+    }
+
     func dtype(_ value: Value?) throws(PyException) -> DType? {
         guard let value, !value.isNone else { return nil }
         if case .object(let o) = value, let d = o as? DTypeObject { return d.dtype }
