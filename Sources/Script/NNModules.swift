@@ -63,7 +63,7 @@ extension TorchBindings {
             let inplace = try self.bool(a.take(1, "inplace"))
             return .object(try self.run { inplace ? try t.relu_() : try t.relu() })
         }
-        for name in ["sigmoid", "tanh"] {
+        for name in ["sigmoid", "tanh", "relu_"] {
             functional.members[name] = functionalForm(name, spelling: "F.\(name)")
         }
         for name in ["softmax", "log_softmax"] {

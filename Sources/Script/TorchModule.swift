@@ -36,8 +36,11 @@ extension TorchBindings {
         for name in ["relu_", "sigmoid_", "tanh_", "exp_", "neg_", "clamp_", "sqrt_", "abs_", "sin_", "cos_", "log_"] {
             torch.members[name] = functionalForm(name, spelling: "torch.\(name)")
         }
-        torch.members["no_grad"] = builtin("torch.no_grad") { _ in .object(GradModeContext(enabled: false, torch: self)) }
-        torch.members["enable_grad"] = builtin("torch.enable_grad") { _ in .object(GradModeContext(enabled: true, torch: self)) }
+        torch.members["no_grad"] = builtin("torch.no_grad") { _ in .object(GradModeContext(kind: .noGrad, enabled: false, torch: self)) }
+        torch.members["enable_grad"] = builtin("torch.enable_grad") { _ in .object(GradModeContext(kind: .enableGrad, enabled: true, torch: self)) }
+        torch.members["set_grad_enabled"] = builtin("torch.set_grad_enabled") { (a: inout Arguments) throws(PyException) in
+            .object(GradModeContext(kind: .setGradEnabled, enabled: try self.bool(try a.required(0, "mode")), torch: self))
+        }
         torch.members["is_grad_enabled"] = builtin("torch.is_grad_enabled") { _ in .bool(self.runtime.isGradEnabled) }
         torch.members["manual_seed"] = builtin("torch.manual_seed") { (a: inout Arguments) throws(PyException) in
             let seed = try self.int(try a.required(0, "seed"), "manual_seed", "seed")
