@@ -14,6 +14,18 @@ final class GradModeContext: PyObject {
         "<torch.autograd.grad_mode.\(typeName) object at \(interpreter.address(of: self))>"
     }
 
+    /// Used as a decorator (`@torch.no_grad()`): the function runs with this grad mode.
+    func call(_ arguments: inout Arguments) throws(PyException) -> Value? {
+        guard arguments.positional.count == 1, arguments.keywords.isEmpty else { return nil }
+        let function = arguments.positional[0]
+        let interpreter = arguments.interpreter
+        return .builtin(Builtin(try interpreter.callableName(function)) { (a: inout Arguments) throws(PyException) in
+            self.torch.runtime.pushGradMode(self.enabled)
+            defer { self.torch.runtime.popGradMode() }
+            return try interpreter.call(function, a.positional, keywords: a.keywords)
+        })
+    }
+
     func attribute(_ name: String, interpreter: Interpreter) throws(PyException) -> Value? {
         switch name {
         case "__enter__":

@@ -20,6 +20,11 @@ extension Interpreter {
             builtins[name] = .builtin(Builtin(name, body))
         }
         builtins["object"] = .type(object)
+        for kind in [MethodWrapper.Kind.staticMethod, .classMethod, .property] {
+            type(kind.rawValue) { (a: inout Arguments) throws(PyException) in
+                .object(MethodWrapper(kind: kind, function: try a.required(0, "function")))
+            }
+        }
         type("int") { (a: inout Arguments) throws(PyException) in try self.makeInt(&a) }
         type("bool", base: types["int"]!) { (a: inout Arguments) throws(PyException) in
             .bool(try a.take(0, "o").map { (v) throws(PyException) in try self.truth(v) } ?? false)
@@ -392,39 +397,5 @@ extension Interpreter {
             throw error(.runtimeError, "super(): no arguments")
         }
         return .object(SuperProxy(owner: owner, receiver: receiver))
-    }
-}
-
-extension Value {
-    var isNone: Bool { if case .none = self { return true } else { return false } }
-}
-
-/// The object `super()` returns: attribute lookups skip the owner class in the receiver's MRO.
-final class SuperProxy: PyObject {
-    let owner: PyClass
-    let receiver: Value
-
-    init(owner: PyClass, receiver: Value) {
-        self.owner = owner
-        self.receiver = receiver
-    }
-
-    var typeName: String { "super" }
-
-    func repr(interpreter: Interpreter) throws(PyException) -> String {
-        "<super: <class '\(owner.name)'>, <\(interpreter.typeName(receiver)) object>>"
-    }
-
-    func attribute(_ name: String, interpreter: Interpreter) throws(PyException) -> Value? {
-        guard let cls = interpreter.classOf(receiver) else { return nil }
-        let mro = cls.mro
-        guard let start = mro.firstIndex(where: { $0 === owner }) else { return nil }
-        for candidate in mro[(start + 1)...] {
-            if let value = candidate.attributes[name] { return interpreter.bind(value, to: receiver) }
-        }
-        if name == "__init__" {
-            return interpreter.method("object.__init__") { _ in .none }
-        }
-        return nil
     }
 }

@@ -17,6 +17,12 @@ final class Interpreter {
     var frames: [TracebackFrame] = [TracebackFrame(scope: "<module>", line: 0)]
     /// The functions being executed, innermost last, for zero-argument `super()`.
     var functionStack: [(function: PyFunction, scope: Scope)] = []
+    /// The caller's span for each frame above the module, restored when the frame returns.
+    var savedSpans: [SourceSpan] = []
+    /// Lists and dicts being printed, so a container that contains itself prints `[...]`.
+    var reprInProgress: Set<ObjectIdentifier> = []
+    /// The exceptions whose `except` blocks are running, innermost last, for a bare `raise`.
+    var handling: [PyExceptionObject] = []
     /// The span of the innermost statement or expression being evaluated.
     var currentSpan = SourceSpan(line: 0, column: 0, endLine: 0, endColumn: 0)
     /// Python's default recursion limit: deeper calls raise `RecursionError`.
@@ -35,6 +41,7 @@ final class Interpreter {
         globals.variables["__name__"] = .str("__main__")
         installBuiltins()
         torch = TorchBindings(interpreter: self)
+        installMathModule()
     }
 
     // MARK: Sites
@@ -43,6 +50,8 @@ final class Interpreter {
     func enter(_ span: SourceSpan, call: String? = nil) {
         currentSpan = span
         frames[frames.count - 1].line = span.line
+        frames[frames.count - 1].span = span
+        frames[frames.count - 1].anchor = nil
         recorder.site = CallSite(line: span.line, column: span.column, endColumn: span.endLine == span.line ? span.endColumn : 0)
         recorder.call = call
     }
@@ -86,8 +95,7 @@ final class Interpreter {
 
     /// Runs the whole program; an uncaught exception propagates to the caller.
     func run(_ program: [Stmt]) throws(PyException) {
-        let flow = try execute(program, in: globals)
-        if case .returned = flow { return }
+        _ = try execute(program, in: globals)
     }
 
     /// Python's traceback text for an uncaught exception (3.11 layout, program frames only).
@@ -111,8 +119,12 @@ final class Interpreter {
             previous = frame
             out += "  File \"\(path)\", line \(frame.line), in \(frame.scope)\n"
             if frame.line >= 1 && frame.line <= sourceLines.count {
-                let text = sourceLines[frame.line - 1].trimmingCharacters(in: .whitespaces)
-                if !text.isEmpty { out += "    \(text)\n" }
+                let line = sourceLines[frame.line - 1]
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty {
+                    out += "    \(text)\n"
+                    if let markers = Interpreter.markers(for: frame, line: line) { out += markers + "\n" }
+                }
             }
         }
         flushRepeats()

@@ -92,11 +92,10 @@ extension TorchBindings {
     func mseLoss(_ inputValue: Value, _ targetValue: Value, reduction: Value) throws(PyException) -> Value {
         let input = try requireTensor(inputValue, "mse_loss", "input")
         let target = try requireTensor(targetValue, "mse_loss", "target", position: 2)
-        guard case .str(let mode) = reduction, ["mean", "sum", "none"].contains(mode) else {
+        guard case .str(let text) = reduction, let mode = Functional.Reduction(rawValue: text) else {
             throw interpreter.error(.valueError, "\(try interpreter.str(reduction)) is not a valid value for reduction")
         }
-        guard mode == "mean" else { throw unsupported("mse_loss(reduction='\(mode)')") }
-        return .object(try run { try Functional.mseLoss(input, target) })
+        return .object(try run { try Functional.mseLoss(input, target, reduction: mode) })
     }
 
     // MARK: Classes

@@ -55,6 +55,9 @@ final class TorchBindings {
 
     // MARK: Conversions
 
+    /// The largest tensor a factory may create; beyond it a typo like `zeros(100000, 100000)` would exhaust memory.
+    static let elementLimit = 1 << 28
+
     func tensor(_ value: Value) -> Tensor? {
         if case .object(let o) = value, let t = o as? Tensor { return t }
         return nil
@@ -113,6 +116,13 @@ final class TorchBindings {
                 throw typeError("\(function)(): argument 'size' must be tuple of ints, but found element of type \(interpreter.typeName(item)) at pos \(shape.count)")
             }
             shape.append(n)
+        }
+        var elements = 1
+        for n in shape where n > 0 {
+            elements = elements.multipliedReportingOverflow(by: n).partialValue
+            if elements > TorchBindings.elementLimit || elements <= 0 {
+                throw unsupported("tensors of more than \(TorchBindings.elementLimit) elements")
+            }
         }
         return shape
     }

@@ -3,11 +3,11 @@ import Autograd
 /// The `torch`, `torch.nn`, `torch.nn.functional` and `torch.optim` namespaces.
 extension TorchBindings {
     func installModules() {
-        let torch = PyModuleObject(name: "torch")
-        let nn = PyModuleObject(name: "torch.nn")
-        let functional = PyModuleObject(name: "torch.nn.functional")
-        let optim = PyModuleObject(name: "torch.optim")
-        let autograd = PyModuleObject(name: "torch.autograd")
+        let torch = PyModuleObject(name: "torch", knownNames: PyTorchNames.torch)
+        let nn = PyModuleObject(name: "torch.nn", knownNames: PyTorchNames.nn)
+        let functional = PyModuleObject(name: "torch.nn.functional", knownNames: PyTorchNames.functional)
+        let optim = PyModuleObject(name: "torch.optim", knownNames: PyTorchNames.optim)
+        let autograd = PyModuleObject(name: "torch.autograd", knownNames: PyTorchNames.autograd)
         torch.members["nn"] = .object(nn)
         torch.members["optim"] = .object(optim)
         torch.members["autograd"] = .object(autograd)
@@ -30,7 +30,7 @@ extension TorchBindings {
         installFactories(torch)
         for name in ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt",
                      "abs", "clamp", "sum", "mean", "max", "min", "softmax", "log_softmax", "matmul", "mm", "t", "transpose",
-                     "reshape", "unsqueeze", "squeeze", "flatten", "clone", "detach", "dot", "unbind", "eq", "ne", "lt", "le", "gt", "ge"] {
+                     "reshape", "unsqueeze", "squeeze", "flatten", "clone", "detach", "dot", "unbind", "permute", "eq", "ne", "lt", "le", "gt", "ge"] {
             torch.members[name] = functionalForm(name, spelling: "torch.\(name)")
         }
         for name in ["relu_", "sigmoid_", "tanh_", "exp_", "neg_", "clamp_", "sqrt_", "abs_", "sin_", "cos_", "log_"] {
@@ -51,6 +51,11 @@ extension TorchBindings {
             .int(try self.requireTensor(try a.required(0, "input"), "numel").numel)
         }
         torch.members["__version__"] = .str("2.13.0+cpu")
+        autograd.members["set_detect_anomaly"] = builtin("torch.autograd.set_detect_anomaly") { (a: inout Arguments) throws(PyException) in
+            self.runtime.isAnomalyDetectionEnabled = try self.bool(try a.required(0, "mode"))
+            _ = a.take(1, "check_nan")
+            return .none
+        }
 
         installNN(nn, functional)
         optim.members["SGD"] = .type(PyClass(name: "SGD", bases: [interpreter.types["object"]!], module: "torch.optim.sgd",
