@@ -65,11 +65,15 @@ extension Tensor {
         .from(contiguousValues(), shape: shape, dtype: dtype)
     }
 
-    /// AccumulateGrad: the first gradient becomes `.grad` (a new tensor), later ones are added in place.
+    /// AccumulateGrad: the first gradient becomes `.grad` (a new tensor), later ones are added in
+    /// place (`grad += new`), recorded as an `add_` op that bumps the gradient's version.
     func accumulateGrad(_ incoming: Tensor) {
         if let existing = gradStorage {
-            existing.write(Kernel.zip(existing, incoming, dtype: existing.dtype, +).contiguousValues())
-            existing.counter.version += 1
+            runtime.recordOp("aten::add_.Tensor", inputs: [existing], inPlace: true) {
+                existing.write(Kernel.zip(existing, incoming, dtype: existing.dtype, +).contiguousValues())
+                existing.bumpVersion()
+                return ((), [existing])
+            }
         } else {
             gradStorage = Kernel.make(incoming, incoming.contiguousValues(), shape, dtype)
         }
