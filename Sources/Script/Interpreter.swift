@@ -99,6 +99,19 @@ final class Interpreter {
         _ = try execute(program, in: globals)
     }
 
+    /// Breaks the reference cycles a run builds (builtins and functions capture the interpreter and
+    /// their module scope), so the run's objects and tensors are freed once its outcome is reported.
+    func releaseReferences() {
+        globals.variables.removeAll()
+        builtins.removeAll()
+        modules.removeAll()
+        types.removeAll()
+        for cls in exceptionClasses.values { cls.attributes.removeAll() }
+        torch.moduleClass.attributes.removeAll()
+        functionStack.removeAll()
+        handling.removeAll()
+    }
+
     /// How an uncaught exception ends the program: `SystemExit` exits with its code (printing a
     /// message argument), anything else prints its traceback and exits with 1.
     func exitStatus(for object: PyExceptionObject, stderr: (String) -> Void) -> Int32 {

@@ -51,6 +51,7 @@ public struct ProgramRunner: Sendable {
             } catch {
                 exitCode = interpreter.exitStatus(for: error.object, stderr: stderr)
             }
+            interpreter.releaseReferences()
         } catch {
             recorder.record(.error(RaisedError(type: "SyntaxError", message: error.message,
                                                site: CallSite(line: error.span.line, column: error.span.column, endColumn: error.span.endColumn))))
