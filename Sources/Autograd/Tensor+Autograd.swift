@@ -66,14 +66,12 @@ extension Tensor {
     }
 
     /// AccumulateGrad: the first gradient becomes `.grad` (a new tensor), later ones are added in
-    /// place (`grad += new`), recorded as an `add_` op that bumps the gradient's version.
+    /// place (`grad += new`), bumping the gradient's version. The tape has no forward op to
+    /// attach that bump to, so it is not recorded.
     func accumulateGrad(_ incoming: Tensor) {
         if let existing = gradStorage {
-            runtime.recordOp("aten::add_.Tensor", inputs: [existing], inPlace: true) {
-                existing.write(Kernel.zip(existing, incoming, dtype: existing.dtype, +).contiguousValues())
-                existing.bumpVersion()
-                return ((), [existing])
-            }
+            existing.write(Kernel.zip(existing, incoming, dtype: existing.dtype, +).contiguousValues())
+            existing.counter.version += 1
         } else {
             gradStorage = Kernel.make(incoming, incoming.contiguousValues(), shape, dtype)
         }
