@@ -41,7 +41,7 @@ extension Interpreter {
             case .staticMethod, .property: return wrapper.function
             case .classMethod:
                 var cls = receiver
-                if case .type = receiver {} else if let c = classOf(receiver) { cls = .type(c) }
+                if case .type = receiver {} else { cls = .type(classOf(receiver)) }
                 return bind(wrapper.function, to: cls)
             }
         case .function(let function): return .boundMethod(receiver: receiver, function: function)
@@ -70,6 +70,7 @@ extension Interpreter {
 
     func callFunction(_ function: PyFunction, _ positional: [Value], keywords: [(name: String, value: Value)]) throws(PyException) -> Value {
         let scope = Scope(parent: function.closure === globals ? nil : function.closure, globals: globals)
+        scope.localNames = function.localNames
         try bindParameters(function, positional, keywords, into: scope)
         try pushFrame(function.name)
         functionStack.append((function, scope))

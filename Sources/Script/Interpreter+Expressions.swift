@@ -2,9 +2,7 @@ extension Interpreter {
     func evaluate(_ expr: Expr, in scope: Scope) throws(PyException) -> Value {
         switch expr.kind {
         case .name(let name):
-            if let value = scope.lookup(name) ?? builtins[name] { return value }
-            enter(expr.span)
-            throw error(.nameError, "name '\(name)' is not defined")
+            return try lookupName(name, in: scope, span: expr.span)
         case .literal(let literal):
             switch literal {
             case .int(let v): return .int(v)
@@ -26,7 +24,16 @@ extension Interpreter {
         case .dict(let pairs):
             let dict = PyDict()
             for pair in pairs {
-                let key = try evaluate(pair.key, in: scope)
+                guard let keyExpr = pair.key else {
+                    let mapping = try evaluate(pair.value, in: scope)
+                    guard case .dict(let source) = mapping else {
+                        enter(pair.value.span)
+                        throw error(.typeError, "'\(typeName(mapping))' object is not a mapping")
+                    }
+                    for (k, v) in zip(source.keys, source.values) { dict.set(k, v) }
+                    continue
+                }
+                let key = try evaluate(keyExpr, in: scope)
                 try checkHashable(key)
                 dict.set(key, try evaluate(pair.value, in: scope))
             }
@@ -89,6 +96,17 @@ extension Interpreter {
         case .comprehension(let comprehension):
             return try evaluateComprehension(comprehension, in: scope)
         }
+    }
+
+    /// Reads a variable: locals, enclosing functions, globals, builtins — or Python's NameError/UnboundLocalError.
+    func lookupName(_ name: String, in scope: Scope, span: SourceSpan) throws(PyException) -> Value {
+        if let value = scope.lookup(name) { return value }
+        enter(span)
+        if scope.localNames.contains(name) && !scope.globalNames.contains(name) {
+            throw error(.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
+        }
+        if let value = builtins[name] { return value }
+        throw error(.nameError, "name '\(name)' is not defined")
     }
 
     private func evaluateItems(_ items: [Expr], in scope: Scope) throws(PyException) -> [Value] {

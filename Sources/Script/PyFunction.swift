@@ -5,6 +5,8 @@ final class PyFunction {
     let defaults: [String: Value]
     let body: Body
     let closure: Scope
+    /// The names the body assigns (Python's compile-time locals).
+    let localNames: Set<String>
     /// The class whose body defined it, for zero-argument `super()`.
     var owner: PyClass?
 
@@ -19,5 +21,9 @@ final class PyFunction {
         self.defaults = defaults
         self.body = body
         self.closure = closure
+        switch body {
+        case .statements(let statements): localNames = LocalNames.of(statements, parameters: parameters)
+        case .expression: localNames = Set(parameters.list.map(\.name))
+        }
     }
 }

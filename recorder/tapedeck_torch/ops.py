@@ -1,0 +1,61 @@
+"""OpInfo: what the trace needs to know about an aten operator, read once from its schema."""
+
+import torch
+
+from .writer import js
+
+# Operators that are bookkeeping rather than tensor ops: profiler markers around optimizer steps,
+# and reading a scalar out of a tensor (`item()`, `tolist()`).
+_IGNORED_NAMESPACES = ("profiler::",)
+_IGNORED = {"aten::_local_scalar_dense"}
+_ALIASES = {"aten::detach", "aten::alias", "aten::lift_fresh"}
+
+
+class OpInfo:
+    __slots__ = ("name", "name_json", "write_args", "write_kwargs", "writes_self", "is_view", "is_alias")
+
+    def __init__(self, func):
+        schema = func._schema
+        self.name = schema.name + ("." + schema.overload_name if schema.overload_name else "")
+        self.name_json = js(self.name)
+        write_args = []
+        write_kwargs = []
+        for index, argument in enumerate(schema.arguments):
+            alias = argument.alias_info
+            if alias is not None and alias.is_write:
+                if argument.kwarg_only:
+                    write_kwargs.append(argument.name)
+                else:
+                    write_args.append(index)
+        self.write_args = tuple(write_args)
+        self.write_kwargs = tuple(write_kwargs)
+        self.writes_self = 0 in self.write_args or bool(write_kwargs)
+        returns_alias = any(r.alias_info is not None and not r.alias_info.is_write for r in schema.returns)
+        self.is_view = bool(getattr(func, "is_view", False)) or (returns_alias and not write_args and not write_kwargs)
+        self.is_alias = schema.name in _ALIASES
+
+
+def op_info(func, cache={}):
+    """The OpInfo of an aten overload, or None for operators the trace leaves out."""
+    try:
+        return cache[func]
+    except KeyError:
+        pass
+    name = func._schema.name
+    if name.startswith(_IGNORED_NAMESPACES) or name in _IGNORED:
+        info = None
+    else:
+        info = OpInfo(func)
+    cache[func] = info
+    return info
+
+
+def tensors_in(value, out):
+    """Appends the tensors in an op result (a tensor, or a tuple/list of them) to `out`."""
+    if isinstance(value, torch.Tensor):
+        out.append(value)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            if isinstance(item, torch.Tensor):
+                out.append(item)
+    return out

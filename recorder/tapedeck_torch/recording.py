@@ -1,0 +1,125 @@
+"""`record()`: record a region of code, and `run_program()`: record a whole script run as `__main__`."""
+
+import builtins
+import io
+import os
+import sys
+import tokenize
+import types
+
+import torch
+
+from .recorder import Recorder
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__))
+_OVERRIDES = os.path.join("torch", "overrides.py")
+
+
+class record:
+    """Context manager recording the code in its body into the trace file `path`.
+
+        with tapedeck_torch.record("run.tdt"):
+            loss = model(x).sum()
+            loss.backward()
+
+    The header names the file that opened the block and carries its source. The trace ends with an
+    `exit` event (code 1 when an exception left the block). `values` is how many elements a tensor
+    may have to get its values previewed in the trace (0 turns previews off).
+    """
+
+    def __init__(self, path, values=64):
+        self._path = path
+        self._values = values
+        self._recorder = None
+
+    def __enter__(self):
+        program = sys._getframe(1).f_code.co_filename
+        self._recorder = Recorder(self._path, program, _read_source(program), self._values)
+        self._recorder.start()
+        return self
+
+    def __exit__(self, kind, error, tb):
+        self._recorder.stop(0 if error is None else 1, error)
+        return False
+
+
+def _read_source(path):
+    try:
+        with tokenize.open(path) as f:
+            return f.read()
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return ""
+
+
+def run_program(path, args, output, values=64):
+    """Runs the script at `path` as `__main__` (with `sys.argv = [path, *args]`, an absolute
+    `__file__` and the script's folder first on `sys.path`, as `python3 path` does) under a recorder
+    and returns its exit code. An uncaught exception prints the same traceback Python would print, minus
+    the recorder's own frames."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    source = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    text = raw.decode(source[0])
+    filename = os.path.abspath(path)
+    code = compile(raw, filename, "exec", dont_inherit=True)
+    module = types.ModuleType("__main__")
+    module.__dict__.update({"__file__": filename, "__builtins__": builtins, "__cached__": None,
+                            "__spec__": None, "__loader__": None, "__package__": None})
+    saved = (sys.argv, sys.path[0], sys.modules.get("__main__"))
+    sys.argv = [path] + list(args)
+    sys.path[0] = os.path.dirname(filename)
+    sys.modules["__main__"] = module
+    recorder = Recorder(output, path, text, values)
+    status = 0
+    error = None
+    recorder.start()
+    try:
+        exec(code, module.__dict__)
+    except SystemExit as e:
+        recorder.stop(_exit_status(e.code))
+        raise
+    except BaseException as e:
+        error = e
+        status = 1
+    finally:
+        if recorder.active:
+            recorder.stop(status, error)
+        sys.argv, sys.path[0] = saved[0], saved[1]
+    if error is not None:
+        _strip_recorder_frames(error)
+        sys.excepthook(type(error), error, error.__traceback__)
+    return status
+
+
+def _exit_status(code):
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    return 1
+
+
+def _strip_recorder_frames(error):
+    """Removes the runner's and the recorder's frames, and the torch-function dispatch they cause
+    (`handle_torch_function` and the torch frame that called it), from every traceback in the
+    exception chain, so the traceback reads as it does without recording."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        kept = []
+        tb = error.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith(_OVERRIDES):
+                if kept and kept[-1].tb_frame.f_code.co_filename.startswith(_TORCH_DIR):
+                    kept.pop()
+            elif not name.startswith(_PACKAGE_DIR):
+                kept.append(tb)
+            tb = tb.tb_next
+        for first, second in zip(kept, kept[1:]):
+            first.tb_next = second
+        if kept:
+            kept[-1].tb_next = None
+        error.__traceback__ = kept[0] if kept else None
+        error = error.__cause__ or error.__context__

@@ -1,0 +1,160 @@
+"""TensorRegistry: tensor, version-counter and storage identities for the trace."""
+
+import weakref
+
+import torch
+
+from .writer import int_list, number_list
+
+_Tensor = torch.Tensor
+_ref = weakref.ref
+_Parameter = torch.nn.Parameter
+_VALUE_DTYPES = {torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int8, torch.int16,
+                 torch.int32, torch.int64, torch.uint8, torch.bool}
+
+
+def _flatten(values, out):
+    for v in values:
+        if isinstance(v, list):
+            _flatten(v, out)
+        else:
+            out.append(v)
+    return out
+
+
+class TensorInfo:
+    """What the recorder knows about one live tensor."""
+
+    __slots__ = ("tid", "vc", "st", "node", "ref")
+
+    def __init__(self, tid, vc, st, ref):
+        self.tid = tid
+        self.vc = vc
+        self.st = st
+        self.node = None
+        self.ref = ref
+
+
+class TensorRegistry:
+    """Gives every tensor the recorder sees a dense id and decides which version counter (`vc`) and
+    storage (`st`) it shares, emitting its `tensor` event on first sight.
+
+    Identity is `id(t)` validated by a weak reference, so nothing is stamped on the program's tensors
+    and a reused `id()` is never confused with a dead tensor. Sharing follows PyTorch's rules, applied
+    where the tensor is produced: views (`_base`) and `detach()`/aliases share the counter and the
+    storage of their source, `.data` shares only the storage, everything else gets fresh ones. A tensor
+    first met without provenance gets a fresh counter and the storage of any live tensor on the same
+    memory; when that tensor is a live one at the same address and version, the newcomer is taken
+    to share its counter too (`nn.Parameter(t)` and other detach-like wrappers do). `versions`
+    models each counter's value as bumps are recorded.
+    """
+
+    def __init__(self, writer, value_limit):
+        self._writer = writer
+        self._value_limit = value_limit
+        self._live = {}
+        self._sweep_at = 4096
+        self._storages = {}
+        self.versions = {}
+        self._next_tensor = 0
+        self._next_counter = 0
+        self._next_storage = 0
+
+    def info(self, t):
+        """The TensorInfo of a registered tensor, or None."""
+        entry = self._live.get(id(t))
+        if entry is not None and entry.ref() is t:
+            return entry
+        return None
+
+    def get(self, t):
+        """The TensorInfo of `t`, registering it on first sight (with its current version)."""
+        entry = self._live.get(id(t))
+        if entry is not None and entry.ref() is t:
+            return entry
+        return self.register(t, None, None, t._version)
+
+    def new_counter(self, version):
+        vc = self._next_counter
+        self._next_counter += 1
+        self.versions[vc] = version
+        return vc
+
+    def register(self, t, vc, st, version, source=None):
+        """Emits the `tensor` event for `t`. `vc`/`st` None mean: derive them (view base, or fresh).
+        `version` starts a fresh counter's model value."""
+        base = None
+        if t._is_view():
+            root = t._base
+            base_info = self.get(root)
+            base = base_info.tid
+            vc = base_info.vc
+            st = base_info.st
+        if vc is None and st is None:
+            st, twin = self._storage_of(t)
+            if twin is not None and twin.data_ptr() == t.data_ptr() and twin._version == version:
+                vc = self.info(twin).vc if self.info(twin) is not None else None
+        if vc is None:
+            vc = self.new_counter(version)
+        if st is None:
+            st = self._storage_of(t)[0]
+        tid = self._next_tensor
+        self._next_tensor += 1
+        entry = TensorInfo(tid, vc, st, _ref(t))
+        live = self._live
+        live[id(t)] = entry
+        if len(live) > self._sweep_at:
+            self._sweep()
+        self._emit(t, entry, base)
+        return entry
+
+    def _sweep(self):
+        """Drops the entries of dead tensors, now and then rather than per death (a weakref
+        callback per tensor costs more than the whole registration)."""
+        live = self._live
+        for key in [key for key, entry in live.items() if entry.ref() is None]:
+            del live[key]
+        self._sweep_at = 2 * len(live) + 4096
+
+    def _storage_of(self, t):
+        """The storage id of `t`, and a live registered tensor on the same memory (or None)."""
+        try:
+            ptr = t.untyped_storage().data_ptr()
+        except (RuntimeError, NotImplementedError):
+            ptr = 0
+        if ptr:
+            known = self._storages.get(ptr)
+            if known is not None:
+                twin = known[1]()
+                if twin is not None:
+                    return known[0], twin
+        st = self._next_storage
+        self._next_storage += 1
+        if ptr:
+            self._storages[ptr] = (st, weakref.ref(t))
+        return st, None
+
+    def _emit(self, t, entry, base):
+        dtype = str(t.dtype)[6:]
+        line = '{"k":"tensor","t":%d,"vc":%d,"st":%d,"shape":%s,"dtype":"%s","rg":%s' % (
+            entry.tid, entry.vc, entry.st, int_list(t.shape), dtype, "true" if t.requires_grad else "false")
+        if base is not None:
+            line += ',"base":%d' % base
+        if isinstance(t, _Parameter):
+            line += ',"param":true'
+        values = self.values(t)
+        if values is not None:
+            line += ',"val":' + values
+        self._writer.emit(line + "}")
+
+    def values(self, t):
+        """The JSON array of `t`'s values when it is small enough to preview, else None."""
+        if not self._value_limit or t.dtype not in _VALUE_DTYPES or t.is_meta:
+            return None
+        if t.numel() > self._value_limit:
+            return None
+        try:
+            raw = t.tolist()
+        except (RuntimeError, TypeError, ValueError):
+            return None
+        return number_list(_flatten(raw, []) if isinstance(raw, list) else [raw])

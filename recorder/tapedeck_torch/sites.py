@@ -1,0 +1,165 @@
+"""CallSites: finds the program line behind an op, and the library function it ran inside."""
+
+import dis
+import os
+import site
+import sys
+import sysconfig
+
+import torch
+
+from .writer import js
+
+_BINARY_OP = dis.opmap.get("BINARY_OP")
+_STORE_SUBSCR = dis.opmap.get("STORE_SUBSCR")
+_BINARY_SUBSCR = dis.opmap.get("BINARY_SUBSCR")
+_UNARY = {dis.opmap.get("UNARY_NEGATIVE"): "-x", dis.opmap.get("UNARY_INVERT"): "~x"}
+_NB_SYMBOLS = [symbol for _, symbol in getattr(dis, "_nb_ops", [])]
+
+# Library frames that only forward a call; the frame named in a call site is the first library
+# function below them that a user would recognise (`Adam.step`, `ReLU.forward`).
+_FORWARDERS = {"Module._wrapped_call_impl", "Module._call_impl", "_DecoratorContextManager.__call__",
+               "handle_torch_function"}
+
+
+def _library_roots():
+    roots = {os.path.dirname(torch.__file__), os.path.dirname(os.path.abspath(__file__))}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            roots.add(path)
+    for path in site.getsitepackages() + [site.getusersitepackages()]:
+        roots.add(path)
+    return tuple(sorted({os.path.realpath(r) + os.sep for r in roots} | {r + os.sep for r in roots}))
+
+
+class CallSites:
+    """Maps a Python stack to the `line`/`col`/`end`/`file`/`frame` fields of docs/trace-format.md.
+
+    A frame belongs to the program unless its file lives in torch, the standard library, an installed
+    package or this recorder. The site is the innermost program frame; `frame` names the library
+    function the op ran inside (so a write inside the optimizer reads "inside `Adam.step`"), and
+    `file` is set when the program frame is in another file than the traced program.
+    """
+
+    def __init__(self, program_path):
+        self._program = os.path.realpath(program_path) if program_path else None
+        self._roots = _library_roots()
+        self._is_library = {}
+        self._positions = {}
+        self._files = {}
+
+    def is_library(self, code):
+        known = self._is_library.get(code)
+        if known is None:
+            name = code.co_filename
+            if name.startswith("<"):
+                known = not name.startswith("<stdin>") and not name.startswith("<string>")
+            else:
+                known = os.path.abspath(name).startswith(self._roots) and os.path.realpath(name) != self._program
+            self._is_library[code] = known
+        return known
+
+    def user_frame(self, frame):
+        """The innermost program frame at or above `frame`, and `frame` itself when it is a library
+        frame (the start of the library call chain below the program frame), else None."""
+        library = frame if frame is not None and self.is_library(frame.f_code) else None
+        while frame is not None and self.is_library(frame.f_code):
+            frame = frame.f_back
+        return frame, library
+
+    def site(self, frame, func=None):
+        """The call-site fields (a JSON fragment starting with `"line"`), the operator spelling
+        read from the bytecode (`+=`, `x[...] =`) or None, and the program frame (or None). `func` is the torch function being called:
+        a library frame that is just that function is not worth naming."""
+        user, library = self.user_frame(frame)
+        if user is None:
+            return '"line":0', None, None
+        code = user.f_code
+        line, col, end = self._position(code, user.f_lasti)
+        if line is None:
+            line = user.f_lineno or 0
+        text = '"line":%d' % line
+        if col:
+            text += ',"col":%d,"end":%d' % (col, end)
+        file = self._file_field(code.co_filename)
+        if file:
+            text += file
+        spelling = None
+        if library is None:
+            spelling = self._operator(code, user.f_lasti)
+        else:
+            name = self._frame_name(user, library, getattr(func, "__code__", None))
+            if name:
+                text += ',"frame":' + js(name)
+        return text, spelling, user
+
+    def site_of_traceback(self, tb):
+        """The call-site fields of the innermost program frame in a traceback."""
+        best = None
+        while tb is not None:
+            if not self.is_library(tb.tb_frame.f_code):
+                best = tb
+            tb = tb.tb_next
+        if best is None:
+            return '"line":0'
+        code = best.tb_frame.f_code
+        line, col, end = self._position(code, best.tb_lasti)
+        text = '"line":%d' % (line if line is not None else best.tb_lineno)
+        if col:
+            text += ',"col":%d,"end":%d' % (col, end)
+        return text + self._file_field(code.co_filename)
+
+    def _frame_name(self, user, library, called):
+        """The innermost method in the library chain (`ReLU.forward`, `Adam.step`), else its
+        outermost function, skipping closures and `Module.__call__` plumbing."""
+        chain = []
+        frame = library
+        while frame is not None and frame is not user:
+            code = frame.f_code
+            name = code.co_qualname
+            if code is not called and "<locals>" not in name and name not in _FORWARDERS:
+                chain.append(name)
+            frame = frame.f_back
+        for name in chain:
+            if "." in name:
+                return name
+        return chain[-1] if chain else None
+
+    def _file_field(self, filename):
+        field = self._files.get(filename)
+        if field is None:
+            if self._program is not None and os.path.realpath(filename) == self._program:
+                field = ""
+            else:
+                field = ',"file":' + js(filename)
+            self._files[filename] = field
+        return field
+
+    def _position(self, code, lasti):
+        table = self._positions.get(code)
+        if table is None:
+            table = list(code.co_positions())
+            self._positions[code] = table
+        index = lasti // 2
+        if index < 0 or index >= len(table):
+            return None, 0, 0
+        line, end_line, col, end_col = table[index]
+        if line is None:
+            return None, 0, 0
+        if col is None or end_col is None or end_line != line:
+            return line, 0, 0
+        return line, col + 1, end_col + 1
+
+    def _operator(self, code, lasti):
+        raw = code.co_code
+        if lasti < 0 or lasti + 1 >= len(raw):
+            return None
+        opcode = raw[lasti]
+        if opcode == _BINARY_OP and raw[lasti + 1] < len(_NB_SYMBOLS):
+            return _NB_SYMBOLS[raw[lasti + 1]]
+        if opcode == _STORE_SUBSCR:
+            return "x[...] ="
+        if opcode == _BINARY_SUBSCR:
+            return "x[...]"
+        return _UNARY.get(opcode)
