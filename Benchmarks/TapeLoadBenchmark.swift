@@ -44,12 +44,17 @@ enum TapeLoadBenchmark {
         let fileSize = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         var loaded = try TraceReader.read(contentsOf: path)
         var times: [Double] = []
+        var cpuTimes: [Double] = []
         for _ in 0..<7 {
+            let cpuStart = cpuTime()
             times.append(try time { loaded = try TraceReader.read(contentsOf: path) })
+            cpuTimes.append(cpuTime() - cpuStart)
         }
         times.sort()
+        cpuTimes.sort()
         print("load: min \(format(times[0])), median \(format(times[times.count / 2])) over \(times.count) runs "
-              + "(\(Int(Double(fileSize) / times[0] / 1_000_000)) MB/s)")
+              + "(\(Int(Double(fileSize) / times[0] / 1_000_000)) MB/s); CPU time min \(format(cpuTimes[0])), "
+              + "median \(format(cpuTimes[cpuTimes.count / 2]))")
         print("memory: \(loaded.memoryFootprint / max(loaded.count, 1)) bytes/event (\(loaded.memoryFootprint / 1_000_000) MB)")
         return loaded
     }
@@ -58,6 +63,13 @@ enum TapeLoadBenchmark {
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// CPU seconds this process has used, which other processes on a shared machine do not inflate.
+    private static func cpuTime() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
     private static func format(_ seconds: Double) -> String {

@@ -36,7 +36,6 @@ enum Messages {
     static let onlyFloatRequiresGrad = "only Tensors of floating point dtype can require gradients"
     static let onlyFloatComplexRequiresGrad = "Only Tensors of floating point and complex dtype can require gradients"
     static let requiresGradNonLeaf = "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
-    static let noGradView = "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
     static let detachView = "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
 
     static func sizes(_ shape: [Int]) -> String {

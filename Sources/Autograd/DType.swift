@@ -41,6 +41,14 @@ public enum DType: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether an in-place op may write a result of this dtype into `target` (`c10::canCast`):
+    /// never floating into integral, never a non-bool into bool.
+    func canCast(to target: DType) -> Bool {
+        if isFloatingPoint && !target.isFloatingPoint { return false }
+        if self != .bool && target == .bool { return false }
+        return true
+    }
+
     /// Promotion between two dtypes (`torch.promote_types`): bool < int64 < float32 < float64.
     public static func promote(_ a: DType, _ b: DType) -> DType {
         order(a) >= order(b) ? a : b

@@ -20,6 +20,39 @@ struct Engine {
         }
     }
 
+    /// A binary max-heap of tasks ordered by `runsBefore` (`ReadyQueue` in engine.h).
+    private struct ReadyQueue {
+        private var heap: [Task] = []
+
+        mutating func push(_ task: Task) {
+            heap.append(task)
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard heap[child].runsBefore(heap[parent]) else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+        }
+
+        mutating func pop() -> Task? {
+            guard !heap.isEmpty else { return nil }
+            heap.swapAt(0, heap.count - 1)
+            let top = heap.removeLast()
+            var parent = 0
+            while true {
+                let (left, right) = (2 * parent + 1, 2 * parent + 2)
+                var first = parent
+                if left < heap.count && heap[left].runsBefore(heap[first]) { first = left }
+                if right < heap.count && heap[right].runsBefore(heap[first]) { first = right }
+                if first == parent { break }
+                heap.swapAt(parent, first)
+                parent = first
+            }
+            return top
+        }
+    }
+
     func execute(root: Node, rootGrads: [Tensor?]) throws {
         var dependencies = [ObjectIdentifier: Int]()
         var stack = [root]
@@ -33,11 +66,11 @@ struct Engine {
         }
         var buffers = [ObjectIdentifier: [Tensor?]]()
         buffers[ObjectIdentifier(root)] = rootGrads
-        var ready = [Task(node: root, arrival: 0)]
+        var ready = ReadyQueue()
+        ready.push(Task(node: root, arrival: 0))
         var arrivals = 1
-        while !ready.isEmpty {
-            let index = ready.indices.max { ready[$1].runsBefore(ready[$0]) }!
-            let node = ready.remove(at: index).node
+        while let task = ready.pop() {
+            let node = task.node
             let inputs = buffers.removeValue(forKey: ObjectIdentifier(node)) ?? []
             let outputs = try run(node, inputs: inputs)
             for (i, edge) in node.nextEdges.enumerated() {
@@ -50,7 +83,7 @@ struct Engine {
                 buffers[id] = buffer
                 dependencies[id, default: 1] -= 1
                 if dependencies[id] == 0 {
-                    ready.append(Task(node: edge.node, arrival: arrivals))
+                    ready.push(Task(node: edge.node, arrival: arrivals))
                     arrivals += 1
                 }
             }
@@ -135,6 +168,7 @@ extension Runtime {
             }
         }
         var edges = [GradientEdge]()
+        for out in tensors { try out.checkViewHistory() }
         for (i, out) in tensors.enumerated() {
             guard let edge = out.gradientEdge() else {
                 throw AutogradError.runtimeError("element \(i) of tensors does not require grad and does not have a grad_fn")

@@ -133,45 +133,54 @@ extension Runtime {
     }
 
     private func normalValues(count: Int, dtype: DType) -> [Double] {
-        if dtype == .float32 && count >= 16 {
-            var data = (0..<count).map { _ in Float(uniform(.float32)) }
+        if count >= 16 {
+            var data = (0..<count).map { _ in uniform(dtype) }
             var i = 0
             while i + 16 <= count {
-                fillNormal16(&data, at: i)
+                fillNormal16(&data, at: i, dtype: dtype)
                 i += 16
             }
             if count % 16 != 0 {
-                for j in (count - 16)..<count { data[j] = Float(uniform(.float32)) }
-                fillNormal16(&data, at: count - 16)
+                for j in (count - 16)..<count { data[j] = uniform(dtype) }
+                fillNormal16(&data, at: count - 16, dtype: dtype)
             }
-            return data.map(Double.init)
+            return data
         }
-        var values = [Double]()
-        var cached: Double?
-        for _ in 0..<count {
-            if let next = cached {
-                values.append(dtype.cast(next))
-                cached = nil
-                continue
-            }
-            let u1 = uniform(.float64)
-            let u2 = uniform(.float64)
-            let r = (-2.0 * log1p(-u2)).squareRoot()
-            let theta = 2.0 * Double.pi * u1
-            cached = r * sin(theta)
-            values.append(dtype.cast(r * cos(theta)))
-        }
-        return values
+        return (0..<count).map { _ in dtype.cast(scalarNormal()) }
     }
 
-    private func fillNormal16(_ data: inout [Float], at start: Int) {
+    /// `normal_distribution<double>`: Box-Muller on two 53-bit uniforms, caching the sine sample.
+    private func scalarNormal() -> Double {
+        if let next = cachedNormal {
+            cachedNormal = nil
+            return next
+        }
+        let u1 = uniform(.float64)
+        let u2 = uniform(.float64)
+        let r = (-2.0 * log1p(-u2)).squareRoot()
+        let theta = 2.0 * Double.pi * u1
+        cachedNormal = r * sin(theta)
+        return r * cos(theta)
+    }
+
+    /// `normal_fill_16`: Box-Muller over 16 uniforms in place; float32 follows the AVX2 kernel.
+    private func fillNormal16(_ data: inout [Double], at start: Int, dtype: DType) {
         for j in 0..<8 {
-            let u1 = 1 - data[start + j]
-            let u2 = data[start + j + 8]
-            let radius = (-2 * logf(u1)).squareRoot()
-            let theta = Float(2.0 * Double.pi) * u2
-            data[start + j] = radius * cosf(theta)
-            data[start + j + 8] = radius * sinf(theta)
+            if dtype == .float32 {
+                let u1 = 1 - Float(data[start + j])
+                let u2 = Float(data[start + j + 8])
+                let radius = (-2 * AVXMathFun.log(u1)).squareRoot()
+                let (sinTheta, cosTheta) = AVXMathFun.sincos(Float(2.0 * Double.pi) * u2)
+                data[start + j] = Double(radius * cosTheta)
+                data[start + j + 8] = Double(radius * sinTheta)
+            } else {
+                let u1 = 1 - data[start + j]
+                let u2 = data[start + j + 8]
+                let radius = (-2 * log(u1)).squareRoot()
+                let theta = 2.0 * Double.pi * u2
+                data[start + j] = radius * cos(theta)
+                data[start + j + 8] = radius * sin(theta)
+            }
         }
     }
 }

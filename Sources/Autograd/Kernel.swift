@@ -126,7 +126,7 @@ enum Kernel {
 
     // MARK: Reductions
 
-    /// Sums over `dims` (all when empty and `all`), accumulating in Double.
+    /// Sums over `dims`: float32 in PyTorch's accumulation order (see `laneSum`), other dtypes in Double.
     static func sum(_ t: Tensor, dims: [Int], keepdim: Bool, dtype: DType? = nil) -> Tensor {
         let out = dtype ?? t.dtype
         let reduce = Set(dims)
@@ -143,7 +143,7 @@ enum Kernel {
             }
         }
         let keptStrides = Tensor.contiguousStrides(keptShape)
-        var acc = [Double](repeating: 0, count: keptShape.reduce(1, *))
+        var groups = [[Double]](repeating: [], count: keptShape.reduce(1, *))
         let values = t.contiguousValues()
         let inStrides = Tensor.contiguousStrides(shape)
         for (linear, v) in values.enumerated() {
@@ -154,9 +154,25 @@ enum Kernel {
                 rest %= inStrides[d]
                 if !reduce.contains(d) { target += idx * keptStrides[d] }
             }
-            acc[target] += v
+            groups[target].append(v)
         }
-        return make(t, acc.map(out.cast), outShape, out)
+        let innermost = reduce.isEmpty || reduce == Set((shape.count - reduce.count)..<shape.count)
+        let sums = groups.map { group -> Double in
+            guard out == .float32 else { return out.cast(group.reduce(0, +)) }
+            return Double(innermost ? laneSum(group) : group.reduce(Float(0)) { $0 + Float($1) })
+        }
+        return make(t, sums, outShape, out)
+    }
+
+    /// A float32 sum in the order of PyTorch's vectorised CPU reduction over contiguous values:
+    /// lanes (4 for short rows, 8 otherwise) accumulated in order, then added up left to right.
+    /// This reproduces torch 2.13's results for most short rows, which decide whether a
+    /// cancellation prints as 0 or as a tiny number.
+    static func laneSum(_ values: [Double]) -> Float {
+        let width = values.count < 8 ? 4 : 8
+        var lanes = [Float](repeating: 0, count: width)
+        for (i, v) in values.enumerated() { lanes[i % width] += Float(v) }
+        return lanes.reduce(Float(0), +)
     }
 
     /// Reduces a broadcast gradient back to `shape` (`at::sum_to`).
@@ -185,10 +201,11 @@ enum Kernel {
         return make(t, view.contiguousValues(), shape, t.dtype)
     }
 
-    /// A zero tensor of `baseShape` (contiguous) with `grad` added at the view's positions.
-    static func asStridedBackward(_ grad: Tensor, baseShape: [Int], geometry: Geometry) -> Tensor {
+    /// A zero tensor of `baseShape` with `grad` added at the view's positions (`base` gives the
+    /// base's own layout when it is not contiguous).
+    static func asStridedBackward(_ grad: Tensor, baseShape: [Int], geometry: Geometry, base: Geometry? = nil) -> Tensor {
         var data = [Double](repeating: 0, count: baseShape.reduce(1, *))
-        let positions = geometry.elementOffsets
+        let positions = base.map(geometry.positions(within:)) ?? geometry.elementOffsets
         let values = grad.contiguousValues()
         for (i, p) in positions.enumerated() { data[p] += values[i] }
         return make(grad, data.map(grad.dtype.cast), baseShape, grad.dtype)
@@ -196,17 +213,38 @@ enum Kernel {
 
     // MARK: Linear algebra
 
-    static func mm(_ a: Tensor, _ b: Tensor) -> Tensor {
+    /// Matrix product in MKL's accumulation order for float32: each dot product accumulates in
+    /// order with fused multiply-adds, except that a transposed second operand with fewer than
+    /// 16 shared elements is summed as a 16-lane tree of rounded products (MKL's small dot kernel).
+    /// `transposedB` overrides the layout read from `b`'s strides (a gradient built from `m.t()`).
+    static func mm(_ a: Tensor, _ b: Tensor, transposedB: Bool? = nil) -> Tensor {
         let (n, k, m) = (a.shape[0], a.shape[1], b.shape[1])
         let va = a.contiguousValues()
         let vb = b.contiguousValues()
         let dtype = promote(a, b)
+        let isTransposed = transposedB ?? (b.strides[0] == 1 && b.strides[1] == b.shape[0] && b.shape[0] > 1 && m > 1)
+        let treeSum = dtype == .float32 && isTransposed && k < 16
         var out = [Double](repeating: 0, count: n * m)
         for i in 0..<n {
             for j in 0..<m {
-                var acc = 0.0
-                for p in 0..<k { acc += va[i * k + p] * vb[p * m + j] }
-                out[i * m + j] = dtype.cast(acc)
+                if treeSum {
+                    var lanes = [Float](repeating: 0, count: 16)
+                    for p in 0..<k { lanes[p] = Float(va[i * k + p]) * Float(vb[p * m + j]) }
+                    var width = 16
+                    while width > 1 {
+                        width /= 2
+                        for l in 0..<width { lanes[l] += lanes[l + width] }
+                    }
+                    out[i * m + j] = Double(lanes[0])
+                } else if dtype == .float32 {
+                    var acc: Float = 0
+                    for p in 0..<k { acc = acc.addingProduct(Float(va[i * k + p]), Float(vb[p * m + j])) }
+                    out[i * m + j] = Double(acc)
+                } else {
+                    var acc = 0.0
+                    for p in 0..<k { acc = acc.addingProduct(va[i * k + p], vb[p * m + j]) }
+                    out[i * m + j] = dtype.cast(acc)
+                }
             }
         }
         return make(a, out, [n, m], dtype)

@@ -19,7 +19,7 @@ public final class Node {
     /// Saved variables in `Functions.h` declaration order.
     var savedVariables: [SavedVariable] = []
     /// Shape and dtype of each forward output, which the gradients flowing in must match.
-    let inputMetadata: [TensorMetadata]
+    var inputMetadata: [TensorMetadata]
     let formula: BackwardFormula?
     /// Non-leaf tensors whose `retain_grad()` hook lives on this node, with their output number.
     private var retainers: [(tensor: WeakTensor, outputNr: Int)] = []
@@ -124,6 +124,14 @@ struct Geometry {
     let shape: [Int]
     let strides: [Int]
     let offset: Int
+
+    /// Row-major indices into `base` of this view's elements (the view and base share storage).
+    func positions(within base: Geometry) -> [Int] {
+        if base.offset == 0 && base.strides == Tensor.contiguousStrides(base.shape) { return elementOffsets }
+        var index = [Int: Int]()
+        for (i, p) in base.elementOffsets.enumerated() where index[p] == nil { index[p] = i }
+        return elementOffsets.map { index[$0] ?? 0 }
+    }
 
     /// Storage indices of the elements in row-major order.
     var elementOffsets: [Int] {

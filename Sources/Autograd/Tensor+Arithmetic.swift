@@ -101,11 +101,14 @@ extension Tensor {
 
     /// `-self` (`torch.neg`).
     public func neg() throws -> Tensor {
-        try outOfPlace("aten::neg", inputs: [self], compute: { Kernel.neg(self) }, node: { result in
+        if dtype == .bool { throw AutogradError.runtimeError(Tensor.boolNegation) }
+        return try outOfPlace("aten::neg", inputs: [self], compute: { Kernel.neg(self) }, node: { result in
             guard runtime.needsNode([self]) else { return nil }
             return runtime.makeNode("NegBackward0", inputs: [self], outputs: [result]) { [Kernel.neg($0.grad)] }
         })
     }
+
+    static let boolNegation = "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
 
     /// `self ** exponent` for a Python number exponent (PowBackward0, saves `self`).
     public func pow(_ exponent: Scalar) throws -> Tensor {
@@ -190,13 +193,13 @@ extension Tensor {
         let b = wrap(other)
         let otherInput = Tensor.graphInput(other)
         let shape = try Kernel.broadcastShapes(self.shape, b.shape)
-        return try inPlace(aten, others: [otherInput], resultType: TypePromotion.resultType([.tensor(self), other]),
-                           broadcastShape: shape, makeNode: {
+        let common = TypePromotion.resultType([.tensor(self), other])
+        return try inPlace(aten, others: [otherInput], resultType: common, broadcastShape: shape, makeNode: {
             runtime.makeNode(name, inputs: [self, otherInput], outputs: [self]) { input in
                 [input.grad, input.needs(1) ? (alpha == 1 ? input.grad : Kernel.mul(input.grad, alpha)) : nil]
             }
         }, compute: {
-            Kernel.zip(self, b, dtype: dtype, { $0 + alpha * $1 }).contiguousValues()
+            Kernel.zip(self, b, dtype: common, { $0 + alpha * $1 }).contiguousValues()
         })
     }
 
@@ -206,15 +209,15 @@ extension Tensor {
         let b = wrap(other)
         let otherInput = Tensor.graphInput(other)
         let shape = try Kernel.broadcastShapes(self.shape, b.shape)
-        return try inPlace("aten::mul_.Tensor", others: [otherInput], resultType: TypePromotion.resultType([.tensor(self), other]),
-                           broadcastShape: shape, makeNode: {
+        let common = TypePromotion.resultType([.tensor(self), other])
+        return try inPlace("aten::mul_.Tensor", others: [otherInput], resultType: common, broadcastShape: shape, makeNode: {
             let node = runtime.makeNode("MulBackward0", inputs: [self, otherInput], outputs: [self], formula: Tensor.mulFormula)
             let original = node.needsInput(1) ? try clone() : nil
             node.save("other", node.needsInput(0) ? b : nil, runtime: runtime)
             node.save("self", original, runtime: runtime)
             return node
         }, compute: {
-            Kernel.zip(self, b, dtype: dtype, *).contiguousValues()
+            Kernel.zip(self, b, dtype: common, *).contiguousValues()
         })
     }
 
@@ -225,15 +228,15 @@ extension Tensor {
         let otherInput = Tensor.graphInput(other)
         let shape = try Kernel.broadcastShapes(self.shape, b.shape)
         let promoted = TypePromotion.resultType([.tensor(self), other])
-        return try inPlace("aten::div_.Tensor", others: [otherInput], resultType: promoted.isFloatingPoint ? promoted : .defaultFloat,
-                           broadcastShape: shape, makeNode: {
+        let common = promoted.isFloatingPoint ? promoted : DType.defaultFloat
+        return try inPlace("aten::div_.Tensor", others: [otherInput], resultType: common, broadcastShape: shape, makeNode: {
             let node = runtime.makeNode("DivBackward0", inputs: [self, otherInput], outputs: [self], formula: Tensor.divFormula)
             let original = node.needsInput(1) ? try clone() : nil
             node.save("other", b, runtime: runtime)
             node.save("self", original, runtime: runtime)
             return node
         }, compute: {
-            Kernel.zip(self, b, dtype: dtype, /).contiguousValues()
+            Kernel.zip(self, b, dtype: common, /).contiguousValues()
         })
     }
 
@@ -256,7 +259,8 @@ extension Tensor {
     /// `self.neg_()`.
     @discardableResult
     public func neg_() throws -> Tensor {
-        try inPlace("aten::neg_", others: [], resultType: dtype, makeNode: {
+        if dtype == .bool { throw AutogradError.runtimeError(Tensor.boolNegation) }
+        return try inPlace("aten::neg_", others: [], resultType: dtype, makeNode: {
             runtime.makeNode("NegBackward0", inputs: [self], outputs: [self]) { [Kernel.neg($0.grad)] }
         }, compute: { Kernel.neg(self).contiguousValues() })
     }

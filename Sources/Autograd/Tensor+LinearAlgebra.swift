@@ -13,7 +13,7 @@ extension Tensor {
             guard runtime.needsNode([self, mat2]) else { return nil }
             let node = runtime.makeNode("MmBackward0", inputs: [self, mat2], outputs: [result]) { input in
                 let (m2, m1) = (input.saved[0], input.saved[1])
-                return [input.needs(0) ? Kernel.mm(input.grad, Kernel.t(m2!)) : nil,
+                return [input.needs(0) ? Kernel.mm(input.grad, Kernel.t(m2!), transposedB: m2!.isContiguous) : nil,
                         input.needs(1) ? Kernel.mm(Kernel.t(m1!), input.grad) : nil]
             }
             node.save("mat2", node.needsInput(0) ? mat2 : nil, runtime: runtime)
@@ -70,13 +70,13 @@ extension Tensor {
         })
     }
 
-    /// `torch.matmul`, `a @ b` for 1-D and 2-D operands: `dot`, `mv`, `mm`, or `unsqueeze`/`mm`/`squeeze`.
+    /// `torch.matmul`, `a @ b` for 1-D and 2-D operands: `dot`, `mv`, `mm`, or `unsqueeze`/`mm`/`squeeze_`.
     public func matmul(_ other: Tensor) throws -> Tensor {
         switch (dim, other.dim) {
         case (1, 1): return try dot(other)
         case (2, 1): return try mv(other)
         case (2, 2): return try mm(other)
-        case (1, 2): return try unsqueeze(0).mm(other).squeeze(dim: 0)
+        case (1, 2): return try unsqueeze(0).mm(other).squeeze_(dim: 0)
         default:
             throw AutogradError.runtimeError(
                 "both arguments to matmul need to be at least 1D, but they are \(dim)D and \(other.dim)D")
@@ -103,7 +103,7 @@ extension Tensor {
             let node = runtime.makeNode("AddmmBackward0", inputs: [self, mat1, mat2], outputs: [result]) { input in
                 let (m1, m2) = (input.saved[0], input.saved[1])
                 return [input.needs(0) ? input.grad : nil,
-                        input.needs(1) ? Kernel.mm(input.grad, Kernel.t(m2!)) : nil,
+                        input.needs(1) ? Kernel.mm(input.grad, Kernel.t(m2!), transposedB: m2!.isContiguous) : nil,
                         input.needs(2) ? Kernel.mm(Kernel.t(m1!), input.grad) : nil]
             }
             node.save("mat1", node.needsInput(2) ? mat1 : nil, runtime: runtime)

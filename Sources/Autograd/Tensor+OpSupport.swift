@@ -28,17 +28,34 @@ extension Tensor {
     /// Runs an out-of-place op: `compute` makes the result, `node` wires its grad_fn when needed.
     func outOfPlace(_ aten: String, inputs: [Tensor], compute: () throws -> Tensor,
                     node: (Tensor) -> Node?) throws -> Tensor {
-        try runtime.recordOp(aten, inputs: inputs) {
+        try runtime.checkHistory(of: inputs)
+        return try runtime.recordOp(aten, inputs: inputs) {
             let result = try compute()
             if let fn = node(result) { result.setGradFn(fn, outputNr: 0) }
             return (result, [result])
         }
     }
 
+    /// Raises the error PyTorch gives when reading the grad_fn of a no_grad or multi-output view
+    /// whose base or a sibling view was modified in place since the view was made.
+    func checkViewHistory() throws {
+        guard let base = viewBase, creationMeta != .normal, attrVersion != counter.version,
+              gradFnStorage != nil || base.requiresGrad,
+              let message = creationMeta.error(for: self, indirect: true) else { return }
+        throw AutogradError.runtimeError(message)
+    }
+
+    /// `tensor.grad_fn` with PyTorch's check for views made under no_grad or by a multi-output op:
+    /// raises when their base was modified in place since.
+    public func readGradFn() throws -> Node? {
+        try checkViewHistory()
+        return gradFn
+    }
+
     /// Raises PyTorch's in-place checks (`check_inplace`) for an op that requires grad.
     func checkInPlace() throws {
         if let base = viewBase {
-            if isNoGradView { throw AutogradError.runtimeError(Messages.noGradView) }
+            if let message = creationMeta.error(for: self) { throw AutogradError.runtimeError(message) }
             if requiresGrad && base.isLeaf { throw AutogradError.runtimeError(Messages.viewOfLeafInPlace) }
         }
         if requiresGrad && isLeaf { throw AutogradError.runtimeError(Messages.leafInPlace) }
@@ -49,7 +66,7 @@ extension Tensor {
     /// write, the version bump, the history rebase, then the post-op saves.
     func inPlace(_ aten: String, others: [Tensor?], resultType: DType, broadcastShape: [Int]? = nil,
                  makeNode: () throws -> Node, compute: () throws -> [Double], after: (Node) -> Void = { _ in }) throws -> Tensor {
-        if DType.promote(resultType, dtype) != dtype {
+        if !resultType.canCast(to: dtype) {
             throw AutogradError.runtimeError(
                 "result type \(TypePromotion.castName(resultType)) can't be cast to the desired output type \(TypePromotion.castName(dtype))")
         }
@@ -58,7 +75,10 @@ extension Tensor {
                 "output with shape \(Messages.sizes(shape)) doesn't match the broadcast shape \(Messages.sizes(broadcastShape))")
         }
         let requires = runtime.needsNode([self] + others)
-        if requires { try checkInPlace() }
+        if requires {
+            try checkInPlace()
+            try runtime.checkHistory(of: [self] + others.compactMap { $0 })
+        }
         return try runtime.recordOp(aten, inputs: [self] + others.compactMap { $0 }, inPlace: true) {
             let node = requires ? try makeNode() : nil
             let values = try compute()
@@ -75,11 +95,13 @@ extension Tensor {
     /// Makes `node` this tensor's history after an in-place op (`rebase_history`): a view's base
     /// gets `CopySlices` wrapping the node and the view's grad_fn is rebuilt as `AsStridedBackward0`.
     func rebaseHistory(_ node: Node) {
+        node.inputMetadata = [TensorMetadata(shape: shape, dtype: dtype)]
         guard let base = viewBase else {
             setGradFn(node, outputNr: 0)
             return
         }
         let geometry = Geometry(shape: shape, strides: strides, offset: offset)
+        let baseGeometry = base.geometry
         let baseShape = base.shape
         let baseDType = base.dtype
         let copySlices = Node(
@@ -89,7 +111,7 @@ extension Tensor {
             formula: { input in
                 let result = input.grad.contiguousValues()
                 let full = Kernel.make(input.grad, result, baseShape, input.grad.dtype)
-                let positions = geometry.elementOffsets
+                let positions = geometry.positions(within: baseGeometry)
                 let slice = Kernel.make(input.grad, positions.map { result[$0] }, geometry.shape, input.grad.dtype)
                 let inner = try node.apply([slice])
                 var combined = full.contiguousValues()

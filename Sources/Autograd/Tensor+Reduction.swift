@@ -121,6 +121,7 @@ extension Tensor {
     private func extreme(dim d: Int, keepdim: Bool, isMax: Bool) throws -> (values: Tensor, indices: Tensor) {
         let axis = try wrapDim(d)
         let sizes = shape
+        try runtime.checkHistory(of: [self])
         let (values, indices) = Kernel.reduceWithIndex(self, dim: axis, keepdim: keepdim, isMax: isMax)
         return runtime.recordOp(isMax ? "aten::max.dim" : "aten::min.dim", inputs: [self]) {
             if runtime.needsNode([self]) {
@@ -144,8 +145,7 @@ extension Tensor {
             guard runtime.needsNode([self]) else { return nil }
             let node = runtime.makeNode("SoftmaxBackward0", inputs: [self], outputs: [result]) { input in
                 let y = input.saved[0]!
-                let gy = Kernel.mul(input.grad, y)
-                let summed = Kernel.sum(gy, dims: [axis], keepdim: true)
+                let summed = Kernel.sum(Kernel.mul(input.grad, y), dims: [axis], keepdim: true)
                 return [Kernel.mul(y, Kernel.sub(input.grad, summed))]
             }
             node.save("result", result, isOutput: true, runtime: runtime)

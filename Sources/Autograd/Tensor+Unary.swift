@@ -23,42 +23,71 @@ extension Tensor {
         let derivative: (_ grad: Tensor, _ saved: Tensor) -> Tensor
     }
 
-    static var expFunction: UnaryFunction { UnaryFunction(aten: "exp", node: "ExpBackward0", save: .result, promotesIntegers: true,
-                                           f64: Foundation.exp, f32: expf) { Kernel.mul($0, $1) } }
-    static var logFunction: UnaryFunction { UnaryFunction(aten: "log", node: "LogBackward0", save: .input, promotesIntegers: true,
-                                           f64: Foundation.log, f32: logf) { Kernel.div($0, $1) } }
-    static var sinFunction: UnaryFunction { UnaryFunction(aten: "sin", node: "SinBackward0", save: .input, promotesIntegers: true,
-                                           f64: Foundation.sin, f32: sinf) { grad, x in
-        Kernel.mul(grad, Kernel.map(x, Foundation.cos, f32: cosf))
-    } }
-    static var cosFunction: UnaryFunction { UnaryFunction(aten: "cos", node: "CosBackward0", save: .input, promotesIntegers: true,
-                                           f64: Foundation.cos, f32: cosf) { grad, x in
-        Kernel.mul(grad, Kernel.map(x, { -Foundation.sin($0) }, f32: { -sinf($0) }))
-    } }
-    static var tanhFunction: UnaryFunction { UnaryFunction(aten: "tanh", node: "TanhBackward0", save: .result, promotesIntegers: true,
-                                            f64: Foundation.tanh, f32: tanhf) { grad, y in
-        Kernel.zip(grad, y, dtype: grad.dtype, { $0 * (1 - $1 * $1) }, f32: { $0 * (1 - $1 * $1) })
-    } }
-    static var sigmoidFunction: UnaryFunction { UnaryFunction(aten: "sigmoid", node: "SigmoidBackward0", save: .result, promotesIntegers: true,
-                                               f64: { 1 / (1 + Foundation.exp(-$0)) }, f32: { 1 / (1 + expf(-$0)) }) { grad, y in
-        Kernel.zip(grad, y, dtype: grad.dtype, { $0 * (1 - $1) * $1 }, f32: { $0 * (1 - $1) * $1 })
-    } }
-    static var reluFunction: UnaryFunction { UnaryFunction(aten: "relu", node: "ReluBackward0", save: .result, promotesIntegers: false,
-                                            f64: { $0 > 0 ? $0 : 0 }, f32: { $0 > 0 ? $0 : 0 }) { grad, y in
-        Kernel.zip(grad, y, dtype: grad.dtype, { $1 <= 0 ? 0 : $0 })
-    } }
-    static var sqrtFunction: UnaryFunction { UnaryFunction(aten: "sqrt", node: "SqrtBackward0", save: .result, promotesIntegers: true,
-                                            f64: { $0.squareRoot() }, f32: { $0.squareRoot() }) { grad, y in
-        Kernel.zip(grad, y, dtype: grad.dtype, { $0 / (2 * $1) }, f32: { $0 / (2 * $1) })
-    } }
-    static var absFunction: UnaryFunction { UnaryFunction(aten: "abs", node: "AbsBackward0", save: .input, promotesIntegers: false,
-                                           f64: { Swift.abs($0) }, f32: { Swift.abs($0) }) { grad, x in
-        Kernel.mul(grad, Kernel.map(x, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }))
-    } }
-    static var reciprocalFunction: UnaryFunction { UnaryFunction(aten: "reciprocal", node: "ReciprocalBackward0", save: .result,
-                                                  promotesIntegers: true, f64: { 1 / $0 }, f32: { 1 / $0 }) { grad, y in
-        Kernel.zip(grad, y, dtype: grad.dtype, { $0 * -($1 * $1) }, f32: { $0 * -($1 * $1) })
-    } }
+    static var expFunction: UnaryFunction {
+        UnaryFunction(aten: "exp", node: "ExpBackward0", save: .result, promotesIntegers: true,
+                      f64: Foundation.exp, f32: expf) { grad, y in Kernel.mul(grad, y) }
+    }
+
+    static var logFunction: UnaryFunction {
+        UnaryFunction(aten: "log", node: "LogBackward0", save: .input, promotesIntegers: true,
+                      f64: Foundation.log, f32: logf) { grad, x in Kernel.div(grad, x) }
+    }
+
+    static var sinFunction: UnaryFunction {
+        UnaryFunction(aten: "sin", node: "SinBackward0", save: .input, promotesIntegers: true,
+                      f64: Foundation.sin, f32: sinf) { grad, x in
+            Kernel.mul(grad, Kernel.map(x, Foundation.cos, f32: cosf))
+        }
+    }
+
+    static var cosFunction: UnaryFunction {
+        UnaryFunction(aten: "cos", node: "CosBackward0", save: .input, promotesIntegers: true,
+                      f64: Foundation.cos, f32: cosf) { grad, x in
+            Kernel.mul(grad, Kernel.map(x, { -Foundation.sin($0) }, f32: { -sinf($0) }))
+        }
+    }
+
+    static var tanhFunction: UnaryFunction {
+        UnaryFunction(aten: "tanh", node: "TanhBackward0", save: .result, promotesIntegers: true,
+                      f64: Foundation.tanh, f32: tanhf) { grad, y in
+            Kernel.zip(grad, y, dtype: grad.dtype, { $0 * (1 - $1 * $1) }, f32: { $0 * (1 - $1 * $1) })
+        }
+    }
+
+    static var sigmoidFunction: UnaryFunction {
+        UnaryFunction(aten: "sigmoid", node: "SigmoidBackward0", save: .result, promotesIntegers: true,
+                      f64: { 1 / (1 + Foundation.exp(-$0)) }, f32: { 1 / (1 + expf(-$0)) }) { grad, y in
+            Kernel.zip(grad, y, dtype: grad.dtype, { $0 * (1 - $1) * $1 }, f32: { $0 * (1 - $1) * $1 })
+        }
+    }
+
+    static var reluFunction: UnaryFunction {
+        UnaryFunction(aten: "relu", node: "ReluBackward0", save: .result, promotesIntegers: false,
+                      f64: { $0 > 0 ? $0 : 0 }, f32: { $0 > 0 ? $0 : 0 }) { grad, y in
+            Kernel.zip(grad, y, dtype: grad.dtype, { $1 <= 0 ? 0 : $0 })
+        }
+    }
+
+    static var sqrtFunction: UnaryFunction {
+        UnaryFunction(aten: "sqrt", node: "SqrtBackward0", save: .result, promotesIntegers: true,
+                      f64: { $0.squareRoot() }, f32: { $0.squareRoot() }) { grad, y in
+            Kernel.zip(grad, y, dtype: grad.dtype, { $0 / (2 * $1) }, f32: { $0 / (2 * $1) })
+        }
+    }
+
+    static var absFunction: UnaryFunction {
+        UnaryFunction(aten: "abs", node: "AbsBackward0", save: .input, promotesIntegers: false,
+                      f64: { Swift.abs($0) }, f32: { Swift.abs($0) }) { grad, x in
+            Kernel.mul(grad, Kernel.map(x, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }))
+        }
+    }
+
+    static var reciprocalFunction: UnaryFunction {
+        UnaryFunction(aten: "reciprocal", node: "ReciprocalBackward0", save: .result, promotesIntegers: true,
+                      f64: { 1 / $0 }, f32: { 1 / $0 }) { grad, y in
+            Kernel.zip(grad, y, dtype: grad.dtype, { $0 * -($1 * $1) }, f32: { $0 * -($1 * $1) })
+        }
+    }
 
     private func unary(_ fn: UnaryFunction) throws -> Tensor {
         let out = fn.promotesIntegers && !dtype.isFloatingPoint ? DType.defaultFloat : dtype

@@ -6,12 +6,13 @@
 extension Tensor {
     /// Makes a view with the given geometry and records it as op `aten`.
     func makeView(_ aten: String, node name: String, shape: [Int], strides: [Int], offset: Int,
-                  formula: @escaping BackwardFormula) -> Tensor {
-        runtime.recordOp(aten, inputs: [self], view: true) {
+                  formula: @escaping BackwardFormula) throws -> Tensor {
+        try runtime.checkHistory(of: [self])
+        return runtime.recordOp(aten, inputs: [self], view: true) {
             let view = Tensor(runtime: runtime, storage: storage, counter: counter, shape: shape, strides: strides,
                               offset: offset, dtype: dtype)
             view.viewBase = viewBase ?? self
-            view.isNoGradView = isNoGradView || !runtime.isGradEnabled
+            view.creationMeta = runtime.isGradEnabled ? creationMeta : .noGradMode
             view.attrVersion = version
             if runtime.needsNode([self]) {
                 view.setGradFn(runtime.makeNode(name, inputs: [self], outputs: [view], formula: formula), outputNr: 0)
@@ -77,7 +78,7 @@ extension Tensor {
                 "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         }
         let sizes = self.shape
-        return makeView("aten::view", node: "ViewBackward0", shape: shape, strides: newStrides, offset: offset) { input in
+        return try makeView("aten::view", node: "ViewBackward0", shape: shape, strides: newStrides, offset: offset) { input in
             [Kernel.reshape(input.grad, sizes)]
         }
     }
@@ -107,7 +108,7 @@ extension Tensor {
             throw AutogradError.runtimeError("t() expects a tensor with <= 2 dimensions, but self is \(dim)D")
         }
         let (newShape, newStrides) = dim == 2 ? ([shape[1], shape[0]], [strides[1], strides[0]]) : (shape, strides)
-        return makeView("aten::t", node: "TBackward0", shape: newShape, strides: newStrides, offset: offset) { input in
+        return try makeView("aten::t", node: "TBackward0", shape: newShape, strides: newStrides, offset: offset) { input in
             [Kernel.t(input.grad)]
         }
     }
@@ -122,7 +123,7 @@ extension Tensor {
             newShape.swapAt(a, b)
             newStrides.swapAt(a, b)
         }
-        return makeView("aten::transpose.int", node: "TransposeBackward0", shape: newShape, strides: newStrides,
+        return try makeView("aten::transpose.int", node: "TransposeBackward0", shape: newShape, strides: newStrides,
                         offset: offset) { input in
             [input.grad.dim > 0 ? Kernel.transpose(input.grad, a, b) : input.grad]
         }
@@ -141,7 +142,7 @@ extension Tensor {
         newShape.insert(1, at: axis)
         newStrides.insert(stride, at: axis)
         let sizes = shape
-        return makeView("aten::unsqueeze", node: "UnsqueezeBackward0", shape: newShape, strides: newStrides,
+        return try makeView("aten::unsqueeze", node: "UnsqueezeBackward0", shape: newShape, strides: newStrides,
                         offset: offset) { input in
             [Kernel.reshape(input.grad, sizes)]
         }
@@ -151,7 +152,7 @@ extension Tensor {
     public func squeeze() throws -> Tensor {
         let keep = shape.indices.filter { shape[$0] != 1 }
         let sizes = shape
-        return makeView("aten::squeeze", node: "SqueezeBackward0", shape: keep.map { shape[$0] },
+        return try makeView("aten::squeeze", node: "SqueezeBackward0", shape: keep.map { shape[$0] },
                         strides: keep.map { strides[$0] }, offset: offset) { input in
             [Kernel.reshape(input.grad, sizes)]
         }
@@ -167,9 +168,31 @@ extension Tensor {
             newStrides.remove(at: axis)
         }
         let sizes = shape
-        return makeView("aten::squeeze.dim", node: "SqueezeBackward1", shape: newShape, strides: newStrides,
+        return try makeView("aten::squeeze.dim", node: "SqueezeBackward1", shape: newShape, strides: newStrides,
                         offset: offset) { input in
             [Kernel.reshape(input.grad, sizes)]
+        }
+    }
+
+    /// `tensor.squeeze_(dim)`: drops `dim` in place when it has size 1 (SqueezeBackward4), a
+    /// metadata-only write that still bumps the version.
+    @discardableResult
+    public func squeeze_(dim d: Int) throws -> Tensor {
+        let axis = try wrapDim(d)
+        let requires = runtime.needsNode([self])
+        if requires { try checkInPlace() }
+        let sizes = shape
+        return runtime.recordOp("aten::squeeze_.dim", inputs: [self], inPlace: true) {
+            let node = requires ? runtime.makeNode("SqueezeBackward4", inputs: [self], outputs: [self]) { input in
+                [Kernel.reshape(input.grad, sizes)]
+            } : nil
+            if dim > 0 && shape[axis] == 1 {
+                shape.remove(at: axis)
+                strides.remove(at: axis)
+            }
+            bumpVersion()
+            if let node { rebaseHistory(node) }
+            return (self, [self])
         }
     }
 
@@ -192,7 +215,7 @@ extension Tensor {
         let sizes = shape
         let inner = Geometry(shape: newShape, strides: Tensor.removing(axis, from: Tensor.contiguousStrides(sizes)),
                              offset: i * Tensor.contiguousStrides(sizes)[axis])
-        return makeView("aten::select.int", node: "SelectBackward0", shape: newShape, strides: newStrides,
+        return try makeView("aten::select.int", node: "SelectBackward0", shape: newShape, strides: newStrides,
                         offset: offset + i * strides[axis]) { input in
             [Kernel.asStridedBackward(input.grad, baseShape: sizes, geometry: inner)]
         }
@@ -212,7 +235,7 @@ extension Tensor {
         let innerOffset = from * innerStrides[axis]
         innerStrides[axis] *= step
         let inner = Geometry(shape: newShape, strides: innerStrides, offset: innerOffset)
-        return makeView("aten::slice.Tensor", node: "SliceBackward0", shape: newShape, strides: newStrides,
+        return try makeView("aten::slice.Tensor", node: "SliceBackward0", shape: newShape, strides: newStrides,
                         offset: offset + from * strides[axis]) { input in
             [Kernel.asStridedBackward(input.grad, baseShape: sizes, geometry: inner)]
         }
@@ -255,14 +278,14 @@ extension Tensor {
             newShape[i + pad] = target
         }
         let original = shape
-        return makeView("aten::expand", node: "ExpandBackward0", shape: newShape, strides: newStrides, offset: offset) { input in
+        return try makeView("aten::expand", node: "ExpandBackward0", shape: newShape, strides: newStrides, offset: offset) { input in
             [Kernel.sumTo(input.grad, shape: original)]
         }
     }
 
     /// `torch.alias(t)` (AliasBackward0): what `t[:, :]` returns.
-    public func alias() -> Tensor {
-        makeView("aten::alias", node: "AliasBackward0", shape: shape, strides: strides, offset: offset) { [$0.grad] }
+    public func alias() throws -> Tensor {
+        try makeView("aten::alias", node: "AliasBackward0", shape: shape, strides: strides, offset: offset) { [$0.grad] }
     }
 
     /// `tensor.clone()` (CloneBackward0): new storage and a fresh counter at version 0.
@@ -299,10 +322,83 @@ extension Tensor {
         }
     }
 
+    /// `tensor.data = value`: this tensor now reads `value`'s storage, keeping its own version counter.
+    public func setData(_ value: Tensor) {
+        storage = value.storage
+        shape = value.shape
+        strides = value.strides
+        offset = value.offset
+        dtype = value.dtype
+    }
+
     /// `tensor.data`: a new tensor on the same storage with a fresh version counter, on every access.
     public var data: Tensor {
         let t = makeAlias(sharingCounter: false)
         t.isParameter = false
         return t
+    }
+}
+
+extension Tensor {
+    /// `tensor.permute(*dims)` (PermuteBackward0), also what `t.T` is for a 2-D tensor.
+    public func permute(_ dims: [Int]) throws -> Tensor {
+        guard dims.count == dim else {
+            throw AutogradError.runtimeError(
+                "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(dim) is not equal to len(dims) = \(dims.count)")
+        }
+        let order = try dims.map(wrapDim)
+        guard Set(order).count == order.count else { throw AutogradError.runtimeError("permute(): duplicate dims are not allowed.") }
+        var inverse = [Int](repeating: 0, count: order.count)
+        for (i, d) in order.enumerated() { inverse[d] = i }
+        return try makeView("aten::permute", node: "PermuteBackward0", shape: order.map { shape[$0] },
+                        strides: order.map { strides[$0] }, offset: offset) { input in
+            let g = input.grad
+            let view = Tensor(runtime: g.runtime, storage: g.storage, counter: g.counter, shape: inverse.map { g.shape[$0] },
+                              strides: inverse.map { g.strides[$0] }, offset: g.offset, dtype: g.dtype)
+            return [Kernel.make(g, view.contiguousValues(), view.shape, g.dtype)]
+        }
+    }
+
+    /// `tensor.unbind(dim)`, also what iterating over a tensor does: one view per index, all
+    /// outputs of one UnbindBackward0 node. In-place ops on them are forbidden while tracking grad.
+    public func unbind(dim d: Int = 0) throws -> [Tensor] {
+        guard dim > 0 else { throw AutogradError.runtimeError("Dimension specified as 0 but tensor has no dimensions") }
+        let axis = try wrapDim(d)
+        let count = shape[axis]
+        var newShape = shape
+        var newStrides = strides
+        newShape.remove(at: axis)
+        newStrides.remove(at: axis)
+        let sizes = shape
+        try runtime.checkHistory(of: [self])
+        return runtime.recordOp("aten::unbind.int", inputs: [self], view: true) {
+            let views = (0..<count).map { i -> Tensor in
+                let view = Tensor(runtime: runtime, storage: storage, counter: counter, shape: newShape, strides: newStrides,
+                                  offset: offset + i * strides[axis], dtype: dtype)
+                view.viewBase = viewBase ?? self
+                view.creationMeta = runtime.isGradEnabled ? .multipleOutputs : .noGradMode
+                view.attrVersion = version
+                return view
+            }
+            if runtime.needsNode([self]) {
+                let node = runtime.makeNode("UnbindBackward0", inputs: [self], outputs: views) { input in
+                    let pieces = input.grads.map { grad in
+                        grad.map { Kernel.reshape($0, Tensor.inserting(1, at: axis, into: $0.shape)) }
+                            ?? Kernel.full(input.grads.compactMap { $0 }[0], shape: Tensor.inserting(1, at: axis, into: newShape),
+                                           value: 0, dtype: input.grads.compactMap { $0 }[0].dtype)
+                    }
+                    return [Kernel.concatenate(pieces.map { $0.contiguousValues() }, shapes: pieces.map(\.shape), dim: axis,
+                                               like: pieces[0], shape: sizes, dtype: pieces[0].dtype)]
+                }
+                for (i, view) in views.enumerated() { view.setGradFn(node, outputNr: i) }
+            }
+            return (views, views)
+        }
+    }
+
+    static func inserting(_ value: Int, at axis: Int, into values: [Int]) -> [Int] {
+        var copy = values
+        copy.insert(value, at: axis)
+        return copy
     }
 }

@@ -13,7 +13,7 @@ public final class Tensor {
     var strides: [Int]
     var offset: Int
     /// `tensor.dtype`.
-    public let dtype: DType
+    public internal(set) var dtype: DType
 
     /// `requires_grad_` of a leaf; a non-leaf requires grad because it has a grad_fn.
     var requiresGradFlag = false
@@ -24,8 +24,8 @@ public final class Tensor {
     var viewBase: Tensor?
     /// The version at which a view's grad_fn was last set; a mismatch rebuilds it lazily.
     var attrVersion = 0
-    /// Whether the view was made with grad mode off (PyTorch's `CreationMeta::NO_GRAD_MODE`).
-    var isNoGradView = false
+    /// How the view was made, which decides whether in-place ops on it are allowed.
+    var creationMeta = CreationMeta.normal
     /// Whether this is an `nn.Parameter`.
     public internal(set) var isParameter = false
     var gradStorage: Tensor?
@@ -82,17 +82,20 @@ public final class Tensor {
     /// `tensor._base`.
     public var base: Tensor? { viewBase }
 
-    /// `tensor.requires_grad`.
-    public var requiresGrad: Bool { requiresGradFlag || gradFnStorage != nil }
+    /// `tensor.requires_grad`; a view of a tensor that requires grad does too, even one made under no_grad.
+    public var requiresGrad: Bool {
+        requiresGradFlag || gradFnStorage != nil || (viewBase?.requiresGrad ?? false)
+    }
 
     /// `tensor.grad_fn`. Reading it rebuilds a view's grad_fn as `AsStridedBackward0` when the
     /// shared counter moved since it was set (its base or a sibling view was modified in place).
     public var gradFn: Node? {
-        guard let base = viewBase, !isNoGradView else { return gradFnStorage }
+        guard let base = viewBase, creationMeta == .normal else { return gradFnStorage }
         if gradFnStorage == nil && !base.requiresGrad { return nil }
         if attrVersion != counter.version {
-            let node = runtime.makeNode("AsStridedBackward0", inputs: [base], outputs: [self], fromOp: false) { [base, shape, strides, offset] input in
-                [Kernel.asStridedBackward(input.grad, baseShape: base.shape, geometry: Geometry(shape: shape, strides: strides, offset: offset))]
+            let (view, baseGeometry, baseShape) = (geometry, base.geometry, base.shape)
+            let node = runtime.makeNode("AsStridedBackward0", inputs: [base], outputs: [self], fromOp: false) { input in
+                [Kernel.asStridedBackward(input.grad, baseShape: baseShape, geometry: view, base: baseGeometry)]
             }
             setGradFn(node, outputNr: 0)
         }
@@ -120,7 +123,7 @@ public final class Tensor {
     /// The edge a gradient for this tensor flows along: its grad_fn, or its leaf's AccumulateGrad.
     func gradientEdge() -> GradientEdge? {
         if let fn = gradFn { return GradientEdge(node: fn, inputNr: outputNr) }
-        guard requiresGrad else { return nil }
+        guard requiresGradFlag else { return nil }
         return GradientEdge(node: accumulateGradNode(), inputNr: 0)
     }
 

@@ -11,8 +11,11 @@ public enum DebuggerError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownOp(index: Int, event: Int)
     /// An event refers to a backward call that no earlier `backward` event started.
     case unknownBackward(id: Int, event: Int)
-    /// An id is not the next dense id of its kind (`tensor`, `node`, `op`, `backward`).
+    /// An id is not the next dense id of its kind (`tensor`, `node`, `op`, `backward`, or a new
+    /// `version counter` or `storage`).
     case idOutOfOrder(kind: String, id: Int, expected: Int, event: Int)
+    /// A bump names a counter that the tensor it wrote through does not use.
+    case counterMismatch(tensor: Int, counter: Int, event: Int)
 
     public var description: String {
         switch self {
@@ -24,8 +27,10 @@ public enum DebuggerError: Error, Hashable, Sendable, CustomStringConvertible {
             return "event \(event) (trace line \(event + 2)): refers to op #\(index), which no earlier op event recorded"
         case let .unknownBackward(id, event):
             return "event \(event) (trace line \(event + 2)): refers to backward call b\(id), which no earlier backward event started"
+        case let .counterMismatch(tensor, counter, event):
+            return "event \(event) (trace line \(event + 2)): bumps version counter vc\(counter) through tensor t\(tensor), which uses another counter"
         case let .idOutOfOrder(kind, id, expected, event):
-            return "event \(event) (trace line \(event + 2)): expected \(kind) id \(expected) (ids are dense, in order of first appearance), found \(id)"
+            return "event \(event) (trace line \(event + 2)): found \(kind) id \(id), but the next new \(kind) id is \(expected) (ids are dense, in order of first appearance)"
         }
     }
 }

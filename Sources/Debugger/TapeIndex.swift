@@ -49,16 +49,20 @@ struct TapeIndex: Sendable {
     private(set) var saveEvents: [Int] = []
 
     /// The observed value of each version counter over time (versions only grow).
-    private(set) var counterVersions: [Int: Timeline<Int>] = [:]
-    private(set) var counterBumps: [Int: [Bump]] = [:]
+    /// Indexed by counter id (dense, checked when a tensor introduces one).
+    private(set) var counterVersions: [Timeline<Int>] = []
+    private(set) var counterBumps: [[Bump]] = []
     /// Bumps by the storage of the tensor written through, to spot writes that bypass a counter.
-    private(set) var storageBumps: [Int: [Bump]] = [:]
+    /// Indexed by storage id (dense, checked when a tensor introduces one).
+    private(set) var storageBumps: [[Bump]] = []
 
     private(set) var backwardCalls: [BackwardCall] = []
     private(set) var backwardEvents: [Int] = []
     private(set) var backwardEnds: [Int: (end: BackwardEnd, event: Int)] = [:]
     /// The nodes the engine itself reported running, per backward call (empty for traces without them).
     private(set) var engineRuns: [Int: [Int]] = [:]
+    /// The positions of those `run` events (their `incoming` gradients are decoded on demand).
+    private(set) var engineRunEvents: [Int: [Int]] = [:]
 
     private(set) var errors: [(error: RaisedError, event: Int)] = []
     /// The first error raised inside each backward call.
@@ -114,7 +118,7 @@ struct TapeIndex: Sendable {
 
     /// The value of `counter` after events `0..<position`.
     func version(ofCounter counter: Int, before position: Int) -> Int {
-        counterVersions[counter]?.value(before: position) ?? 0
+        counterVersions[counter].value(before: position) ?? 0
     }
 
     func version(of tensor: Int, before position: Int) -> Int {
@@ -180,6 +184,17 @@ struct TapeIndex: Sendable {
             guard info.id == tensors.count else {
                 throw .idOutOfOrder(kind: "tensor", id: info.id, expected: tensors.count, event: position)
             }
+            guard info.counter >= 0, info.counter <= counterVersions.count else {
+                throw .idOutOfOrder(kind: "version counter", id: info.counter, expected: counterVersions.count, event: position)
+            }
+            guard info.storage >= 0, info.storage <= storageBumps.count else {
+                throw .idOutOfOrder(kind: "storage", id: info.storage, expected: storageBumps.count, event: position)
+            }
+            if info.counter == counterVersions.count {
+                counterVersions.append(Timeline())
+                counterBumps.append([])
+            }
+            if info.storage == storageBumps.count { storageBumps.append([]) }
             info.values = []
             tensors.append(info)
             tensorEvents.append(position)
@@ -187,7 +202,7 @@ struct TapeIndex: Sendable {
             values.append(Timeline())
             names.append(Timeline())
             producers.append(nil)
-            counterVersions[info.counter, default: Timeline()].append(0, at: position, ifAbove: true)
+            counterVersions[info.counter].append(0, at: position, ifAbove: true)
         case let .op(op):
             guard op.index == opEvents.count else {
                 throw .idOutOfOrder(kind: "op", id: op.index, expected: opEvents.count, event: position)
@@ -235,9 +250,12 @@ struct TapeIndex: Sendable {
             try checkTensor(bump.tensor, at: position)
             opReferences.append((bump.op, position))
             let entry = Bump(bump: bump, event: position)
-            counterBumps[bump.counter, default: []].append(entry)
-            storageBumps[tensors[bump.tensor].storage, default: []].append(entry)
-            counterVersions[bump.counter, default: Timeline()].append(bump.to, at: position, ifAbove: true)
+            guard bump.counter == tensors[bump.tensor].counter else {
+                throw .counterMismatch(tensor: bump.tensor, counter: bump.counter, event: position)
+            }
+            counterBumps[bump.counter].append(entry)
+            storageBumps[tensors[bump.tensor].storage].append(entry)
+            counterVersions[bump.counter].append(bump.to, at: position, ifAbove: true)
         case let .values(preview):
             try checkTensor(preview.tensor, at: position)
             values[preview.tensor].append(position, at: position)
@@ -263,6 +281,7 @@ struct TapeIndex: Sendable {
             try checkBackward(run.backward, at: position)
             try checkNode(run.node, at: position)
             engineRuns[run.backward, default: []].append(run.node)
+            engineRunEvents[run.backward, default: []].append(position)
         case let .nodeResult(result):
             try checkBackward(result.backward, at: position)
             try checkNode(result.node, at: position)
@@ -281,7 +300,7 @@ struct TapeIndex: Sendable {
 
     private mutating func observe(_ seen: TensorVersion, at position: Int) throws(DebuggerError) {
         try checkTensor(seen.tensor, at: position)
-        counterVersions[tensors[seen.tensor].counter, default: Timeline()].append(seen.version, at: position, ifAbove: true)
+        counterVersions[tensors[seen.tensor].counter].append(seen.version, at: position, ifAbove: true)
     }
 
     private func checkTensor(_ id: Int, at position: Int) throws(DebuggerError) {

@@ -1,11 +1,18 @@
+import Autograd
+
 extension Interpreter {
     func getAttribute(_ object: Value, _ name: String) throws(PyException) -> Value {
         if let value = try findAttribute(object, name) { return value }
         switch object {
         case .type(let cls):
             throw error(.attributeError, "type object '\(cls.name)' has no attribute '\(name)'")
-        case .object(let o) where o is PyModuleObject:
-            throw error(.notImplementedError, "tapedeck does not support \((o as! PyModuleObject).name).\(name)")
+        case .object(let o as PyModuleObject):
+            if o.knownNames.contains(name) { throw error(.notImplementedError, "tapedeck does not support \(o.name).\(name)") }
+            throw error(.attributeError, "module '\(o.name)' has no attribute '\(name)'")
+        case .object(let o) where o is Autograd.Tensor && PyTorchNames.tensor.contains(name):
+            throw error(.notImplementedError, "tapedeck does not support Tensor.\(name)")
+        case .instance(let instance) where instance.cls.isSubclass(of: torch.moduleClass) && PyTorchNames.module.contains(name):
+            throw error(.notImplementedError, "tapedeck does not support nn.Module.\(name)")
         default:
             throw error(.attributeError, "'\(typeName(object))' object has no attribute '\(name)'")
         }
@@ -14,6 +21,9 @@ extension Interpreter {
     private func findAttribute(_ object: Value, _ name: String) throws(PyException) -> Value? {
         switch object {
         case .instance(let instance):
+            if case .object(let wrapper as MethodWrapper)? = instance.cls.lookup(name), wrapper.kind == .property {
+                return try call(wrapper.function, [object])
+            }
             if let value = instance.attributes[name] { return value }
             if let value = instance.module?.lookup(name) { return value }
             if let value = instance.cls.lookup(name) { return bind(value, to: object) }
@@ -21,7 +31,9 @@ extension Interpreter {
             return nil
         case .type(let cls):
             if name == "__name__" { return .str(cls.name) }
-            return cls.lookup(name)
+            guard let value = cls.lookup(name) else { return nil }
+            if case .object(let wrapper as MethodWrapper) = value, wrapper.kind != .property { return bind(value, to: object) }
+            return value
         case .exception(let e):
             if name == "args" { return .tuple(e.args) }
             if let value = e.cls.lookup(name) { return bind(value, to: object) }

@@ -36,6 +36,14 @@ extension Interpreter {
     /// A class attribute seen through an instance: functions become bound methods.
     func bind(_ attribute: Value, to receiver: Value) -> Value {
         switch attribute {
+        case .object(let wrapper as MethodWrapper):
+            switch wrapper.kind {
+            case .staticMethod, .property: return wrapper.function
+            case .classMethod:
+                var cls = receiver
+                if case .type = receiver {} else { cls = .type(classOf(receiver)) }
+                return bind(wrapper.function, to: cls)
+            }
         case .function(let function): return .boundMethod(receiver: receiver, function: function)
         case .builtin(let builtin):
             return .builtin(Builtin(builtin.name) { (arguments: inout Arguments) throws(PyException) in
@@ -62,17 +70,13 @@ extension Interpreter {
 
     func callFunction(_ function: PyFunction, _ positional: [Value], keywords: [(name: String, value: Value)]) throws(PyException) -> Value {
         let scope = Scope(parent: function.closure === globals ? nil : function.closure, globals: globals)
+        scope.localNames = function.localNames
         try bindParameters(function, positional, keywords, into: scope)
-        if frames.count >= recursionLimit {
-            throw error(.recursionError, "maximum recursion depth exceeded")
-        }
-        frames.append(TracebackFrame(scope: function.name, line: currentSpan.line))
+        try pushFrame(function.name)
         functionStack.append((function, scope))
-        let savedSpan = currentSpan
         defer {
-            frames.removeLast()
+            popFrame()
             functionStack.removeLast()
-            currentSpan = savedSpan
         }
         switch function.body {
         case .expression(let expr):
@@ -81,6 +85,20 @@ extension Interpreter {
             if case .returned(let value) = try execute(body, in: scope) { return value }
             return .none
         }
+    }
+
+    /// Enters a new Python frame (a call, a comprehension, a class body), enforcing the recursion limit.
+    func pushFrame(_ scope: String) throws(PyException) {
+        if frames.count >= recursionLimit {
+            throw error(.recursionError, "maximum recursion depth exceeded")
+        }
+        frames.append(TracebackFrame(scope: scope, line: currentSpan.line, span: currentSpan))
+        savedSpans.append(currentSpan)
+    }
+
+    func popFrame() {
+        frames.removeLast()
+        currentSpan = savedSpans.removeLast()
     }
 
     private func bindParameters(_ function: PyFunction, _ positional: [Value], _ keywords: [(name: String, value: Value)], into scope: Scope) throws(PyException) {

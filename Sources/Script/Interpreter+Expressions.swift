@@ -2,9 +2,7 @@ extension Interpreter {
     func evaluate(_ expr: Expr, in scope: Scope) throws(PyException) -> Value {
         switch expr.kind {
         case .name(let name):
-            if let value = scope.lookup(name) ?? builtins[name] { return value }
-            enter(expr.span)
-            throw error(.nameError, "name '\(name)' is not defined")
+            return try lookupName(name, in: scope, span: expr.span)
         case .literal(let literal):
             switch literal {
             case .int(let v): return .int(v)
@@ -26,7 +24,16 @@ extension Interpreter {
         case .dict(let pairs):
             let dict = PyDict()
             for pair in pairs {
-                let key = try evaluate(pair.key, in: scope)
+                guard let keyExpr = pair.key else {
+                    let mapping = try evaluate(pair.value, in: scope)
+                    guard case .dict(let source) = mapping else {
+                        enter(pair.value.span)
+                        throw error(.typeError, "'\(typeName(mapping))' object is not a mapping")
+                    }
+                    for (k, v) in zip(source.keys, source.values) { dict.set(k, v) }
+                    continue
+                }
+                let key = try evaluate(keyExpr, in: scope)
                 try checkHashable(key)
                 dict.set(key, try evaluate(pair.value, in: scope))
             }
@@ -42,6 +49,7 @@ extension Interpreter {
             let object = try evaluate(objectExpr, in: scope)
             let index = try evaluate(indexExpr, in: scope)
             enter(expr.span, call: "x[...]")
+            frames[frames.count - 1].anchor = .subscript(valueEnd: objectExpr.span.endColumn, indexEnd: indexExpr.span.endColumn)
             return try getItem(object, index)
         case .slice(let lower, let upper, let step):
             return .slice(
@@ -58,6 +66,7 @@ extension Interpreter {
             let left = try evaluate(leftExpr, in: scope)
             let right = try evaluate(rightExpr, in: scope)
             enter(expr.span, call: op.rawValue)
+            frames[frames.count - 1].anchor = .binary(leftEnd: leftExpr.span.endColumn, rightStart: rightExpr.span.column)
             return try binaryOperation(op, left, right)
         case .and(let leftExpr, let rightExpr):
             let left = try evaluate(leftExpr, in: scope)
@@ -72,11 +81,11 @@ extension Interpreter {
         case .compare(let firstExpr, let rest):
             var left = try evaluate(firstExpr, in: scope)
             var result: Value = .bool(true)
-            for (op, rightExpr) in rest {
+            for (position, (op, rightExpr)) in rest.enumerated() {
                 let right = try evaluate(rightExpr, in: scope)
                 enter(expr.span, call: op.rawValue)
                 result = try compare(op, left, right)
-                if !(try truth(result)) { return result }
+                if position < rest.count - 1, !(try truth(result)) { return result }
                 left = right
             }
             return result
@@ -87,6 +96,17 @@ extension Interpreter {
         case .comprehension(let comprehension):
             return try evaluateComprehension(comprehension, in: scope)
         }
+    }
+
+    /// Reads a variable: locals, enclosing functions, globals, builtins — or Python's NameError/UnboundLocalError.
+    func lookupName(_ name: String, in scope: Scope, span: SourceSpan) throws(PyException) -> Value {
+        if let value = scope.lookup(name) { return value }
+        enter(span)
+        if scope.localNames.contains(name) && !scope.globalNames.contains(name) {
+            throw error(.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
+        }
+        if let value = builtins[name] { return value }
+        throw error(.nameError, "name '\(name)' is not defined")
     }
 
     private func evaluateItems(_ items: [Expr], in scope: Scope) throws(PyException) -> [Value] {
@@ -133,6 +153,16 @@ extension Interpreter {
 
     private func evaluateComprehension(_ comprehension: Comprehension, in scope: Scope) throws(PyException) -> Value {
         let inner = Scope(parent: scope === globals ? nil : scope, globals: globals)
+        let frameName: String
+        switch comprehension.result {
+        case .list: frameName = "<listcomp>"
+        case .set: frameName = "<setcomp>"
+        case .generator: frameName = "<genexpr>"
+        case .dict: frameName = "<dictcomp>"
+        }
+        let outerFirst = try evaluate(comprehension.clauses[0].iterable, in: scope)
+        try pushFrame(frameName)
+        defer { popFrame() }
         var results: [Value] = []
         let dict = PyDict()
         func run(_ level: Int) throws(PyException) {
@@ -147,15 +177,14 @@ extension Interpreter {
                 return
             }
             let clause = comprehension.clauses[level]
-            let iterable = try evaluate(clause.iterable, in: level == 0 ? scope : inner)
-            for item in try iterate(iterable) {
+            let iterable = level == 0 ? outerFirst : try evaluate(clause.iterable, in: inner)
+            try forEach(iterable) { (item) throws(PyException) in
                 try assign(clause.target, item, in: inner, statement: clause.target.span)
-                var keep = true
                 for condition in clause.conditions where !(try truth(try evaluate(condition, in: inner))) {
-                    keep = false
-                    break
+                    return true
                 }
-                if keep { try run(level + 1) }
+                try run(level + 1)
+                return true
             }
         }
         try run(0)

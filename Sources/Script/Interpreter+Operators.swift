@@ -54,9 +54,12 @@ extension Interpreter {
         }
     }
 
+    /// `len(range(start, stop, step))`, computed without overflow (and capped at `Int.max`).
     func rangeCount(_ start: Int, _ stop: Int, _ step: Int) -> Int {
-        if step > 0 { return stop > start ? (stop - start + step - 1) / step : 0 }
-        return start > stop ? (start - stop - step - 1) / (-step) : 0
+        let (a, b, s) = (Int128(start), Int128(stop), Int128(step))
+        let count: Int128
+        if s > 0 { count = b > a ? (b - a + s - 1) / s : 0 } else { count = a > b ? (a - b - s - 1) / (-s) : 0 }
+        return Int(clamping: count)
     }
 
     // MARK: Arithmetic
@@ -164,11 +167,13 @@ extension Interpreter {
             return .float(Double(a) / Double(b))
         case .floorDivide:
             if b == 0 { throw error(.zeroDivisionError, "integer division or modulo by zero") }
+            if a == .min && b == -1 { throw overflow() }
             var q = a / b
             if (a % b != 0) && ((a < 0) != (b < 0)) { q -= 1 }
             return .int(q)
         case .modulo:
             if b == 0 { throw error(.zeroDivisionError, "integer modulo by zero") }
+            if b == -1 { return .int(0) }
             var r = a % b
             if r != 0 && ((r < 0) != (b < 0)) { r += b }
             return .int(r)
@@ -427,6 +432,24 @@ extension Interpreter {
 
     // MARK: Iteration and indexing
 
+    /// The most items a range may expand to outside a `for` loop (which walks ranges lazily).
+    static let materializeLimit = 50_000_000
+
+    /// Runs `body` for each item, walking ranges lazily so `for i in range(10**12): ... break` works.
+    func forEach(_ value: Value, _ body: (Value) throws(PyException) -> Bool) throws(PyException) {
+        if case .range(let start, let stop, let step) = value {
+            var i = start
+            for _ in 0..<rangeCount(start, stop, step) {
+                guard try body(.int(i)) else { return }
+                i = i &+ step
+            }
+            return
+        }
+        for item in try iterate(value) {
+            guard try body(item) else { return }
+        }
+    }
+
     func iterate(_ value: Value) throws(PyException) -> [Value] {
         switch value {
         case .list(let l): return l.items
@@ -435,6 +458,9 @@ extension Interpreter {
         case .dict(let d): return d.keys
         case .range(let start, let stop, let step):
             let n = rangeCount(start, stop, step)
+            if n > Interpreter.materializeLimit {
+                throw error(.notImplementedError, "tapedeck does not support materializing a range of \(n) items")
+            }
             return (0..<n).map { .int(start + $0 * step) }
         case .object(let object):
             if let items = try object.iterate(interpreter: self) { return items }

@@ -10,11 +10,18 @@ extension Interpreter {
         case .int(let i): return String(i)
         case .float(let f): return FloatFormat.repr(f)
         case .str(let s): return Interpreter.stringRepr(s)
-        case .list(let l): return "[" + (try l.items.map { (v) throws(PyException) in try repr(v) }).joined(separator: ", ") + "]"
+        case .list(let l):
+            guard !reprInProgress.contains(ObjectIdentifier(l)) else { return "[...]" }
+            reprInProgress.insert(ObjectIdentifier(l))
+            defer { reprInProgress.remove(ObjectIdentifier(l)) }
+            return "[" + (try l.items.map { (v) throws(PyException) in try repr(v) }).joined(separator: ", ") + "]"
         case .tuple(let t):
             let items = try t.map { (v) throws(PyException) in try repr(v) }
             return "(" + items.joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
         case .dict(let d):
+            guard !reprInProgress.contains(ObjectIdentifier(d)) else { return "{...}" }
+            reprInProgress.insert(ObjectIdentifier(d))
+            defer { reprInProgress.remove(ObjectIdentifier(d)) }
             var parts: [String] = []
             for (k, v) in zip(d.keys, d.values) { parts.append(try repr(k) + ": " + repr(v)) }
             return "{" + parts.joined(separator: ", ") + "}"

@@ -55,28 +55,34 @@ extension Interpreter {
                 }
             }
         case .forLoop(let target, let iterableExpr, let body, let otherwise):
-            let items = try iterate(try evaluate(iterableExpr, in: scope))
-            for item in items {
+            let iterable = try evaluate(iterableExpr, in: scope)
+            var exit: Flow?
+            try forEach(iterable) { (item) throws(PyException) in
                 enter(statement.span)
                 try assign(target, item, in: scope, statement: statement.span)
                 switch try execute(body, in: scope) {
-                case .breakLoop: return .normal
-                case .returned(let value): return .returned(value)
-                case .normal, .continueLoop: continue
+                case .breakLoop: exit = .normal
+                case .returned(let value): exit = .returned(value)
+                case .normal, .continueLoop: return true
                 }
+                return false
             }
+            if let exit { return exit }
             return try execute(otherwise, in: scope)
-        case .functionDef(let def):
+        case .functionDef(let def, let decoratorExprs):
+            let decorators = try evaluateDecorators(decoratorExprs, in: scope)
             let function = try makeFunction(name: def.name, parameters: def.parameters, body: .statements(def.body), in: scope)
-            scope.assign(def.name, .function(function))
-        case .classDef(let name, let baseExprs, let body):
-            try defineClass(name: name, baseExprs: baseExprs, body: body, in: scope)
+            scope.assign(def.name, try decorate(.function(function), with: decorators, span: statement.span))
+        case .classDef(let name, let baseExprs, let body, let decoratorExprs):
+            let decorators = try evaluateDecorators(decoratorExprs, in: scope)
+            let cls = try defineClass(name: name, baseExprs: baseExprs, body: body, in: scope)
+            scope.assign(name, try decorate(cls, with: decorators, span: statement.span))
         case .with(let items, let body):
             return try executeWith(items[...], body: body, in: scope)
         case .tryExcept(let body, let handlers, let otherwise, let finally):
             return try executeTry(body: body, handlers: handlers, otherwise: otherwise, finally: finally, in: scope)
-        case .raise(let expr):
-            try executeRaise(expr, in: scope)
+        case .raise(let expr, let cause):
+            try executeRaise(expr, cause: cause, in: scope)
         case .importModule(let imports):
             for item in imports {
                 let dotted = item.path.joined(separator: ".")
@@ -94,8 +100,10 @@ extension Interpreter {
                 let value: Value
                 if let submodule = modules[dotted + "." + item.name] {
                     value = submodule
-                } else if let attribute = try? getAttribute(module, item.name) {
-                    value = attribute
+                } else if case .object(let namespace as PyModuleObject) = module, let member = namespace.members[item.name] {
+                    value = member
+                } else if case .object(let namespace as PyModuleObject) = module, !namespace.knownNames.contains(item.name) {
+                    throw error(.importError, "cannot import name '\(item.name)' from '\(dotted)'")
                 } else {
                     throw error(.notImplementedError, "tapedeck does not support \(dotted).\(item.name)")
                 }
@@ -122,7 +130,7 @@ extension Interpreter {
         if name.hasPrefix("torch") {
             throw error(.notImplementedError, "tapedeck does not support \(name)")
         }
-        throw error(.notImplementedError, "tapedeck does not support importing \(name) (only torch, torch.nn and torch.nn.functional)")
+        throw error(.notImplementedError, "tapedeck does not support importing \(name) (only torch, torch.nn, torch.nn.functional, torch.optim and math)")
     }
 
     func makeFunction(name: String, parameters: Parameters, body: PyFunction.Body, in scope: Scope) throws(PyException) -> PyFunction {
@@ -134,7 +142,22 @@ extension Interpreter {
         return PyFunction(name: name, parameters: parameters, defaults: defaults, body: body, closure: closure)
     }
 
-    private func defineClass(name: String, baseExprs: [Expr], body: [Stmt], in scope: Scope) throws(PyException) {
+    private func evaluateDecorators(_ exprs: [Expr], in scope: Scope) throws(PyException) -> [(Value, SourceSpan)] {
+        try exprs.map { (e) throws(PyException) in (try evaluate(e, in: scope), e.span) }
+    }
+
+    /// Applies decorators innermost (last written) first, as Python does.
+    private func decorate(_ value: Value, with decorators: [(Value, SourceSpan)], span: SourceSpan) throws(PyException) -> Value {
+        var result = value
+        for (decorator, decoratorSpan) in decorators.reversed() {
+            enter(decoratorSpan)
+            result = try call(decorator, [result])
+        }
+        enter(span)
+        return result
+    }
+
+    private func defineClass(name: String, baseExprs: [Expr], body: [Stmt], in scope: Scope) throws(PyException) -> Value {
         var bases: [PyClass] = []
         for expr in baseExprs {
             let base = try evaluate(expr, in: scope)
@@ -146,10 +169,15 @@ extension Interpreter {
         if bases.isEmpty { bases = [types["object"]!] }
         let classScope = Scope(parent: scope === globals ? nil : scope, globals: globals)
         classScope.classBody = true
+        try pushFrame(name)
+        defer { popFrame() }
         _ = try execute(body, in: classScope)
         let cls = PyClass(name: name, bases: bases, attributes: classScope.variables, module: "__main__")
-        for case .function(let f) in classScope.variables.values { f.owner = cls }
-        scope.assign(name, .type(cls))
+        for value in classScope.variables.values {
+            if case .function(let f) = value { f.owner = cls }
+            if case .object(let wrapper as MethodWrapper) = value, case .function(let f) = wrapper.function { f.owner = cls }
+        }
+        return .type(cls)
     }
 
     private func executeWith(_ items: ArraySlice<(context: Expr, name: Expr?)>, body: [Stmt], in scope: Scope) throws(PyException) -> Flow {
@@ -185,11 +213,13 @@ extension Interpreter {
                 }
                 pending = nil
                 if let name = handler.name { scope.assign(name, .exception(error.object)) }
+                handling.append(error.object)
                 do throws(PyException) {
                     flow = try execute(handler.body, in: scope)
                 } catch {
                     pending = error
                 }
+                handling.removeLast()
                 if let name = handler.name { _ = scope.delete(name) }
                 break
             }
@@ -218,17 +248,34 @@ extension Interpreter {
         }
     }
 
-    private func executeRaise(_ expr: Expr?, in scope: Scope) throws(PyException) {
+    private func executeRaise(_ expr: Expr?, cause causeExpr: Expr?, in scope: Scope) throws(PyException) {
         guard let expr else {
-            throw error(.runtimeError, "No active exception to reraise")
+            guard let active = handling.last else { throw error(.runtimeError, "No active exception to reraise") }
+            throw PyException(object: active)
         }
         var value = try evaluate(expr, in: scope)
         if case .type(let cls) = value, cls.isSubclass(of: exceptionClass(.baseException)) {
             value = try call(value, [])
         }
+        var cause: PyExceptionObject?
+        if let causeExpr {
+            var causeValue = try evaluate(causeExpr, in: scope)
+            if case .type(let cls) = causeValue, cls.isSubclass(of: exceptionClass(.baseException)) {
+                causeValue = try call(causeValue, [])
+            }
+            switch causeValue {
+            case .exception(let c): cause = c
+            case .none: break
+            default: throw error(.typeError, "exception causes must derive from BaseException")
+            }
+        }
         enter(expr.span)
         guard case .exception(let object) = value else {
             throw error(.typeError, "exceptions must derive from BaseException")
+        }
+        if causeExpr != nil {
+            object.cause = cause
+            object.suppressContext = true
         }
         throw raising(object)
     }
@@ -279,10 +326,7 @@ extension Interpreter {
         let symbol = op.rawValue + "="
         switch target.kind {
         case .name(let name):
-            guard let current = scope.lookup(name) ?? builtins[name] else {
-                enter(target.span)
-                throw error(.nameError, "name '\(name)' is not defined")
-            }
+            let current = try lookupName(name, in: scope, span: target.span)
             let value = try evaluate(valueExpr, in: scope)
             enter(span, call: symbol)
             let result = try inPlaceOperation(op, current, value)

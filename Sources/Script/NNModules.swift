@@ -63,7 +63,7 @@ extension TorchBindings {
             let inplace = try self.bool(a.take(1, "inplace"))
             return .object(try self.run { inplace ? try t.relu_() : try t.relu() })
         }
-        for name in ["sigmoid", "tanh"] {
+        for name in ["sigmoid", "tanh", "relu_"] {
             functional.members[name] = functionalForm(name, spelling: "F.\(name)")
         }
         for name in ["softmax", "log_softmax"] {
@@ -92,11 +92,10 @@ extension TorchBindings {
     func mseLoss(_ inputValue: Value, _ targetValue: Value, reduction: Value) throws(PyException) -> Value {
         let input = try requireTensor(inputValue, "mse_loss", "input")
         let target = try requireTensor(targetValue, "mse_loss", "target", position: 2)
-        guard case .str(let mode) = reduction, ["mean", "sum", "none"].contains(mode) else {
+        guard case .str(let text) = reduction, let mode = Functional.Reduction(rawValue: text) else {
             throw interpreter.error(.valueError, "\(try interpreter.str(reduction)) is not a valid value for reduction")
         }
-        guard mode == "mean" else { throw unsupported("mse_loss(reduction='\(mode)')") }
-        return .object(try run { try Functional.mseLoss(input, target) })
+        return .object(try run { try Functional.mseLoss(input, target, reduction: mode) })
     }
 
     // MARK: Classes
@@ -210,6 +209,17 @@ extension TorchBindings {
             }
         }
         cls.attributes["extra_repr"] = builtin("Module.extra_repr") { _ in .str("") }
+        for name in ["to", "cpu"] {
+            cls.attributes[name] = builtin("Module.\(name)") { (a: inout Arguments) throws(PyException) in
+                let instance = try self.moduleSelf(&a, name)
+                for value in a.positional + a.keywords.map(\.value) {
+                    if case .object(let d as DTypeObject) = value, d.dtype != .float32 { throw self.unsupported("Module.to(\(d.dtype.pythonName))") }
+                    if case .object(let d) = value, d is DTypeObject { continue }
+                    try self.checkDevice(value)
+                }
+                return .instance(instance)
+            }
+        }
     }
 
     func zeroGrad(_ p: Tensor, setToNone: Bool) throws(PyException) {

@@ -2,6 +2,9 @@
 struct Parser {
     private var tokens: [Token]
     private var position = 0
+    /// How many `def`s and loops enclose the statement being parsed, for `return`/`break` checks.
+    private var functionDepth = 0
+    private var loopDepth = 0
 
     init(tokens: [Token]) {
         self.tokens = tokens
@@ -96,7 +99,20 @@ struct Parser {
             }
         }
         if isOp("@") {
-            throw SyntaxError("tapedeck does not support decorators", at: start)
+            var decorators: [Expr] = []
+            while accept("@") {
+                decorators.append(try namedExpression())
+                guard current.kind == .newline else { throw invalid() }
+                _ = advance()
+            }
+            guard case .name(let word) = current.kind, word == "def" || word == "class" else { throw invalid() }
+            var definition = word == "def" ? try functionDef() : try classDef()
+            switch definition.kind {
+            case .functionDef(let def, _): definition.kind = .functionDef(def, decorators: decorators)
+            case .classDef(let name, let bases, let body, _): definition.kind = .classDef(name: name, bases: bases, body: body, decorators: decorators)
+            default: break
+            }
+            return [definition]
         }
         if current.kind == .indent { throw SyntaxError("unexpected indent", at: start) }
         var statements = [try simpleStatement()]
@@ -142,17 +158,22 @@ struct Parser {
             }
             switch word {
             case "pass": _ = advance(); return Stmt(kind: .pass, span: start)
-            case "break": _ = advance(); return Stmt(kind: .breakLoop, span: start)
-            case "continue": _ = advance(); return Stmt(kind: .continueLoop, span: start)
+            case "break", "continue":
+                guard loopDepth > 0 else {
+                    throw SyntaxError(word == "break" ? "'break' outside loop" : "'continue' not properly in loop", at: start)
+                }
+                _ = advance()
+                return Stmt(kind: word == "break" ? .breakLoop : .continueLoop, span: start)
             case "return":
+                guard functionDepth > 0 else { throw SyntaxError("'return' outside function", at: start) }
                 _ = advance()
                 let value = current.isNewlineOrEnd || isOp(";") ? nil : try expressionList()
                 return Stmt(kind: .returnValue(value), span: start.through(previous.span))
             case "raise":
                 _ = advance()
                 let value = current.isNewlineOrEnd || isOp(";") ? nil : try expression()
-                if acceptName("from") { _ = try expression() }
-                return Stmt(kind: .raise(value), span: start.through(previous.span))
+                let cause = value != nil && acceptName("from") ? try expression() : nil
+                return Stmt(kind: .raise(value, cause: cause), span: start.through(previous.span))
             case "import": return try importStatement()
             case "from": return try fromImportStatement()
             case "global", "nonlocal":
@@ -273,7 +294,9 @@ struct Parser {
     private mutating func whileStatement() throws(SyntaxError) -> Stmt {
         let start = advance().span
         let test = try namedExpression()
+        loopDepth += 1
         let body = try block()
+        loopDepth -= 1
         let otherwise = acceptName("else") ? try block() : []
         return Stmt(kind: .whileLoop(test: test, body: body, otherwise: otherwise), span: start.through(test.span))
     }
@@ -284,7 +307,9 @@ struct Parser {
         guard acceptName("in") else { throw invalid() }
         let iterable = try expressionList()
         let header = start.through(iterable.span)
+        loopDepth += 1
         let body = try block()
+        loopDepth -= 1
         let otherwise = acceptName("else") ? try block() : []
         return Stmt(kind: .forLoop(target: target, iterable: iterable, body: body, otherwise: otherwise), span: header)
     }
@@ -348,8 +373,11 @@ struct Parser {
         try expect(")")
         if accept("->") { _ = try expression() }
         let header = start.through(previous.span)
+        let (savedFunctions, savedLoops) = (functionDepth, loopDepth)
+        (functionDepth, loopDepth) = (functionDepth + 1, 0)
         let body = try block()
-        return Stmt(kind: .functionDef(FunctionDef(name: name, parameters: params, body: body)), span: header)
+        (functionDepth, loopDepth) = (savedFunctions, savedLoops)
+        return Stmt(kind: .functionDef(FunctionDef(name: name, parameters: params, body: body), decorators: []), span: header)
     }
 
     private mutating func classDef() throws(SyntaxError) -> Stmt {
@@ -367,8 +395,11 @@ struct Parser {
             try expect(")")
         }
         let header = start.through(previous.span)
+        let (savedFunctions, savedLoops) = (functionDepth, loopDepth)
+        (functionDepth, loopDepth) = (0, 0)
         let body = try block()
-        return Stmt(kind: .classDef(name: name, bases: bases, body: body), span: header)
+        (functionDepth, loopDepth) = (savedFunctions, savedLoops)
+        return Stmt(kind: .classDef(name: name, bases: bases, body: body, decorators: []), span: header)
     }
 
     private mutating func withStatement() throws(SyntaxError) -> Stmt {
@@ -714,7 +745,16 @@ struct Parser {
     private mutating func braces() throws(SyntaxError) -> Expr {
         let start = advance().span
         if accept("}") { return Expr(kind: .dict([]), span: start.through(previous.span)) }
-        if isOp("**") { throw SyntaxError("tapedeck does not support '**' in dict displays", at: current.span) }
+        var pairs: [(key: Expr?, value: Expr)] = []
+        if accept("**") {
+            pairs.append((nil, try bitwiseOr(allowStarred: false)))
+            while accept(",") {
+                if isOp("}") { break }
+                try dictItem(into: &pairs)
+            }
+            try expect("}")
+            return Expr(kind: .dict(pairs), span: start.through(previous.span))
+        }
         let first = try expression()
         if accept(":") {
             let value = try expression()
@@ -723,12 +763,10 @@ struct Parser {
                 try expect("}")
                 return Expr(kind: .comprehension(comprehension), span: start.through(previous.span))
             }
-            var pairs = [(key: first, value: value)]
+            pairs.append((first, value))
             while accept(",") {
                 if isOp("}") { break }
-                let key = try expression()
-                try expect(":")
-                pairs.append((key, try expression()))
+                try dictItem(into: &pairs)
             }
             try expect("}")
             return Expr(kind: .dict(pairs), span: start.through(previous.span))
@@ -745,6 +783,16 @@ struct Parser {
         }
         try expect("}")
         return Expr(kind: .set(items), span: start.through(previous.span))
+    }
+
+    private mutating func dictItem(into pairs: inout [(key: Expr?, value: Expr)]) throws(SyntaxError) {
+        if accept("**") {
+            pairs.append((nil, try bitwiseOr(allowStarred: false)))
+            return
+        }
+        let key = try expression()
+        try expect(":")
+        pairs.append((key, try expression()))
     }
 
     /// Adjacent string literals concatenate; any f-string among them makes the whole an f-string.

@@ -2,9 +2,12 @@
 final class PyModuleObject: PyObject {
     let name: String
     var members: [String: Value] = [:]
+    /// Every public name the real PyTorch module has, bound here or not.
+    let knownNames: Set<String>
 
-    init(name: String) {
+    init(name: String, knownNames: Set<String>) {
         self.name = name
+        self.knownNames = knownNames
     }
 
     var typeName: String { "module" }

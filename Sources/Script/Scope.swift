@@ -8,6 +8,8 @@ final class Scope {
     var nonlocalNames: Set<String> = []
     /// Whether this is a class body, whose names functions defined in it do not see.
     var classBody = false
+    /// For a function call, the names its body assigns: they never fall through to enclosing scopes.
+    var localNames: Set<String> = []
 
     init(parent: Scope?, globals: Scope?) {
         self.parent = parent
@@ -17,6 +19,7 @@ final class Scope {
     /// Finds a name in this scope, its enclosing function scopes, then the module.
     func lookup(_ name: String) -> Value? {
         if !globalNames.contains(name), let value = variables[name] { return value }
+        if localNames.contains(name) { return nil }
         var scope = parent
         while let current = scope {
             if let value = current.variables[name] { return value }

@@ -20,12 +20,12 @@ extension Tensor: PyObject {
         case "_version": return .int(version)
         case "data": return .object(data)
         case "ndim": return .int(dim)
-        case "T", "mT":
-            guard dim <= 2 else { throw torch.unsupported("Tensor.\(name) for tensors of more than 2 dimensions") }
-            return .object(try torch.run { try dim < 2 ? self.alias() : self.t() })
+        case "T":
+            return .object(try torch.run { try self.permute(Array((0..<dim).reversed())) })
         case "_base": return base.map { .object($0) } ?? Value.none
-        case "device": return .str("cpu")
+        case "device": return .object(DeviceObject(type: "cpu"))
         case "is_cuda": return .bool(false)
+        case "retains_grad": return .bool(retainsGrad)
         default: return torch.tensorMethod(self, name)
         }
     }
@@ -48,7 +48,11 @@ extension Tensor: PyObject {
             try torch.run { try self.setRequiresGrad(flag) }
             return true
         case "data":
-            throw torch.unsupported("assigning Tensor.data")
+            guard let t = torch.tensor(value) else {
+                throw torch.typeError("Variable data has to be a tensor, but got \(interpreter.typeName(value))")
+            }
+            setData(t)
+            return true
         case "_version":
             throw interpreter.error(.attributeError, "attribute '_version' of 'torch._C.TensorBase' objects is not writable")
         default:
@@ -59,10 +63,7 @@ extension Tensor: PyObject {
     func binary(_ op: BinaryOperator, _ other: Value, reflected: Bool, interpreter: Interpreter) throws(PyException) -> Value? {
         let torch = interpreter.torch!
         let otherTensor = torch.tensor(other)
-        guard otherTensor != nil || torch.scalar(other) != nil else {
-            if case .list = other { } else if case .tuple = other { } else { return nil }
-            return nil
-        }
+        guard otherTensor != nil || torch.scalar(other) != nil else { return nil }
         let operand: Operand = otherTensor.map { .tensor($0) } ?? .scalar(torch.scalar(other)!)
         return .object(try torch.run { () throws -> Tensor in
             switch (op, reflected) {
@@ -140,8 +141,16 @@ extension Tensor: PyObject {
             default: break
             }
         }
-        _ = operand
-        throw torch.unsupported("comparing tensors with '\(comparison.rawValue)'")
+        return .object(try torch.run { () throws -> Tensor in
+            switch comparison {
+            case .equal: return try self.eq(operand)
+            case .notEqual: return try self.ne(operand)
+            case .less: return try self.lt(operand)
+            case .lessEqual: return try self.le(operand)
+            case .greater: return try self.gt(operand)
+            default: return try self.ge(operand)
+            }
+        })
     }
 
     func getItem(_ index: Value, interpreter: Interpreter) throws(PyException) -> Value? {
@@ -166,8 +175,7 @@ extension Tensor: PyObject {
 
     func iterate(interpreter: Interpreter) throws(PyException) -> [Value]? {
         guard dim > 0 else { throw interpreter.error(.typeError, "iteration over a 0-d tensor") }
-        let torch = interpreter.torch!
-        return try (0..<shape[0]).map { (i) throws(PyException) in .object(try torch.run { try self.getitem([.int(i)]) }) }
+        return try interpreter.torch.run { try self.unbind(dim: 0) }.map { .object($0) }
     }
 
     func length(interpreter: Interpreter) throws(PyException) -> Int? {
@@ -175,9 +183,12 @@ extension Tensor: PyObject {
         return first
     }
 
+    /// `Tensor.__format__`: a 0-d plain tensor formats its Python number; anything else formats as `str`.
     func format(_ spec: String, interpreter: Interpreter) throws(PyException) -> String? {
-        if spec.isEmpty { return pythonText }
-        guard dim == 0 else { throw interpreter.error(.typeError, "unsupported format string passed to Tensor.__format__") }
+        guard dim == 0 && !isParameter else {
+            if spec.isEmpty { return pythonText }
+            throw interpreter.error(.typeError, "unsupported format string passed to \(isParameter ? "Parameter" : "Tensor").__format__")
+        }
         return try interpreter.format(interpreter.torch.pythonValue(try interpreter.torch.run { try self.item() }), spec: spec)
     }
 }
@@ -185,9 +196,4 @@ extension Tensor: PyObject {
 extension Tensor {
     /// How PyTorch prints the tensor (`tensor([1., 2.], requires_grad=True)`), rendered by the engine.
     var pythonText: String { String(describing: self) }
-}
-
-/// A torch feature the engine or the bindings do not provide, reported as `NotImplementedError`.
-struct TorchUnsupported: Error {
-    var what: String
 }

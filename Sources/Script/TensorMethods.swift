@@ -8,8 +8,8 @@ extension TorchBindings {
         "relu", "sqrt", "abs", "clamp", "sum", "mean", "max", "min", "softmax", "log_softmax", "matmul", "mm", "t",
         "transpose", "view", "reshape", "unsqueeze", "squeeze", "flatten", "expand", "dot", "add_", "sub_", "mul_",
         "div_", "pow_", "neg_", "exp_", "log_", "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "sqrt_", "abs_",
-        "clamp_", "zero_", "fill_", "copy_", "uniform_", "float", "double",
-        "long", "bool", "to", "type_as", "view_as", "reshape_as", "is_floating_point",
+        "clamp_", "zero_", "fill_", "copy_", "uniform_", "eq", "ne", "lt", "le", "gt", "ge", "float", "double",
+        "long", "bool", "to", "type_as", "view_as", "reshape_as", "is_floating_point", "unbind", "permute", "cpu", "cuda",
     ]
 
     /// A bound tensor method, or nil when tensors have no such attribute.
@@ -81,7 +81,7 @@ extension TorchBindings {
             return .none
         case "requires_grad_":
             let flag = try bool(a.take(0, "requires_grad") ?? .bool(true))
-            try run { try t.requiresGrad_(flag) }
+            _ = try run { try t.requiresGrad_(flag) }
             return .object(t)
         case "detach": return .object(t.detach())
         case "detach_": return try tensorResult { try t.detach_() }
@@ -125,8 +125,8 @@ extension TorchBindings {
             guard let d else { return try tensorResult { name == "sum" ? try t.sum() : try t.mean() } }
             return try tensorResult { name == "sum" ? try t.sum(dim: d, keepdim: keep) : try t.mean(dim: d, keepdim: keep) }
         case "max", "min":
-            if let o = a.take(0, "other"), tensor(o) != nil {
-                throw unsupported("torch.\(name)(input, other)")
+            if let o = a.take(0, "other"), let ot = tensor(o) {
+                return try tensorResult { name == "max" ? try t.maximum(ot) : try t.minimum(ot) }
             }
             guard let dv = a.take(0, "dim"), !dv.isNone else { return try tensorResult { name == "max" ? try t.max() : try t.min() } }
             let d = try int(dv, name, "dim")
@@ -198,6 +198,23 @@ extension TorchBindings {
         case "uniform_":
             let lo = try optionalScalar(0, "from")?.doubleValue ?? 0, hi = try optionalScalar(1, "to")?.doubleValue ?? 1
             return try tensorResult { try t.uniform_(from: lo, to: hi) }
+        case "cpu": return .object(t)
+        case "cuda":
+            try checkDevice(.str("cuda"))
+            return .object(t)
+        case "eq", "ne", "lt", "le", "gt", "ge":
+            let ops: [String: CompareOperator] = ["eq": .equal, "ne": .notEqual, "lt": .less, "le": .lessEqual, "gt": .greater, "ge": .greaterEqual]
+            let o = try a.required(0, "other")
+            guard tensor(o) != nil || scalar(o) != nil else {
+                throw typeError("\(name)(): argument 'other' (position 1) must be Tensor, not \(interpreter.typeName(o))")
+            }
+            return try t.compare(ops[name]!, o, reflected: false, interpreter: interpreter) ?? .none
+        case "unbind":
+            let d = try a.take(0, "dim").map { (v) throws(PyException) in try int(v, name, "dim") } ?? 0
+            return .tuple(try run { try t.unbind(dim: d) }.map { .object($0) })
+        case "permute":
+            let order = try shapeArguments(&a, name, keyword: "dims")
+            return try tensorResult { try t.permute(order) }
         case "float", "double", "long", "bool", "to", "type_as":
             let target: DType?
             switch name {
@@ -206,10 +223,16 @@ extension TorchBindings {
             case "long": target = .int64
             case "bool": target = .bool
             case "type_as": target = try requireTensor(try a.required(0, "other"), name, "other").dtype
-            default: target = try dtype(a.take(0, "dtype"))
+            default:
+                var requested = try dtype(a.keyword("dtype"))
+                try checkDevice(a.keyword("device"))
+                for value in a.positional {
+                    if case .object(let d as DTypeObject) = value { requested = d.dtype } else { try checkDevice(value) }
+                }
+                target = requested
             }
-            if target == nil || target == t.dtype { return .object(t) }
-            throw unsupported("converting a tensor's dtype (Tensor.\(name))")
+            guard let target, target != t.dtype else { return .object(t) }
+            return try tensorResult { try t.to(target) }
         default:
             throw unsupported("Tensor.\(name)")
         }
@@ -268,39 +291,4 @@ extension TorchBindings {
         if case .tuple(let items) = index { return try items.map { (v) throws(PyException) in try one(v) } }
         return [try one(index)]
     }
-}
-
-/// The `(values, indices)` named tuple `max(dim=)` and `min(dim=)` return.
-final class MinMaxResult: PyObject {
-    let name: String
-    let values: Tensor
-    let indices: Tensor
-
-    init(name: String, values: Tensor, indices: Tensor) {
-        self.name = name
-        self.values = values
-        self.indices = indices
-    }
-
-    var typeName: String { "torch.return_types.\(name)" }
-
-    func repr(interpreter: Interpreter) throws(PyException) -> String {
-        "torch.return_types.\(name)(\nvalues=\(values.pythonText),\nindices=\(indices.pythonText))"
-    }
-
-    func attribute(_ name: String, interpreter: Interpreter) throws(PyException) -> Value? {
-        switch name {
-        case "values": return .object(values)
-        case "indices": return .object(indices)
-        default: return nil
-        }
-    }
-
-    func getItem(_ index: Value, interpreter: Interpreter) throws(PyException) -> Value? {
-        try interpreter.getItem(.tuple([.object(values), .object(indices)]), index)
-    }
-
-    func iterate(interpreter: Interpreter) throws(PyException) -> [Value]? { [.object(values), .object(indices)] }
-
-    func length(interpreter: Interpreter) throws(PyException) -> Int? { 2 }
 }

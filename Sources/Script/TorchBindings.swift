@@ -55,6 +55,9 @@ final class TorchBindings {
 
     // MARK: Conversions
 
+    /// The largest tensor a factory may create; beyond it a typo like `zeros(100000, 100000)` would exhaust memory.
+    static let elementLimit = 1 << 28
+
     func tensor(_ value: Value) -> Tensor? {
         if case .object(let o) = value, let t = o as? Tensor { return t }
         return nil
@@ -90,6 +93,21 @@ final class TorchBindings {
         return try interpreter.truth(value)
     }
 
+    /// Checks a `device=` argument (a string or `torch.device`): only the CPU exists here.
+    func checkDevice(_ value: Value?) throws(PyException) {
+        guard let value, !value.isNone else { return }
+        let name: String
+        switch value {
+        case .str(let text): name = text
+        case .object(let device as DeviceObject): name = device.type
+        default: throw typeError("to() received an invalid combination of arguments - got (\(interpreter.typeName(value)))")
+        }
+        guard name == "cpu" || name.hasPrefix("cpu:") else {
+            if name.hasPrefix("cuda") { throw interpreter.error(.assertionError, "Torch not compiled with CUDA enabled") }
+            throw unsupported("the '\(name)' device")
+        }
+    }
+
     func dtype(_ value: Value?) throws(PyException) -> DType? {
         guard let value, !value.isNone else { return nil }
         if case .object(let o) = value, let d = o as? DTypeObject { return d.dtype }
@@ -113,6 +131,13 @@ final class TorchBindings {
                 throw typeError("\(function)(): argument 'size' must be tuple of ints, but found element of type \(interpreter.typeName(item)) at pos \(shape.count)")
             }
             shape.append(n)
+        }
+        var elements = 1
+        for n in shape where n > 0 {
+            elements = elements.multipliedReportingOverflow(by: n).partialValue
+            if elements > TorchBindings.elementLimit || elements <= 0 {
+                throw unsupported("tensors of more than \(TorchBindings.elementLimit) elements")
+            }
         }
         return shape
     }
@@ -156,8 +181,6 @@ final class TorchBindings {
         case .list(let items): return .list(PyList(items.map { pythonValue($0) }))
         }
     }
-
-    func wrap(_ tensor: Tensor) -> Value { .object(tensor) }
 
     func size(_ dims: [Int]) -> Value { .object(SizeObject(dims)) }
 
@@ -212,6 +235,6 @@ final class TorchBindings {
 
     func absolute(_ object: any PyObject) throws(PyException) -> Value? {
         guard let t = object as? Tensor else { return nil }
-        return wrap(try run { try t.abs() })
+        return .object(try run { try t.abs() })
     }
 }

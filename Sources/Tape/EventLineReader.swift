@@ -10,8 +10,16 @@ struct EventLineReader {
         Array(kind.traceName.utf8).withUnsafeBufferPointer { TraceField.pack($0) }
     }
     private let kindKey = TraceField.kind.packedKey
+    /// Whether to note where string ids are stored (for `EventStore.append(_:stringPositions:)`).
+    private let recordsStrings: Bool
+    /// The offsets in the store of the string ids written, when `recordsStrings`.
+    private(set) var stringPositions: [Int] = []
     private var ints: [Int] = []
     private var doubles: [Double] = []
+
+    init(recordsStrings: Bool) {
+        self.recordsStrings = recordsStrings
+    }
 
     /// Reads the event object at the scanner's position into `store`; nil when its kind is one
     /// this build does not know (the line is skipped).
@@ -19,7 +27,7 @@ struct EventLineReader {
         try s.expect(UInt8(ascii: "{"), "an event object {\"k\":...}")
         let fieldsStart = s.position
         if s.consume(UInt8(ascii: "}")) { throw missingKind(s) }
-        let firstKey = TraceField.pack(try s.string("a key"))
+        let firstKey = try s.key()
         try s.expect(UInt8(ascii: ":"), "':' after the key")
         if firstKey == kindKey {
             guard let kind = try readKind(&s) else {
@@ -34,7 +42,7 @@ struct EventLineReader {
         var kind: Event.Kind?
         var found = false
         while s.consume(UInt8(ascii: ",")) {
-            let key = TraceField.pack(try s.string("a key"))
+            let key = try s.key()
             try s.expect(UInt8(ascii: ":"), "':' after the key")
             if key == kindKey {
                 kind = try readKind(&s)
@@ -62,8 +70,8 @@ struct EventLineReader {
         return Event.Kind(rawValue: UInt8(raw))
     }
 
-    private func closeObject(_ s: inout TraceScanner, _ what: String) throws(TraceError) {
-        try s.expect(UInt8(ascii: "}"), "',' or '}' in \(what)")
+    private func closeObject(_ s: inout TraceScanner, _ what: @autoclosure () -> String) throws(TraceError) {
+        try s.expect(UInt8(ascii: "}"), "',' or '}' in \(what())")
     }
 
     private func skipFields(_ s: inout TraceScanner) throws(TraceError) {
@@ -93,7 +101,7 @@ struct EventLineReader {
         let identity = TraceSchema.identity(of: kind)
         let kindBase = Int(kind.rawValue) << 6
         repeat {
-            let packed = TraceField.pack(try s.string("a key"))
+            let packed = try s.key()
             try s.expect(UInt8(ascii: ":"), "':' after the key")
             guard let field = field(packed), case let raw = schema.types[kindBase | Int(field.rawValue)], raw != 0,
                   let type = FieldType(rawValue: raw - 1)
@@ -102,7 +110,8 @@ struct EventLineReader {
                 continue
             }
             let name = FieldName(field: field, kind: kind)
-            if s.keyword("null") {
+            s.skipSpaces()
+            if s.byte == UInt8(ascii: "n") && s.keyword("null") {
                 if schema.requiredMasks[Int(kind.rawValue)] & (1 << UInt64(field.rawValue)) != 0 {
                     throw s.fail("\(name) must be \(type.expectation), found null")
                 }
@@ -121,7 +130,9 @@ struct EventLineReader {
             case .bool:
                 store.putBool(try s.bool("\(name)"))
             case .string:
-                store.putStringID(store.strings.intern(try s.string("\(name)")))
+                let id = store.strings.intern(try s.string("\(name)"))
+                if recordsStrings { stringPositions.append(store.bytes.count) }
+                store.putStringID(id)
                 if field == .file { hasFile = true }
             case .ints:
                 try readInts(&s, name)
@@ -215,24 +226,16 @@ struct EventLineReader {
         try closeArray(&s, name)
     }
 
-    /// Reads gradients: counts the entries first (the store puts the count before them), then
-    /// stores each as presence, tensor (-1 when absent), shape and values.
+    /// Reads gradients, storing each as presence, tensor (-1 when absent), shape and values,
+    /// after their count (patched in once known).
     private mutating func readGrads(_ s: inout TraceScanner, _ name: FieldName, _ store: inout EventStore) throws(TraceError) {
-        let start = s.position
         try openArray(&s, name, .grads)
+        let countPosition = store.bytes.count
+        store.putVarint(0)
         var count = 0
-        if !s.consume(UInt8(ascii: "]")) {
-            repeat {
-                try s.skipValue(depth: 1)
-                count += 1
-            } while s.consume(UInt8(ascii: ","))
-            try closeArray(&s, name)
-        }
-        s.position = start
-        try openArray(&s, name, .grads)
-        store.putVarint(UInt64(count))
-        for index in 0..<count {
-            if index > 0 { try s.expect(UInt8(ascii: ","), "',' in \(name)") }
+        if s.consume(UInt8(ascii: "]")) { return }
+        repeat {
+            count += 1
             if s.keyword("null") {
                 store.putBool(false)
                 continue
@@ -244,7 +247,7 @@ struct EventLineReader {
             ints.removeAll(keepingCapacity: true)
             if !s.consume(UInt8(ascii: "}")) {
                 repeat {
-                    let key = TraceField.pack(try s.string("a key"))
+                    let key = try s.key()
                     try s.expect(UInt8(ascii: ":"), "':' after the key")
                     switch field(key) {
                     case .tensor: tensor = try s.int("\(FieldName(field: .tensor, kind: name.kind, inGradient: true))")
@@ -262,8 +265,9 @@ struct EventLineReader {
             store.putVarint(UInt64(shapeCount))
             for size in ints.prefix(shapeCount) { store.putInt(size) }
             doubles.withUnsafeBufferPointer { store.putDoubles($0) }
-        }
+        } while s.consume(UInt8(ascii: ","))
         try closeArray(&s, name)
+        store.patchCount(count, at: countPosition)
     }
 }
 

@@ -25,10 +25,10 @@ struct EventStore: Sendable {
         return starts[index] + 1..<end
     }
 
-    /// Releases spare capacity after a bulk load.
+    /// Releases spare capacity after a bulk load (when more than an eighth is spare).
     mutating func trim() {
-        bytes = Self.exactCopy(bytes)
-        starts = Self.exactCopy(starts)
+        if bytes.capacity - bytes.count > bytes.count / 8 { bytes = Self.exactCopy(bytes) }
+        if starts.capacity - starts.count > starts.count / 8 { starts = Self.exactCopy(starts) }
     }
 
     private static func exactCopy<T>(_ array: [T]) -> [T] {
@@ -38,6 +38,33 @@ struct EventStore: Sendable {
                 buffer.baseAddress!.initialize(from: base, count: source.count)
             }
             count = array.count
+        }
+    }
+
+    /// Appends the events of `other`, a store filled separately (by another thread of the trace
+    /// reader), re-interning its strings here. `stringPositions` are the offsets in `other.bytes`
+    /// of its string-id varints, in order, so only those bytes are rewritten.
+    mutating func append(_ other: EventStore, stringPositions: [Int]) {
+        let remap = (0..<other.strings.count).map { id in other.strings.withBytes(of: id) { strings.intern($0) } }
+        bytes.reserveCapacity(bytes.count + other.bytes.count + stringPositions.count * 4)
+        starts.reserveCapacity(starts.count + other.starts.count)
+        other.bytes.withUnsafeBufferPointer { source in
+            var copied = 0
+            var nextEvent = 0
+            func copy(upTo end: Int) {
+                while nextEvent < other.starts.count && other.starts[nextEvent] < end {
+                    starts.append(bytes.count + other.starts[nextEvent] - copied)
+                    nextEvent += 1
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[copied..<end]))
+            }
+            for position in stringPositions {
+                copy(upTo: position)
+                var cursor = EventCursor(base: source.baseAddress!, position: position, end: source.count)
+                putStringID(remap[cursor.stringID()])
+                copied = cursor.position
+            }
+            copy(upTo: source.count)
         }
     }
 
@@ -56,6 +83,15 @@ struct EventStore: Sendable {
             value >>= 7
         }
         bytes.append(UInt8(truncatingIfNeeded: value))
+    }
+
+    /// Replaces the one-byte varint 0 at `position` with `count`, for a count written before
+    /// the elements it counts were read.
+    mutating func patchCount(_ count: Int, at position: Int) {
+        if count < 0x80 { return bytes[position] = UInt8(count) }
+        var encoded = EventStore()
+        encoded.putVarint(UInt64(count))
+        bytes.replaceSubrange(position..<position + 1, with: encoded.bytes)
     }
 
     @inline(__always)
@@ -82,13 +118,17 @@ struct EventStore: Sendable {
         putVarint(UInt64(values.count))
         guard !values.isEmpty else { return }
         let narrow = values.allSatisfy { Double(Float($0)).bitPattern == $0.bitPattern }
-        bytes.append(narrow ? 4 : 8)
-        for value in values {
-            var bits = narrow ? UInt64(Float(value).bitPattern) : value.bitPattern
-            for _ in 0..<(narrow ? 4 : 8) {
-                bytes.append(UInt8(truncatingIfNeeded: bits))
-                bits >>= 8
+        let width = narrow ? 4 : 8
+        bytes.append(UInt8(width))
+        withUnsafeTemporaryAllocation(byteCount: values.count * width, alignment: 8) { raw in
+            for (index, value) in values.enumerated() {
+                if narrow {
+                    raw.storeBytes(of: Float(value).bitPattern.littleEndian, toByteOffset: index * 4, as: UInt32.self)
+                } else {
+                    raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: index * 8, as: UInt64.self)
+                }
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(raw.bindMemory(to: UInt8.self)))
         }
     }
 

@@ -20,6 +20,12 @@ struct StringTable: Sendable {
             + strings.reduce(strings.capacity * 16) { $0 + ($1.utf8.count > 15 ? $1.utf8.count + 32 : 0) }
     }
 
+    /// Calls `body` with the UTF-8 bytes string `id` was interned from.
+    func withBytes<R>(of id: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let start = id == 0 ? 0 : ends[id - 1]
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<ends[id]])) }
+    }
+
     mutating func intern(_ string: String) -> Int {
         var string = string
         return string.withUTF8 { intern($0) }

@@ -26,12 +26,11 @@ public struct Tape: Sendable {
 
     /// Appends an event at the end of the tape and indexes it.
     public mutating func append(_ event: Event) {
-        index(store.append(event))
+        index(store.append(event), event: store.count - 1)
     }
 
-    /// Updates the indexes for the event just stored.
-    mutating func index(_ keys: IndexKeys) {
-        let event = store.count - 1
+    /// Updates the indexes for stored event `event`.
+    mutating func index(_ keys: IndexKeys, event: Int) {
         switch keys.kind {
         case .tensor: if let id = keys.id { tensorEvents.recordFirst(id, event: event) }
         case .node: if let id = keys.id { nodeEvents.recordFirst(id, event: event) }

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,9 +14,9 @@ import Darwin
 public enum TraceReader {
     /// Reads the trace at `path`; errors name `path` as given.
     public static func read(contentsOf path: String) throws(TraceError) -> Tape {
-        let bytes = try readFile(path)
-        defer { bytes.deallocate() }
-        return try decode(UnsafeBufferPointer(bytes), file: path)
+        let file = try readFile(path)
+        defer { file.release() }
+        return try decode(file.bytes, file: path)
     }
 
     /// Decodes a trace held in memory; `file` names it in error messages.
@@ -24,6 +25,9 @@ public enum TraceReader {
     }
 
     /// Decodes a trace held in memory; `file` names it in error messages.
+    ///
+    /// A large trace is split at a line boundary and its halves are parsed on two threads, each
+    /// into its own store; the second is then appended to the first with its strings re-interned.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(TraceError) -> Tape {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw .malformed(file: file, line: 1, message: "expected the trace header {\"format\":\"tapedeck-trace\",...}, found an empty file")
@@ -31,17 +35,86 @@ public enum TraceReader {
         var scanner = TraceScanner(base: base, count: bytes.count, file: file)
         defer { scanner.deallocate() }
         var tape = Tape(header: try readHeader(&scanner))
-        tape.store.bytes.reserveCapacity(bytes.count / 4)
-        tape.store.starts.reserveCapacity(bytes.count / 64)
-        var reader = EventLineReader()
-        while true {
-            scanner.skipBlankLines()
-            if scanner.atEnd { break }
-            if let keys = try reader.readEvent(&scanner, into: &tape.store) { tape.index(keys) }
-            try scanner.endLine()
+        let ranges = split(bytes, from: scanner.position)
+        let firstLine = scanner.line
+        let chunks = UnsafeMutableBufferPointer<Result<ParsedChunk, TraceError>?>.allocate(capacity: ranges.count)
+        chunks.initialize(repeating: nil)
+        defer { chunks.deinitialize().deallocate() }
+        // Safe to share: the input is only read, and each iteration writes only its own slot.
+        nonisolated(unsafe) let input = bytes
+        nonisolated(unsafe) let output = chunks
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+            output[index] = parse(input, ranges[index], file: file, recordsStrings: index > 0)
+        }
+        var linesBefore = firstLine - 1
+        for (index, chunk) in chunks.enumerated() {
+            switch chunk! {
+            case .failure(.malformed(let file, let line, let message)):
+                if index > 0 {
+                    linesBefore += UnsafeBufferPointer(rebasing: bytes[ranges[0].lowerBound..<ranges[index].lowerBound])
+                        .reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+                }
+                throw .malformed(file: file, line: linesBefore + line, message: message)
+            case .failure(let error):
+                throw error
+            case .success(let parsed):
+                let offset = tape.store.count
+                if index == 0 {
+                    tape.store = parsed.store
+                } else {
+                    tape.store.append(parsed.store, stringPositions: parsed.stringPositions)
+                }
+                for (event, keys) in parsed.keys { tape.index(keys, event: offset + event) }
+            }
         }
         tape.trimCapacity()
         return tape
+    }
+
+    /// Traces larger than this are parsed on two threads.
+    private static let parallelThreshold = 1 << 20
+
+    /// The byte ranges of the event lines after `start`, cut after a newline into two halves
+    /// when the trace is large.
+    private static func split(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> [Range<Int>] {
+        guard bytes.count - start > parallelThreshold else { return [start..<bytes.count] }
+        var cut = start + (bytes.count - start) / 2
+        while cut < bytes.count && bytes[cut] != UInt8(ascii: "\n") { cut += 1 }
+        guard cut + 1 < bytes.count else { return [start..<bytes.count] }
+        return [start..<cut + 1, cut + 1..<bytes.count]
+    }
+
+    /// The events of one range of lines, parsed into a store of its own; lines in errors count from 1 at the range start.
+    private struct ParsedChunk {
+        var store = EventStore()
+        /// The index keys of the events that have any, by event number within the chunk.
+        var keys: [(Int, IndexKeys)] = []
+        var stringPositions: [Int] = []
+    }
+
+    private static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, file: String, recordsStrings: Bool
+    ) -> Result<ParsedChunk, TraceError> {
+        var scanner = TraceScanner(base: bytes.baseAddress! + range.lowerBound, count: range.count, file: file)
+        defer { scanner.deallocate() }
+        var chunk = ParsedChunk()
+        chunk.store.bytes.reserveCapacity(range.count / 3)
+        chunk.store.starts.reserveCapacity(range.count / 100)
+        var reader = EventLineReader(recordsStrings: recordsStrings)
+        do throws(TraceError) {
+            while true {
+                scanner.skipBlankLines()
+                if scanner.atEnd { break }
+                if let keys = try reader.readEvent(&scanner, into: &chunk.store), keys.id != nil || keys.line != nil {
+                    chunk.keys.append((chunk.store.count - 1, keys))
+                }
+                try scanner.endLine()
+            }
+        } catch {
+            return .failure(error)
+        }
+        chunk.stringPositions = reader.stringPositions
+        return .success(chunk)
     }
 
     private static func readHeader(_ s: inout TraceScanner) throws(TraceError) -> TraceHeader {
@@ -81,8 +154,9 @@ public enum TraceReader {
         return TraceHeader(version: parsed, producer: producer, path: path, source: source)
     }
 
-    /// Reads the whole file into a buffer the caller deallocates (grown as needed, so pipes work too).
-    private static func readFile(_ path: String) throws(TraceError) -> UnsafeMutableBufferPointer<UInt8> {
+    /// Maps the file into memory (pages populated up front, no copy), or reads it into a
+    /// buffer when it cannot be mapped (pipes); `release` gives the memory back.
+    private static func readFile(_ path: String) throws(TraceError) -> (bytes: UnsafeBufferPointer<UInt8>, release: () -> Void) {
         func failure(_ action: String, _ code: Int32) -> TraceError {
             .io(file: path, reason: "cannot \(action): \(String(cString: strerror(code)))")
         }
@@ -91,7 +165,12 @@ public enum TraceReader {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("read", errno) }
-        var capacity = max(Int(info.st_size), 0) + 1
+        let size = Int(info.st_size)
+        if size > 0, (info.st_mode & S_IFMT) == S_IFREG,
+           let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE | mapPopulate, fd, 0), mapped != MAP_FAILED {
+            return (UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size), { munmap(mapped, size) })
+        }
+        var capacity = max(size, 0) + 1
         var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         var length = 0
         while true {
@@ -112,9 +191,16 @@ public enum TraceReader {
             if got == 0 { break }
             length += got
         }
-        return UnsafeMutableBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: length)
+        let filled = buffer
+        return (UnsafeBufferPointer(start: filled.assumingMemoryBound(to: UInt8.self), count: length), { filled.deallocate() })
     }
 }
+
+#if canImport(Glibc)
+private let mapPopulate = MAP_POPULATE
+#else
+private let mapPopulate: Int32 = 0
+#endif
 
 /// `read(2)`, named apart from `TraceReader.read(contentsOf:)`.
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {

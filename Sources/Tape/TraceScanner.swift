@@ -135,6 +135,32 @@ struct TraceScanner {
         return try escapedString(from: start)
     }
 
+    /// Reads an object key, packed as `TraceField.pack` packs it (0 for keys no field has).
+    @inline(__always)
+    mutating func key() throws(TraceError) -> UInt64 {
+        skipSpaces()
+        guard position < count && base[position] == UInt8(ascii: "\"") else {
+            throw fail("expected a key (a string), \(found)")
+        }
+        let start = position
+        position += 1
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < count {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return shift <= 64 ? word : 0
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            if shift < 64 { word |= UInt64(byte) << shift }
+            shift += 8
+            position += 1
+        }
+        position = start
+        return TraceField.pack(try string("a key"))
+    }
+
     private mutating func reserveScratch(_ needed: Int) {
         guard needed > scratchCapacity else { return }
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(needed, scratchCapacity * 2))
@@ -355,37 +381,40 @@ struct TraceScanner {
         var p = position
         let negative = p < count && base[p] == UInt8(ascii: "-")
         if negative { p += 1 }
+        // Up to 19 digits accumulate exactly in `mantissa`; past that, `dropped` sends the
+        // number to the standard library.
         var mantissa: UInt64 = 0
-        var significant = 0
+        var dropped = false
         var exponent = 0
-        var integerDigits = 0
+        let integerStart = p
         while p < count, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
-            if significant < 19 {
+            if mantissa < 1_000_000_000_000_000_000 {
                 mantissa = mantissa * 10 + UInt64(digit)
-                if mantissa != 0 { significant += 1 }
             } else {
-                significant += 1
+                dropped = true
                 exponent += 1
             }
-            integerDigits += 1
             p += 1
         }
-        guard integerDigits > 0 else { return nil }
+        guard p > integerStart else { return nil }
         if p < count && base[p] == UInt8(ascii: ".") {
             p += 1
-            var fractionDigits = 0
+            let fractionStart = p
+            while mantissa < 100_000_000_000, let chunk = eightDigits(at: p) {
+                mantissa = mantissa * 100_000_000 + chunk
+                exponent -= 8
+                p += 8
+            }
             while p < count, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
-                if significant < 19 {
+                if mantissa < 1_000_000_000_000_000_000 {
                     mantissa = mantissa * 10 + UInt64(digit)
-                    if mantissa != 0 { significant += 1 }
                     exponent -= 1
                 } else {
-                    significant += 1
+                    dropped = true
                 }
-                fractionDigits += 1
                 p += 1
             }
-            guard fractionDigits > 0 else { return nil }
+            guard p > fractionStart else { return nil }
         }
         if p < count && (base[p] == UInt8(ascii: "e") || base[p] == UInt8(ascii: "E")) {
             p += 1
@@ -395,18 +424,17 @@ struct TraceScanner {
                 p += 1
             }
             var written = 0
-            var exponentDigits = 0
+            let exponentStart = p
             while p < count, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
                 written = min(written * 10 + Int(digit), 1_000_000)
-                exponentDigits += 1
                 p += 1
             }
-            guard exponentDigits > 0 else { return nil }
+            guard p > exponentStart else { return nil }
             exponent += exponentNegative ? -written : written
         }
         position = p
-        if mantissa == 0 { return negative ? -0.0 : 0.0 }
-        if significant <= 19 && exponent >= -27 && exponent <= 27 {
+        if mantissa == 0 && !dropped { return negative ? -0.0 : 0.0 }
+        if !dropped && exponent >= -27 && exponent <= 27 {
             var value: Double
             if mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
                 value = Double(mantissa)
@@ -418,6 +446,20 @@ struct TraceScanner {
         }
         let text = String(decoding: UnsafeBufferPointer(start: base + start, count: p - start), as: UTF8.self)
         return Double(text)
+    }
+
+    /// The value of the 8 ASCII digits at `p`, nil unless all 8 are digits (SWAR, as in fast_float).
+    @inline(__always)
+    private func eightDigits(at p: Int) -> UInt64? {
+        guard count - p >= 8 else { return nil }
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+        let digitCheck = (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+        guard digitCheck == 0x3333_3333_3333_3333 else { return nil }
+        var value = word &- 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        value = ((value & mask) &* 0x000F_4240_0000_0064 &+ ((value >> 16) & mask) &* 0x0000_2710_0000_0001) >> 32
+        return value & 0xFFFF_FFFF
     }
 
     // MARK: Skipping

@@ -72,7 +72,7 @@ struct TraceSchema: Sendable {
                 o(.base, .int, "base tensor"), o(.param, .bool, "is a parameter"), o(.values, .doubles, "values"),
             ]
             case .op: [
-                f(.index, .int, "op index"), f(.name, .string, "aten operator"), f(.call, .string, "Python call"),
+                f(.index, .int, "op index"), f(.name, .string, "aten operator"), o(.call, .string, "Python call"),
             ] + site + [
                 f(.gradMode, .bool, "grad mode"), f(.inputs, .pairs, "inputs"), f(.out, .pairs, "outputs"),
                 o(.inPlace, .bool, "in-place flag"), o(.view, .bool, "view flag"),
@@ -130,11 +130,6 @@ struct TraceSchema: Sendable {
     func type(of field: TraceField, in kind: Event.Kind) -> FieldType? {
         let raw = types[Int(kind.rawValue) << 6 | Int(field.rawValue)]
         return raw == 0 ? nil : FieldType(rawValue: raw - 1)
-    }
-
-    /// The spec of `field` in `kind`, for error messages.
-    func spec(of field: TraceField, in kind: Event.Kind) -> FieldSpec? {
-        fields[Int(kind.rawValue)].first { $0.field == field }
     }
 
     /// The field whose value a kind's index keys on: `t` of a tensor, `i` of an op, `n` of a node, `b` of a backward call.

@@ -19,6 +19,8 @@ final class RandomTests: XCTestCase {
                        [0.8032760780963507, 0.17483339327910358, 0.08897809502587893, -0.6137180077293578, 0.04618245168476012])
         rt.manualSeed(0)
         XCTAssertEqual(Array(try rt.randn([20]).values.prefix(3)), [-1.1258398294448853, -1.152360200881958, -0.2505785822868347])
+        rt.manualSeed(5)
+        XCTAssertEqual(Array(try rt.randn([37]).values.suffix(3)), [-0.1777045875787735, 0.4313727617263794, 1.2417020797729492])
     }
 
     func testLinearInitialisation() throws {
@@ -30,5 +32,22 @@ final class RandomTests: XCTestCase {
         XCTAssertEqual(layer.bias?.values, [-0.011439144611358643, 0.45777493715286255])
         XCTAssertEqual([layer.weight.version, layer.bias!.version], [1, 1])
         XCTAssertTrue(layer.weight.isParameter && layer.weight.isLeaf && layer.weight.requiresGrad)
+    }
+}
+
+/// The generator keeps the second Box-Muller sample across `randn` calls.
+final class NormalCacheTests: XCTestCase {
+    func testCachedSampleCarriesOver() throws {
+        let rt = Runtime()
+        rt.manualSeed(0)
+        _ = try rt.randn([15])
+        XCTAssertEqual(try rt.randn([3]).values, [0.1227012425661087, -0.5663174986839294, 0.3731146454811096])
+    }
+
+    func testDoubleVectorPath() throws {
+        let rt = Runtime()
+        rt.manualSeed(0)
+        XCTAssertEqual(Array(try rt.randn([20], dtype: .float64).values.prefix(3)),
+                       [-2.310411800234176, -0.3732508612577643, -1.0608166785462863])
     }
 }

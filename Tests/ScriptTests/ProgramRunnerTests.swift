@@ -23,9 +23,23 @@ final class ProgramRunnerTests: XCTestCase {
             outer()
           File "prog.py", line 5, in outer
             return inner(0)
+                   ^^^^^^^^
           File "prog.py", line 2, in inner
             return 1 / x
+                   ~~^~~
         ZeroDivisionError: division by zero
+
+        """)
+    }
+
+    func testSubscriptMarkersMatchPython() {
+        let result = run("xs = [1, 2]\nd = {\"a\": 1}\ny = (xs[0] + 1) * d[\"b\"]\n")
+        XCTAssertEqual(result.stderr, """
+        Traceback (most recent call last):
+          File "prog.py", line 3, in <module>
+            y = (xs[0] + 1) * d["b"]
+                              ~^^^^^
+        KeyError: 'b'
 
         """)
     }
@@ -47,7 +61,7 @@ final class ProgramRunnerTests: XCTestCase {
     func testUnsupportedImportIsNotImplemented() {
         let result = run("import numpy as np\n")
         XCTAssertEqual(result.exitCode, 1)
-        XCTAssertEqual(result.lastErrorLine, "NotImplementedError: tapedeck does not support importing numpy (only torch, torch.nn and torch.nn.functional)")
+        XCTAssertEqual(result.lastErrorLine, "NotImplementedError: tapedeck does not support importing numpy (only torch, torch.nn, torch.nn.functional, torch.optim and math)")
     }
 
     func testRecursionIsBoundedLikePython() {
@@ -65,5 +79,42 @@ final class ProgramRunnerTests: XCTestCase {
         XCTAssertTrue(events.contains(.output("hi\n")))
         XCTAssertTrue(events.contains { if case .error(let e) = $0 { return e.type == "ZeroDivisionError" && e.site.line == 3 } else { return false } })
         XCTAssertEqual(events.last, .exit(code: 0))
+    }
+
+    func testRealButUnboundTorchAPIsAreNotImplemented() {
+        let cases: [(String, String)] = [
+            ("torch.argmax(torch.ones(2))", "NotImplementedError: tapedeck does not support torch.argmax"),
+            ("torch.ones(2).argmax()", "NotImplementedError: tapedeck does not support Tensor.argmax"),
+            ("nn.Linear(2, 2).state_dict()", "NotImplementedError: tapedeck does not support nn.Module.state_dict"),
+            ("nn.Conv2d(1, 1, 3)", "NotImplementedError: tapedeck does not support torch.nn.Conv2d"),
+            ("torch.onez(2)", "AttributeError: module 'torch' has no attribute 'onez'"),
+            ("torch.ones(2).sizee()", "AttributeError: 'Tensor' object has no attribute 'sizee'"),
+        ]
+        for (line, message) in cases {
+            let result = run("import torch\nimport torch.nn as nn\n\(line)\n")
+            XCTAssertEqual(result.exitCode, 1, line)
+            XCTAssertEqual(result.lastErrorLine, message, line)
+            XCTAssertEqual(result.errorLine, 3, line)
+        }
+    }
+
+    func testChainedExceptionsPrintLikePython() {
+        let result = run("try:\n    1 / 0\nexcept ZeroDivisionError:\n    x = [][1]\n")
+        XCTAssertEqual(result.stderr, """
+        Traceback (most recent call last):
+          File "prog.py", line 2, in <module>
+            1 / 0
+            ~~^~~
+        ZeroDivisionError: division by zero
+
+        During handling of the above exception, another exception occurred:
+
+        Traceback (most recent call last):
+          File "prog.py", line 4, in <module>
+            x = [][1]
+                ~~^^^
+        IndexError: list index out of range
+
+        """)
     }
 }

@@ -26,6 +26,31 @@ final class RoundTripTests: XCTestCase {
         }
     }
 
+    /// Traces over 1 MB are parsed in two halves on two threads and merged.
+    func testLargeTraceParsedInTwoHalvesMatches() throws {
+        var generator = EventGenerator(seed: 42)
+        var tape = Tape(header: header)
+        while tape.count < 20_000 { tape.append(generator.event()) }
+        var text = TraceWriter.encode(tape)
+        XCTAssertGreaterThan(text.count, 1 << 20)
+        let read = try TraceReader.decode(text, file: "big.tdt")
+        XCTAssertEqual(read, tape)
+        for id in 0..<300 {
+            XCTAssertEqual(read.eventIndex(ofTensor: id), tape.eventIndex(ofTensor: id))
+            XCTAssertEqual(read.eventIndex(ofOp: id), tape.eventIndex(ofOp: id))
+            XCTAssertEqual(read.eventIndex(ofNode: id), tape.eventIndex(ofNode: id))
+            XCTAssertEqual(read.opEvents(atLine: id), tape.opEvents(atLine: id))
+        }
+
+        let lineStarts = [0] + text.indices.filter { text[$0] == UInt8(ascii: "\n") }.map { $0 + 1 }
+        let badLine = lineStarts.count * 3 / 4
+        text.replaceSubrange(lineStarts[badLine - 1]..<lineStarts[badLine] - 1, with: Array(#"{"k":"exit","code":"x"}"#.utf8))
+        XCTAssertThrowsError(try TraceReader.decode(text, file: "big.tdt")) { error in
+            XCTAssertEqual((error as? TraceError)?.description,
+                           #"big.tdt:\#(badLine): field "code" of "exit" must be an integer, found '"'"#)
+        }
+    }
+
     func testEdgeCases() throws {
         let events: [Event] = [
             .node(NodeRecord(id: 0, name: "torch::autograd::AccumulateGrad", sequenceNr: .max, op: nil, next: [], variable: 0)),
@@ -41,6 +66,7 @@ final class RoundTripTests: XCTestCase {
             .error(RaisedError(type: "E", message: "m", site: CallSite(line: 3, column: 4, endColumn: 9, file: "lib.py", frame: "Adam.step"), backward: 0)),
             .backward(BackwardCall(id: 0, roots: [], site: CallSite(line: 1), retainGraph: false)),
             .nodeRun(NodeRun(backward: 0, node: 1, incoming: [])),
+            .nodeRun(NodeRun(backward: 0, node: 1, incoming: Array(repeating: nil, count: 200) + [TensorValues(tensor: 2, shape: [1], values: [3])])),
             .nodeRun(NodeRun(backward: 0, node: 1, incoming: [nil, TensorValues(tensor: -1, shape: [], values: [])])),
             .nodeResult(NodeResult(backward: 0, node: 1, outgoing: [TensorValues(tensor: 3, shape: [2], values: [1, 2]), nil])),
             .backwardEnd(BackwardEnd(backward: 0)),

@@ -55,6 +55,7 @@ final class TraceReaderTests: XCTestCase {
             headerLine,
             #"{"k":"tensor","t":0,"vc":0,"st":0,"shape":[2],"dtype":"float32","rg":false}"#,
             #"{"k":"op","i":0,"name":"aten::add_.Tensor","call":"+=","line":9,"grad":true,"in":[[0,0]],"out":[[0,1]]}"#,
+            #"{"k":"op","i":1,"name":"aten::detach","call":null,"line":5,"grad":true,"in":[],"out":[],"view":true}"#,
             #"{"k":"save","n":5,"slot":"other","t":4,"v":0,"out":false,"shape":[5]}"#,
             #"{"k":"run","b":0,"n":9,"grads":[{"shape":[],"val":[1]},null,{}]}"#,
             #"{"k":"backward","b":0,"roots":[[9,0]],"line":10}"#,
@@ -63,6 +64,7 @@ final class TraceReaderTests: XCTestCase {
             .tensor(TensorInfo(id: 0, counter: 0, storage: 0, shape: [2], dtype: "float32", requiresGrad: false)),
             .op(OpRecord(index: 0, name: "aten::add_.Tensor", call: "+=", site: CallSite(line: 9), gradMode: true,
                          inputs: [TensorVersion(tensor: 0, version: 0)], outputs: [TensorVersion(tensor: 0, version: 1)])),
+            .op(OpRecord(index: 1, name: "aten::detach", call: "", site: CallSite(line: 5), gradMode: true, inputs: [], outputs: [], isView: true)),
             .save(SavedSlot(node: 5, slot: "other", tensor: 4, savedVersion: 0, isOutput: false, shape: [5])),
             .nodeRun(NodeRun(backward: 0, node: 9, incoming: [
                 TensorValues(tensor: -1, shape: [], values: [1]), nil, TensorValues(tensor: -1, shape: [], values: []),

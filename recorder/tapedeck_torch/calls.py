@@ -35,7 +35,9 @@ def classify(func):
     name = getattr(func, "__name__", "")
     owner = getattr(func, "__self__", None)
     if name in ("__get__", "__set__", "__delete__"):
-        return (DATA if owner is _DATA_DESCRIPTOR and name == "__get__" else PASS), None
+        if owner is _DATA_DESCRIPTOR and name == "__get__":
+            return DATA, "Tensor.data"
+        return PASS, None
     if name in _PASS:
         return PASS, None
     if name in _QUIET:
@@ -53,6 +55,8 @@ def spelling(func, name):
     if qualname.startswith("_VariableFunctionsClass."):
         return "torch." + name
     module = getattr(func, "__module__", None)
-    if not module or module.startswith("torch._C") or module == "torch.functional":
+    if module and module.startswith("torch._C._nn"):
+        module = "torch.nn.functional"
+    elif not module or module.startswith("torch._C") or module == "torch.functional":
         module = "torch"
     return module + "." + qualname

@@ -12,7 +12,7 @@ _ALIASES = {"aten::detach", "aten::alias", "aten::lift_fresh"}
 
 
 class OpInfo:
-    __slots__ = ("name", "name_json", "write_args", "write_kwargs", "is_view", "is_alias")
+    __slots__ = ("name", "name_json", "write_args", "write_kwargs", "writes_self", "is_view", "is_alias")
 
     def __init__(self, func):
         schema = func._schema
@@ -29,6 +29,7 @@ class OpInfo:
                     write_args.append(index)
         self.write_args = tuple(write_args)
         self.write_kwargs = tuple(write_kwargs)
+        self.writes_self = 0 in self.write_args or bool(write_kwargs)
         returns_alias = any(r.alias_info is not None and not r.alias_info.is_write for r in schema.returns)
         self.is_view = bool(getattr(func, "is_view", False)) or (returns_alias and not write_args and not write_kwargs)
         self.is_alias = schema.name in _ALIASES

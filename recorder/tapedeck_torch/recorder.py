@@ -6,10 +6,12 @@ import warnings
 
 import torch
 from torch.overrides import TorchFunctionMode
+from torch.utils import _python_dispatch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from . import calls
 from .graph import GraphRecorder, saved_slot_names, is_custom
+from .names import NameBinder
 from .ops import op_info, tensors_in
 from .registry import TensorRegistry
 from .sites import CallSites
@@ -26,16 +28,24 @@ _recordings = [0]
 class _Op:
     """One aten op as the dispatch mode saw it, resolved when its Python-level call returns."""
 
-    __slots__ = ("info", "inputs", "writes", "outputs", "seq", "context", "grad")
+    __slots__ = ("info", "inputs", "writes", "after", "outputs", "seq", "context", "grad")
 
     def __init__(self, info, inputs, writes, outputs, seq, context, grad):
         self.info = info
         self.inputs = inputs
         self.writes = writes
+        self.after = None
         self.outputs = outputs
         self.seq = seq
         self.context = context
         self.grad = grad
+
+    def settle(self):
+        """Reads the versions of the tensors the op wrote. PyTorch bumps them after the op returns
+        through the dispatch mode, so this runs at the next op or when the Python call returns.
+        Some writes do not bump (BatchNorm's running stats): only a real change is a bump."""
+        if self.writes is not None and self.after is None:
+            self.after = [t._version for t, _ in self.writes]
 
 
 class _FunctionMode(TorchFunctionMode):
@@ -107,8 +117,10 @@ class _DispatchMode(TorchDispatchMode):
                 tensors_in(kwargs.get(name), writes)
             writes = [(t, t._version) for t in writes]
         seq = _sequence_nr()
-        if rec.depth == 0 and rec.pending:
-            rec.resolve()
+        if rec.pending:
+            rec.pending[-1].settle()
+            if rec.depth == 0:
+                rec.resolve()
         out = func(*args, **kwargs)
         context = rec.contexts[-1] if rec.contexts else rec.loose_context()
         rec.pending.append(_Op(info, inputs, writes, tensors_in(out, []), seq, context, _grad_enabled()))
@@ -127,6 +139,7 @@ class Recorder:
         self.sites = CallSites(program_path)
         self.registry = TensorRegistry(self.writer, values)
         self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % _recordings[0])
+        self.names = NameBinder(self.writer, self.registry)
         self.kinds = {}
         self.passive = 0
         self.depth = 0
@@ -194,7 +207,7 @@ class Recorder:
 
     def loose_context(self):
         """The context of an aten op issued outside any Python-level torch call."""
-        site, spelling = self.sites.site(sys._getframe(2))
+        site, spelling, _ = self.sites.site(sys._getframe(2))
         return (js(spelling or "aten"), site, False)
 
     def call(self, func, args, kwargs, spelling, is_data, is_apply):
@@ -204,7 +217,9 @@ class Recorder:
             if self.pending:
                 self._guard(self.resolve, "resolve")
             self.batch_seq = _sequence_nr()
-        site, operator = self.sites.site(sys._getframe(2), func)
+        site, operator, frame = self.sites.site(sys._getframe(2), func)
+        if outer and frame is not None:
+            self.names.observe(frame)
         self.contexts.append((js(operator or spelling), site, is_data))
         self.depth += 1
         result = None
@@ -234,6 +249,7 @@ class Recorder:
         batch = self.pending
         if not batch:
             return
+        batch[-1].settle()
         self.pending = []
         self.passive += 1
         try:
@@ -341,7 +357,6 @@ class Recorder:
                         entry = registry.register(t, source.vc, source.st, 0)
                 else:
                     entry = registry.register(t, None, None, 0)
-                    registry.share_storage(t, entry.st)
             outs.append(entry)
         if artefact:
             return None
@@ -349,22 +364,23 @@ class Recorder:
         self._next_op += 1
         written = []
         if op.writes:
-            for t, v in op.writes:
-                entry = registry.get(t)
-                bumps.append((j, entry.vc, v))
-                versions[entry.vc] = v + 1
-                written.append((entry, v))
+            for (t, v), after in zip(op.writes, op.after):
+                if after != v:
+                    entry = registry.get(t)
+                    bumps.append((j, entry.vc, v))
+                    versions[entry.vc] = after
+                    written.append((entry, v, after))
         context = op.context
         line = '{"k":"op","i":%d,"name":%s,"call":%s,%s,"grad":%s,"in":[%s],"out":[%s]' % (
             index, info.name_json, context[0], context[1], "true" if op.grad else "false", ",".join(ins),
             ",".join(["[%d,%d]" % (e.tid, versions[e.vc]) for e in outs]))
-        if written:
+        if info.writes_self:
             line += ',"inplace":true'
         if info.is_view:
             line += ',"view":true'
         emit(line + "}")
-        for entry, v in written:
-            emit('{"k":"bump","vc":%d,"t":%d,"from":%d,"to":%d,"op":%d}' % (entry.vc, entry.tid, v, v + 1, index))
+        for entry, v, after in written:
+            emit('{"k":"bump","vc":%d,"t":%d,"from":%d,"to":%d,"op":%d}' % (entry.vc, entry.tid, v, after, index))
             tensor = entry.ref()
             values = registry.values(tensor) if tensor is not None else None
             if values is not None:
@@ -397,7 +413,9 @@ class Recorder:
 
     def run_backward(self, original, t_outputs, args, kwargs):
         retain = bool(args[1] if len(args) > 1 else kwargs.get("retain_graph", False))
-        site, _ = self.sites.site(sys._getframe(2))
+        site, _, frame = self.sites.site(sys._getframe(2))
+        if frame is not None:
+            self.names.observe(frame)
         state = None
         self.passive += 1
         try:
@@ -415,7 +433,11 @@ class Recorder:
         self._backward = state
         self.passive += 1
         try:
-            result = original(t_outputs, *args, **kwargs)
+            if _python_dispatch._get_current_dispatch_mode() is self._modes[1]:
+                with _python_dispatch._pop_mode_temporarily():
+                    result = original(t_outputs, *args, **kwargs)
+            else:
+                result = original(t_outputs, *args, **kwargs)
         except Exception as e:
             self._guard(self._end_backward, "backward", state, e)
             self._last_error = e

@@ -7,6 +7,7 @@ import torch
 from .writer import int_list, number_list
 
 _Tensor = torch.Tensor
+_ref = weakref.ref
 _Parameter = torch.nn.Parameter
 _VALUE_DTYPES = {torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int8, torch.int16,
                  torch.int32, torch.int64, torch.uint8, torch.bool}
@@ -43,13 +44,16 @@ class TensorRegistry:
     where the tensor is produced: views (`_base`) and `detach()`/aliases share the counter and the
     storage of their source, `.data` shares only the storage, everything else gets fresh ones. A tensor
     first met without provenance gets a fresh counter and the storage of any live tensor on the same
-    memory. `versions` models each counter's value as bumps are recorded.
+    memory; when that tensor is a live one at the same address and version, the newcomer is taken
+    to share its counter too (`nn.Parameter(t)` and other detach-like wrappers do). `versions`
+    models each counter's value as bumps are recorded.
     """
 
     def __init__(self, writer, value_limit):
         self._writer = writer
         self._value_limit = value_limit
         self._live = {}
+        self._sweep_at = 4096
         self._storages = {}
         self.versions = {}
         self._next_tensor = 0
@@ -86,48 +90,49 @@ class TensorRegistry:
             base = base_info.tid
             vc = base_info.vc
             st = base_info.st
+        if vc is None and st is None:
+            st, twin = self._storage_of(t)
+            if twin is not None and twin.data_ptr() == t.data_ptr() and twin._version == version:
+                vc = self.info(twin).vc if self.info(twin) is not None else None
         if vc is None:
             vc = self.new_counter(version)
         if st is None:
-            st = self._storage_of(t)
+            st = self._storage_of(t)[0]
         tid = self._next_tensor
         self._next_tensor += 1
-        key = id(t)
-        entry = TensorInfo(tid, vc, st, weakref.ref(t, lambda ref, key=key: self._forget(key, ref)))
-        self._live[key] = entry
+        entry = TensorInfo(tid, vc, st, _ref(t))
+        live = self._live
+        live[id(t)] = entry
+        if len(live) > self._sweep_at:
+            self._sweep()
         self._emit(t, entry, base)
         return entry
 
-    def _forget(self, key, ref):
-        entry = self._live.get(key)
-        if entry is not None and entry.ref is ref:
-            del self._live[key]
+    def _sweep(self):
+        """Drops the entries of dead tensors, now and then rather than per death (a weakref
+        callback per tensor costs more than the whole registration)."""
+        live = self._live
+        for key in [key for key, entry in live.items() if entry.ref() is None]:
+            del live[key]
+        self._sweep_at = 2 * len(live) + 4096
 
     def _storage_of(self, t):
+        """The storage id of `t`, and a live registered tensor on the same memory (or None)."""
         try:
             ptr = t.untyped_storage().data_ptr()
         except (RuntimeError, NotImplementedError):
             ptr = 0
         if ptr:
             known = self._storages.get(ptr)
-            if known is not None and known[1]() is not None:
-                return known[0]
+            if known is not None:
+                twin = known[1]()
+                if twin is not None:
+                    return known[0], twin
         st = self._next_storage
         self._next_storage += 1
         if ptr:
             self._storages[ptr] = (st, weakref.ref(t))
-        return st
-
-    def share_storage(self, t, st):
-        """Records that `t` keeps storage `st` alive (so a later tensor on the same memory shares it)."""
-        try:
-            ptr = t.untyped_storage().data_ptr()
-        except (RuntimeError, NotImplementedError):
-            return
-        if ptr:
-            known = self._storages.get(ptr)
-            if known is None or known[1]() is None:
-                self._storages[ptr] = (st, weakref.ref(t))
+        return st, None
 
     def _emit(self, t, entry, base):
         dtype = str(t.dtype)[6:]

@@ -13,11 +13,13 @@ from .writer import js
 _BINARY_OP = dis.opmap.get("BINARY_OP")
 _STORE_SUBSCR = dis.opmap.get("STORE_SUBSCR")
 _BINARY_SUBSCR = dis.opmap.get("BINARY_SUBSCR")
+_UNARY = {dis.opmap.get("UNARY_NEGATIVE"): "-x", dis.opmap.get("UNARY_INVERT"): "~x"}
 _NB_SYMBOLS = [symbol for _, symbol in getattr(dis, "_nb_ops", [])]
 
 # Library frames that only forward a call; the frame named in a call site is the first library
 # function below them that a user would recognise (`Adam.step`, `ReLU.forward`).
-_FORWARDERS = {"Module._wrapped_call_impl", "Module._call_impl", "_DecoratorContextManager.__call__"}
+_FORWARDERS = {"Module._wrapped_call_impl", "Module._call_impl", "_DecoratorContextManager.__call__",
+               "handle_torch_function"}
 
 
 def _library_roots():
@@ -35,9 +37,9 @@ class CallSites:
     """Maps a Python stack to the `line`/`col`/`end`/`file`/`frame` fields of docs/trace-format.md.
 
     A frame belongs to the program unless its file lives in torch, the standard library, an installed
-    package or this recorder. The site is the innermost program frame; `frame` names the outermost
-    library function that program frame called (so a write inside the optimizer reads "inside
-    `Adam.step`"), and `file` is set when the program frame is in another file than the traced program.
+    package or this recorder. The site is the innermost program frame; `frame` names the library
+    function the op ran inside (so a write inside the optimizer reads "inside `Adam.step`"), and
+    `file` is set when the program frame is in another file than the traced program.
     """
 
     def __init__(self, program_path):
@@ -59,20 +61,20 @@ class CallSites:
         return known
 
     def user_frame(self, frame):
-        """The innermost program frame at or above `frame`, and the outermost library frame below it."""
-        library = None
+        """The innermost program frame at or above `frame`, and `frame` itself when it is a library
+        frame (the start of the library call chain below the program frame), else None."""
+        library = frame if frame is not None and self.is_library(frame.f_code) else None
         while frame is not None and self.is_library(frame.f_code):
-            library = frame
             frame = frame.f_back
         return frame, library
 
     def site(self, frame, func=None):
-        """The call-site fields (a JSON fragment starting with `"line"`) and the operator spelling
-        read from the bytecode (`+=`, `x[...] =`) or None. `func` is the torch function being called:
+        """The call-site fields (a JSON fragment starting with `"line"`), the operator spelling
+        read from the bytecode (`+=`, `x[...] =`) or None, and the program frame (or None). `func` is the torch function being called:
         a library frame that is just that function is not worth naming."""
         user, library = self.user_frame(frame)
         if user is None:
-            return '"line":0', None
+            return '"line":0', None, None
         code = user.f_code
         line, col, end = self._position(code, user.f_lasti)
         if line is None:
@@ -90,7 +92,7 @@ class CallSites:
             name = self._frame_name(user, library, getattr(func, "__code__", None))
             if name:
                 text += ',"frame":' + js(name)
-        return text, spelling
+        return text, spelling, user
 
     def site_of_traceback(self, tb):
         """The call-site fields of the innermost program frame in a traceback."""
@@ -109,16 +111,20 @@ class CallSites:
         return text + self._file_field(code.co_filename)
 
     def _frame_name(self, user, library, called):
+        """The innermost method in the library chain (`ReLU.forward`, `Adam.step`), else its
+        outermost function, skipping closures and `Module.__call__` plumbing."""
         chain = []
         frame = library
         while frame is not None and frame is not user:
-            chain.append(frame.f_code)
-            frame = frame.f_back
-        for code in reversed(chain):
+            code = frame.f_code
             name = code.co_qualname
-            if "<locals>" not in name and name not in _FORWARDERS:
-                return None if code is called else name
-        return None
+            if code is not called and "<locals>" not in name and name not in _FORWARDERS:
+                chain.append(name)
+            frame = frame.f_back
+        for name in chain:
+            if "." in name:
+                return name
+        return chain[-1] if chain else None
 
     def _file_field(self, filename):
         field = self._files.get(filename)
@@ -156,4 +162,4 @@ class CallSites:
             return "x[...] ="
         if opcode == _BINARY_SUBSCR:
             return "x[...]"
-        return None
+        return _UNARY.get(opcode)

@@ -5,11 +5,16 @@ import Foundation
 /// Initialised like PyTorch: `kaiming_uniform_(weight, a=sqrt(5))` and `uniform_(bias, ±1/sqrt(fan_in))`,
 /// both in place under no_grad, so weight and bias start at version 1.
 public final class Linear: Module {
+    /// `in_features`.
     public let inFeatures: Int
+    /// `out_features`.
     public let outFeatures: Int
+    /// The `[out_features, in_features]` weight Parameter, at version 1 after initialisation.
     public let weight: Tensor
+    /// The `[out_features]` bias Parameter, nil for `bias=False`.
     public let bias: Tensor?
 
+    /// Creates the layer and initialises its parameters from the runtime's generator.
     public init(_ runtime: Runtime, inFeatures: Int, outFeatures: Int, bias: Bool = true) throws {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures

@@ -1,7 +1,10 @@
 /// `torch.optim.SGD(params, lr, momentum=0)`, the single-tensor (non-foreach) CPU path.
 public final class SGD {
+    /// The parameters it updates, in the order given.
     public let parameters: [Tensor]
+    /// The learning rate.
     public var lr: Double
+    /// The momentum factor; 0 disables the momentum buffers.
     public var momentum: Double
     private var momentumBuffers: [ObjectIdentifier: Tensor] = [:]
 
@@ -11,9 +14,16 @@ public final class SGD {
         self.momentum = momentum
     }
 
-    /// `optimizer.zero_grad(set_to_none=True)`: every `.grad` becomes None.
+    /// `optimizer.zero_grad()` (`set_to_none=True`): every `.grad` becomes None.
     public func zeroGrad() {
         for p in parameters { p.gradStorage = nil }
+    }
+
+    /// `optimizer.zero_grad(set_to_none=)`: with `false`, each `.grad` is zeroed in place instead
+    /// (one version bump each).
+    public func zeroGrad(setToNone: Bool) throws {
+        guard !setToNone else { return zeroGrad() }
+        for p in parameters { try p.grad?.zero_() }
     }
 
     /// `optimizer.step()`: under no_grad, `p.add_(grad, alpha=-lr)` for each parameter with a

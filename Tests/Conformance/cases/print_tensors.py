@@ -12,7 +12,7 @@ y = x * 2
 print(y)
 print(y.sum())
 print(torch.tensor([1.5, 2.0], dtype=torch.float64))
-print(torch.tensor([True, False]), torch.tensor([1, 2]) > 1)
+print(torch.tensor([True, False]), torch.tensor([0, -1]))
 print(x.dtype, y.shape, y.size(), y.size(0), y.dim(), y.numel(), torch.ones(2, 2).shape[1])
 print(x.requires_grad, y.requires_grad, x.is_leaf, y.is_leaf, y.grad_fn.name())
 print(f"{y.sum().item():.3f} {x[0].item()} {len(x)} {x.tolist()} {torch.float64} {torch.long}")

@@ -1,0 +1,126 @@
+"""Overhead of recording a training step with tapedeck_torch, against the same step unrecorded and
+under PyTorch's anomaly mode, plus how the trace grows with steps.
+
+    python3 recorder/benchmarks/overhead.py [--repeats 7] [--growth 3] [--threads 1]
+
+Model: a 6-layer nn.TransformerEncoder (d_model 256, 8 heads, feed-forward 1024, dropout on) with a
+Linear head and cross-entropy, batch 8 x 128 tokens; one step is forward + backward on CPU. The
+configurations run interleaved, round by round, so a change in machine load hits them alike; the
+figures are medians of the step's CPU time (`time.process_time`, all threads) with wall time next
+to them. Each recorded step opens, writes and closes its own trace file.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import tapedeck_torch  # noqa: E402
+
+
+def build_model():
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(d_model=256, nhead=8, dim_feedforward=1024, batch_first=True)
+    encoder = nn.TransformerEncoder(layer, num_layers=6, enable_nested_tensor=False)
+    head = nn.Linear(256, 16)
+    tokens = torch.randn(8, 128, 256)
+    target = torch.randint(0, 16, (8,))
+    return encoder, head, tokens, target
+
+
+def step(encoder, head, tokens, target):
+    encoder.zero_grad(set_to_none=True)
+    head.zero_grad(set_to_none=True)
+    logits = head(encoder(tokens).mean(dim=1))
+    loss = nn.functional.cross_entropy(logits, target)
+    loss.backward()
+    return loss
+
+
+def timed(action):
+    cpu, wall = time.process_time(), time.perf_counter()
+    action()
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=7, help="timed steps per configuration")
+    parser.add_argument("--growth", type=int, default=3, help="record traces of 1..N steps")
+    parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
+    parser.add_argument("--json", help="also write the figures to this file")
+    options = parser.parse_args()
+    torch.set_num_threads(options.threads)
+    model = build_model()
+    folder = tempfile.mkdtemp(prefix="tapedeck-bench-")
+    trace = os.path.join(folder, "step.tdt")
+
+    def plain():
+        step(*model)
+
+    def recorded():
+        with tapedeck_torch.record(trace):
+            step(*model)
+
+    def anomaly():
+        with torch.autograd.detect_anomaly(check_nan=False):
+            step(*model)
+
+    configs = [("unrecorded", plain), ("tapedeck_torch", recorded), ("anomaly mode", anomaly)]
+    import warnings
+    warnings.simplefilter("ignore")
+    for _, action in configs:
+        action()
+    samples = {name: [] for name, _ in configs}
+    load_before = os.getloadavg()
+    for _ in range(options.repeats):
+        for name, action in configs:
+            samples[name].append(timed(action))
+    load_after = os.getloadavg()
+    trace_bytes = os.path.getsize(trace)
+    with open(trace) as f:
+        events = sum(1 for _ in f) - 1
+
+    growth = []
+    for steps in range(1, options.growth + 1):
+        path = os.path.join(folder, "growth%d.tdt" % steps)
+        with tapedeck_torch.record(path):
+            for _ in range(steps):
+                step(*model)
+        growth.append(os.path.getsize(path))
+
+    base_cpu = statistics.median(c for c, _ in samples["unrecorded"])
+    base_wall = statistics.median(w for _, w in samples["unrecorded"])
+    figures = {"machine": "%s, %d CPUs, Python %s, torch %s" % (
+                   platform.platform(), os.cpu_count(), platform.python_version(), torch.__version__),
+               "threads": options.threads, "repeats": options.repeats,
+               "load_avg_before": load_before, "load_avg_after": load_after,
+               "configs": {}, "trace_bytes_per_step": trace_bytes, "events_per_step": events,
+               "growth_bytes": growth}
+    print("machine: %s" % figures["machine"])
+    print("torch threads %d, %d interleaved repeats, load average %.2f -> %.2f" % (
+        options.threads, options.repeats, load_before[0], load_after[0]))
+    print("%-16s %12s %10s %12s %10s" % ("config", "cpu ms", "x", "wall ms", "x"))
+    for name, _ in configs:
+        cpu = statistics.median(c for c, _ in samples[name])
+        wall = statistics.median(w for _, w in samples[name])
+        figures["configs"][name] = {"cpu_ms": cpu * 1e3, "wall_ms": wall * 1e3,
+                                    "cpu_ratio": cpu / base_cpu, "wall_ratio": wall / base_wall}
+        print("%-16s %12.1f %10.3f %12.1f %10.3f" % (name, cpu * 1e3, cpu / base_cpu, wall * 1e3, wall / base_wall))
+    print("trace: %d bytes, %d events per step; traces of 1..%d steps: %s bytes" % (
+        trace_bytes, events, options.growth, ", ".join(str(g) for g in growth)))
+    if options.json:
+        with open(options.json, "w") as f:
+            json.dump(figures, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs tapedeck_torch (pip install ./recorder) and runs its pytest suite.
+# When PyTorch cannot be imported the tests cannot run: say so and exit 0.
+# Usage: recorder/run_tests.sh [pytest args...]      (PYTHON=... to pick the interpreter)
+set -u
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+python="${PYTHON:-python3}"
+
+if ! command -v "$python" >/dev/null 2>&1; then
+    echo "recorder tests SKIPPED: no '$python' interpreter on PATH"
+    exit 0
+fi
+if ! "$python" -c "import torch" >/dev/null 2>&1; then
+    echo "recorder tests SKIPPED: '$python -c \"import torch\"' failed, so there is no PyTorch to record"
+    echo "  (install torch, e.g. 'pip install torch --index-url https://download.pytorch.org/whl/cpu', to run them)"
+    exit 0
+fi
+# Build without an isolated environment first, so no network is needed when setuptools is present.
+if ! "$python" -m pip install --quiet --no-build-isolation "$here" 2>/dev/null; then
+    "$python" -m pip install --quiet "$here" || { echo "recorder tests FAILED: pip could not install $here"; exit 1; }
+fi
+if ! "$python" -m pytest --version >/dev/null 2>&1; then
+    "$python" -m pip install --quiet pytest || { echo "recorder tests FAILED: pytest is missing and pip could not install it"; exit 1; }
+fi
+cd "$here" && exec "$python" -m pytest -q tests "$@"

@@ -1,0 +1,79 @@
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+RECORDER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO_DIR = os.path.dirname(RECORDER_DIR)
+CASES_DIR = os.path.join(REPO_DIR, "Tests", "Conformance", "cases")
+PROGRAMS_DIR = os.path.join(RECORDER_DIR, "tests", "programs")
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, RECORDER_DIR)
+
+
+class Run:
+    """What a program did: stdout, exit code, last stderr line, and the program line that raised."""
+
+    def __init__(self, proc, name):
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.exit_code = proc.returncode
+        lines = [l for l in proc.stderr.splitlines() if l.strip()]
+        self.last_error_line = lines[-1] if lines else ""
+        self.error_line = None
+        for match in re.finditer(r'File "([^"]+)", line (\d+)', proc.stderr):
+            if os.path.basename(match.group(1)) == name:
+                self.error_line = int(match.group(2))
+
+
+def _env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = RECORDER_DIR + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    return env
+
+
+def run_plain(program):
+    name = os.path.basename(program)
+    proc = subprocess.run([sys.executable, name], cwd=os.path.dirname(program), capture_output=True, text=True,
+                          timeout=300, env=_env())
+    return Run(proc, name)
+
+
+def run_recorded(program, trace, *extra):
+    name = os.path.basename(program)
+    proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", name, *extra, "-o", str(trace)],
+                          cwd=os.path.dirname(program), capture_output=True, text=True, timeout=300, env=_env())
+    return Run(proc, name)
+
+
+def expected_of(program):
+    with open(program[:-3] + ".expected.json") as f:
+        return json.load(f)
+
+
+def cases():
+    return sorted(n[:-3] for n in os.listdir(CASES_DIR) if n.endswith(".py"))
+
+
+def programs():
+    return sorted(n[:-3] for n in os.listdir(PROGRAMS_DIR) if n.endswith(".py"))
+
+
+@pytest.fixture
+def record_snippet(tmp_path):
+    """Writes `source` to a program file, records it, and returns (run, header, events)."""
+    from trace_schema import load_trace
+
+    def record(source, name="snippet.py"):
+        program = tmp_path / name
+        program.write_text(source)
+        trace = tmp_path / "snippet.tdt"
+        run = run_recorded(str(program), trace)
+        header, events = load_trace(str(trace))
+        return run, header, events
+    return record

@@ -1,0 +1,22 @@
+import torch
+import torch.nn as nn
+
+torch.manual_seed(0)
+gen = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4))
+disc = nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(0.2), nn.Linear(8, 1))
+opt_g = torch.optim.Adam(gen.parameters(), lr=1e-3)
+opt_d = torch.optim.Adam(disc.parameters(), lr=1e-3)
+bce = nn.BCEWithLogitsLoss()
+real = torch.randn(16, 4)
+ones = torch.ones(16, 1)
+zeros = torch.zeros(16, 1)
+fake = gen(torch.randn(16, 4))
+d_fake = disc(fake)
+loss_d = bce(disc(real), ones) + bce(d_fake, zeros)
+loss_g = bce(d_fake, ones)
+opt_d.zero_grad()
+loss_d.backward(retain_graph=True)
+opt_d.step()
+opt_g.zero_grad()
+loss_g.backward()
+opt_g.step()

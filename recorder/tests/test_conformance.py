@@ -1,0 +1,70 @@
+"""Every conformance case behaves the same recorded and unrecorded, and its trace is well formed
+and explains the culprit line written in its expected.json."""
+
+import os
+
+import pytest
+
+from conftest import CASES_DIR, cases, expected_of, run_recorded
+from reference_explain import explain
+from trace_schema import load_trace
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("traces")
+    runs = {}
+
+    def get(case):
+        if case not in runs:
+            trace = folder / (case + ".tdt")
+            runs[case] = (run_recorded(os.path.join(CASES_DIR, case + ".py"), trace), str(trace))
+        return runs[case]
+    return get
+
+
+@pytest.mark.parametrize("case", cases())
+def test_recording_does_not_change_the_program(case, recorded):
+    expected = expected_of(os.path.join(CASES_DIR, case + ".py"))
+    run, _ = recorded(case)
+    assert run.stdout == expected["stdout"]
+    assert run.exit_code == expected["exit_code"]
+    if expected["exit_code"] != 0:
+        assert run.last_error_line == expected["error"]
+        assert run.error_line == expected["error_line"]
+    else:
+        assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("case", cases())
+def test_trace_follows_the_format(case, recorded):
+    _, trace = recorded(case)
+    header, events = load_trace(trace)
+    assert header["path"] == case + ".py"
+    with open(os.path.join(CASES_DIR, case + ".py")) as f:
+        assert header["source"] == f.read()
+    assert events[-1] == {"k": "exit", "code": expected_of(os.path.join(CASES_DIR, case + ".py"))["exit_code"]}
+    assert not [e for e in events if e["k"] == "recorder_error"]
+    printed = "".join(e["text"] for e in events if e["k"] == "print")
+    assert printed == expected_of(os.path.join(CASES_DIR, case + ".py"))["stdout"]
+
+
+@pytest.mark.parametrize("case", [c for c in cases()
+                                  if "culprit_line" in expected_of(os.path.join(CASES_DIR, c + ".py"))])
+def test_trace_explains_the_culprit(case, recorded):
+    _, trace = recorded(case)
+    _, events = load_trace(trace)
+    culprit = explain(events)
+    assert culprit is not None
+    assert culprit.line == expected_of(os.path.join(CASES_DIR, case + ".py"))["culprit_line"]
+
+
+@pytest.mark.parametrize("case", cases())
+def test_every_write_to_a_saved_tensor_is_a_bump(case, recorded):
+    """No version change of a saved tensor's counter escaped the recorder (a `sync` event marks a
+    change it only noticed later, such as gradient accumulation inside backward)."""
+    _, trace = recorded(case)
+    _, events = load_trace(trace)
+    counter = {e["t"]: e["vc"] for e in events if e["k"] == "tensor"}
+    saved = {counter[e["t"]] for e in events if e["k"] == "save"}
+    assert [e for e in events if e["k"] == "sync" and e["vc"] in saved] == []
