@@ -24,9 +24,16 @@ func runFrameBenchmark() {
     let built = Date().timeIntervalSince(start)
     print("frame benchmark: \(tape.count) events, \(initial.stepCount) steps")
     print(String(format: "  Debugger(tape:) %.0f ms, DebuggerState (steps + diagnoses) %.0f ms", indexed * 1000, built * 1000))
+    var searching = initial
+    start = Date()
+    for key: Key in [.character("/"), .character("h"), .enter] {
+        searching.reduce(key)
+    }
+    print(String(format: "  search `/h` over every step: %.0f ms, %d matches", Date().timeIntervalSince(start) * 1000, searching.search?.matches.count ?? 0))
     let keys: [Key] = [
         .character("n"), .character("n"), .character("p"), .character("j"), .character("N"), .character("P"), .character("G"),
-        .character("p"), .character("e"), .character("b"), .character("g"), .tab, .character("j"), .tab, .tab, .character("k"),
+        .character("p"), .character("e"), .character("b"), .character("g"), .tab, .character("j"), .enter, .character("j"), .escape,
+        .tab, .tab, .character("k"), .enter, .escape,
         .backTab, .backTab, .backTab, .pageDown, .pageUp, .character("z"), .character("z"),
     ]
     for (width, height) in [(80, 24), (120, 40), (200, 60)] {

@@ -30,12 +30,14 @@ enum TapeLoadBenchmark {
             .joined(separator: ", "))
 
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let cpuStart = cpuTime()
         let baseline = try time {
             for line in data.split(separator: UInt8(ascii: "\n")) {
                 _ = try JSONSerialization.jsonObject(with: line)
             }
         }
-        print("baseline: Foundation JSONSerialization, parse only, one run: \(format(baseline))")
+        print("baseline: Foundation JSONSerialization, parse only, one run: \(format(baseline)), "
+              + "CPU time \(format(cpuTime() - cpuStart))")
     }
 
     /// Loads the trace at `path` seven times and reports the min and median time and the memory.
@@ -56,6 +58,11 @@ enum TapeLoadBenchmark {
               + "(\(Int(Double(fileSize) / times[0] / 1_000_000)) MB/s); CPU time min \(format(cpuTimes[0])), "
               + "median \(format(cpuTimes[cpuTimes.count / 2]))")
         print("memory: \(loaded.memoryFootprint / max(loaded.count, 1)) bytes/event (\(loaded.memoryFootprint / 1_000_000) MB)")
+        var ops = 0
+        let scan = time {
+            for event in loaded where event.kind == .op { ops += 1 }
+        }
+        print("decode every event once (tape[i] for all i): \(format(scan)) (\(ops) ops)")
         return loaded
     }
 

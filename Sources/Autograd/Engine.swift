@@ -168,6 +168,7 @@ extension Runtime {
             }
         }
         var edges = [GradientEdge]()
+        for out in tensors { try out.checkViewHistory() }
         for (i, out) in tensors.enumerated() {
             guard let edge = out.gradientEdge() else {
                 throw AutogradError.runtimeError("element \(i) of tensors does not require grad and does not have a grad_fn")

@@ -163,16 +163,16 @@ extension Runtime {
         return r * cos(theta)
     }
 
-    /// `normal_fill_16`: Box-Muller over 16 uniforms in place, in the tensor's precision.
+    /// `normal_fill_16`: Box-Muller over 16 uniforms in place; float32 follows the AVX2 kernel.
     private func fillNormal16(_ data: inout [Double], at start: Int, dtype: DType) {
         for j in 0..<8 {
             if dtype == .float32 {
                 let u1 = 1 - Float(data[start + j])
                 let u2 = Float(data[start + j + 8])
-                let radius = (-2 * logf(u1)).squareRoot()
-                let theta = Float(2.0 * Double.pi) * u2
-                data[start + j] = Double(radius * cosf(theta))
-                data[start + j + 8] = Double(radius * sinf(theta))
+                let radius = (-2 * AVXMathFun.log(u1)).squareRoot()
+                let (sinTheta, cosTheta) = AVXMathFun.sincos(Float(2.0 * Double.pi) * u2)
+                data[start + j] = Double(radius * cosTheta)
+                data[start + j + 8] = Double(radius * sinTheta)
             } else {
                 let u1 = 1 - data[start + j]
                 let u2 = data[start + j + 8]

@@ -4,6 +4,13 @@ extension Runtime {
         isGradEnabled && inputs.contains { $0?.requiresGrad == true }
     }
 
+    /// Reading the grad_fn of each input, as collecting next edges does: raises for a no_grad or
+    /// multi-output view whose base changed (only when a node will be built).
+    func checkHistory(of inputs: [Tensor]) throws {
+        guard needsNode(inputs) else { return }
+        for input in inputs { try input.checkViewHistory() }
+    }
+
     /// Creates a node whose next edges are the gradient edges of `inputs` (nil for non-tensor
     /// operands), taking the next sequence number, and notes it for the tape.
     func makeNode(_ name: String, inputs: [Tensor?], outputs: [Tensor], fromOp: Bool = true,

@@ -64,12 +64,14 @@ public final class Runtime {
 
     /// Runs one forward op and records it, with its nodes, saves and bumps, once it has succeeded.
     ///
+    /// Inputs are announced first, so a tensor first seen here shows its values before the op.
     /// `body` returns the op's result and the tensors to list as outputs. Nothing is recorded
     /// when it throws, matching PyTorch where a failing op leaves no trace.
     func recordOp<T>(
         _ name: String, inputs: [Tensor], inPlace: Bool = false, view: Bool = false,
         _ body: () throws -> (T, [Tensor])
     ) rethrows -> T {
+        for input in inputs { _ = tapeID(of: input) }
         let recording = OpRecording(name: name, inputs: inputs.map { ($0, $0.version) }, gradMode: isGradEnabled)
         openOps.append(recording)
         let result: T
@@ -161,8 +163,9 @@ public final class Runtime {
 
     // MARK: Tape ids
 
-    /// The tensor's tape id, announcing it with a `.tensor` event the first time.
-    func tapeID(of tensor: Tensor) -> Int {
+    /// The tensor's tape id, announcing it with a `.tensor` event the first time; the
+    /// interpreter uses it for `.binding` events.
+    public func tapeID(of tensor: Tensor) -> Int {
         if let id = tensor.tapeID { return id }
         let base = tensor.viewBase.map(tapeID(of:))
         let id = recorder.newTensorID()
@@ -175,7 +178,7 @@ public final class Runtime {
     }
 
     /// The node's tape id, announcing it (after the nodes it points to) the first time.
-    func tapeID(of node: Node) -> Int {
+    public func tapeID(of node: Node) -> Int {
         if let id = node.tapeID { return id }
         let next = node.nextEdges.map { edge in edge.map { Edge(node: tapeID(of: $0.node), inputNr: $0.inputNr) } }
         let variable = node.variable.map(tapeID(of:))

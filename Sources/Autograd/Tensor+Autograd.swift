@@ -65,7 +65,9 @@ extension Tensor {
         .from(contiguousValues(), shape: shape, dtype: dtype)
     }
 
-    /// AccumulateGrad: the first gradient becomes `.grad` (a new tensor), later ones are added in place.
+    /// AccumulateGrad: the first gradient becomes `.grad` (a new tensor), later ones are added in
+    /// place (`grad += new`), bumping the gradient's version. The tape has no forward op to
+    /// attach that bump to, so it is not recorded.
     func accumulateGrad(_ incoming: Tensor) {
         if let existing = gradStorage {
             existing.write(Kernel.zip(existing, incoming, dtype: existing.dtype, +).contiguousValues())

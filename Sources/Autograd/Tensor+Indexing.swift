@@ -7,7 +7,7 @@ extension Tensor {
     /// `tensor[index]`.
     public func getitem(_ index: [TensorIndex]) throws -> Tensor {
         let result = try applySlicing(index)
-        return result === self ? alias() : result
+        return result === self ? try alias() : result
     }
 
     /// `tensor[index] = value`: a basic-index view, then `copy_` (or `fill_` for a 0-dim value

@@ -28,17 +28,34 @@ extension Tensor {
     /// Runs an out-of-place op: `compute` makes the result, `node` wires its grad_fn when needed.
     func outOfPlace(_ aten: String, inputs: [Tensor], compute: () throws -> Tensor,
                     node: (Tensor) -> Node?) throws -> Tensor {
-        try runtime.recordOp(aten, inputs: inputs) {
+        try runtime.checkHistory(of: inputs)
+        return try runtime.recordOp(aten, inputs: inputs) {
             let result = try compute()
             if let fn = node(result) { result.setGradFn(fn, outputNr: 0) }
             return (result, [result])
         }
     }
 
+    /// Raises the error PyTorch gives when reading the grad_fn of a no_grad or multi-output view
+    /// whose base or a sibling view was modified in place since the view was made.
+    func checkViewHistory() throws {
+        guard let base = viewBase, creationMeta != .normal, attrVersion != counter.version,
+              gradFnStorage != nil || base.requiresGrad,
+              let message = creationMeta.error(for: self, indirect: true) else { return }
+        throw AutogradError.runtimeError(message)
+    }
+
+    /// `tensor.grad_fn` with PyTorch's check for views made under no_grad or by a multi-output op:
+    /// raises when their base was modified in place since.
+    public func readGradFn() throws -> Node? {
+        try checkViewHistory()
+        return gradFn
+    }
+
     /// Raises PyTorch's in-place checks (`check_inplace`) for an op that requires grad.
     func checkInPlace() throws {
         if let base = viewBase {
-            if let message = creationMeta.inPlaceError(for: self) { throw AutogradError.runtimeError(message) }
+            if let message = creationMeta.error(for: self) { throw AutogradError.runtimeError(message) }
             if requiresGrad && base.isLeaf { throw AutogradError.runtimeError(Messages.viewOfLeafInPlace) }
         }
         if requiresGrad && isLeaf { throw AutogradError.runtimeError(Messages.leafInPlace) }
@@ -58,7 +75,10 @@ extension Tensor {
                 "output with shape \(Messages.sizes(shape)) doesn't match the broadcast shape \(Messages.sizes(broadcastShape))")
         }
         let requires = runtime.needsNode([self] + others)
-        if requires { try checkInPlace() }
+        if requires {
+            try checkInPlace()
+            try runtime.checkHistory(of: [self] + others.compactMap { $0 })
+        }
         return try runtime.recordOp(aten, inputs: [self] + others.compactMap { $0 }, inPlace: true) {
             let node = requires ? try makeNode() : nil
             let values = try compute()

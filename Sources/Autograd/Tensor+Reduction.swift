@@ -121,6 +121,7 @@ extension Tensor {
     private func extreme(dim d: Int, keepdim: Bool, isMax: Bool) throws -> (values: Tensor, indices: Tensor) {
         let axis = try wrapDim(d)
         let sizes = shape
+        try runtime.checkHistory(of: [self])
         let (values, indices) = Kernel.reduceWithIndex(self, dim: axis, keepdim: keepdim, isMax: isMax)
         return runtime.recordOp(isMax ? "aten::max.dim" : "aten::min.dim", inputs: [self]) {
             if runtime.needsNode([self]) {

@@ -6,8 +6,9 @@
 extension Tensor {
     /// Makes a view with the given geometry and records it as op `aten`.
     func makeView(_ aten: String, node name: String, shape: [Int], strides: [Int], offset: Int,
-                  formula: @escaping BackwardFormula) -> Tensor {
-        runtime.recordOp(aten, inputs: [self], view: true) {
+                  formula: @escaping BackwardFormula) throws -> Tensor {
+        try runtime.checkHistory(of: [self])
+        return runtime.recordOp(aten, inputs: [self], view: true) {
             let view = Tensor(runtime: runtime, storage: storage, counter: counter, shape: shape, strides: strides,
                               offset: offset, dtype: dtype)
             view.viewBase = viewBase ?? self
@@ -77,7 +78,7 @@ extension Tensor {
                 "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         }
         let sizes = self.shape
-        return makeView("aten::view", node: "ViewBackward0", shape: shape, strides: newStrides, offset: offset) { input in
+        return try makeView("aten::view", node: "ViewBackward0", shape: shape, strides: newStrides, offset: offset) { input in
             [Kernel.reshape(input.grad, sizes)]
         }
     }
@@ -107,7 +108,7 @@ extension Tensor {
             throw AutogradError.runtimeError("t() expects a tensor with <= 2 dimensions, but self is \(dim)D")
         }
         let (newShape, newStrides) = dim == 2 ? ([shape[1], shape[0]], [strides[1], strides[0]]) : (shape, strides)
-        return makeView("aten::t", node: "TBackward0", shape: newShape, strides: newStrides, offset: offset) { input in
+        return try makeView("aten::t", node: "TBackward0", shape: newShape, strides: newStrides, offset: offset) { input in
             [Kernel.t(input.grad)]
         }
     }
@@ -122,7 +123,7 @@ extension Tensor {
             newShape.swapAt(a, b)
             newStrides.swapAt(a, b)
         }
-        return makeView("aten::transpose.int", node: "TransposeBackward0", shape: newShape, strides: newStrides,
+        return try makeView("aten::transpose.int", node: "TransposeBackward0", shape: newShape, strides: newStrides,
                         offset: offset) { input in
             [input.grad.dim > 0 ? Kernel.transpose(input.grad, a, b) : input.grad]
         }
@@ -141,7 +142,7 @@ extension Tensor {
         newShape.insert(1, at: axis)
         newStrides.insert(stride, at: axis)
         let sizes = shape
-        return makeView("aten::unsqueeze", node: "UnsqueezeBackward0", shape: newShape, strides: newStrides,
+        return try makeView("aten::unsqueeze", node: "UnsqueezeBackward0", shape: newShape, strides: newStrides,
                         offset: offset) { input in
             [Kernel.reshape(input.grad, sizes)]
         }
@@ -151,7 +152,7 @@ extension Tensor {
     public func squeeze() throws -> Tensor {
         let keep = shape.indices.filter { shape[$0] != 1 }
         let sizes = shape
-        return makeView("aten::squeeze", node: "SqueezeBackward0", shape: keep.map { shape[$0] },
+        return try makeView("aten::squeeze", node: "SqueezeBackward0", shape: keep.map { shape[$0] },
                         strides: keep.map { strides[$0] }, offset: offset) { input in
             [Kernel.reshape(input.grad, sizes)]
         }
@@ -167,7 +168,7 @@ extension Tensor {
             newStrides.remove(at: axis)
         }
         let sizes = shape
-        return makeView("aten::squeeze.dim", node: "SqueezeBackward1", shape: newShape, strides: newStrides,
+        return try makeView("aten::squeeze.dim", node: "SqueezeBackward1", shape: newShape, strides: newStrides,
                         offset: offset) { input in
             [Kernel.reshape(input.grad, sizes)]
         }
@@ -181,7 +182,7 @@ extension Tensor {
         let requires = runtime.needsNode([self])
         if requires { try checkInPlace() }
         let sizes = shape
-        return try runtime.recordOp("aten::squeeze_.dim", inputs: [self], inPlace: true) {
+        return runtime.recordOp("aten::squeeze_.dim", inputs: [self], inPlace: true) {
             let node = requires ? runtime.makeNode("SqueezeBackward4", inputs: [self], outputs: [self]) { input in
                 [Kernel.reshape(input.grad, sizes)]
             } : nil
@@ -214,7 +215,7 @@ extension Tensor {
         let sizes = shape
         let inner = Geometry(shape: newShape, strides: Tensor.removing(axis, from: Tensor.contiguousStrides(sizes)),
                              offset: i * Tensor.contiguousStrides(sizes)[axis])
-        return makeView("aten::select.int", node: "SelectBackward0", shape: newShape, strides: newStrides,
+        return try makeView("aten::select.int", node: "SelectBackward0", shape: newShape, strides: newStrides,
                         offset: offset + i * strides[axis]) { input in
             [Kernel.asStridedBackward(input.grad, baseShape: sizes, geometry: inner)]
         }
@@ -234,7 +235,7 @@ extension Tensor {
         let innerOffset = from * innerStrides[axis]
         innerStrides[axis] *= step
         let inner = Geometry(shape: newShape, strides: innerStrides, offset: innerOffset)
-        return makeView("aten::slice.Tensor", node: "SliceBackward0", shape: newShape, strides: newStrides,
+        return try makeView("aten::slice.Tensor", node: "SliceBackward0", shape: newShape, strides: newStrides,
                         offset: offset + from * strides[axis]) { input in
             [Kernel.asStridedBackward(input.grad, baseShape: sizes, geometry: inner)]
         }
@@ -277,14 +278,14 @@ extension Tensor {
             newShape[i + pad] = target
         }
         let original = shape
-        return makeView("aten::expand", node: "ExpandBackward0", shape: newShape, strides: newStrides, offset: offset) { input in
+        return try makeView("aten::expand", node: "ExpandBackward0", shape: newShape, strides: newStrides, offset: offset) { input in
             [Kernel.sumTo(input.grad, shape: original)]
         }
     }
 
     /// `torch.alias(t)` (AliasBackward0): what `t[:, :]` returns.
-    public func alias() -> Tensor {
-        makeView("aten::alias", node: "AliasBackward0", shape: shape, strides: strides, offset: offset) { [$0.grad] }
+    public func alias() throws -> Tensor {
+        try makeView("aten::alias", node: "AliasBackward0", shape: shape, strides: strides, offset: offset) { [$0.grad] }
     }
 
     /// `tensor.clone()` (CloneBackward0): new storage and a fresh counter at version 0.
@@ -349,7 +350,7 @@ extension Tensor {
         guard Set(order).count == order.count else { throw AutogradError.runtimeError("permute(): duplicate dims are not allowed.") }
         var inverse = [Int](repeating: 0, count: order.count)
         for (i, d) in order.enumerated() { inverse[d] = i }
-        return makeView("aten::permute", node: "PermuteBackward0", shape: order.map { shape[$0] },
+        return try makeView("aten::permute", node: "PermuteBackward0", shape: order.map { shape[$0] },
                         strides: order.map { strides[$0] }, offset: offset) { input in
             let g = input.grad
             let view = Tensor(runtime: g.runtime, storage: g.storage, counter: g.counter, shape: inverse.map { g.shape[$0] },
@@ -369,6 +370,7 @@ extension Tensor {
         newShape.remove(at: axis)
         newStrides.remove(at: axis)
         let sizes = shape
+        try runtime.checkHistory(of: [self])
         return runtime.recordOp("aten::unbind.int", inputs: [self], view: true) {
             let views = (0..<count).map { i -> Tensor in
                 let view = Tensor(runtime: runtime, storage: storage, counter: counter, shape: newShape, strides: newStrides,

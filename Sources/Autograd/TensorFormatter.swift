@@ -155,7 +155,9 @@ extension Tensor: CustomStringConvertible {
             if dtype == .float64 { suffixes.append("dtype=" + dtype.pythonName) }
             body = TensorFormatter.body(values: contiguousValues(), shape: shape, dtype: dtype, indent: indent)
         }
-        if let fn = gradFn {
+        if (try? checkViewHistory()) == nil {
+            suffixes.append("grad_fn=<Invalid>")
+        } else if let fn = gradFn {
             suffixes.append("grad_fn=<\(fn.typeName)>")
         } else if requiresGrad {
             suffixes.append("requires_grad=True")

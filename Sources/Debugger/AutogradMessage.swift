@@ -8,6 +8,10 @@ public enum AutogradMessage {
     public static let anomalyOffHint =
         "enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
 
+    /// The hint PyTorch appends when anomaly detection is on (`set_detect_anomaly(True)`).
+    public static let anomalyOnHint =
+        "the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
+
     /// Raised when a node's saved variables were freed by an earlier backward without `retain_graph`.
     public static let backwardTwice =
         "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward."
@@ -23,14 +27,17 @@ public enum AutogradMessage {
     ///   - sizes: the current shape for saved inputs and leaves, the save-time shape for saved outputs.
     ///   - gradFn: the `grad_fn.name()` and output number named in the `, which is output N of OP,`
     ///     clause, nil when the clause is omitted (leaves, tensors with no grad_fn).
+    ///   - anomalyDetection: whether anomaly detection was on, which changes the hint.
     public static func versionMismatch(
-        dtype: String, sizes: [Int], gradFn: (name: String, outputNr: Int)?, current: Int, saved: Int
+        dtype: String, sizes: [Int], gradFn: (name: String, outputNr: Int)?, current: Int, saved: Int,
+        anomalyDetection: Bool = false
     ) -> String {
         var text = versionMismatchPrefix + "[\(legacyTypeString(dtype: dtype)) [\(sizes.map(String.init).joined(separator: ", "))]]"
         if let gradFn {
             text += ", which is output \(gradFn.outputNr) of \(forwardOpName(gradFn.name)),"
         }
-        text += " is at version \(current); expected version \(saved) instead. Hint: " + anomalyOffHint
+        text += " is at version \(current); expected version \(saved) instead. Hint: "
+        text += anomalyDetection ? anomalyOnHint : anomalyOffHint
         return text
     }
 

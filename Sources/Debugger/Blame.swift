@@ -5,13 +5,16 @@ import Tape
 struct Blame: Sendable {
     let index: TapeIndex
     let replays: [BackwardReplay]
+    /// The backward call that freed each node's saved variables.
+    let freedBy: [Int: Int]
     let replayer: Replayer
     let source: SourceText
     let hints: FixHint
 
-    init(index: TapeIndex, replays: [BackwardReplay], source: SourceText) {
+    init(index: TapeIndex, replays: [BackwardReplay], freedBy: [Int: Int], source: SourceText) {
         self.index = index
         self.replays = replays
+        self.freedBy = freedBy
         self.replayer = Replayer(index: index)
         self.source = source
         self.hints = FixHint(source: source)
@@ -60,7 +63,7 @@ struct Blame: Sendable {
             backward: error.backward, hint: "")
         switch kind {
         case .savedTensorModified, .backwardTwice:
-            explainUnpack(&diagnosis, at: position)
+            explainUnpack(&diagnosis, error: error, at: position)
         case .leafInPlace, .viewOfLeafInPlace:
             diagnosis.culprit = Diagnosis.Culprit(site: error.site, text: source.text(at: error.site))
             diagnosis.hint = hints.leafInPlace(site: error.site, view: kind == .viewOfLeafInPlace)
@@ -77,22 +80,49 @@ struct Blame: Sendable {
         return diagnosis
     }
 
-    /// Fills in the failing node and slot from the replay of the backward call that raised.
-    private func explainUnpack(_ diagnosis: inout Diagnosis, at position: Int) {
-        let backward = diagnosis.backward ?? (index.backwardCount(before: position + 1) - 1)
-        guard replays.indices.contains(backward), let failure = replays[backward].failure else {
+    /// The saved variable whose unpack raised `error`: from the replay of the backward call it
+    /// was raised in, or, outside backward (reading `grad_fn._saved_<slot>`), the latest saved
+    /// variable whose rebuilt message is the raised one, preferring the slot the statement reads.
+    /// Also returns the position its state is read at.
+    private func unpackFailure(of error: RaisedError, at position: Int) -> (failure: UnpackFailure, position: Int, call: BackwardCall?)? {
+        if let backward = error.backward {
+            return replays[backward].failure.map { ($0, replays[backward].event, replays[backward].call) }
+        }
+        let latest = index.backwardCount(before: position + 1) - 1
+        if latest >= 0, let failure = replays[latest].failure, failure.message == error.message {
+            return (failure, replays[latest].event, replays[latest].call)
+        }
+        let statement = hints.statement(at: error.site)
+        var match: UnpackFailure?
+        for i in stride(from: index.saveCount(before: position) - 1, through: 0, by: -1) {
+            let (node, slot) = index.saveOrder[i]
+            var freed: [Int: Int] = [:]
+            if let backward = freedBy[node], replays[backward].event < position { freed[node] = backward }
+            let saved = replayer.savedValue(index.saves[node][slot], at: position, freedBy: freed)
+            guard saved.status != .fresh else { continue }
+            let message = replayer.message(for: saved, at: position)
+            guard message == error.message else { continue }
+            let failure = UnpackFailure(node: node, saved: saved, message: message)
+            if statement.contains("_saved_\(saved.slot)") { return (failure, position, nil) }
+            match = match ?? failure
+        }
+        return match.map { ($0, position, nil) }
+    }
+
+    /// Fills in the failing node and slot, the culprit and the version timeline.
+    private func explainUnpack(_ diagnosis: inout Diagnosis, error: RaisedError, at position: Int) {
+        guard let (failure, statePosition, call) = unpackFailure(of: error, at: position) else {
             diagnosis.hint = diagnosis.kind == .backwardTwice
                 ? hints.backwardTwice(firstBackward: nil)
                 : "modify a copy of the saved tensor instead, " + FixHint.lastResort
             return
         }
-        let replay = replays[backward]
         let saved = failure.saved
-        let savedName = label(of: saved.tensor, before: replay.event)
-        diagnosis.backward = backward
+        let savedName = label(of: saved.tensor, before: statePosition)
+        diagnosis.backward = call?.id
         diagnosis.node = node(failure.node)
         diagnosis.saved = saved
-        diagnosis.savedName = name(of: saved.tensor, before: replay.event)
+        diagnosis.savedName = name(of: saved.tensor, before: statePosition)
         diagnosis.savedViewOf = index.tensors[saved.tensor].base
         diagnosis.saveOp = index.nodes[saved.node].op
         diagnosis.saveSite = diagnosis.saveOp.map { index.op($0).site }
@@ -104,7 +134,7 @@ struct Blame: Sendable {
             diagnosis.hint = hints.backwardTwice(firstBackward: freeing)
             return
         }
-        diagnosis.bumps = bumps(after: saved, before: replay.event)
+        diagnosis.bumps = bumps(after: saved, before: statePosition)
         guard let first = diagnosis.bumps.first else {
             diagnosis.hint = "modify a copy of `\(savedName)` instead, " + FixHint.lastResort
             return
@@ -113,7 +143,7 @@ struct Blame: Sendable {
         diagnosis.culprit = Diagnosis.Culprit(
             site: op.site, op: op.index, call: op.call, name: op.name, text: source.text(at: op.site))
         diagnosis.hint = hints.staleSave(
-            op: op, savedName: savedName, detachSite: detachSite(of: first.tensor), backwardSite: replay.call.site)
+            op: op, savedName: savedName, detachSite: detachSite(of: first.tensor), backwardSite: call?.site)
     }
 
     /// The saved tensor's counter moves between its save and `position`, the first one marked culprit.

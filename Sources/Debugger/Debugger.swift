@@ -44,6 +44,13 @@ public struct Debugger: Sendable {
     /// The nodes the engine itself reported running in backward call `backward` (`run` events),
     /// empty when the tape has none (traces from real PyTorch may not).
     public func engineRuns(backward: Int) -> [Int] { index.engineRuns[backward] ?? [] }
+    /// The gradients flowing into step `step` of backward call `backward` (one per node output,
+    /// nil where none flowed), as the engine recorded them; nil when the tape has no such `run`.
+    public func incomingGradients(backward: Int, step: Int) -> [TensorValues?]? {
+        guard let positions = index.engineRunEvents[backward], positions.indices.contains(step),
+              case let .nodeRun(run) = tape[positions[step]] else { return nil }
+        return run.incoming
+    }
     /// How the engine reported backward call `backward` ended (`bwend`), if it did.
     public func engineEnd(backward: Int) -> BackwardEnd? { index.backwardEnds[backward]?.end }
     /// The exit code the run ended with, if the tape records it.
@@ -163,12 +170,12 @@ public struct Debugger: Sendable {
     /// Diagnoses every autograd error raised during the run (caught or not) and warns about
     /// mutations PyTorch cannot detect.
     public func explain() -> ExplainReport {
-        let blame = Blame(index: index, replays: replays, source: source)
+        let blame = Blame(index: index, replays: replays, freedBy: freedBy, source: source)
         return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses())
     }
 
     /// The program's latest name for `tensor` before `position`, or `t<id>` when it has none.
     public func label(of tensor: Int, at position: Int) -> String {
-        Blame(index: index, replays: replays, source: source).label(of: tensor, before: position)
+        Blame(index: index, replays: replays, freedBy: freedBy, source: source).label(of: tensor, before: position)
     }
 }

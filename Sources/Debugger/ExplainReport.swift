@@ -26,10 +26,28 @@ public struct ExplainReport: Hashable, Sendable {
 
     /// Compiler-style diagnostics: location, the culprit line with a marker under it, PyTorch's
     /// message, the failing node and slot, the saved tensor's version timeline and the hint.
+    ///
+    /// Strings from the tape are not trusted: control characters other than line breaks and tabs,
+    /// and bidirectional overrides, are shown escaped (`\u{1B}`) so a trace cannot drive the terminal.
     public func text() -> String {
         var blocks = diagnoses.map(text(of:))
         blocks.append(summary)
-        return blocks.joined(separator: "\n\n") + "\n"
+        return Self.sanitized(blocks.joined(separator: "\n\n")) + "\n"
+    }
+
+    static func sanitized(_ text: String) -> String {
+        var output = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            let isControl = (value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(value)
+            let isBidi = (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+            if isControl || isBidi {
+                output.append(contentsOf: "\\u{\(String(value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                output.append(scalar)
+            }
+        }
+        return String(output)
     }
 
     private var summary: String {

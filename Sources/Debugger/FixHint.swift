@@ -91,16 +91,20 @@ struct FixHint: Sendable {
         return candidates.first { source.line($0)?.contains("inplace=True") ?? false }
     }
 
-    /// `x = x + 1` for `x += 1`; `y = y.mul(2)` for `y.mul_(2)`; `z = h.exp()` for `z = h.exp_()`.
+    /// `x = x + 1` for `x += 1`; `y = y.mul(2)` for `y.mul_(2)`; `z = h.exp()` for `z = h.exp_()`;
+    /// `return torch.sigmoid(h).exp()` for `return torch.sigmoid(h).exp_()`. Nil when there is
+    /// none, or when the receiver is an element (`x[0].add_(1)`): rebinding it would write again.
     func outOfPlace(_ statement: String) -> String? {
         if let (target, op, value) = augmentedAssignment(statement), !target.contains("[") {
             return "\(target) = \(target) \(op) \(value)"
         }
-        guard let method = inPlaceMethod(statement), let call = Self.outOfPlaceCall(method) else { return nil }
-        if let target = assignmentTarget(statement) {
-            return "\(target) = \(call)"
+        guard let method = inPlaceMethod(statement), !method.receiver.hasSuffix("]"),
+              let call = Self.outOfPlaceCall(method) else { return nil }
+        let inPlace = "\(method.receiver).\(method.name)_(\(method.arguments))"
+        if statement == inPlace && method.receiver.allSatisfy({ $0.isIdentifierCharacter || $0 == "." }) {
+            return "\(method.receiver) = \(call)"
         }
-        return "\(method.receiver) = \(call)"
+        return statement.replacingFirst(inPlace, with: call)
     }
 
     /// The out-of-place spelling of an in-place method call, nil for methods that have none

@@ -28,7 +28,8 @@ struct Replayer: Sendable {
             let record = index.nodes[node]
             steps.append(ReplayStep(node: node, name: record.name, sequenceNr: record.sequenceNr, saved: saved))
             if let bad = saved.first(where: { $0.status != .fresh }) {
-                let failure = UnpackFailure(node: bad.node, saved: bad, message: message(for: bad, at: position))
+                let anomaly = anomalyDetection(in: call)
+                let failure = UnpackFailure(node: bad.node, saved: bad, message: message(for: bad, at: position, anomalyDetection: anomaly))
                 return BackwardReplay(call: call, event: position, steps: steps, outcome: .failed(failure))
             }
             if !call.retainGraph {
@@ -58,7 +59,7 @@ struct Replayer: Sendable {
     }
 
     /// The error unpacking `saved` raises before `position`.
-    func message(for saved: SavedValue, at position: Int) -> String {
+    func message(for saved: SavedValue, at position: Int, anomalyDetection: Bool = false) -> String {
         if case .freed = saved.status { return AutogradMessage.backwardTwice }
         let info = index.tensors[saved.tensor]
         let keepsOriginal = keepsOriginal(saved)
@@ -66,7 +67,14 @@ struct Replayer: Sendable {
             dtype: info.dtype,
             sizes: keepsOriginal ? index.shape(of: saved.tensor, before: position) : shapeAtSave(saved),
             gradFn: gradFnClause(for: saved, keepsOriginal: keepsOriginal, at: position),
-            current: saved.currentVersion, saved: saved.savedVersion)
+            current: saved.currentVersion, saved: saved.savedVersion, anomalyDetection: anomalyDetection)
+    }
+
+    /// Whether anomaly detection was on during `call`. The tape has no event for the mode itself;
+    /// the hint of the message the call raised, if it raised one, tells.
+    private func anomalyDetection(in call: BackwardCall) -> Bool {
+        let raised = index.firstErrorByBackward[call.id]?.message ?? index.backwardEnds[call.id]?.end.message
+        return raised?.hasSuffix(AutogradMessage.anomalyOnHint) ?? false
     }
 
     /// Whether the SavedVariable holds the tensor object itself (`saved_original_`): inputs, and

@@ -61,6 +61,8 @@ struct TapeIndex: Sendable {
     private(set) var backwardEnds: [Int: (end: BackwardEnd, event: Int)] = [:]
     /// The nodes the engine itself reported running, per backward call (empty for traces without them).
     private(set) var engineRuns: [Int: [Int]] = [:]
+    /// The positions of those `run` events (their `incoming` gradients are decoded on demand).
+    private(set) var engineRunEvents: [Int: [Int]] = [:]
 
     private(set) var errors: [(error: RaisedError, event: Int)] = []
     /// The first error raised inside each backward call.
@@ -279,6 +281,7 @@ struct TapeIndex: Sendable {
             try checkBackward(run.backward, at: position)
             try checkNode(run.node, at: position)
             engineRuns[run.backward, default: []].append(run.node)
+            engineRunEvents[run.backward, default: []].append(position)
         case let .nodeResult(result):
             try checkBackward(result.backward, at: position)
             try checkNode(result.node, at: position)

@@ -13,8 +13,6 @@ struct Arguments {
         self.interpreter = interpreter
     }
 
-    var count: Int { positional.count + keywords.count }
-
     /// The argument at `index` if passed by position, otherwise the keyword `name`; nil when absent.
     mutating func take(_ index: Int, _ name: String) -> Value? {
         if let i = keywords.firstIndex(where: { $0.name == name }) {

@@ -2,6 +2,7 @@
 enum ExceptionKind: String, CaseIterable {
     case baseException = "BaseException"
     case keyboardInterrupt = "KeyboardInterrupt"
+    case systemExit = "SystemExit"
     case exception = "Exception"
     case arithmeticError = "ArithmeticError"
     case zeroDivisionError = "ZeroDivisionError"
@@ -26,7 +27,7 @@ enum ExceptionKind: String, CaseIterable {
     var base: ExceptionKind? {
         switch self {
         case .baseException: return nil
-        case .keyboardInterrupt, .exception: return .baseException
+        case .keyboardInterrupt, .systemExit, .exception: return .baseException
         case .zeroDivisionError, .overflowError: return .arithmeticError
         case .indexError, .keyError: return .lookupError
         case .notImplementedError, .recursionError: return .runtimeError

@@ -6,7 +6,8 @@ struct Expr: Sendable {
         case fstring([FStringPart])
         case list([Expr])
         case tuple([Expr])
-        case dict([(key: Expr, value: Expr)])
+        /// A dict display; a nil key marks a `**mapping` item.
+        case dict([(key: Expr?, value: Expr)])
         case set([Expr])
         case starred(Expr)
         case attribute(Expr, String)

@@ -92,6 +92,10 @@ struct FStringParser {
         }
         guard end >= 0 else { throw error("expecting '}'") }
         let exprText = String(chars[start..<end])
+        if exprText.contains("\\") {
+            let (line, column) = position(start)
+            throw SyntaxError("f-string expression part cannot include a backslash", at: SourceSpan(line: line, column: column, endLine: line, endColumn: column + 1))
+        }
         if exprText.trimmingCharacters(in: .whitespaces).isEmpty {
             throw error("valid expression required before '}'")
         }

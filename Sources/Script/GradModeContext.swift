@@ -1,14 +1,25 @@
-/// `torch.no_grad()` / `torch.enable_grad()`: a context manager that sets grad mode for its block.
+/// `torch.no_grad()`, `torch.enable_grad()` and `torch.set_grad_enabled(mode)`: context managers
+/// (and decorators) that set grad mode for their block. `set_grad_enabled` takes effect as soon as it
+/// is called, so it also works as a plain function call.
 final class GradModeContext: PyObject {
+    enum Kind: String {
+        case noGrad = "no_grad"
+        case enableGrad = "enable_grad"
+        case setGradEnabled = "set_grad_enabled"
+    }
+
+    let kind: Kind
     let enabled: Bool
     unowned let torch: TorchBindings
 
-    init(enabled: Bool, torch: TorchBindings) {
+    init(kind: Kind, enabled: Bool, torch: TorchBindings) {
+        self.kind = kind
         self.enabled = enabled
         self.torch = torch
+        if kind == .setGradEnabled { torch.runtime.pushGradMode(enabled) }
     }
 
-    var typeName: String { enabled ? "enable_grad" : "no_grad" }
+    var typeName: String { kind.rawValue }
 
     func repr(interpreter: Interpreter) throws(PyException) -> String {
         "<torch.autograd.grad_mode.\(typeName) object at \(interpreter.address(of: self))>"
@@ -30,7 +41,7 @@ final class GradModeContext: PyObject {
         switch name {
         case "__enter__":
             return interpreter.method("\(typeName).__enter__") { _ in
-                self.torch.runtime.pushGradMode(self.enabled)
+                if self.kind != .setGradEnabled { self.torch.runtime.pushGradMode(self.enabled) }
                 return .none
             }
         case "__exit__":

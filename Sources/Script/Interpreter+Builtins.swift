@@ -77,7 +77,7 @@ extension Interpreter {
         }
         type("type") { (a: inout Arguments) throws(PyException) in
             guard a.positional.count == 1 else { throw self.error(.notImplementedError, "tapedeck does not support type() with 3 arguments") }
-            return self.classOf(a.positional[0]).map { .type($0) } ?? .str(self.typeName(a.positional[0]))
+            return .type(self.classOf(a.positional[0]))
         }
 
         function("print") { (a: inout Arguments) throws(PyException) in
@@ -229,6 +229,14 @@ extension Interpreter {
             .int(self.identity(try a.required(0, "obj")))
         }
         function("super") { (a: inout Arguments) throws(PyException) in try self.makeSuper(&a) }
+        for name in ["set", "frozenset"] {
+            function(name) { _ throws(PyException) in throw self.error(.notImplementedError, "tapedeck does not support sets") }
+        }
+        for name in ["exit", "quit"] {
+            function(name) { (a: inout Arguments) throws(PyException) in
+                throw self.raising(PyExceptionObject(cls: self.exceptionClass(.systemExit), args: a.take(0, "code").map { [$0] } ?? []))
+            }
+        }
         function("iter") { (a: inout Arguments) throws(PyException) in .list(PyList(try self.iterate(try a.required(0, "object")))) }
     }
 
@@ -340,29 +348,38 @@ extension Interpreter {
         return best
     }
 
-    func classOf(_ value: Value) -> PyClass? {
+    /// `type(value)`: the built-in class for Python values, the program's class for instances, and a
+    /// named class (made once) for everything else, so `type(a) is type(b)` holds.
+    func classOf(_ value: Value) -> PyClass {
+        let known: PyClass?
         switch value {
-        case .bool: return types["bool"]
-        case .int: return types["int"]
-        case .float: return types["float"]
-        case .str: return types["str"]
-        case .list: return types["list"]
-        case .tuple: return types["tuple"]
-        case .dict: return types["dict"]
-        case .range: return types["range"]
-        case .type: return types["type"]
+        case .bool: return types["bool"]!
+        case .int: return types["int"]!
+        case .float: return types["float"]!
+        case .str: return types["str"]!
+        case .list: return types["list"]!
+        case .tuple: return types["tuple"]!
+        case .dict: return types["dict"]!
+        case .range: return types["range"]!
+        case .type: return types["type"]!
         case .instance(let instance): return instance.cls
         case .exception(let object): return object.cls
-        case .object(let object): return torch.classOf(object)
-        default: return nil
+        case .object(let object): known = torch.classOf(object)
+        default: known = nil
         }
+        if let known { return known }
+        let name = typeName(value)
+        if let existing = types[name] { return existing }
+        let synthesized = PyClass(name: name, bases: [types["object"]!])
+        types[name] = synthesized
+        return synthesized
     }
 
     func isInstance(_ value: Value, _ classInfo: Value) throws(PyException) -> Bool {
         switch classInfo {
         case .type(let cls):
             if cls === types["object"] { return true }
-            return classOf(value)?.isSubclass(of: cls) ?? false
+            return classOf(value).isSubclass(of: cls)
         case .tuple(let items):
             for item in items where try isInstance(value, item) { return true }
             return false

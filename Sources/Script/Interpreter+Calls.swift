@@ -41,7 +41,7 @@ extension Interpreter {
             case .staticMethod, .property: return wrapper.function
             case .classMethod:
                 var cls = receiver
-                if case .type = receiver {} else if let c = classOf(receiver) { cls = .type(c) }
+                if case .type = receiver {} else { cls = .type(classOf(receiver)) }
                 return bind(wrapper.function, to: cls)
             }
         case .function(let function): return .boundMethod(receiver: receiver, function: function)

@@ -24,7 +24,16 @@ extension Interpreter {
         case .dict(let pairs):
             let dict = PyDict()
             for pair in pairs {
-                let key = try evaluate(pair.key, in: scope)
+                guard let keyExpr = pair.key else {
+                    let mapping = try evaluate(pair.value, in: scope)
+                    guard case .dict(let source) = mapping else {
+                        enter(pair.value.span)
+                        throw error(.typeError, "'\(typeName(mapping))' object is not a mapping")
+                    }
+                    for (k, v) in zip(source.keys, source.values) { dict.set(k, v) }
+                    continue
+                }
+                let key = try evaluate(keyExpr, in: scope)
                 try checkHashable(key)
                 dict.set(key, try evaluate(pair.value, in: scope))
             }

@@ -81,8 +81,8 @@ extension Interpreter {
             return try executeWith(items[...], body: body, in: scope)
         case .tryExcept(let body, let handlers, let otherwise, let finally):
             return try executeTry(body: body, handlers: handlers, otherwise: otherwise, finally: finally, in: scope)
-        case .raise(let expr):
-            try executeRaise(expr, in: scope)
+        case .raise(let expr, let cause):
+            try executeRaise(expr, cause: cause, in: scope)
         case .importModule(let imports):
             for item in imports {
                 let dotted = item.path.joined(separator: ".")
@@ -248,7 +248,7 @@ extension Interpreter {
         }
     }
 
-    private func executeRaise(_ expr: Expr?, in scope: Scope) throws(PyException) {
+    private func executeRaise(_ expr: Expr?, cause causeExpr: Expr?, in scope: Scope) throws(PyException) {
         guard let expr else {
             guard let active = handling.last else { throw error(.runtimeError, "No active exception to reraise") }
             throw PyException(object: active)
@@ -257,9 +257,25 @@ extension Interpreter {
         if case .type(let cls) = value, cls.isSubclass(of: exceptionClass(.baseException)) {
             value = try call(value, [])
         }
+        var cause: PyExceptionObject?
+        if let causeExpr {
+            var causeValue = try evaluate(causeExpr, in: scope)
+            if case .type(let cls) = causeValue, cls.isSubclass(of: exceptionClass(.baseException)) {
+                causeValue = try call(causeValue, [])
+            }
+            switch causeValue {
+            case .exception(let c): cause = c
+            case .none: break
+            default: throw error(.typeError, "exception causes must derive from BaseException")
+            }
+        }
         enter(expr.span)
         guard case .exception(let object) = value else {
             throw error(.typeError, "exceptions must derive from BaseException")
+        }
+        if causeExpr != nil {
+            object.cause = cause
+            object.suppressContext = true
         }
         throw raising(object)
     }

@@ -72,6 +72,7 @@ final class Interpreter {
     /// Stamps an exception with the current traceback and records it on the tape.
     func raising(_ object: PyExceptionObject) -> PyException {
         object.traceback = frames
+        if object.context == nil, let active = handling.last, active !== object { object.context = active }
         let message = (try? exceptionMessage(object)) ?? ""
         recorder.record(.error(RaisedError(
             type: object.cls.name, message: message,
@@ -98,8 +99,63 @@ final class Interpreter {
         _ = try execute(program, in: globals)
     }
 
-    /// Python's traceback text for an uncaught exception (3.11 layout, program frames only).
+    /// Breaks the reference cycles a run builds (builtins and functions capture the interpreter and
+    /// their module scope), so the run's objects and tensors are freed once its outcome is reported.
+    func releaseReferences() {
+        globals.variables.removeAll()
+        builtins.removeAll()
+        modules.removeAll()
+        types.removeAll()
+        for cls in exceptionClasses.values { cls.attributes.removeAll() }
+        torch.moduleClass.attributes.removeAll()
+        functionStack.removeAll()
+        handling.removeAll()
+    }
+
+    /// How an uncaught exception ends the program: `SystemExit` exits with its code (printing a
+    /// message argument), anything else prints its traceback and exits with 1.
+    func exitStatus(for object: PyExceptionObject, stderr: (String) -> Void) -> Int32 {
+        guard object.cls.isSubclass(of: exceptionClass(.systemExit)) else {
+            stderr(traceback(object))
+            return 1
+        }
+        switch object.args.first {
+        case nil, .none?: return 0
+        case .int(let code)?: return Int32(truncatingIfNeeded: code)
+        case .bool(let flag)?: return flag ? 1 : 0
+        case let message?:
+            stderr(((try? str(message)) ?? "") + "\n")
+            return 1
+        }
+    }
+
+    /// Python's traceback text for an uncaught exception (3.11 layout, program frames only), preceded
+    /// by the exceptions it was raised from or while handling.
     func traceback(_ object: PyExceptionObject) -> String {
+        var chain: [(PyExceptionObject, String?)] = []
+        var current: PyExceptionObject? = object
+        var note: String?
+        while let exception = current, !chain.contains(where: { $0.0 === exception }) {
+            chain.append((exception, note))
+            if let cause = exception.cause {
+                current = cause
+                note = "The above exception was the direct cause of the following exception:"
+            } else if !exception.suppressContext, let context = exception.context {
+                current = context
+                note = "During handling of the above exception, another exception occurred:"
+            } else {
+                current = nil
+            }
+        }
+        var out = ""
+        for (exception, note) in chain.reversed() {
+            out += singleTraceback(exception)
+            if let note { out += "\n\(note)\n\n" }
+        }
+        return out
+    }
+
+    private func singleTraceback(_ object: PyExceptionObject) -> String {
         var out = "Traceback (most recent call last):\n"
         var previous: TracebackFrame?
         var repeats = 0

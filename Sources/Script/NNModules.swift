@@ -63,7 +63,7 @@ extension TorchBindings {
             let inplace = try self.bool(a.take(1, "inplace"))
             return .object(try self.run { inplace ? try t.relu_() : try t.relu() })
         }
-        for name in ["sigmoid", "tanh"] {
+        for name in ["sigmoid", "tanh", "relu_"] {
             functional.members[name] = functionalForm(name, spelling: "F.\(name)")
         }
         for name in ["softmax", "log_softmax"] {
@@ -209,6 +209,17 @@ extension TorchBindings {
             }
         }
         cls.attributes["extra_repr"] = builtin("Module.extra_repr") { _ in .str("") }
+        for name in ["to", "cpu"] {
+            cls.attributes[name] = builtin("Module.\(name)") { (a: inout Arguments) throws(PyException) in
+                let instance = try self.moduleSelf(&a, name)
+                for value in a.positional + a.keywords.map(\.value) {
+                    if case .object(let d as DTypeObject) = value, d.dtype != .float32 { throw self.unsupported("Module.to(\(d.dtype.pythonName))") }
+                    if case .object(let d) = value, d is DTypeObject { continue }
+                    try self.checkDevice(value)
+                }
+                return .instance(instance)
+            }
+        }
     }
 
     func zeroGrad(_ p: Tensor, setToNone: Bool) throws(PyException) {

@@ -172,8 +172,8 @@ struct Parser {
             case "raise":
                 _ = advance()
                 let value = current.isNewlineOrEnd || isOp(";") ? nil : try expression()
-                if acceptName("from") { _ = try expression() }
-                return Stmt(kind: .raise(value), span: start.through(previous.span))
+                let cause = value != nil && acceptName("from") ? try expression() : nil
+                return Stmt(kind: .raise(value, cause: cause), span: start.through(previous.span))
             case "import": return try importStatement()
             case "from": return try fromImportStatement()
             case "global", "nonlocal":
@@ -745,7 +745,16 @@ struct Parser {
     private mutating func braces() throws(SyntaxError) -> Expr {
         let start = advance().span
         if accept("}") { return Expr(kind: .dict([]), span: start.through(previous.span)) }
-        if isOp("**") { throw SyntaxError("tapedeck does not support '**' in dict displays", at: current.span) }
+        var pairs: [(key: Expr?, value: Expr)] = []
+        if accept("**") {
+            pairs.append((nil, try bitwiseOr(allowStarred: false)))
+            while accept(",") {
+                if isOp("}") { break }
+                try dictItem(into: &pairs)
+            }
+            try expect("}")
+            return Expr(kind: .dict(pairs), span: start.through(previous.span))
+        }
         let first = try expression()
         if accept(":") {
             let value = try expression()
@@ -754,12 +763,10 @@ struct Parser {
                 try expect("}")
                 return Expr(kind: .comprehension(comprehension), span: start.through(previous.span))
             }
-            var pairs = [(key: first, value: value)]
+            pairs.append((first, value))
             while accept(",") {
                 if isOp("}") { break }
-                let key = try expression()
-                try expect(":")
-                pairs.append((key, try expression()))
+                try dictItem(into: &pairs)
             }
             try expect("}")
             return Expr(kind: .dict(pairs), span: start.through(previous.span))
@@ -776,6 +783,16 @@ struct Parser {
         }
         try expect("}")
         return Expr(kind: .set(items), span: start.through(previous.span))
+    }
+
+    private mutating func dictItem(into pairs: inout [(key: Expr?, value: Expr)]) throws(SyntaxError) {
+        if accept("**") {
+            pairs.append((nil, try bitwiseOr(allowStarred: false)))
+            return
+        }
+        let key = try expression()
+        try expect(":")
+        pairs.append((key, try expression()))
     }
 
     /// Adjacent string literals concatenate; any f-string among them makes the whole an f-string.

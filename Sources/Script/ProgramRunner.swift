@@ -49,9 +49,9 @@ public struct ProgramRunner: Sendable {
                 try interpreter.run(program)
                 exitCode = 0
             } catch {
-                stderr(interpreter.traceback(error.object))
-                exitCode = 1
+                exitCode = interpreter.exitStatus(for: error.object, stderr: stderr)
             }
+            interpreter.releaseReferences()
         } catch {
             recorder.record(.error(RaisedError(type: "SyntaxError", message: error.message,
                                                site: CallSite(line: error.span.line, column: error.span.column, endColumn: error.span.endColumn))))

@@ -5,6 +5,11 @@ final class PyExceptionObject {
     var traceback: [TracebackFrame] = []
     /// The backward call the engine was running when it raised, if any.
     var backward: Int?
+    /// The exception being handled when this one was raised (`__context__`).
+    var context: PyExceptionObject?
+    /// The exception named by `raise ... from cause` (`__cause__`); it replaces the context in tracebacks.
+    var cause: PyExceptionObject?
+    var suppressContext = false
 
     init(cls: PyClass, args: [Value]) {
         self.cls = cls

@@ -15,7 +15,7 @@ struct Stmt: Sendable {
         case classDef(name: String, bases: [Expr], body: [Stmt], decorators: [Expr])
         case with(items: [(context: Expr, name: Expr?)], body: [Stmt])
         case tryExcept(body: [Stmt], handlers: [ExceptHandler], otherwise: [Stmt], finally: [Stmt])
-        case raise(Expr?)
+        case raise(Expr?, cause: Expr?)
         case importModule([(path: [String], alias: String?)])
         case importFrom(module: [String], names: [(name: String, alias: String?)])
         case global([String])

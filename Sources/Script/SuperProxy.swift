@@ -15,8 +15,7 @@ final class SuperProxy: PyObject {
     }
 
     func attribute(_ name: String, interpreter: Interpreter) throws(PyException) -> Value? {
-        guard let cls = interpreter.classOf(receiver) else { return nil }
-        let mro = cls.mro
+        let mro = interpreter.classOf(receiver).mro
         guard let start = mro.firstIndex(where: { $0 === owner }) else { return nil }
         for candidate in mro[(start + 1)...] {
             if let value = candidate.attributes[name] { return interpreter.bind(value, to: receiver) }

@@ -23,7 +23,7 @@ extension Tensor: PyObject {
         case "T":
             return .object(try torch.run { try self.permute(Array((0..<dim).reversed())) })
         case "_base": return base.map { .object($0) } ?? Value.none
-        case "device": return .str("cpu")
+        case "device": return .object(DeviceObject(type: "cpu"))
         case "is_cuda": return .bool(false)
         case "retains_grad": return .bool(retainsGrad)
         default: return torch.tensorMethod(self, name)
@@ -63,10 +63,7 @@ extension Tensor: PyObject {
     func binary(_ op: BinaryOperator, _ other: Value, reflected: Bool, interpreter: Interpreter) throws(PyException) -> Value? {
         let torch = interpreter.torch!
         let otherTensor = torch.tensor(other)
-        guard otherTensor != nil || torch.scalar(other) != nil else {
-            if case .list = other { } else if case .tuple = other { } else { return nil }
-            return nil
-        }
+        guard otherTensor != nil || torch.scalar(other) != nil else { return nil }
         let operand: Operand = otherTensor.map { .tensor($0) } ?? .scalar(torch.scalar(other)!)
         return .object(try torch.run { () throws -> Tensor in
             switch (op, reflected) {

@@ -9,7 +9,7 @@ extension TorchBindings {
         "transpose", "view", "reshape", "unsqueeze", "squeeze", "flatten", "expand", "dot", "add_", "sub_", "mul_",
         "div_", "pow_", "neg_", "exp_", "log_", "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "sqrt_", "abs_",
         "clamp_", "zero_", "fill_", "copy_", "uniform_", "eq", "ne", "lt", "le", "gt", "ge", "float", "double",
-        "long", "bool", "to", "type_as", "view_as", "reshape_as", "is_floating_point", "unbind", "permute",
+        "long", "bool", "to", "type_as", "view_as", "reshape_as", "is_floating_point", "unbind", "permute", "cpu", "cuda",
     ]
 
     /// A bound tensor method, or nil when tensors have no such attribute.
@@ -81,7 +81,7 @@ extension TorchBindings {
             return .none
         case "requires_grad_":
             let flag = try bool(a.take(0, "requires_grad") ?? .bool(true))
-            try run { try t.requiresGrad_(flag) }
+            _ = try run { try t.requiresGrad_(flag) }
             return .object(t)
         case "detach": return .object(t.detach())
         case "detach_": return try tensorResult { try t.detach_() }
@@ -198,6 +198,10 @@ extension TorchBindings {
         case "uniform_":
             let lo = try optionalScalar(0, "from")?.doubleValue ?? 0, hi = try optionalScalar(1, "to")?.doubleValue ?? 1
             return try tensorResult { try t.uniform_(from: lo, to: hi) }
+        case "cpu": return .object(t)
+        case "cuda":
+            try checkDevice(.str("cuda"))
+            return .object(t)
         case "eq", "ne", "lt", "le", "gt", "ge":
             let ops: [String: CompareOperator] = ["eq": .equal, "ne": .notEqual, "lt": .less, "le": .lessEqual, "gt": .greater, "ge": .greaterEqual]
             let o = try a.required(0, "other")
@@ -219,7 +223,13 @@ extension TorchBindings {
             case "long": target = .int64
             case "bool": target = .bool
             case "type_as": target = try requireTensor(try a.required(0, "other"), name, "other").dtype
-            default: target = try dtype(a.take(0, "dtype"))
+            default:
+                var requested = try dtype(a.keyword("dtype"))
+                try checkDevice(a.keyword("device"))
+                for value in a.positional {
+                    if case .object(let d as DTypeObject) = value { requested = d.dtype } else { try checkDevice(value) }
+                }
+                target = requested
             }
             guard let target, target != t.dtype else { return .object(t) }
             return try tensorResult { try t.to(target) }

@@ -93,6 +93,21 @@ final class TorchBindings {
         return try interpreter.truth(value)
     }
 
+    /// Checks a `device=` argument (a string or `torch.device`): only the CPU exists here.
+    func checkDevice(_ value: Value?) throws(PyException) {
+        guard let value, !value.isNone else { return }
+        let name: String
+        switch value {
+        case .str(let text): name = text
+        case .object(let device as DeviceObject): name = device.type
+        default: throw typeError("to() received an invalid combination of arguments - got (\(interpreter.typeName(value)))")
+        }
+        guard name == "cpu" || name.hasPrefix("cpu:") else {
+            if name.hasPrefix("cuda") { throw interpreter.error(.assertionError, "Torch not compiled with CUDA enabled") }
+            throw unsupported("the '\(name)' device")
+        }
+    }
+
     func dtype(_ value: Value?) throws(PyException) -> DType? {
         guard let value, !value.isNone else { return nil }
         if case .object(let o) = value, let d = o as? DTypeObject { return d.dtype }
@@ -167,8 +182,6 @@ final class TorchBindings {
         }
     }
 
-    func wrap(_ tensor: Tensor) -> Value { .object(tensor) }
-
     func size(_ dims: [Int]) -> Value { .object(SizeObject(dims)) }
 
     // MARK: Hooks the interpreter calls
@@ -222,6 +235,6 @@ final class TorchBindings {
 
     func absolute(_ object: any PyObject) throws(PyException) -> Value? {
         guard let t = object as? Tensor else { return nil }
-        return wrap(try run { try t.abs() })
+        return .object(try run { try t.abs() })
     }
 }

@@ -36,8 +36,11 @@ extension TorchBindings {
         for name in ["relu_", "sigmoid_", "tanh_", "exp_", "neg_", "clamp_", "sqrt_", "abs_", "sin_", "cos_", "log_"] {
             torch.members[name] = functionalForm(name, spelling: "torch.\(name)")
         }
-        torch.members["no_grad"] = builtin("torch.no_grad") { _ in .object(GradModeContext(enabled: false, torch: self)) }
-        torch.members["enable_grad"] = builtin("torch.enable_grad") { _ in .object(GradModeContext(enabled: true, torch: self)) }
+        torch.members["no_grad"] = builtin("torch.no_grad") { _ in .object(GradModeContext(kind: .noGrad, enabled: false, torch: self)) }
+        torch.members["enable_grad"] = builtin("torch.enable_grad") { _ in .object(GradModeContext(kind: .enableGrad, enabled: true, torch: self)) }
+        torch.members["set_grad_enabled"] = builtin("torch.set_grad_enabled") { (a: inout Arguments) throws(PyException) in
+            .object(GradModeContext(kind: .setGradEnabled, enabled: try self.bool(try a.required(0, "mode")), torch: self))
+        }
         torch.members["is_grad_enabled"] = builtin("torch.is_grad_enabled") { _ in .bool(self.runtime.isGradEnabled) }
         torch.members["manual_seed"] = builtin("torch.manual_seed") { (a: inout Arguments) throws(PyException) in
             let seed = try self.int(try a.required(0, "seed"), "manual_seed", "seed")
@@ -51,6 +54,16 @@ extension TorchBindings {
             .int(try self.requireTensor(try a.required(0, "input"), "numel").numel)
         }
         torch.members["__version__"] = .str("2.13.0+cpu")
+        torch.members["device"] = builtin("torch.device") { (a: inout Arguments) throws(PyException) in
+            let value = try a.required(0, "type")
+            try self.checkDevice(value)
+            return .object(DeviceObject(type: "cpu"))
+        }
+        let cuda = PyModuleObject(name: "torch.cuda", knownNames: [])
+        cuda.members["is_available"] = builtin("torch.cuda.is_available") { _ in .bool(false) }
+        cuda.members["device_count"] = builtin("torch.cuda.device_count") { _ in .int(0) }
+        torch.members["cuda"] = .object(cuda)
+        interpreter.modules["torch.cuda"] = .object(cuda)
         autograd.members["set_detect_anomaly"] = builtin("torch.autograd.set_detect_anomaly") { (a: inout Arguments) throws(PyException) in
             self.runtime.isAnomalyDetectionEnabled = try self.bool(try a.required(0, "mode"))
             _ = a.take(1, "check_nan")
@@ -74,7 +87,7 @@ extension TorchBindings {
             let data = try self.nested(try a.required(0, "data"))
             let dt = try self.dtype(a.keyword("dtype"))
             let grad = try self.bool(a.keyword("requires_grad"))
-            _ = a.keyword("device")
+            try self.checkDevice(a.keyword("device"))
             try a.finish(maxPositional: 1)
             return .object(try self.run { try self.runtime.tensor(data, dtype: dt, requiresGrad: grad) })
         }
@@ -82,7 +95,7 @@ extension TorchBindings {
             torch.members[name] = builtin("torch.\(name)") { (a: inout Arguments) throws(PyException) in
                 let dt = try self.dtype(a.keyword("dtype")) ?? .defaultFloat
                 let grad = try self.bool(a.keyword("requires_grad"))
-                _ = a.keyword("device")
+                try self.checkDevice(a.keyword("device"))
                 let s = try self.shape(a.keyword("size").map { [$0] } ?? a.positional, name)
                 return .object(try self.run { () throws -> Tensor in
                     switch name {
@@ -97,6 +110,7 @@ extension TorchBindings {
         torch.members["full"] = builtin("torch.full") { (a: inout Arguments) throws(PyException) in
             let s = try self.shape([try a.required(0, "size")], "full")
             guard let v = self.scalar(try a.required(1, "fill_value")) else { throw self.typeError("full(): argument 'fill_value' must be Number") }
+            try self.checkDevice(a.keyword("device"))
             let dt = try self.dtype(a.keyword("dtype"))
             let grad = try self.bool(a.keyword("requires_grad"))
             return .object(try self.run { try self.runtime.full(s, value: v, dtype: dt, requiresGrad: grad) })
@@ -108,6 +122,7 @@ extension TorchBindings {
                 bounds.append(s)
             }
             if let end = a.keyword("end").flatMap({ self.scalar($0) }) { bounds.append(end) }
+            try self.checkDevice(a.keyword("device"))
             let dt = try self.dtype(a.keyword("dtype"))
             let grad = try self.bool(a.keyword("requires_grad"))
             guard !bounds.isEmpty else { throw self.typeError("arange() received an invalid combination of arguments") }
@@ -119,6 +134,7 @@ extension TorchBindings {
         torch.members["eye"] = builtin("torch.eye") { (a: inout Arguments) throws(PyException) in
             let n = try self.int(try a.required(0, "n"), "eye", "n")
             let m = try a.take(1, "m").map { (v) throws(PyException) in try self.int(v, "eye", "m") }
+            try self.checkDevice(a.keyword("device"))
             let dt = try self.dtype(a.keyword("dtype")) ?? .defaultFloat
             let grad = try self.bool(a.keyword("requires_grad"))
             return .object(try self.run { try self.runtime.eye(n, m, dtype: dt, requiresGrad: grad) })
@@ -131,6 +147,7 @@ extension TorchBindings {
                     guard let v = self.scalar(try a.required(1, "fill_value")) else { throw self.typeError("full_like(): argument 'fill_value' must be Number") }
                     fill = v
                 }
+                try self.checkDevice(a.keyword("device"))
                 let dt = try self.dtype(a.keyword("dtype"))
                 let grad = try self.bool(a.keyword("requires_grad"))
                 return .object(try self.run { () throws -> Tensor in

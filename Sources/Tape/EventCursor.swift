@@ -40,15 +40,23 @@ struct EventCursor {
 
     mutating func stringID() -> Int { Int(varint()) }
 
-    mutating func ints() -> [Int] {
+    /// `count` values made by `element`, without intermediate arrays.
+    @inline(__always)
+    private mutating func array<T>(_ element: (inout EventCursor) -> T) -> [T] {
         let count = Int(varint())
-        return (0..<count).map { _ in int() }
+        var result: [T] = []
+        result.reserveCapacity(count)
+        for _ in 0..<count { result.append(element(&self)) }
+        return result
     }
 
-    mutating func pairs() -> [(Int, Int)] {
-        let count = Int(varint())
-        return (0..<count).map { _ in (int(), int()) }
-    }
+    mutating func ints() -> [Int] { array { $0.int() } }
+
+    mutating func pairs() -> [(Int, Int)] { array { ($0.int(), $0.int()) } }
+
+    mutating func tensorVersions() -> [TensorVersion] { array { TensorVersion(tensor: $0.int(), version: $0.int()) } }
+
+    mutating func rootEdges() -> [Edge] { array { Edge(node: $0.int(), inputNr: $0.int()) } }
 
     mutating func doubles() -> [Double] {
         let count = Int(varint())
@@ -57,26 +65,28 @@ struct EventCursor {
         position += 1
         let raw = UnsafeRawPointer(base + position)
         position += count * width
-        if width == 4 {
-            return (0..<count).map { Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))) }
+        return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                buffer[index] = width == 4
+                    ? Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))))
+                    : Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
+            }
+            initialized = count
         }
-        return (0..<count).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
     }
 
     /// Edges of `next_functions`: a presence byte, then node and input number.
     mutating func edges() -> [Edge?] {
-        let count = Int(varint())
-        return (0..<count).map { _ in bool() ? Edge(node: int(), inputNr: int()) : nil }
+        array { $0.bool() ? Edge(node: $0.int(), inputNr: $0.int()) : nil }
     }
 
     /// Gradients: a presence byte, then tensor, shape and values.
     mutating func grads() -> [TensorValues?] {
-        let count = Int(varint())
-        return (0..<count).map { _ in
-            guard bool() else { return nil }
-            let tensor = int()
-            let shape = ints()
-            return TensorValues(tensor: tensor, shape: shape, values: doubles())
+        array { c in
+            guard c.bool() else { return nil }
+            let tensor = c.int()
+            let shape = c.ints()
+            return TensorValues(tensor: tensor, shape: shape, values: c.doubles())
         }
     }
 

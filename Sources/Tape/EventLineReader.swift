@@ -23,7 +23,7 @@ struct EventLineReader {
 
     /// Reads the event object at the scanner's position into `store`; nil when its kind is one
     /// this build does not know (the line is skipped).
-    mutating func readEvent(_ s: inout TraceScanner, into store: inout EventStore) throws(TraceError) -> IndexKeys? {
+    mutating func readEvent(_ s: inout TraceScanner, into store: inout EventStore<RawBytes>) throws(TraceError) -> IndexKeys? {
         try s.expect(UInt8(ascii: "{"), "an event object {\"k\":...}")
         let fieldsStart = s.position
         if s.consume(UInt8(ascii: "}")) { throw missingKind(s) }
@@ -92,7 +92,7 @@ struct EventLineReader {
 
     /// Reads `"key": value` pairs up to the closing `}`, storing the fields `kind` has.
     private mutating func readFields(
-        _ s: inout TraceScanner, _ kind: Event.Kind, _ store: inout EventStore
+        _ s: inout TraceScanner, _ kind: Event.Kind, _ store: inout EventStore<RawBytes>
     ) throws(TraceError) -> IndexKeys {
         var seen: UInt64 = 0
         var id: Int?
@@ -166,7 +166,7 @@ struct EventLineReader {
     }
 
     private func finish(
-        _ s: inout TraceScanner, _ kind: Event.Kind, seen: UInt64, id: Int?, line: Int?, _ store: inout EventStore
+        _ s: inout TraceScanner, _ kind: Event.Kind, seen: UInt64, id: Int?, line: Int?, _ store: inout EventStore<RawBytes>
     ) throws(TraceError) -> IndexKeys {
         try closeObject(&s, "the \"\(kind.traceName)\" event")
         if schema.requiredMasks[Int(kind.rawValue)] & ~seen != 0,
@@ -228,7 +228,7 @@ struct EventLineReader {
 
     /// Reads gradients, storing each as presence, tensor (-1 when absent), shape and values,
     /// after their count (patched in once known).
-    private mutating func readGrads(_ s: inout TraceScanner, _ name: FieldName, _ store: inout EventStore) throws(TraceError) {
+    private mutating func readGrads(_ s: inout TraceScanner, _ name: FieldName, _ store: inout EventStore<RawBytes>) throws(TraceError) {
         try openArray(&s, name, .grads)
         let countPosition = store.bytes.count
         store.putVarint(0)

@@ -7,7 +7,7 @@ struct IndexKeys {
     var line: Int?
 }
 
-extension EventStore {
+extension EventStore where Bytes == [UInt8] {
     /// Appends `event` in compact form, fields in the order the trace writer emits them.
     mutating func append(_ event: Event) -> IndexKeys {
         let kind = event.kind
@@ -195,8 +195,8 @@ extension EventStore {
                 case .name: o.name = string()
                 case .call: o.call = string()
                 case .gradMode: o.gradMode = c.bool()
-                case .inputs: o.inputs = c.pairs().map { TensorVersion(tensor: $0.0, version: $0.1) }
-                case .out: o.outputs = c.pairs().map { TensorVersion(tensor: $0.0, version: $0.1) }
+                case .inputs: o.inputs = c.tensorVersions()
+                case .out: o.outputs = c.tensorVersions()
                 case .inPlace: o.isInPlace = c.bool()
                 case .view: o.isView = c.bool()
                 default: skip(field)
@@ -306,7 +306,7 @@ extension EventStore {
                 if readSite(field) { continue }
                 switch field {
                 case .backward: b.id = c.int()
-                case .roots: b.roots = c.pairs().map { Edge(node: $0.0, inputNr: $0.1) }
+                case .roots: b.roots = c.rootEdges()
                 case .retain: b.retainGraph = c.bool()
                 default: skip(field)
                 }

@@ -5,10 +5,19 @@
 /// `StringTable`, arrays as a count and their elements, doubles as raw 4-byte floats when every
 /// value of the array is exactly a `Float` and raw 8-byte doubles otherwise. `starts` holds
 /// where each event begins, so decoding event `i` touches only its own bytes.
-struct EventStore: Sendable {
-    var bytes: [UInt8] = []
+///
+/// A tape's store keeps its bytes in a `[UInt8]`; the trace reader fills a `RawBytes` per thread
+/// (no copy-on-write check per byte) and hands the bytes over as an array when done.
+struct EventStore<Bytes: ByteSink>: Sendable {
+    var bytes: Bytes
     var starts: [Int] = []
     var strings = StringTable()
+}
+
+extension EventStore where Bytes == [UInt8] {
+    init() {
+        bytes = []
+    }
 
     var count: Int { starts.count }
 
@@ -68,6 +77,9 @@ struct EventStore: Sendable {
         }
     }
 
+}
+
+extension EventStore {
     // MARK: Writing
 
     mutating func begin(_ kind: Event.Kind) {
@@ -76,31 +88,23 @@ struct EventStore: Sendable {
     }
 
     @inline(__always)
-    mutating func putVarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(truncatingIfNeeded: value))
-    }
+    mutating func putVarint(_ value: UInt64) { bytes.putVarint(value) }
 
     /// Replaces the one-byte varint 0 at `position` with `count`, for a count written before
     /// the elements it counts were read.
     mutating func patchCount(_ count: Int, at position: Int) {
         if count < 0x80 { return bytes[position] = UInt8(count) }
-        var encoded = EventStore()
-        encoded.putVarint(UInt64(count))
-        bytes.replaceSubrange(position..<position + 1, with: encoded.bytes)
+        let tail = (position + 1..<bytes.count).map { bytes[$0] }
+        bytes.removeLast(bytes.count - position)
+        putVarint(UInt64(count))
+        tail.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
     }
 
     @inline(__always)
     mutating func putTag(_ field: TraceField) { bytes.append(field.rawValue) }
 
     @inline(__always)
-    mutating func putInt(_ value: Int) {
-        putVarint(UInt64(bitPattern: Int64((value << 1) ^ (value >> 63))))
-    }
+    mutating func putInt(_ value: Int) { bytes.putVarint(UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))) }
 
     /// A sequence number, offset by one so AccumulateGrad's `UInt64.max` takes one byte.
     @inline(__always)

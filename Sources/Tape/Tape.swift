@@ -7,7 +7,7 @@
 /// bytes per indexed event.
 public struct Tape: Sendable {
     public var header: TraceHeader
-    var store = EventStore()
+    var store = EventStore<[UInt8]>()
     private var opEvents = IDIndex()
     private var tensorEvents = IDIndex()
     private var nodeEvents = IDIndex()

@@ -86,10 +86,10 @@ public enum TraceReader {
 
     /// The events of one range of lines, parsed into a store of its own; lines in errors count from 1 at the range start.
     private struct ParsedChunk {
-        var store = EventStore()
+        var store: EventStore<[UInt8]>
         /// The index keys of the events that have any, by event number within the chunk.
-        var keys: [(Int, IndexKeys)] = []
-        var stringPositions: [Int] = []
+        var keys: [(Int, IndexKeys)]
+        var stringPositions: [Int]
     }
 
     private static func parse(
@@ -97,24 +97,25 @@ public enum TraceReader {
     ) -> Result<ParsedChunk, TraceError> {
         var scanner = TraceScanner(base: bytes.baseAddress! + range.lowerBound, count: range.count, file: file)
         defer { scanner.deallocate() }
-        var chunk = ParsedChunk()
-        chunk.store.bytes.reserveCapacity(range.count / 3)
-        chunk.store.starts.reserveCapacity(range.count / 100)
+        var store = EventStore(bytes: RawBytes(capacity: range.count / 3))
+        store.starts.reserveCapacity(range.count / 100)
+        var keys: [(Int, IndexKeys)] = []
         var reader = EventLineReader(recordsStrings: recordsStrings)
         do throws(TraceError) {
             while true {
                 scanner.skipBlankLines()
                 if scanner.atEnd { break }
-                if let keys = try reader.readEvent(&scanner, into: &chunk.store), keys.id != nil || keys.line != nil {
-                    chunk.keys.append((chunk.store.count - 1, keys))
+                if let eventKeys = try reader.readEvent(&scanner, into: &store), eventKeys.id != nil || eventKeys.line != nil {
+                    keys.append((store.starts.count - 1, eventKeys))
                 }
                 try scanner.endLine()
             }
         } catch {
+            store.bytes.deallocate()
             return .failure(error)
         }
-        chunk.stringPositions = reader.stringPositions
-        return .success(chunk)
+        let parsed = EventStore(bytes: store.bytes.finish(), starts: store.starts, strings: store.strings)
+        return .success(ParsedChunk(store: parsed, keys: keys, stringPositions: reader.stringPositions))
     }
 
     private static func readHeader(_ s: inout TraceScanner) throws(TraceError) -> TraceHeader {

@@ -156,3 +156,30 @@ final class InPlaceCastTests: XCTestCase {
         assertThrows("result type Float can't be cast to the desired output type Long") { try ints.add_(0.5) }
     }
 }
+
+/// Reading the grad_fn of a no_grad or multi-output view after its base changed raises.
+final class IndirectViewErrorTests: XCTestCase {
+    private let noGrad = "A view was created in no_grad mode and its base or another view of its base has been modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+
+    func testNoGradViewAfterBaseModified() throws {
+        let rt = Runtime()
+        let x = try rt.ones([3], requiresGrad: true)
+        let b = try x.mul(1)
+        let v = try rt.withGradMode(false) { try b.getitem([.slice(start: nil, stop: 2, step: nil)]) }
+        try b.add_(1)
+        assertThrows(noGrad) { try v.readGradFn() }
+        assertThrows(noGrad) { try v.mul(2) }
+        XCTAssertEqual(v.description, "tensor([2., 2.], grad_fn=<Invalid>)")
+    }
+
+    func testUnbindOutputAfterBaseModified() throws {
+        let rt = Runtime()
+        let x = try rt.ones([3], requiresGrad: true)
+        let a = try x.mul(1)
+        let rows = try a.unbind()
+        try a.add_(1)
+        assertThrows("Output 0 of Unbind is a view and its base or another view of its base has been modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.") {
+            try rows[0].readGradFn()
+        }
+    }
+}

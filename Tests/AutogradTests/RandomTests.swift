@@ -19,6 +19,8 @@ final class RandomTests: XCTestCase {
                        [0.8032760780963507, 0.17483339327910358, 0.08897809502587893, -0.6137180077293578, 0.04618245168476012])
         rt.manualSeed(0)
         XCTAssertEqual(Array(try rt.randn([20]).values.prefix(3)), [-1.1258398294448853, -1.152360200881958, -0.2505785822868347])
+        rt.manualSeed(5)
+        XCTAssertEqual(Array(try rt.randn([37]).values.suffix(3)), [-0.1777045875787735, 0.4313727617263794, 1.2417020797729492])
     }
 
     func testLinearInitialisation() throws {

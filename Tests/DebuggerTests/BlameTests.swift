@@ -96,3 +96,48 @@ final class BlameTests: XCTestCase {
         XCTAssertTrue(report.diagnoses[0].hint.contains("`y.sum().backward()`"), report.diagnoses[0].hint)
     }
 }
+
+extension BlameTests {
+    /// Reading `grad_fn._saved_other` after the mutation raises the same error outside backward.
+    func testVersionErrorOutsideBackwardFindsTheSavedVariableByItsMessage() throws {
+        let b = TapeBuilder(source: "x = torch.ones(5, requires_grad=True)\na = x * 2\ny = a * a\na += 1\nprint(y.grad_fn._saved_other)\n")
+        let x = b.tensor("x", shape: [5], requiresGrad: true, line: 1)
+        let acc = b.accumulateGrad(x)
+        let a = b.tensor("a", shape: [5], requiresGrad: true, line: 2)
+        let op0 = b.op("aten::mul.Tensor", call: "*", line: 2, inputs: [x], outputs: [a])
+        let mulA = b.node("MulBackward0", op: op0, next: [acc, nil])
+        b.gradFn(a, mulA)
+        let y = b.tensor("y", shape: [5], requiresGrad: true, line: 3)
+        let op1 = b.op("aten::mul.Tensor", call: "*", line: 3, inputs: [a, a], outputs: [y])
+        let mulY = b.node("MulBackward0", op: op1, next: [mulA, mulA])
+        b.gradFn(y, mulY)
+        b.save(mulY, "other", a)
+        b.save(mulY, "self", a)
+        let op2 = b.op("aten::add_.Tensor", call: "+=", line: 4, inputs: [a], outputs: [a], inPlace: true)
+        b.gradFn(a, b.node("AddBackward0", op: op2, next: [mulA, nil]))
+        b.error(Programs.versionMessage("[torch.FloatTensor [5]], which is output 0 of Add,", current: 1, saved: 0), line: 5)
+        let diagnosis = try XCTUnwrap(Debugger(tape: b.tape).explain().diagnoses.first)
+        XCTAssertNil(diagnosis.backward)
+        XCTAssertEqual(diagnosis.node?.id, mulY)
+        XCTAssertEqual(diagnosis.saved?.slot, "other", "both slots match the message; the statement reads `_saved_other`")
+        XCTAssertEqual(diagnosis.culprit?.site.line, 4)
+    }
+
+    func testAnomalyModeHintIsTakenFromTheRaisedMessage() throws {
+        let b = TapeBuilder(source: "")
+        let x = b.tensor(shape: [3], requiresGrad: true)
+        let acc = b.accumulateGrad(x)
+        let y = b.tensor(shape: [3], requiresGrad: true)
+        let op0 = b.op("aten::mul.Tensor", call: "*", line: 1, inputs: [x, x], outputs: [y])
+        let mul = b.node("MulBackward0", op: op0, next: [acc, acc])
+        b.gradFn(y, mul)
+        b.save(mul, "other", x)
+        b.save(mul, "self", x)
+        b.op("aten::add_.Tensor", call: "+=", line: 2, inputs: [x], outputs: [x], inPlace: true, gradMode: false)
+        let call = b.backward(roots: [mul], line: 3)
+        let message = AutogradMessage.versionMismatchPrefix
+            + "[torch.FloatTensor [3]] is at version 1; expected version 0 instead. Hint: " + AutogradMessage.anomalyOnHint
+        b.error(message, line: 3, backward: call)
+        XCTAssertEqual(try Debugger(tape: b.tape).replays[0].failure?.message, message)
+    }
+}

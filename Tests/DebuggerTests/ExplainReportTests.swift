@@ -57,6 +57,10 @@ final class ExplainReportTests: XCTestCase {
         XCTAssertEqual(report.json(), "{\n  \"program\": \"clean.py\",\n  \"errors\": 0,\n  \"warnings\": 0,\n  \"diagnoses\": []\n}\n")
     }
 
+    func testTextEscapesTerminalControlCharacters() {
+        XCTAssertEqual(ExplainReport.sanitized("a\u{1B}[2Jb\nc\td\u{202E}e\u{9B}"), "a\\u{1B}[2Jb\nc\td\\u{202E}e\\u{9B}")
+    }
+
     func testJSONStringsAreEscaped() {
         let value = JSONValue.object([("s", .string("a\"b\\c\nd\t\u{01}\u{7F}é\u{2028}"))])
         XCTAssertEqual(value.rendered(indent: nil), #"{"s":"a\"b\\c\nd\t\u0001\u007fé\u2028"}"#)

@@ -71,6 +71,19 @@ final class StateTests: XCTestCase {
         XCTAssertTrue(end.waiting.isEmpty)
     }
 
+    func testIncomingGradientsComeFromTheEnginesRunEvents() throws {
+        let b = TapeBuilder(source: "")
+        let x = b.tensor(shape: [2], requiresGrad: true)
+        let acc = b.accumulateGrad(x)
+        let sum = b.node("SumBackward0", op: nil, next: [acc])
+        let call = b.backward(roots: [sum], line: 1)
+        let ones = TensorValues(tensor: -1, shape: [], values: [1])
+        b.record(.nodeRun(NodeRun(backward: call, node: sum, incoming: [ones])))
+        let debugger = try Debugger(tape: b.tape)
+        XCTAssertEqual(debugger.incomingGradients(backward: call, step: 0), [ones])
+        XCTAssertNil(debugger.incomingGradients(backward: call, step: 1))
+    }
+
     func testCursorStepsByEventAndByOp() throws {
         let debugger = try Debugger(tape: Programs.savedInputMul())
         var cursor = TapeCursor(end: debugger.eventCount)

@@ -59,8 +59,9 @@ final class ConformanceTests: XCTestCase {
         var stderr: String
         var exitCode: Int32
 
+        /// The last non-blank stderr line, "" when there is none (as `make_expected.py` records it).
         var lastErrorLine: String? {
-            stderr.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init)
+            stderr.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init) ?? ""
         }
 
         /// The line of the innermost traceback frame in the program (what `make_expected.py` records).

@@ -85,7 +85,7 @@ final class ProgramRunnerTests: XCTestCase {
         let cases: [(String, String)] = [
             ("torch.argmax(torch.ones(2))", "NotImplementedError: tapedeck does not support torch.argmax"),
             ("torch.ones(2).argmax()", "NotImplementedError: tapedeck does not support Tensor.argmax"),
-            ("nn.Linear(2, 2).to('cpu')", "NotImplementedError: tapedeck does not support nn.Module.to"),
+            ("nn.Linear(2, 2).state_dict()", "NotImplementedError: tapedeck does not support nn.Module.state_dict"),
             ("nn.Conv2d(1, 1, 3)", "NotImplementedError: tapedeck does not support torch.nn.Conv2d"),
             ("torch.onez(2)", "AttributeError: module 'torch' has no attribute 'onez'"),
             ("torch.ones(2).sizee()", "AttributeError: 'Tensor' object has no attribute 'sizee'"),
@@ -96,5 +96,25 @@ final class ProgramRunnerTests: XCTestCase {
             XCTAssertEqual(result.lastErrorLine, message, line)
             XCTAssertEqual(result.errorLine, 3, line)
         }
+    }
+
+    func testChainedExceptionsPrintLikePython() {
+        let result = run("try:\n    1 / 0\nexcept ZeroDivisionError:\n    x = [][1]\n")
+        XCTAssertEqual(result.stderr, """
+        Traceback (most recent call last):
+          File "prog.py", line 2, in <module>
+            1 / 0
+            ~~^~~
+        ZeroDivisionError: division by zero
+
+        During handling of the above exception, another exception occurred:
+
+        Traceback (most recent call last):
+          File "prog.py", line 4, in <module>
+            x = [][1]
+                ~~^^^
+        IndexError: list index out of range
+
+        """)
     }
 }

@@ -85,3 +85,21 @@ final class RealRunGoldenTests: XCTestCase {
         }
     }
 }
+
+extension RealRunGoldenTests {
+    func testBackwardTwiceBlamesTheFirstBackwardCall() throws {
+        for var state in [try engineState("backward_twice"), try traceState("backward_twice")] {
+            state.apply(.nextError)
+            let failure = try XCTUnwrap(state.failureHere)
+            XCTAssertEqual(failure.culpritLine, 5)
+            let culprit = try XCTUnwrap(failure.culpritStep)
+            XCTAssertEqual(state.index.steps[culprit].kind, .backwardCall)
+            let screen = state.render(width: 120, height: 40).lines.joined(separator: "\n")
+            XCTAssertTrue(screen.contains("unpacks other, freed by backward #0"), "console says freed")
+            XCTAssertTrue(screen.contains("saved@v0 now@v0 freed"), "graph says freed")
+            state.move(to: culprit)
+            let tape = state.render(width: 120, height: 40).lines.joined(separator: "\n")
+            XCTAssertTrue(tape.contains("✗ backward() #0 from SumBackward0"), "tape marks the first backward")
+        }
+    }
+}

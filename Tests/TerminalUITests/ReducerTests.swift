@@ -63,6 +63,9 @@ import Testing
         state.reduce(.character("e"))
         #expect(state.cursor == 7)
         #expect(state.message == "wrapped to the first error")
+        state.reduce(.character("g"))
+        #expect(state.revealed.count == 1, "a culprit stays known after stepping back")
+        #expect(state.render(width: 100, height: 30).lines.contains { $0.hasPrefix("│ ✗ 8 a += 1") })
     }
 
     @Test func aForwardErrorIsItsOwnCulprit() {

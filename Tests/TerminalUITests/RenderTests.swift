@@ -129,9 +129,17 @@ final class WidgetTests: XCTestCase {
 
     func testStatusBarPutsTheHintOnTheRight() {
         var buffer = Buffer(width: 30, height: 1)
-        StatusBar(left: "op 1/2", right: "q quit").render(into: &buffer, area: buffer.area)
-        XCTAssertEqual(buffer.lines, [" op 1/2                q quit"])
-        XCTAssertEqual(buffer.roleMask[0], String(repeating: "S", count: 23) + "HHHHHHS")
+        StatusBar(left: "op 1/2", hints: ["? help", "q quit"]).render(into: &buffer, area: buffer.area)
+        XCTAssertEqual(buffer.lines, [" op 1/2        ? help  q quit"])
+        XCTAssertEqual(buffer.roleMask[0], String(repeating: "S", count: 15) + String(repeating: "H", count: 14) + "S")
+    }
+
+    func testStatusBarDropsWholeHintsButKeepsHelpAndQuit() {
+        let bar = StatusBar(left: "", hints: ["n/p step", "N/P line", "b backward", "? help", "q quit"])
+        XCTAssertEqual(bar.fitting(100), "n/p step  N/P line  b backward  ? help  q quit")
+        XCTAssertEqual(bar.fitting(34), "n/p step  N/P line  ? help  q quit")
+        XCTAssertEqual(bar.fitting(20), "? help  q quit")
+        XCTAssertEqual(bar.fitting(10), "")
     }
 }
 

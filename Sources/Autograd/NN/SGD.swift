@@ -14,9 +14,16 @@ public final class SGD {
         self.momentum = momentum
     }
 
-    /// `optimizer.zero_grad(set_to_none=True)`: every `.grad` becomes None.
+    /// `optimizer.zero_grad()` (`set_to_none=True`): every `.grad` becomes None.
     public func zeroGrad() {
         for p in parameters { p.gradStorage = nil }
+    }
+
+    /// `optimizer.zero_grad(set_to_none=)`: with `false`, each `.grad` is zeroed in place instead
+    /// (one version bump each).
+    public func zeroGrad(setToNone: Bool) throws {
+        guard !setToNone else { return zeroGrad() }
+        for p in parameters { try p.grad?.zero_() }
     }
 
     /// `optimizer.step()`: under no_grad, `p.add_(grad, alpha=-lr)` for each parameter with a

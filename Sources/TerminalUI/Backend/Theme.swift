@@ -40,7 +40,6 @@ public enum Theme {
         case .error: Appearance(foreground: .red, bold: true)
         case .banner: Appearance(foreground: .white, background: .red, bold: true)
         case .statusBar, .hint: Appearance(foreground: .black, background: .white)
-        case .match: Appearance(foreground: .yellow, underline: true)
         case .ok: Appearance(foreground: .green)
         }
     }
@@ -54,7 +53,7 @@ public enum Theme {
         case .selection, .statusBar, .hint: Appearance(reverse: true)
         case .culprit, .banner: Appearance(bold: true, reverse: true)
         case .stale: Appearance(bold: true, underline: true)
-        case .inPlace, .match: Appearance(underline: true)
+        case .inPlace: Appearance(underline: true)
         }
     }
 }

@@ -34,18 +34,19 @@ public struct KeyMap: Sendable {
     /// The action bound to `key`, if any.
     public func action(for key: Key) -> Action? { table[key] }
 
-    /// The help overlay's rows: the keys, then what they do.
+    /// The help overlay's rows: the keys, then what they do; the mouse last.
     public var helpLines: [Line] {
         let labels = bindings.map { $0.keys.map(\.label).joined(separator: " ") }
         let width = (labels.map(TextWidth.of).max() ?? 0) + 2
-        return zip(labels, bindings).map { label, binding in
+        let keys = zip(labels, bindings).map { label, binding in
             Line([Span(TextWidth.pad(label, to: width), .heading), Span(binding.help)])
         }
+        return keys + [Line([Span(TextWidth.pad("click", to: width), .heading), Span("focus the pane and select the row under the pointer")])]
     }
 
-    /// The status bar's reminder of the main keys.
-    public var hintText: String {
-        bindings.compactMap(\.hint).joined(separator: "  ")
+    /// The status bar's reminder of the main keys, in binding order.
+    public var hints: [String] {
+        bindings.compactMap(\.hint)
     }
 
     /// tapedeck's bindings.

@@ -6,7 +6,7 @@ public struct Failure: Hashable, Sendable {
     /// The failing node of a replayed backward call, the raising op's error row, or (for a
     /// warning) the backward call that used the corrupted value.
     public var step: Int
-    /// The culprit op's step, when the culprit is a recorded op.
+    /// The culprit's step: the in-place op, or the earlier backward call that freed the graph.
     public var culpritStep: Int?
 
     /// The diagnoses of `debugger` placed on `index`'s steps, in step order.
@@ -14,6 +14,7 @@ public struct Failure: Hashable, Sendable {
         diagnoses.compactMap { diagnosis in
             guard let step = failingStep(of: diagnosis, debugger: debugger, index: index) else { return nil }
             let culprit = diagnosis.culprit?.op.flatMap { index.step(ofOp: $0) }
+                ?? diagnosis.culprit?.backward.flatMap { index.step(ofBackward: $0) }
             return Failure(diagnosis: diagnosis, step: step, culpritStep: culprit)
         }.sorted { $0.step < $1.step }
     }

@@ -17,9 +17,12 @@ public final class StepIndex: Sendable {
     let backwardSteps: [Int: Int]
     let nodeOfOp: [Int: Int]
     let bumpsOfOp: [Int: [VersionBump]]
-    let outputEvents: [Int]
+    /// The `print` and `error` events: what a terminal would have shown while the program ran.
+    let consoleEvents: [Int]
     let viewsOfBase: [Int: [Int]]
     let tensorsOfCounter: [Int: [Int]]
+    /// For each version counter, the positions in save order (`Debugger.savedValues`) of the saves of its tensors.
+    let savesOfCounter: [Int: [Int]]
     /// The `run` events the engine reported, by backward call and node (absent in some traces).
     let runEvents: [Int: [Int: Int]]
     /// The `result` events the engine reported, by backward call and node.
@@ -33,9 +36,11 @@ public final class StepIndex: Sendable {
         var backwardSteps: [Int: Int] = [:]
         var nodeOfOp: [Int: Int] = [:]
         var bumpsOfOp: [Int: [VersionBump]] = [:]
-        var outputEvents: [Int] = []
+        var consoleEvents: [Int] = []
         var viewsOfBase: [Int: [Int]] = [:]
         var tensorsOfCounter: [Int: [Int]] = [:]
+        var savesOfCounter: [Int: [Int]] = [:]
+        var saveCount = 0
         var runEvents: [Int: [Int: Int]] = [:]
         var resultEvents: [Int: [Int: Int]] = [:]
         var accumulateRuns: [Int: [Int]] = [:]
@@ -57,8 +62,9 @@ public final class StepIndex: Sendable {
             case .bump(let bump):
                 bumpsOfOp[bump.op, default: []].append(bump)
             case .output:
-                outputEvents.append(index)
+                consoleEvents.append(index)
             case .error(let error):
+                consoleEvents.append(index)
                 steps.append(Step(kind: .error, event: index, line: error.site.line, backward: error.backward))
             case .backward(let call):
                 backwardSteps[call.id] = steps.count
@@ -75,7 +81,10 @@ public final class StepIndex: Sendable {
                 }
             case .nodeResult(let result):
                 resultEvents[result.backward, default: [:]][result.node] = index
-            case .binding, .gradFn, .save, .values, .release, .backwardEnd, .exit:
+            case .save(let slot):
+                savesOfCounter[debugger.tensorInfo(slot.tensor).counter, default: []].append(saveCount)
+                saveCount += 1
+            case .binding, .gradFn, .values, .release, .backwardEnd, .exit:
                 break
             }
         }
@@ -95,9 +104,10 @@ public final class StepIndex: Sendable {
         self.backwardSteps = backwardSteps
         self.nodeOfOp = nodeOfOp
         self.bumpsOfOp = bumpsOfOp
-        self.outputEvents = outputEvents
+        self.consoleEvents = consoleEvents
         self.viewsOfBase = viewsOfBase
         self.tensorsOfCounter = tensorsOfCounter
+        self.savesOfCounter = savesOfCounter
         self.runEvents = runEvents
         self.resultEvents = resultEvents
         self.accumulateRuns = accumulateRuns
@@ -115,17 +125,17 @@ public final class StepIndex: Sendable {
     /// The version bumps op `index` caused.
     public func bumps(ofOp index: Int) -> [VersionBump] { bumpsOfOp[index] ?? [] }
 
-    /// What the program printed before `position`, newest last, at most `limit` output events.
-    public func outputs(before position: Int, limit: Int, in tape: Tape) -> [String] {
-        let end = outputEvents.countBefore(position)
-        return outputEvents[max(0, end - limit)..<end].compactMap { index in
-            guard case .output(let text) = tape[index] else { return nil }
-            return text
-        }
+    /// What the program printed and raised before `position`, oldest first, at most `limit` events.
+    public func console(before position: Int, limit: Int, in tape: Tape) -> [Event] {
+        let end = consoleEvents.countBefore(position)
+        return consoleEvents[max(0, end - limit)..<end].map { tape[$0] }
     }
 
     /// The tensors sharing version counter `counter` (views, `detach()`, unpacked saves).
     public func tensors(sharing counter: Int) -> [Int] { tensorsOfCounter[counter] ?? [] }
+
+    /// The positions in save order of the saved tensors that share version counter `counter`.
+    public func saves(sharing counter: Int) -> [Int] { savesOfCounter[counter] ?? [] }
 
     /// The tensors that are views of `base`.
     public func views(of base: Int) -> [Int] { viewsOfBase[base] ?? [] }

@@ -1,21 +1,29 @@
 import Debugger
+import Tape
 
-/// What the program printed up to the cursor, then the diagnosis of every failure already
-/// reached: PyTorch's message, the culprit line, the saved tensor's version timeline, the hint.
+/// What the program printed and raised up to the cursor, then the diagnosis of every failure
+/// already reached: PyTorch's message, the culprit line, the saved tensor's version timeline, the hint.
 struct ConsolePane: Widget {
     let state: DebuggerState
 
-    /// How many output events are read back from the cursor.
+    /// How many `print` and `error` events are read back from the cursor.
     static let outputLimit = 200
 
     func lines() -> [Line] {
         var lines: [Line] = []
-        for text in state.index.outputs(before: state.outputEnd, limit: ConsolePane.outputLimit, in: state.tape) {
-            var parts = Sanitizer.lines(text)
-            if parts.last == "" {
-                parts.removeLast()
+        for event in state.index.console(before: state.outputEnd, limit: ConsolePane.outputLimit, in: state.tape) {
+            switch event {
+            case .output(let text):
+                var parts = Sanitizer.lines(text)
+                if parts.last == "" {
+                    parts.removeLast()
+                }
+                lines += parts.map { Line($0) }
+            case .error(let error):
+                lines.append(Line(Sanitizer.line("\(error.type): \(error.message)"), .error))
+            default:
+                break
             }
-            lines += parts.map { Line($0) }
         }
         for failure in state.revealed {
             lines += self.lines(for: failure)
@@ -43,7 +51,12 @@ struct ConsolePane: Widget {
             lines.append(bump.isCulprit ? Line([Span("  \(glyphs.arrow) ", .dim), Span(text, .culprit), Span(" \(glyphs.culprit) culprit", .culprit)]) : timeline(text))
         }
         if let node = diagnosis.node, let saved = diagnosis.saved {
-            lines.append(timeline("backward: \(TapePane.displayName(node.name)) unpacks \(Sanitizer.line(saved.slot)) expecting v\(saved.savedVersion), finds v\(saved.currentVersion)"))
+            let unpacks = "backward: \(TapePane.displayName(node.name)) unpacks \(Sanitizer.line(saved.slot))"
+            switch saved.status {
+            case .stale: lines.append(timeline("\(unpacks) expecting v\(saved.savedVersion), finds v\(saved.currentVersion)"))
+            case .freed(let backward): lines.append(timeline("\(unpacks), freed by backward #\(backward)"))
+            case .fresh: break
+            }
         }
         if !diagnosis.hint.isEmpty {
             lines.append(Line([Span("hint: ", .heading), Span(Sanitizer.line(diagnosis.hint))]))

@@ -65,8 +65,9 @@ struct Details {
         if info.isParameter {
             lines.append(field("parameter", "nn.Parameter"))
         }
-        let counters = Set([info.counter])
-        for saved in debugger.savedValues(at: position) where counters.contains(debugger.tensorInfo(saved.tensor).counter) {
+        let saves = state.index.saves(sharing: info.counter)
+        for order in saves.prefix(saves.countBefore(debugger.savedCount(at: position))) {
+            guard let saved = debugger.savedValues(at: position, in: order..<(order + 1)).first else { continue }
             let node = TapePane.displayName(debugger.node(saved.node).name)
             lines.append(field("saved by", "\(node).\(saved.slot) saved@v\(saved.savedVersion) now@v\(saved.currentVersion) \(SavedPane.status(saved, glyphs: state.glyphs).text)", saved.status == .stale ? .stale : .normal))
         }

@@ -21,16 +21,6 @@ public struct Buffer: Hashable, Sendable {
         cells[row * width + column]
     }
 
-    /// Paints `role` over `rect`, keeping the symbols.
-    public mutating func paint(_ rect: Rect, role: Role) {
-        let clipped = clip(rect)
-        for row in clipped.y..<clipped.maxY {
-            for column in clipped.x..<clipped.maxX {
-                cells[row * width + column].role = role
-            }
-        }
-    }
-
     /// Blanks `rect` with `role`.
     public mutating func fill(_ rect: Rect, role: Role = .normal) {
         let clipped = clip(rect)

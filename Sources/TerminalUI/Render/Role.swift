@@ -21,7 +21,6 @@ public enum Role: Character, CaseIterable, Hashable, Sendable {
     case banner = "E"
     case statusBar = "S"
     case hint = "H"
-    case match = "m"
     case ok = "o"
     case prompt = "p"
 }

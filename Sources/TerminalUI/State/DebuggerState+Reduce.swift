@@ -98,6 +98,7 @@ extension DebuggerState {
         let target = min(max(0, step), stepCount - 1)
         if target != cursor {
             cursor = target
+            reach()
             rows[.tensors] = nil
             rows[.graph] = nil
             rows[.saved] = nil
@@ -246,7 +247,8 @@ extension DebuggerState {
             return
         }
         let needle = query.lowercased()
-        let matches = index.steps.indices.filter { searchText(of: $0).lowercased().contains(needle) }
+        var labels: [Int: String] = [:]
+        let matches = index.steps.indices.filter { searchText(of: $0, labels: &labels).lowercased().contains(needle) }
         search = (query, matches)
         guard !matches.isEmpty else {
             message = "no match for \(query)"
@@ -255,8 +257,9 @@ extension DebuggerState {
         jumpToMatch(forward: true, includingCurrent: true)
     }
 
-    /// The text `/` searches for a step: its op or node, its call and the names of its tensors.
-    func searchText(of step: Int) -> String {
+    /// The text `/` searches for a step: its op or node, its call and the names of its tensors
+    /// (each tensor named as where the search first met it, kept in `labels`).
+    func searchText(of step: Int, labels: inout [Int: String]) -> String {
         let row = index.steps[step]
         if case .node(let node) = row.kind, let backward = row.backward {
             return debugger.replays[backward].steps[node].name
@@ -264,7 +267,14 @@ extension DebuggerState {
         switch tape[row.event] {
         case .op(let op):
             let position = index.positions[step]
-            let tensors = (op.inputs + op.outputs).map { label($0.tensor, at: position) }
+            let tensors = (op.inputs + op.outputs).map { tensor in
+                if let known = labels[tensor.tensor] {
+                    return known
+                }
+                let name = label(tensor.tensor, at: position)
+                labels[tensor.tensor] = name
+                return name
+            }
             return ([op.name, op.call] + tensors).joined(separator: " ")
         case .error(let error):
             return "\(error.type): \(error.message)"

@@ -63,12 +63,17 @@ extension DebuggerState {
             Prompt(label: ":", text: text).render(into: &buffer, area: area)
         case .normal, .help, .inspect:
             var left = "step \(cursor + 1)/\(stepCount)\(glyphs.separator)\(positionText)"
-            if let message {
-                left += "\(glyphs.separator)\(Sanitizer.line(message))"
+            if case .help = mode {
+                left += "\(glyphs.separator)HELP"
+            } else if case .inspect = mode {
+                left += "\(glyphs.separator)INSPECT"
             } else if zoomed {
                 left += "\(glyphs.separator)ZOOM"
             }
-            StatusBar(left: left, right: keyMap.hintText).render(into: &buffer, area: area)
+            if let message {
+                left += "\(glyphs.separator)\(Sanitizer.line(message))"
+            }
+            StatusBar(left: left, hints: keyMap.hints).render(into: &buffer, area: area)
         }
     }
 

@@ -29,6 +29,9 @@ public struct DebuggerState: Sendable {
     public internal(set) var topPercent = 44
     /// The screen size of the last frame, used to map mouse clicks to panes.
     public internal(set) var screen = (width: 80, height: 24)
+    /// The failures (indexes into `failures`) the cursor has reached at least once: their culprits
+    /// are known from then on, even after stepping back to the culprit.
+    public internal(set) var reached: Set<Int> = []
     /// Set by `q`; the run loop ends.
     public internal(set) var isFinished = false
 
@@ -39,6 +42,7 @@ public struct DebuggerState: Sendable {
         failures = Failure.all(debugger.explain().diagnoses, debugger: debugger, index: index)
         self.glyphs = glyphs
         self.keyMap = keyMap
+        reach()
     }
 
     // MARK: Derived
@@ -61,7 +65,14 @@ public struct DebuggerState: Sendable {
     }
 
     /// The failures the cursor has reached: their culprits are known and shown.
-    public var revealed: [Failure] { failures.filter { $0.step <= cursor } }
+    public var revealed: [Failure] { reached.sorted().map { failures[$0] } }
+
+    /// Marks the failures at or before the cursor as reached.
+    mutating func reach() {
+        for (index, failure) in failures.enumerated() where failure.step <= cursor {
+            reached.insert(index)
+        }
+    }
 
     /// The failure at the selected step, if any (the banner shows it).
     public var failureHere: Failure? { failures.first { $0.step == cursor } }
@@ -86,7 +97,10 @@ public struct DebuggerState: Sendable {
 
     /// The rows of the Tensors pane: the step's tensors, then every other tensor alive, newest first.
     public var listedTensors: TensorList {
-        TensorList(stepTensors: stepTensors, announced: debugger.tensorCount(at: position))
+        // Tensors are announced just before the op that makes them, so an op step counts those up
+        // to its own event: the next op's outputs are not alive yet.
+        let end = step.map { $0.kind == .op ? $0.event + 1 : position } ?? position
+        return TensorList(stepTensors: stepTensors, announced: debugger.tensorCount(at: end))
     }
 
     /// The tensors the selected step reads, writes or unpacks.
