@@ -164,6 +164,11 @@ struct Engine {
             node.releaseVariables()
             recorder.record(.release(node: nodeID))
         }
+        if runtime.isAnomalyDetectionEnabled && runtime.anomalyChecksNaN,
+           let i = outputs.firstIndex(where: { $0?.contiguousValues().contains(where: \.isNaN) ?? false }) {
+            throw BackwardFailure(node: node, slot: nil, error: .runtimeError(
+                "Function '\(node.name)' returned nan values in its \(i)th output."))
+        }
         recorder.record(.nodeResult(NodeResult(backward: backwardID, node: nodeID, outgoing: node.nextEdges.indices.map { i in
             i < outputs.count && node.nextEdges[i] != nil ? outputs[i].map(preview) : nil
         })))

@@ -192,3 +192,19 @@ final class PartialBackwardTests: XCTestCase {
         XCTAssertEqual(x.grad?.values, [18, 18])
     }
 }
+
+/// Anomaly mode: the version-error hint changes and NaN gradients raise.
+final class AnomalyModeTests: XCTestCase {
+    func testNaNCheckAndHint() throws {
+        let rt = Runtime()
+        rt.isAnomalyDetectionEnabled = true
+        let x = try rt.floats([-1, 1], requiresGrad: true)
+        assertThrows("Function 'SqrtBackward0' returned nan values in its 0th output.") { try x.sqrt().sum().backward() }
+        let a = try x.mul(1)
+        let s = try a.sin()
+        try a.add_(1)
+        assertThrows("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [2]], which is output 0 of Add, is at version 1; expected version 0 instead. Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!") {
+            try s.sum().backward()
+        }
+    }
+}
