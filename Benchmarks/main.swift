@@ -3,8 +3,9 @@ import Foundation
 // Runs the benchmark named on the command line; see docs/benchmarks.md for the figures.
 //   swift run -c release tapedeck-bench tape-load [EVENTS [KEEP.tdt]]   (KEEP.tdt: where to leave the generated trace)
 //   swift run -c release tapedeck-bench tape-load-file TRACE.tdt
+//   swift run -c release tapedeck-bench frame                          (keypress to frame on a 1,000,000-event tape)
 let arguments = Array(CommandLine.arguments.dropFirst())
-let benchmarks = ["tape-load", "tape-load-file"]
+let benchmarks = ["tape-load", "tape-load-file", "frame"]
 
 do {
     switch arguments.first {
@@ -13,6 +14,8 @@ do {
                                   keep: arguments.count > 2 ? arguments[2] : nil)
     case "tape-load-file" where arguments.count == 2:
         try TapeLoadBenchmark.load(path: arguments[1])
+    case "frame":
+        runFrameBenchmark()
     default:
         print("usage: tapedeck-bench BENCHMARK [ARGS]\nbenchmarks: \(benchmarks.joined(separator: ", "))")
     }
