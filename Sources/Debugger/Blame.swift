@@ -45,12 +45,15 @@ struct Blame: Sendable {
         return index.errors.last?.event
     }
 
-    /// The `error` events, plus failed backward calls the tape ended without an `error` event for.
+    /// The `error` events, plus failed backward calls the tape ended without an `error` event for
+    /// (one naming the call, or a later one with the same message and no call).
     private func raisedErrors() -> [(RaisedError, Int)] {
         var raised = index.errors.map { ($0.error, $0.event) }
         let reported = Set(index.errors.compactMap(\.error.backward))
         for (id, end) in index.backwardEnds.sorted(by: { $0.key < $1.key }) where !reported.contains(id) {
             guard let message = end.end.message else { continue }
+            let propagated = index.errors.contains { $0.event > end.event && $0.error.backward == nil && $0.error.message == message }
+            guard !propagated else { continue }
             let error = RaisedError(type: "RuntimeError", message: message, site: index.backwardCalls[id].site, backward: id)
             raised.append((error, end.event))
         }

@@ -141,3 +141,17 @@ extension BlameTests {
         XCTAssertEqual(try Debugger(tape: b.tape).replays[0].failure?.message, message)
     }
 }
+
+extension BlameTests {
+    func testFailedBackwardIsDiagnosedOnceWhetherOrNotTheErrorNamesIt() throws {
+        let b = TapeBuilder(source: "y.backward()\n")
+        let x = b.tensor(shape: [2], requiresGrad: true)
+        let acc = b.accumulateGrad(x)
+        let call = b.backward(roots: [acc], line: 1)
+        b.record(.backwardEnd(BackwardEnd(backward: call, failedNode: acc, failedSlot: nil, message: "derivative for foo is not implemented")))
+        let unreported = try Debugger(tape: b.tape).explain()
+        XCTAssertEqual(unreported.diagnoses.map(\.kind), [.autogradError], "a bwend with no error event still counts")
+        b.error("derivative for foo is not implemented", line: 1)
+        XCTAssertEqual(try Debugger(tape: b.tape).explain().diagnoses.count, 1, "the propagated error is the same one")
+    }
+}

@@ -229,3 +229,23 @@ extension ReplayTests {
             "[torch.FloatTensor [2]], which is output 0 of Exp,", current: 2, saved: 1))
     }
 }
+
+extension ReplayTests {
+    func testInconsistentCountersAreRejectedWithTheirPosition() {
+        var skipped = Tape(header: TraceHeader(producer: "tests", path: "p.py", source: ""))
+        skipped.append(.tensor(TensorInfo(id: 0, counter: 5, storage: 0, shape: [1], dtype: "float32", requiresGrad: false)))
+        XCTAssertThrowsError(try Debugger(tape: skipped)) { error in
+            XCTAssertEqual(error as? DebuggerError, .idOutOfOrder(kind: "version counter", id: 5, expected: 0, event: 0))
+        }
+
+        var mismatched = Tape(header: TraceHeader(producer: "tests", path: "p.py", source: ""))
+        mismatched.append(.tensor(TensorInfo(id: 0, counter: 0, storage: 0, shape: [1], dtype: "float32", requiresGrad: false)))
+        mismatched.append(.tensor(TensorInfo(id: 1, counter: 1, storage: 1, shape: [1], dtype: "float32", requiresGrad: false)))
+        mismatched.append(.op(OpRecord(index: 0, name: "aten::add_.Tensor", call: "+=", site: CallSite(line: 1), gradMode: true,
+                                       inputs: [TensorVersion(tensor: 0, version: 0)], outputs: [TensorVersion(tensor: 0, version: 1)], isInPlace: true)))
+        mismatched.append(.bump(VersionBump(counter: 1, tensor: 0, from: 0, to: 1, op: 0)))
+        XCTAssertThrowsError(try Debugger(tape: mismatched)) { error in
+            XCTAssertEqual(error as? DebuggerError, .counterMismatch(tensor: 0, counter: 1, event: 3))
+        }
+    }
+}
