@@ -16,49 +16,6 @@ struct Engine {
     /// end of the pruned graph.
     var targets: [Node] = []
 
-    /// A node waiting in the ready queue; ties (several AccumulateGrads) run in arrival order.
-    private struct Task {
-        let node: Node
-        let arrival: Int
-
-        func runsBefore(_ other: Task) -> Bool {
-            node.sequenceNr != other.node.sequenceNr ? node.sequenceNr > other.node.sequenceNr : arrival < other.arrival
-        }
-    }
-
-    /// A binary max-heap of tasks ordered by `runsBefore` (`ReadyQueue` in engine.h).
-    private struct ReadyQueue {
-        private var heap: [Task] = []
-
-        mutating func push(_ task: Task) {
-            heap.append(task)
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard heap[child].runsBefore(heap[parent]) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
-        }
-
-        mutating func pop() -> Task? {
-            guard !heap.isEmpty else { return nil }
-            heap.swapAt(0, heap.count - 1)
-            let top = heap.removeLast()
-            var parent = 0
-            while true {
-                let (left, right) = (2 * parent + 1, 2 * parent + 2)
-                var first = parent
-                if left < heap.count && heap[left].runsBefore(heap[first]) { first = left }
-                if right < heap.count && heap[right].runsBefore(heap[first]) { first = right }
-                if first == parent { break }
-                heap.swapAt(parent, first)
-                parent = first
-            }
-            return top
-        }
-    }
-
     /// Runs the graph from `root`; returns the captured gradients (one per capture edge).
     @discardableResult
     func execute(root: Node, rootGrads: [Tensor?]) throws -> [Tensor?] {
@@ -78,11 +35,9 @@ struct Engine {
         var captured = [Tensor?](repeating: nil, count: captures.count)
         var buffers = [ObjectIdentifier: [Tensor?]]()
         buffers[ObjectIdentifier(root)] = rootGrads
-        var ready = ReadyQueue()
-        ready.push(Task(node: root, arrival: 0))
-        var arrivals = 1
-        while let task = ready.pop() {
-            let node = task.node
+        var ready = ReadyQueue<Node>()
+        ready.push(root, sequenceNr: root.sequenceNr)
+        while let node = ready.pop() {
             let id = ObjectIdentifier(node)
             let inputs = buffers.removeValue(forKey: id) ?? []
             if let plan {
@@ -101,8 +56,7 @@ struct Engine {
                 buffers[next] = buffer
                 dependencies[next, default: 1] -= 1
                 if dependencies[next] == 0 {
-                    ready.push(Task(node: edge.node, arrival: arrivals))
-                    arrivals += 1
+                    ready.push(edge.node, sequenceNr: edge.node.sequenceNr)
                 }
             }
         }

@@ -9,7 +9,7 @@ import Tape
 struct BackwardSimulation: Hashable, Sendable {
     /// Incoming edges not yet delivered, per node reachable from the roots.
     private(set) var dependencies: [Int: Int] = [:]
-    private(set) var queue = ReadyQueue()
+    private(set) var queue = ReadyQueue<Int>()
 
     init(roots: [Edge], nodes: [NodeRecord]) {
         var seen = Set(roots.map(\.node))
@@ -32,7 +32,7 @@ struct BackwardSimulation: Hashable, Sendable {
 
     /// The next node the engine runs, nil when the backward pass is done.
     mutating func next() -> Int? {
-        queue.pop()?.node
+        queue.pop()
     }
 
     /// `node` ran: pass a gradient along each of its `next_functions`.
@@ -49,6 +49,6 @@ struct BackwardSimulation: Hashable, Sendable {
     }
 
     private mutating func push(_ node: Int, nodes: [NodeRecord]) {
-        queue.push(ReadyQueue.Task(node: node, sequenceNr: nodes[node].sequenceNr))
+        queue.push(node, sequenceNr: nodes[node].sequenceNr)
     }
 }

@@ -76,6 +76,28 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(p.grad?.values, [157_123_440, 157_123_440])
     }
 
+    /// Four leaves ready at once, all at `UINT64_MAX`: torch 2.13 runs their AccumulateGrad nodes
+    /// in libstdc++'s heap order, a, c, b, d (checked with node pre-hooks).
+    func testTiedAccumulateGradsRunInPyTorchsHeapOrder() throws {
+        let rt = Runtime()
+        let leaves = try (0..<4).map { _ in try rt.ones([1], requiresGrad: true) }
+        let out = try rt.cat(leaves.map { $0 }, dim: 0).sum()
+        let start = rt.recorder.tape.count
+        try out.backward()
+        let variables = try (0..<rt.recorder.tape.count).compactMap { i -> Int? in
+            guard i >= start, case .nodeRun(let run) = rt.recorder.tape[i] else { return nil }
+            return try accumulatedLeaf(rt, node: run.node)
+        }
+        XCTAssertEqual(variables, [0, 2, 1, 3].map { rt.tapeID(of: leaves[$0]) })
+    }
+
+    private func accumulatedLeaf(_ rt: Runtime, node: Int) throws -> Int? {
+        for i in 0..<rt.recorder.tape.count {
+            if case .node(let record) = rt.recorder.tape[i], record.id == node { return record.variable }
+        }
+        return nil
+    }
+
     func testTwoRootsUseGraphRoot() throws {
         let rt = Runtime()
         let a = try rt.ones([2], requiresGrad: true)

@@ -1,30 +1,38 @@
-/// The engine's ready queue: a binary max-heap on `sequence_nr` that pushes and pops exactly like
-/// libstdc++'s `std::priority_queue`, so that ties (several ready `AccumulateGrad` nodes, all at
+/// PyTorch's backward ready queue: a binary max-heap on `sequence_nr` that pushes and pops exactly
+/// like libstdc++'s `std::priority_queue`, so that ties (several ready `AccumulateGrad` nodes, all at
 /// `UINT64_MAX`) come out in the same order as in PyTorch.
-struct ReadyQueue: Hashable, Sendable {
-    struct Task: Hashable, Sendable {
-        var node: Int
+///
+/// The engine that records a run and the debugger that replays it from the tape both use it, so
+/// the two agree node for node.
+public struct ReadyQueue<Node> {
+    struct Task {
+        var node: Node
         var sequenceNr: UInt64
     }
 
     private var heap: [Task] = []
 
-    var isEmpty: Bool { heap.isEmpty }
+    public init() {}
 
-    /// The queued nodes, highest priority first (does not change the queue).
-    var contents: [Int] {
+    public var isEmpty: Bool { heap.isEmpty }
+
+    /// The queued nodes, the one that runs next first (does not change the queue).
+    public var contents: [Node] {
         var copy = self
-        var nodes: [Int] = []
-        while let task = copy.pop() { nodes.append(task.node) }
+        var nodes: [Node] = []
+        while let node = copy.pop() { nodes.append(node) }
         return nodes
     }
 
-    mutating func push(_ task: Task) {
+    /// Queues `node`, which became ready, with its `sequence_nr`.
+    public mutating func push(_ node: Node, sequenceNr: UInt64) {
+        let task = Task(node: node, sequenceNr: sequenceNr)
         heap.append(task)
         siftUp(task, from: heap.count - 1, top: 0)
     }
 
-    mutating func pop() -> Task? {
+    /// Takes the node that runs next: the highest `sequence_nr`, ties as libstdc++ breaks them.
+    public mutating func pop() -> Node? {
         guard let top = heap.first else { return nil }
         let length = heap.count - 1
         if length > 0 {
@@ -33,7 +41,7 @@ struct ReadyQueue: Hashable, Sendable {
             adjust(moved, length: length)
         }
         heap.removeLast()
-        return top
+        return top.node
     }
 
     private static func less(_ a: Task, _ b: Task) -> Bool { a.sequenceNr < b.sequenceNr }
@@ -69,3 +77,10 @@ struct ReadyQueue: Hashable, Sendable {
         siftUp(value, from: hole, top: 0)
     }
 }
+
+extension ReadyQueue.Task: Equatable where Node: Equatable {}
+extension ReadyQueue.Task: Hashable where Node: Hashable {}
+extension ReadyQueue.Task: Sendable where Node: Sendable {}
+extension ReadyQueue: Equatable where Node: Equatable {}
+extension ReadyQueue: Hashable where Node: Hashable {}
+extension ReadyQueue: Sendable where Node: Sendable {}
