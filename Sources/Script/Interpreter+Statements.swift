@@ -286,10 +286,14 @@ extension Interpreter {
         switch target.kind {
         case .name(let name):
             scope.assign(name, value)
+            torch.recordBinding(name: name, value: value, line: target.span.line)
         case .attribute(let objectExpr, let name):
             let object = try evaluate(objectExpr, in: scope)
             enter(statement)
             try setAttribute(object, name, value)
+            if case .name(let base) = objectExpr.kind {
+                torch.recordBinding(name: "\(base).\(name)", value: value, line: target.span.line)
+            }
         case .subscript(let objectExpr, let indexExpr):
             let object = try evaluate(objectExpr, in: scope)
             let index = try evaluate(indexExpr, in: scope)
@@ -331,6 +335,7 @@ extension Interpreter {
             enter(span, call: symbol)
             let result = try inPlaceOperation(op, current, value)
             scope.assign(name, result)
+            torch.recordBinding(name: name, value: result, line: span.line)
         case .attribute(let objectExpr, let name):
             let object = try evaluate(objectExpr, in: scope)
             enter(target.span)
@@ -339,6 +344,9 @@ extension Interpreter {
             enter(span, call: symbol)
             let result = try inPlaceOperation(op, current, value)
             try setAttribute(object, name, result)
+            if case .name(let base) = objectExpr.kind {
+                torch.recordBinding(name: "\(base).\(name)", value: result, line: span.line)
+            }
         case .subscript(let objectExpr, let indexExpr):
             let object = try evaluate(objectExpr, in: scope)
             let index = try evaluate(indexExpr, in: scope)
