@@ -106,6 +106,9 @@ extension Interpreter {
             throw error(.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
         }
         if let value = builtins[name] { return value }
+        if Interpreter.otherPythonBuiltins.contains(name) {
+            throw error(.notImplementedError, "tapedeck does not support the builtin \(name)()")
+        }
         throw error(.nameError, "name '\(name)' is not defined")
     }
 
