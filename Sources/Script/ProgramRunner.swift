@@ -3,7 +3,8 @@ import Tape
 
 /// What a program run produced: its exit code and the recorded tape.
 public struct RunOutcome: Sendable {
-    /// 0 on success, 1 after an uncaught exception or a syntax error, like `python3`.
+    /// Like `python3`: 0 on success, 1 after an uncaught exception or a syntax error, or the code
+    /// given to `exit()`.
     public var exitCode: Int32
     public var tape: Tape
 }
@@ -25,6 +26,8 @@ public struct ProgramRunner: Sendable {
         self.source = source
     }
 
+    /// Runs the program to completion (blocking), streaming its stdout and stderr text through the
+    /// callbacks, and returns the exit code with the tape (header, every event, then `.exit`).
     public func run(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void) -> RunOutcome {
         let box = OutcomeBox()
         let done = DispatchSemaphore(value: 0)
