@@ -15,6 +15,9 @@ struct Lexer {
         ":", ";", "(", ")", "[", "]", "{", "}", "&", "|", "^", "~",
     ]
 
+    /// CPython's tokenizer limit on open brackets (`MAXLEVEL`).
+    static let maximumNesting = 200
+
     init(source: String, line: Int = 1, column: Int = 1) {
         chars = Array(source)
         self.line = line
@@ -97,7 +100,12 @@ struct Lexer {
                     throw SyntaxError("invalid character '\(c)'", at: here)
                 }
                 for _ in op { _ = advance() }
-                if "([{".contains(op) { depth += 1 }
+                if "([{".contains(op) {
+                    depth += 1
+                    if depth > Lexer.maximumNesting {
+                        throw SyntaxError("too many nested parentheses", at: SourceSpan(line: startLine, column: startColumn, endLine: startLine, endColumn: startColumn + 1))
+                    }
+                }
                 if ")]}".contains(op) {
                     if depth == 0 || (expressionOnly && depth == 1) { throw SyntaxError("unmatched '\(op)'", at: SourceSpan(line: startLine, column: startColumn, endLine: startLine, endColumn: startColumn + 1)) }
                     depth -= 1
