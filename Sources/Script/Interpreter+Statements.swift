@@ -189,7 +189,8 @@ extension Interpreter {
         do throws(PyException) {
             flow = try executeWith(items.dropFirst(), body: body, in: scope)
         } catch {
-            _ = try callMethod(manager, "__exit__", [.exception(error.object), .exception(error.object), .none])
+            let suppress = try callMethod(manager, "__exit__", [.type(error.object.cls), .exception(error.object), .none])
+            if try truth(suppress) { return .normal }
             throw error
         }
         _ = try callMethod(manager, "__exit__", [.none, .none, .none])
