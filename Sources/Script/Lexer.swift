@@ -153,7 +153,7 @@ struct Lexer {
             return true
         }
         if width > indents.last! {
-            if tokens.isEmpty { throw SyntaxError("unexpected indent", at: here) }
+            if tokens.isEmpty { throw SyntaxError("unexpected indent", at: here, kind: .indentation) }
             indents.append(width)
             tokens.append(Token(kind: .indent, span: here))
         } else {
@@ -162,7 +162,7 @@ struct Lexer {
                 tokens.append(Token(kind: .dedent, span: here))
             }
             if width != indents.last! {
-                throw SyntaxError("unindent does not match any outer indentation level", at: here)
+                throw SyntaxError("unindent does not match any outer indentation level", at: here, kind: .indentation)
             }
         }
         return false

@@ -63,7 +63,7 @@ struct Parser {
     }
 
     private func invalid() -> SyntaxError {
-        if current.kind == .indent { return SyntaxError("unexpected indent", at: current.span) }
+        if current.kind == .indent { return SyntaxError("unexpected indent", at: current.span, kind: .indentation) }
         if case .end = current.kind { return SyntaxError("unexpected EOF while parsing", at: current.span) }
         return SyntaxError("invalid syntax", at: current.span)
     }
@@ -114,7 +114,7 @@ struct Parser {
             }
             return [definition]
         }
-        if current.kind == .indent { throw SyntaxError("unexpected indent", at: start) }
+        if current.kind == .indent { throw SyntaxError("unexpected indent", at: start, kind: .indentation) }
         var statements = [try simpleStatement()]
         while accept(";") {
             if current.isNewlineOrEnd { break }
@@ -125,7 +125,9 @@ struct Parser {
         return statements
     }
 
-    private mutating func block() throws(SyntaxError) -> [Stmt] {
+    /// The body of a compound statement; `header` names it for Python's IndentationError
+    /// ("expected an indented block after 'if' statement on line 3").
+    private mutating func block(after header: String) throws(SyntaxError) -> [Stmt] {
         try expect(":")
         if current.kind != .newline {
             var statements = [try simpleStatement()]
@@ -139,7 +141,7 @@ struct Parser {
         }
         _ = advance()
         guard current.kind == .indent else {
-            throw SyntaxError("expected an indented block", at: current.span)
+            throw SyntaxError("expected an indented block after \(header)", at: current.span, kind: .indentation)
         }
         _ = advance()
         var body: [Stmt] = []
@@ -148,6 +150,11 @@ struct Parser {
         }
         if current.kind == .dedent { _ = advance() }
         return body
+    }
+
+    /// How Python names a clause whose keyword was just accepted: `'else' statement on line 7`.
+    private func clause(_ keyword: String) -> String {
+        "'\(keyword)' statement on line \(previous.span.line)"
     }
 
     private mutating func simpleStatement() throws(SyntaxError) -> Stmt {
@@ -275,14 +282,15 @@ struct Parser {
         let start = advance().span
         var branches: [(test: Expr, body: [Stmt])] = []
         let test = try namedExpression()
-        branches.append((test, try block()))
+        branches.append((test, try block(after: "'if' statement on line \(start.line)")))
         var otherwise: [Stmt] = []
         while true {
             if acceptName("elif") {
+                let header = clause("elif")
                 let test = try namedExpression()
-                branches.append((test, try block()))
+                branches.append((test, try block(after: header)))
             } else if acceptName("else") {
-                otherwise = try block()
+                otherwise = try block(after: clause("else"))
                 break
             } else {
                 break
@@ -295,9 +303,9 @@ struct Parser {
         let start = advance().span
         let test = try namedExpression()
         loopDepth += 1
-        let body = try block()
+        let body = try block(after: "'while' statement on line \(start.line)")
         loopDepth -= 1
-        let otherwise = acceptName("else") ? try block() : []
+        let otherwise = acceptName("else") ? try block(after: clause("else")) : []
         return Stmt(kind: .whileLoop(test: test, body: body, otherwise: otherwise), span: start.through(test.span))
     }
 
@@ -308,9 +316,9 @@ struct Parser {
         let iterable = try expressionList()
         let header = start.through(iterable.span)
         loopDepth += 1
-        let body = try block()
+        let body = try block(after: "'for' statement on line \(start.line)")
         loopDepth -= 1
-        let otherwise = acceptName("else") ? try block() : []
+        let otherwise = acceptName("else") ? try block(after: clause("else")) : []
         return Stmt(kind: .forLoop(target: target, iterable: iterable, body: body, otherwise: otherwise), span: header)
     }
 
@@ -375,7 +383,7 @@ struct Parser {
         let header = start.through(previous.span)
         let (savedFunctions, savedLoops) = (functionDepth, loopDepth)
         (functionDepth, loopDepth) = (functionDepth + 1, 0)
-        let body = try block()
+        let body = try block(after: "function definition on line \(start.line)")
         (functionDepth, loopDepth) = (savedFunctions, savedLoops)
         return Stmt(kind: .functionDef(FunctionDef(name: name, parameters: params, body: body), decorators: []), span: header)
     }
@@ -397,7 +405,7 @@ struct Parser {
         let header = start.through(previous.span)
         let (savedFunctions, savedLoops) = (functionDepth, loopDepth)
         (functionDepth, loopDepth) = (0, 0)
-        let body = try block()
+        let body = try block(after: "class definition on line \(start.line)")
         (functionDepth, loopDepth) = (savedFunctions, savedLoops)
         return Stmt(kind: .classDef(name: name, bases: bases, body: body, decorators: []), span: header)
     }
@@ -416,13 +424,13 @@ struct Parser {
             items.append((context, name))
         } while accept(",")
         let header = start.through(previous.span)
-        let body = try block()
+        let body = try block(after: "'with' statement on line \(start.line)")
         return Stmt(kind: .with(items: items, body: body), span: header)
     }
 
     private mutating func tryStatement() throws(SyntaxError) -> Stmt {
         let start = advance().span
-        let body = try block()
+        let body = try block(after: "'try' statement on line \(start.line)")
         var handlers: [ExceptHandler] = []
         while isName("except") {
             let handlerStart = advance().span
@@ -439,10 +447,11 @@ struct Parser {
                 if acceptName("as") { name = try identifier() }
             }
             let span = handlerStart.through(previous.span)
-            handlers.append(ExceptHandler(type: type, name: name, body: try block(), span: span))
+            let header = "'except' statement on line \(handlerStart.line)"
+            handlers.append(ExceptHandler(type: type, name: name, body: try block(after: header), span: span))
         }
-        let otherwise = !handlers.isEmpty && acceptName("else") ? try block() : []
-        let finally = acceptName("finally") ? try block() : []
+        let otherwise = !handlers.isEmpty && acceptName("else") ? try block(after: clause("else")) : []
+        let finally = acceptName("finally") ? try block(after: clause("finally")) : []
         if handlers.isEmpty && finally.isEmpty {
             throw SyntaxError("expected 'except' or 'finally' block", at: current.span)
         }

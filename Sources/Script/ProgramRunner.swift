@@ -56,7 +56,7 @@ public struct ProgramRunner: Sendable {
             }
             interpreter.releaseReferences()
         } catch {
-            recorder.record(.error(RaisedError(type: "SyntaxError", message: error.message,
+            recorder.record(.error(RaisedError(type: error.kind.rawValue, message: error.message,
                                                site: CallSite(line: error.span.line, column: error.span.column, endColumn: error.span.endColumn))))
             stderr(syntaxErrorReport(error, path: path, source: source))
             exitCode = 1
@@ -80,7 +80,7 @@ public struct ProgramRunner: Sendable {
                 out += "    " + String(repeating: " ", count: offset) + String(repeating: "^", count: min(width, max(stripped.count - offset, 1))) + "\n"
             }
         }
-        out += "SyntaxError: \(error.message)\n"
+        out += "\(error.kind.rawValue): \(error.message)\n"
         return out
     }
 }
