@@ -12,11 +12,22 @@ struct Parser {
 
     /// Parses a whole program.
     static func parse(_ source: String) throws(SyntaxError) -> [Stmt] {
-        var parser = Parser(tokens: try Lexer.tokenize(source))
+        let (tokens, unclosed) = try Lexer.tokenizeProgram(source)
+        var parser = Parser(tokens: tokens)
         var body: [Stmt] = []
-        while parser.current.kind != .end {
-            body += try parser.statement()
+        do {
+            while parser.current.kind != .end {
+                body += try parser.statement()
+            }
+        } catch {
+            // CPython reports the unclosed bracket instead when the error lies on a later line, when the
+            // parser ran into the end of the file, or for a missing comma inside that bracket.
+            guard let unclosed else { throw error }
+            let replace = error.span.line > unclosed.span.line || parser.current.kind == .end
+                || error.message == Parser.missingComma
+            throw replace ? unclosed : error
         }
+        if let unclosed { throw unclosed }
         return body
     }
 
@@ -57,8 +68,26 @@ struct Parser {
 
     private mutating func expect(_ op: String) throws(SyntaxError) {
         guard accept(op) else {
-            if op == ":" { throw SyntaxError("expected ':'", at: current.span) }
+            if op == ":" && current.isNewlineOrEnd { throw SyntaxError("expected ':'", at: current.span) }
+            if op == ":" && isOp("=") {
+                throw SyntaxError("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: current.span)
+            }
+            if (op == ")" || op == "]" || op == "}") && startsExpression {
+                throw SyntaxError(Parser.missingComma, at: previous.span)
+            }
             throw invalid()
+        }
+    }
+
+    private static let missingComma = "invalid syntax. Perhaps you forgot a comma?"
+
+    /// Whether the current token can begin an expression (for "Perhaps you forgot a comma?").
+    private var startsExpression: Bool {
+        switch current.kind {
+        case .name(let word): return !Parser.keywords.contains(word) || ["None", "True", "False", "not", "lambda"].contains(word)
+        case .int, .float, .string, .fstring: return true
+        case .op(let op): return ["(", "[", "{", "-", "+", "~"].contains(op)
+        default: return false
         }
     }
 
@@ -120,7 +149,13 @@ struct Parser {
             if current.isNewlineOrEnd { break }
             statements.append(try simpleStatement())
         }
-        guard current.isNewlineOrEnd else { throw invalid() }
+        guard current.isNewlineOrEnd else {
+            if case .expression(let expr) = statements.last?.kind, case .name(let name) = expr.kind,
+               name == "print" || name == "exec", startsExpression {
+                throw SyntaxError("Missing parentheses in call to '\(name)'. Did you mean \(name)(...)?", at: expr.span)
+            }
+            throw invalid()
+        }
         if current.kind == .newline { _ = advance() }
         return statements
     }
@@ -237,6 +272,10 @@ struct Parser {
         case .starred(let inner) where !augmented: try checkTarget(inner, augmented: false)
         case .call:
             throw SyntaxError("cannot assign to function call here. Maybe you meant '==' instead of '='?", at: target.span)
+        case .literal(.bool(let flag)):
+            throw SyntaxError("cannot assign to \(flag ? "True" : "False")", at: target.span)
+        case .literal(.none):
+            throw SyntaxError("cannot assign to None", at: target.span)
         case .literal:
             throw SyntaxError("cannot assign to literal here. Maybe you meant '==' instead of '='?", at: target.span)
         default:
@@ -635,7 +674,11 @@ struct Parser {
                 let value = try expression()
                 if isName("for") {
                     let comprehension = try comprehensionTail(element: value, result: .generator)
-                    arguments.append(.positional(Expr(kind: .comprehension(comprehension), span: value.span.through(previous.span))))
+                    let span = value.span.through(previous.span)
+                    if !arguments.isEmpty || isOp(",") && !isOp(")", ahead: 1) {
+                        throw SyntaxError("Generator expression must be parenthesized", at: span)
+                    }
+                    arguments.append(.positional(Expr(kind: .comprehension(comprehension), span: span)))
                 } else {
                     if sawKeyword {
                         throw SyntaxError("positional argument follows keyword argument", at: value.span)
@@ -800,7 +843,7 @@ struct Parser {
             return
         }
         let key = try expression()
-        try expect(":")
+        guard accept(":") else { throw SyntaxError("':' expected after dictionary key", at: key.span) }
         pairs.append((key, try expression()))
     }
 
