@@ -9,6 +9,12 @@ struct Engine {
     let runtime: Runtime
     let backwardID: Int
     let retainGraph: Bool
+    /// For `torch.autograd.grad`: the input edges whose gradients are captured instead of
+    /// accumulated. Only nodes on a path to one of them run (the rest of the graph is pruned).
+    var captures: [GradientEdge] = []
+    /// For `backward(inputs=)`: the leaves' AccumulateGrad nodes, the only ones that run at the
+    /// end of the pruned graph.
+    var targets: [Node] = []
 
     /// A node waiting in the ready queue; ties (several AccumulateGrads) run in arrival order.
     private struct Task {
@@ -53,17 +59,23 @@ struct Engine {
         }
     }
 
-    func execute(root: Node, rootGrads: [Tensor?]) throws {
+    /// Runs the graph from `root`; returns the captured gradients (one per capture edge).
+    @discardableResult
+    func execute(root: Node, rootGrads: [Tensor?]) throws -> [Tensor?] {
         var dependencies = [ObjectIdentifier: Int]()
-        var stack = [root]
+        var order = [root]
         var seen: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
-        while let node = stack.popLast() {
-            for edge in node.nextEdges.compactMap({ $0 }) {
+        var index = 0
+        while index < order.count {
+            for edge in order[index].nextEdges.compactMap({ $0 }) {
                 let id = ObjectIdentifier(edge.node)
                 dependencies[id, default: 0] += 1
-                if seen.insert(id).inserted { stack.append(edge.node) }
+                if seen.insert(id).inserted { order.append(edge.node) }
             }
+            index += 1
         }
+        let plan = captures.isEmpty && targets.isEmpty ? nil : ExecutionPlan(captures: captures, targets: targets, reachable: order)
+        var captured = [Tensor?](repeating: nil, count: captures.count)
         var buffers = [ObjectIdentifier: [Tensor?]]()
         buffers[ObjectIdentifier(root)] = rootGrads
         var ready = ReadyQueue()
@@ -71,20 +83,56 @@ struct Engine {
         var arrivals = 1
         while let task = ready.pop() {
             let node = task.node
-            let inputs = buffers.removeValue(forKey: ObjectIdentifier(node)) ?? []
+            let id = ObjectIdentifier(node)
+            let inputs = buffers.removeValue(forKey: id) ?? []
+            if let plan {
+                for (inputNr, slot) in plan.captured[id] ?? [] where inputNr < inputs.count { captured[slot] = inputs[inputNr] }
+                guard plan.needed.contains(id) else { continue }
+            }
             let outputs = try run(node, inputs: inputs)
             for (i, edge) in node.nextEdges.enumerated() {
                 guard let edge else { continue }
-                let id = ObjectIdentifier(edge.node)
-                var buffer = buffers[id] ?? [Tensor?](repeating: nil, count: edge.node.inputMetadata.count)
+                let next = ObjectIdentifier(edge.node)
+                if let plan, !plan.needed.contains(next) && plan.captured[next] == nil { continue }
+                var buffer = buffers[next] ?? [Tensor?](repeating: nil, count: edge.node.inputMetadata.count)
                 if i < outputs.count, let grad = outputs[i] {
                     buffer[edge.inputNr] = buffer[edge.inputNr].map { Kernel.add($0, grad) } ?? grad
                 }
-                buffers[id] = buffer
-                dependencies[id, default: 1] -= 1
-                if dependencies[id] == 0 {
+                buffers[next] = buffer
+                dependencies[next, default: 1] -= 1
+                if dependencies[next] == 0 {
                     ready.push(Task(node: edge.node, arrival: arrivals))
                     arrivals += 1
+                }
+            }
+        }
+        return captured
+    }
+
+    /// Which nodes `autograd.grad` runs (`init_to_execute`): those with a path to a captured
+    /// edge. Captured nodes that lead nowhere further only hand over their input gradient.
+    private struct ExecutionPlan {
+        var needed = Set<ObjectIdentifier>()
+        var captured = [ObjectIdentifier: [(inputNr: Int, slot: Int)]]()
+
+        init(captures: [GradientEdge], targets: [Node], reachable: [Node]) {
+            needed = Set(targets.map(ObjectIdentifier.init))
+            for (slot, edge) in captures.enumerated() {
+                captured[ObjectIdentifier(edge.node), default: []].append((edge.inputNr, slot))
+            }
+            var changed = true
+            while changed {
+                changed = false
+                for node in reachable.reversed() where !needed.contains(ObjectIdentifier(node)) {
+                    let leadsToCapture = node.nextEdges.contains { edge in
+                        guard let edge else { return false }
+                        let next = ObjectIdentifier(edge.node)
+                        return needed.contains(next) || captured[next] != nil
+                    }
+                    if leadsToCapture {
+                        needed.insert(ObjectIdentifier(node))
+                        changed = true
+                    }
                 }
             }
         }
@@ -116,6 +164,11 @@ struct Engine {
             node.releaseVariables()
             recorder.record(.release(node: nodeID))
         }
+        if runtime.isAnomalyDetectionEnabled && runtime.anomalyChecksNaN,
+           let i = outputs.firstIndex(where: { $0?.contiguousValues().contains(where: \.isNaN) ?? false }) {
+            throw BackwardFailure(node: node, slot: nil, error: .runtimeError(
+                "Function '\(node.name)' returned nan values in its \(i)th output."))
+        }
         recorder.record(.nodeResult(NodeResult(backward: backwardID, node: nodeID, outgoing: node.nextEdges.indices.map { i in
             i < outputs.count && node.nextEdges[i] != nil ? outputs[i].map(preview) : nil
         })))
@@ -142,63 +195,5 @@ struct Engine {
 
     private func preview(_ grad: Tensor) -> TensorValues {
         TensorValues(tensor: -1, shape: grad.shape, values: Array(grad.contiguousValues().prefix(TensorValues.previewLimit)))
-    }
-}
-
-extension Runtime {
-    /// `torch.autograd.backward(tensors, grad_tensors, retain_graph)`.
-    ///
-    /// Missing gradients are implicit ones for single-element outputs. Raises PyTorch's errors for
-    /// non-scalar outputs, wrong gradient shapes, roots that do not require grad, and any failure
-    /// inside the graph (a stale or freed saved tensor), after recording how far backward got.
-    public func backward(_ tensors: [Tensor], gradTensors: [Tensor?] = [], retainGraph: Bool = false) throws {
-        var grads = [Tensor?]()
-        for (i, out) in tensors.enumerated() {
-            if i < gradTensors.count, let grad = gradTensors[i] {
-                guard grad.shape == out.shape else {
-                    throw AutogradError.runtimeError(
-                        "Mismatch in shape: grad_output[\(i)] has a shape of \(Messages.torchSize(grad.shape)) and output[\(i)] has a shape of \(Messages.torchSize(out.shape)).")
-                }
-                grads.append(grad)
-            } else if out.requiresGrad {
-                guard out.numel == 1 else { throw AutogradError.runtimeError(Messages.implicitScalar) }
-                grads.append(Kernel.full(out, shape: out.shape, value: 1, dtype: out.dtype))
-            } else {
-                grads.append(nil)
-            }
-        }
-        var edges = [GradientEdge]()
-        for out in tensors { try out.checkViewHistory() }
-        for (i, out) in tensors.enumerated() {
-            guard let edge = out.gradientEdge() else {
-                throw AutogradError.runtimeError("element \(i) of tensors does not require grad and does not have a grad_fn")
-            }
-            edges.append(edge)
-        }
-        let root: Node
-        var rootGrads: [Tensor?]
-        if edges.count == 1 {
-            root = edges[0].node
-            rootGrads = [Tensor?](repeating: nil, count: root.inputMetadata.count)
-            rootGrads[edges[0].inputNr] = grads[0].map { Kernel.cast($0, to: root.inputMetadata[edges[0].inputNr].dtype) }
-        } else {
-            root = Node(name: "torch::autograd::GraphRoot", sequenceNr: takeSequenceNr(), nextEdges: edges,
-                        inputMetadata: grads.map { TensorMetadata(shape: $0?.shape ?? [], dtype: $0?.dtype ?? .defaultFloat) },
-                        formula: { $0.grads })
-            rootGrads = grads
-        }
-        let id = recorder.newBackwardID()
-        let roots = edges.map { Edge(node: tapeID(of: $0.node), inputNr: $0.inputNr) }
-        recorder.record(.backward(BackwardCall(id: id, roots: roots, site: recorder.site, retainGraph: retainGraph)))
-        do {
-            try withGradMode(false) {
-                try Engine(runtime: self, backwardID: id, retainGraph: retainGraph).execute(root: root, rootGrads: rootGrads)
-            }
-        } catch let failure as BackwardFailure {
-            recorder.record(.backwardEnd(BackwardEnd(backward: id, failedNode: tapeID(of: failure.node), failedSlot: failure.slot,
-                                                     message: failure.error.message)))
-            throw failure.error
-        }
-        recorder.record(.backwardEnd(BackwardEnd(backward: id)))
     }
 }

@@ -9,6 +9,9 @@ public final class Runtime {
     public let recorder: TapeRecorder
     /// Whether `torch.autograd.set_detect_anomaly(True)` is on; it changes the version-error hint.
     public var isAnomalyDetectionEnabled = false
+    /// `set_detect_anomaly(True, check_nan=)`: with anomaly detection on, a node whose gradient
+    /// contains NaN raises "Function 'X' returned nan values in its Nth output.".
+    public var anomalyChecksNaN = true
 
     var gradModes = GradModeStack()
     var generator = MersenneTwister()

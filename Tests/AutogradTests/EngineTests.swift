@@ -145,3 +145,66 @@ final class EngineTests: XCTestCase {
         }
     }
 }
+
+/// `torch.autograd.grad` and `backward(inputs=)`: captured gradients, pruning, PyTorch's errors.
+final class PartialBackwardTests: XCTestCase {
+    func testGradCapturesWithoutTouchingGrad() throws {
+        let rt = Runtime()
+        let x = try rt.ones([2], requiresGrad: true)
+        let b = try x.mul(2)
+        let c = try b.sin()
+        assertThrows("One of the differentiated Tensors does not require grad") { try rt.grad([c.sum()], inputs: [rt.ones([2])]) }
+        let w = try rt.ones([2], requiresGrad: true)
+        assertThrows("The differentiated Tensor at index 0 appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.") {
+            try rt.grad([c.sum()], inputs: [w], retainGraph: true)
+        }
+        XCTAssertNil(try rt.grad([c.sum()], inputs: [w], retainGraph: true, allowUnused: true)[0])
+        let grads = try rt.grad([c.sum()], inputs: [b, x])
+        XCTAssertEqual(grads.map { $0.map { rounded($0.values, 4) } }, [[-0.4161, -0.4161], [-0.8323, -0.8323]])
+        XCTAssertNil(x.grad)
+    }
+
+    func testPrunedNodesAreNotChecked() throws {
+        let rt = Runtime()
+        let x = try rt.rand([3], requiresGrad: true)
+        let y = try rt.rand([3], requiresGrad: true)
+        let z = try x.mul(.tensor(y))
+        try rt.withGradMode(false) { try y.add_(1) }
+        assertThrows(versionError("torch.FloatTensor [3]", which: nil, current: 1, expected: 0)) {
+            try rt.grad([z.sum()], inputs: [y])
+        }
+        let a = try rt.rand([3], requiresGrad: true)
+        let w = try rt.rand([3], requiresGrad: true)
+        let out = try a.sin().add(.tensor(w))
+        try rt.withGradMode(false) { try a.add_(1) }
+        XCTAssertEqual(try rt.grad([out.sum()], inputs: [w])[0]?.values, [1, 1, 1])
+    }
+
+    func testBackwardWithInputs() throws {
+        let rt = Runtime()
+        let x = try rt.ones([2], requiresGrad: true)
+        let y = try x.mul(3)
+        try rt.backward([y.mul(.tensor(y)).sum()], inputs: [x])
+        XCTAssertEqual(x.grad?.values, [18, 18])
+        let n = try x.mul(3)
+        try rt.backward([n.mul(.tensor(n)).sum()], inputs: [n])
+        XCTAssertEqual(n.grad?.values, [6, 6])
+        XCTAssertEqual(x.grad?.values, [18, 18])
+    }
+}
+
+/// Anomaly mode: the version-error hint changes and NaN gradients raise.
+final class AnomalyModeTests: XCTestCase {
+    func testNaNCheckAndHint() throws {
+        let rt = Runtime()
+        rt.isAnomalyDetectionEnabled = true
+        let x = try rt.floats([-1, 1], requiresGrad: true)
+        assertThrows("Function 'SqrtBackward0' returned nan values in its 0th output.") { try x.sqrt().sum().backward() }
+        let a = try x.mul(1)
+        let s = try a.sin()
+        try a.add_(1)
+        assertThrows("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [2]], which is output 0 of Add, is at version 1; expected version 0 instead. Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!") {
+            try s.sum().backward()
+        }
+    }
+}
