@@ -59,6 +59,7 @@ extension TorchBindings {
         case "size":
             guard let d = a.take(0, "dim"), !d.isNone else { return size(t.shape) }
             let axis = try int(d, name, "dim")
+            guard t.dim > 0 else { throw interpreter.error(.indexError, "Dimension specified as \(axis) but tensor has no dimensions") }
             return .int(t.shape[try wrapDimension(axis, t.dim)])
         case "dim": return .int(t.dim)
         case "numel": return .int(t.numel)
