@@ -36,7 +36,7 @@ public struct ProgramRunner: Sendable {
             box.outcome = ProgramRunner.execute(path: path, source: source, stdout: stdout, stderr: stderr)
             done.signal()
         }
-        thread.stackSize = 1 << 29
+        thread.stackSize = 1 << 28
         thread.start()
         done.wait()
         return box.outcome!
