@@ -71,7 +71,7 @@ extension Interpreter {
             return try execute(otherwise, in: scope)
         case .functionDef(let def, let decoratorExprs):
             let decorators = try evaluateDecorators(decoratorExprs, in: scope)
-            let function = try makeFunction(name: def.name, parameters: def.parameters, body: .statements(def.body), in: scope)
+            let function = try makeFunction(name: def.name, parameters: def.parameters, body: .statements(def.body), line: statement.span.line, in: scope)
             scope.assign(def.name, try decorate(.function(function), with: decorators, span: statement.span))
         case .classDef(let name, let baseExprs, let body, let decoratorExprs):
             let decorators = try evaluateDecorators(decoratorExprs, in: scope)
@@ -133,13 +133,13 @@ extension Interpreter {
         throw error(.notImplementedError, "tapedeck does not support importing \(name) (only torch, torch.nn, torch.nn.functional, torch.optim and math)")
     }
 
-    func makeFunction(name: String, parameters: Parameters, body: PyFunction.Body, in scope: Scope) throws(PyException) -> PyFunction {
+    func makeFunction(name: String, parameters: Parameters, body: PyFunction.Body, line: Int, in scope: Scope) throws(PyException) -> PyFunction {
         var defaults: [String: Value] = [:]
         for parameter in parameters.list {
             if let expr = parameter.defaultValue { defaults[parameter.name] = try evaluate(expr, in: scope) }
         }
         let closure = scope.classBody ? (scope.parent ?? globals) : scope
-        return PyFunction(name: name, parameters: parameters, defaults: defaults, body: body, closure: closure)
+        return PyFunction(name: name, parameters: parameters, defaults: defaults, body: body, closure: closure, line: line)
     }
 
     private func evaluateDecorators(_ exprs: [Expr], in scope: Scope) throws(PyException) -> [(Value, SourceSpan)] {

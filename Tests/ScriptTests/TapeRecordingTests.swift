@@ -80,4 +80,12 @@ final class TapeRecordingTests: XCTestCase {
         let announced = Set(recorded.compactMap { if case .tensor(let info) = $0 { return info.id } else { return nil } })
         XCTAssertTrue(bindings.allSatisfy { announced.contains($0.tensor) })
     }
+
+    func testParametersAreBoundAtTheirDef() {
+        let recorded = events("import torch\ndef double(t):\n    return t * 2\nx = torch.ones(2)\ny = double(x)\n")
+        let bindings = recorded.compactMap { if case .binding(let b) = $0 { return b } else { return nil } }
+        XCTAssertEqual(bindings.map(\.name), ["x", "t", "y"])
+        XCTAssertEqual(bindings.map(\.line), [4, 2, 5])
+        XCTAssertEqual(bindings[0].tensor, bindings[1].tensor)
+    }
 }
