@@ -22,6 +22,13 @@ enum ExceptionKind: String, CaseIterable {
     case stopIteration = "StopIteration"
     case importError = "ImportError"
     case moduleNotFoundError = "ModuleNotFoundError"
+    case osError = "OSError"
+    case fileNotFoundError = "FileNotFoundError"
+    case memoryError = "MemoryError"
+    case warning = "Warning"
+    case userWarning = "UserWarning"
+    case deprecationWarning = "DeprecationWarning"
+    case runtimeWarning = "RuntimeWarning"
 
     /// The base class, nil for `BaseException`.
     var base: ExceptionKind? {
@@ -33,6 +40,8 @@ enum ExceptionKind: String, CaseIterable {
         case .notImplementedError, .recursionError: return .runtimeError
         case .unboundLocalError: return .nameError
         case .moduleNotFoundError: return .importError
+        case .fileNotFoundError: return .osError
+        case .userWarning, .deprecationWarning, .runtimeWarning: return .warning
         default: return .exception
         }
     }

@@ -1,6 +1,13 @@
 import Foundation
 
 extension Interpreter {
+    /// Python builtins outside the subset: using one is `NotImplementedError`, not a `NameError`.
+    static let otherPythonBuiltins: Set<String> = [
+        "aiter", "anext", "ascii", "breakpoint", "bytearray", "bytes", "compile", "complex", "copyright", "credits",
+        "delattr", "dir", "eval", "exec", "globals", "hash", "help", "input", "license", "locals", "memoryview", "next",
+        "open", "vars", "NotImplemented", "BaseExceptionGroup", "ExceptionGroup",
+    ]
+
     /// Installs Python's built-in functions, types and exception classes.
     func installBuiltins() {
         let object = PyClass(name: "object", bases: [])
@@ -237,6 +244,31 @@ extension Interpreter {
                 throw self.raising(PyExceptionObject(cls: self.exceptionClass(.systemExit), args: a.take(0, "code").map { [$0] } ?? []))
             }
         }
+        for (name, radix, prefix) in [("bin", 2, "0b"), ("oct", 8, "0o"), ("hex", 16, "0x")] {
+            function(name) { (a: inout Arguments) throws(PyException) in
+                let value = try a.required(0, "number")
+                guard let i = self.index(value) else {
+                    throw self.error(.typeError, "'\(self.typeName(value))' object cannot be interpreted as an integer")
+                }
+                return .str((i < 0 ? "-" : "") + prefix + String(i.magnitude, radix: radix))
+            }
+        }
+        function("format") { (a: inout Arguments) throws(PyException) in
+            let spec = a.take(1, "format_spec") ?? .str("")
+            guard case .str(let text) = spec else { throw self.error(.typeError, "format() argument 2 must be str, not \(self.typeName(spec))") }
+            return .str(try self.format(try a.required(0, "value"), spec: text))
+        }
+        function("callable") { (a: inout Arguments) throws(PyException) in
+            switch try a.required(0, "obj") {
+            case .function, .builtin, .boundMethod, .type: return .bool(true)
+            case .instance(let instance): return .bool(instance.cls.isSubclass(of: self.torch.moduleClass) || instance.cls.lookup("__call__") != nil)
+            default: return .bool(false)
+            }
+        }
+        function("issubclass") { (a: inout Arguments) throws(PyException) in
+            guard case .type(let cls) = try a.required(0, "cls") else { throw self.error(.typeError, "issubclass() arg 1 must be a class") }
+            return .bool(try self.isInstanceOfClass(cls, try a.required(1, "class_or_tuple")))
+        }
         function("iter") { (a: inout Arguments) throws(PyException) in .list(PyList(try self.iterate(try a.required(0, "object")))) }
     }
 
@@ -376,12 +408,16 @@ extension Interpreter {
     }
 
     func isInstance(_ value: Value, _ classInfo: Value) throws(PyException) -> Bool {
+        try isInstanceOfClass(classOf(value), classInfo)
+    }
+
+    /// Whether `cls` is `classInfo` (a class or a tuple of classes) or a subclass of it.
+    func isInstanceOfClass(_ cls: PyClass, _ classInfo: Value) throws(PyException) -> Bool {
         switch classInfo {
-        case .type(let cls):
-            if cls === types["object"] { return true }
-            return classOf(value).isSubclass(of: cls)
+        case .type(let target):
+            return target === types["object"] || cls.isSubclass(of: target)
         case .tuple(let items):
-            for item in items where try isInstance(value, item) { return true }
+            for item in items where try isInstanceOfClass(cls, item) { return true }
             return false
         default:
             throw error(.typeError, "isinstance() arg 2 must be a type, a tuple of types, or a union")

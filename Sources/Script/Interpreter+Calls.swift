@@ -72,6 +72,9 @@ extension Interpreter {
         let scope = Scope(parent: function.closure === globals ? nil : function.closure, globals: globals)
         scope.localNames = function.localNames
         try bindParameters(function, positional, keywords, into: scope)
+        for parameter in function.parameters.list {
+            if let value = scope.variables[parameter.name] { torch.recordBinding(name: parameter.name, value: value, line: function.line) }
+        }
         try pushFrame(function.name)
         functionStack.append((function, scope))
         defer {

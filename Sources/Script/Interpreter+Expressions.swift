@@ -92,7 +92,7 @@ extension Interpreter {
         case .conditional(let test, let then, let otherwise):
             return try truth(try evaluate(test, in: scope)) ? try evaluate(then, in: scope) : try evaluate(otherwise, in: scope)
         case .lambda(let parameters, let body):
-            return .function(try makeFunction(name: "<lambda>", parameters: parameters, body: .expression(body), in: scope))
+            return .function(try makeFunction(name: "<lambda>", parameters: parameters, body: .expression(body), line: expr.span.line, in: scope))
         case .comprehension(let comprehension):
             return try evaluateComprehension(comprehension, in: scope)
         }
@@ -106,6 +106,9 @@ extension Interpreter {
             throw error(.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
         }
         if let value = builtins[name] { return value }
+        if Interpreter.otherPythonBuiltins.contains(name) {
+            throw error(.notImplementedError, "tapedeck does not support the builtin \(name)()")
+        }
         throw error(.nameError, "name '\(name)' is not defined")
     }
 

@@ -466,6 +466,7 @@ extension Interpreter {
             if let items = try object.iterate(interpreter: self) { return items }
         case .instance(let instance):
             if let items = torch.moduleItems(instance) { return items }
+            if let method = instance.cls.lookup("__iter__") { return try iterate(try call(bind(method, to: value), [])) }
         default: break
         }
         throw error(.typeError, "'\(typeName(value))' object is not iterable")

@@ -3,6 +3,9 @@ import Foundation
 extension Interpreter {
     /// `repr(x)` exactly as Python prints it.
     func repr(_ value: Value) throws(PyException) -> String {
+        if reprInProgress.count + reprDepth + frames.count > recursionLimit {
+            throw error(.recursionError, "maximum recursion depth exceeded while getting the repr of an object")
+        }
         switch value {
         case .none: return "None"
         case .ellipsis: return "Ellipsis"
@@ -16,6 +19,8 @@ extension Interpreter {
             defer { reprInProgress.remove(ObjectIdentifier(l)) }
             return "[" + (try l.items.map { (v) throws(PyException) in try repr(v) }).joined(separator: ", ") + "]"
         case .tuple(let t):
+            reprDepth += 1
+            defer { reprDepth -= 1 }
             let items = try t.map { (v) throws(PyException) in try repr(v) }
             return "(" + items.joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
         case .dict(let d):

@@ -71,7 +71,7 @@ extension Interpreter {
             return try execute(otherwise, in: scope)
         case .functionDef(let def, let decoratorExprs):
             let decorators = try evaluateDecorators(decoratorExprs, in: scope)
-            let function = try makeFunction(name: def.name, parameters: def.parameters, body: .statements(def.body), in: scope)
+            let function = try makeFunction(name: def.name, parameters: def.parameters, body: .statements(def.body), line: statement.span.line, in: scope)
             scope.assign(def.name, try decorate(.function(function), with: decorators, span: statement.span))
         case .classDef(let name, let baseExprs, let body, let decoratorExprs):
             let decorators = try evaluateDecorators(decoratorExprs, in: scope)
@@ -133,13 +133,13 @@ extension Interpreter {
         throw error(.notImplementedError, "tapedeck does not support importing \(name) (only torch, torch.nn, torch.nn.functional, torch.optim and math)")
     }
 
-    func makeFunction(name: String, parameters: Parameters, body: PyFunction.Body, in scope: Scope) throws(PyException) -> PyFunction {
+    func makeFunction(name: String, parameters: Parameters, body: PyFunction.Body, line: Int, in scope: Scope) throws(PyException) -> PyFunction {
         var defaults: [String: Value] = [:]
         for parameter in parameters.list {
             if let expr = parameter.defaultValue { defaults[parameter.name] = try evaluate(expr, in: scope) }
         }
         let closure = scope.classBody ? (scope.parent ?? globals) : scope
-        return PyFunction(name: name, parameters: parameters, defaults: defaults, body: body, closure: closure)
+        return PyFunction(name: name, parameters: parameters, defaults: defaults, body: body, closure: closure, line: line)
     }
 
     private func evaluateDecorators(_ exprs: [Expr], in scope: Scope) throws(PyException) -> [(Value, SourceSpan)] {
@@ -189,7 +189,8 @@ extension Interpreter {
         do throws(PyException) {
             flow = try executeWith(items.dropFirst(), body: body, in: scope)
         } catch {
-            _ = try callMethod(manager, "__exit__", [.exception(error.object), .exception(error.object), .none])
+            let suppress = try callMethod(manager, "__exit__", [.type(error.object.cls), .exception(error.object), .none])
+            if try truth(suppress) { return .normal }
             throw error
         }
         _ = try callMethod(manager, "__exit__", [.none, .none, .none])
@@ -286,10 +287,14 @@ extension Interpreter {
         switch target.kind {
         case .name(let name):
             scope.assign(name, value)
+            torch.recordBinding(name: name, value: value, line: target.span.line)
         case .attribute(let objectExpr, let name):
             let object = try evaluate(objectExpr, in: scope)
             enter(statement)
             try setAttribute(object, name, value)
+            if case .name(let base) = objectExpr.kind {
+                torch.recordBinding(name: "\(base).\(name)", value: value, line: target.span.line)
+            }
         case .subscript(let objectExpr, let indexExpr):
             let object = try evaluate(objectExpr, in: scope)
             let index = try evaluate(indexExpr, in: scope)
@@ -331,6 +336,7 @@ extension Interpreter {
             enter(span, call: symbol)
             let result = try inPlaceOperation(op, current, value)
             scope.assign(name, result)
+            torch.recordBinding(name: name, value: result, line: span.line)
         case .attribute(let objectExpr, let name):
             let object = try evaluate(objectExpr, in: scope)
             enter(target.span)
@@ -339,6 +345,9 @@ extension Interpreter {
             enter(span, call: symbol)
             let result = try inPlaceOperation(op, current, value)
             try setAttribute(object, name, result)
+            if case .name(let base) = objectExpr.kind {
+                torch.recordBinding(name: "\(base).\(name)", value: result, line: span.line)
+            }
         case .subscript(let objectExpr, let indexExpr):
             let object = try evaluate(objectExpr, in: scope)
             let index = try evaluate(indexExpr, in: scope)

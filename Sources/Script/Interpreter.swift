@@ -21,6 +21,8 @@ final class Interpreter {
     var savedSpans: [SourceSpan] = []
     /// Lists and dicts being printed, so a container that contains itself prints `[...]`.
     var reprInProgress: Set<ObjectIdentifier> = []
+    /// How many tuples are being printed inside one another (lists and dicts count in `reprInProgress`).
+    var reprDepth = 0
     /// The exceptions whose `except` blocks are running, innermost last, for a bare `raise`.
     var handling: [PyExceptionObject] = []
     /// The span of the innermost statement or expression being evaluated.

@@ -7,6 +7,8 @@ struct Lexer {
     private var indents = [0]
     private var depth = 0
     private var tokens: [Token] = []
+    /// Brackets opened and not yet closed, innermost last.
+    private var openBrackets: [Token] = []
     private var atLineStart = true
 
     private static let operators: [String] = [
@@ -14,6 +16,9 @@ struct Lexer {
         "%=", "@=", "&=", "|=", "^=", ">>", "<<", ":=", "+", "-", "*", "/", "%", "@", "<", ">", "=", ".", ",",
         ":", ";", "(", ")", "[", "]", "{", "}", "&", "|", "^", "~",
     ]
+
+    /// CPython's tokenizer limit on open brackets (`MAXLEVEL`).
+    static let maximumNesting = 200
 
     init(source: String, line: Int = 1, column: Int = 1) {
         chars = Array(source)
@@ -23,8 +28,18 @@ struct Lexer {
 
     /// Tokenizes a whole program: statements separated by NEWLINE, blocks by INDENT/DEDENT.
     static func tokenize(_ source: String) throws(SyntaxError) -> [Token] {
+        let (tokens, unclosed) = try tokenizeProgram(source)
+        if let unclosed { throw unclosed }
+        return tokens
+    }
+
+    /// Tokenizes a whole program, reporting a bracket left open at the end separately: like CPython,
+    /// the parser decides whether that or its own error is the one to show.
+    static func tokenizeProgram(_ source: String) throws(SyntaxError) -> (tokens: [Token], unclosed: SyntaxError?) {
         var lexer = Lexer(source: source)
-        return try lexer.run(expressionOnly: false)
+        let tokens = try lexer.run(expressionOnly: false)
+        guard let bracket = lexer.openBrackets.last, case .op(let text) = bracket.kind else { return (tokens, nil) }
+        return (tokens, SyntaxError("'\(text)' was never closed", at: bracket.span))
     }
 
     /// Tokenizes one expression embedded in an f-string, starting at the given position.
@@ -97,16 +112,23 @@ struct Lexer {
                     throw SyntaxError("invalid character '\(c)'", at: here)
                 }
                 for _ in op { _ = advance() }
-                if "([{".contains(op) { depth += 1 }
+                if "([{".contains(op) {
+                    depth += 1
+                    openBrackets.append(Token(kind: .op(op), span: SourceSpan(line: startLine, column: startColumn, endLine: startLine, endColumn: startColumn + 1)))
+                    if depth > Lexer.maximumNesting {
+                        throw SyntaxError("too many nested parentheses", at: SourceSpan(line: startLine, column: startColumn, endLine: startLine, endColumn: startColumn + 1))
+                    }
+                }
                 if ")]}".contains(op) {
                     if depth == 0 || (expressionOnly && depth == 1) { throw SyntaxError("unmatched '\(op)'", at: SourceSpan(line: startLine, column: startColumn, endLine: startLine, endColumn: startColumn + 1)) }
                     depth -= 1
+                    openBrackets.removeLast()
                 }
                 add(.op(op), line: startLine, column: startColumn)
             }
         }
-        if depth > (expressionOnly ? 1 : 0) {
-            throw SyntaxError("'(' was never closed", at: tokens.last(where: { if case .op(let o) = $0.kind { return "([{".contains(o) } else { return false } })?.span ?? here)
+        if expressionOnly && depth > 1 {
+            throw SyntaxError("f-string: expecting '}'", at: here)
         }
         if !expressionOnly {
             if let last = tokens.last, last.kind != .newline {
@@ -145,7 +167,7 @@ struct Lexer {
             return true
         }
         if width > indents.last! {
-            if tokens.isEmpty { throw SyntaxError("unexpected indent", at: here) }
+            if tokens.isEmpty { throw SyntaxError("unexpected indent", at: here, kind: .indentation) }
             indents.append(width)
             tokens.append(Token(kind: .indent, span: here))
         } else {
@@ -154,7 +176,7 @@ struct Lexer {
                 tokens.append(Token(kind: .dedent, span: here))
             }
             if width != indents.last! {
-                throw SyntaxError("unindent does not match any outer indentation level", at: here)
+                throw SyntaxError("unindent does not match any outer indentation level", at: here, kind: .indentation)
             }
         }
         return false

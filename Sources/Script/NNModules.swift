@@ -23,7 +23,8 @@ extension TorchBindings {
             instance.module!.setParameter("weight", .object(layer.weight))
             instance.module!.setParameter("bias", layer.bias.map { .object($0) } ?? .none)
         } forward: { (instance, a) throws(PyException) in
-            try self.linear(try a.required(0, "input"), instance.module!.lookup("weight")!, instance.module!.lookup("bias") ?? .none)
+            let state = try self.moduleState(instance)
+            return try self.linear(try a.required(0, "input"), state.lookup("weight") ?? .none, state.lookup("bias") ?? .none)
         } extraRepr: { instance in
             let bias = instance.module?.lookup("bias").map { !$0.isNone } ?? false
             return "in_features=\(instance.attributes["in_features"].map { (try? self.interpreter.repr($0)) ?? "" } ?? ""), out_features=\(instance.attributes["out_features"].map { (try? self.interpreter.repr($0)) ?? "" } ?? ""), bias=\(bias ? "True" : "False")"
@@ -143,14 +144,15 @@ extension TorchBindings {
         cls.attributes["append"] = builtin("\(name).append") { (a: inout Arguments) throws(PyException) in
             let instance = try self.moduleSelf(&a, name)
             let item = try a.required(0, "module")
-            instance.module!.setModule(String(instance.module!.modules.count), item)
+            let state = try self.moduleState(instance)
+            state.setModule(String(state.modules.count), item)
             return .instance(instance)
         }
         if chains {
             cls.attributes["forward"] = builtin("\(name).forward") { (a: inout Arguments) throws(PyException) in
                 let instance = try self.moduleSelf(&a, name)
                 var value = try a.required(0, "input")
-                for child in instance.module!.modules {
+                for child in try self.moduleState(instance).modules {
                     self.interpreter.enter(self.interpreter.currentSpan, call: self.callSpelling(child.value))
                     value = try self.interpreter.call(child.value, [value])
                 }
@@ -158,6 +160,14 @@ extension TorchBindings {
             }
         }
         return cls
+    }
+
+    /// The registries `nn.Module.__init__` creates; PyTorch's AttributeError when it never ran.
+    private func moduleState(_ instance: PyInstance) throws(PyException) -> ModuleState {
+        guard let state = instance.module else {
+            throw interpreter.error(.attributeError, "'\(instance.cls.name)' object has no attribute '_parameters'")
+        }
+        return state
     }
 
     private func moduleSelf(_ a: inout Arguments, _ name: String) throws(PyException) -> PyInstance {
@@ -264,6 +274,9 @@ extension TorchBindings {
 
     /// `model(x)`: runs `forward`, as `nn.Module.__call__` does.
     func callModule(_ instance: PyInstance, _ positional: [Value], keywords: [(name: String, value: Value)]) throws(PyException) -> Value {
+        guard instance.module != nil else {
+            throw interpreter.error(.attributeError, "'\(instance.cls.name)' object has no attribute '_backward_hooks'")
+        }
         guard let forward = instance.cls.lookup("forward") else {
             throw interpreter.error(.notImplementedError, "Module [\(instance.cls.name)] is missing the required \"forward\" function")
         }

@@ -12,11 +12,22 @@ struct Parser {
 
     /// Parses a whole program.
     static func parse(_ source: String) throws(SyntaxError) -> [Stmt] {
-        var parser = Parser(tokens: try Lexer.tokenize(source))
+        let (tokens, unclosed) = try Lexer.tokenizeProgram(source)
+        var parser = Parser(tokens: tokens)
         var body: [Stmt] = []
-        while parser.current.kind != .end {
-            body += try parser.statement()
+        do {
+            while parser.current.kind != .end {
+                body += try parser.statement()
+            }
+        } catch {
+            // CPython reports the unclosed bracket instead when the error lies on a later line, when the
+            // parser ran into the end of the file, or for a missing comma inside that bracket.
+            guard let unclosed else { throw error }
+            let replace = error.span.line > unclosed.span.line || parser.current.kind == .end
+                || error.message == Parser.missingComma
+            throw replace ? unclosed : error
         }
+        if let unclosed { throw unclosed }
         return body
     }
 
@@ -57,13 +68,31 @@ struct Parser {
 
     private mutating func expect(_ op: String) throws(SyntaxError) {
         guard accept(op) else {
-            if op == ":" { throw SyntaxError("expected ':'", at: current.span) }
+            if op == ":" && current.isNewlineOrEnd { throw SyntaxError("expected ':'", at: current.span) }
+            if op == ":" && isOp("=") {
+                throw SyntaxError("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: current.span)
+            }
+            if (op == ")" || op == "]" || op == "}") && startsExpression {
+                throw SyntaxError(Parser.missingComma, at: previous.span)
+            }
             throw invalid()
         }
     }
 
+    private static let missingComma = "invalid syntax. Perhaps you forgot a comma?"
+
+    /// Whether the current token can begin an expression (for "Perhaps you forgot a comma?").
+    private var startsExpression: Bool {
+        switch current.kind {
+        case .name(let word): return !Parser.keywords.contains(word) || ["None", "True", "False", "not", "lambda"].contains(word)
+        case .int, .float, .string, .fstring: return true
+        case .op(let op): return ["(", "[", "{", "-", "+", "~"].contains(op)
+        default: return false
+        }
+    }
+
     private func invalid() -> SyntaxError {
-        if current.kind == .indent { return SyntaxError("unexpected indent", at: current.span) }
+        if current.kind == .indent { return SyntaxError("unexpected indent", at: current.span, kind: .indentation) }
         if case .end = current.kind { return SyntaxError("unexpected EOF while parsing", at: current.span) }
         return SyntaxError("invalid syntax", at: current.span)
     }
@@ -114,18 +143,26 @@ struct Parser {
             }
             return [definition]
         }
-        if current.kind == .indent { throw SyntaxError("unexpected indent", at: start) }
+        if current.kind == .indent { throw SyntaxError("unexpected indent", at: start, kind: .indentation) }
         var statements = [try simpleStatement()]
         while accept(";") {
             if current.isNewlineOrEnd { break }
             statements.append(try simpleStatement())
         }
-        guard current.isNewlineOrEnd else { throw invalid() }
+        guard current.isNewlineOrEnd else {
+            if case .expression(let expr) = statements.last?.kind, case .name(let name) = expr.kind,
+               name == "print" || name == "exec", startsExpression {
+                throw SyntaxError("Missing parentheses in call to '\(name)'. Did you mean \(name)(...)?", at: expr.span)
+            }
+            throw invalid()
+        }
         if current.kind == .newline { _ = advance() }
         return statements
     }
 
-    private mutating func block() throws(SyntaxError) -> [Stmt] {
+    /// The body of a compound statement; `header` names it for Python's IndentationError
+    /// ("expected an indented block after 'if' statement on line 3").
+    private mutating func block(after header: String) throws(SyntaxError) -> [Stmt] {
         try expect(":")
         if current.kind != .newline {
             var statements = [try simpleStatement()]
@@ -139,7 +176,7 @@ struct Parser {
         }
         _ = advance()
         guard current.kind == .indent else {
-            throw SyntaxError("expected an indented block", at: current.span)
+            throw SyntaxError("expected an indented block after \(header)", at: current.span, kind: .indentation)
         }
         _ = advance()
         var body: [Stmt] = []
@@ -148,6 +185,11 @@ struct Parser {
         }
         if current.kind == .dedent { _ = advance() }
         return body
+    }
+
+    /// How Python names a clause whose keyword was just accepted: `'else' statement on line 7`.
+    private func clause(_ keyword: String) -> String {
+        "'\(keyword)' statement on line \(previous.span.line)"
     }
 
     private mutating func simpleStatement() throws(SyntaxError) -> Stmt {
@@ -230,6 +272,10 @@ struct Parser {
         case .starred(let inner) where !augmented: try checkTarget(inner, augmented: false)
         case .call:
             throw SyntaxError("cannot assign to function call here. Maybe you meant '==' instead of '='?", at: target.span)
+        case .literal(.bool(let flag)):
+            throw SyntaxError("cannot assign to \(flag ? "True" : "False")", at: target.span)
+        case .literal(.none):
+            throw SyntaxError("cannot assign to None", at: target.span)
         case .literal:
             throw SyntaxError("cannot assign to literal here. Maybe you meant '==' instead of '='?", at: target.span)
         default:
@@ -275,14 +321,15 @@ struct Parser {
         let start = advance().span
         var branches: [(test: Expr, body: [Stmt])] = []
         let test = try namedExpression()
-        branches.append((test, try block()))
+        branches.append((test, try block(after: "'if' statement on line \(start.line)")))
         var otherwise: [Stmt] = []
         while true {
             if acceptName("elif") {
+                let header = clause("elif")
                 let test = try namedExpression()
-                branches.append((test, try block()))
+                branches.append((test, try block(after: header)))
             } else if acceptName("else") {
-                otherwise = try block()
+                otherwise = try block(after: clause("else"))
                 break
             } else {
                 break
@@ -295,9 +342,9 @@ struct Parser {
         let start = advance().span
         let test = try namedExpression()
         loopDepth += 1
-        let body = try block()
+        let body = try block(after: "'while' statement on line \(start.line)")
         loopDepth -= 1
-        let otherwise = acceptName("else") ? try block() : []
+        let otherwise = acceptName("else") ? try block(after: clause("else")) : []
         return Stmt(kind: .whileLoop(test: test, body: body, otherwise: otherwise), span: start.through(test.span))
     }
 
@@ -308,9 +355,9 @@ struct Parser {
         let iterable = try expressionList()
         let header = start.through(iterable.span)
         loopDepth += 1
-        let body = try block()
+        let body = try block(after: "'for' statement on line \(start.line)")
         loopDepth -= 1
-        let otherwise = acceptName("else") ? try block() : []
+        let otherwise = acceptName("else") ? try block(after: clause("else")) : []
         return Stmt(kind: .forLoop(target: target, iterable: iterable, body: body, otherwise: otherwise), span: header)
     }
 
@@ -375,7 +422,7 @@ struct Parser {
         let header = start.through(previous.span)
         let (savedFunctions, savedLoops) = (functionDepth, loopDepth)
         (functionDepth, loopDepth) = (functionDepth + 1, 0)
-        let body = try block()
+        let body = try block(after: "function definition on line \(start.line)")
         (functionDepth, loopDepth) = (savedFunctions, savedLoops)
         return Stmt(kind: .functionDef(FunctionDef(name: name, parameters: params, body: body), decorators: []), span: header)
     }
@@ -397,7 +444,7 @@ struct Parser {
         let header = start.through(previous.span)
         let (savedFunctions, savedLoops) = (functionDepth, loopDepth)
         (functionDepth, loopDepth) = (0, 0)
-        let body = try block()
+        let body = try block(after: "class definition on line \(start.line)")
         (functionDepth, loopDepth) = (savedFunctions, savedLoops)
         return Stmt(kind: .classDef(name: name, bases: bases, body: body, decorators: []), span: header)
     }
@@ -416,13 +463,13 @@ struct Parser {
             items.append((context, name))
         } while accept(",")
         let header = start.through(previous.span)
-        let body = try block()
+        let body = try block(after: "'with' statement on line \(start.line)")
         return Stmt(kind: .with(items: items, body: body), span: header)
     }
 
     private mutating func tryStatement() throws(SyntaxError) -> Stmt {
         let start = advance().span
-        let body = try block()
+        let body = try block(after: "'try' statement on line \(start.line)")
         var handlers: [ExceptHandler] = []
         while isName("except") {
             let handlerStart = advance().span
@@ -439,10 +486,11 @@ struct Parser {
                 if acceptName("as") { name = try identifier() }
             }
             let span = handlerStart.through(previous.span)
-            handlers.append(ExceptHandler(type: type, name: name, body: try block(), span: span))
+            let header = "'except' statement on line \(handlerStart.line)"
+            handlers.append(ExceptHandler(type: type, name: name, body: try block(after: header), span: span))
         }
-        let otherwise = !handlers.isEmpty && acceptName("else") ? try block() : []
-        let finally = acceptName("finally") ? try block() : []
+        let otherwise = !handlers.isEmpty && acceptName("else") ? try block(after: clause("else")) : []
+        let finally = acceptName("finally") ? try block(after: clause("finally")) : []
         if handlers.isEmpty && finally.isEmpty {
             throw SyntaxError("expected 'except' or 'finally' block", at: current.span)
         }
@@ -626,7 +674,11 @@ struct Parser {
                 let value = try expression()
                 if isName("for") {
                     let comprehension = try comprehensionTail(element: value, result: .generator)
-                    arguments.append(.positional(Expr(kind: .comprehension(comprehension), span: value.span.through(previous.span))))
+                    let span = value.span.through(previous.span)
+                    if !arguments.isEmpty || isOp(",") && !isOp(")", ahead: 1) {
+                        throw SyntaxError("Generator expression must be parenthesized", at: span)
+                    }
+                    arguments.append(.positional(Expr(kind: .comprehension(comprehension), span: span)))
                 } else {
                     if sawKeyword {
                         throw SyntaxError("positional argument follows keyword argument", at: value.span)
@@ -791,7 +843,7 @@ struct Parser {
             return
         }
         let key = try expression()
-        try expect(":")
+        guard accept(":") else { throw SyntaxError("':' expected after dictionary key", at: key.span) }
         pairs.append((key, try expression()))
     }
 

@@ -3,7 +3,8 @@ import Tape
 
 /// What a program run produced: its exit code and the recorded tape.
 public struct RunOutcome: Sendable {
-    /// 0 on success, 1 after an uncaught exception or a syntax error, like `python3`.
+    /// Like `python3`: 0 on success, 1 after an uncaught exception or a syntax error, or the code
+    /// given to `exit()`.
     public var exitCode: Int32
     public var tape: Tape
 }
@@ -25,6 +26,8 @@ public struct ProgramRunner: Sendable {
         self.source = source
     }
 
+    /// Runs the program to completion (blocking), streaming its stdout and stderr text through the
+    /// callbacks, and returns the exit code with the tape (header, every event, then `.exit`).
     public func run(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void) -> RunOutcome {
         let box = OutcomeBox()
         let done = DispatchSemaphore(value: 0)
@@ -33,7 +36,7 @@ public struct ProgramRunner: Sendable {
             box.outcome = ProgramRunner.execute(path: path, source: source, stdout: stdout, stderr: stderr)
             done.signal()
         }
-        thread.stackSize = 1 << 29
+        thread.stackSize = 1 << 28
         thread.start()
         done.wait()
         return box.outcome!
@@ -53,7 +56,7 @@ public struct ProgramRunner: Sendable {
             }
             interpreter.releaseReferences()
         } catch {
-            recorder.record(.error(RaisedError(type: "SyntaxError", message: error.message,
+            recorder.record(.error(RaisedError(type: error.kind.rawValue, message: error.message,
                                                site: CallSite(line: error.span.line, column: error.span.column, endColumn: error.span.endColumn))))
             stderr(syntaxErrorReport(error, path: path, source: source))
             exitCode = 1
@@ -77,7 +80,7 @@ public struct ProgramRunner: Sendable {
                 out += "    " + String(repeating: " ", count: offset) + String(repeating: "^", count: min(width, max(stripped.count - offset, 1))) + "\n"
             }
         }
-        out += "SyntaxError: \(error.message)\n"
+        out += "\(error.kind.rawValue): \(error.message)\n"
         return out
     }
 }

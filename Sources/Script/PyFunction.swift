@@ -7,6 +7,8 @@ final class PyFunction {
     let closure: Scope
     /// The names the body assigns (Python's compile-time locals).
     let localNames: Set<String>
+    /// The line of its `def` (or `lambda`), where its parameters are bound.
+    let line: Int
     /// The class whose body defined it, for zero-argument `super()`.
     var owner: PyClass?
 
@@ -15,7 +17,8 @@ final class PyFunction {
         case expression(Expr)
     }
 
-    init(name: String, parameters: Parameters, defaults: [String: Value], body: Body, closure: Scope) {
+    init(name: String, parameters: Parameters, defaults: [String: Value], body: Body, closure: Scope, line: Int) {
+        self.line = line
         self.name = name
         self.parameters = parameters
         self.defaults = defaults

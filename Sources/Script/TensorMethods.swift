@@ -59,6 +59,7 @@ extension TorchBindings {
         case "size":
             guard let d = a.take(0, "dim"), !d.isNone else { return size(t.shape) }
             let axis = try int(d, name, "dim")
+            guard t.dim > 0 else { throw interpreter.error(.indexError, "Dimension specified as \(axis) but tensor has no dimensions") }
             return .int(t.shape[try wrapDimension(axis, t.dim)])
         case "dim": return .int(t.dim)
         case "numel": return .int(t.numel)
@@ -72,8 +73,9 @@ extension TorchBindings {
         case "backward":
             let gradient = a.take(0, "gradient").flatMap { tensor($0) }
             let retain = try bool(a.take(1, "retain_graph"))
-            _ = a.take(2, "create_graph")
-            try a.finish(maxPositional: 3)
+            if let create = a.take(2, "create_graph"), try interpreter.truth(create) { throw unsupported("backward(create_graph=True)") }
+            if let inputs = a.take(3, "inputs"), !inputs.isNone { throw unsupported("backward(inputs=...)") }
+            try a.finish(maxPositional: 4)
             try runBackward { try t.backward(gradient: gradient, retainGraph: retain) }
             return .none
         case "retain_grad":

@@ -186,6 +186,12 @@ final class TorchBindings {
 
     // MARK: Hooks the interpreter calls
 
+    /// Records that a program name (`x`, `self.weight`) now refers to a tensor, so the debugger can call it that.
+    func recordBinding(name: String, value: Value, line: Int) {
+        guard let t = tensor(value) else { return }
+        interpreter.recorder.record(.binding(Binding(name: name, tensor: runtime.tapeID(of: t), line: line)))
+    }
+
     /// The Python-level spelling of a call, for the tape (`Tensor.add_`, `torch.cat`, `nn.ReLU`).
     func callSpelling(_ callee: Value) -> String? {
         switch callee {

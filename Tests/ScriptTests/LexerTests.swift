@@ -41,4 +41,11 @@ final class LexerTests: XCTestCase {
             XCTAssertEqual((error as? SyntaxError)?.span.line, 3)
         }
     }
+
+    func testDeepNestingIsRefusedLikeCPython() {
+        let source = "x = " + String(repeating: "[", count: 250) + String(repeating: "]", count: 250) + "\n"
+        XCTAssertThrowsError(try Lexer.tokenize(source)) { error in
+            XCTAssertEqual((error as? SyntaxError)?.message, "too many nested parentheses")
+        }
+    }
 }

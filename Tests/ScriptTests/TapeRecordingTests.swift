@@ -59,4 +59,33 @@ final class TapeRecordingTests: XCTestCase {
     func testPrintIsRecordedAsOutput() {
         XCTAssertTrue(events("print('a', 1)\n").contains(.output("a 1\n")))
     }
+
+    func testBindingsNameTensorsAsTheProgramDoes() {
+        let recorded = events("""
+        import torch
+        import torch.nn as nn
+        class Block(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.scale = nn.Parameter(torch.ones(2))
+        block = Block()
+        x = torch.ones(2)
+        n = 3
+        x += 1
+        """)
+        let bindings = recorded.compactMap { if case .binding(let b) = $0 { return b } else { return nil } }
+        XCTAssertEqual(bindings.map(\.name), ["self.scale", "x", "x"])
+        XCTAssertEqual(bindings.map(\.line), [6, 8, 10])
+        XCTAssertEqual(bindings[1].tensor, bindings[2].tensor, "x += 1 rebinds x to the same tensor")
+        let announced = Set(recorded.compactMap { if case .tensor(let info) = $0 { return info.id } else { return nil } })
+        XCTAssertTrue(bindings.allSatisfy { announced.contains($0.tensor) })
+    }
+
+    func testParametersAreBoundAtTheirDef() {
+        let recorded = events("import torch\ndef double(t):\n    return t * 2\nx = torch.ones(2)\ny = double(x)\n")
+        let bindings = recorded.compactMap { if case .binding(let b) = $0 { return b } else { return nil } }
+        XCTAssertEqual(bindings.map(\.name), ["x", "t", "y"])
+        XCTAssertEqual(bindings.map(\.line), [4, 2, 5])
+        XCTAssertEqual(bindings[0].tensor, bindings[1].tensor)
+    }
 }
