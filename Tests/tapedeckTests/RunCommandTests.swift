@@ -14,8 +14,8 @@ final class RunCommandTests: XCTestCase {
             let lines = output.stderr.split(separator: "\n").map(String.init)
             XCTAssertEqual(lines.last, error, "\(item.name): last stderr line")
             let frames = lines.filter { $0.hasPrefix("  File \"\(item.file)\", line ") }
-            if error.hasPrefix("SyntaxError: ") {
-                // Python reports a syntax error with the location alone: no traceback, no scope.
+            if ["SyntaxError: ", "IndentationError: ", "TabError: "].contains(where: error.hasPrefix) {
+                // Python reports a compile error with the location alone: no traceback, no scope.
                 XCTAssertEqual(frames, ["  File \"\(item.file)\", line \(line)"], "\(item.name): syntax error location")
             } else {
                 XCTAssertEqual(lines.first, "Traceback (most recent call last):", "\(item.name): traceback header")
