@@ -20,15 +20,12 @@ struct Record: ParsableCommand {
     }
 
     private func execute() -> Int32 {
-        do {
-            guard case let .program(path, source) = try Target.load(program) else {
-                return Standard.fail(.notAProgram(program))
-            }
-            let outcome = ProgramRunner(path: path, source: source).run(stdout: Standard.out, stderr: Standard.error)
+        do throws(CommandError) {
+            let outcome = try Target.program(program).run(stdout: Standard.out, stderr: Standard.error)
             do {
                 try TraceWriter.write(outcome.tape, toFile: output)
             } catch {
-                return Standard.fail(.cannotWrite(error))
+                throw .cannotWrite(error)
             }
             return outcome.exitCode
         } catch {

@@ -17,10 +17,7 @@ struct Run: ParsableCommand {
 
     private func execute() -> Int32 {
         do {
-            guard case let .program(path, source) = try Target.load(program) else {
-                return Standard.fail(.notAProgram(program))
-            }
-            return ProgramRunner(path: path, source: source).run(stdout: Standard.out, stderr: Standard.error).exitCode
+            return try Target.program(program).run(stdout: Standard.out, stderr: Standard.error).exitCode
         } catch {
             return Standard.fail(error)
         }

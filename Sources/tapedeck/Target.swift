@@ -25,6 +25,12 @@ enum Target {
         return .program(path: path, source: source)
     }
 
+    /// Reads `path` as a program to run; a trace file is refused, since only a program can run.
+    static func program(_ path: String) throws(CommandError) -> ProgramRunner {
+        guard case let .program(path, source) = try load(path) else { throw .notAProgram(path) }
+        return ProgramRunner(path: path, source: source)
+    }
+
     /// The tape of the target: the trace as recorded, or the program run with its output discarded.
     func tape() throws(CommandError) -> Tape {
         switch self {
