@@ -45,6 +45,10 @@ public struct Tape: Sendable {
     /// The kind of the event at `index`, read without decoding the event.
     public func kind(at index: Int) -> Event.Kind { store.kind(at: index) }
 
+    /// The tensor, node, op, backward call, counter, base and line event `index` names, read
+    /// without decoding its strings and arrays (far cheaper than `self[index]` in a full scan).
+    public func summary(at index: Int) -> EventSummary { store.summary(at: index) }
+
     /// The index of the `.op` event with op index `op` ("op #12"), nil if there is none.
     public func eventIndex(ofOp op: Int) -> Int? { opEvents[op] }
 
