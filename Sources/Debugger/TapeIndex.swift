@@ -212,14 +212,14 @@ struct TapeIndex: Sendable {
         case .output:
             break
         default:
-            try add(tape[position], at: position)
+            try add(tape.eventWithoutPreview(at: position), at: position)
         }
     }
 
     /// Indexes a decoded event of a kind whose payload the index keeps.
     private mutating func add(_ event: Event, at position: Int) throws(DebuggerError) {
         switch event {
-        case var .tensor(info):
+        case let .tensor(info):
             guard info.id == tensors.count else {
                 throw .idOutOfOrder(kind: "tensor", id: info.id, expected: tensors.count, event: position)
             }
@@ -234,7 +234,6 @@ struct TapeIndex: Sendable {
                 counterBumps.append([])
             }
             if info.storage == storageBumps.count { storageBumps.append([]) }
-            info.values = []
             tensors.append(info)
             tensorEvents.append(position)
             producers.append(nil)

@@ -24,6 +24,10 @@ public struct Tape: Sendable {
     /// The event at `index`, in the order it happened (decoded from compact storage on each access).
     public subscript(index: Int) -> Event { store.event(at: index) }
 
+    /// The event at `index` without its values preview (`TensorInfo.values` and
+    /// `TensorValues.values` empty), for indexes that keep everything but the numbers.
+    public func eventWithoutPreview(at index: Int) -> Event { store.event(at: index, previews: false) }
+
     /// Appends an event at the end of the tape and indexes it.
     public mutating func append(_ event: Event) {
         index(store.append(event), event: store.count - 1)
