@@ -7,28 +7,21 @@ import Tape
 /// With one root the root node is queued first; with several, a `GraphRoot` (not on the tape)
 /// runs first and delivers to each root edge in order.
 struct BackwardSimulation: Hashable, Sendable {
-    /// Incoming edges not yet delivered, by node id; nil for nodes no edge from the roots reaches.
-    private var pending: [Int?]
+    /// Incoming edges not yet delivered, per node reachable from the roots (a dictionary: a
+    /// training loop replays thousands of small graphs out of a large tape).
+    private var pending: [Int: Int] = [:]
     private(set) var queue = ReadyQueue<Int>()
 
     init(roots: [Edge], nodes: [NodeRecord]) {
-        pending = Array(repeating: nil, count: nodes.count)
-        var seen = Array(repeating: false, count: nodes.count)
-        var stack: [Int] = []
-        for root in roots where !seen[root.node] {
-            seen[root.node] = true
-            stack.append(root.node)
-        }
+        var seen = Set(roots.map(\.node))
+        var stack = Array(seen)
         if roots.count > 1 {
-            for root in roots { pending[root.node] = (pending[root.node] ?? 0) + 1 }
+            for root in roots { pending[root.node, default: 0] += 1 }
         }
         while let node = stack.popLast() {
             for case let edge? in nodes[node].next {
-                pending[edge.node] = (pending[edge.node] ?? 0) + 1
-                if !seen[edge.node] {
-                    seen[edge.node] = true
-                    stack.append(edge.node)
-                }
+                pending[edge.node, default: 0] += 1
+                if seen.insert(edge.node).inserted { stack.append(edge.node) }
             }
         }
         if roots.count == 1 {
@@ -39,13 +32,7 @@ struct BackwardSimulation: Hashable, Sendable {
     }
 
     /// The nodes still waiting for gradients, with how many they wait for.
-    var waiting: [Int: Int] {
-        var waiting: [Int: Int] = [:]
-        for (node, count) in pending.enumerated() {
-            if let count, count > 0 { waiting[node] = count }
-        }
-        return waiting
-    }
+    var waiting: [Int: Int] { pending.filter { $0.value > 0 } }
 
     /// The next node the engine runs, nil when the backward pass is done.
     mutating func next() -> Int? {

@@ -45,7 +45,9 @@ struct TapeIndex: Sendable {
     /// For a `CopySlices` node, the in-place op's node it wraps and runs inside its own apply
     /// (recorded by the same op, before it); its saved variables are unpacked when CopySlices runs.
     private(set) var wrapped: [Int: Int] = [:]
-    private var nodesByOp: [Int: [Int]] = [:]
+    /// The latest node each op created that is neither a `CopySlices` nor an `AccumulateGrad`:
+    /// the node a `CopySlices` of the same op wraps.
+    private var plainNodeOfOp: [Int: Int] = [:]
     /// Every save in tape order, as (node, position in that node's saves).
     private(set) var saveOrder: [(node: Int, slot: Int)] = []
     private(set) var saveEvents: [Int] = []
@@ -90,7 +92,7 @@ struct TapeIndex: Sendable {
             throw .unknownOp(index: op, event: position)
         }
         opReferences = []
-        nodesByOp = [:]
+        plainNodeOfOp = [:]
     }
 
     static let copySlices = "torch::autograd::CopySlices"
@@ -259,11 +261,11 @@ struct TapeIndex: Sendable {
                 throw .unknownNode(id: edge.node, event: position)
             }
             if let op = node.op {
-                if node.name == Self.copySlices,
-                   let inner = nodesByOp[op]?.last(where: { nodes[$0].name != Self.copySlices && nodes[$0].variable == nil }) {
-                    wrapped[node.id] = inner
+                if node.name == Self.copySlices {
+                    if let inner = plainNodeOfOp[op] { wrapped[node.id] = inner }
+                } else if node.variable == nil {
+                    plainNodeOfOp[op] = node.id
                 }
-                nodesByOp[op, default: []].append(node.id)
             }
             nodes.append(node)
             nodeEvents.append(position)
