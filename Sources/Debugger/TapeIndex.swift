@@ -78,6 +78,7 @@ struct TapeIndex: Sendable {
 
     init(_ tape: Tape) throws(DebuggerError) {
         self.tape = tape
+        reserveCapacity()
         for position in 0..<tape.count {
             try add(at: position)
         }
@@ -182,6 +183,27 @@ struct TapeIndex: Sendable {
     }
 
     // MARK: Building
+
+    /// Sizes the arrays from a count of the tape's event kinds (read without decoding), so that
+    /// indexing a million events does not copy them over and over as they grow.
+    private mutating func reserveCapacity() {
+        var counts = [Int](repeating: 0, count: Event.Kind.allCases.count)
+        for position in 0..<tape.count { counts[Int(tape.kind(at: position).rawValue)] += 1 }
+        func count(_ kind: Event.Kind) -> Int { counts[Int(kind.rawValue)] }
+        tensors.reserveCapacity(count(.tensor))
+        tensorEvents.reserveCapacity(count(.tensor))
+        producers.reserveCapacity(count(.tensor))
+        opEvents.reserveCapacity(count(.op))
+        opEnds.reserveCapacity(count(.op))
+        nodes.reserveCapacity(count(.node))
+        nodeEvents.reserveCapacity(count(.node))
+        saves.reserveCapacity(count(.node))
+        saveOrder.reserveCapacity(count(.save))
+        saveEvents.reserveCapacity(count(.save))
+        gradFns.reserveCapacity(count(.gradFn))
+        values.reserveCapacity(count(.values))
+        names.reserveCapacity(count(.binding))
+    }
 
     /// Indexes event `position`: kinds whose payload the index does not keep are read through
     /// `Tape.summary(at:)`, which decodes no strings or arrays; the others are decoded in full.

@@ -36,6 +36,13 @@ struct Timelines<Value: Sendable>: Sendable {
     /// Where each key's entries start, once finished; one more entry than there are keys.
     private var starts: [Int] = []
 
+    /// Makes room for `count` entries, when the tape says how many there will be.
+    mutating func reserveCapacity(_ count: Int) {
+        keys.reserveCapacity(count)
+        positions.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
     /// Records `value` for `key` as of event `position`; positions must not decrease.
     mutating func append(_ value: Value, for key: Int, at position: Int) {
         keys.append(key)
