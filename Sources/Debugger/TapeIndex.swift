@@ -47,7 +47,8 @@ struct TapeIndex: Sendable {
     private(set) var wrapped: [Int: Int] = [:]
     /// The latest node each op created that is neither a `CopySlices` nor an `AccumulateGrad`:
     /// the node a `CopySlices` of the same op wraps.
-    private var plainNodeOfOp: [Int: Int] = [:]
+    /// By op index; an op index past the tape's op count fails the check after indexing.
+    private var plainNodeOfOp: [Int?] = []
     /// Every save in tape order, as (node, position in that node's saves).
     private(set) var saveOrder: [(node: Int, slot: Int)] = []
     private(set) var saveEvents: [Int] = []
@@ -93,7 +94,7 @@ struct TapeIndex: Sendable {
             throw .unknownOp(index: op, event: position)
         }
         opReferences = []
-        plainNodeOfOp = [:]
+        plainNodeOfOp = []
     }
 
     static let copySlices = "torch::autograd::CopySlices"
@@ -203,6 +204,7 @@ struct TapeIndex: Sendable {
         gradFns.reserveCapacity(count(.gradFn))
         values.reserveCapacity(count(.values))
         names.reserveCapacity(count(.binding))
+        plainNodeOfOp = Array(repeating: nil, count: count(.op))
     }
 
     /// Indexes event `position`: kinds whose payload the index does not keep are read through
@@ -283,10 +285,12 @@ struct TapeIndex: Sendable {
                 throw .unknownNode(id: edge.node, event: position)
             }
             if let op = node.op {
-                if node.name == Self.copySlices {
-                    if let inner = plainNodeOfOp[op] { wrapped[node.id] = inner }
-                } else if node.variable == nil {
-                    plainNodeOfOp[op] = node.id
+                if plainNodeOfOp.indices.contains(op) {
+                    if node.name == Self.copySlices {
+                        if let inner = plainNodeOfOp[op] { wrapped[node.id] = inner }
+                    } else if node.variable == nil {
+                        plainNodeOfOp[op] = node.id
+                    }
                 }
             }
             nodes.append(node)
