@@ -4,8 +4,10 @@ import Foundation
 //   swift run -c release tapedeck-bench tape-load [EVENTS [KEEP.tdt]]   (KEEP.tdt: where to leave the generated trace)
 //   swift run -c release tapedeck-bench tape-load-file TRACE.tdt
 //   swift run -c release tapedeck-bench frame                          (keypress to frame on a 1,000,000-event tape)
+//   swift run -c release tapedeck-bench open [EVENTS [RUNS]]           (trace file to first frame, phase by phase)
+//   swift run -c release tapedeck-bench open-file TRACE.tdt [RUNS]
 let arguments = Array(CommandLine.arguments.dropFirst())
-let benchmarks = ["tape-load", "tape-load-file", "frame"]
+let benchmarks = ["tape-load", "tape-load-file", "frame", "open", "open-file"]
 
 do {
     switch arguments.first {
@@ -16,6 +18,11 @@ do {
         try TapeLoadBenchmark.load(path: arguments[1])
     case "frame":
         runFrameBenchmark()
+    case "open":
+        try OpenBenchmark.run(events: arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000,
+                              runs: arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5)
+    case "open-file" where arguments.count >= 2:
+        try OpenBenchmark.measure(path: arguments[1], name: arguments[1], runs: arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5)
     default:
         print("usage: tapedeck-bench BENCHMARK [ARGS]\nbenchmarks: \(benchmarks.joined(separator: ", "))")
     }

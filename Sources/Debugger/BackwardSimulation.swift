@@ -7,19 +7,20 @@ import Tape
 /// With one root the root node is queued first; with several, a `GraphRoot` (not on the tape)
 /// runs first and delivers to each root edge in order.
 struct BackwardSimulation: Hashable, Sendable {
-    /// Incoming edges not yet delivered, per node reachable from the roots.
-    private(set) var dependencies: [Int: Int] = [:]
+    /// Incoming edges not yet delivered, per node reachable from the roots (a dictionary: a
+    /// training loop replays thousands of small graphs out of a large tape).
+    private var pending: [Int: Int] = [:]
     private(set) var queue = ReadyQueue<Int>()
 
     init(roots: [Edge], nodes: [NodeRecord]) {
         var seen = Set(roots.map(\.node))
         var stack = Array(seen)
         if roots.count > 1 {
-            for root in roots { dependencies[root.node, default: 0] += 1 }
+            for root in roots { pending[root.node, default: 0] += 1 }
         }
         while let node = stack.popLast() {
-            for edge in nodes[node].next.compactMap({ $0 }) {
-                dependencies[edge.node, default: 0] += 1
+            for case let edge? in nodes[node].next {
+                pending[edge.node, default: 0] += 1
                 if seen.insert(edge.node).inserted { stack.append(edge.node) }
             }
         }
@@ -30,6 +31,9 @@ struct BackwardSimulation: Hashable, Sendable {
         }
     }
 
+    /// The nodes still waiting for gradients, with how many they wait for.
+    var waiting: [Int: Int] { pending.filter { $0.value > 0 } }
+
     /// The next node the engine runs, nil when the backward pass is done.
     mutating func next() -> Int? {
         queue.pop()
@@ -37,15 +41,17 @@ struct BackwardSimulation: Hashable, Sendable {
 
     /// `node` ran: pass a gradient along each of its `next_functions`.
     mutating func finish(_ node: Int, nodes: [NodeRecord]) {
-        deliver(to: nodes[node].next.compactMap { $0?.node }, nodes: nodes)
+        for case let edge? in nodes[node].next { deliver(to: edge.node, nodes: nodes) }
     }
 
     private mutating func deliver(to targets: [Int], nodes: [NodeRecord]) {
-        for target in targets {
-            let remaining = (dependencies[target] ?? 1) - 1
-            dependencies[target] = remaining
-            if remaining == 0 { push(target, nodes: nodes) }
-        }
+        for target in targets { deliver(to: target, nodes: nodes) }
+    }
+
+    private mutating func deliver(to target: Int, nodes: [NodeRecord]) {
+        let remaining = (pending[target] ?? 1) - 1
+        pending[target] = remaining
+        if remaining == 0 { push(target, nodes: nodes) }
     }
 
     private mutating func push(_ node: Int, nodes: [NodeRecord]) {

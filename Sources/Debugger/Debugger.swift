@@ -158,7 +158,7 @@ public struct Debugger: Sendable {
                 simulation.finish(step.node, nodes: index.nodes)
             }
             state.ready = simulation.queue.contents
-            state.waiting = simulation.dependencies.filter { $0.value > 0 }
+            state.waiting = simulation.waiting
             state.next = count < replay.steps.count ? replay.steps[count] : nil
             return state
         }

@@ -33,7 +33,7 @@ struct Replayer: Sendable {
                 return BackwardReplay(call: call, event: position, steps: steps, outcome: .failed(failure))
             }
             if !call.retainGraph {
-                for owner in Set(saved.map(\.node)) { freedBy[owner] = call.id }
+                for value in saved { freedBy[value.node] = call.id }
             }
             simulation.finish(node, nodes: index.nodes)
         }

@@ -24,10 +24,12 @@ struct TapeIndex: Sendable {
     /// Each tensor's first sighting, without its values preview (decode `tensorEvents` for it).
     private(set) var tensors: [TensorInfo] = []
     private(set) var tensorEvents: [Int] = []
-    private(set) var gradFns: [Timeline<GradFnChange>] = []
+    /// Each tensor's grad_fn changes.
+    private(set) var gradFns = Timelines<GradFnChange>()
     /// The positions of each tensor's `values` events.
-    private(set) var values: [Timeline<Int>] = []
-    private(set) var names: [Timeline<String>] = []
+    private(set) var values = Timelines<Int>()
+    /// The names each tensor was bound to.
+    private(set) var names = Timelines<String>()
     /// The first op that returned each tensor.
     private(set) var producers: [Int?] = []
 
@@ -43,14 +45,19 @@ struct TapeIndex: Sendable {
     /// For a `CopySlices` node, the in-place op's node it wraps and runs inside its own apply
     /// (recorded by the same op, before it); its saved variables are unpacked when CopySlices runs.
     private(set) var wrapped: [Int: Int] = [:]
-    private var nodesByOp: [Int: [Int]] = [:]
+    /// The latest node each op created that is neither a `CopySlices` nor an `AccumulateGrad`:
+    /// the node a `CopySlices` of the same op wraps.
+    /// By op index; an op index past the tape's op count fails the check after indexing.
+    private var plainNodeOfOp: [Int?] = []
     /// Every save in tape order, as (node, position in that node's saves).
     private(set) var saveOrder: [(node: Int, slot: Int)] = []
     private(set) var saveEvents: [Int] = []
 
     /// The observed value of each version counter over time (versions only grow).
     /// Indexed by counter id (dense, checked when a tensor introduces one).
-    private(set) var counterVersions: [Timeline<Int>] = []
+    private(set) var counterVersions = Timelines<Int>()
+    /// The latest version of each counter while indexing (`counterVersions` answers afterwards).
+    private var latestVersions: [Int] = []
     private(set) var counterBumps: [[Bump]] = []
     /// Bumps by the storage of the tensor written through, to spot writes that bypass a counter.
     /// Indexed by storage id (dense, checked when a tensor introduces one).
@@ -72,16 +79,22 @@ struct TapeIndex: Sendable {
 
     init(_ tape: Tape) throws(DebuggerError) {
         self.tape = tape
+        reserveCapacity()
         for position in 0..<tape.count {
-            try add(tape[position], at: position)
+            try add(at: position)
         }
         eventCount = tape.count
+        gradFns.finish(keyCount: tensors.count)
+        values.finish(keyCount: tensors.count)
+        names.finish(keyCount: tensors.count)
+        counterVersions.finish(keyCount: latestVersions.count)
+        latestVersions = []
         // Nodes and bumps may be recorded just before the op event that caused them.
         for (op, position) in opReferences where op < 0 || op >= opEvents.count {
             throw .unknownOp(index: op, event: position)
         }
         opReferences = []
-        nodesByOp = [:]
+        plainNodeOfOp = []
     }
 
     static let copySlices = "torch::autograd::CopySlices"
@@ -172,44 +185,91 @@ struct TapeIndex: Sendable {
 
     // MARK: Building
 
-    private mutating func add(_ event: Event, at position: Int) throws(DebuggerError) {
-        switch event {
+    /// Sizes the arrays from a count of the tape's event kinds (read without decoding), so that
+    /// indexing a million events does not copy them over and over as they grow.
+    private mutating func reserveCapacity() {
+        var counts = [Int](repeating: 0, count: Event.Kind.allCases.count)
+        for position in 0..<tape.count { counts[Int(tape.kind(at: position).rawValue)] += 1 }
+        func count(_ kind: Event.Kind) -> Int { counts[Int(kind.rawValue)] }
+        tensors.reserveCapacity(count(.tensor))
+        tensorEvents.reserveCapacity(count(.tensor))
+        producers.reserveCapacity(count(.tensor))
+        opEvents.reserveCapacity(count(.op))
+        opEnds.reserveCapacity(count(.op))
+        nodes.reserveCapacity(count(.node))
+        nodeEvents.reserveCapacity(count(.node))
+        saves.reserveCapacity(count(.node))
+        saveOrder.reserveCapacity(count(.save))
+        saveEvents.reserveCapacity(count(.save))
+        gradFns.reserveCapacity(count(.gradFn))
+        values.reserveCapacity(count(.values))
+        names.reserveCapacity(count(.binding))
+        plainNodeOfOp = Array(repeating: nil, count: count(.op))
+    }
+
+    /// Indexes event `position`: kinds whose payload the index does not keep are read through
+    /// `Tape.summary(at:)`, which decodes no strings or arrays; the others are decoded in full.
+    private mutating func add(at position: Int) throws(DebuggerError) {
+        let kind = tape.kind(at: position)
+        switch kind {
         case .node, .gradFn, .save, .bump, .values, .tensor:
             if let last = opEnds.indices.last, opEnds[last] == position { opEnds[last] = position + 1 }
         default:
             break
         }
+        switch kind {
+        case .values:
+            let tensor = tape.summary(at: position).tensor ?? 0
+            try checkTensor(tensor, at: position)
+            values.append(position, for: tensor, at: position)
+        case .nodeRun:
+            let run = tape.summary(at: position)
+            let (backward, node) = (run.backward ?? 0, run.node ?? 0)
+            try checkBackward(backward, at: position)
+            try checkNode(node, at: position)
+            engineRuns[backward, default: []].append(node)
+            engineRunEvents[backward, default: []].append(position)
+        case .nodeResult:
+            let result = tape.summary(at: position)
+            try checkBackward(result.backward ?? 0, at: position)
+            try checkNode(result.node ?? 0, at: position)
+        case .release:
+            try checkNode(tape.summary(at: position).node ?? 0, at: position)
+        case .output:
+            break
+        default:
+            try add(tape.eventWithoutPreview(at: position), at: position)
+        }
+    }
+
+    /// Indexes a decoded event of a kind whose payload the index keeps.
+    private mutating func add(_ event: Event, at position: Int) throws(DebuggerError) {
         switch event {
-        case var .tensor(info):
+        case let .tensor(info):
             guard info.id == tensors.count else {
                 throw .idOutOfOrder(kind: "tensor", id: info.id, expected: tensors.count, event: position)
             }
-            guard info.counter >= 0, info.counter <= counterVersions.count else {
-                throw .idOutOfOrder(kind: "version counter", id: info.counter, expected: counterVersions.count, event: position)
+            guard info.counter >= 0, info.counter <= latestVersions.count else {
+                throw .idOutOfOrder(kind: "version counter", id: info.counter, expected: latestVersions.count, event: position)
             }
             guard info.storage >= 0, info.storage <= storageBumps.count else {
                 throw .idOutOfOrder(kind: "storage", id: info.storage, expected: storageBumps.count, event: position)
             }
-            if info.counter == counterVersions.count {
-                counterVersions.append(Timeline())
+            if info.counter == latestVersions.count {
+                latestVersions.append(Int.min)
                 counterBumps.append([])
             }
             if info.storage == storageBumps.count { storageBumps.append([]) }
-            info.values = []
             tensors.append(info)
             tensorEvents.append(position)
-            gradFns.append(Timeline())
-            values.append(Timeline())
-            names.append(Timeline())
             producers.append(nil)
-            counterVersions[info.counter].append(0, at: position, ifAbove: true)
+            observe(counter: info.counter, version: 0, at: position)
         case let .op(op):
             guard op.index == opEvents.count else {
                 throw .idOutOfOrder(kind: "op", id: op.index, expected: opEvents.count, event: position)
             }
-            for seen in op.inputs + op.outputs {
-                try observe(seen, at: position)
-            }
+            for seen in op.inputs { try observe(seen, at: position) }
+            for seen in op.outputs { try observe(seen, at: position) }
             for output in op.outputs where producers[output.tensor] == nil {
                 producers[output.tensor] = op.index
             }
@@ -225,11 +285,13 @@ struct TapeIndex: Sendable {
                 throw .unknownNode(id: edge.node, event: position)
             }
             if let op = node.op {
-                if node.name == Self.copySlices,
-                   let inner = nodesByOp[op]?.last(where: { nodes[$0].name != Self.copySlices && nodes[$0].variable == nil }) {
-                    wrapped[node.id] = inner
+                if plainNodeOfOp.indices.contains(op) {
+                    if node.name == Self.copySlices {
+                        if let inner = plainNodeOfOp[op] { wrapped[node.id] = inner }
+                    } else if node.variable == nil {
+                        plainNodeOfOp[op] = node.id
+                    }
                 }
-                nodesByOp[op, default: []].append(node.id)
             }
             nodes.append(node)
             nodeEvents.append(position)
@@ -237,7 +299,7 @@ struct TapeIndex: Sendable {
         case let .gradFn(change):
             try checkTensor(change.tensor, at: position)
             if let node = change.node { try checkNode(node, at: position) }
-            gradFns[change.tensor].append(change, at: position)
+            gradFns.append(change, for: change.tensor, at: position)
             try observe(TensorVersion(tensor: change.tensor, version: change.version), at: position)
         case let .save(slot):
             try checkNode(slot.node, at: position)
@@ -255,13 +317,10 @@ struct TapeIndex: Sendable {
             }
             counterBumps[bump.counter].append(entry)
             storageBumps[tensors[bump.tensor].storage].append(entry)
-            counterVersions[bump.counter].append(bump.to, at: position, ifAbove: true)
-        case let .values(preview):
-            try checkTensor(preview.tensor, at: position)
-            values[preview.tensor].append(position, at: position)
+            observe(counter: bump.counter, version: bump.to, at: position)
         case let .binding(binding):
             try checkTensor(binding.tensor, at: position)
-            names[binding.tensor].append(binding.name, at: position)
+            names.append(binding.name, for: binding.tensor, at: position)
         case let .error(error):
             if let backward = error.backward, backward >= backwardCalls.count {
                 throw .unknownBackward(id: backward, event: position)
@@ -277,30 +336,28 @@ struct TapeIndex: Sendable {
             for root in call.roots { try checkNode(root.node, at: position) }
             backwardCalls.append(call)
             backwardEvents.append(position)
-        case let .nodeRun(run):
-            try checkBackward(run.backward, at: position)
-            try checkNode(run.node, at: position)
-            engineRuns[run.backward, default: []].append(run.node)
-            engineRunEvents[run.backward, default: []].append(position)
-        case let .nodeResult(result):
-            try checkBackward(result.backward, at: position)
-            try checkNode(result.node, at: position)
-        case let .release(node):
-            try checkNode(node, at: position)
         case let .backwardEnd(end):
             try checkBackward(end.backward, at: position)
             if let node = end.failedNode { try checkNode(node, at: position) }
             backwardEnds[end.backward] = (end, position)
-        case .output:
-            break
         case let .exit(code):
             exitCode = code
+        case .values, .nodeRun, .nodeResult, .release, .output:
+            preconditionFailure("\(event.kind) events are indexed from their summary")
         }
     }
 
     private mutating func observe(_ seen: TensorVersion, at position: Int) throws(DebuggerError) {
         try checkTensor(seen.tensor, at: position)
-        counterVersions[tensors[seen.tensor].counter].append(seen.version, at: position, ifAbove: true)
+        observe(counter: tensors[seen.tensor].counter, version: seen.version, at: position)
+    }
+
+    /// Records a counter's version only when it moves the counter forward (ops report their
+    /// inputs' versions at start, which may trail a bump already recorded).
+    private mutating func observe(counter: Int, version: Int, at position: Int) {
+        guard version > latestVersions[counter] else { return }
+        latestVersions[counter] = version
+        counterVersions.append(version, for: counter, at: position)
     }
 
     private func checkTensor(_ id: Int, at position: Int) throws(DebuggerError) {
@@ -313,14 +370,5 @@ struct TapeIndex: Sendable {
 
     private func checkBackward(_ id: Int, at position: Int) throws(DebuggerError) {
         guard id >= 0, id < backwardCalls.count else { throw .unknownBackward(id: id, event: position) }
-    }
-}
-
-extension Timeline where Value == Int {
-    /// Appends a version only when it moves the counter forward (ops report their inputs' versions
-    /// at start, which may trail a bump already recorded).
-    mutating func append(_ version: Int, at position: Int, ifAbove: Bool) {
-        if let last, version <= last { return }
-        append(version, at: position)
     }
 }

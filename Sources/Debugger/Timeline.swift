@@ -1,31 +1,77 @@
 /// Values that change at known event positions, answering "what was it before position p" in O(log n).
+///
+/// A view into a `Timelines` table: the entries of one key, in position order.
 struct Timeline<Value: Sendable>: Sendable {
-    private(set) var positions: [Int] = []
-    private(set) var values: [Value] = []
-
-    /// Records `value` as of event `position`; positions must be appended in increasing order.
-    mutating func append(_ value: Value, at position: Int) {
-        positions.append(position)
-        values.append(value)
-    }
+    let positions: ArraySlice<Int>
+    let values: ArraySlice<Value>
 
     /// The number of entries recorded at event indexes below `position`.
     func count(before position: Int) -> Int {
-        var low = 0
-        var high = positions.count
+        var low = positions.startIndex
+        var high = positions.endIndex
         while low < high {
             let mid = (low + high) / 2
             if positions[mid] < position { low = mid + 1 } else { high = mid }
         }
-        return low
+        return low - positions.startIndex
     }
 
     /// The last value recorded at an event index below `position`, nil if none.
     func value(before position: Int) -> Value? {
         let n = count(before: position)
-        return n == 0 ? nil : values[n - 1]
+        return n == 0 ? nil : values[values.startIndex + n - 1]
     }
 
     /// The most recent value.
     var last: Value? { values.last }
+}
+
+/// One timeline per key (a tensor or a version counter), all held in flat arrays rather than
+/// two arrays per key: appended in position order while a tape is indexed, then grouped by key
+/// once by `finish` (a stable counting sort, so each key's entries stay in position order).
+struct Timelines<Value: Sendable>: Sendable {
+    private var keys: [Int] = []
+    private var positions: [Int] = []
+    private var values: [Value] = []
+    /// Where each key's entries start, once finished; one more entry than there are keys.
+    private var starts: [Int] = []
+
+    /// Makes room for `count` entries, when the tape says how many there will be.
+    mutating func reserveCapacity(_ count: Int) {
+        keys.reserveCapacity(count)
+        positions.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
+    /// Records `value` for `key` as of event `position`; positions must not decrease.
+    mutating func append(_ value: Value, for key: Int, at position: Int) {
+        keys.append(key)
+        positions.append(position)
+        values.append(value)
+    }
+
+    /// Groups the entries by key, for keys `0..<keyCount`; call once, after the last `append`.
+    mutating func finish(keyCount: Int) {
+        var starts = [Int](repeating: 0, count: keyCount + 1)
+        for key in keys { starts[key + 1] += 1 }
+        for key in 0..<keyCount { starts[key + 1] += starts[key] }
+        var next = starts
+        let order = [Int](unsafeUninitializedCapacity: keys.count) { buffer, initialized in
+            for (entry, key) in keys.enumerated() {
+                buffer[next[key]] = entry
+                next[key] += 1
+            }
+            initialized = keys.count
+        }
+        positions = order.map { positions[$0] }
+        values = order.map { values[$0] }
+        keys = []
+        self.starts = starts
+    }
+
+    /// The timeline of `key` (empty for a key without entries).
+    subscript(key: Int) -> Timeline<Value> {
+        let range = starts[key]..<starts[key + 1]
+        return Timeline(positions: positions[range], values: values[range])
+    }
 }

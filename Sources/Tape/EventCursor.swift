@@ -90,16 +90,35 @@ struct EventCursor {
         }
     }
 
-    /// Skips a value of `type`.
+    /// Skips a value of `type` without building it.
     mutating func skip(_ type: FieldType) {
         switch type {
-        case .int, .uint64, .string: _ = varint()
+        case .int, .uint64, .string: skipVarints(1)
         case .bool: position += 1
-        case .ints: _ = ints()
-        case .pairs: _ = pairs()
-        case .edges: _ = edges()
-        case .doubles: _ = doubles()
-        case .grads: _ = grads()
+        case .ints: skipVarints(Int(varint()))
+        case .pairs: skipVarints(2 * Int(varint()))
+        case .edges:
+            for _ in 0..<Int(varint()) where bool() { skipVarints(2) }
+        case .doubles: skipDoubles()
+        case .grads:
+            for _ in 0..<Int(varint()) where bool() {
+                skipVarints(1)
+                skipVarints(Int(varint()))
+                skipDoubles()
+            }
         }
+    }
+
+    private mutating func skipVarints(_ count: Int) {
+        for _ in 0..<count {
+            while base[position] >= 0x80 { position += 1 }
+            position += 1
+        }
+    }
+
+    private mutating func skipDoubles() {
+        let count = Int(varint())
+        guard count > 0 else { return }
+        position += 1 + count * Int(base[position])
     }
 }

@@ -141,17 +141,18 @@ extension EventStore where Bytes == [UInt8] {
     }
 
     /// Decodes event `index`. Fields missing from the stored event take their Swift defaults;
-    /// a field stored twice (a trace line that repeated a key) takes its last value.
-    func event(at index: Int) -> Event {
+    /// a field stored twice (a trace line that repeated a key) takes its last value. Without
+    /// `previews`, the values previews of `tensor` and `values` events are left empty.
+    func event(at index: Int, previews: Bool = true) -> Event {
         let range = fieldRange(of: index)
         let kind = self.kind(at: index)
         return bytes.withUnsafeBufferPointer { buffer in
             var c = EventCursor(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound)
-            return decode(kind, &c)
+            return decode(kind, &c, previews: previews)
         }
     }
 
-    private func decode(_ kind: Event.Kind, _ c: inout EventCursor) -> Event {
+    private func decode(_ kind: Event.Kind, _ c: inout EventCursor, previews: Bool) -> Event {
         func string() -> String { strings[c.stringID()] }
         func skip(_ field: TraceField) {
             if let type = TraceSchema.shared.type(of: field, in: kind) { c.skip(type) }
@@ -181,7 +182,7 @@ extension EventStore where Bytes == [UInt8] {
                 case .requiresGrad: t.requiresGrad = c.bool()
                 case .base: t.base = c.int()
                 case .param: t.isParameter = c.bool()
-                case .values: t.values = c.doubles()
+                case .values where previews: t.values = c.doubles()
                 default: skip(field)
                 }
             }
@@ -265,7 +266,7 @@ extension EventStore where Bytes == [UInt8] {
                 switch field {
                 case .tensor: v.tensor = c.int()
                 case .shape: v.shape = c.ints()
-                case .values: v.values = c.doubles()
+                case .values where previews: v.values = c.doubles()
                 default: skip(field)
                 }
             }

@@ -3,20 +3,32 @@
 /// `UINT64_MAX`) come out in the same order as in PyTorch.
 ///
 /// The engine that records a run and the debugger that replays it from the tape both use it, so
-/// the two agree node for node.
+/// the two agree node for node. Inlinable, so that the engine and the debugger get it specialized
+/// for their node type (a replay of a long backward pass pushes and pops every node).
 public struct ReadyQueue<Node> {
+    @usableFromInline
     struct Task {
-        var node: Node
-        var sequenceNr: UInt64
+        @usableFromInline var node: Node
+        @usableFromInline var sequenceNr: UInt64
+
+        @inlinable
+        init(node: Node, sequenceNr: UInt64) {
+            self.node = node
+            self.sequenceNr = sequenceNr
+        }
     }
 
-    private var heap: [Task] = []
+    @usableFromInline
+    var heap: [Task] = []
 
+    @inlinable
     public init() {}
 
+    @inlinable
     public var isEmpty: Bool { heap.isEmpty }
 
     /// The queued nodes, the one that runs next first (does not change the queue).
+    @inlinable
     public var contents: [Node] {
         var copy = self
         var nodes: [Node] = []
@@ -25,6 +37,7 @@ public struct ReadyQueue<Node> {
     }
 
     /// Queues `node`, which became ready, with its `sequence_nr`.
+    @inlinable
     public mutating func push(_ node: Node, sequenceNr: UInt64) {
         let task = Task(node: node, sequenceNr: sequenceNr)
         heap.append(task)
@@ -32,6 +45,7 @@ public struct ReadyQueue<Node> {
     }
 
     /// Takes the node that runs next: the highest `sequence_nr`, ties as libstdc++ breaks them.
+    @inlinable
     public mutating func pop() -> Node? {
         guard let top = heap.first else { return nil }
         let length = heap.count - 1
@@ -44,10 +58,12 @@ public struct ReadyQueue<Node> {
         return top.node
     }
 
-    private static func less(_ a: Task, _ b: Task) -> Bool { a.sequenceNr < b.sequenceNr }
+    @inlinable
+    static func less(_ a: Task, _ b: Task) -> Bool { a.sequenceNr < b.sequenceNr }
 
     /// `std::__push_heap`: move `value` up from `hole` while its parent is smaller.
-    private mutating func siftUp(_ value: Task, from start: Int, top: Int) {
+    @inlinable
+    mutating func siftUp(_ value: Task, from start: Int, top: Int) {
         var hole = start
         var parent = (hole - 1) / 2
         while hole > top && Self.less(heap[parent], value) {
@@ -60,7 +76,8 @@ public struct ReadyQueue<Node> {
 
     /// `std::__adjust_heap` from the root over the first `length` slots: walk the hole down to a
     /// leaf along the larger child (the right one on ties), then sift `value` up from there.
-    private mutating func adjust(_ value: Task, length: Int) {
+    @inlinable
+    mutating func adjust(_ value: Task, length: Int) {
         var hole = 0
         var child = 0
         while child < (length - 1) / 2 {

@@ -24,6 +24,10 @@ public struct Tape: Sendable {
     /// The event at `index`, in the order it happened (decoded from compact storage on each access).
     public subscript(index: Int) -> Event { store.event(at: index) }
 
+    /// The event at `index` without its values preview (`TensorInfo.values` and
+    /// `TensorValues.values` empty), for indexes that keep everything but the numbers.
+    public func eventWithoutPreview(at index: Int) -> Event { store.event(at: index, previews: false) }
+
     /// Appends an event at the end of the tape and indexes it.
     public mutating func append(_ event: Event) {
         index(store.append(event), event: store.count - 1)
@@ -44,6 +48,10 @@ public struct Tape: Sendable {
 
     /// The kind of the event at `index`, read without decoding the event.
     public func kind(at index: Int) -> Event.Kind { store.kind(at: index) }
+
+    /// The tensor, node, op, backward call, counter, base and line event `index` names, read
+    /// without decoding its strings and arrays (far cheaper than `self[index]` in a full scan).
+    public func summary(at index: Int) -> EventSummary { store.summary(at: index) }
 
     /// The index of the `.op` event with op index `op` ("op #12"), nil if there is none.
     public func eventIndex(ofOp op: Int) -> Int? { opEvents[op] }

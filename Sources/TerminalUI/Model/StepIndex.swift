@@ -13,60 +13,71 @@ public final class StepIndex: Sendable {
     /// for a backward call and its nodes, the state the call started from.
     public let positions: [Int]
 
-    let opSteps: [Int: Int]
+    /// The step of each forward op, by op index.
+    let opSteps: [Int]
     let backwardSteps: [Int: Int]
-    let nodeOfOp: [Int: Int]
+    /// The first node each op created, by op index.
+    let nodeOfOp: [Int?]
     let bumpsOfOp: [Int: [VersionBump]]
     /// The `print` and `error` events: what a terminal would have shown while the program ran.
     let consoleEvents: [Int]
-    let viewsOfBase: [Int: [Int]]
-    let tensorsOfCounter: [Int: [Int]]
+    let viewsOfBase: Grouping
+    let tensorsOfCounter: Grouping
     /// For each version counter, the positions in save order (`Debugger.savedValues`) of the saves of its tensors.
-    let savesOfCounter: [Int: [Int]]
+    let savesOfCounter: Grouping
     /// The `run` events the engine reported, by backward call and node (absent in some traces).
     let runEvents: [Int: [Int: Int]]
     /// The `result` events the engine reported, by backward call and node.
     let resultEvents: [Int: [Int: Int]]
-    let accumulateRuns: [Int: [Int]]
+    let accumulateRuns: Grouping
 
+    /// Scans the tape once, reading each event's references through `Tape.summary(at:)` and
+    /// decoding in full only the rare events whose payload a step needs (bumps, errors, backward calls).
     public init(debugger: Debugger) {
         let tape = debugger.tape
         var steps: [Step] = []
-        var opSteps: [Int: Int] = [:]
+        var opSteps = [Int](repeating: 0, count: debugger.opCount)
         var backwardSteps: [Int: Int] = [:]
-        var nodeOfOp: [Int: Int] = [:]
+        var nodeOfOp = [Int?](repeating: nil, count: debugger.opCount)
         var bumpsOfOp: [Int: [VersionBump]] = [:]
         var consoleEvents: [Int] = []
-        var viewsOfBase: [Int: [Int]] = [:]
-        var tensorsOfCounter: [Int: [Int]] = [:]
-        var savesOfCounter: [Int: [Int]] = [:]
-        var saveCount = 0
+        var views: (keys: [Int], values: [Int]) = ([], [])
+        var counters: [Int] = []
+        counters.reserveCapacity(debugger.tensorCount)
+        var saves: (keys: [Int], values: [Int]) = ([], [])
         var runEvents: [Int: [Int: Int]] = [:]
         var resultEvents: [Int: [Int: Int]] = [:]
-        var accumulateRuns: [Int: [Int]] = [:]
+        var accumulate: (keys: [Int], values: [Int]) = ([], [])
 
         for index in 0..<tape.count {
-            switch tape[index] {
-            case .tensor(let info):
-                tensorsOfCounter[info.counter, default: []].append(info.id)
+            switch tape.kind(at: index) {
+            case .tensor:
+                let info = tape.summary(at: index)
+                counters.append(info.counter ?? 0)
                 if let base = info.base {
-                    viewsOfBase[base, default: []].append(info.id)
+                    views.keys.append(base)
+                    views.values.append(info.tensor ?? 0)
                 }
-            case .op(let op):
-                opSteps[op.index] = steps.count
-                steps.append(Step(kind: .op, event: index, line: op.site.line, backward: nil))
-            case .node(let node):
+            case .op:
+                let op = tape.summary(at: index)
+                opSteps[op.op ?? 0] = steps.count
+                steps.append(Step(kind: .op, event: index, line: op.line ?? 0, backward: nil))
+            case .node:
+                let node = tape.summary(at: index)
                 if let op = node.op, nodeOfOp[op] == nil {
-                    nodeOfOp[op] = node.id
+                    nodeOfOp[op] = node.node ?? 0
                 }
-            case .bump(let bump):
+            case .bump:
+                guard case .bump(let bump) = tape[index] else { continue }
                 bumpsOfOp[bump.op, default: []].append(bump)
             case .output:
                 consoleEvents.append(index)
-            case .error(let error):
+            case .error:
+                guard case .error(let error) = tape[index] else { continue }
                 consoleEvents.append(index)
                 steps.append(Step(kind: .error, event: index, line: error.site.line, backward: error.backward))
-            case .backward(let call):
+            case .backward:
+                guard case .backward(let call) = tape[index] else { continue }
                 backwardSteps[call.id] = steps.count
                 steps.append(Step(kind: .backwardCall, event: index, line: call.site.line, backward: call.id))
                 if call.id < debugger.replays.count {
@@ -74,16 +85,20 @@ public final class StepIndex: Sendable {
                         steps.append(Step(kind: .node(index: node), event: index, line: call.site.line, backward: call.id))
                     }
                 }
-            case .nodeRun(let run):
-                runEvents[run.backward, default: [:]][run.node] = index
-                if let variable = debugger.node(run.node).variable {
-                    accumulateRuns[variable, default: []].append(index)
+            case .nodeRun:
+                let run = tape.summary(at: index)
+                let node = run.node ?? 0
+                runEvents[run.backward ?? 0, default: [:]][node] = index
+                if let variable = debugger.node(node).variable {
+                    accumulate.keys.append(variable)
+                    accumulate.values.append(index)
                 }
-            case .nodeResult(let result):
-                resultEvents[result.backward, default: [:]][result.node] = index
-            case .save(let slot):
-                savesOfCounter[debugger.tensorInfo(slot.tensor).counter, default: []].append(saveCount)
-                saveCount += 1
+            case .nodeResult:
+                let result = tape.summary(at: index)
+                resultEvents[result.backward ?? 0, default: [:]][result.node ?? 0] = index
+            case .save:
+                saves.keys.append(counters[tape.summary(at: index).tensor ?? 0])
+                saves.values.append(saves.values.count)
             case .binding, .gradFn, .values, .release, .backwardEnd, .exit:
                 break
             }
@@ -105,22 +120,22 @@ public final class StepIndex: Sendable {
         self.nodeOfOp = nodeOfOp
         self.bumpsOfOp = bumpsOfOp
         self.consoleEvents = consoleEvents
-        self.viewsOfBase = viewsOfBase
-        self.tensorsOfCounter = tensorsOfCounter
-        self.savesOfCounter = savesOfCounter
+        self.viewsOfBase = Grouping(keys: views.keys, values: views.values)
+        self.tensorsOfCounter = Grouping(keys: counters, values: Array(counters.indices))
+        self.savesOfCounter = Grouping(keys: saves.keys, values: saves.values)
         self.runEvents = runEvents
         self.resultEvents = resultEvents
-        self.accumulateRuns = accumulateRuns
+        self.accumulateRuns = Grouping(keys: accumulate.keys, values: accumulate.values)
     }
 
     /// The step of forward op `index`.
-    public func step(ofOp index: Int) -> Int? { opSteps[index] }
+    public func step(ofOp index: Int) -> Int? { opSteps.indices.contains(index) ? opSteps[index] : nil }
 
     /// The step of backward call `id`; its nodes follow it.
     public func step(ofBackward id: Int) -> Int? { backwardSteps[id] }
 
     /// The node forward op `index` created, if any.
-    public func node(ofOp index: Int) -> Int? { nodeOfOp[index] }
+    public func node(ofOp index: Int) -> Int? { nodeOfOp.indices.contains(index) ? nodeOfOp[index] : nil }
 
     /// The version bumps op `index` caused.
     public func bumps(ofOp index: Int) -> [VersionBump] { bumpsOfOp[index] ?? [] }
@@ -132,13 +147,13 @@ public final class StepIndex: Sendable {
     }
 
     /// The tensors sharing version counter `counter` (views, `detach()`, unpacked saves).
-    public func tensors(sharing counter: Int) -> [Int] { tensorsOfCounter[counter] ?? [] }
+    public func tensors(sharing counter: Int) -> [Int] { tensorsOfCounter[counter] }
 
     /// The positions in save order of the saved tensors that share version counter `counter`.
-    public func saves(sharing counter: Int) -> [Int] { savesOfCounter[counter] ?? [] }
+    public func saves(sharing counter: Int) -> [Int] { savesOfCounter[counter] }
 
     /// The tensors that are views of `base`.
-    public func views(of base: Int) -> [Int] { viewsOfBase[base] ?? [] }
+    public func views(of base: Int) -> [Int] { viewsOfBase[base] }
 
     /// The gradients the engine reported flowing into `node` (one per output) and out of it (one
     /// per `next_functions` entry) in backward call `backward`; nil when the tape has no such report.
@@ -156,7 +171,7 @@ public final class StepIndex: Sendable {
 
     /// The gradient accumulated into a leaf's `.grad` by the AccumulateGrad runs before `position`.
     public func grad(of tensor: Int, before position: Int, in tape: Tape) -> TensorValues? {
-        guard let runs = accumulateRuns[tensor] else { return nil }
+        let runs = accumulateRuns[tensor]
         var total: TensorValues?
         for run in runs.prefix(runs.countBefore(position)) {
             guard case .nodeRun(let record) = tape[run], let incoming = record.incoming.first ?? nil else { continue }

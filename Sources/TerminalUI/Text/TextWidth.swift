@@ -5,6 +5,10 @@
 public enum TextWidth {
     /// The columns one grapheme occupies.
     public static func of(_ character: Character) -> Int {
+        let utf8 = character.utf8
+        if utf8.count == 1, let byte = utf8.first {
+            return byte >= 0x20 && byte != 0x7F ? 1 : 0
+        }
         if character.isASCII {
             guard let scalar = character.unicodeScalars.first else { return 0 }
             return scalar.value >= 0x20 && scalar.value != 0x7F ? 1 : 0
@@ -23,11 +27,29 @@ public enum TextWidth {
 
     /// The columns `text` occupies.
     public static func of(_ text: String) -> Int {
+        if let width = asciiWidth(text) {
+            return width
+        }
         var total = 0
         for character in text {
             total += of(character)
         }
         return total
+    }
+
+    /// The columns of all-ASCII `text` counted byte by byte (controls take none), nil when any
+    /// byte is not ASCII: most of a frame's text, measured without splitting it into graphemes.
+    private static func asciiWidth(_ text: String) -> Int? {
+        var width = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 {
+                return nil
+            }
+            if byte >= 0x20 && byte != 0x7F {
+                width += 1
+            }
+        }
+        return width
     }
 
     /// The columns one scalar occupies on its own.

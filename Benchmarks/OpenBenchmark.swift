@@ -1,0 +1,74 @@
+import Debugger
+import Foundation
+import Tape
+import TerminalUI
+
+/// The whole path `tapedeck FILE` takes before its first frame, on 1,000,000-event trace files:
+/// read the trace, build the `Debugger` (index + backward replays), build the `DebuggerState`
+/// (steps + diagnoses), render the first frame at 120×40. Each phase is timed on its own, wall
+/// and CPU, over several runs; min and median are printed. Two traces: the failing chain the frame
+/// benchmark uses (one backward through ~140,000 nodes) and the training loop of `tape-load`.
+enum OpenBenchmark {
+    static func run(events: Int, runs: Int) throws {
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
+        for (name, make) in [("chain", FrameBenchmarkTape.make(events:)), ("training", TrainingLoopTrace.make(events:))] {
+            let path = NSTemporaryDirectory() + "tapedeck-open-\(name)-\(getpid()).tdt"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try TraceWriter.write(make(events), toFile: path)
+            try measure(path: path, name: name, runs: runs)
+        }
+    }
+
+    /// Opens the trace at `path` `runs` times and prints each phase's min and median.
+    static func measure(path: String, name: String, runs: Int) throws {
+        let phases = ["read trace", "Debugger(tape:)", "DebuggerState", "first frame", "total"]
+        var wall = Array(repeating: [Double](), count: phases.count)
+        var cpu = Array(repeating: [Double](), count: phases.count)
+        var summary = ""
+        for _ in 0..<runs {
+            var clock = Clock()
+            let tape = try TraceReader.read(contentsOf: path)
+            clock.lap(into: &wall[0], &cpu[0])
+            let debugger = try Debugger(tape: tape)
+            clock.lap(into: &wall[1], &cpu[1])
+            let state = DebuggerState(debugger: debugger)
+            clock.lap(into: &wall[2], &cpu[2])
+            let frame = state.render(width: 120, height: 40)
+            clock.lap(into: &wall[3], &cpu[3])
+            wall[4].append(wall[0...3].reduce(0) { $0 + $1.last! })
+            cpu[4].append(cpu[0...3].reduce(0) { $0 + $1.last! })
+            precondition(frame.width == 120)
+            summary = "\(tape.count) events, \(state.stepCount) steps, \(debugger.replays.count) backward calls, \(state.failures.count) failures"
+        }
+        print("open \(name): \(summary), \(runs) runs")
+        for (index, phase) in phases.enumerated() {
+            let w = wall[index].sorted(), c = cpu[index].sorted()
+            print(String(format: "  %@ wall min %7.1f ms, median %7.1f ms; CPU min %7.1f ms, median %7.1f ms",
+                         phase.padding(toLength: 16, withPad: " ", startingAt: 0) as NSString, w[0] * 1000, w[w.count / 2] * 1000, c[0] * 1000, c[c.count / 2] * 1000))
+        }
+    }
+
+    /// Wall and process CPU time since the last lap.
+    private struct Clock {
+        var wall = DispatchTime.now().uptimeNanoseconds
+        var cpu = Clock.cpuNow()
+
+        mutating func lap(into walls: inout [Double], _ cpus: inout [Double]) {
+            let (nowWall, nowCPU) = (DispatchTime.now().uptimeNanoseconds, Clock.cpuNow())
+            walls.append(Double(nowWall - wall) / 1e9)
+            cpus.append(nowCPU - cpu)
+            (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, Clock.cpuNow())
+        }
+
+        static func cpuNow() -> Double {
+            var spec = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+            return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+        }
+    }
+
+    private static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "unknown")
+            .split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}
