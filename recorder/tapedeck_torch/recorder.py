@@ -200,8 +200,11 @@ class Recorder:
         try:
             action(*args)
         except Exception as e:
-            self.writer.emit('{"k":"recorder_error","where":%s,"msg":%s}' % (
-                js(where), js("".join(traceback.format_exception_only(type(e), e)).strip())))
+            self._report(e, where)
+
+    def _report(self, error, where):
+        self.writer.emit('{"k":"recorder_error","where":%s,"msg":%s}' % (
+            js(where), js("".join(traceback.format_exception_only(type(error), error)).strip())))
 
     # ------------------------------------------------------------------ forward
 
@@ -217,9 +220,13 @@ class Recorder:
             if self.pending:
                 self._guard(self.resolve, "resolve")
             self.batch_seq = _sequence_nr()
-        site, operator, frame = self.sites.site(sys._getframe(2), func)
-        if outer and frame is not None:
-            self.names.observe(frame)
+        try:
+            site, operator, frame = self.sites.site(sys._getframe(2), func)
+            if outer and frame is not None:
+                self.names.observe(frame)
+        except Exception as e:
+            self._report(e, "call site")
+            site, operator = '"line":0', None
         self.contexts.append((js(operator or spelling), site, is_data))
         self.depth += 1
         result = None
@@ -413,18 +420,18 @@ class Recorder:
 
     def run_backward(self, original, t_outputs, args, kwargs):
         retain = bool(args[1] if len(args) > 1 else kwargs.get("retain_graph", False))
-        site, _, frame = self.sites.site(sys._getframe(2))
-        if frame is not None:
-            self.names.observe(frame)
         state = None
         self.passive += 1
         try:
-            self.pending_resolve()
+            site, _, frame = self.sites.site(sys._getframe(2))
+            if frame is not None:
+                self.names.observe(frame)
+            self.resolve()
             state = _BackwardState(self._next_backward, retain, site)
             self._next_backward += 1
             self._start_backward(state, t_outputs, site)
         except Exception as e:
-            self.writer.emit('{"k":"recorder_error","where":"backward","msg":%s}' % js(str(e)))
+            self._report(e, "backward")
             state = None
         finally:
             self.passive -= 1
@@ -447,10 +454,6 @@ class Recorder:
             self._backward = None
         self._guard(self._end_backward, "backward", state, None)
         return result
-
-    def pending_resolve(self):
-        if self.pending:
-            self.resolve()
 
     def _start_backward(self, state, t_outputs, site):
         edges = []
