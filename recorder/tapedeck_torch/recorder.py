@@ -22,6 +22,7 @@ from .writer import TraceWriter, js, FORMAT_VERSION
 _Tensor = torch.Tensor
 _sequence_nr = torch._C._autograd._get_sequence_nr
 _grad_enabled = torch.is_grad_enabled
+_inference_mode = torch.is_inference_mode_enabled
 _recordings = [0]
 
 
@@ -93,37 +94,16 @@ class _DispatchMode(TorchDispatchMode):
         rec = self.recorder
         if rec.passive:
             return func(*args, **kwargs)
-        info = op_info(func)
-        if info is None:
+        try:
+            record = rec.before_op(func, args, kwargs)
+        except Exception as e:
+            rec._report(e, "dispatch")
+            record = None
+        if record is None:
             return func(*args, **kwargs)
-        inputs = []
-        for a in args:
-            if isinstance(a, _Tensor):
-                inputs.append((a, a._version))
-            elif isinstance(a, (list, tuple)):
-                for x in a:
-                    if isinstance(x, _Tensor):
-                        inputs.append((x, x._version))
-        for a in kwargs.values():
-            if isinstance(a, _Tensor):
-                inputs.append((a, a._version))
-        writes = None
-        if info.write_args or info.write_kwargs:
-            writes = []
-            for index in info.write_args:
-                if index < len(args):
-                    tensors_in(args[index], writes)
-            for name in info.write_kwargs:
-                tensors_in(kwargs.get(name), writes)
-            writes = [(t, t._version) for t in writes]
-        seq = _sequence_nr()
-        if rec.pending:
-            rec.pending[-1].settle()
-            if rec.depth == 0:
-                rec.resolve()
         out = func(*args, **kwargs)
-        context = rec.contexts[-1] if rec.contexts else rec.loose_context()
-        rec.pending.append(_Op(info, inputs, writes, tensors_in(out, []), seq, context, _grad_enabled()))
+        record.outputs = tensors_in(out, [])
+        rec.pending.append(record)
         return out
 
 
@@ -208,9 +188,43 @@ class Recorder:
 
     # ------------------------------------------------------------------ forward
 
+    def before_op(self, func, args, kwargs):
+        """The record of an aten op about to run (None for ops the trace leaves out, and for
+        inference mode, whose tensors have no version counter), with the
+        version of each tensor argument now. Settles the previous op, whose bumps are done."""
+        info = op_info(func)
+        if info is None or _inference_mode():
+            return None
+        inputs = []
+        for a in args:
+            if isinstance(a, _Tensor):
+                inputs.append((a, a._version))
+            elif isinstance(a, (list, tuple)):
+                for x in a:
+                    if isinstance(x, _Tensor):
+                        inputs.append((x, x._version))
+        for a in kwargs.values():
+            if isinstance(a, _Tensor):
+                inputs.append((a, a._version))
+        writes = None
+        if info.write_args or info.write_kwargs:
+            writes = []
+            for index in info.write_args:
+                if index < len(args):
+                    tensors_in(args[index], writes)
+            for name in info.write_kwargs:
+                tensors_in(kwargs.get(name), writes)
+            writes = [(t, t._version) for t in writes]
+        if self.pending:
+            self.pending[-1].settle()
+            if self.depth == 0:
+                self.resolve()
+        context = self.contexts[-1] if self.contexts else self.loose_context()
+        return _Op(info, inputs, writes, None, _sequence_nr(), context, _grad_enabled())
+
     def loose_context(self):
         """The context of an aten op issued outside any Python-level torch call."""
-        site, spelling, _ = self.sites.site(sys._getframe(2))
+        site, spelling, _ = self.sites.site(sys._getframe(3))
         return (js(spelling or "aten"), site, False)
 
     def call(self, func, args, kwargs, spelling, is_data, is_apply):
@@ -263,6 +277,7 @@ class Recorder:
             self._resolve(batch, extra_roots)
         finally:
             self.passive -= 1
+        self.writer.drain()
 
     def _resolve(self, batch, extra_roots):
         registry = self.registry
@@ -453,6 +468,7 @@ class Recorder:
             self.passive -= 1
             self._backward = None
         self._guard(self._end_backward, "backward", state, None)
+        self.writer.drain()
         return result
 
     def _start_backward(self, state, t_outputs, site):
