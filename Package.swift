@@ -40,8 +40,8 @@ let package = Package(
         .testTarget(name: "TapeTests", dependencies: ["Tape"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Tape"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "Autograd", "Tape"]),
-        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Debugger", "Script", "Tape"]),
+        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape"], exclude: ["Traces"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Debugger", "Script", "Tape"], exclude: ["Golden"]),
         .testTarget(name: "tapedeckTests", dependencies: ["tapedeck"]),
     ]
 )

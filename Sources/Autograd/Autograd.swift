@@ -1,1 +1,0 @@
-// The Autograd module; see Package.swift.

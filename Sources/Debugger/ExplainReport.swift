@@ -1,0 +1,217 @@
+import Tape
+
+/// The diagnoses of one run, renderable as compiler-style text or as the JSON object documented
+/// in docs/explain-json.md.
+public struct ExplainReport: Hashable, Sendable {
+    /// The program's path, as recorded in the tape header.
+    public var path: String
+    public var source: SourceText
+    /// Errors and warnings in the order they happened.
+    public var diagnoses: [Diagnosis]
+
+    public init(path: String, source: SourceText, diagnoses: [Diagnosis]) {
+        self.path = path
+        self.source = source
+        self.diagnoses = diagnoses
+    }
+
+    public var errorCount: Int { diagnoses.filter { $0.severity == .error }.count }
+    public var warningCount: Int { diagnoses.filter { $0.severity == .warning }.count }
+
+    /// `tapedeck explain`'s exit status: 1 when the run raised an autograd error, else 0.
+    /// (Unusable input, status 2, never gets this far.)
+    public var exitStatus: Int32 { errorCount > 0 ? 1 : 0 }
+
+    // MARK: Text
+
+    /// Compiler-style diagnostics: location, the culprit line with a marker under it, PyTorch's
+    /// message, the failing node and slot, the saved tensor's version timeline and the hint.
+    ///
+    /// Strings from the tape are not trusted: control characters other than line breaks and tabs,
+    /// and bidirectional overrides, are shown escaped (`\u{1B}`) so a trace cannot drive the terminal.
+    public func text() -> String {
+        var blocks = diagnoses.map(text(of:))
+        blocks.append(summary)
+        return Self.sanitized(blocks.joined(separator: "\n\n")) + "\n"
+    }
+
+    static func sanitized(_ text: String) -> String {
+        var output = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            let isControl = (value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(value)
+            let isBidi = (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+            if isControl || isBidi {
+                output.append(contentsOf: "\\u{\(String(value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                output.append(scalar)
+            }
+        }
+        return String(output)
+    }
+
+    private var summary: String {
+        if diagnoses.isEmpty { return "\(path): no autograd errors" }
+        let errors = errorCount == 1 ? "1 error" : "\(errorCount) errors"
+        let warnings = warningCount == 1 ? "1 warning" : "\(warningCount) warnings"
+        return "\(errors), \(warnings) generated."
+    }
+
+    private func text(of diagnosis: Diagnosis) -> String {
+        let focus = diagnosis.culprit?.site ?? diagnosis.site
+        var lines = ["\(location(focus)): \(diagnosis.severity.rawValue): \(diagnosis.kind.summary)"]
+        lines += snippet(focus)
+        if let type = diagnosis.errorType {
+            var raisedAt = "raised at line \(diagnosis.site.line)"
+            if let backward = diagnosis.backward { raisedAt += " in backward call #\(backward)" }
+            lines.append("  \(type) (\(raisedAt)): \(diagnosis.message)")
+        } else {
+            lines.append("  note: \(diagnosis.message)")
+        }
+        if let node = diagnosis.node, let saved = diagnosis.saved {
+            let role = diagnosis.severity == .error ? "failing node" : "saved by node"
+            let created = node.op.map { op in ", created by op #\(op)" + (node.site.map { " at line \($0.line)" } ?? "") } ?? ""
+            var tensor = "tensor t\(saved.tensor)"
+            if let view = diagnosis.savedViewOf { tensor += ", a view of t\(view)" }
+            lines.append("  \(role): \(node.name) (sequence_nr \(node.sequenceNr)\(created)), saved slot `\(saved.slot)` = `\(diagnosis.savedName ?? "t\(saved.tensor)")` (\(tensor))")
+        }
+        if let culprit = diagnosis.culprit, let backward = culprit.backward {
+            lines.append("  freed by: backward call #\(backward) at line \(culprit.site.line) (`\(culprit.text)`), which ran without retain_graph=True")
+        }
+        if let saved = diagnosis.saved, !diagnosis.bumps.isEmpty {
+            lines += timeline(of: diagnosis, saved: saved)
+        }
+        lines.append("  hint: \(diagnosis.hint)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The saved tensor's versions from its save to the failing backward, culprit marked; for a
+    /// silent mutation, the write that left the version unchanged.
+    private func timeline(of diagnosis: Diagnosis, saved: SavedValue) -> [String] {
+        let name = diagnosis.savedName ?? "t\(saved.tensor)"
+        var savedLine = "    v\(saved.savedVersion)  saved"
+        if let op = diagnosis.saveOp, let site = diagnosis.saveSite { savedLine += " by op #\(op) (\(describe(site)))" }
+        guard diagnosis.kind != .silentMutation else {
+            let writes = diagnosis.bumps.map { bump in
+                "    v\(saved.currentVersion)  written by op #\(bump.op) `\(bump.call)` (\(describe(bump.site))) through t\(bump.tensor), whose own counter went to v\(bump.to)  <- culprit"
+            }
+            return ["  version timeline of `\(name)` (unchanged by the write):", savedLine] + writes
+        }
+        var lines = ["  version timeline of `\(name)`:", savedLine]
+        for bump in diagnosis.bumps {
+            var line = "    v\(bump.to)  bumped by op #\(bump.op) `\(bump.call)` (\(describe(bump.site)))"
+            if bump.tensor != saved.tensor { line += " through t\(bump.tensor), which shares its version counter" }
+            if bump.isCulprit { line += "  <- culprit" }
+            lines.append(line)
+        }
+        lines.append("    backward expected v\(saved.savedVersion) and found v\(saved.currentVersion)")
+        return lines
+    }
+
+    private func location(_ site: CallSite) -> String {
+        let file = site.file ?? path
+        guard site.line > 0 else { return file }
+        var column = site.column
+        if column == 0, site.file == nil, let line = source.line(site.line) {
+            column = (line.firstIndex { $0 != " " && $0 != "\t" }.map { line.distance(from: line.startIndex, to: $0) } ?? 0) + 1
+        }
+        return "\(file):\(site.line):\(max(column, 1))"
+    }
+
+    private func snippet(_ site: CallSite) -> [String] {
+        guard site.file == nil, let line = source.line(site.line) else { return [] }
+        let number = String(site.line)
+        let gutter = String(repeating: " ", count: number.count)
+        return ["  \(number) | \(line)", "  \(gutter) | \(source.marker(at: site))"]
+    }
+
+    private func describe(_ site: CallSite) -> String {
+        var text = "line \(site.line)"
+        if site.file == nil, let line = source.line(site.line) { text += ": \(trimmed(line))" }
+        if let frame = site.frame { text += ", inside \(frame)" }
+        return text
+    }
+
+    // MARK: JSON
+
+    /// The report as one JSON object (docs/explain-json.md), keys in a fixed order.
+    public func json() -> String {
+        JSONValue.object([
+            ("program", .string(path)),
+            ("errors", .int(errorCount)),
+            ("warnings", .int(warningCount)),
+            ("diagnoses", .array(diagnoses.map(json(of:)))),
+        ]).rendered() + "\n"
+    }
+
+    private func json(of diagnosis: Diagnosis) -> JSONValue {
+        .object([
+            ("kind", .string(diagnosis.kind.rawValue)),
+            ("severity", .string(diagnosis.severity.rawValue)),
+            ("error_type", diagnosis.errorType.map(JSONValue.string) ?? .null),
+            ("message", .string(diagnosis.message)),
+            ("line", .int(diagnosis.site.line)),
+            ("column", .int(diagnosis.site.column)),
+            ("backward", diagnosis.backward.map(JSONValue.int) ?? .null),
+            ("node", diagnosis.node.map { node in
+                .object([
+                    ("id", .int(node.id)),
+                    ("name", .string(node.name)),
+                    ("sequence_nr", .unsigned(node.sequenceNr)),
+                    ("op", node.op.map(JSONValue.int) ?? .null),
+                    ("line", node.site.map { .int($0.line) } ?? .null),
+                ])
+            } ?? .null),
+            ("saved", diagnosis.saved.map { saved in
+                .object([
+                    ("slot", .string(saved.slot)),
+                    ("tensor", .int(saved.tensor)),
+                    ("name", diagnosis.savedName.map(JSONValue.string) ?? .null),
+                    ("view_of", diagnosis.savedViewOf.map(JSONValue.int) ?? .null),
+                    ("saved_version", .int(saved.savedVersion)),
+                    ("current_version", .int(saved.currentVersion)),
+                    ("is_output", .bool(saved.isOutput)),
+                    ("output_nr", .int(saved.outputNr)),
+                    ("status", .string(status(saved.status))),
+                    ("op", diagnosis.saveOp.map(JSONValue.int) ?? .null),
+                    ("line", diagnosis.saveSite.map { .int($0.line) } ?? .null),
+                ])
+            } ?? .null),
+            ("culprit", diagnosis.culprit.map { culprit in
+                .object([
+                    ("line", .int(culprit.site.line)),
+                    ("column", .int(culprit.site.column)),
+                    ("end_column", .int(culprit.site.endColumn)),
+                    ("op", culprit.op.map(JSONValue.int) ?? .null),
+                    ("call", culprit.call.map(JSONValue.string) ?? .null),
+                    ("name", culprit.name.map(JSONValue.string) ?? .null),
+                    ("backward", culprit.backward.map(JSONValue.int) ?? .null),
+                    ("text", .string(culprit.text)),
+                ])
+            } ?? .null),
+            ("bumps", .array(diagnosis.bumps.map { bump in
+                .object([
+                    ("op", .int(bump.op)),
+                    ("call", .string(bump.call)),
+                    ("name", .string(bump.name)),
+                    ("line", .int(bump.site.line)),
+                    ("column", .int(bump.site.column)),
+                    ("tensor", .int(bump.tensor)),
+                    ("from", .int(bump.from)),
+                    ("to", .int(bump.to)),
+                    ("culprit", .bool(bump.isCulprit)),
+                ])
+            })),
+            ("replay_message", diagnosis.replayMessage.map(JSONValue.string) ?? .null),
+            ("hint", .string(diagnosis.hint)),
+        ])
+    }
+
+    private func status(_ status: SavedValue.Status) -> String {
+        switch status {
+        case .fresh: return "fresh"
+        case .stale: return "stale"
+        case .freed: return "freed"
+        }
+    }
+}

@@ -1,0 +1,244 @@
+import Tape
+
+/// Suggests a fix that fits the pattern of the culprit statement, read from the op record and the
+/// program's source line: augmented assignment, in-place method, `inplace=True` activation,
+/// `optimizer.step()` before a pending backward, a write through `.detach()` or under `no_grad`.
+struct FixHint: Sendable {
+    let source: SourceText
+
+    static let lastResort = "or, as a last resort, run the forward and backward inside `with torch.autograd.graph.allow_mutation_on_saved_tensors():`, which clones saved tensors before they are modified"
+
+    /// A fix for an in-place op that invalidated a saved tensor.
+    ///
+    /// - Parameters:
+    ///   - detachSite: where the written tensor was made by `.detach()`, if it was.
+    ///   - backwardSite: the backward call that failed.
+    func staleSave(op: OpRecord, savedName: String, detachSite: CallSite?, backwardSite: CallSite?) -> String {
+        let statement = self.statement(at: op.site)
+        if let detachSite, let made = source.line(detachSite.line).map(trimmed), made.contains(".detach()") {
+            let fixed = made.replacingFirst(".detach()", with: ".detach().clone()")
+            return "`.detach()` shares memory and the version counter with `\(savedName)`: write to a copy instead, `\(fixed)` (line \(detachSite.line))"
+        }
+        if isOptimizerStep(op, statement: statement) {
+            let call = statement.isEmpty ? "optimizer.step()" : statement
+            let after = backwardSite.map { " (line \($0.line))" } ?? ""
+            return "`\(call)` updates the parameters in place while a backward through the old graph is still pending: call it after every backward that uses this graph\(after), and recompute the forward pass for the next one"
+        }
+        if !op.gradMode {
+            let target = assignmentTarget(statement).flatMap(baseName) ?? savedName
+            return "the write under `torch.no_grad()` still bumps the version of `\(target)`, which backward needs as it was: clone it first (`\(target) = \(target).clone()` before line \(op.site.line)), or move the update after the backward call"
+        }
+        if op.name.contains("relu") || op.call.lowercased().contains("relu"), let line = inplaceTrueLine(near: op.site.line) {
+            let fixed = trimmed(source.line(line) ?? "").replacingFirst("inplace=True", with: "inplace=False")
+            return "the activation overwrites its input, which an earlier op saved: build it with `inplace=False` (line \(line): `\(fixed)`)"
+        }
+        if let target = assignmentTarget(statement), target.contains("["), let base = baseName(target) {
+            return "this assignment writes into `\(base)`, which backward needs unchanged: modify a copy (`\(base) = \(base).clone()` before line \(op.site.line)) or build the new values out of place"
+        }
+        if let rewrite = outOfPlace(statement) {
+            return "use the out-of-place form so the saved tensor keeps its values: `\(rewrite)`"
+        }
+        return "modify a copy instead of the saved tensor (`\(savedName).clone()`), " + Self.lastResort
+    }
+
+    /// A fix for autograd refusing an in-place op on a leaf or a view of one.
+    func leafInPlace(site: CallSite, view: Bool) -> String {
+        let statement = self.statement(at: site)
+        let subject = view ? "a view of a leaf that requires grad" : "a leaf that requires grad"
+        var hint = "this writes into \(subject): if it is a parameter update, wrap it in `with torch.no_grad():`"
+        if view, let target = assignmentTarget(statement), let base = baseName(target) {
+            hint += "; if it is part of the computation, work on a copy (`\(base) = \(base).clone()` first)"
+        } else if let rewrite = outOfPlace(statement) {
+            hint += "; if it is part of the computation, write it out of place: `\(rewrite)`"
+        }
+        return hint
+    }
+
+    /// A fix for a second backward through freed buffers.
+    func backwardTwice(firstBackward: CallSite?) -> String {
+        let first = firstBackward.map { " at line \($0.line)" } ?? ""
+        return "the first backward\(first) freed the graph's saved tensors: pass `retain_graph=True` to it if you need to go through the same graph again, or recompute the forward pass before calling backward again"
+    }
+
+    func nonScalarBackward(site: CallSite) -> String {
+        let receiver = backwardReceiver(statement(at: site)) ?? "y"
+        return "backward() needs a scalar to start from: reduce first (`\(receiver).sum().backward()`) or pass the gradient explicitly (`\(receiver).backward(torch.ones_like(\(receiver)))`)"
+    }
+
+    static let noGradFn = "the tensor has no grad_fn: give an input `requires_grad=True`, and make sure the forward pass did not run under `torch.no_grad()` or on detached tensors"
+    static let viewInPlace = "replace the in-place operation by an out-of-place one, or `.clone()` the view before modifying it"
+    static let autogradError = "PyTorch's message above names what autograd expected; the line shown is where it was raised"
+
+    func silentMutation(savedName: String) -> String {
+        "`.data` shares memory with `\(savedName)` but not its version counter, so autograd cannot notice the write: modify a copy (`\(savedName).detach().clone()`), or make the change before the forward op that saves `\(savedName)`"
+    }
+
+    // MARK: Reading statements
+
+    /// The statement's text: the whole source line without indentation.
+    func statement(at site: CallSite) -> String {
+        guard site.file == nil else { return "" }
+        return trimmed(source.line(site.line) ?? "")
+    }
+
+    private func isOptimizerStep(_ op: OpRecord, statement: String) -> Bool {
+        op.call.hasSuffix("step") || (op.site.frame?.hasSuffix(".step") ?? false) || statement.contains(".step(")
+    }
+
+    /// The first line at or before `line` (then anywhere) that passes `inplace=True`.
+    private func inplaceTrueLine(near line: Int) -> Int? {
+        let candidates = Array((1...max(1, min(line, source.lines.count))).reversed()) + Array(1...max(1, source.lines.count))
+        return candidates.first { source.line($0)?.contains("inplace=True") ?? false }
+    }
+
+    /// `x = x + 1` for `x += 1`; `y = y.mul(2)` for `y.mul_(2)`; `z = h.exp()` for `z = h.exp_()`;
+    /// `return torch.sigmoid(h).exp()` for `return torch.sigmoid(h).exp_()`. Nil when there is
+    /// none, or when the receiver is an element (`x[0].add_(1)`): rebinding it would write again.
+    func outOfPlace(_ statement: String) -> String? {
+        if let (target, op, value) = augmentedAssignment(statement), !target.contains("[") {
+            return "\(target) = \(target) \(op) \(value)"
+        }
+        guard let method = inPlaceMethod(statement), !method.receiver.hasSuffix("]"),
+              let call = Self.outOfPlaceCall(method) else { return nil }
+        let inPlace = "\(method.receiver).\(method.name)_(\(method.arguments))"
+        if statement == inPlace && method.receiver.allSatisfy({ $0.isIdentifierCharacter || $0 == "." }) {
+            return "\(method.receiver) = \(call)"
+        }
+        return statement.replacingFirst(inPlace, with: call)
+    }
+
+    /// The out-of-place spelling of an in-place method call, nil for methods that have none
+    /// (`uniform_`, `normal_`, `resize_`, `set_`).
+    static func outOfPlaceCall(_ method: (receiver: String, name: String, arguments: String)) -> String? {
+        let (receiver, name, arguments) = method
+        switch name {
+        case "zero": return "torch.zeros_like(\(receiver))"
+        case "fill": return "torch.full_like(\(receiver), \(arguments))"
+        case "copy": return "\(arguments).clone()"
+        case "uniform", "normal", "random", "exponential", "geometric", "cauchy", "log_normal", "bernoulli",
+             "resize", "resize_as", "set", "detach", "requires_grad", "share_memory":
+            return nil
+        default: return "\(receiver).\(name)(\(arguments))"
+        }
+    }
+
+    /// The left side of `target = ...` or `target op= ...`, nil for expression statements.
+    func assignmentTarget(_ statement: String) -> String? {
+        if let (target, _, _) = augmentedAssignment(statement) { return target }
+        let characters = Array(statement)
+        var depth = 0
+        for (i, c) in characters.enumerated() {
+            if "([{".contains(c) { depth += 1 } else if ")]}".contains(c) { depth -= 1 }
+            guard depth == 0, c == "=" else { continue }
+            let before = i > 0 ? characters[i - 1] : " "
+            let after = i + 1 < characters.count ? characters[i + 1] : " "
+            if after == "=" || "=!<>".contains(before) { return nil }
+            let target = trimmed(String(characters[..<i]))
+            return target.isEmpty ? nil : target
+        }
+        return nil
+    }
+
+    /// Splits `target op= value` (outside brackets) into its parts.
+    func augmentedAssignment(_ statement: String) -> (String, String, String)? {
+        let characters = Array(statement)
+        let operators = ["**", "//", "+", "-", "*", "/", "@", "%", "&", "|", "^"]
+        var depth = 0
+        for (i, c) in characters.enumerated() {
+            if "([{".contains(c) { depth += 1 } else if ")]}".contains(c) { depth -= 1 }
+            guard depth == 0, c == "=", i > 0, i + 1 >= characters.count || characters[i + 1] != "=" else { continue }
+            let head = String(characters[..<i])
+            guard let op = operators.first(where: { head.hasSuffix($0) }) else { return nil }
+            let target = trimmed(String(head.dropLast(op.count)))
+            let value = trimmed(String(characters[(i + 1)...]))
+            return target.isEmpty || value.isEmpty ? nil : (target, op, value)
+        }
+        return nil
+    }
+
+    /// The first `receiver.name_(arguments)` call in the statement.
+    func inPlaceMethod(_ statement: String) -> (receiver: String, name: String, arguments: String)? {
+        let characters = Array(statement)
+        var i = 0
+        while i < characters.count {
+            guard characters[i] == "_", i + 1 < characters.count, characters[i + 1] == "(" else { i += 1; continue }
+            var nameStart = i
+            while nameStart > 0, characters[nameStart - 1].isIdentifierCharacter { nameStart -= 1 }
+            let name = String(characters[nameStart..<i])
+            guard nameStart > 0, characters[nameStart - 1] == ".", !name.isEmpty, !name.hasSuffix("_") else { i += 1; continue }
+            var receiverStart = nameStart - 1
+            var depth = 0
+            while receiverStart > 0 {
+                let c = characters[receiverStart - 1]
+                if c == "]" || c == ")" { depth += 1 } else if c == "[" || c == "(" {
+                    if depth == 0 { break }
+                    depth -= 1
+                } else if depth == 0 && !(c.isIdentifierCharacter || c == ".") { break }
+                receiverStart -= 1
+            }
+            var close = i + 2
+            depth = 1
+            while close < characters.count {
+                if characters[close] == "(" { depth += 1 } else if characters[close] == ")" {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+                close += 1
+            }
+            let receiver = String(characters[receiverStart..<(nameStart - 1)])
+            guard !receiver.isEmpty, close < characters.count else { return nil }
+            return (receiver, name, String(characters[(i + 2)..<close]))
+        }
+        return nil
+    }
+
+    /// `x` for `x[0, 1]` or `x.data[0]`.
+    func baseName(_ target: String) -> String? {
+        let name = String(target.prefix { $0.isIdentifierCharacter || $0 == "." })
+        return name.isEmpty ? nil : name
+    }
+
+    private func backwardReceiver(_ statement: String) -> String? {
+        let characters = Array(statement)
+        guard let dot = Array(statement).indices.first(where: { String(characters[$0...]).hasPrefix(".backward(") }) else { return nil }
+        var start = dot
+        var depth = 0
+        while start > 0 {
+            let c = characters[start - 1]
+            if c == "]" || c == ")" { depth += 1 } else if c == "[" || c == "(" {
+                if depth == 0 { break }
+                depth -= 1
+            } else if depth == 0 && !(c.isIdentifierCharacter || c == ".") { break }
+            start -= 1
+        }
+        let receiver = String(characters[start..<dot])
+        return receiver.isEmpty ? nil : receiver
+    }
+}
+
+func trimmed(_ text: String) -> String {
+    var characters = Substring(text)
+    while let first = characters.first, first == " " || first == "\t" { characters.removeFirst() }
+    while let last = characters.last, last == " " || last == "\t" { characters.removeLast() }
+    if let comment = characters.firstIndex(of: "#"), !characters[..<comment].contains("\""), !characters[..<comment].contains("'") {
+        characters = characters[..<comment]
+        while let last = characters.last, last == " " || last == "\t" { characters.removeLast() }
+    }
+    return String(characters)
+}
+
+extension Character {
+    var isIdentifierCharacter: Bool { isLetter || isNumber || self == "_" }
+}
+
+extension String {
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        let characters = Array(self)
+        let pattern = Array(target)
+        guard pattern.count <= characters.count else { return self }
+        for start in 0...(characters.count - pattern.count) where Array(characters[start..<start + pattern.count]) == pattern {
+            return String(characters[..<start]) + replacement + String(characters[(start + pattern.count)...])
+        }
+        return self
+    }
+}

@@ -1,0 +1,144 @@
+import Tape
+
+/// Replays backward calls and checks saved variables from the tape alone, the way
+/// `SavedVariable::unpack` does in PyTorch: freed data first, then the version counter.
+struct Replayer: Sendable {
+    let index: TapeIndex
+
+    /// Replays every backward call in order; a call frees the saved variables of the nodes it ran
+    /// unless it retained the graph, which later calls then find freed.
+    func replayAll() -> (replays: [BackwardReplay], freedAt: [Int: Int]) {
+        var freedBy: [Int: Int] = [:]
+        var replays: [BackwardReplay] = []
+        for (position, call) in zip(index.backwardEvents, index.backwardCalls) {
+            replays.append(replay(call, at: position, freedBy: &freedBy))
+        }
+        return (replays, freedBy)
+    }
+
+    /// Replays one call from the saved state before `position`, recording the nodes it frees.
+    func replay(_ call: BackwardCall, at position: Int, freedBy: inout [Int: Int]) -> BackwardReplay {
+        if let message = rejection(of: call) {
+            return BackwardReplay(call: call, event: position, steps: [], outcome: .rejected(message: message))
+        }
+        var simulation = BackwardSimulation(roots: call.roots, nodes: index.nodes)
+        var steps: [ReplayStep] = []
+        while let node = simulation.next() {
+            let saved = index.unpackedSaves(of: node).map { savedValue($0, at: position, freedBy: freedBy) }
+            let record = index.nodes[node]
+            steps.append(ReplayStep(node: node, name: record.name, sequenceNr: record.sequenceNr, saved: saved))
+            if let bad = saved.first(where: { $0.status != .fresh }) {
+                let anomaly = anomalyDetection(in: call)
+                let failure = UnpackFailure(node: bad.node, saved: bad, message: message(for: bad, at: position, anomalyDetection: anomaly))
+                return BackwardReplay(call: call, event: position, steps: steps, outcome: .failed(failure))
+            }
+            if !call.retainGraph {
+                for owner in Set(saved.map(\.node)) { freedBy[owner] = call.id }
+            }
+            simulation.finish(node, nodes: index.nodes)
+        }
+        return BackwardReplay(call: call, event: position, steps: steps, outcome: .completed)
+    }
+
+    /// A saved slot as unpacking would see it before `position`.
+    func savedValue(_ save: TapeIndex.Save, at position: Int, freedBy: [Int: Int]) -> SavedValue {
+        let slot = save.slot
+        let current = index.version(of: slot.tensor, before: position)
+        let status: SavedValue.Status
+        if let backward = freedBy[slot.node] {
+            status = .freed(byBackward: backward)
+        } else if current != slot.savedVersion {
+            status = .stale
+        } else {
+            status = .fresh
+        }
+        return SavedValue(
+            node: slot.node, slot: slot.slot, tensor: slot.tensor, savedVersion: slot.savedVersion,
+            currentVersion: current, isOutput: slot.isOutput, outputNr: slot.outputNr, status: status,
+            event: save.event)
+    }
+
+    /// The error unpacking `saved` raises before `position`.
+    func message(for saved: SavedValue, at position: Int, anomalyDetection: Bool = false) -> String {
+        if case .freed = saved.status { return AutogradMessage.backwardTwice }
+        let info = index.tensors[saved.tensor]
+        let keepsOriginal = keepsOriginal(saved)
+        return AutogradMessage.versionMismatch(
+            dtype: info.dtype,
+            sizes: keepsOriginal ? index.shape(of: saved.tensor, before: position) : shapeAtSave(saved),
+            gradFn: gradFnClause(for: saved, keepsOriginal: keepsOriginal, at: position),
+            current: saved.currentVersion, saved: saved.savedVersion, anomalyDetection: anomalyDetection)
+    }
+
+    /// Whether anomaly detection was on during `call`. The tape has no event for the mode itself;
+    /// the hint of the message the call raised, if it raised one, tells.
+    private func anomalyDetection(in call: BackwardCall) -> Bool {
+        let raised = index.firstErrorByBackward[call.id]?.message ?? index.backwardEnds[call.id]?.end.message
+        return raised?.hasSuffix(AutogradMessage.anomalyOnHint) ?? false
+    }
+
+    /// Whether the SavedVariable holds the tensor object itself (`saved_original_`): inputs, and
+    /// outputs that were leaves when saved (non-differentiable outputs such as `max` indices).
+    private func keepsOriginal(_ saved: SavedValue) -> Bool {
+        guard saved.isOutput else { return true }
+        let history = index.gradFns[saved.tensor]
+        let hadGradFn = history.value(before: saved.event)?.node != nil || history.values.contains { $0.node == saved.node }
+        return !hadGradFn
+    }
+
+    private func shapeAtSave(_ saved: SavedValue) -> [Int] {
+        index.saves[saved.node].first { $0.event == saved.event }?.slot.shape ?? index.tensors[saved.tensor].shape
+    }
+
+    /// The `, which is output N of OP,` clause: the current grad_fn of a kept original (N = 0),
+    /// nothing when it has none and was a leaf at save time; the saving node (or, for an in-place
+    /// op on a view, the view's grad_fn while it lives) with the real output number for outputs.
+    private func gradFnClause(for saved: SavedValue, keepsOriginal: Bool, at position: Int) -> (name: String, outputNr: Int)? {
+        let saving = index.nodes[saved.node].name
+        if keepsOriginal {
+            if let name = currentGradFnName(of: saved.tensor, at: position) { return (name, 0) }
+            let leafAtSave = index.gradFns[saved.tensor].value(before: saved.event)?.node == nil
+            return leafAtSave ? nil : (saving, 0)
+        }
+        if isInPlaceOnView(saved),
+           let change = index.gradFns[saved.tensor].value(before: position),
+           let node = change.node, change.version == saved.savedVersion {
+            return (index.nodes[node].name, saved.outputNr)
+        }
+        return (saving, saved.outputNr)
+    }
+
+    private func isInPlaceOnView(_ saved: SavedValue) -> Bool {
+        guard index.tensors[saved.tensor].base != nil, let op = index.nodes[saved.node].op else { return false }
+        return index.op(op).isInPlace
+    }
+
+    /// `tensor.grad_fn` as PyTorch would read it before `position`: a differentiable view whose
+    /// counter moved since its grad_fn was set gets it rebuilt as `AsStridedBackward0`.
+    func currentGradFnName(of tensor: Int, at position: Int) -> String? {
+        let change = index.gradFns[tensor].value(before: position)
+        let info = index.tensors[tensor]
+        if let base = info.base, change?.requiresGrad ?? info.requiresGrad,
+           change?.node != nil || requiresGrad(base, at: position),
+           change?.version != index.version(of: tensor, before: position) {
+            return "AsStridedBackward0"
+        }
+        return change?.node.map { index.nodes[$0].name }
+    }
+
+    func requiresGrad(_ tensor: Int, at position: Int) -> Bool {
+        index.gradFns[tensor].value(before: position)?.requiresGrad ?? index.tensors[tensor].requiresGrad
+    }
+
+    /// The message of an error that stopped `call` before any node ran, if the tape records one.
+    private func rejection(of call: BackwardCall) -> String? {
+        if let raised = index.firstErrorByBackward[call.id],
+           !(Diagnosis.Kind(classifying: raised)?.isUnpackError ?? false) {
+            return raised.message
+        }
+        if let end = index.backwardEnds[call.id]?.end, end.failedNode == nil, let message = end.message {
+            return message
+        }
+        return nil
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Tape
+
+/// What a program run produced: its exit code and the recorded tape.
+public struct RunOutcome: Sendable {
+    /// 0 on success, 1 after an uncaught exception or a syntax error, like `python3`.
+    public var exitCode: Int32
+    public var tape: Tape
+}
+
+/// Runs one program of the Python subset the way `python3 PROGRAM.py` would, recording a tape.
+///
+/// Output goes through the callbacks as it is produced; an uncaught exception prints a Python 3.11
+/// traceback to stderr. The interpreter runs on a thread with a large stack so deep (but legal)
+/// recursion reaches Python's `RecursionError` limit instead of overflowing the native stack.
+public struct ProgramRunner: Sendable {
+    /// The producer name written in tape headers.
+    public static let producer = "tapedeck 0.1.0"
+
+    public let path: String
+    public let source: String
+
+    public init(path: String, source: String) {
+        self.path = path
+        self.source = source
+    }
+
+    public func run(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void) -> RunOutcome {
+        let box = OutcomeBox()
+        let done = DispatchSemaphore(value: 0)
+        let path = self.path, source = self.source
+        let thread = Thread {
+            box.outcome = ProgramRunner.execute(path: path, source: source, stdout: stdout, stderr: stderr)
+            done.signal()
+        }
+        thread.stackSize = 1 << 29
+        thread.start()
+        done.wait()
+        return box.outcome!
+    }
+
+    private static func execute(path: String, source: String, stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) -> RunOutcome {
+        let recorder = TapeRecorder(header: TraceHeader(producer: producer, path: path, source: source))
+        let exitCode: Int32
+        do {
+            let program = try Parser.parse(source)
+            let interpreter = Interpreter(path: path, source: source, recorder: recorder, write: stdout)
+            do {
+                try interpreter.run(program)
+                exitCode = 0
+            } catch {
+                exitCode = interpreter.exitStatus(for: error.object, stderr: stderr)
+            }
+            interpreter.releaseReferences()
+        } catch {
+            recorder.record(.error(RaisedError(type: "SyntaxError", message: error.message,
+                                               site: CallSite(line: error.span.line, column: error.span.column, endColumn: error.span.endColumn))))
+            stderr(syntaxErrorReport(error, path: path, source: source))
+            exitCode = 1
+        }
+        recorder.record(.exit(code: Int(exitCode)))
+        return RunOutcome(exitCode: exitCode, tape: recorder.tape)
+    }
+
+    /// Python's report for a syntax error: the file and line, the line with a caret, the message.
+    static func syntaxErrorReport(_ error: SyntaxError, path: String, source: String) -> String {
+        var out = "  File \"\(path)\", line \(error.span.line)\n"
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        if error.span.line >= 1 && error.span.line <= lines.count {
+            let line = String(lines[error.span.line - 1])
+            let stripped = line.drop(while: { $0 == " " || $0 == "\t" })
+            let indent = line.count - stripped.count
+            if !stripped.isEmpty {
+                let offset = max(error.span.column - 1 - indent, 0)
+                let width = error.span.endLine == error.span.line ? max(error.span.endColumn - error.span.column, 1) : 1
+                out += "    \(stripped.trimmingCharacters(in: .whitespaces))\n"
+                out += "    " + String(repeating: " ", count: offset) + String(repeating: "^", count: min(width, max(stripped.count - offset, 1))) + "\n"
+            }
+        }
+        out += "SyntaxError: \(error.message)\n"
+        return out
+    }
+}
+
+/// Carries the outcome from the interpreter thread back to the caller.
+private final class OutcomeBox: @unchecked Sendable {
+    var outcome: RunOutcome?
+}

@@ -1,1 +1,0 @@
-// The Script module; see Package.swift.

@@ -1,0 +1,179 @@
+import Autograd
+
+/// The `torch`, `torch.nn`, `torch.nn.functional` and `torch.optim` namespaces.
+extension TorchBindings {
+    func installModules() {
+        let torch = PyModuleObject(name: "torch", knownNames: PyTorchNames.torch)
+        let nn = PyModuleObject(name: "torch.nn", knownNames: PyTorchNames.nn)
+        let functional = PyModuleObject(name: "torch.nn.functional", knownNames: PyTorchNames.functional)
+        let optim = PyModuleObject(name: "torch.optim", knownNames: PyTorchNames.optim)
+        let autograd = PyModuleObject(name: "torch.autograd", knownNames: PyTorchNames.autograd)
+        torch.members["nn"] = .object(nn)
+        torch.members["optim"] = .object(optim)
+        torch.members["autograd"] = .object(autograd)
+        nn.members["functional"] = .object(functional)
+        interpreter.modules["torch"] = .object(torch)
+        interpreter.modules["torch.nn"] = .object(nn)
+        interpreter.modules["torch.nn.functional"] = .object(functional)
+        interpreter.modules["torch.optim"] = .object(optim)
+        interpreter.modules["torch.autograd"] = .object(autograd)
+
+        for (name, dtype) in [("float32", DType.float32), ("float", .float32), ("float64", .float64), ("double", .float64),
+                              ("int64", .int64), ("long", .int64), ("bool", .bool)] {
+            torch.members[name] = .object(dtypes[dtype]!)
+        }
+        torch.members["Tensor"] = .type(tensorClass)
+        torch.members["Size"] = .type(PyClass(name: "Size", bases: [interpreter.types["tuple"]!], module: "torch",
+                                              construct: Builtin("torch.Size") { (a: inout Arguments) throws(PyException) in
+            self.size(try self.shape(a.positional.isEmpty ? [.tuple([])] : a.positional, "Size"))
+        }))
+        installFactories(torch)
+        for name in ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt",
+                     "abs", "clamp", "sum", "mean", "max", "min", "softmax", "log_softmax", "matmul", "mm", "t", "transpose",
+                     "reshape", "unsqueeze", "squeeze", "flatten", "clone", "detach", "dot", "unbind", "permute", "eq", "ne", "lt", "le", "gt", "ge"] {
+            torch.members[name] = functionalForm(name, spelling: "torch.\(name)")
+        }
+        for name in ["relu_", "sigmoid_", "tanh_", "exp_", "neg_", "clamp_", "sqrt_", "abs_", "sin_", "cos_", "log_"] {
+            torch.members[name] = functionalForm(name, spelling: "torch.\(name)")
+        }
+        torch.members["no_grad"] = builtin("torch.no_grad") { _ in .object(GradModeContext(kind: .noGrad, enabled: false, torch: self)) }
+        torch.members["enable_grad"] = builtin("torch.enable_grad") { _ in .object(GradModeContext(kind: .enableGrad, enabled: true, torch: self)) }
+        torch.members["set_grad_enabled"] = builtin("torch.set_grad_enabled") { (a: inout Arguments) throws(PyException) in
+            .object(GradModeContext(kind: .setGradEnabled, enabled: try self.bool(try a.required(0, "mode")), torch: self))
+        }
+        torch.members["is_grad_enabled"] = builtin("torch.is_grad_enabled") { _ in .bool(self.runtime.isGradEnabled) }
+        torch.members["manual_seed"] = builtin("torch.manual_seed") { (a: inout Arguments) throws(PyException) in
+            let seed = try self.int(try a.required(0, "seed"), "manual_seed", "seed")
+            self.runtime.manualSeed(UInt64(bitPattern: Int64(seed)))
+            return .none
+        }
+        torch.members["is_tensor"] = builtin("torch.is_tensor") { (a: inout Arguments) throws(PyException) in
+            .bool(self.tensor(try a.required(0, "obj")) != nil)
+        }
+        torch.members["numel"] = builtin("torch.numel") { (a: inout Arguments) throws(PyException) in
+            .int(try self.requireTensor(try a.required(0, "input"), "numel").numel)
+        }
+        torch.members["__version__"] = .str("2.13.0+cpu")
+        torch.members["device"] = builtin("torch.device") { (a: inout Arguments) throws(PyException) in
+            let value = try a.required(0, "type")
+            try self.checkDevice(value)
+            return .object(DeviceObject(type: "cpu"))
+        }
+        let cuda = PyModuleObject(name: "torch.cuda", knownNames: [])
+        cuda.members["is_available"] = builtin("torch.cuda.is_available") { _ in .bool(false) }
+        cuda.members["device_count"] = builtin("torch.cuda.device_count") { _ in .int(0) }
+        torch.members["cuda"] = .object(cuda)
+        interpreter.modules["torch.cuda"] = .object(cuda)
+        autograd.members["set_detect_anomaly"] = builtin("torch.autograd.set_detect_anomaly") { (a: inout Arguments) throws(PyException) in
+            self.runtime.isAnomalyDetectionEnabled = try self.bool(try a.required(0, "mode"))
+            _ = a.take(1, "check_nan")
+            return .none
+        }
+
+        installNN(nn, functional)
+        optim.members["SGD"] = .type(PyClass(name: "SGD", bases: [interpreter.types["object"]!], module: "torch.optim.sgd",
+                                             construct: Builtin("optim.SGD") { (a: inout Arguments) throws(PyException) in
+            .object(try SGDOptimizer(arguments: &a, torch: self))
+        }))
+        optim.members["Optimizer"] = .type(PyClass(name: "Optimizer", bases: [interpreter.types["object"]!], module: "torch.optim.optimizer"))
+    }
+
+    func builtin(_ name: String, _ body: @escaping Builtin.Implementation) -> Value {
+        .builtin(Builtin(name, body))
+    }
+
+    private func installFactories(_ torch: PyModuleObject) {
+        torch.members["tensor"] = builtin("torch.tensor") { (a: inout Arguments) throws(PyException) in
+            let data = try self.nested(try a.required(0, "data"))
+            let dt = try self.dtype(a.keyword("dtype"))
+            let grad = try self.bool(a.keyword("requires_grad"))
+            try self.checkDevice(a.keyword("device"))
+            try a.finish(maxPositional: 1)
+            return .object(try self.run { try self.runtime.tensor(data, dtype: dt, requiresGrad: grad) })
+        }
+        for name in ["ones", "zeros", "rand", "randn", "empty"] {
+            torch.members[name] = builtin("torch.\(name)") { (a: inout Arguments) throws(PyException) in
+                let dt = try self.dtype(a.keyword("dtype")) ?? .defaultFloat
+                let grad = try self.bool(a.keyword("requires_grad"))
+                try self.checkDevice(a.keyword("device"))
+                let s = try self.shape(a.keyword("size").map { [$0] } ?? a.positional, name)
+                return .object(try self.run { () throws -> Tensor in
+                    switch name {
+                    case "ones": return try self.runtime.ones(s, dtype: dt, requiresGrad: grad)
+                    case "rand": return try self.runtime.rand(s, dtype: dt, requiresGrad: grad)
+                    case "randn": return try self.runtime.randn(s, dtype: dt, requiresGrad: grad)
+                    default: return try self.runtime.zeros(s, dtype: dt, requiresGrad: grad)
+                    }
+                })
+            }
+        }
+        torch.members["full"] = builtin("torch.full") { (a: inout Arguments) throws(PyException) in
+            let s = try self.shape([try a.required(0, "size")], "full")
+            guard let v = self.scalar(try a.required(1, "fill_value")) else { throw self.typeError("full(): argument 'fill_value' must be Number") }
+            try self.checkDevice(a.keyword("device"))
+            let dt = try self.dtype(a.keyword("dtype"))
+            let grad = try self.bool(a.keyword("requires_grad"))
+            return .object(try self.run { try self.runtime.full(s, value: v, dtype: dt, requiresGrad: grad) })
+        }
+        torch.members["arange"] = builtin("torch.arange") { (a: inout Arguments) throws(PyException) in
+            var bounds: [Scalar] = []
+            for v in a.positional {
+                guard let s = self.scalar(v) else { throw self.typeError("arange(): argument 'end' must be Number, not \(self.interpreter.typeName(v))") }
+                bounds.append(s)
+            }
+            if let end = a.keyword("end").flatMap({ self.scalar($0) }) { bounds.append(end) }
+            try self.checkDevice(a.keyword("device"))
+            let dt = try self.dtype(a.keyword("dtype"))
+            let grad = try self.bool(a.keyword("requires_grad"))
+            guard !bounds.isEmpty else { throw self.typeError("arange() received an invalid combination of arguments") }
+            let start = bounds.count >= 2 ? bounds[0] : .int(0)
+            let end = bounds.count >= 2 ? bounds[1] : bounds[0]
+            let step = bounds.count >= 3 ? bounds[2] : .int(1)
+            return .object(try self.run { try self.runtime.arange(start: start, end: end, step: step, dtype: dt, requiresGrad: grad) })
+        }
+        torch.members["eye"] = builtin("torch.eye") { (a: inout Arguments) throws(PyException) in
+            let n = try self.int(try a.required(0, "n"), "eye", "n")
+            let m = try a.take(1, "m").map { (v) throws(PyException) in try self.int(v, "eye", "m") }
+            try self.checkDevice(a.keyword("device"))
+            let dt = try self.dtype(a.keyword("dtype")) ?? .defaultFloat
+            let grad = try self.bool(a.keyword("requires_grad"))
+            return .object(try self.run { try self.runtime.eye(n, m, dtype: dt, requiresGrad: grad) })
+        }
+        for name in ["ones_like", "zeros_like", "rand_like", "randn_like", "full_like", "empty_like"] {
+            torch.members[name] = builtin("torch.\(name)") { (a: inout Arguments) throws(PyException) in
+                let t = try self.requireTensor(try a.required(0, "input"), name)
+                var fill: Scalar = .int(0)
+                if name == "full_like" {
+                    guard let v = self.scalar(try a.required(1, "fill_value")) else { throw self.typeError("full_like(): argument 'fill_value' must be Number") }
+                    fill = v
+                }
+                try self.checkDevice(a.keyword("device"))
+                let dt = try self.dtype(a.keyword("dtype"))
+                let grad = try self.bool(a.keyword("requires_grad"))
+                return .object(try self.run { () throws -> Tensor in
+                    switch name {
+                    case "ones_like": return try self.runtime.onesLike(t, dtype: dt, requiresGrad: grad)
+                    case "rand_like": return try self.runtime.randLike(t, dtype: dt, requiresGrad: grad)
+                    case "randn_like": return try self.runtime.randnLike(t, dtype: dt, requiresGrad: grad)
+                    case "full_like": return try self.runtime.fullLike(t, value: fill, dtype: dt, requiresGrad: grad)
+                    default: return try self.runtime.zerosLike(t, dtype: dt, requiresGrad: grad)
+                    }
+                })
+            }
+        }
+        for name in ["cat", "stack"] {
+            torch.members[name] = builtin("torch.\(name)") { (a: inout Arguments) throws(PyException) in
+                let items = try self.interpreter.iterate(try a.required(0, "tensors"))
+                var tensors: [Tensor] = []
+                for (i, item) in items.enumerated() {
+                    guard let t = self.tensor(item) else {
+                        throw self.typeError("expected Tensor as element \(i) in argument 0, but got \(self.interpreter.typeName(item))")
+                    }
+                    tensors.append(t)
+                }
+                let d = try a.take(1, "dim").map { (v) throws(PyException) in try self.int(v, name, "dim") } ?? 0
+                return .object(try self.run { name == "cat" ? try self.runtime.cat(tensors, dim: d) : try self.runtime.stack(tensors, dim: d) })
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// Reads the tagged values of one event written by `EventStore`.
+struct EventCursor {
+    let base: UnsafePointer<UInt8>
+    var position: Int
+    let end: Int
+
+    /// The next field tag, nil at the end of the event.
+    @inline(__always)
+    mutating func field() -> TraceField? {
+        guard position < end else { return nil }
+        defer { position += 1 }
+        return TraceField(rawValue: base[position])
+    }
+
+    @inline(__always)
+    mutating func varint() -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = base[position]
+            position += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    @inline(__always)
+    mutating func int() -> Int {
+        let raw = varint()
+        return Int(Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1))
+    }
+
+    mutating func sequenceNr() -> UInt64 { varint() &- 1 }
+
+    mutating func bool() -> Bool {
+        defer { position += 1 }
+        return base[position] != 0
+    }
+
+    mutating func stringID() -> Int { Int(varint()) }
+
+    /// `count` values made by `element`, without intermediate arrays.
+    @inline(__always)
+    private mutating func array<T>(_ element: (inout EventCursor) -> T) -> [T] {
+        let count = Int(varint())
+        var result: [T] = []
+        result.reserveCapacity(count)
+        for _ in 0..<count { result.append(element(&self)) }
+        return result
+    }
+
+    mutating func ints() -> [Int] { array { $0.int() } }
+
+    mutating func pairs() -> [(Int, Int)] { array { ($0.int(), $0.int()) } }
+
+    mutating func tensorVersions() -> [TensorVersion] { array { TensorVersion(tensor: $0.int(), version: $0.int()) } }
+
+    mutating func rootEdges() -> [Edge] { array { Edge(node: $0.int(), inputNr: $0.int()) } }
+
+    mutating func doubles() -> [Double] {
+        let count = Int(varint())
+        guard count > 0 else { return [] }
+        let width = Int(base[position])
+        position += 1
+        let raw = UnsafeRawPointer(base + position)
+        position += count * width
+        return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                buffer[index] = width == 4
+                    ? Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))))
+                    : Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
+            }
+            initialized = count
+        }
+    }
+
+    /// Edges of `next_functions`: a presence byte, then node and input number.
+    mutating func edges() -> [Edge?] {
+        array { $0.bool() ? Edge(node: $0.int(), inputNr: $0.int()) : nil }
+    }
+
+    /// Gradients: a presence byte, then tensor, shape and values.
+    mutating func grads() -> [TensorValues?] {
+        array { c in
+            guard c.bool() else { return nil }
+            let tensor = c.int()
+            let shape = c.ints()
+            return TensorValues(tensor: tensor, shape: shape, values: c.doubles())
+        }
+    }
+
+    /// Skips a value of `type`.
+    mutating func skip(_ type: FieldType) {
+        switch type {
+        case .int, .uint64, .string: _ = varint()
+        case .bool: position += 1
+        case .ints: _ = ints()
+        case .pairs: _ = pairs()
+        case .edges: _ = edges()
+        case .doubles: _ = doubles()
+        case .grads: _ = grads()
+        }
+    }
+}

@@ -1,0 +1,288 @@
+/// Reads one event line of a trace into an `EventStore`, reusing scratch buffers across lines.
+///
+/// Values go straight from the file's bytes into the store as `(field tag, value)` pairs, in
+/// the order the line has them; the schema says each field's type for the event's kind.
+struct EventLineReader {
+    private let schema = TraceSchema.shared
+    private let keyTable = KeyTable.shared
+    /// `Event.Kind` trace names packed like keys, indexed by raw value.
+    private let kindNames: [UInt64] = Event.Kind.allCases.map { kind in
+        Array(kind.traceName.utf8).withUnsafeBufferPointer { TraceField.pack($0) }
+    }
+    private let kindKey = TraceField.kind.packedKey
+    /// Whether to note where string ids are stored (for `EventStore.append(_:stringPositions:)`).
+    private let recordsStrings: Bool
+    /// The offsets in the store of the string ids written, when `recordsStrings`.
+    private(set) var stringPositions: [Int] = []
+    private var ints: [Int] = []
+    private var doubles: [Double] = []
+
+    init(recordsStrings: Bool) {
+        self.recordsStrings = recordsStrings
+    }
+
+    /// Reads the event object at the scanner's position into `store`; nil when its kind is one
+    /// this build does not know (the line is skipped).
+    mutating func readEvent(_ s: inout TraceScanner, into store: inout EventStore<RawBytes>) throws(TraceError) -> IndexKeys? {
+        try s.expect(UInt8(ascii: "{"), "an event object {\"k\":...}")
+        let fieldsStart = s.position
+        if s.consume(UInt8(ascii: "}")) { throw missingKind(s) }
+        let firstKey = try s.key()
+        try s.expect(UInt8(ascii: ":"), "':' after the key")
+        if firstKey == kindKey {
+            guard let kind = try readKind(&s) else {
+                if s.consume(UInt8(ascii: ",")) { try skipFields(&s) } else { try closeObject(&s, "the event") }
+                return nil
+            }
+            store.begin(kind)
+            if s.consume(UInt8(ascii: ",")) { return try readFields(&s, kind, &store) }
+            return try finish(&s, kind, seen: 0, id: nil, line: nil, &store)
+        }
+        try s.skipValue()
+        var kind: Event.Kind?
+        var found = false
+        while s.consume(UInt8(ascii: ",")) {
+            let key = try s.key()
+            try s.expect(UInt8(ascii: ":"), "':' after the key")
+            if key == kindKey {
+                kind = try readKind(&s)
+                found = true
+            } else {
+                try s.skipValue()
+            }
+        }
+        try closeObject(&s, "the event")
+        guard found else { throw missingKind(s) }
+        guard let kind else { return nil }
+        s.position = fieldsStart
+        store.begin(kind)
+        return try readFields(&s, kind, &store)
+    }
+
+    private func missingKind(_ s: TraceScanner) -> TraceError {
+        s.fail("expected \"k\" (event kind) in object")
+    }
+
+    /// The kind named by a `"k"` value, nil when unknown.
+    private func readKind(_ s: inout TraceScanner) throws(TraceError) -> Event.Kind? {
+        let packed = TraceField.pack(try s.string("field \"k\" (event kind)"))
+        guard packed != 0, let raw = kindNames.firstIndex(of: packed) else { return nil }
+        return Event.Kind(rawValue: UInt8(raw))
+    }
+
+    private func closeObject(_ s: inout TraceScanner, _ what: @autoclosure () -> String) throws(TraceError) {
+        try s.expect(UInt8(ascii: "}"), "',' or '}' in \(what())")
+    }
+
+    private func skipFields(_ s: inout TraceScanner) throws(TraceError) {
+        repeat {
+            _ = try s.string("a key")
+            try s.expect(UInt8(ascii: ":"), "':' after the key")
+            try s.skipValue()
+        } while s.consume(UInt8(ascii: ","))
+        try closeObject(&s, "the event")
+    }
+
+    @inline(__always)
+    private func field(_ packed: UInt64) -> TraceField? {
+        let slot = Int(truncatingIfNeeded: (packed &* keyTable.multiplier) >> 56)
+        guard keyTable.keys[slot] == packed, packed != 0 else { return nil }
+        return TraceField(rawValue: keyTable.fields[slot])
+    }
+
+    /// Reads `"key": value` pairs up to the closing `}`, storing the fields `kind` has.
+    private mutating func readFields(
+        _ s: inout TraceScanner, _ kind: Event.Kind, _ store: inout EventStore<RawBytes>
+    ) throws(TraceError) -> IndexKeys {
+        var seen: UInt64 = 0
+        var id: Int?
+        var line: Int?
+        var hasFile = false
+        let identity = TraceSchema.identity(of: kind)
+        let kindBase = Int(kind.rawValue) << 6
+        repeat {
+            let packed = try s.key()
+            try s.expect(UInt8(ascii: ":"), "':' after the key")
+            guard let field = field(packed), case let raw = schema.types[kindBase | Int(field.rawValue)], raw != 0,
+                  let type = FieldType(rawValue: raw - 1)
+            else {
+                try s.skipValue()
+                continue
+            }
+            let name = FieldName(field: field, kind: kind)
+            s.skipSpaces()
+            if s.byte == UInt8(ascii: "n") && s.keyword("null") {
+                if schema.requiredMasks[Int(kind.rawValue)] & (1 << UInt64(field.rawValue)) != 0 {
+                    throw s.fail("\(name) must be \(type.expectation), found null")
+                }
+                continue
+            }
+            seen |= 1 << UInt64(field.rawValue)
+            store.putTag(field)
+            switch type {
+            case .int:
+                let value = try s.int("\(name)")
+                store.putInt(value)
+                if field == identity { id = value }
+                if field == .line { line = value }
+            case .uint64:
+                store.putSequenceNr(try s.uint64("\(name)"))
+            case .bool:
+                store.putBool(try s.bool("\(name)"))
+            case .string:
+                let id = store.strings.intern(try s.string("\(name)"))
+                if recordsStrings { stringPositions.append(store.bytes.count) }
+                store.putStringID(id)
+                if field == .file { hasFile = true }
+            case .ints:
+                try readInts(&s, name)
+                store.putVarint(UInt64(ints.count))
+                for value in ints { store.putInt(value) }
+            case .pairs:
+                try readPairs(&s, name, type, nullable: false)
+                store.putVarint(UInt64(ints.count / 3))
+                for index in stride(from: 0, to: ints.count, by: 3) {
+                    store.putInt(ints[index + 1])
+                    store.putInt(ints[index + 2])
+                }
+            case .edges:
+                try readPairs(&s, name, type, nullable: true)
+                store.putVarint(UInt64(ints.count / 3))
+                for index in stride(from: 0, to: ints.count, by: 3) {
+                    store.putBool(ints[index] != 0)
+                    if ints[index] != 0 {
+                        store.putInt(ints[index + 1])
+                        store.putInt(ints[index + 2])
+                    }
+                }
+            case .doubles:
+                try readDoubles(&s, name)
+                doubles.withUnsafeBufferPointer { store.putDoubles($0) }
+            case .grads:
+                try readGrads(&s, name, &store)
+            }
+        } while s.consume(UInt8(ascii: ","))
+        return try finish(&s, kind, seen: seen, id: id, line: hasFile ? nil : line, &store)
+    }
+
+    private func finish(
+        _ s: inout TraceScanner, _ kind: Event.Kind, seen: UInt64, id: Int?, line: Int?, _ store: inout EventStore<RawBytes>
+    ) throws(TraceError) -> IndexKeys {
+        try closeObject(&s, "the \"\(kind.traceName)\" event")
+        if schema.requiredMasks[Int(kind.rawValue)] & ~seen != 0,
+           let spec = schema.fields[Int(kind.rawValue)].first(where: { $0.required && seen & (1 << UInt64($0.field.rawValue)) == 0 }) {
+            throw s.fail("expected \"\(spec.field.key)\" (\(spec.meaning)) in \"\(kind.traceName)\" event")
+        }
+        return IndexKeys(kind: kind, id: id, line: kind == .op ? line : nil)
+    }
+
+    private func openArray(_ s: inout TraceScanner, _ name: FieldName, _ type: FieldType) throws(TraceError) {
+        s.skipSpaces()
+        guard s.byte == UInt8(ascii: "[") else { throw s.fail("\(name) must be \(type.expectation), \(s.found)") }
+        s.position += 1
+    }
+
+    private func closeArray(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
+        try s.expect(UInt8(ascii: "]"), "',' or ']' in \(name)")
+    }
+
+    private mutating func readInts(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
+        try openArray(&s, name, .ints)
+        ints.removeAll(keepingCapacity: true)
+        if s.consume(UInt8(ascii: "]")) { return }
+        repeat { ints.append(try s.int("each element of \(name)")) } while s.consume(UInt8(ascii: ","))
+        try closeArray(&s, name)
+    }
+
+    /// Reads `[[a, b], ...]` (with `null` entries when `nullable`) into `ints` as `(present, a, b)` triples.
+    private mutating func readPairs(_ s: inout TraceScanner, _ name: FieldName, _ type: FieldType, nullable: Bool) throws(TraceError) {
+        try openArray(&s, name, type)
+        ints.removeAll(keepingCapacity: true)
+        if s.consume(UInt8(ascii: "]")) { return }
+        repeat {
+            if nullable && s.keyword("null") {
+                ints.append(0)
+                ints.append(0)
+                ints.append(0)
+                continue
+            }
+            try s.expect(UInt8(ascii: "["), "each element of \(name) to be \(type.expectation)")
+            let first = try s.int("each element of \(name)")
+            try s.expect(UInt8(ascii: ","), "',' in a pair of \(name)")
+            let second = try s.int("each element of \(name)")
+            try s.expect(UInt8(ascii: "]"), "']' closing a pair of \(name) (pairs have two integers)")
+            ints.append(1)
+            ints.append(first)
+            ints.append(second)
+        } while s.consume(UInt8(ascii: ","))
+        try closeArray(&s, name)
+    }
+
+    private mutating func readDoubles(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
+        try openArray(&s, name, .doubles)
+        doubles.removeAll(keepingCapacity: true)
+        if s.consume(UInt8(ascii: "]")) { return }
+        repeat { doubles.append(try s.double("each element of \(name)")) } while s.consume(UInt8(ascii: ","))
+        try closeArray(&s, name)
+    }
+
+    /// Reads gradients, storing each as presence, tensor (-1 when absent), shape and values,
+    /// after their count (patched in once known).
+    private mutating func readGrads(_ s: inout TraceScanner, _ name: FieldName, _ store: inout EventStore<RawBytes>) throws(TraceError) {
+        try openArray(&s, name, .grads)
+        let countPosition = store.bytes.count
+        store.putVarint(0)
+        var count = 0
+        if s.consume(UInt8(ascii: "]")) { return }
+        repeat {
+            count += 1
+            if s.keyword("null") {
+                store.putBool(false)
+                continue
+            }
+            try s.expect(UInt8(ascii: "{"), "each element of \(name) to be {\"shape\":[...],\"val\":[...]} or null")
+            var tensor = -1
+            var shapeCount = 0
+            doubles.removeAll(keepingCapacity: true)
+            ints.removeAll(keepingCapacity: true)
+            if !s.consume(UInt8(ascii: "}")) {
+                repeat {
+                    let key = try s.key()
+                    try s.expect(UInt8(ascii: ":"), "':' after the key")
+                    switch field(key) {
+                    case .tensor: tensor = try s.int("\(FieldName(field: .tensor, kind: name.kind, inGradient: true))")
+                    case .shape:
+                        try readInts(&s, FieldName(field: .shape, kind: name.kind, inGradient: true))
+                        shapeCount = ints.count
+                    case .values: try readDoubles(&s, FieldName(field: .values, kind: name.kind, inGradient: true))
+                    default: try s.skipValue(depth: 2)
+                    }
+                } while s.consume(UInt8(ascii: ","))
+                try closeObject(&s, "a gradient in \(name)")
+            }
+            store.putBool(true)
+            store.putInt(tensor)
+            store.putVarint(UInt64(shapeCount))
+            for size in ints.prefix(shapeCount) { store.putInt(size) }
+            doubles.withUnsafeBufferPointer { store.putDoubles($0) }
+        } while s.consume(UInt8(ascii: ","))
+        try closeArray(&s, name)
+        store.patchCount(count, at: countPosition)
+    }
+}
+
+/// Names a field in error messages (`field "t" of "tensor"`) without building the text unless
+/// an error needs it.
+struct FieldName: CustomStringConvertible {
+    var field: TraceField
+    var kind: Event.Kind
+    /// The field belongs to one gradient of a `grads` array.
+    var inGradient = false
+
+    var description: String {
+        let owner = "\"\(kind.traceName)\""
+        return inGradient
+            ? "field \"\(field.key)\" of a gradient in field \"grads\" of \(owner)"
+            : "field \"\(field.key)\" of \(owner)"
+    }
+}

@@ -1,0 +1,495 @@
+/// A byte-level JSON scanner over a trace file in memory: the reader's only parser (no
+/// Foundation), reading values straight from the bytes and tracking the 1-based line for errors.
+///
+/// Whitespace skipping stops at `\n`, since a trace line ends there; strings may not contain a
+/// raw newline (JSON requires control characters to be escaped), so lines are unambiguous.
+struct TraceScanner {
+    /// How deep arrays and objects may nest in a skipped value.
+    static let maxDepth = 64
+
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    let file: String
+    var position = 0
+    var line = 1
+    /// Where a string with escapes is decoded; valid until the next `string` call.
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity = 256
+
+    init(base: UnsafePointer<UInt8>, count: Int, file: String) {
+        self.base = base
+        self.count = count
+        self.file = file
+        scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    func deallocate() { scratch.deallocate() }
+
+    // MARK: Position
+
+    var atEnd: Bool { position >= count }
+
+    /// The current byte, 0 at the end of the file.
+    @inline(__always)
+    var byte: UInt8 { position < count ? base[position] : 0 }
+
+    func fail(_ message: String) -> TraceError {
+        .malformed(file: file, line: line, message: message)
+    }
+
+    /// What is at the current position, for messages: `found ','`, `found end of line`.
+    var found: String {
+        if atEnd { return "found end of file" }
+        let byte = base[position]
+        if byte == UInt8(ascii: "\n") { return "found end of line" }
+        if byte >= 0x20 && byte < 0x7F { return "found '\(Character(Unicode.Scalar(byte)))'" }
+        return "found byte 0x\(String(byte, radix: 16, uppercase: true))"
+    }
+
+    @inline(__always)
+    mutating func skipSpaces() {
+        while position < count {
+            let byte = base[position]
+            guard byte == 0x20 || byte == 0x09 || byte == 0x0D else { return }
+            position += 1
+        }
+    }
+
+    /// Consumes `byte` after optional spaces, or fails with "expected `what`".
+    @inline(__always)
+    mutating func expect(_ byte: UInt8, _ what: @autoclosure () -> String) throws(TraceError) {
+        skipSpaces()
+        guard position < count && base[position] == byte else { throw fail("expected \(what()), \(found)") }
+        position += 1
+    }
+
+    /// Consumes `byte` after optional spaces if it is there.
+    @inline(__always)
+    mutating func consume(_ byte: UInt8) -> Bool {
+        skipSpaces()
+        guard position < count && base[position] == byte else { return false }
+        position += 1
+        return true
+    }
+
+    /// Consumes the rest of the line after a complete object: spaces, then `\n` or the end of the file.
+    mutating func endLine() throws(TraceError) {
+        skipSpaces()
+        if atEnd { return }
+        guard base[position] == UInt8(ascii: "\n") else { throw fail("expected the end of the line after the object, \(found)") }
+        position += 1
+        line += 1
+    }
+
+    /// Skips lines holding only spaces.
+    mutating func skipBlankLines() {
+        while true {
+            let start = position
+            skipSpaces()
+            guard position < count && base[position] == UInt8(ascii: "\n") else {
+                position = start
+                return
+            }
+            position += 1
+            line += 1
+        }
+    }
+
+    // MARK: Literals
+
+    /// Consumes the keyword `word` (`true`, `null`, `NaN`...) if it is next.
+    mutating func keyword(_ word: StaticString) -> Bool {
+        skipSpaces()
+        let length = word.utf8CodeUnitCount
+        guard count - position >= length, memoryEqual(base + position, word.utf8Start, length) else { return false }
+        position += length
+        return true
+    }
+
+    /// Reads `true` or `false`.
+    mutating func bool(_ what: @autoclosure () -> String) throws(TraceError) -> Bool {
+        if keyword("true") { return true }
+        if keyword("false") { return false }
+        throw fail("\(what()) must be true or false, \(found)")
+    }
+
+    // MARK: Strings
+
+    /// Reads a JSON string and returns its UTF-8 bytes (with escapes decoded), valid until the next call.
+    mutating func string(_ what: @autoclosure () -> String) throws(TraceError) -> UnsafeBufferPointer<UInt8> {
+        skipSpaces()
+        guard position < count && base[position] == UInt8(ascii: "\"") else {
+            throw fail("\(what()) must be a string, \(found)")
+        }
+        position += 1
+        let start = position
+        while position < count {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return UnsafeBufferPointer(start: base + start, count: position - 1 - start)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            position += 1
+        }
+        return try escapedString(from: start)
+    }
+
+    /// Reads an object key, packed as `TraceField.pack` packs it (0 for keys no field has).
+    @inline(__always)
+    mutating func key() throws(TraceError) -> UInt64 {
+        skipSpaces()
+        guard position < count && base[position] == UInt8(ascii: "\"") else {
+            throw fail("expected a key (a string), \(found)")
+        }
+        let start = position
+        position += 1
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < count {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return shift <= 64 ? word : 0
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            if shift < 64 { word |= UInt64(byte) << shift }
+            shift += 8
+            position += 1
+        }
+        position = start
+        return TraceField.pack(try string("a key"))
+    }
+
+    private mutating func reserveScratch(_ needed: Int) {
+        guard needed > scratchCapacity else { return }
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(needed, scratchCapacity * 2))
+        larger.initialize(from: scratch, count: scratchCapacity)
+        scratch.deallocate()
+        scratch = larger
+        scratchCapacity = max(needed, scratchCapacity * 2)
+    }
+
+    /// The slow path of `string`: copies what was scanned so far, then decodes escapes.
+    private mutating func escapedString(from start: Int) throws(TraceError) -> UnsafeBufferPointer<UInt8> {
+        var length = position - start
+        reserveScratch(length + 16)
+        scratch.initialize(from: base + start, count: length)
+        while true {
+            guard position < count else { throw fail("expected '\"' to close the string, found end of file") }
+            let byte = base[position]
+            reserveScratch(length + 4)
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return UnsafeBufferPointer(start: scratch, count: length)
+            }
+            if byte == UInt8(ascii: "\n") { throw fail("expected '\"' to close the string before the end of the line") }
+            if byte < 0x20 {
+                throw fail("expected control character 0x\(String(byte, radix: 16, uppercase: true)) to be escaped in string")
+            }
+            position += 1
+            guard byte == UInt8(ascii: "\\") else {
+                scratch[length] = byte
+                length += 1
+                continue
+            }
+            let escape = self.byte
+            position += 1
+            let decoded: UInt8
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded = escape
+            case UInt8(ascii: "b"): decoded = 0x08
+            case UInt8(ascii: "f"): decoded = 0x0C
+            case UInt8(ascii: "n"): decoded = 0x0A
+            case UInt8(ascii: "r"): decoded = 0x0D
+            case UInt8(ascii: "t"): decoded = 0x09
+            case UInt8(ascii: "u"):
+                length += encodeUTF8(try unicodeEscape(), at: scratch + length)
+                continue
+            default:
+                position -= 1
+                throw fail("expected an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX) after '\\' in string, \(found)")
+            }
+            scratch[length] = decoded
+            length += 1
+        }
+    }
+
+    /// The scalar of a `\uXXXX` escape (after the `u`), joining a surrogate pair; a lone
+    /// surrogate becomes U+FFFD, as Swift strings cannot hold one.
+    private mutating func unicodeEscape() throws(TraceError) -> UInt32 {
+        let unit = try hex4()
+        guard (0xD800..<0xE000).contains(unit) else { return unit }
+        guard unit < 0xDC00, count - position >= 6, base[position] == UInt8(ascii: "\\"),
+              base[position + 1] == UInt8(ascii: "u")
+        else { return 0xFFFD }
+        let saved = position
+        position += 2
+        let low = try hex4()
+        guard (0xDC00..<0xE000).contains(low) else {
+            position = saved
+            return 0xFFFD
+        }
+        return 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+    }
+
+    private mutating func hex4() throws(TraceError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = self.byte
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw fail("expected 4 hex digits after \\u in string, \(found)")
+            }
+            value = value << 4 | UInt32(digit)
+            position += 1
+        }
+        return value
+    }
+
+    private func encodeUTF8(_ scalar: UInt32, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        switch scalar {
+        case 0..<0x80:
+            out[0] = UInt8(scalar)
+            return 1
+        case 0x80..<0x800:
+            out[0] = UInt8(0xC0 | scalar >> 6)
+            out[1] = UInt8(0x80 | scalar & 0x3F)
+            return 2
+        case 0x800..<0x10000:
+            out[0] = UInt8(0xE0 | scalar >> 12)
+            out[1] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            out[2] = UInt8(0x80 | scalar & 0x3F)
+            return 3
+        default:
+            out[0] = UInt8(0xF0 | scalar >> 18)
+            out[1] = UInt8(0x80 | scalar >> 12 & 0x3F)
+            out[2] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            out[3] = UInt8(0x80 | scalar & 0x3F)
+            return 4
+        }
+    }
+
+    // MARK: Numbers
+
+    /// Reads an integer that fits in `Int`.
+    @inline(__always)
+    mutating func int(_ what: @autoclosure () -> String) throws(TraceError) -> Int {
+        skipSpaces()
+        let negative = byte == UInt8(ascii: "-")
+        if negative { position += 1 }
+        let magnitude = try digits(what())
+        guard magnitude <= (negative ? 1 << 63 : UInt64(Int.max)) else {
+            throw fail("\(what()) is out of range for a 64-bit integer")
+        }
+        return negative ? Int(truncatingIfNeeded: 0 &- magnitude) : Int(magnitude)
+    }
+
+    /// Reads a non-negative integer that fits in `UInt64`.
+    mutating func uint64(_ what: @autoclosure () -> String) throws(TraceError) -> UInt64 {
+        skipSpaces()
+        return try digits(what())
+    }
+
+    /// The unsigned integer at the position, rejecting fractions, exponents and overflow.
+    @inline(__always)
+    private mutating func digits(_ what: @autoclosure () -> String) throws(TraceError) -> UInt64 {
+        let start = position
+        var value: UInt64 = 0
+        var overflow = false
+        while position < count {
+            let digit = base[position] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
+            value = sum
+            overflow = overflow || o1 || o2
+            position += 1
+        }
+        let next = byte
+        if position == start || next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") {
+            throw fail("\(what()) must be \(FieldType.int.expectation), \(found)")
+        }
+        if overflow { throw fail("\(what()) is out of range for a 64-bit integer") }
+        return value
+    }
+
+    /// Reads a number: a JSON number, or `"nan"`, `"inf"`, `"-inf"` (also Python's bare `NaN`,
+    /// `Infinity`, `-Infinity`).
+    mutating func double(_ what: @autoclosure () -> String) throws(TraceError) -> Double {
+        skipSpaces()
+        switch byte {
+        case UInt8(ascii: "\""):
+            let text = try string(what())
+            if text.elementsEqual("nan".utf8) { return .nan }
+            if text.elementsEqual("inf".utf8) { return .infinity }
+            if text.elementsEqual("-inf".utf8) { return -.infinity }
+            throw fail("\(what()) must be a number or \"nan\", \"inf\", \"-inf\"")
+        case UInt8(ascii: "N"):
+            if keyword("NaN") { return .nan }
+        case UInt8(ascii: "I"):
+            if keyword("Infinity") { return .infinity }
+        case UInt8(ascii: "-") where position + 1 < count && base[position + 1] == UInt8(ascii: "I"):
+            if keyword("-Infinity") { return -.infinity }
+        default:
+            if let value = number() { return value }
+        }
+        throw fail("\(what()) must be a number, \(found)")
+    }
+
+    /// Exact powers of ten that a `Double` holds exactly.
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// 5^0 ... 5^27, every power of five below 2^64.
+    private static let powersOfFive: [UInt64] = (0...27).map { power in (0..<power).reduce(1) { product, _ in product * 5 } }
+
+    /// `mantissa × 10^exponent` correctly rounded, for `|exponent| <= 27`, by exact integer
+    /// arithmetic: 10^k = 5^k·2^k, so only the product or quotient by 5^k (which fits in 64
+    /// bits) needs rounding, done once by the integer-to-double conversion with a sticky bit.
+    @inline(__always)
+    private static func scaled(_ mantissa: UInt64, _ exponent: Int) -> Double {
+        let five = powersOfFive[Int(exponent.magnitude)]
+        if exponent >= 0 {
+            let (high, low) = mantissa.multipliedFullWidth(by: five)
+            if high == 0 { return Double(low) * Double(sign: .plus, exponent: exponent, significand: 1) }
+            let shift = high.leadingZeroBitCount
+            let top = shift == 0 ? high : high << shift | low >> (64 - shift)
+            let sticky: UInt64 = low << shift == 0 ? 0 : 1
+            return Double(top | sticky) * Double(sign: .plus, exponent: 64 - shift + exponent, significand: 1)
+        }
+        let mantissaShift = mantissa.leadingZeroBitCount
+        let divisorShift = five.leadingZeroBitCount
+        let numerator = mantissa << mantissaShift
+        let divisor = five << divisorShift
+        let (quotient, remainder) = divisor.dividingFullWidth((numerator >> 1, numerator << 63))
+        let sticky: UInt64 = remainder == 0 ? 0 : 1
+        return Double(quotient | sticky)
+            * Double(sign: .plus, exponent: divisorShift - mantissaShift - 63 + exponent, significand: 1)
+    }
+
+    /// Parses a JSON number, correctly rounded: exactly by one multiplication or division when
+    /// the digits fit in 2^53 and the exponent in ±22 (Clinger's fast path), by exact integer
+    /// arithmetic for up to 19 digits and exponents in ±27 (`scaled`), otherwise by the standard library. Nil, with the position unchanged, if no number is here.
+    private mutating func number() -> Double? {
+        let start = position
+        var p = position
+        let negative = p < count && base[p] == UInt8(ascii: "-")
+        if negative { p += 1 }
+        // Up to 19 digits accumulate exactly in `mantissa`; past that, `dropped` sends the
+        // number to the standard library.
+        var mantissa: UInt64 = 0
+        var dropped = false
+        var exponent = 0
+        let integerStart = p
+        while p < count, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
+            if mantissa < 1_000_000_000_000_000_000 {
+                mantissa = mantissa * 10 + UInt64(digit)
+            } else {
+                dropped = true
+                exponent += 1
+            }
+            p += 1
+        }
+        guard p > integerStart else { return nil }
+        if p < count && base[p] == UInt8(ascii: ".") {
+            p += 1
+            let fractionStart = p
+            while mantissa < 100_000_000_000, let chunk = eightDigits(at: p) {
+                mantissa = mantissa * 100_000_000 + chunk
+                exponent -= 8
+                p += 8
+            }
+            while p < count, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
+                if mantissa < 1_000_000_000_000_000_000 {
+                    mantissa = mantissa * 10 + UInt64(digit)
+                    exponent -= 1
+                } else {
+                    dropped = true
+                }
+                p += 1
+            }
+            guard p > fractionStart else { return nil }
+        }
+        if p < count && (base[p] == UInt8(ascii: "e") || base[p] == UInt8(ascii: "E")) {
+            p += 1
+            var exponentNegative = false
+            if p < count && (base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-")) {
+                exponentNegative = base[p] == UInt8(ascii: "-")
+                p += 1
+            }
+            var written = 0
+            let exponentStart = p
+            while p < count, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
+                written = min(written * 10 + Int(digit), 1_000_000)
+                p += 1
+            }
+            guard p > exponentStart else { return nil }
+            exponent += exponentNegative ? -written : written
+        }
+        position = p
+        if mantissa == 0 && !dropped { return negative ? -0.0 : 0.0 }
+        if !dropped && exponent >= -27 && exponent <= 27 {
+            var value: Double
+            if mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
+                value = Double(mantissa)
+                value = exponent < 0 ? value / Self.powersOfTen[-exponent] : value * Self.powersOfTen[exponent]
+            } else {
+                value = Self.scaled(mantissa, exponent)
+            }
+            return negative ? -value : value
+        }
+        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: p - start), as: UTF8.self)
+        return Double(text)
+    }
+
+    /// The value of the 8 ASCII digits at `p`, nil unless all 8 are digits (SWAR, as in fast_float).
+    @inline(__always)
+    private func eightDigits(at p: Int) -> UInt64? {
+        guard count - p >= 8 else { return nil }
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+        let digitCheck = (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+        guard digitCheck == 0x3333_3333_3333_3333 else { return nil }
+        var value = word &- 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        value = ((value & mask) &* 0x000F_4240_0000_0064 &+ ((value >> 16) & mask) &* 0x0000_2710_0000_0001) >> 32
+        return value & 0xFFFF_FFFF
+    }
+
+    // MARK: Skipping
+
+    /// Skips any JSON value (an unknown field's), nested at most `maxDepth` deep.
+    mutating func skipValue(depth: Int = 0) throws(TraceError) {
+        skipSpaces()
+        switch byte {
+        case UInt8(ascii: "\""):
+            _ = try string("a value")
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < Self.maxDepth else { throw fail("expected values nested at most \(Self.maxDepth) deep") }
+            let isObject = byte == UInt8(ascii: "{")
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            position += 1
+            if consume(close) { return }
+            repeat {
+                if isObject {
+                    _ = try string("a key")
+                    try expect(UInt8(ascii: ":"), "':' after the key")
+                }
+                try skipValue(depth: depth + 1)
+            } while consume(UInt8(ascii: ","))
+            try expect(close, isObject ? "',' or '}' in object" : "',' or ']' in array")
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            guard keyword("true") || keyword("false") || keyword("null") else {
+                throw fail("expected a JSON value, \(found)")
+            }
+        default:
+            _ = try double("a value")
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Debugger
+import Tape
+
+/// What the program printed and raised up to the cursor, then the diagnosis of every failure
+/// already reached: PyTorch's message, the culprit line, the saved tensor's version timeline, the hint.
+struct ConsolePane: Widget {
+    let state: DebuggerState
+
+    /// How many `print` and `error` events are read back from the cursor.
+    static let outputLimit = 200
+
+    func lines() -> [Line] {
+        var lines: [Line] = []
+        for event in state.index.console(before: state.outputEnd, limit: ConsolePane.outputLimit, in: state.tape) {
+            switch event {
+            case .output(let text):
+                var parts = Sanitizer.lines(text)
+                if parts.last == "" {
+                    parts.removeLast()
+                }
+                lines += parts.map { Line($0) }
+            case .error(let error):
+                lines.append(Line(Sanitizer.line("\(error.type): \(error.message)"), .error))
+            default:
+                break
+            }
+        }
+        for failure in state.revealed {
+            lines += self.lines(for: failure)
+        }
+        return lines
+    }
+
+    private func lines(for failure: Failure) -> [Line] {
+        let glyphs = state.glyphs
+        let diagnosis = failure.diagnosis
+        var lines = [Line(Sanitizer.line("\(glyphs.culprit) \(failure.headline)"), .error)]
+        if let culprit = diagnosis.culprit {
+            let place = culprit.site.file.map { "\(Sanitizer.line($0)):\(culprit.site.line)" } ?? "line \(culprit.site.line)"
+            let inside = culprit.site.frame.map { " (inside \(Sanitizer.line($0)))" } ?? ""
+            lines.append(Line([Span("culprit: ", .heading), Span("\(place)\(inside)  \(Sanitizer.line(culprit.text.trimmingLeadingSpaces))", .culprit)]))
+        }
+        if let node = diagnosis.node, let saved = diagnosis.saved {
+            let name = diagnosis.savedName.map { "t\(saved.tensor) \($0)" } ?? "t\(saved.tensor)"
+            let at = diagnosis.saveSite.map { " at line \($0.line)" } ?? ""
+            lines.append(timeline("\(Sanitizer.line(name)) saved@v\(saved.savedVersion) by \(TapePane.displayName(node.name)).\(Sanitizer.line(saved.slot))\(at)"))
+        }
+        for bump in diagnosis.bumps {
+            let call = Sanitizer.line(bump.call.isEmpty ? bump.name : bump.call)
+            let text = "t\(bump.tensor) v\(bump.from)\(glyphs.arrow)v\(bump.to) by op \(bump.op) \(call) at line \(bump.site.line)"
+            lines.append(bump.isCulprit ? Line([Span("  \(glyphs.arrow) ", .dim), Span(text, .culprit), Span(" \(glyphs.culprit) culprit", .culprit)]) : timeline(text))
+        }
+        if let node = diagnosis.node, let saved = diagnosis.saved {
+            let unpacks = "backward: \(TapePane.displayName(node.name)) unpacks \(Sanitizer.line(saved.slot))"
+            switch saved.status {
+            case .stale: lines.append(timeline("\(unpacks) expecting v\(saved.savedVersion), finds v\(saved.currentVersion)"))
+            case .freed(let backward): lines.append(timeline("\(unpacks), freed by backward #\(backward)"))
+            case .fresh: break
+            }
+        }
+        if !diagnosis.hint.isEmpty {
+            lines.append(Line([Span("hint: ", .heading), Span(Sanitizer.line(diagnosis.hint))]))
+        }
+        return lines
+    }
+
+    private func timeline(_ text: String) -> Line {
+        Line([Span("  \(state.glyphs.arrow) ", .dim), Span(text)])
+    }
+
+    func render(into buffer: inout Buffer, area: Rect) {
+        let block = Block(title: Pane.console.rawValue, focused: state.focus == .console, glyphs: state.glyphs)
+        block.render(into: &buffer, area: area)
+        Paragraph(lines: lines(), anchor: .bottom, scroll: state.rows[.console] ?? 0).render(into: &buffer, area: block.inner(area))
+    }
+}
+
+extension String {
+    var trimmingLeadingSpaces: String { String(drop { $0 == " " }) }
+}

@@ -1,0 +1,152 @@
+/// An in-memory grid of cells that every widget draws into (ratatui's `Buffer`).
+///
+/// Nothing but the backend touches the terminal: a frame is rendered into a buffer, compared
+/// with the previous one, and only the changed cells are written. Tests assert on `lines` and
+/// `roleMask` of a rendered buffer instead of on a terminal.
+public struct Buffer: Hashable, Sendable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: .blank, count: self.width * self.height)
+    }
+
+    /// The whole buffer as a rectangle.
+    public var area: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    public subscript(column: Int, row: Int) -> Cell {
+        cells[row * width + column]
+    }
+
+    /// Blanks `rect` with `role`.
+    public mutating func fill(_ rect: Rect, role: Role = .normal) {
+        let clipped = clip(rect)
+        for row in clipped.y..<clipped.maxY {
+            for column in clipped.x..<clipped.maxX {
+                cells[row * width + column] = Cell(" ", role: role)
+            }
+        }
+    }
+
+    /// Puts one grapheme at (`column`, `row`) if it is inside the buffer.
+    public mutating func put(_ symbol: String, column: Int, row: Int, role: Role) {
+        guard column >= 0, column < width, row >= 0, row < height else { return }
+        cells[row * width + column] = Cell(symbol, role: role)
+    }
+
+    /// Writes `text` from (`column`, `row`), clipped at `limit` (exclusive); returns the column after it.
+    ///
+    /// Characters without width (controls, lone combining marks) are dropped; a wide grapheme
+    /// that does not fit whole is replaced by a space.
+    @discardableResult
+    public mutating func write(_ text: String, column: Int, row: Int, limit: Int? = nil, role: Role) -> Int {
+        guard row >= 0, row < height else { return column }
+        let end = min(limit ?? width, width)
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return writeASCII(text, column: column, row: row, end: end, role: role)
+        }
+        var x = column
+        for character in text {
+            if x >= end {
+                break
+            }
+            let columns = TextWidth.of(character)
+            if columns == 0 {
+                continue
+            }
+            if x < 0 {
+                x += columns
+                continue
+            }
+            if x + columns > end {
+                cells[row * width + x] = Cell(" ", role: role)
+                x += 1
+                continue
+            }
+            cells[row * width + x] = Cell(String(character), role: role)
+            if columns == 2 {
+                cells[row * width + x + 1] = Cell("", role: role)
+            }
+            x += columns
+        }
+        return x
+    }
+
+    private mutating func writeASCII(_ text: String, column: Int, row: Int, end: Int, role: Role) -> Int {
+        var x = column
+        for byte in text.utf8 where byte >= 0x20 && byte != 0x7F {
+            if x >= end {
+                break
+            }
+            if x >= 0 {
+                cells[row * width + x] = Cell(Buffer.asciiSymbols[Int(byte)], role: role)
+            }
+            x += 1
+        }
+        return x
+    }
+
+    /// One-character strings for ASCII, so writing plain text allocates nothing.
+    private static let asciiSymbols: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+
+    /// Writes a styled line from (`column`, `row`) clipped at `limit`; paints its background first.
+    @discardableResult
+    public mutating func write(_ line: Line, column: Int, row: Int, limit: Int) -> Int {
+        if let background = line.background {
+            fill(Rect(x: column, y: row, width: limit - column, height: 1), role: background)
+        }
+        var x = column
+        for span in line.spans {
+            let role = line.background.map { span.role == .normal ? $0 : span.role } ?? span.role
+            x = write(span.text, column: x, row: row, limit: limit, role: role)
+        }
+        return x
+    }
+
+    /// The text of each row, trailing spaces removed (the same as a `tmux capture-pane`).
+    public var lines: [String] {
+        (0..<height).map { row in
+            var text = ""
+            for column in 0..<width {
+                text += cells[row * width + column].symbol
+            }
+            while text.last == " " {
+                text.removeLast()
+            }
+            return text
+        }
+    }
+
+    /// One letter per cell naming its role (`Role.rawValue`), for asserting attributes headlessly.
+    public var roleMask: [String] {
+        (0..<height).map { row in
+            String((0..<width).map { cells[row * width + $0].role.rawValue })
+        }
+    }
+
+    /// The cells that differ from `previous`, in row-major order; everything when the sizes differ.
+    public func diff(from previous: Buffer) -> [CellChange] {
+        let sameSize = previous.width == width && previous.height == height
+        var changes: [CellChange] = []
+        for index in cells.indices where !sameSize || cells[index] != previous.cells[index] {
+            changes.append(CellChange(column: index % width, row: index / width, cell: cells[index]))
+        }
+        return changes
+    }
+
+    private func clip(_ rect: Rect) -> Rect {
+        let x = max(0, rect.x)
+        let y = max(0, rect.y)
+        return Rect(x: x, y: y, width: min(rect.maxX, width) - x, height: min(rect.maxY, height) - y)
+    }
+}
+
+/// A cell that changed between two frames.
+public struct CellChange: Hashable, Sendable {
+    public var column: Int
+    public var row: Int
+    public var cell: Cell
+}

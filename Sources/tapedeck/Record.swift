@@ -1,0 +1,38 @@
+import ArgumentParser
+import Script
+import Tape
+
+/// `tapedeck record PROGRAM.py -o RUN.tdt`: runs a program and writes its tape as a trace file.
+struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a program and write its tape to a trace file (JSON Lines, see docs/trace-format.md).",
+        discussion: "The program runs as with `tapedeck run`; the trace is written even when it fails, since that is the run worth explaining. Exit status: the program's; 2 when PROGRAM cannot be read or OUTPUT cannot be written."
+    )
+
+    @Argument(help: "The program (.py) to run.")
+    var program: String
+
+    @Option(name: .shortAndLong, help: "The trace file to write.")
+    var output: String
+
+    func run() throws {
+        throw ExitCode(execute())
+    }
+
+    private func execute() -> Int32 {
+        do {
+            guard case let .program(path, source) = try Target.load(program) else {
+                return Standard.fail(.notAProgram(program))
+            }
+            let outcome = ProgramRunner(path: path, source: source).run(stdout: Standard.out, stderr: Standard.error)
+            do {
+                try TraceWriter.write(outcome.tape, toFile: output)
+            } catch {
+                return Standard.fail(.cannotWrite(error))
+            }
+            return outcome.exitCode
+        } catch {
+            return Standard.fail(error)
+        }
+    }
+}

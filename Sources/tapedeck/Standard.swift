@@ -1,0 +1,17 @@
+import Foundation
+
+/// Unbuffered writes to the process's standard streams, safe to call from the interpreter's thread.
+enum Standard {
+    static func out(_ text: String) { write(text, to: FileHandle.standardOutput) }
+    static func error(_ text: String) { write(text, to: FileHandle.standardError) }
+
+    private static func write(_ text: String, to handle: FileHandle) {
+        handle.write(Data(text.utf8))
+    }
+
+    /// Reports an unusable input the way compilers do, and gives the exit status for it.
+    static func fail(_ error: CommandError) -> Int32 {
+        Standard.error("tapedeck: error: \(error.description)\n")
+        return 2
+    }
+}

@@ -1,0 +1,21 @@
+import torch
+
+a = torch.tensor([1.0, 2.0, 3.5])
+print(a)
+print(torch.tensor(2.0), torch.tensor(3), torch.tensor(True))
+print(torch.zeros(2, 3))
+print(torch.arange(6).view(2, 3))
+print(torch.tensor([[0.1, -2.25], [1e-3, 100.0]]))
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+print(x)
+y = x * 2
+print(y)
+print(y.sum())
+print(torch.tensor([1.5, 2.0], dtype=torch.float64))
+print(torch.tensor([True, False]), torch.tensor([0, -1]))
+print(x.dtype, y.shape, y.size(), y.size(0), y.dim(), y.numel(), torch.ones(2, 2).shape[1])
+print(x.requires_grad, y.requires_grad, x.is_leaf, y.is_leaf, y.grad_fn.name())
+print(f"{y.sum().item():.3f} {x[0].item()} {len(x)} {x.tolist()} {torch.float64} {torch.long}")
+print(torch.eye(2), torch.full((2,), 7.0), torch.ones_like(x), torch.zeros(0))
+print(torch.tensor([[1, 2], [3, 4]]).t(), torch.tensor([1.0, -1.0]).abs())
+print(str(torch.ones(1)), repr(torch.tensor(0.5)))

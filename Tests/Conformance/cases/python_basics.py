@@ -1,0 +1,20 @@
+x = 1
+y = 2.5
+print(x, y, x + y, x * y, x / 3, 7 // 2, -7 // 2, 7 % -3, -7 % 3, 2 ** 10, 2 ** -1)
+print(7.5 // 2, -7.5 // 2, 7.5 % -2, 1e-05, 1e16, 1e15, 0.1 + 0.2, 1 / 3, 100.0, 1e300 * 10, -0.0)
+print(float("inf"), float("-inf"), float("nan"), 3.0, 2.5e-7, 123456789.123456789, 1.5e+20)
+print(round(2.5), round(3.5), round(-2.5), round(2.675, 2), round(1.23456, 3), round(7), round(1234, -2), round(0.5))
+print(True, False, None, True + True, not x, x and y, 0 or "z", [] or None)
+print([1, 2.0, "a", 'b"c', "d'e", None, (1,), (), {"k": [1, 2]}])
+print((1, 2), [], {}, {1: "a", 2.5: None})
+s = "hello"
+print(s[1], s[-1], s[1:3], s[::-1], len(s), s.upper(), "-".join(["a", "b"]), s * 2)
+print(repr(s), str(3), int("42"), int(3.9), int(-3.9), float(2), abs(-3), abs(-2.5), min(3, 1, 2), max([4, 9, 2]), sum([1, 2, 3]), sum([0.5, 0.25]))
+print(1 < 2 < 3, 1 < 2 > 3, 1 == 1.0, "a" < "b", [1, 2] < [1, 3], (1, 2) == (1, 2), 1 is None, None is None, 3 != 4)
+print(isinstance(1, int), isinstance(True, int), isinstance(1.0, int), isinstance("a", (int, str)), isinstance([], list))
+print(divmod(7, 2), divmod(-7, 2), pow(2, 5), 10 / 4, 3 * "ab", [0] * 3, 5 in [1, 5], "ell" in s, 4 not in (1, 2))
+print(sorted([3, 1, 2]), sorted(["b", "a"], reverse=True), list(reversed([1, 2, 3])), list(range(5)), list(range(10, 0, -3)))
+print(range(3), type(1), type("a"), type(None).__name__ if False else "skip")
+print(1, 2, 3, sep=", ", end="!\n")
+print()
+print("a", "b", sep="")

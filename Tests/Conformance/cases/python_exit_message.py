@@ -1,0 +1,5 @@
+try:
+    quit("bye")
+except SystemExit as e:
+    print("caught", e)
+exit("done")

@@ -1,0 +1,143 @@
+import Tape
+import XCTest
+@testable import Debugger
+
+final class BlameTests: XCTestCase {
+    func testAugmentedAssignmentIsBlamedWithTheVersionTimeline() throws {
+        let report = try Debugger(tape: Programs.savedInputMul()).explain()
+        XCTAssertEqual(report.diagnoses.count, 1)
+        let diagnosis = report.diagnoses[0]
+        XCTAssertEqual(diagnosis.kind, .savedTensorModified)
+        XCTAssertEqual(diagnosis.site.line, 10)
+        XCTAssertEqual(diagnosis.node?.name, "MulBackward0")
+        XCTAssertEqual(diagnosis.saved?.slot, "other")
+        XCTAssertEqual(diagnosis.savedName, "a")
+        XCTAssertEqual(diagnosis.saveSite?.line, 5)
+        XCTAssertEqual(diagnosis.culprit?.site.line, 8)
+        XCTAssertEqual(diagnosis.culprit?.text, "a += 1")
+        XCTAssertEqual(diagnosis.bumps.map(\.to), [1])
+        XCTAssertEqual(diagnosis.replayMessage, diagnosis.message)
+        XCTAssertTrue(diagnosis.hint.contains("`a = a + 1`"), diagnosis.hint)
+        XCTAssertEqual(report.exitStatus, 1)
+    }
+
+    func testNoGradWriteSuggestsCloningFirst() throws {
+        let diagnosis = try XCTUnwrap(Debugger(tape: Programs.leafInPlaceNoGrad()).explain().diagnoses.first)
+        XCTAssertEqual(diagnosis.culprit?.site.line, 6)
+        XCTAssertTrue(diagnosis.hint.contains("torch.no_grad()"), diagnosis.hint)
+        XCTAssertTrue(diagnosis.hint.contains("`x = x.clone()`"), diagnosis.hint)
+    }
+
+    func testOptimizerStepBetweenForwardAndBackwardIsBlamed() throws {
+        let diagnosis = try XCTUnwrap(Debugger(tape: Programs.optimizerStepBetweenBackwards()).explain().diagnoses.first)
+        XCTAssertEqual(diagnosis.culprit?.site.line, 10)
+        XCTAssertEqual(diagnosis.culprit?.call, "SGD.step")
+        XCTAssertEqual(diagnosis.bumps.map(\.from), [1])
+        XCTAssertTrue(diagnosis.hint.contains("`opt.step()`"), diagnosis.hint)
+        XCTAssertTrue(diagnosis.hint.contains("(line 11)"), diagnosis.hint)
+    }
+
+    func testBackwardTwiceBlamesTheBackwardThatFreedTheGraph() throws {
+        let report = try Debugger(tape: Programs.backwardTwice()).explain()
+        let diagnosis = try XCTUnwrap(report.diagnoses.first)
+        XCTAssertEqual(diagnosis.kind, .backwardTwice)
+        XCTAssertEqual(diagnosis.culprit?.site.line, 5)
+        XCTAssertEqual(diagnosis.culprit?.backward, 0)
+        XCTAssertEqual(diagnosis.culprit?.text, "y.backward()")
+        XCTAssertTrue(diagnosis.hint.contains("retain_graph=True"))
+        XCTAssertEqual(report.exitStatus, 1, "a caught autograd error still counts")
+    }
+
+    func testWriteThroughDataIsASilentMutationWarning() throws {
+        let report = try Debugger(tape: Programs.writeThroughAlias(detach: false)).explain()
+        XCTAssertEqual(report.diagnoses.map(\.kind), [.silentMutation])
+        let warning = report.diagnoses[0]
+        XCTAssertEqual(warning.severity, .warning)
+        XCTAssertEqual(warning.culprit?.site.line, 6)
+        XCTAssertEqual(warning.saved?.slot, "result")
+        XCTAssertEqual(warning.savedName, "y")
+        XCTAssertEqual(report.exitStatus, 0)
+    }
+
+    func testWriteThroughDetachSuggestsDetachClone() throws {
+        let report = try Debugger(tape: Programs.writeThroughAlias(detach: true)).explain()
+        XCTAssertEqual(report.diagnoses.map(\.kind), [.savedTensorModified])
+        let diagnosis = report.diagnoses[0]
+        XCTAssertEqual(diagnosis.culprit?.site.line, 6)
+        XCTAssertEqual(diagnosis.replayMessage, diagnosis.message)
+        XCTAssertTrue(diagnosis.hint.contains("`d = y.detach().clone()`"), diagnosis.hint)
+    }
+
+    func testInplaceReluSuggestsInplaceFalseOnTheConstructorLine() throws {
+        let diagnosis = try XCTUnwrap(Debugger(tape: Programs.reluInPlace()).explain().diagnoses.first)
+        XCTAssertEqual(diagnosis.culprit?.site.line, 7)
+        XCTAssertTrue(diagnosis.hint.contains("line 6: `act = nn.ReLU(inplace=False)`"), diagnosis.hint)
+    }
+
+    func testLeafInPlaceErrorBlamesTheInPlaceLineItself() throws {
+        let report = try Debugger(tape: Programs.leafInPlace()).explain()
+        let diagnosis = try XCTUnwrap(report.diagnoses.first)
+        XCTAssertEqual(diagnosis.kind, .leafInPlace)
+        XCTAssertEqual(diagnosis.culprit?.site.line, 9)
+        XCTAssertEqual(diagnosis.culprit?.text, "x += 1")
+        XCTAssertNil(diagnosis.node)
+        XCTAssertTrue(diagnosis.hint.contains("torch.no_grad()"), diagnosis.hint)
+        XCTAssertTrue(diagnosis.hint.contains("`x = x + 1`"), diagnosis.hint)
+    }
+
+    func testOtherAutogradErrorsGetAHintButNoCulprit() throws {
+        let b = TapeBuilder(source: "y.backward()\nz.sum().backward()\n")
+        b.error(AutogradMessage.nonScalarBackward, line: 1)
+        b.error("element 0 of tensors does not require grad and does not have a grad_fn", line: 2)
+        b.error("name 'q' is not defined", line: 2, type: "NameError")
+        let report = try Debugger(tape: b.tape).explain()
+        XCTAssertEqual(report.diagnoses.map(\.kind), [.nonScalarBackward, .noGradFn])
+        XCTAssertNil(report.diagnoses[0].culprit)
+        XCTAssertTrue(report.diagnoses[0].hint.contains("`y.sum().backward()`"), report.diagnoses[0].hint)
+    }
+}
+
+extension BlameTests {
+    /// Reading `grad_fn._saved_other` after the mutation raises the same error outside backward.
+    func testVersionErrorOutsideBackwardFindsTheSavedVariableByItsMessage() throws {
+        let b = TapeBuilder(source: "x = torch.ones(5, requires_grad=True)\na = x * 2\ny = a * a\na += 1\nprint(y.grad_fn._saved_other)\n")
+        let x = b.tensor("x", shape: [5], requiresGrad: true, line: 1)
+        let acc = b.accumulateGrad(x)
+        let a = b.tensor("a", shape: [5], requiresGrad: true, line: 2)
+        let op0 = b.op("aten::mul.Tensor", call: "*", line: 2, inputs: [x], outputs: [a])
+        let mulA = b.node("MulBackward0", op: op0, next: [acc, nil])
+        b.gradFn(a, mulA)
+        let y = b.tensor("y", shape: [5], requiresGrad: true, line: 3)
+        let op1 = b.op("aten::mul.Tensor", call: "*", line: 3, inputs: [a, a], outputs: [y])
+        let mulY = b.node("MulBackward0", op: op1, next: [mulA, mulA])
+        b.gradFn(y, mulY)
+        b.save(mulY, "other", a)
+        b.save(mulY, "self", a)
+        let op2 = b.op("aten::add_.Tensor", call: "+=", line: 4, inputs: [a], outputs: [a], inPlace: true)
+        b.gradFn(a, b.node("AddBackward0", op: op2, next: [mulA, nil]))
+        b.error(Programs.versionMessage("[torch.FloatTensor [5]], which is output 0 of Add,", current: 1, saved: 0), line: 5)
+        let diagnosis = try XCTUnwrap(Debugger(tape: b.tape).explain().diagnoses.first)
+        XCTAssertNil(diagnosis.backward)
+        XCTAssertEqual(diagnosis.node?.id, mulY)
+        XCTAssertEqual(diagnosis.saved?.slot, "other", "both slots match the message; the statement reads `_saved_other`")
+        XCTAssertEqual(diagnosis.culprit?.site.line, 4)
+    }
+
+    func testAnomalyModeHintIsTakenFromTheRaisedMessage() throws {
+        let b = TapeBuilder(source: "")
+        let x = b.tensor(shape: [3], requiresGrad: true)
+        let acc = b.accumulateGrad(x)
+        let y = b.tensor(shape: [3], requiresGrad: true)
+        let op0 = b.op("aten::mul.Tensor", call: "*", line: 1, inputs: [x, x], outputs: [y])
+        let mul = b.node("MulBackward0", op: op0, next: [acc, acc])
+        b.gradFn(y, mul)
+        b.save(mul, "other", x)
+        b.save(mul, "self", x)
+        b.op("aten::add_.Tensor", call: "+=", line: 2, inputs: [x], outputs: [x], inPlace: true, gradMode: false)
+        let call = b.backward(roots: [mul], line: 3)
+        let message = AutogradMessage.versionMismatchPrefix
+            + "[torch.FloatTensor [3]] is at version 1; expected version 0 instead. Hint: " + AutogradMessage.anomalyOnHint
+        b.error(message, line: 3, backward: call)
+        XCTAssertEqual(try Debugger(tape: b.tape).replays[0].failure?.message, message)
+    }
+}

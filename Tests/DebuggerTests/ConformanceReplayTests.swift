@@ -1,0 +1,105 @@
+import Foundation
+import Script
+import Tape
+import XCTest
+@testable import Debugger
+
+/// Runs every conformance program on tapedeck's own engine and checks that the debugger, from the
+/// tape alone, agrees with what the engine did and with what real PyTorch printed.
+final class ConformanceReplayTests: XCTestCase {
+    private struct Case {
+        var name: String
+        var source: String
+        var expected: [String: Any]
+    }
+
+    private static let casesDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Conformance/cases")
+
+    private func cases() throws -> [Case] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.casesDirectory.path)
+            .filter { $0.hasSuffix(".py") }.sorted()
+        return try names.map { file in
+            let name = String(file.dropLast(3))
+            let source = try String(contentsOf: Self.casesDirectory.appendingPathComponent(file), encoding: .utf8)
+            let json = try Data(contentsOf: Self.casesDirectory.appendingPathComponent(name + ".expected.json"))
+            let expected = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [String: Any])
+            return Case(name: name, source: source, expected: expected)
+        }
+    }
+
+    private func run(_ program: Case) throws -> Debugger {
+        let outcome = ProgramRunner(path: program.name + ".py", source: program.source).run(stdout: { _ in }, stderr: { _ in })
+        return try Debugger(tape: outcome.tape)
+    }
+
+    /// Every backward call the engine ran: the replay runs the same nodes in the same order and
+    /// fails on the same node and slot with the same message.
+    func testReplayAgreesWithTheEngineOnEveryCase() throws {
+        var calls = 0
+        var failures = 0
+        for program in try cases() {
+            let debugger = try run(program)
+            for replay in debugger.replays {
+                calls += 1
+                let id = replay.call.id
+                let engineRuns = debugger.engineRuns(backward: id)
+                if !engineRuns.isEmpty {
+                    XCTAssertEqual(replay.steps.map(\.node), engineRuns, "\(program.name): node order of backward #\(id)")
+                }
+                guard let end = debugger.engineEnd(backward: id), let failedNode = end.failedNode, end.failedSlot != nil else {
+                    XCTAssertNil(replay.failure, "\(program.name): backward #\(id) succeeded on the engine")
+                    continue
+                }
+                failures += 1
+                XCTAssertEqual(replay.failure?.node, failedNode, "\(program.name): failing node of backward #\(id)")
+                XCTAssertEqual(replay.failure?.saved.slot, end.failedSlot, "\(program.name): failing slot of backward #\(id)")
+                XCTAssertEqual(replay.failure?.message, end.message, "\(program.name): message of backward #\(id)")
+            }
+        }
+        XCTAssertGreaterThan(calls, 0)
+        XCTAssertGreaterThan(failures, 0)
+    }
+
+    /// The messages the replay rebuilds are the ones real PyTorch printed (uncaught or caught).
+    func testReplayMessagesMatchRealPyTorch() throws {
+        for program in try cases() {
+            let debugger = try run(program)
+            let rebuilt = Set(debugger.replays.compactMap(\.failure?.message))
+            var printed = (program.expected["stdout"] as? String ?? "")
+                .split(separator: "\n").compactMap { line -> String? in
+                    guard line.hasPrefix("RuntimeError: ") else { return nil }
+                    return String(line.dropFirst("RuntimeError: ".count))
+                }
+            if let error = program.expected["error"] as? String, error.hasPrefix("RuntimeError: ") {
+                printed.append(String(error.dropFirst("RuntimeError: ".count)))
+            }
+            for message in printed where message.hasPrefix(AutogradMessage.versionMismatchPrefix) || message == AutogradMessage.backwardTwice {
+                XCTAssertTrue(rebuilt.contains(message), "\(program.name): replay did not rebuild \(message)")
+            }
+        }
+    }
+
+    /// The first diagnosis blames the line real PyTorch's culprit is on, and the exit status
+    /// says whether the run raised an autograd error.
+    func testCulpritLinesAndExitStatus() throws {
+        var checked = 0
+        for program in try cases() {
+            let report = try run(program).explain()
+            if let line = program.expected["culprit_line"] as? Int {
+                checked += 1
+                XCTAssertEqual(report.diagnoses.first?.culprit?.site.line, line, "\(program.name): culprit line")
+            }
+            let error = program.expected["error"] as? String ?? ""
+            let stdout = program.expected["stdout"] as? String ?? ""
+            let raisedAutogradError = [error, stdout].contains { text in
+                text.contains(AutogradMessage.versionMismatchPrefix) || text.contains("Trying to backward through the graph")
+                    || text.contains("in-place operation.") || text.contains("grad can be implicitly created")
+                    || text.contains("does not require grad and does not have a grad_fn")
+            }
+            XCTAssertEqual(report.exitStatus, raisedAutogradError ? 1 : 0, "\(program.name): exit status")
+        }
+        XCTAssertGreaterThan(checked, 0)
+    }
+}

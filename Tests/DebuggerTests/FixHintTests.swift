@@ -1,0 +1,29 @@
+import XCTest
+@testable import Debugger
+
+final class FixHintTests: XCTestCase {
+    private let hints = FixHint(source: SourceText(""))
+
+    func testOutOfPlaceRewrites() {
+        XCTAssertEqual(hints.outOfPlace("x += 1"), "x = x + 1")
+        XCTAssertEqual(hints.outOfPlace("h2 **= torch.tanh(h2)"), "h2 = h2 ** torch.tanh(h2)")
+        XCTAssertEqual(hints.outOfPlace("y.mul_(2)"), "y = y.mul(2)")
+        XCTAssertEqual(hints.outOfPlace("z = h.exp_()"), "z = h.exp()")
+        XCTAssertEqual(hints.outOfPlace("self.w.add_(v, alpha=2)"), "self.w = self.w.add(v, alpha=2)")
+        XCTAssertNil(hints.outOfPlace("x[0].add_(1)"), "rebinding an element would write into x again")
+        XCTAssertEqual(hints.outOfPlace("return torch.sigmoid(h).exp_()"), "return torch.sigmoid(h).exp()")
+        XCTAssertEqual(hints.outOfPlace("x.zero_()"), "x = torch.zeros_like(x)")
+        XCTAssertEqual(hints.outOfPlace("x.fill_(3.0)"), "x = torch.full_like(x, 3.0)")
+        XCTAssertNil(hints.outOfPlace("w.uniform_(-1, 1)"), "uniform_ has no out-of-place form")
+        XCTAssertNil(hints.outOfPlace("print(a == b)"))
+        XCTAssertNil(hints.outOfPlace("x[0] += 1"), "a subscript target is a setitem, not a rebinding")
+    }
+
+    func testAssignmentTargets() {
+        XCTAssertEqual(hints.assignmentTarget("w[1, 1] = 0.0"), "w[1, 1]")
+        XCTAssertEqual(hints.assignmentTarget("x_clone[0] += 1"), "x_clone[0]")
+        XCTAssertNil(hints.assignmentTarget("f(a=1)"))
+        XCTAssertNil(hints.assignmentTarget("a <= b"))
+        XCTAssertEqual(hints.baseName("w[1, 1]"), "w")
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Script
+import XCTest
+
+/// Runs every recorded case (PyTorch conformance cases and pure-Python cases) and compares what
+/// tapedeck prints with what real Python printed: stdout, exit code, last stderr line, raising line.
+final class ConformanceTests: XCTestCase {
+    private struct Expected: Decodable {
+        var stdout: String
+        var exit_code: Int32
+        var error: String?
+        var error_line: Int?
+    }
+
+    private static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Every case in Tests/Conformance/cases: PyTorch programs and `python_*` pure-Python programs.
+    /// `TAPEDECK_CASES_DIR` points it at another folder of recorded cases; `TAPEDECK_CASE` picks cases by prefix.
+    func testConformanceCases() throws {
+        let override = ProcessInfo.processInfo.environment["TAPEDECK_CASES_DIR"].map { URL(fileURLWithPath: $0) }
+        try runCases(in: override ?? Self.testsDirectory.appendingPathComponent("Conformance/cases"))
+    }
+
+    private func runCases(in directory: URL) throws {
+        let only = ProcessInfo.processInfo.environment["TAPEDECK_CASE"]
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".py") }
+            .sorted()
+        XCTAssertFalse(names.isEmpty, "no cases in \(directory.path)")
+        var passed = 0
+        for name in names where only == nil || name.hasPrefix(only!) {
+            let base = String(name.dropLast(3))
+            let source = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            let expectedData = try Data(contentsOf: directory.appendingPathComponent(base + ".expected.json"))
+            let expected = try JSONDecoder().decode(Expected.self, from: expectedData)
+            let result = Self.run(path: name, source: source)
+            var ok = true
+            func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+                if !condition {
+                    ok = false
+                    XCTFail("\(name): \(message())")
+                }
+            }
+            check(result.stdout == expected.stdout, "stdout differs\n--- expected\n\(expected.stdout)--- got\n\(result.stdout)--- stderr\n\(result.stderr)")
+            check(result.exitCode == expected.exit_code, "exit code \(result.exitCode), expected \(expected.exit_code)\n\(result.stderr)")
+            if let error = expected.error {
+                check(result.lastErrorLine == error, "last stderr line\n  got:      \(result.lastErrorLine ?? "nil")\n  expected: \(error)")
+            }
+            if let line = expected.error_line {
+                check(result.errorLine == line, "raising line \(result.errorLine.map(String.init) ?? "nil"), expected \(line)")
+            }
+            if ok { passed += 1 }
+        }
+        print("\(directory.lastPathComponent): \(passed)/\(names.count) cases pass")
+    }
+
+    struct Result {
+        var stdout: String
+        var stderr: String
+        var exitCode: Int32
+
+        /// The last non-blank stderr line, "" when there is none (as `make_expected.py` records it).
+        var lastErrorLine: String? {
+            stderr.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init) ?? ""
+        }
+
+        /// The line of the innermost traceback frame in the program (what `make_expected.py` records).
+        var errorLine: Int? {
+            var line: Int?
+            for text in stderr.split(separator: "\n") where text.hasPrefix("  File ") {
+                if let range = text.range(of: ", line ") {
+                    let digits = text[range.upperBound...].prefix { $0.isNumber }
+                    line = Int(digits)
+                }
+            }
+            return line
+        }
+    }
+
+    static func run(path: String, source: String) -> Result {
+        let out = Collector(), err = Collector()
+        let outcome = ProgramRunner(path: path, source: source).run(stdout: { out.append($0) }, stderr: { err.append($0) })
+        return Result(stdout: out.text, stderr: err.text, exitCode: outcome.exitCode)
+    }
+}
+
+/// Collects text written by a run.
+final class Collector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [String] = []
+
+    func append(_ text: String) {
+        lock.lock()
+        parts.append(text)
+        lock.unlock()
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return parts.joined()
+    }
+}

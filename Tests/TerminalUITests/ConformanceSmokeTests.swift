@@ -1,0 +1,35 @@
+import Debugger
+import Foundation
+import Script
+import XCTest
+@testable import TerminalUI
+
+/// Every conformance program, run by the engine, renders at a dozen steps spread over the run and with every pane's
+/// details open at its last step, and every failure it raised is reachable with `e`.
+final class ConformanceSmokeTests: XCTestCase {
+    func testEveryConformanceProgramRendersAcrossItsRun() throws {
+        let cases = try FileManager.default.contentsOfDirectory(atPath: SampleTapes.casesDirectory.path)
+            .filter { $0.hasSuffix(".py") }.sorted()
+        XCTAssertGreaterThan(cases.count, 20)
+        for file in cases {
+            let name = String(file.dropLast(3))
+            let outcome = ProgramRunner(path: file, source: SampleTapes.source(name)).run(stdout: { _ in }, stderr: { _ in })
+            var state = DebuggerState(debugger: try Debugger(tape: outcome.tape))
+            for step in stride(from: 0, to: state.stepCount, by: max(1, state.stepCount / 12)) {
+                state.move(to: step)
+                XCTAssertEqual(state.render(width: 100, height: 30).height, 30)
+            }
+            for _ in Pane.allCases {
+                state.reduce(.enter)
+                _ = state.render(width: 80, height: 24)
+                state.reduce(.escape)
+                state.reduce(.tab)
+            }
+            for failure in state.failures {
+                state.reduce(.character("e"))
+                XCTAssertEqual(state.cursor, failure.step, name)
+                XCTAssertNotNil(state.failureHere, name)
+            }
+        }
+    }
+}

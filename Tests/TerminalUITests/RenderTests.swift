@@ -1,0 +1,165 @@
+import XCTest
+@testable import TerminalUI
+
+final class BufferTests: XCTestCase {
+    func testWriteClipsAtTheLimitAndReturnsTheNextColumn() {
+        var buffer = Buffer(width: 10, height: 2)
+        let end = buffer.write("abcdef", column: 2, row: 0, limit: 6, role: .heading)
+        XCTAssertEqual(end, 6)
+        XCTAssertEqual(buffer.lines, ["  abcd", ""])
+        XCTAssertEqual(buffer.roleMask[0], "..hhhh....")
+    }
+
+    func testWideGraphemesTakeTwoCellsAndDoNotSplitAtTheEdge() {
+        var buffer = Buffer(width: 5, height: 1)
+        buffer.write("中中中", column: 0, row: 0, role: .normal)
+        XCTAssertEqual(buffer.lines, ["中中"])
+        XCTAssertTrue(buffer[1, 0].isContinuation)
+        XCTAssertEqual(buffer[4, 0].symbol, " ")
+    }
+
+    func testControlCharactersNeverReachACell() {
+        var buffer = Buffer(width: 10, height: 1)
+        buffer.write("a\u{1B}b\u{07}c", column: 0, row: 0, role: .normal)
+        XCTAssertEqual(buffer.lines, ["abc"])
+    }
+
+    func testDiffListsOnlyChangedCells() {
+        var before = Buffer(width: 4, height: 2)
+        before.write("abcd", column: 0, row: 0, role: .normal)
+        var after = before
+        after.put("X", column: 2, row: 1, role: .culprit)
+        XCTAssertEqual(after.diff(from: before), [CellChange(column: 2, row: 1, cell: Cell("X", role: .culprit))])
+        XCTAssertEqual(after.diff(from: Buffer(width: 3, height: 2)).count, 8)
+    }
+
+    func testPresenterMergesAdjacentChangesOfOneRoleIntoOneWrite() {
+        var before = Buffer(width: 8, height: 2)
+        before.write("abcdefgh", column: 0, row: 0, role: .normal)
+        var after = before
+        after.write("XY", column: 2, row: 0, role: .normal)
+        after.write("Z", column: 4, row: 0, role: .culprit)
+        after.write("中", column: 0, row: 1, role: .normal)
+        XCTAssertEqual(Presenter.runs(from: before, to: after), [
+            Presenter.Run(column: 2, row: 0, text: "XY", role: .normal),
+            Presenter.Run(column: 4, row: 0, text: "Z", role: .culprit),
+            Presenter.Run(column: 0, row: 1, text: "中", role: .normal),
+        ])
+        XCTAssertEqual(Presenter.runs(from: after, to: after), [])
+        XCTAssertEqual(Presenter.runs(from: nil, to: after).map(\.text), ["abXY", "Z", "fgh", "中      "])
+    }
+}
+
+final class LayoutTests: XCTestCase {
+    func testColumnsAndRowsShareTheSpaceAndTheLastTakesTheRemainder() {
+        let area = Rect(x: 1, y: 2, width: 101, height: 10)
+        XCTAssertEqual(area.columns([45, 55]).map(\.width), [45, 56])
+        XCTAssertEqual(area.columns([45, 55])[1].x, 46)
+        XCTAssertEqual(area.rows([1, 1, 1]).map(\.height), [3, 3, 4])
+        XCTAssertEqual(area.splitBottom(1).bottom, Rect(x: 1, y: 11, width: 101, height: 1))
+        XCTAssertEqual(area.inset(1), Rect(x: 2, y: 3, width: 99, height: 8))
+        XCTAssertEqual(Rect(x: 0, y: 0, width: 1, height: 1).inset(1).width, 0)
+    }
+
+    func testScreenLayoutTilesTheScreenWithoutOverlap() {
+        let state = SampleTapes.state(SampleTapes.savedInputMul())
+        let layout = ScreenLayout(state: state, width: 120, height: 40)
+        XCTAssertEqual(Set(layout.panes.keys), Set(Pane.allCases))
+        let cells = layout.panes.values.reduce(0) { $0 + $1.width * $1.height }
+        XCTAssertEqual(cells, 120 * 39)
+        for (pane, area) in layout.panes {
+            for (other, otherArea) in layout.panes where other != pane {
+                XCTAssertFalse(area.contains(column: otherArea.x, row: otherArea.y), "\(pane) overlaps \(other)")
+            }
+        }
+    }
+
+    func testTheBannerTakesRowsAboveTheStatusLineAtAFailure() {
+        var state = SampleTapes.state(SampleTapes.savedInputMul())
+        state.apply(.nextError)
+        let layout = ScreenLayout(state: state, width: 100, height: 30)
+        XCTAssertEqual(layout.banner, Rect(x: 0, y: 26, width: 100, height: 3))
+        XCTAssertEqual(layout.status.y, 29)
+    }
+}
+
+final class WidgetTests: XCTestCase {
+    func testParagraphWrapsAtSpacesAndAnchorsAtTheBottom() {
+        let wrapped = Paragraph.wrap(Line("the quick brown fox"), width: 10).map(\.text)
+        XCTAssertEqual(wrapped, ["the quick ", "brown fox"])
+        XCTAssertEqual(Paragraph.wrap(Line("abcdefghij12"), width: 5).map(\.text), ["abcde", "fghij", "12"])
+        var buffer = Buffer(width: 10, height: 2)
+        Paragraph(lines: ["1", "2", "3"], anchor: .bottom).render(into: &buffer, area: buffer.area)
+        XCTAssertEqual(buffer.lines, ["2", "3"])
+    }
+
+    func testListBuildsOnlyTheVisibleRowsAroundTheSelection() {
+        var built: [Int] = []
+        var buffer = Buffer(width: 10, height: 5)
+        ListView(count: 1_000_000, selected: 500_000) { index in
+            built.append(index)
+            return Line(String(index))
+        }.render(into: &buffer, area: buffer.area)
+        XCTAssertEqual(built, Array(499_998...500_002))
+        XCTAssertEqual(buffer.roleMask[2].first, "s")
+        XCTAssertEqual(ListView.offset(count: 3, selected: 2, height: 5), 0)
+        XCTAssertEqual(ListView.offset(count: 100, selected: 99, height: 10), 90)
+    }
+
+    func testFocusedBlockShowsItsTitleInBrackets() {
+        var buffer = Buffer(width: 12, height: 3)
+        Block(title: "Tape", focused: true, glyphs: .unicode).render(into: &buffer, area: buffer.area)
+        XCTAssertEqual(buffer.lines, ["┌─[Tape]───┐", "│          │", "└──────────┘"])
+        Block(title: "Tape", glyphs: .ascii).render(into: &buffer, area: buffer.area)
+        XCTAssertEqual(buffer.lines[0], "+- Tape ---+")
+    }
+
+    func testTreeDrawsBranchesAndGuides() {
+        let rows = [
+            Tree.Row(line: "root", ancestorsAreLast: [], isLast: true),
+            Tree.Row(line: "slot", ancestorsAreLast: [true], isLast: false, isDetail: true),
+            Tree.Row(line: "a", ancestorsAreLast: [true], isLast: false),
+            Tree.Row(line: "a1", ancestorsAreLast: [true, false], isLast: true),
+            Tree.Row(line: "b", ancestorsAreLast: [true], isLast: true),
+        ]
+        var buffer = Buffer(width: 20, height: 5)
+        Tree(rows: rows, glyphs: .unicode).render(into: &buffer, area: buffer.area)
+        XCTAssertEqual(buffer.lines, ["root", "│  slot", "├─ a", "│  └─ a1", "└─ b"])
+    }
+
+    func testStatusBarPutsTheHintOnTheRight() {
+        var buffer = Buffer(width: 30, height: 1)
+        StatusBar(left: "op 1/2", hints: ["? help", "q quit"]).render(into: &buffer, area: buffer.area)
+        XCTAssertEqual(buffer.lines, [" op 1/2        ? help  q quit"])
+        XCTAssertEqual(buffer.roleMask[0], String(repeating: "S", count: 15) + String(repeating: "H", count: 14) + "S")
+    }
+
+    func testStatusBarDropsWholeHintsButKeepsHelpAndQuit() {
+        let bar = StatusBar(left: "", hints: ["n/p step", "N/P line", "b backward", "? help", "q quit"])
+        XCTAssertEqual(bar.fitting(100), "n/p step  N/P line  b backward  ? help  q quit")
+        XCTAssertEqual(bar.fitting(34), "n/p step  N/P line  ? help  q quit")
+        XCTAssertEqual(bar.fitting(20), "? help  q quit")
+        XCTAssertEqual(bar.fitting(10), "")
+    }
+}
+
+final class ThemeTests: XCTestCase {
+    func testMonochromeKeepsTheMarksThatMatterVisible() {
+        let plain = Theme.appearance(of: .normal, color: false)
+        for role in [Role.selection, .culprit, .stale, .banner, .statusBar, .currentLine, .borderFocused] {
+            XCTAssertNotEqual(Theme.appearance(of: role, color: false), plain, "\(role)")
+            let mono = Theme.appearance(of: role, color: false)
+            XCTAssertNil(mono.foreground)
+            XCTAssertNil(mono.background)
+        }
+    }
+}
+
+final class TensorListTests: XCTestCase {
+    func testStepTensorsComeFirstThenEveryOtherTensorNewestFirst() {
+        let list = TensorList(stepTensors: [7, 2, 7, 12], announced: 10)
+        XCTAssertEqual(list.first, [7, 2])
+        XCTAssertEqual((0..<list.count).map { list[$0] }, [7, 2, 9, 8, 6, 5, 4, 3, 1, 0])
+        XCTAssertEqual(TensorList(stepTensors: [], announced: 0).count, 0)
+    }
+}

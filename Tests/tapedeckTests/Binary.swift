@@ -1,0 +1,47 @@
+import Foundation
+
+/// Runs the built `tapedeck` executable the way a user would and captures what it printed.
+struct Binary {
+    struct Output {
+        var stdout: String
+        var stderr: String
+        var status: Int32
+    }
+
+    /// The `tapedeck` built beside this test bundle (`swift build` puts every product in one folder).
+    static let url: URL = {
+        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") } ?? Bundle.main
+        var directory = bundle.bundleURL.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("tapedeck").path) {
+            directory = bundle.bundleURL
+        }
+        return directory.appendingPathComponent("tapedeck")
+    }()
+
+    /// The repository's root, for paths to samples and cases.
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let casesDirectory = root.appendingPathComponent("Tests/Conformance/cases")
+
+    /// Runs `tapedeck ARGUMENTS` in `directory` with no terminal attached.
+    static func run(_ arguments: [String], in directory: URL = root) throws -> Output {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self),
+            status: process.terminationStatus
+        )
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+
+/// `tapedeck explain` names the culprit of every conformance case, gives the same diagnosis for a
+/// program and for its recorded trace, and keeps its exit-status contract.
+final class ExplainCommandTests: XCTestCase {
+    private struct Report: Decodable {
+        struct Diagnosis: Decodable {
+            struct Culprit: Decodable { var line: Int }
+            var kind: String
+            var message: String?
+            var culprit: Culprit?
+        }
+        var errors: Int
+        var diagnoses: [Diagnosis]
+    }
+
+    func testEveryCulpritLineIsNamedForProgramsAndTheirTraces() throws {
+        let directory = try temporaryDirectory()
+        for item in try ConformanceCase.all() {
+            let program = try Binary.run(["explain", item.file, "--json"], in: Binary.casesDirectory)
+            let trace = directory.appendingPathComponent(item.name + ".tdt").path
+            let record = try Binary.run(["record", item.file, "-o", trace], in: Binary.casesDirectory)
+            XCTAssertEqual(record.status, item.expected.exit_code, "\(item.name): record exits as the program does")
+            XCTAssertEqual(record.stdout, item.expected.stdout, "\(item.name): record prints what the program prints")
+            let replayed = try Binary.run(["explain", trace, "--json"], in: Binary.casesDirectory)
+            XCTAssertEqual(replayed.stdout, program.stdout, "\(item.name): the trace explains like the program")
+            XCTAssertEqual(replayed.status, program.status, "\(item.name): same exit status from the trace")
+
+            let report = try JSONDecoder().decode(Report.self, from: Data(program.stdout.utf8))
+            XCTAssertEqual(program.status, report.errors > 0 ? 1 : 0, "\(item.name): exit status follows the error count")
+            if item.expected.exit_code != 0, item.expected.error?.hasPrefix("RuntimeError: ") == true {
+                XCTAssertEqual(program.status, 1, "\(item.name): an uncaught autograd error is an error")
+            }
+            if let culprit = item.expected.culprit_line {
+                XCTAssertEqual(report.diagnoses.first?.culprit?.line, culprit, "\(item.name): culprit line")
+            }
+        }
+    }
+
+    func testTheTextReportPointsAtTheCulpritLikeACompiler() throws {
+        let output = try Binary.run(["explain", "samples/saved_input_plus_equals.py"])
+        XCTAssertEqual(output.status, 1)
+        let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertTrue(lines[0].hasPrefix("samples/saved_input_plus_equals.py:8:1: error: "), lines[0])
+        XCTAssertEqual(lines[1], "  8 | a += 1")
+        XCTAssertEqual(lines[2], "    | ^~~~~~")
+        XCTAssertTrue(output.stdout.contains("is at version 1; expected version 0 instead."))
+        XCTAssertTrue(output.stdout.contains("MulBackward0"))
+        XCTAssertTrue(output.stdout.contains("`a = a + 1`"), output.stdout)
+    }
+
+    func testACleanRunExitsZero() throws {
+        let output = try Binary.run(["explain", "samples/seed_example2.py"])
+        XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
+    }
+
+    func testAMalformedTraceNamesItsLine() throws {
+        let directory = try temporaryDirectory()
+        let trace = directory.appendingPathComponent("bad.tdt")
+        try """
+            {"format":"tapedeck-trace","version":"1.0","producer":"test","path":"p.py","source":""}
+            {"k":"tensor","t":0,"vc":0,"st":0,"shape":[2],"dtype":"float32","rg":true}
+            {"k":"op","i":"zero"}
+
+            """.write(to: trace, atomically: true, encoding: .utf8)
+        let output = try Binary.run(["explain", "bad.tdt"], in: directory)
+        XCTAssertEqual(output.status, 2)
+        XCTAssertEqual(output.stdout, "")
+        XCTAssertTrue(output.stderr.hasPrefix("tapedeck: error: bad.tdt:3: "), output.stderr)
+    }
+
+    func testANewerMajorTraceVersionIsRefused() throws {
+        let directory = try temporaryDirectory()
+        try #"{"format":"tapedeck-trace","version":"2.0","producer":"future","path":"p.py","source":""}"#
+            .write(to: directory.appendingPathComponent("future.tdt"), atomically: true, encoding: .utf8)
+        let output = try Binary.run(["explain", "future.tdt"], in: directory)
+        XCTAssertEqual(output.status, 2)
+        XCTAssertTrue(output.stderr.contains("future.tdt"), output.stderr)
+        XCTAssertTrue(output.stderr.contains("2.0"), output.stderr)
+    }
+
+    func testOpeningTheDebuggerWithoutATerminalPointsAtExplain() throws {
+        let output = try Binary.run(["samples/seed_example1.py"])
+        XCTAssertEqual(output.status, 2)
+        XCTAssertTrue(output.stderr.contains("tapedeck explain"), output.stderr)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Glibc
+import XCTest
+
+/// End-to-end tests of `tapedeck FILE`, the full-screen debugger, driven in a detached tmux session:
+/// keys go in with `send-keys`, the screen comes back with `capture-pane`, and the shell wrapper
+/// prints the exit status. Headless golden screens cover the layout; these check the real terminal
+/// path: startup, keys, the error banner, resize, the ASCII fallback and every way out.
+final class TUIEndToEndTests: XCTestCase {
+    static let binary = Binary.url.path
+    static let cases = Binary.casesDirectory.path
+    static let samples = Binary.root.appendingPathComponent("samples").path
+
+    override func setUp() async throws {
+        try XCTSkipIf(TmuxSession.run(["tmux", "-V"]).status != 0, "tmux is not installed")
+    }
+
+    func testStepsToTheFailingNodeAndShowsTheCulpritThenQuitsCleanly() throws {
+        let tmux = try TmuxSession(command: "\(Self.binary) \(Self.cases)/saved_input_mul.py")
+        defer { tmux.close() }
+        try tmux.waitFor("op 1/5 · line 3 · forward")
+        XCTAssertTrue(tmux.screen().contains("┌─[Tape"))
+        tmux.send("n")
+        try tmux.waitFor("op 2/5 · line 4 · forward")
+        tmux.send("e")
+        try tmux.waitFor("✗ RuntimeError: one of the variables needed for gradient computation")
+        let screen = tmux.screen()
+        XCTAssertTrue(screen.contains("✗ 8 a += 1"), screen)
+        XCTAssertTrue(screen.contains("✗ MulBackward0 #"), screen)
+        XCTAssertTrue(screen.contains("node 2/2 · line 10 · backward #0"), screen)
+        tmux.send("q")
+        XCTAssertEqual(try tmux.exitStatus(), 0)
+        XCTAssertFalse(tmux.screen().contains("┌─"), "the alternate screen is left on quit")
+        XCTAssertEqual(try tmux.terminalModes(), "icanon echo", "the terminal is back in cooked mode with echo")
+    }
+
+    func testSeedExample1ShowsTheLeafInPlaceErrorAtItsLine() throws {
+        let tmux = try TmuxSession(command: "\(Self.binary) \(Self.samples)/seed_example1.py")
+        defer { tmux.close() }
+        try tmux.waitFor("forward")
+        tmux.send("e")
+        try tmux.waitFor("a leaf Variable that requires grad is being used in an in-place operation.")
+        XCTAssertTrue(tmux.screen().contains("✗ 9 x += 1"), tmux.screen())
+        tmux.send("q")
+        XCTAssertEqual(try tmux.exitStatus(), 0)
+        XCTAssertEqual(try tmux.terminalModes(), "icanon echo")
+    }
+
+    /// The same failure opened from a recorded trace: stepping, backward replay with `b`, `e`, and
+    /// the culprit's line drawn with an attribute (not only its `✗` marker).
+    func testARecordedTraceReplaysBackwardAndHighlightsTheCulprit() throws {
+        let trace = try temporaryDirectory().appendingPathComponent("saved_input_mul.tdt").path
+        let record = try Binary.run(["record", "saved_input_mul.py", "-o", trace], in: Binary.casesDirectory)
+        XCTAssertEqual(record.status, 1, record.stderr)
+        let tmux = try TmuxSession(command: "\(Self.binary) \(trace)")
+        defer { tmux.close() }
+        try tmux.waitFor("op 1/5 · line 3 · forward")
+        tmux.send("n", "n")
+        try tmux.waitFor("op 3/5 · line 5 · forward")
+        tmux.send("b")
+        try tmux.waitFor("backward #0")
+        tmux.send("e")
+        try tmux.waitFor("✗ RuntimeError: one of the variables needed for gradient computation")
+        XCTAssertTrue(tmux.screen().contains("✗ 8 a += 1"), tmux.screen())
+        let culpritRow = tmux.styledScreen().split(separator: "\n").map(String.init).first { Self.plain($0).contains("✗ 8 a += 1") } ?? ""
+        let attributes = Set(culpritRow.matches(of: /\u{1B}\[([0-9;]*)m/).flatMap { $0.1.split(separator: ";").map(String.init) })
+        XCTAssertTrue(attributes.contains("1"), "the culprit line is drawn bold: \(culpritRow.debugDescription)")
+        XCTAssertFalse(attributes.isDisjoint(with: ["7", "41"]), "the culprit line is drawn reversed or on red: \(culpritRow.debugDescription)")
+        tmux.send("q")
+        XCTAssertEqual(try tmux.exitStatus(), 0)
+        XCTAssertEqual(try tmux.terminalModes(), "icanon echo")
+    }
+
+    func testHelpSearchAndGoTo() throws {
+        let tmux = try TmuxSession(command: "\(Self.binary) \(Self.cases)/saved_input_mul.py")
+        defer { tmux.close() }
+        try tmux.waitFor("op 1/5")
+        tmux.send("?")
+        try tmux.waitFor("replay backward one node at a time")
+        tmux.send("Escape")
+        tmux.send(":", "7", "Enter")
+        try tmux.waitFor("step 7/9")
+        tmux.send("/", "a", "d", "d", "_", "Enter")
+        try tmux.waitFor("match 1/1 for add_")
+        XCTAssertTrue(tmux.screen().contains("op 5/5 · line 8 · forward"))
+        tmux.send("q")
+        XCTAssertEqual(try tmux.exitStatus(), 0)
+    }
+
+    func testCtrlCAndSIGTERMRestoreTheTerminal() throws {
+        let interrupted = try TmuxSession(command: "\(Self.binary) \(Self.cases)/seed_example1.py")
+        defer { interrupted.close() }
+        try interrupted.waitFor("forward")
+        interrupted.send("C-c")
+        XCTAssertEqual(try interrupted.exitStatus(), 130)
+        XCTAssertFalse(interrupted.screen().contains("┌─"))
+
+        let terminated = try TmuxSession(command: "\(Self.binary) \(Self.cases)/seed_example1.py")
+        defer { terminated.close() }
+        try terminated.waitFor("forward")
+        kill(try terminated.appPID(), SIGTERM)
+        XCTAssertEqual(try terminated.exitStatus(), 143)
+        XCTAssertFalse(terminated.screen().contains("┌─"))
+    }
+
+    func testASCIIWhenTheLocaleIsNotUTF8AndAMessageBelowTheMinimumSize() throws {
+        let tmux = try TmuxSession(command: "\(Self.binary) \(Self.cases)/seed_example1.py", locale: "C")
+        defer { tmux.close() }
+        try tmux.waitFor("+-[Tape")
+        tmux.resize(width: 50, height: 12)
+        try tmux.waitFor("tapedeck needs at least 60x16")
+        tmux.resize(width: 100, height: 30)
+        try tmux.waitFor("+-[Tape")
+        tmux.send("q")
+        XCTAssertEqual(try tmux.exitStatus(), 0)
+    }
+
+    /// A captured row without its SGR escape sequences.
+    static func plain(_ row: String) -> String {
+        row.replacing(/\u{1B}\[[0-9;]*m/, with: "")
+    }
+
+    func testWithoutATerminalItPointsAtExplain() throws {
+        let result = TmuxSession.run([Self.binary, "\(Self.cases)/seed_example1.py"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.output.contains("tapedeck explain FILE"), result.output)
+    }
+}
+

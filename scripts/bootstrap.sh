@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing tapedeck need and the machine lacks: ncursesw headers and tmux
+# (Debian packages), and PyTorch 2.13 CPU for the recorder's tests when pip can get it.
+set -euo pipefail
+
+missing=()
+[ -e /usr/include/ncursesw/curses.h ] || [ -e /usr/include/ncurses.h ] || missing+=(libncurses-dev)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "bootstrap: installing ${missing[*]}"
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq "${missing[@]}"
+    else
+        sudo apt-get update -qq && sudo apt-get install -y -qq "${missing[@]}"
+    fi
+fi
+
+if ! python3 -c "import torch" >/dev/null 2>&1; then
+    echo "bootstrap: trying pip install torch==2.13.0+cpu for the recorder tests"
+    python3 -m pip install -q torch==2.13.0+cpu \
+        || echo "bootstrap: PyTorch is not installable here; the recorder tests will be skipped"
+fi
+if ! python3 -c "import pytest" >/dev/null 2>&1; then
+    python3 -m pip install -q pytest || echo "bootstrap: pytest is not installable here"
+fi
