@@ -14,15 +14,19 @@ def js(text):
 
 
 def number_list(values):
-    """A JSON array of numbers, or None when a value is not a finite number (JSON has no NaN)."""
+    """A JSON array of numbers; NaN and infinities are written as the strings "nan", "inf", "-inf"
+    (docs/trace-format.md, Numbers). None when a value is not a real number (complex)."""
     parts = []
     for v in values:
         if isinstance(v, bool):
             parts.append("1" if v else "0")
         elif isinstance(v, int):
             parts.append(str(v))
-        elif isinstance(v, float) and math.isfinite(v):
-            parts.append(repr(v))
+        elif isinstance(v, float):
+            if math.isfinite(v):
+                parts.append(repr(v))
+            else:
+                parts.append('"nan"' if v != v else ('"inf"' if v > 0 else '"-inf"'))
         else:
             return None
     return "[" + ",".join(parts) + "]"

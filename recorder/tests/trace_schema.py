@@ -63,7 +63,8 @@ def _type_ok(value, kind):
     if kind == _INTS:
         return isinstance(value, list) and all(_is_int(v) for v in value)
     if kind == _NUMS:
-        return isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        return isinstance(value, list) and all(
+            (isinstance(v, (int, float)) and not isinstance(v, bool)) or v in ("nan", "inf", "-inf") for v in value)
     if kind == _PAIRS:
         return isinstance(value, list) and all(
             isinstance(p, list) and len(p) == 2 and all(_is_int(v) for v in p) for p in value)
