@@ -1,8 +1,10 @@
 """Recorder: watches a running PyTorch program and writes its tape (docs/trace-format.md)."""
 
+import os
 import sys
 import traceback
 import warnings
+import weakref
 
 import torch
 from torch.overrides import TorchFunctionMode
@@ -148,6 +150,8 @@ class Recorder:
         self._modes = [_FunctionMode(self), _DispatchMode(self)]
         for mode in self._modes:
             mode.__enter__()
+        recorder = weakref.ref(self)
+        os.register_at_fork(before=lambda: _forking(recorder()), after_in_child=lambda: _forked(recorder()))
         self.active = True
 
     def stop(self, exit_code=None, error=None):
@@ -505,14 +509,27 @@ class Recorder:
             state.id, ",".join(["[%d,%d]" % (node.metadata[key], nr) for node, nr in edges]), site,
             "true" if state.retain else "false"))
 
-    def on_run(self, nid):
+    def on_run(self, nid, grad_outputs):
+        """A node's pre-hook: the previous node has finished (its saved variables are freed unless
+        the graph is retained) and this one is about to unpack its saved tensors."""
         state = self._backward
         if state is None:
             return
         if state.last is not None and not state.retain:
             self.writer.emit('{"k":"release","n":%d}' % state.last)
         state.last = nid
-        self.writer.emit('{"k":"run","b":%d,"n":%d}' % (state.id, nid))
+        grads = []
+        values = self.registry.values
+        for grad in grad_outputs:
+            if grad is None:
+                grads.append("null")
+                continue
+            text = '{"shape":[%s]' % ",".join([str(d) for d in grad.shape])
+            preview = values(grad)
+            if preview is not None:
+                text += ',"val":' + preview
+            grads.append(text + "}")
+        self.writer.emit('{"k":"run","b":%d,"n":%d,"grads":[%s]}' % (state.id, nid, ",".join(grads)))
 
     def _end_backward(self, state, error):
         emit = self.writer.emit
@@ -543,9 +560,23 @@ class _BackwardState:
         self.last = None
 
 
+def _forking(recorder):
+    """Empties the trace file's buffer before a fork, so a child cannot write the parent's bytes again."""
+    if recorder is not None and recorder.active:
+        recorder.writer.flush()
+
+
+def _forked(recorder):
+    """In a forked child (a DataLoader worker), the inherited recorder goes quiet: the child must
+    not write into the parent's trace."""
+    if recorder is not None:
+        recorder.passive += 1
+        recorder.writer.detach()
+
+
 def _prehook(recorder, nid):
     def prehook(grad_outputs):
-        recorder._guard(recorder.on_run, "run", nid)
+        recorder._guard(recorder.on_run, "run", nid, grad_outputs)
     return prehook
 
 

@@ -66,6 +66,17 @@ class TraceWriter:
             lines.append('{"k":"print","text":' + js(text) + "}")
             self._print_at = len(lines) - 1
 
+    def flush(self):
+        self._file.flush()
+
+    def detach(self):
+        """Stops writing to the file (in a forked child, which shares the parent's file)."""
+        self._write = self._discard
+
+    def _discard(self):
+        del self._lines[:]
+        self._print_at = -1
+
     def drain(self):
         """Writes the collected lines once there are enough of them."""
         if len(self._lines) >= self.CHUNK:

@@ -112,6 +112,8 @@ def test_backward_runs_nodes_in_engine_order_and_releases(record_snippet):
     nodes = {e["n"]: e["name"] for e in events if e["k"] == "node"}
     runs = [nodes[e["n"]] for e in events if e["k"] == "run"]
     assert runs == ["SumBackward0", "MulBackward0", "torch::autograd::AccumulateGrad"]
+    assert [e["grads"] for e in events if e["k"] == "run"] == [
+        [{"shape": [], "val": [1.0]}], [{"shape": [2], "val": [1.0, 1.0]}], [{"shape": [2], "val": [2.0, 2.0]}]]
     released = [nodes[e["n"]] for e in events if e["k"] == "release"]
     assert released == runs
     start = next(e for e in events if e["k"] == "backward")

@@ -72,7 +72,11 @@ def _type_ok(value, kind):
         return isinstance(value, list) and all(
             p is None or (isinstance(p, list) and len(p) == 2 and all(_is_int(v) for v in p)) for p in value)
     if kind == "grads":
-        return isinstance(value, list) and all(g is None or isinstance(g, dict) for g in value)
+        return isinstance(value, list) and all(
+            g is None or (isinstance(g, dict) and _type_ok(g.get("shape", []), _INTS)
+                          and _type_ok(g.get("val", []), _NUMS) and len(g.get("val", [])) <= 64
+                          and _is_int(g.get("t", -1)))
+            for g in value)
     raise ValueError(kind)
 
 
