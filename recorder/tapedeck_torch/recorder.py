@@ -1,5 +1,6 @@
 """Recorder: watches a running PyTorch program and writes its tape (docs/trace-format.md)."""
 
+import itertools
 import os
 import sys
 import traceback
@@ -25,7 +26,7 @@ _Tensor = torch.Tensor
 _sequence_nr = torch._C._autograd._get_sequence_nr
 _grad_enabled = torch.is_grad_enabled
 _inference_mode = torch.is_inference_mode_enabled
-_recordings = [0]
+_recording_ids = itertools.count(1)
 
 
 class _Op:
@@ -33,12 +34,12 @@ class _Op:
 
     __slots__ = ("info", "inputs", "writes", "after", "outputs", "seq", "context", "grad")
 
-    def __init__(self, info, inputs, writes, outputs, seq, context, grad):
+    def __init__(self, info, inputs, writes, seq, context, grad):
         self.info = info
         self.inputs = inputs
         self.writes = writes
         self.after = None
-        self.outputs = outputs
+        self.outputs = None
         self.seq = seq
         self.context = context
         self.grad = grad
@@ -99,7 +100,7 @@ class _DispatchMode(TorchDispatchMode):
         try:
             record = rec.before_op(func, args, kwargs)
         except Exception as e:
-            rec._report(e, "dispatch")
+            rec.report(e, "dispatch")
             record = None
         if record is None:
             return func(*args, **kwargs)
@@ -113,14 +114,13 @@ class Recorder:
     """Records the program running between `start()` and `stop()` into a trace file."""
 
     def __init__(self, path, program_path, source, values=64):
-        _recordings[0] += 1
         self.writer = TraceWriter(path, {
             "format": "tapedeck-trace", "version": FORMAT_VERSION,
             "producer": "tapedeck_torch %s (torch %s)" % (_version(), torch.__version__),
             "path": program_path, "source": source})
         self.sites = CallSites(program_path)
         self.registry = TensorRegistry(self.writer, values)
-        self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % _recordings[0])
+        self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % next(_recording_ids))
         self.names = NameBinder(self.writer, self.registry)
         self.kinds = {}
         self.passive = 0
@@ -159,7 +159,7 @@ class Recorder:
         been yet); `exit_code` adds the `exit` event."""
         if not self.active:
             return
-        self._guard(self.resolve, "resolve")
+        self.guard(self.resolve, "resolve")
         self.active = False
         for mode in reversed(self._modes):
             mode.__exit__(None, None, None)
@@ -175,18 +175,27 @@ class Recorder:
             self.writer.emit('{"k":"exit","code":%d}' % exit_code)
         self.writer.close()
 
+    def syntax_error(self, error):
+        """Writes the trace of a program that did not compile: its error and exit code 1."""
+        site = '"line":%d' % (error.lineno or 0)
+        if error.offset and error.end_offset and error.end_lineno == error.lineno:
+            site += ',"col":%d,"end":%d' % (error.offset, max(error.end_offset, error.offset + 1))
+        self.writer.emit('{"k":"error","type":%s,"msg":%s,%s}' % (js(type(error).__name__), js(error.msg), site))
+        self.writer.emit('{"k":"exit","code":1}')
+        self.writer.close()
+
     def _patch(self, owner, name, replacement):
         self._patches.append((owner, name, owner.__dict__[name]))
         setattr(owner, name, replacement)
 
-    def _guard(self, action, where, *args):
+    def guard(self, action, where, *args):
         """Runs recorder work; a failure is written to the trace and never reaches the program."""
         try:
             action(*args)
         except Exception as e:
-            self._report(e, where)
+            self.report(e, where)
 
-    def _report(self, error, where):
+    def report(self, error, where):
         self.writer.emit('{"k":"recorder_error","where":%s,"msg":%s}' % (
             js(where), js("".join(traceback.format_exception_only(type(error), error)).strip())))
 
@@ -224,7 +233,7 @@ class Recorder:
             if self.depth == 0:
                 self.resolve()
         context = self.contexts[-1] if self.contexts else self.loose_context()
-        return _Op(info, inputs, writes, None, _sequence_nr(), context, _grad_enabled())
+        return _Op(info, inputs, writes, _sequence_nr(), context, _grad_enabled())
 
     def loose_context(self):
         """The context of an aten op issued outside any Python-level torch call."""
@@ -236,14 +245,14 @@ class Recorder:
         outer = self.depth == 0
         if outer:
             if self.pending:
-                self._guard(self.resolve, "resolve")
+                self.guard(self.resolve, "resolve")
             self.batch_seq = _sequence_nr()
         try:
             site, operator, frame = self.sites.site(sys._getframe(2), func)
             if outer and frame is not None:
                 self.names.observe(frame)
         except Exception as e:
-            self._report(e, "call site")
+            self.report(e, "call site")
             site, operator = '"line":0', None
         self.contexts.append((js(operator or spelling), site, is_data))
         self.depth += 1
@@ -259,7 +268,7 @@ class Recorder:
             self.depth -= 1
             self.contexts.pop()
             if outer:
-                self._guard(self.resolve, "resolve", tensors_in(result, []) if is_apply else None)
+                self.guard(self.resolve, "resolve", tensors_in(result, []) if is_apply else None)
 
     def _write_error(self, error, site, backward):
         self._last_error = error
@@ -450,7 +459,7 @@ class Recorder:
             self._next_backward += 1
             self._start_backward(state, t_outputs, site)
         except Exception as e:
-            self._report(e, "backward")
+            self.report(e, "backward")
             state = None
         finally:
             self.passive -= 1
@@ -465,13 +474,13 @@ class Recorder:
             else:
                 result = original(t_outputs, *args, **kwargs)
         except Exception as e:
-            self._guard(self._end_backward, "backward", state, e)
+            self.guard(self._end_backward, "backward", state, e)
             self._last_error = e
             raise
         finally:
             self.passive -= 1
             self._backward = None
-        self._guard(self._end_backward, "backward", state, None)
+        self.guard(self._end_backward, "backward", state, None)
         self.writer.drain()
         return result
 
@@ -576,7 +585,7 @@ def _forked(recorder):
 
 def _prehook(recorder, nid):
     def prehook(grad_outputs):
-        recorder._guard(recorder.on_run, "run", nid, grad_outputs)
+        recorder.guard(recorder.on_run, "run", nid, grad_outputs)
     return prehook
 
 
