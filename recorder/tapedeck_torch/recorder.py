@@ -592,10 +592,11 @@ def _prehook(recorder, nid):
 def _failed_slot(node):
     """The first saved slot, in unpack order, whose unpack raises (stale version or freed)."""
     if is_custom(node):
-        try:
-            node.saved_tensors
-        except RuntimeError:
-            return "tensors"
+        for index, saved in enumerate(node._raw_saved_tensors):
+            try:
+                saved.unpack()
+            except RuntimeError:
+                return "tensors[%d]" % index
         return None
     for slot in saved_slot_names(type(node)):
         try:
