@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs tapedeck_torch (pip install ./recorder) and runs its pytest suite.
 # When PyTorch cannot be imported the tests cannot run: say so and exit 0.
-# Usage: recorder/run_tests.sh [pytest args...]      (PYTHON=... to pick the interpreter)
+# Usage: recorder/run_tests.sh [pytest args, default: tests]   (PYTHON=... picks the interpreter;
+# paths are relative to recorder/, e.g. recorder/run_tests.sh tests/test_record_api.py)
 set -u
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 python="${PYTHON:-python3}"
@@ -22,4 +23,8 @@ fi
 if ! "$python" -m pytest --version >/dev/null 2>&1; then
     "$python" -m pip install --quiet pytest || { echo "recorder tests FAILED: pytest is missing and pip could not install it"; exit 1; }
 fi
-cd "$here" && exec "$python" -m pytest -q tests "$@"
+cd "$here" || exit 1
+if [ "$#" -eq 0 ]; then
+    set -- tests
+fi
+exec "$python" -m pytest -q "$@"

@@ -1,6 +1,10 @@
 """GraphRecorder: emits `node`, `save` events for grad_fn nodes the first time they are reached."""
 
+import torch
+
 from .writer import js
+
+_Tensor = torch.Tensor
 
 _ACCUMULATE_GRAD = "torch::autograd::AccumulateGrad"
 
@@ -83,15 +87,18 @@ class GraphRecorder:
         return nid
 
     def _emit_save(self, node, nid, slot, saved_versions, outputs):
+        """Writes one slot. Slots that hold no tensor are skipped: unsaved (`None`), or packed by
+        saved-tensor hooks the program installed itself (`torch.utils.checkpoint`), which PyTorch
+        does not version-check either."""
         raw = getattr(node, "_raw_saved_" + slot)
         if isinstance(raw, (list, tuple)):
             for index, item in enumerate(raw):
                 data = item.data
-                if data is not None:
+                if isinstance(data, _Tensor):
                     self._write_save(nid, "%s[%d]" % (slot, index), data, False, 0, saved_versions)
             return
         data = raw.data
-        if data is None:
+        if not isinstance(data, _Tensor):
             return
         try:
             unpacked = getattr(node, "_saved_" + slot)
@@ -107,7 +114,7 @@ class GraphRecorder:
     def _emit_custom_saves(self, node, nid, saved_versions):
         for index, item in enumerate(node._raw_saved_tensors):
             data = item.data
-            if data is None:
+            if not isinstance(data, _Tensor):
                 continue
             is_output = data.grad_fn is node
             self._write_save(nid, "tensors[%d]" % index, data, is_output, data.output_nr if is_output else 0,

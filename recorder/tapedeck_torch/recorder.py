@@ -1,8 +1,11 @@
 """Recorder: watches a running PyTorch program and writes its tape (docs/trace-format.md)."""
 
+import itertools
+import os
 import sys
 import traceback
 import warnings
+import weakref
 
 import torch
 from torch.overrides import TorchFunctionMode
@@ -22,7 +25,8 @@ from .writer import TraceWriter, js, FORMAT_VERSION
 _Tensor = torch.Tensor
 _sequence_nr = torch._C._autograd._get_sequence_nr
 _grad_enabled = torch.is_grad_enabled
-_recordings = [0]
+_inference_mode = torch.is_inference_mode_enabled
+_recording_ids = itertools.count(1)
 
 
 class _Op:
@@ -30,12 +34,12 @@ class _Op:
 
     __slots__ = ("info", "inputs", "writes", "after", "outputs", "seq", "context", "grad")
 
-    def __init__(self, info, inputs, writes, outputs, seq, context, grad):
+    def __init__(self, info, inputs, writes, seq, context, grad):
         self.info = info
         self.inputs = inputs
         self.writes = writes
         self.after = None
-        self.outputs = outputs
+        self.outputs = None
         self.seq = seq
         self.context = context
         self.grad = grad
@@ -93,37 +97,16 @@ class _DispatchMode(TorchDispatchMode):
         rec = self.recorder
         if rec.passive:
             return func(*args, **kwargs)
-        info = op_info(func)
-        if info is None:
+        try:
+            record = rec.before_op(func, args, kwargs)
+        except Exception as e:
+            rec.report(e, "dispatch")
+            record = None
+        if record is None:
             return func(*args, **kwargs)
-        inputs = []
-        for a in args:
-            if isinstance(a, _Tensor):
-                inputs.append((a, a._version))
-            elif isinstance(a, (list, tuple)):
-                for x in a:
-                    if isinstance(x, _Tensor):
-                        inputs.append((x, x._version))
-        for a in kwargs.values():
-            if isinstance(a, _Tensor):
-                inputs.append((a, a._version))
-        writes = None
-        if info.write_args or info.write_kwargs:
-            writes = []
-            for index in info.write_args:
-                if index < len(args):
-                    tensors_in(args[index], writes)
-            for name in info.write_kwargs:
-                tensors_in(kwargs.get(name), writes)
-            writes = [(t, t._version) for t in writes]
-        seq = _sequence_nr()
-        if rec.pending:
-            rec.pending[-1].settle()
-            if rec.depth == 0:
-                rec.resolve()
         out = func(*args, **kwargs)
-        context = rec.contexts[-1] if rec.contexts else rec.loose_context()
-        rec.pending.append(_Op(info, inputs, writes, tensors_in(out, []), seq, context, _grad_enabled()))
+        record.outputs = tensors_in(out, [])
+        rec.pending.append(record)
         return out
 
 
@@ -131,14 +114,13 @@ class Recorder:
     """Records the program running between `start()` and `stop()` into a trace file."""
 
     def __init__(self, path, program_path, source, values=64):
-        _recordings[0] += 1
         self.writer = TraceWriter(path, {
             "format": "tapedeck-trace", "version": FORMAT_VERSION,
             "producer": "tapedeck_torch %s (torch %s)" % (_version(), torch.__version__),
             "path": program_path, "source": source})
         self.sites = CallSites(program_path)
         self.registry = TensorRegistry(self.writer, values)
-        self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % _recordings[0])
+        self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % next(_recording_ids))
         self.names = NameBinder(self.writer, self.registry)
         self.kinds = {}
         self.passive = 0
@@ -168,6 +150,8 @@ class Recorder:
         self._modes = [_FunctionMode(self), _DispatchMode(self)]
         for mode in self._modes:
             mode.__enter__()
+        recorder = weakref.ref(self)
+        os.register_at_fork(before=lambda: _forking(recorder()), after_in_child=lambda: _forked(recorder()))
         self.active = True
 
     def stop(self, exit_code=None, error=None):
@@ -175,7 +159,7 @@ class Recorder:
         been yet); `exit_code` adds the `exit` event."""
         if not self.active:
             return
-        self._guard(self.resolve, "resolve")
+        self.guard(self.resolve, "resolve")
         self.active = False
         for mode in reversed(self._modes):
             mode.__exit__(None, None, None)
@@ -191,23 +175,69 @@ class Recorder:
             self.writer.emit('{"k":"exit","code":%d}' % exit_code)
         self.writer.close()
 
+    def syntax_error(self, error):
+        """Writes the trace of a program that did not compile: its error and exit code 1."""
+        site = '"line":%d' % (error.lineno or 0)
+        if error.offset and error.end_offset and error.end_lineno == error.lineno:
+            site += ',"col":%d,"end":%d' % (error.offset, max(error.end_offset, error.offset + 1))
+        self.writer.emit('{"k":"error","type":%s,"msg":%s,%s}' % (js(type(error).__name__), js(error.msg), site))
+        self.writer.emit('{"k":"exit","code":1}')
+        self.writer.close()
+
     def _patch(self, owner, name, replacement):
         self._patches.append((owner, name, owner.__dict__[name]))
         setattr(owner, name, replacement)
 
-    def _guard(self, action, where, *args):
+    def guard(self, action, where, *args):
         """Runs recorder work; a failure is written to the trace and never reaches the program."""
         try:
             action(*args)
         except Exception as e:
-            self.writer.emit('{"k":"recorder_error","where":%s,"msg":%s}' % (
-                js(where), js("".join(traceback.format_exception_only(type(e), e)).strip())))
+            self.report(e, where)
+
+    def report(self, error, where):
+        self.writer.emit('{"k":"recorder_error","where":%s,"msg":%s}' % (
+            js(where), js("".join(traceback.format_exception_only(type(error), error)).strip())))
 
     # ------------------------------------------------------------------ forward
 
+    def before_op(self, func, args, kwargs):
+        """The record of an aten op about to run (None for ops the trace leaves out, and for
+        inference mode, whose tensors have no version counter), with the
+        version of each tensor argument now. Settles the previous op, whose bumps are done."""
+        info = op_info(func)
+        if info is None or _inference_mode():
+            return None
+        inputs = []
+        for a in args:
+            if isinstance(a, _Tensor):
+                inputs.append((a, a._version))
+            elif isinstance(a, (list, tuple)):
+                for x in a:
+                    if isinstance(x, _Tensor):
+                        inputs.append((x, x._version))
+        for a in kwargs.values():
+            if isinstance(a, _Tensor):
+                inputs.append((a, a._version))
+        writes = None
+        if info.write_args or info.write_kwargs:
+            writes = []
+            for index in info.write_args:
+                if index < len(args):
+                    tensors_in(args[index], writes)
+            for name in info.write_kwargs:
+                tensors_in(kwargs.get(name), writes)
+            writes = [(t, t._version) for t in writes]
+        if self.pending:
+            self.pending[-1].settle()
+            if self.depth == 0:
+                self.resolve()
+        context = self.contexts[-1] if self.contexts else self.loose_context()
+        return _Op(info, inputs, writes, _sequence_nr(), context, _grad_enabled())
+
     def loose_context(self):
         """The context of an aten op issued outside any Python-level torch call."""
-        site, spelling, _ = self.sites.site(sys._getframe(2))
+        site, spelling, _ = self.sites.site(sys._getframe(3))
         return (js(spelling or "aten"), site, False)
 
     def call(self, func, args, kwargs, spelling, is_data, is_apply):
@@ -215,11 +245,15 @@ class Recorder:
         outer = self.depth == 0
         if outer:
             if self.pending:
-                self._guard(self.resolve, "resolve")
+                self.guard(self.resolve, "resolve")
             self.batch_seq = _sequence_nr()
-        site, operator, frame = self.sites.site(sys._getframe(2), func)
-        if outer and frame is not None:
-            self.names.observe(frame)
+        try:
+            site, operator, frame = self.sites.site(sys._getframe(2), func)
+            if outer and frame is not None:
+                self.names.observe(frame)
+        except Exception as e:
+            self.report(e, "call site")
+            site, operator = '"line":0', None
         self.contexts.append((js(operator or spelling), site, is_data))
         self.depth += 1
         result = None
@@ -234,7 +268,7 @@ class Recorder:
             self.depth -= 1
             self.contexts.pop()
             if outer:
-                self._guard(self.resolve, "resolve", tensors_in(result, []) if is_apply else None)
+                self.guard(self.resolve, "resolve", tensors_in(result, []) if is_apply else None)
 
     def _write_error(self, error, site, backward):
         self._last_error = error
@@ -256,6 +290,7 @@ class Recorder:
             self._resolve(batch, extra_roots)
         finally:
             self.passive -= 1
+        self.writer.drain()
 
     def _resolve(self, batch, extra_roots):
         registry = self.registry
@@ -413,18 +448,18 @@ class Recorder:
 
     def run_backward(self, original, t_outputs, args, kwargs):
         retain = bool(args[1] if len(args) > 1 else kwargs.get("retain_graph", False))
-        site, _, frame = self.sites.site(sys._getframe(2))
-        if frame is not None:
-            self.names.observe(frame)
         state = None
         self.passive += 1
         try:
-            self.pending_resolve()
+            site, _, frame = self.sites.site(sys._getframe(2))
+            if frame is not None:
+                self.names.observe(frame)
+            self.resolve()
             state = _BackwardState(self._next_backward, retain, site)
             self._next_backward += 1
             self._start_backward(state, t_outputs, site)
         except Exception as e:
-            self.writer.emit('{"k":"recorder_error","where":"backward","msg":%s}' % js(str(e)))
+            self.report(e, "backward")
             state = None
         finally:
             self.passive -= 1
@@ -439,18 +474,15 @@ class Recorder:
             else:
                 result = original(t_outputs, *args, **kwargs)
         except Exception as e:
-            self._guard(self._end_backward, "backward", state, e)
+            self.guard(self._end_backward, "backward", state, e)
             self._last_error = e
             raise
         finally:
             self.passive -= 1
             self._backward = None
-        self._guard(self._end_backward, "backward", state, None)
+        self.guard(self._end_backward, "backward", state, None)
+        self.writer.drain()
         return result
-
-    def pending_resolve(self):
-        if self.pending:
-            self.resolve()
 
     def _start_backward(self, state, t_outputs, site):
         edges = []
@@ -486,14 +518,27 @@ class Recorder:
             state.id, ",".join(["[%d,%d]" % (node.metadata[key], nr) for node, nr in edges]), site,
             "true" if state.retain else "false"))
 
-    def on_run(self, nid):
+    def on_run(self, nid, grad_outputs):
+        """A node's pre-hook: the previous node has finished (its saved variables are freed unless
+        the graph is retained) and this one is about to unpack its saved tensors."""
         state = self._backward
         if state is None:
             return
         if state.last is not None and not state.retain:
             self.writer.emit('{"k":"release","n":%d}' % state.last)
         state.last = nid
-        self.writer.emit('{"k":"run","b":%d,"n":%d}' % (state.id, nid))
+        grads = []
+        values = self.registry.values
+        for grad in grad_outputs:
+            if grad is None:
+                grads.append("null")
+                continue
+            text = '{"shape":[%s]' % ",".join([str(d) for d in grad.shape])
+            preview = values(grad)
+            if preview is not None:
+                text += ',"val":' + preview
+            grads.append(text + "}")
+        self.writer.emit('{"k":"run","b":%d,"n":%d,"grads":[%s]}' % (state.id, nid, ",".join(grads)))
 
     def _end_backward(self, state, error):
         emit = self.writer.emit
@@ -524,19 +569,34 @@ class _BackwardState:
         self.last = None
 
 
+def _forking(recorder):
+    """Empties the trace file's buffer before a fork, so a child cannot write the parent's bytes again."""
+    if recorder is not None and recorder.active:
+        recorder.writer.flush()
+
+
+def _forked(recorder):
+    """In a forked child (a DataLoader worker), the inherited recorder goes quiet: the child must
+    not write into the parent's trace."""
+    if recorder is not None:
+        recorder.passive += 1
+        recorder.writer.detach()
+
+
 def _prehook(recorder, nid):
     def prehook(grad_outputs):
-        recorder._guard(recorder.on_run, "run", nid)
+        recorder.guard(recorder.on_run, "run", nid, grad_outputs)
     return prehook
 
 
 def _failed_slot(node):
     """The first saved slot, in unpack order, whose unpack raises (stale version or freed)."""
     if is_custom(node):
-        try:
-            node.saved_tensors
-        except RuntimeError:
-            return "tensors"
+        for index, saved in enumerate(node._raw_saved_tensors):
+            try:
+                saved.unpack()
+            except RuntimeError:
+                return "tensors[%d]" % index
         return None
     for slot in saved_slot_names(type(node)):
         try:

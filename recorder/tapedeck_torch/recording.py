@@ -62,7 +62,12 @@ def run_program(path, args, output, values=64):
     source = tokenize.detect_encoding(io.BytesIO(raw).readline)
     text = raw.decode(source[0])
     filename = os.path.abspath(path)
-    code = compile(raw, filename, "exec", dont_inherit=True)
+    try:
+        code = compile(raw, filename, "exec", dont_inherit=True)
+    except SyntaxError as e:
+        Recorder(output, path, text, values).syntax_error(e)
+        sys.excepthook(type(e), e.with_traceback(None), None)
+        return 1
     module = types.ModuleType("__main__")
     module.__dict__.update({"__file__": filename, "__builtins__": builtins, "__cached__": None,
                             "__spec__": None, "__loader__": None, "__package__": None})

@@ -109,11 +109,16 @@ class TensorRegistry:
         return entry
 
     def _sweep(self):
-        """Drops the entries of dead tensors, now and then rather than per death (a weakref
-        callback per tensor costs more than the whole registration)."""
+        """Drops the entries of dead tensors, and the counters and storages only they used, now and
+        then rather than per death (a weakref callback per tensor costs more than registering it)."""
         live = self._live
         for key in [key for key, entry in live.items() if entry.ref() is None]:
             del live[key]
+        counters = {entry.vc for entry in live.values()}
+        for vc in [vc for vc in self.versions if vc not in counters]:
+            del self.versions[vc]
+        for ptr in [ptr for ptr, known in self._storages.items() if known[1]() is None]:
+            del self._storages[ptr]
         self._sweep_at = 2 * len(live) + 4096
 
     def _storage_of(self, t):

@@ -1,11 +1,13 @@
 """A pure-Python reference diagnosis computed from a trace alone (no torch), used to cross-check
 that a recorded tape carries what `tapedeck explain` needs.
 
-Blame rule: take the first backward that failed on a node; each saved tensor of that node whose
-version counter, replayed from the `bump` events before the failure, has moved past its saved
-version is stale; the culprit is the earliest in-place op (in tape order) that moved a stale
-tensor's counter past its saved version. When no backward failed on a node, an in-place op that
-PyTorch refused outright (a leaf that requires grad) is its own culprit.
+Blame rule: take the first backward that failed on a node. The stale saved tensor is the slot
+PyTorch reported (`bwend.slot`, the first one it unpacked), whose version counter, replayed from the
+`bump` events before the failure, has moved past its saved version; the culprit is the in-place op
+that first moved that counter past the saved version. When the slot is not stale but the node's
+saved tensors were released by an earlier backward, that backward call is the culprit ("backward
+through the graph a second time"). When no backward failed on a node, an in-place op that PyTorch
+refused outright (a leaf that requires grad) is its own culprit.
 """
 
 
@@ -22,13 +24,16 @@ class Culprit:
 
 
 def explain(events):
-    """The Culprit (with the blamed op event) or None."""
+    """The Culprit (with the blamed op or backward event) or None."""
     tensors = {}
     nodes = {}
     ops = {}
     saves = {}
     counters = {}
     bumps = []
+    released_in = {}
+    backwards = {}
+    current = None
     for position, event in enumerate(events):
         kind = event["k"]
         if kind == "tensor":
@@ -40,13 +45,21 @@ def explain(events):
             ops[event["i"]] = event
         elif kind == "save":
             saves[event["n"]].append((position, event))
-        elif kind == "bump":
+        elif kind in ("bump", "sync"):
             counters[event["vc"]] = event["to"]
-            bumps.append((position, event))
-        elif kind == "sync":
-            counters[event["vc"]] = event["to"]
+            if kind == "bump":
+                bumps.append((position, event))
+        elif kind == "backward":
+            backwards[event["b"]] = event
+            current = event["b"]
+        elif kind == "release" and current is not None:
+            released_in.setdefault(event["n"], current)
         elif kind == "bwend" and event.get("fail") is not None:
-            return _blame(event, position, tensors, nodes, ops, saves, counters, bumps)
+            culprit = _blame(event, position, tensors, nodes, ops, saves, counters, bumps)
+            if culprit is None and event["fail"] in released_in:
+                culprit = Culprit(backwards[released_in[event["fail"]]], event.get("slot"),
+                                  nodes[event["fail"]]["name"], event.get("msg"))
+            return culprit
     for event in reversed(events):
         if event["k"] == "error" and "leaf Variable that requires grad" in event["msg"]:
             return Culprit(event, None, None, event["msg"])
@@ -54,17 +67,16 @@ def explain(events):
 
 
 def _blame(end, end_position, tensors, nodes, ops, saves, counters, bumps):
-    best = None
+    stale = []
     for position, save in saves[end["fail"]]:
         vc = tensors[save["t"]]["vc"]
-        if counters.get(vc, save["v"]) <= save["v"]:
-            continue
-        for bump_position, bump in bumps:
-            if position < bump_position < end_position and bump["vc"] == vc and bump["to"] > save["v"]:
-                if best is None or bump_position < best[0]:
-                    best = (bump_position, bump, save)
-                break
-    if best is None:
+        if counters.get(vc, save["v"]) > save["v"]:
+            stale.append((position, save, vc))
+    reported = [s for s in stale if s[1]["slot"] == end.get("slot")] or stale
+    if not reported:
         return None
-    _, bump, save = best
-    return Culprit(ops[bump["op"]], save["slot"], nodes[end["fail"]]["name"], end.get("msg"))
+    position, save, vc = reported[0]
+    for bump_position, bump in bumps:
+        if position < bump_position < end_position and bump["vc"] == vc and bump["to"] > save["v"]:
+            return Culprit(ops[bump["op"]], save["slot"], nodes[end["fail"]]["name"], end.get("msg"))
+    return None

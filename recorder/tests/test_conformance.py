@@ -2,6 +2,7 @@
 and explains the culprit line written in its expected.json."""
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -12,15 +13,15 @@ from trace_schema import load_trace
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
+    """Records every case once, all of them up front and in parallel (each is a subprocess)."""
     folder = tmp_path_factory.mktemp("traces")
-    runs = {}
 
-    def get(case):
-        if case not in runs:
-            trace = folder / (case + ".tdt")
-            runs[case] = (run_recorded(os.path.join(CASES_DIR, case + ".py"), trace), str(trace))
-        return runs[case]
-    return get
+    def record(case):
+        trace = folder / (case + ".tdt")
+        return case, (run_recorded(os.path.join(CASES_DIR, case + ".py"), trace), str(trace))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        runs = dict(pool.map(record, cases()))
+    return runs.__getitem__
 
 
 @pytest.mark.parametrize("case", cases())

@@ -54,6 +54,7 @@ def test_program_culprit(name, recorded):
     assert culprit.op.get("file") is None
     failed = [e for e in events if e["k"] == "bwend" and "fail" in e]
     assert failed and failed[0]["msg"] in expected["error"]
+    assert culprit.slot == failed[0]["slot"]
 
 
 def test_batchnorm_running_stats_are_not_bumps(recorded):

@@ -112,6 +112,8 @@ def test_backward_runs_nodes_in_engine_order_and_releases(record_snippet):
     nodes = {e["n"]: e["name"] for e in events if e["k"] == "node"}
     runs = [nodes[e["n"]] for e in events if e["k"] == "run"]
     assert runs == ["SumBackward0", "MulBackward0", "torch::autograd::AccumulateGrad"]
+    assert [e["grads"] for e in events if e["k"] == "run"] == [
+        [{"shape": [], "val": [1.0]}], [{"shape": [2], "val": [1.0, 1.0]}], [{"shape": [2], "val": [2.0, 2.0]}]]
     released = [nodes[e["n"]] for e in events if e["k"] == "release"]
     assert released == runs
     start = next(e for e in events if e["k"] == "backward")
@@ -153,9 +155,10 @@ def test_script_arguments_and_exit_code(record_snippet, tmp_path):
     assert events[-1] == {"k": "exit", "code": 3}
 
 
-def test_non_finite_values_are_left_out(record_snippet):
-    _, _, events = record_snippet("import torch\nt = torch.tensor([1.0, float('nan')])\nu = t * 2\n")
-    assert all("val" not in e for e in events if e["k"] == "tensor")
+def test_non_finite_values_are_strings(record_snippet):
+    _, _, events = record_snippet("import torch\nt = torch.tensor([1.0, float('nan')])\nu = -t / 0\n")
+    values = [e["val"] for e in events if e["k"] == "tensor"]
+    assert [1.0, "nan"] in values and ["-inf", "nan"] in values
 
 
 @pytest.mark.parametrize("argv, expected", [

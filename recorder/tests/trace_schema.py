@@ -63,7 +63,8 @@ def _type_ok(value, kind):
     if kind == _INTS:
         return isinstance(value, list) and all(_is_int(v) for v in value)
     if kind == _NUMS:
-        return isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        return isinstance(value, list) and all(
+            (isinstance(v, (int, float)) and not isinstance(v, bool)) or v in ("nan", "inf", "-inf") for v in value)
     if kind == _PAIRS:
         return isinstance(value, list) and all(
             isinstance(p, list) and len(p) == 2 and all(_is_int(v) for v in p) for p in value)
@@ -71,7 +72,11 @@ def _type_ok(value, kind):
         return isinstance(value, list) and all(
             p is None or (isinstance(p, list) and len(p) == 2 and all(_is_int(v) for v in p)) for p in value)
     if kind == "grads":
-        return isinstance(value, list) and all(g is None or isinstance(g, dict) for g in value)
+        return isinstance(value, list) and all(
+            g is None or (isinstance(g, dict) and _type_ok(g.get("shape", []), _INTS)
+                          and _type_ok(g.get("val", []), _NUMS) and len(g.get("val", [])) <= 64
+                          and _is_int(g.get("t", -1)))
+            for g in value)
     raise ValueError(kind)
 
 
