@@ -13,7 +13,7 @@ if ! command -v "$python" >/dev/null 2>&1; then
 fi
 if ! "$python" -c "import torch" >/dev/null 2>&1; then
     echo "recorder tests SKIPPED: '$python -c \"import torch\"' failed, so there is no PyTorch to record"
-    echo "  (install torch, e.g. 'pip install torch --index-url https://download.pytorch.org/whl/cpu', to run them)"
+    echo "  (install PyTorch, e.g. 'pip install torch==2.13.0+cpu', to run them)"
     exit 0
 fi
 # Build without an isolated environment first, so no network is needed when setuptools is present.
