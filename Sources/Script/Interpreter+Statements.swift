@@ -292,7 +292,7 @@ extension Interpreter {
             let object = try evaluate(objectExpr, in: scope)
             enter(statement)
             try setAttribute(object, name, value)
-            if case .name(let base) = objectExpr.kind {
+            if let base = bindingPath(objectExpr) {
                 torch.recordBinding(name: "\(base).\(name)", value: value, line: target.span.line)
             }
         case .subscript(let objectExpr, let indexExpr):
@@ -326,6 +326,15 @@ extension Interpreter {
         }
     }
 
+    /// The dotted spelling of a name or attribute chain (`self.block`), for naming what is stored on it.
+    private func bindingPath(_ expr: Expr) -> String? {
+        switch expr.kind {
+        case .name(let name): return name
+        case .attribute(let base, let name): return bindingPath(base).map { "\($0).\(name)" }
+        default: return nil
+        }
+    }
+
     /// `target op= value` with Python's semantics: `__iadd__` on the loaded value, then a store.
     private func augmentedAssign(_ target: Expr, _ op: BinaryOperator, _ valueExpr: Expr, in scope: Scope, span: SourceSpan) throws(PyException) {
         let symbol = op.rawValue + "="
@@ -345,7 +354,7 @@ extension Interpreter {
             enter(span, call: symbol)
             let result = try inPlaceOperation(op, current, value)
             try setAttribute(object, name, result)
-            if case .name(let base) = objectExpr.kind {
+            if let base = bindingPath(objectExpr) {
                 torch.recordBinding(name: "\(base).\(name)", value: result, line: span.line)
             }
         case .subscript(let objectExpr, let indexExpr):

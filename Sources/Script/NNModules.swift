@@ -252,21 +252,25 @@ extension TorchBindings {
     }
 
     /// `named_parameters()`: own parameters in registration order, then each child's, skipping repeats.
-    func namedParameters(_ instance: PyInstance, prefix: String = "") -> [(name: String, value: Value)] {
-        var seen: [ObjectIdentifier] = []
-        var result: [(name: String, value: Value)] = []
-        func walk(_ instance: PyInstance, _ prefix: String) {
+    func namedParameters(_ instance: PyInstance) -> [(name: String, value: Value)] {
+        parameterPaths(instance).map { ($0.path.joined(separator: "."), $0.value) }
+    }
+
+    /// The parameters `named_parameters()` lists, each with its path of attribute names (`["0", "weight"]`).
+    func parameterPaths(_ instance: PyInstance) -> [(path: [String], value: Value)] {
+        var seen: Set<ObjectIdentifier> = []
+        var result: [(path: [String], value: Value)] = []
+        func walk(_ instance: PyInstance, _ prefix: [String]) {
             guard let state = instance.module else { return }
             for entry in state.parameters {
-                guard let t = tensor(entry.value), !seen.contains(ObjectIdentifier(t)) else { continue }
-                seen.append(ObjectIdentifier(t))
-                result.append((prefix + entry.name, entry.value))
+                guard let t = tensor(entry.value), seen.insert(ObjectIdentifier(t)).inserted else { continue }
+                result.append((prefix + [entry.name], entry.value))
             }
             for child in state.modules {
-                if case .instance(let c) = child.value { walk(c, prefix + child.name + ".") }
+                if case .instance(let c) = child.value { walk(c, prefix + [child.name]) }
             }
         }
-        walk(instance, prefix)
+        walk(instance, [])
         return result
     }
 

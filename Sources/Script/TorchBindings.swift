@@ -13,6 +13,8 @@ final class TorchBindings {
     let parameterClass: PyClass
     /// The id of the backward call running now (set while `Tensor.backward` runs), for error records.
     var backwardInFlight: Int?
+    /// Tape ids of the parameters named through a module (`model[0].weight`), which aliases leave alone.
+    private var moduleParameterNames: Set<Int> = []
     /// One object per dtype, so `x.dtype is torch.float32` holds.
     private(set) var dtypes: [DType: DTypeObject] = [:]
 
@@ -186,10 +188,25 @@ final class TorchBindings {
 
     // MARK: Hooks the interpreter calls
 
-    /// Records that a program name (`x`, `self.weight`) now refers to a tensor, so the debugger can call it that.
+    /// Records that a program name (`x`, `self.weight`) now refers to `value`, so the debugger can call it
+    /// that. A module's parameters get the names a PyTorch user would write (`disc.weight`, `model[0].bias`,
+    /// `block.fc.weight`), in `named_parameters()` order; once a parameter has such a name, a plain alias
+    /// (`for p in model.parameters()`) does not replace it.
     func recordBinding(name: String, value: Value, line: Int) {
+        if case .instance(let instance) = value, instance.cls.isSubclass(of: moduleClass) {
+            for entry in parameterPaths(instance) {
+                guard let t = tensor(entry.value) else { continue }
+                let id = runtime.tapeID(of: t)
+                moduleParameterNames.insert(id)
+                let path = entry.path.map { Int($0) != nil ? "[\($0)]" : ".\($0)" }.joined()
+                interpreter.recorder.record(.binding(Binding(name: name + path, tensor: id, line: line)))
+            }
+            return
+        }
         guard let t = tensor(value) else { return }
-        interpreter.recorder.record(.binding(Binding(name: name, tensor: runtime.tapeID(of: t), line: line)))
+        let id = runtime.tapeID(of: t)
+        guard !moduleParameterNames.contains(id) else { return }
+        interpreter.recorder.record(.binding(Binding(name: name, tensor: id, line: line)))
     }
 
     /// The Python-level spelling of a call, for the tape (`Tensor.add_`, `torch.cat`, `nn.ReLU`).
