@@ -10,6 +10,7 @@ extension TorchBindings {
         "div_", "pow_", "neg_", "exp_", "log_", "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "sqrt_", "abs_",
         "clamp_", "zero_", "fill_", "copy_", "uniform_", "eq", "ne", "lt", "le", "gt", "ge", "float", "double",
         "long", "bool", "to", "type_as", "view_as", "reshape_as", "is_floating_point", "unbind", "permute", "cpu", "cuda",
+        "split",
     ]
 
     /// A bound tensor method, or nil when tensors have no such attribute.
@@ -214,6 +215,17 @@ extension TorchBindings {
         case "unbind":
             let d = try a.take(0, "dim").map { (v) throws(PyException) in try int(v, name, "dim") } ?? 0
             return .tuple(try run { try t.unbind(dim: d) }.map { .object($0) })
+        case "split":
+            let sizes = try a.required(0, "split_size")
+            let d = try a.take(1, "dim").map { (v) throws(PyException) in try int(v, name, "dim") } ?? 0
+            let views: [Tensor]
+            switch sizes {
+            case .list, .tuple: views = try run { try t.split(sizes: try self.shape([sizes], name), dim: d) }
+            default:
+                let size = try int(sizes, name, "split_size")
+                views = try run { try t.split(size, dim: d) }
+            }
+            return .tuple(views.map { .object($0) })
         case "permute":
             let order = try shapeArguments(&a, name, keyword: "dims")
             return try tensorResult { try t.permute(order) }

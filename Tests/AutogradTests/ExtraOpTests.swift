@@ -71,6 +71,24 @@ final class ViewCreationTests: XCTestCase {
         XCTAssertEqual(plain.values, [1, 1, 1, 1])
     }
 
+    func testSplitPiecesAreMultipleViewsWithOneBackward() throws {
+        let rt = Runtime()
+        let x = try rt.ones([2, 5], requiresGrad: true)
+        let a = try x.mul(1)
+        let pieces = try a.split(2, dim: 1)
+        XCTAssertEqual(pieces.map(\.shape), [[2, 2], [2, 2], [2, 1]])
+        XCTAssertEqual(pieces.map { $0.gradFn?.name }, ["SplitBackward0", "SplitBackward0", "SplitBackward0"])
+        XCTAssertTrue(pieces[0].gradFn === pieces[2].gradFn)
+        assertThrows("Output 2 of Split is a view and is being modified inplace." + multiTail) { try pieces[2].mul_(2) }
+        try pieces[2].mul(3).sum().backward()
+        XCTAssertEqual(x.grad?.values, [0, 0, 0, 0, 3, 0, 0, 0, 0, 3])
+        let sized = try a.split(sizes: [1, 4], dim: 1)
+        XCTAssertEqual(sized.map { $0.gradFn?.name }, ["SplitWithSizesBackward0", "SplitWithSizesBackward0"])
+        assertThrows("split_with_sizes expects split_sizes to sum exactly to 5 (input tensor's size at dimension 1), but got split_sizes=[1, 3]") {
+            _ = try a.split(sizes: [1, 3], dim: 1)
+        }
+    }
+
     func testNoGradViewModifiedWithGrad() throws {
         let rt = Runtime()
         let x = try rt.ones([3], requiresGrad: true)
