@@ -10,7 +10,7 @@ extension TorchBindings {
         "div_", "pow_", "neg_", "exp_", "log_", "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "sqrt_", "abs_",
         "clamp_", "zero_", "fill_", "copy_", "uniform_", "eq", "ne", "lt", "le", "gt", "ge", "float", "double",
         "long", "bool", "to", "type_as", "view_as", "reshape_as", "is_floating_point", "unbind", "permute", "cpu", "cuda",
-        "split",
+        "split", "masked_fill", "masked_fill_", "tril", "triu",
     ]
 
     /// A bound tensor method, or nil when tensors have no such attribute.
@@ -195,6 +195,15 @@ extension TorchBindings {
             if let vt = tensor(v) { return try tensorResult { try t.fill_(vt) } }
             guard let s = scalar(v) else { throw typeError("fill_(): argument 'value' must be Number, not \(interpreter.typeName(v))") }
             return try tensorResult { try t.fill_(s) }
+        case "masked_fill", "masked_fill_":
+            let mask = try requireTensor(try a.required(0, "mask"), name, "mask")
+            let v = try a.required(1, "value")
+            if tensor(v) != nil { throw unsupported("\(name) with a tensor value") }
+            guard let s = scalar(v) else { throw typeError("\(name)(): argument 'value' must be Number, not \(interpreter.typeName(v))") }
+            return try tensorResult { name == "masked_fill" ? try t.maskedFill(mask, s) : try t.maskedFill_(mask, s) }
+        case "tril", "triu":
+            let diagonal = try a.take(0, "diagonal").map { (v) throws(PyException) in try int(v, name, "diagonal") } ?? 0
+            return try tensorResult { name == "tril" ? try t.tril(diagonal) : try t.triu(diagonal) }
         case "copy_":
             let src = try requireTensor(try a.required(0, "src"), name, "src")
             return try tensorResult { try t.copy_(src) }

@@ -89,6 +89,21 @@ final class ViewCreationTests: XCTestCase {
         }
     }
 
+    func testMaskedFillSavesItsMask() throws {
+        let rt = Runtime()
+        let x = try rt.ones([3], requiresGrad: true)
+        let mask = try rt.tensor(.list([.scalar(.bool(true)), .scalar(.bool(false)), .scalar(.bool(true))]))
+        let y = try x.maskedFill(mask, .float(0))
+        XCTAssertEqual(y.gradFn?.name, "MaskedFillBackward0")
+        try y.mul(2).sum().backward()
+        XCTAssertEqual(x.grad?.values, [0, 2, 0])
+        let z = try x.maskedFill(mask, .float(0))
+        try mask.fill_(.bool(false))
+        assertThrows("one of the variables needed for gradient computation has been modified by an inplace operation: [CPUBoolType [3]] is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).") {
+            try z.sum().backward()
+        }
+    }
+
     func testNoGradViewModifiedWithGrad() throws {
         let rt = Runtime()
         let x = try rt.ones([3], requiresGrad: true)

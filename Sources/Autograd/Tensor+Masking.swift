@@ -1,0 +1,82 @@
+/// Masking ops as attention code writes them: `masked_fill` / `masked_fill_` with a boolean mask, and
+/// `tril` / `triu` to build causal masks.
+extension Tensor {
+    /// `tensor.masked_fill(mask, value)` with a Python number (MaskedFillBackward0, saves `mask`);
+    /// the result has the broadcast shape of the tensor and the mask.
+    public func maskedFill(_ mask: Tensor, _ value: Scalar) throws -> Tensor {
+        try checkMask(mask)
+        let outShape = try Kernel.broadcastShapes(shape, mask.shape)
+        let selected = Kernel.expandedValues(mask, to: outShape)
+        let values = Kernel.expandedValues(self, to: outShape)
+        let fill = dtype.cast(value.doubleValue)
+        let inputShape = shape
+        return try outOfPlace("aten::masked_fill.Scalar", inputs: [self, mask], compute: {
+            Kernel.make(self, zip(values, selected).map { $1 != 0 ? fill : $0 }, outShape, dtype)
+        }, node: { result in
+            guard runtime.needsNode([self]) else { return nil }
+            let node = runtime.makeNode("MaskedFillBackward0", inputs: [self], outputs: [result]) { input in
+                [Kernel.sumTo(Tensor.zeroing(input.grad, where: input.saved[0]!), shape: inputShape)]
+            }
+            node.save("mask", mask, runtime: runtime)
+            return node
+        })
+    }
+
+    /// `tensor.masked_fill_(mask, value)` with a Python number: the mask must broadcast to this tensor.
+    @discardableResult
+    public func maskedFill_(_ mask: Tensor, _ value: Scalar) throws -> Tensor {
+        try checkMask(mask)
+        let outShape = try Kernel.broadcastShapes(shape, mask.shape)
+        let selected = Kernel.expandedValues(mask, to: outShape)
+        let fill = dtype.cast(value.doubleValue)
+        return try inPlace("aten::masked_fill_.Scalar", others: [mask], resultType: dtype, broadcastShape: outShape, makeNode: {
+            let node = runtime.makeNode("MaskedFillBackward0", inputs: [self], outputs: [self]) { input in
+                [Tensor.zeroing(input.grad, where: input.saved[0]!)]
+            }
+            node.save("mask", mask, runtime: runtime)
+            return node
+        }, compute: {
+            zip(contiguousValues(), selected).map { $1 != 0 ? fill : $0 }
+        })
+    }
+
+    /// `tensor.tril(diagonal)`: zeros above the `diagonal`-th diagonal of the last two dims (TrilBackward0).
+    public func tril(_ diagonal: Int = 0) throws -> Tensor {
+        try triangle("tril", diagonal) { row, column in column - row <= diagonal }
+    }
+
+    /// `tensor.triu(diagonal)`: zeros below the `diagonal`-th diagonal of the last two dims (TriuBackward0).
+    public func triu(_ diagonal: Int = 0) throws -> Tensor {
+        try triangle("triu", diagonal) { row, column in column - row >= diagonal }
+    }
+
+    private func triangle(_ name: String, _ diagonal: Int, keeps: @escaping (Int, Int) -> Bool) throws -> Tensor {
+        guard dim >= 2 else { throw AutogradError.runtimeError("\(name): input tensor must have at least 2 dimensions") }
+        let (rows, columns) = (shape[dim - 2], shape[dim - 1])
+        let kept = (0..<numel).map { i in keeps((i / columns) % rows, i % columns) }
+        let node = name == "tril" ? "TrilBackward0" : "TriuBackward0"
+        return try outOfPlace("aten::\(name)", inputs: [self], compute: {
+            Kernel.make(self, zip(contiguousValues(), kept).map { $1 ? $0 : 0 }, shape, dtype)
+        }, node: { result in
+            guard runtime.needsNode([self]) else { return nil }
+            return runtime.makeNode(node, inputs: [self], outputs: [result]) { input in
+                let g = input.grad
+                return [Kernel.make(g, zip(g.contiguousValues(), kept).map { $1 ? $0 : 0 }, g.shape, g.dtype)]
+            }
+        })
+    }
+
+    /// PyTorch's check that a mask is boolean.
+    private func checkMask(_ mask: Tensor) throws {
+        guard mask.dtype == .bool else {
+            throw AutogradError.runtimeError(
+                "masked_fill_ only supports boolean masks, but got mask with dtype \(TypePromotion.castName(mask.dtype).lowercased())")
+        }
+    }
+
+    /// `grad.masked_fill(mask, 0)`, the gradient of a masked fill.
+    private static func zeroing(_ grad: Tensor, where mask: Tensor) -> Tensor {
+        let selected = Kernel.expandedValues(mask, to: grad.shape)
+        return Kernel.make(grad, zip(grad.contiguousValues(), selected).map { $1 != 0 ? 0 : $0 }, grad.shape, grad.dtype)
+    }
+}
