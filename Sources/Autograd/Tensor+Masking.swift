@@ -66,6 +66,63 @@ extension Tensor {
         })
     }
 
+    /// `tensor[mask] = value` with a boolean mask over the leading dims: `index_put_` (IndexPutBackward0,
+    /// saves the mask as `indices`), bumping the version once. A Python number takes this tensor's dtype.
+    public func maskedSetitem(_ mask: Tensor, _ value: Operand) throws {
+        let blocks = try selectedBlocks(mask)
+        let inner = shape[mask.dim...].reduce(1, *)
+        let resultShape = [blocks.count] + Array(shape[mask.dim...])
+        let source: Tensor
+        switch value {
+        case .tensor(let t):
+            guard t.dtype == dtype else {
+                throw AutogradError.runtimeError(
+                    "Index put requires the source and destination dtypes match, got \(TypePromotion.castName(dtype)) for the destination and \(TypePromotion.castName(t.dtype)) for the source.")
+            }
+            source = t
+        case .scalar(let s): source = Tensor(runtime: runtime, data: [dtype.cast(s.doubleValue)], shape: [], dtype: dtype)
+        }
+        guard Kernel.isExpandable(source.shape, to: resultShape) else {
+            throw AutogradError.runtimeError(
+                "shape mismatch: value tensor of shape \(Messages.sizes(source.shape)) cannot be broadcast to indexing result of shape \(Messages.sizes(resultShape))")
+        }
+        let values = Kernel.expandedValues(source, to: resultShape)
+        let sourceShape = source.shape
+        _ = try inPlace("aten::index_put_", others: [Tensor.graphInput(value)], resultType: dtype, makeNode: {
+            let node = runtime.makeNode("IndexPutBackward0", inputs: [self, source], outputs: [self]) { input in
+                let g = input.grad.contiguousValues()
+                var kept = g
+                var picked: [Double] = []
+                for block in blocks {
+                    for j in 0..<inner {
+                        kept[block * inner + j] = 0
+                        picked.append(g[block * inner + j])
+                    }
+                }
+                return [input.needs(0) ? Kernel.make(input.grad, kept, input.grad.shape, input.grad.dtype) : nil,
+                        input.needs(1) ? Kernel.sumTo(Kernel.make(input.grad, picked, resultShape, input.grad.dtype), shape: sourceShape) : nil]
+            }
+            node.save("indices", mask, runtime: runtime)
+            return node
+        }, compute: {
+            var out = contiguousValues()
+            for (n, block) in blocks.enumerated() {
+                for j in 0..<inner { out[block * inner + j] = values[n * inner + j] }
+            }
+            return out
+        })
+    }
+
+    /// The row-major positions of the leading-dim blocks a boolean mask selects, with PyTorch's shape check.
+    private func selectedBlocks(_ mask: Tensor) throws -> [Int] {
+        guard mask.dim <= dim else { throw AutogradError.indexError("too many indices for tensor of dimension \(dim)") }
+        for (i, size) in mask.shape.enumerated() where size != shape[i] {
+            throw AutogradError.indexError(
+                "The shape of the mask \(Messages.sizes(mask.shape)) at index \(i) does not match the shape of the indexed tensor \(Messages.sizes(shape)) at index \(i)")
+        }
+        return mask.contiguousValues().enumerated().compactMap { $0.element != 0 ? $0.offset : nil }
+    }
+
     /// PyTorch's check that a mask is boolean.
     private func checkMask(_ mask: Tensor) throws {
         guard mask.dtype == .bool else {

@@ -161,6 +161,11 @@ extension Tensor: PyObject {
 
     func setItem(_ index: Value, _ value: Value, interpreter: Interpreter) throws(PyException) -> Bool {
         let torch = interpreter.torch!
+        if case .object(let mask as Tensor) = index, mask.dtype == .bool, mask.dim > 0 {
+            let operand = try torch.operand(value, "Tensor.__setitem__", "value")
+            try torch.run { try self.maskedSetitem(mask, operand) }
+            return true
+        }
         let indices = try torch.tensorIndices(index)
         let operand = try torch.operand(value, "Tensor.__setitem__", "value")
         try torch.run { try self.setitem(indices, operand) }
