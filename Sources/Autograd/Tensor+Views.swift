@@ -411,6 +411,16 @@ extension Tensor {
         return try pieces(sizes, axis: axis, op: "aten::split.Tensor", node: "SplitBackward0")
     }
 
+    /// `tensor.chunk(chunks, dim)`: `split` into pieces of `ceil(size / chunks)` (so maybe fewer than `chunks`);
+    /// an empty dim gives `chunks` empty pieces.
+    public func chunk(_ chunks: Int, dim d: Int = 0) throws -> [Tensor] {
+        guard dim > 0 else { throw AutogradError.runtimeError("chunk expects at least a 1-dimensional tensor") }
+        guard chunks > 0 else { throw AutogradError.runtimeError("chunk expects `chunks` to be greater than 0, got: \(chunks)") }
+        let length = shape[try wrapDim(d)]
+        if length == 0 { return try split(sizes: [Int](repeating: 0, count: chunks), dim: d) }
+        return try split((length + chunks - 1) / chunks, dim: d)
+    }
+
     /// `tensor.split([sizes], dim)`: views of the given lengths along `dim` (SplitWithSizesBackward0).
     public func split(sizes: [Int], dim d: Int = 0) throws -> [Tensor] {
         guard dim > 0 else { throw AutogradError.runtimeError("split expects at least a 1-dimensional tensor") }

@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 import XCTest
 
 /// Comparisons, dtype conversion, maximum, tensor-exponent pow_ and loss reductions.
@@ -102,6 +103,14 @@ final class ViewCreationTests: XCTestCase {
         assertThrows("one of the variables needed for gradient computation has been modified by an inplace operation: [CPUBoolType [3]] is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).") {
             try z.sum().backward()
         }
+    }
+
+    func testChunkSplitsIntoCeilingSizedPieces() throws {
+        let rt = Runtime()
+        let pieces = try rt.ones([2, 5]).chunk(3, dim: 1)
+        XCTAssertEqual(pieces.map(\.shape), [[2, 2], [2, 2], [2, 1]])
+        XCTAssertEqual(try rt.zeros([0, 2]).chunk(2).count, 2)
+        assertThrows("chunk expects `chunks` to be greater than 0, got: 0") { try rt.ones([2]).chunk(0) }
     }
 
     func testNoGradViewModifiedWithGrad() throws {
@@ -213,6 +222,25 @@ final class IndirectViewErrorTests: XCTestCase {
         try a.add_(1)
         assertThrows("Output 0 of Unbind is a view and its base or another view of its base has been modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.") {
             try rows[0].readGradFn()
+        }
+    }
+}
+
+/// Classification losses: `F.cross_entropy` as `nll_loss` of `log_softmax`.
+final class ClassificationLossTests: XCTestCase {
+    func testCrossEntropyIsNllLossOfLogSoftmax() throws {
+        let rt = Runtime()
+        let x = try rt.zeros([2, 3], requiresGrad: true)
+        let target = try rt.tensor(.list([.scalar(.int(0)), .scalar(.int(2))]))
+        let loss = try Functional.crossEntropy(x, target)
+        XCTAssertEqual(loss.gradFn?.name, "NllLossBackward0")
+        XCTAssertEqual(loss.gradFn?.nextEdges.first??.node.name, "LogSoftmaxBackward0")
+        XCTAssertEqual(try loss.item().doubleValue, Double(Float(log(3.0))), accuracy: 1e-6)
+        try loss.backward()
+        let expected: [Double] = [-1.0 / 3, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, -1.0 / 3]
+        for (got, want) in zip(x.grad!.values, expected) { XCTAssertEqual(got, want, accuracy: 1e-6) }
+        assertThrows("Target 3 is out of bounds.") {
+            try Functional.nllLoss(x, try rt.tensor(.list([.scalar(.int(3)), .scalar(.int(0))])))
         }
     }
 }
