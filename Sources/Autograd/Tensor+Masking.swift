@@ -1,5 +1,5 @@
-/// Masking ops as attention code writes them: `masked_fill` / `masked_fill_` with a boolean mask, and
-/// `tril` / `triu` to build causal masks.
+/// Masking ops as attention and training code writes them: `masked_fill` / `masked_fill_`, `where` and
+/// `t[mask] = v` with a boolean mask, and `tril` / `triu` to build causal masks.
 extension Tensor {
     /// `tensor.masked_fill(mask, value)` with a Python number (MaskedFillBackward0, saves `mask`);
     /// the result has the broadcast shape of the tensor and the mask.
@@ -63,6 +63,38 @@ extension Tensor {
                 let g = input.grad
                 return [Kernel.make(g, zip(g.contiguousValues(), kept).map { $1 ? $0 : 0 }, g.shape, g.dtype)]
             }
+        })
+    }
+
+    /// `torch.where(condition, a, b)`: `a` where the condition holds, else `b`, broadcast together with
+    /// PyTorch's type promotion (WhereBackward0, saves `condition`).
+    public static func `where`(_ condition: Tensor, _ a: Operand, _ b: Operand) throws -> Tensor {
+        guard condition.dtype == .bool else {
+            throw AutogradError.runtimeError(
+                "where expected condition to be a boolean tensor, but got a tensor with dtype \(TypePromotion.castName(condition.dtype))")
+        }
+        let (x, y) = (condition.wrap(a), condition.wrap(b))
+        let outShape = try Kernel.broadcastShapes(try Kernel.broadcastShapes(condition.shape, x.shape), y.shape)
+        let dtype = TypePromotion.resultType([a, b])
+        let chosen = Kernel.expandedValues(condition, to: outShape)
+        let (xs, ys) = (Kernel.expandedValues(x, to: outShape), Kernel.expandedValues(y, to: outShape))
+        let (xShape, yShape) = (x.shape, y.shape)
+        let runtime = condition.runtime
+        let inputs = [Tensor.graphInput(a), Tensor.graphInput(b)]
+        return try condition.outOfPlace("aten::where.self", inputs: [condition] + inputs.compactMap { $0 }, compute: {
+            Kernel.make(condition, chosen.indices.map { dtype.cast(chosen[$0] != 0 ? xs[$0] : ys[$0]) }, outShape, dtype)
+        }, node: { result in
+            guard runtime.needsNode(inputs) else { return nil }
+            let node = runtime.makeNode("WhereBackward0", inputs: inputs, outputs: [result]) { input in
+                let g = input.grad.contiguousValues()
+                func part(_ keep: Bool, _ shape: [Int]) -> Tensor {
+                    let values = g.indices.map { (chosen[$0] != 0) == keep ? g[$0] : 0 }
+                    return Kernel.sumTo(Kernel.make(input.grad, values, input.grad.shape, input.grad.dtype), shape: shape)
+                }
+                return [input.needs(0) ? part(true, xShape) : nil, input.needs(1) ? part(false, yShape) : nil]
+            }
+            node.save("condition", condition, runtime: runtime)
+            return node
         })
     }
 

@@ -47,6 +47,11 @@ extension TorchBindings {
             self.runtime.manualSeed(UInt64(bitPattern: Int64(seed)))
             return .none
         }
+        torch.members["where"] = builtin("torch.where") { (a: inout Arguments) throws(PyException) in
+            let condition = try self.requireTensor(try a.required(0, "condition"), "where", "condition")
+            guard let x = a.take(1, "input"), let y = a.take(2, "other") else { throw self.unsupported("torch.where(condition) with one argument") }
+            return .object(try self.run { try Tensor.where(condition, try self.operand(x, "where", "input"), try self.operand(y, "where")) })
+        }
         torch.members["is_tensor"] = builtin("torch.is_tensor") { (a: inout Arguments) throws(PyException) in
             .bool(self.tensor(try a.required(0, "obj")) != nil)
         }
