@@ -98,6 +98,31 @@ extension Tensor {
         })
     }
 
+    /// `tensor[mask]` with a boolean mask over the leading dims: a copy of the selected blocks, not a view
+    /// (`aten::index`, IndexBackward0, saves the mask as `indices`).
+    public func maskedGetitem(_ mask: Tensor) throws -> Tensor {
+        let blocks = try selectedBlocks(mask)
+        let inner = shape[mask.dim...].reduce(1, *)
+        let resultShape = [blocks.count] + Array(shape[mask.dim...])
+        let inputShape = shape
+        return try outOfPlace("aten::index.Tensor", inputs: [self, mask], compute: {
+            let values = contiguousValues()
+            return Kernel.make(self, blocks.flatMap { values[($0 * inner)..<(($0 + 1) * inner)] }, resultShape, dtype)
+        }, node: { result in
+            guard runtime.needsNode([self]) else { return nil }
+            let node = runtime.makeNode("IndexBackward0", inputs: [self], outputs: [result]) { input in
+                let g = input.grad.contiguousValues()
+                var values = [Double](repeating: 0, count: inputShape.reduce(1, *))
+                for (n, block) in blocks.enumerated() {
+                    for j in 0..<inner { values[block * inner + j] = g[n * inner + j] }
+                }
+                return [Kernel.make(input.grad, values, inputShape, input.grad.dtype)]
+            }
+            node.save("indices", mask, runtime: runtime)
+            return node
+        })
+    }
+
     /// `tensor[mask] = value` with a boolean mask over the leading dims: `index_put_` (IndexPutBackward0,
     /// saves the mask as `indices`), bumping the version once. A Python number takes this tensor's dtype.
     public func maskedSetitem(_ mask: Tensor, _ value: Operand) throws {

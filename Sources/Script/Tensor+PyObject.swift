@@ -155,6 +155,9 @@ extension Tensor: PyObject {
 
     func getItem(_ index: Value, interpreter: Interpreter) throws(PyException) -> Value? {
         let torch = interpreter.torch!
+        if case .object(let mask as Tensor) = index, mask.dtype == .bool, mask.dim > 0 {
+            return .object(try torch.run { try self.maskedGetitem(mask) })
+        }
         let indices = try torch.tensorIndices(index)
         return .object(try torch.run { try self.getitem(indices) })
     }
