@@ -72,9 +72,10 @@ extension Interpreter {
         let scope = Scope(parent: function.closure === globals ? nil : function.closure, globals: globals)
         scope.localNames = function.localNames
         try bindParameters(function, positional, keywords, into: scope)
-        // A method's receiver keeps the name its module was bound to (`block.fc.weight`, not `self.fc.weight`).
-        for (i, parameter) in function.parameters.list.enumerated() where function.owner == nil || i > 0 {
-            if let value = scope.variables[parameter.name] { torch.recordBinding(name: parameter.name, value: value, line: function.line) }
+        for parameter in function.parameters.list {
+            if let value = scope.variables[parameter.name] {
+                torch.recordBinding(name: parameter.name, value: value, line: function.line, alias: true)
+            }
         }
         try pushFrame(function.name)
         functionStack.append((function, scope))

@@ -190,14 +190,15 @@ final class TorchBindings {
 
     /// Records that a program name (`x`, `self.weight`) now refers to `value`, so the debugger can call it
     /// that. A module's parameters get the names a PyTorch user would write (`disc.weight`, `model[0].bias`,
-    /// `block.fc.weight`), in `named_parameters()` order; once a parameter has such a name, a plain alias
-    /// (`for p in model.parameters()`) does not replace it.
-    func recordBinding(name: String, value: Value, line: Int) {
+    /// `block.fc.weight`), in `named_parameters()` order. An `alias` (a loop variable, a function argument)
+    /// names only parameters that have no such name yet, and a plain tensor name never replaces one, so
+    /// `for layer in model` or `for p in model.parameters()` keep `model[0].weight`.
+    func recordBinding(name: String, value: Value, line: Int, alias: Bool = false) {
         if case .instance(let instance) = value, instance.cls.isSubclass(of: moduleClass) {
             for entry in parameterPaths(instance) {
                 guard let t = tensor(entry.value) else { continue }
                 let id = runtime.tapeID(of: t)
-                moduleParameterNames.insert(id)
+                guard moduleParameterNames.insert(id).inserted || !alias else { continue }
                 let path = entry.path.map { Int($0) != nil ? "[\($0)]" : ".\($0)" }.joined()
                 interpreter.recorder.record(.binding(Binding(name: name + path, tensor: id, line: line)))
             }

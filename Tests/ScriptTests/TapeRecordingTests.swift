@@ -147,4 +147,21 @@ final class TapeRecordingTests: XCTestCase {
         """)
         XCTAssertEqual(bound.map(\.name), ["model.weight", "model.bias", "w", "v"])
     }
+
+    func testLoopVariablesAndArgumentsDoNotRenameModuleParameters() {
+        let bound = bindings("""
+        import torch
+        import torch.nn as nn
+        def run(net, x):
+            return net(x)
+        layers = nn.ModuleList([nn.Linear(1, 1, bias=False), nn.Linear(1, 1, bias=False)])
+        for layer in layers:
+            pass
+        y = run(layers[0], torch.ones(1))
+        extra = nn.Linear(1, 1, bias=False)
+        for m in [extra]:
+            pass
+        """)
+        XCTAssertEqual(bound.map(\.name), ["layers[0].weight", "layers[1].weight", "x", "y", "extra.weight"])
+    }
 }
