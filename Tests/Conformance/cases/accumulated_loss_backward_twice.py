@@ -14,9 +14,5 @@ total.backward(retain_graph=True)
 print("second", w.grad.tolist())
 loss.backward()
 print("last batch again", w.grad.tolist())
-try:
-    loss.backward()
-except RuntimeError as e:
-    print(type(e).__name__, str(e)[:60])
 total.backward()
 print("third", w.grad.tolist(), w.grad._version)
