@@ -10,15 +10,7 @@ final class SGDOptimizer: PyObject {
     init(arguments a: inout Arguments, torch: TorchBindings) throws(PyException) {
         self.torch = torch
         let interpreter = torch.interpreter
-        var parameters: [Tensor] = []
-        for item in try interpreter.iterate(try a.required(0, "params")) {
-            if case .dict = item { throw torch.unsupported("optimizer parameter groups") }
-            guard let t = torch.tensor(item) else {
-                throw torch.typeError("optimizer can only optimize Tensors, but one of the params is \(interpreter.typeName(item))")
-            }
-            parameters.append(t)
-        }
-        if parameters.isEmpty { throw interpreter.error(.valueError, "optimizer got an empty parameter list") }
+        let parameters = try torch.optimizerParameters(try a.required(0, "params"))
         let lr = a.take(1, "lr") ?? .float(0.001)
         let momentum = a.take(2, "momentum") ?? .int(0)
         let dampening = a.take(3, "dampening") ?? .int(0)

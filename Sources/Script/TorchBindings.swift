@@ -169,6 +169,20 @@ final class TorchBindings {
         throw typeError("new(): invalid data type '\(interpreter.typeName(value))'")
     }
 
+    /// An optimizer's `params`: an iterable of tensors (parameter groups are not supported).
+    func optimizerParameters(_ value: Value) throws(PyException) -> [Tensor] {
+        var parameters: [Tensor] = []
+        for item in try interpreter.iterate(value) {
+            if case .dict = item { throw unsupported("optimizer parameter groups") }
+            guard let t = tensor(item) else {
+                throw typeError("optimizer can only optimize Tensors, but one of the params is \(interpreter.typeName(item))")
+            }
+            parameters.append(t)
+        }
+        if parameters.isEmpty { throw interpreter.error(.valueError, "optimizer got an empty parameter list") }
+        return parameters
+    }
+
     func pythonValue(_ scalar: Scalar) -> Value {
         switch scalar {
         case .bool(let b): return .bool(b)

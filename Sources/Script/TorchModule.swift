@@ -80,6 +80,10 @@ extension TorchBindings {
                                              construct: Builtin("optim.SGD") { (a: inout Arguments) throws(PyException) in
             .object(try SGDOptimizer(arguments: &a, torch: self))
         }))
+        optim.members["Adam"] = .type(PyClass(name: "Adam", bases: [interpreter.types["object"]!], module: "torch.optim.adam",
+                                              construct: Builtin("optim.Adam") { (a: inout Arguments) throws(PyException) in
+            .object(try AdamOptimizer(arguments: &a, torch: self))
+        }))
         optim.members["Optimizer"] = .type(PyClass(name: "Optimizer", bases: [interpreter.types["object"]!], module: "torch.optim.optimizer"))
     }
 

@@ -244,3 +244,18 @@ final class ClassificationLossTests: XCTestCase {
         }
     }
 }
+
+/// `torch.optim.Adam`'s first step moves each weight by about `lr` against its gradient's sign.
+final class AdamTests: XCTestCase {
+    func testFirstStepMovesByLearningRateAndBumpsOnce() throws {
+        let rt = Runtime()
+        let w = try rt.parameter(try rt.tensor(.list([.scalar(.float(1)), .scalar(.float(-1))])), requiresGrad: true)
+        try w.mul(.tensor(try rt.tensor(.list([.scalar(.float(3)), .scalar(.float(-2))])))).sum().backward()
+        let opt = Adam([w], lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0)
+        let before = w.version
+        try opt.step()
+        XCTAssertEqual(w.version, before + 1)
+        XCTAssertEqual(w.values[0], 0.9, accuracy: 1e-6)
+        XCTAssertEqual(w.values[1], -0.9, accuracy: 1e-6)
+    }
+}
