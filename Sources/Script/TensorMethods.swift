@@ -10,7 +10,7 @@ extension TorchBindings {
         "div_", "pow_", "neg_", "exp_", "log_", "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "sqrt_", "abs_",
         "clamp_", "zero_", "fill_", "copy_", "uniform_", "eq", "ne", "lt", "le", "gt", "ge", "float", "double",
         "long", "bool", "to", "type_as", "view_as", "reshape_as", "is_floating_point", "unbind", "permute", "cpu", "cuda",
-        "split", "chunk", "where", "masked_fill", "masked_fill_", "tril", "triu",
+        "split", "chunk", "where", "argmax", "argmin", "masked_fill", "masked_fill_", "tril", "triu",
     ]
 
     /// A bound tensor method, or nil when tensors have no such attribute.
@@ -195,6 +195,10 @@ extension TorchBindings {
             if let vt = tensor(v) { return try tensorResult { try t.fill_(vt) } }
             guard let s = scalar(v) else { throw typeError("fill_(): argument 'value' must be Number, not \(interpreter.typeName(v))") }
             return try tensorResult { try t.fill_(s) }
+        case "argmax", "argmin":
+            let d = try a.take(0, "dim").flatMap { (v) throws(PyException) in v.isNone ? nil : try int(v, name, "dim") }
+            let keepdim = try bool(a.take(1, "keepdim"))
+            return try tensorResult { try t.argExtreme(dim: d, keepdim: keepdim, isMax: name == "argmax") }
         case "where":
             let condition = try requireTensor(try a.required(0, "condition"), name, "condition")
             let y = try operand(try a.required(1, "other"), name)

@@ -30,7 +30,7 @@ extension TorchBindings {
         installFactories(torch)
         for name in ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt",
                      "abs", "clamp", "sum", "mean", "max", "min", "softmax", "log_softmax", "matmul", "mm", "t", "transpose",
-                     "reshape", "unsqueeze", "squeeze", "flatten", "clone", "detach", "dot", "unbind", "split", "chunk", "masked_fill", "tril", "triu", "permute", "eq", "ne", "lt", "le", "gt", "ge"] {
+                     "reshape", "unsqueeze", "squeeze", "flatten", "clone", "detach", "dot", "unbind", "split", "chunk", "argmax", "argmin", "masked_fill", "tril", "triu", "permute", "eq", "ne", "lt", "le", "gt", "ge"] {
             torch.members[name] = functionalForm(name, spelling: "torch.\(name)")
         }
         for name in ["relu_", "sigmoid_", "tanh_", "exp_", "neg_", "clamp_", "sqrt_", "abs_", "sin_", "cos_", "log_"] {
