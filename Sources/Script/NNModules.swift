@@ -132,10 +132,10 @@ extension TorchBindings {
         })
     }
 
-    /// Class weights, an `ignore_index` other than the default and label smoothing are not supported.
+    /// Class weights, an `ignore_index` other than the default -100 and label smoothing are not supported.
     func checkClassWeights(_ weight: Value?, ignoreIndex: Value?, smoothing: Value?) throws(PyException) {
         if let weight, !weight.isNone { throw unsupported("class weights in a classification loss") }
-        if let ignoreIndex, interpreter.index(ignoreIndex) != -100 { throw unsupported("ignore_index in a classification loss") }
+        if let ignoreIndex, interpreter.index(ignoreIndex) != Functional.ignoreIndex { throw unsupported("ignore_index in a classification loss") }
         if let smoothing, let s = scalar(smoothing), s.doubleValue != 0 { throw unsupported("label_smoothing") }
     }
 
