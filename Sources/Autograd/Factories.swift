@@ -25,9 +25,12 @@ extension Runtime {
         try full(shape, value: .int(1), dtype: dtype, requiresGrad: requiresGrad, name: "aten::ones")
     }
 
-    /// `torch.zeros(*shape)`.
+    /// `torch.zeros(*shape)`, whose own size check words its error differently from the other factories.
     public func zeros(_ shape: [Int], dtype: DType = .defaultFloat, requiresGrad: Bool = false) throws -> Tensor {
-        try full(shape, value: .int(0), dtype: dtype, requiresGrad: requiresGrad, name: "aten::zeros")
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw AutogradError.runtimeError("zeros: Dimension size must be non-negative.")
+        }
+        return try full(shape, value: .int(0), dtype: dtype, requiresGrad: requiresGrad, name: "aten::zeros")
     }
 
     /// `torch.full(shape, value)`: the dtype follows the value when none is given (float → float32).
@@ -49,7 +52,7 @@ extension Runtime {
         let (a, b, s) = (start.doubleValue, end.doubleValue, step.doubleValue)
         guard s != 0 else { throw AutogradError.runtimeError("step must be nonzero") }
         guard (s > 0 && b >= a) || (s < 0 && b <= a) else {
-            throw AutogradError.runtimeError("upper bound and larger bound inconsistent with step sign")
+            throw AutogradError.runtimeError("upper bound and lower bound inconsistent with step sign")
         }
         let count = Int((abs(b - a) / abs(s)).rounded(.up))
         let values = (0..<count).map { out.cast(a + Double($0) * s) }
@@ -58,8 +61,9 @@ extension Runtime {
 
     /// `torch.eye(n, m)`.
     public func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .defaultFloat, requiresGrad: Bool = false) throws -> Tensor {
+        guard n >= 0 else { throw AutogradError.runtimeError("n must be greater or equal to 0, got \(n)") }
         let columns = m ?? n
-        try checkShape([n, columns])
+        guard columns >= 0 else { throw AutogradError.runtimeError("m must be greater or equal to 0, got \(columns)") }
         var values = [Double](repeating: 0, count: n * columns)
         for i in 0..<min(n, columns) { values[i * columns + i] = 1 }
         return try fresh("aten::eye", values, [n, columns], dtype, requiresGrad)

@@ -117,7 +117,7 @@ extension Runtime {
     /// `torch.cat(tensors, dim)` (CatBackward0).
     public func cat(_ tensors: [Tensor], dim d: Int = 0) throws -> Tensor {
         guard let first = tensors.first else {
-            throw AutogradError.runtimeError("torch.cat(): expected a non-empty list of Tensors")
+            throw AutogradError.valueError("torch.cat(): expected a non-empty list of Tensors")
         }
         let axis = try first.wrapDim(d)
         for (i, t) in tensors.enumerated() where i > 0 {

@@ -135,6 +135,21 @@ extension Tensor {
         }
     }
 
+    /// `tensor.argmax(dim, keepdim=)` / `argmin`: int64 indices of the first extreme, over the flattened
+    /// tensor when `dim` is nil. Not differentiable.
+    public func argExtreme(dim d: Int?, keepdim: Bool = false, isMax: Bool) throws -> Tensor {
+        let name = isMax ? "argmax" : "argmin"
+        guard d != nil || numel > 0 else {
+            throw AutogradError.indexError("\(name)(): Expected reduction dim to be specified for input.numel() == 0.")
+        }
+        let source = d == nil ? Kernel.reshape(self, [numel]) : self
+        let axis = try source.wrapDim(d ?? 0)
+        return try outOfPlace("aten::\(name)", inputs: [self], compute: {
+            let indices = Kernel.reduceWithIndex(source, dim: axis, keepdim: keepdim && d != nil, isMax: isMax).1
+            return d == nil && keepdim ? Kernel.reshape(indices, [Int](repeating: 1, count: dim)) : indices
+        }, node: { _ in nil })
+    }
+
     /// `tensor.softmax(dim)` (SoftmaxBackward0, saves `result`).
     public func softmax(dim d: Int) throws -> Tensor {
         let axis = try wrapDim(d)

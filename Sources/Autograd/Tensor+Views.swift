@@ -396,6 +396,79 @@ extension Tensor {
         }
     }
 
+    /// `tensor.split(size, dim)`: consecutive views of `size` along `dim` (the last may be shorter),
+    /// all outputs of one SplitBackward0 node, so in-place ops on them are forbidden while tracking grad.
+    public func split(_ size: Int, dim d: Int = 0) throws -> [Tensor] {
+        guard dim > 0 else { throw AutogradError.runtimeError("split expects at least a 1-dimensional tensor") }
+        let axis = try wrapDim(d)
+        let length = shape[axis]
+        guard size >= 0 else { throw AutogradError.runtimeError("split expects split_size be non-negative, but got split_size=\(size)") }
+        guard size > 0 || length == 0 else {
+            throw AutogradError.runtimeError("split_size can only be 0 if dimension size is 0, but got dimension size of \(length)")
+        }
+        let count = size == 0 ? 1 : Swift.max((length + size - 1) / size, 1)
+        let sizes = (0..<count).map { Swift.min(size, length - $0 * size) }
+        return try pieces(sizes, axis: axis, op: "aten::split.Tensor", node: "SplitBackward0")
+    }
+
+    /// `tensor.chunk(chunks, dim)`: `split` into pieces of `ceil(size / chunks)` (so maybe fewer than `chunks`);
+    /// an empty dim gives `chunks` empty pieces.
+    public func chunk(_ chunks: Int, dim d: Int = 0) throws -> [Tensor] {
+        guard dim > 0 else { throw AutogradError.runtimeError("chunk expects at least a 1-dimensional tensor") }
+        guard chunks > 0 else { throw AutogradError.runtimeError("chunk expects `chunks` to be greater than 0, got: \(chunks)") }
+        let length = shape[try wrapDim(d)]
+        if length == 0 { return try split(sizes: [Int](repeating: 0, count: chunks), dim: d) }
+        return try split((length + chunks - 1) / chunks, dim: d)
+    }
+
+    /// `tensor.split([sizes], dim)`: views of the given lengths along `dim` (SplitWithSizesBackward0).
+    public func split(sizes: [Int], dim d: Int = 0) throws -> [Tensor] {
+        guard dim > 0 else { throw AutogradError.runtimeError("split expects at least a 1-dimensional tensor") }
+        let axis = try wrapDim(d)
+        let list = "[" + sizes.map(String.init).joined(separator: ", ") + "]"
+        guard sizes.allSatisfy({ $0 >= 0 }) else {
+            throw AutogradError.runtimeError("split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=\(list)")
+        }
+        guard sizes.reduce(0, +) == shape[axis] else {
+            throw AutogradError.runtimeError(
+                "split_with_sizes expects split_sizes to sum exactly to \(shape[axis]) (input tensor's size at dimension \(axis)), but got split_sizes=\(list)")
+        }
+        return try pieces(sizes, axis: axis, op: "aten::split_with_sizes", node: "SplitWithSizesBackward0")
+    }
+
+    /// Consecutive views of `sizes` along `axis`, all outputs of one node whose backward concatenates
+    /// their gradients (zeros for the pieces that got none).
+    private func pieces(_ sizes: [Int], axis: Int, op: String, node name: String) throws -> [Tensor] {
+        let full = shape
+        try runtime.checkHistory(of: [self])
+        return runtime.recordOp(op, inputs: [self], view: true) {
+            var start = 0
+            let views = sizes.map { size -> Tensor in
+                var pieceShape = shape
+                pieceShape[axis] = size
+                let view = Tensor(runtime: runtime, storage: storage, counter: counter, shape: pieceShape, strides: strides,
+                                  offset: offset + start * strides[axis], dtype: dtype)
+                start += size
+                view.viewBase = viewBase ?? self
+                view.creationMeta = runtime.isGradEnabled ? .multipleOutputs : .noGradMode
+                view.attrVersion = version
+                return view
+            }
+            if runtime.needsNode([self]) {
+                let node = runtime.makeNode(name, inputs: [self], outputs: views) { input in
+                    let like = input.grads.compactMap { $0 }[0]
+                    let grads = input.grads.enumerated().map { i, grad in
+                        grad ?? Kernel.full(like, shape: views[i].shape, value: 0, dtype: like.dtype)
+                    }
+                    return [Kernel.concatenate(grads.map { $0.contiguousValues() }, shapes: grads.map(\.shape), dim: axis,
+                                               like: grads[0], shape: full, dtype: like.dtype)]
+                }
+                for (i, view) in views.enumerated() { view.setGradFn(node, outputNr: i) }
+            }
+            return (views, views)
+        }
+    }
+
     static func inserting(_ value: Int, at axis: Int, into values: [Int]) -> [Int] {
         var copy = values
         copy.insert(value, at: axis)

@@ -73,7 +73,9 @@ extension Interpreter {
         scope.localNames = function.localNames
         try bindParameters(function, positional, keywords, into: scope)
         for parameter in function.parameters.list {
-            if let value = scope.variables[parameter.name] { torch.recordBinding(name: parameter.name, value: value, line: function.line) }
+            if let value = scope.variables[parameter.name] {
+                torch.recordBinding(name: parameter.name, value: value, line: function.line, alias: true)
+            }
         }
         try pushFrame(function.name)
         functionStack.append((function, scope))

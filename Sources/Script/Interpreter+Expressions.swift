@@ -182,7 +182,7 @@ extension Interpreter {
             let clause = comprehension.clauses[level]
             let iterable = level == 0 ? outerFirst : try evaluate(clause.iterable, in: inner)
             try forEach(iterable) { (item) throws(PyException) in
-                try assign(clause.target, item, in: inner, statement: clause.target.span)
+                try assign(clause.target, item, in: inner, statement: clause.target.span, alias: true)
                 for condition in clause.conditions where !(try truth(try evaluate(condition, in: inner))) {
                     return true
                 }

@@ -59,7 +59,7 @@ extension Interpreter {
             var exit: Flow?
             try forEach(iterable) { (item) throws(PyException) in
                 enter(statement.span)
-                try assign(target, item, in: scope, statement: statement.span)
+                try assign(target, item, in: scope, statement: statement.span, alias: true)
                 switch try execute(body, in: scope) {
                 case .breakLoop: exit = .normal
                 case .returned(let value): exit = .returned(value)
@@ -283,17 +283,18 @@ extension Interpreter {
 
     // MARK: Assignment
 
-    func assign(_ target: Expr, _ value: Value, in scope: Scope, statement: SourceSpan) throws(PyException) {
+    /// Binds `target` to `value`; an `alias` (a loop target) does not rename module parameters on the tape.
+    func assign(_ target: Expr, _ value: Value, in scope: Scope, statement: SourceSpan, alias: Bool = false) throws(PyException) {
         switch target.kind {
         case .name(let name):
             scope.assign(name, value)
-            torch.recordBinding(name: name, value: value, line: target.span.line)
+            torch.recordBinding(name: name, value: value, line: target.span.line, alias: alias)
         case .attribute(let objectExpr, let name):
             let object = try evaluate(objectExpr, in: scope)
             enter(statement)
             try setAttribute(object, name, value)
-            if case .name(let base) = objectExpr.kind {
-                torch.recordBinding(name: "\(base).\(name)", value: value, line: target.span.line)
+            if let base = bindingPath(objectExpr) {
+                torch.recordBinding(name: "\(base).\(name)", value: value, line: target.span.line, alias: alias)
             }
         case .subscript(let objectExpr, let indexExpr):
             let object = try evaluate(objectExpr, in: scope)
@@ -307,11 +308,11 @@ extension Interpreter {
                 guard items.count >= targets.count - 1 else {
                     throw error(.valueError, "not enough values to unpack (expected at least \(targets.count - 1), got \(items.count))")
                 }
-                for i in 0..<star { try assign(targets[i], items[i], in: scope, statement: statement) }
+                for i in 0..<star { try assign(targets[i], items[i], in: scope, statement: statement, alias: alias) }
                 if case .starred(let inner) = targets[star].kind {
-                    try assign(inner, .list(PyList(Array(items[star..<(items.count - after)]))), in: scope, statement: statement)
+                    try assign(inner, .list(PyList(Array(items[star..<(items.count - after)]))), in: scope, statement: statement, alias: alias)
                 }
-                for i in 0..<after { try assign(targets[star + 1 + i], items[items.count - after + i], in: scope, statement: statement) }
+                for i in 0..<after { try assign(targets[star + 1 + i], items[items.count - after + i], in: scope, statement: statement, alias: alias) }
                 return
             }
             if items.count > targets.count {
@@ -320,9 +321,18 @@ extension Interpreter {
             if items.count < targets.count {
                 throw error(.valueError, "not enough values to unpack (expected \(targets.count), got \(items.count))")
             }
-            for (t, v) in zip(targets, items) { try assign(t, v, in: scope, statement: statement) }
+            for (t, v) in zip(targets, items) { try assign(t, v, in: scope, statement: statement, alias: alias) }
         default:
             throw error(.typeError, "cannot assign to this expression")
+        }
+    }
+
+    /// The dotted spelling of a name or attribute chain (`self.block`), for naming what is stored on it.
+    private func bindingPath(_ expr: Expr) -> String? {
+        switch expr.kind {
+        case .name(let name): return name
+        case .attribute(let base, let name): return bindingPath(base).map { "\($0).\(name)" }
+        default: return nil
         }
     }
 
@@ -345,7 +355,7 @@ extension Interpreter {
             enter(span, call: symbol)
             let result = try inPlaceOperation(op, current, value)
             try setAttribute(object, name, result)
-            if case .name(let base) = objectExpr.kind {
+            if let base = bindingPath(objectExpr) {
                 torch.recordBinding(name: "\(base).\(name)", value: result, line: span.line)
             }
         case .subscript(let objectExpr, let indexExpr):

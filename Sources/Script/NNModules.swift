@@ -55,6 +55,13 @@ extension TorchBindings {
         } forward: { (instance, a) throws(PyException) in
             try self.mseLoss(try a.required(0, "input"), try a.required(1, "target"), reduction: instance.attributes["reduction"] ?? .str("mean"))
         } extraRepr: { _ in "" })
+        nn.members["CrossEntropyLoss"] = .type(builtinModule("CrossEntropyLoss", file: "loss", parameters: ["weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"]) { (instance, a) throws(PyException) in
+            try self.checkClassWeights(a.take(0, "weight"), ignoreIndex: a.take(2, "ignore_index"), smoothing: a.take(5, "label_smoothing"))
+            _ = a.take(1, "size_average"); _ = a.take(3, "reduce")
+            instance.attributes["reduction"] = a.take(4, "reduction") ?? .str("mean")
+        } forward: { (instance, a) throws(PyException) in
+            try self.classificationLoss(try a.required(0, "input"), try a.required(1, "target"), reduction: instance.attributes["reduction"] ?? .str("mean"), logSoftmax: true)
+        } extraRepr: { _ in "" })
         nn.members["Sequential"] = .type(containerClass("Sequential", chains: true))
         nn.members["ModuleList"] = .type(containerClass("ModuleList", chains: false))
         nn.members["functional"] = .object(functional)
@@ -72,6 +79,18 @@ extension TorchBindings {
         }
         functional.members["linear"] = builtin("F.linear") { (a: inout Arguments) throws(PyException) in
             try self.linear(try a.required(0, "input"), try a.required(1, "weight"), a.take(2, "bias") ?? .none)
+        }
+        functional.members["cross_entropy"] = builtin("F.cross_entropy") { (a: inout Arguments) throws(PyException) in
+            let input = try a.required(0, "input"), target = try a.required(1, "target")
+            try self.checkClassWeights(a.take(2, "weight"), ignoreIndex: a.take(4, "ignore_index"), smoothing: a.take(7, "label_smoothing"))
+            _ = a.take(3, "size_average"); _ = a.take(5, "reduce")
+            return try self.classificationLoss(input, target, reduction: a.take(6, "reduction") ?? .str("mean"), logSoftmax: true)
+        }
+        functional.members["nll_loss"] = builtin("F.nll_loss") { (a: inout Arguments) throws(PyException) in
+            let input = try a.required(0, "input"), target = try a.required(1, "target")
+            try self.checkClassWeights(a.take(2, "weight"), ignoreIndex: a.take(4, "ignore_index"), smoothing: nil)
+            _ = a.take(3, "size_average"); _ = a.take(5, "reduce")
+            return try self.classificationLoss(input, target, reduction: a.take(6, "reduction") ?? .str("mean"), logSoftmax: false)
         }
         functional.members["mse_loss"] = builtin("F.mse_loss") { (a: inout Arguments) throws(PyException) in
             let input = try a.required(0, "input"), target = try a.required(1, "target")
@@ -97,6 +116,27 @@ extension TorchBindings {
             throw interpreter.error(.valueError, "\(try interpreter.str(reduction)) is not a valid value for reduction")
         }
         return .object(try run { try Functional.mseLoss(input, target, reduction: mode) })
+    }
+
+    /// `F.cross_entropy` / `F.nll_loss` for `[N, C]` scores and `[N]` class indices.
+    func classificationLoss(_ inputValue: Value, _ targetValue: Value, reduction: Value, logSoftmax: Bool) throws(PyException) -> Value {
+        let function = logSoftmax ? "cross_entropy_loss" : "nll_loss_nd"
+        let input = try requireTensor(inputValue, function, "input")
+        let target = try requireTensor(targetValue, function, "target", position: 2)
+        guard case .str(let text) = reduction, let mode = Functional.Reduction(rawValue: text) else {
+            throw interpreter.error(.valueError, "\(try interpreter.str(reduction)) is not a valid value for reduction")
+        }
+        guard input.dim == 2, target.dim == 1 else { throw unsupported("\(function) of a \(input.dim)-D input") }
+        return .object(try run {
+            logSoftmax ? try Functional.crossEntropy(input, target, reduction: mode) : try Functional.nllLoss(input, target, reduction: mode)
+        })
+    }
+
+    /// Class weights, an `ignore_index` other than the default -100 and label smoothing are not supported.
+    func checkClassWeights(_ weight: Value?, ignoreIndex: Value?, smoothing: Value?) throws(PyException) {
+        if let weight, !weight.isNone { throw unsupported("class weights in a classification loss") }
+        if let ignoreIndex, interpreter.index(ignoreIndex) != Functional.ignoreIndex { throw unsupported("ignore_index in a classification loss") }
+        if let smoothing, let s = scalar(smoothing), s.doubleValue != 0 { throw unsupported("label_smoothing") }
     }
 
     // MARK: Classes
@@ -252,21 +292,25 @@ extension TorchBindings {
     }
 
     /// `named_parameters()`: own parameters in registration order, then each child's, skipping repeats.
-    func namedParameters(_ instance: PyInstance, prefix: String = "") -> [(name: String, value: Value)] {
-        var seen: [ObjectIdentifier] = []
-        var result: [(name: String, value: Value)] = []
-        func walk(_ instance: PyInstance, _ prefix: String) {
+    func namedParameters(_ instance: PyInstance) -> [(name: String, value: Value)] {
+        parameterPaths(instance).map { ($0.path.joined(separator: "."), $0.value) }
+    }
+
+    /// The parameters `named_parameters()` lists, each with its path of attribute names (`["0", "weight"]`).
+    func parameterPaths(_ instance: PyInstance) -> [(path: [String], value: Value)] {
+        var seen: Set<ObjectIdentifier> = []
+        var result: [(path: [String], value: Value)] = []
+        func walk(_ instance: PyInstance, _ prefix: [String]) {
             guard let state = instance.module else { return }
             for entry in state.parameters {
-                guard let t = tensor(entry.value), !seen.contains(ObjectIdentifier(t)) else { continue }
-                seen.append(ObjectIdentifier(t))
-                result.append((prefix + entry.name, entry.value))
+                guard let t = tensor(entry.value), seen.insert(ObjectIdentifier(t)).inserted else { continue }
+                result.append((prefix + [entry.name], entry.value))
             }
             for child in state.modules {
-                if case .instance(let c) = child.value { walk(c, prefix + child.name + ".") }
+                if case .instance(let c) = child.value { walk(c, prefix + [child.name]) }
             }
         }
-        walk(instance, prefix)
+        walk(instance, [])
         return result
     }
 

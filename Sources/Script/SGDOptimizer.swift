@@ -1,7 +1,7 @@
 import Autograd
 
 /// `torch.optim.SGD` as a Python object over the engine's `SGD`: `zero_grad()`, `step()` and an
-/// editable `param_groups[0]` whose `lr` and `momentum` are read at every step.
+/// editable `param_groups[0]` whose hyper-parameters are read at every step.
 final class SGDOptimizer: PyObject {
     unowned let torch: TorchBindings
     let optimizer: SGD
@@ -10,22 +10,19 @@ final class SGDOptimizer: PyObject {
     init(arguments a: inout Arguments, torch: TorchBindings) throws(PyException) {
         self.torch = torch
         let interpreter = torch.interpreter
-        var parameters: [Tensor] = []
-        for item in try interpreter.iterate(try a.required(0, "params")) {
-            if case .dict = item { throw torch.unsupported("optimizer parameter groups") }
-            guard let t = torch.tensor(item) else {
-                throw torch.typeError("optimizer can only optimize Tensors, but one of the params is \(interpreter.typeName(item))")
-            }
-            parameters.append(t)
-        }
-        if parameters.isEmpty { throw interpreter.error(.valueError, "optimizer got an empty parameter list") }
+        let parameters = try torch.optimizerParameters(try a.required(0, "params"))
         let lr = a.take(1, "lr") ?? .float(0.001)
         let momentum = a.take(2, "momentum") ?? .int(0)
-        for (index, key) in [(3, "dampening"), (4, "weight_decay"), (5, "nesterov")] {
-            if let value = a.take(index, key), try interpreter.truth(value) { throw torch.unsupported("SGD(\(key)=...)") }
-        }
+        let dampening = a.take(3, "dampening") ?? .int(0)
+        let weightDecay = a.take(4, "weight_decay") ?? .int(0)
+        let nesterov = a.take(5, "nesterov") ?? .bool(false)
         if let value = a.keyword("maximize"), try interpreter.truth(value) { throw torch.unsupported("SGD(maximize=True)") }
-        _ = a.keyword("foreach"); _ = a.keyword("differentiable"); _ = a.keyword("fused")
+        let foreach = a.keyword("foreach") ?? .none
+        let differentiable = a.keyword("differentiable") ?? .bool(false)
+        let fused = a.keyword("fused") ?? .none
+        for (key, value) in [("foreach", foreach), ("differentiable", differentiable), ("fused", fused)] where try interpreter.truth(value) {
+            throw torch.unsupported("SGD(\(key)=True)")
+        }
         try a.finish(maxPositional: 6)
         guard let lrValue = interpreter.numericValue(lr), lrValue >= 0 else {
             throw interpreter.error(.valueError, "Invalid learning rate: \(try interpreter.repr(lr))")
@@ -33,11 +30,23 @@ final class SGDOptimizer: PyObject {
         guard let momentumValue = interpreter.numericValue(momentum), momentumValue >= 0 else {
             throw interpreter.error(.valueError, "Invalid momentum value: \(try interpreter.repr(momentum))")
         }
-        optimizer = SGD(parameters, lr: lrValue, momentum: momentumValue)
+        guard let decay = interpreter.numericValue(weightDecay), decay >= 0 else {
+            throw interpreter.error(.valueError, "Invalid weight_decay value: \(try interpreter.repr(weightDecay))")
+        }
+        guard let dampeningValue = interpreter.numericValue(dampening) else {
+            throw torch.typeError("SGD dampening must be a number, not \(interpreter.typeName(dampening))")
+        }
+        let nesterovFlag = try interpreter.truth(nesterov)
+        if nesterovFlag && (momentumValue <= 0 || dampeningValue != 0) {
+            throw interpreter.error(.valueError, "Nesterov momentum requires a momentum and zero dampening")
+        }
+        optimizer = SGD(parameters, lr: lrValue, momentum: momentumValue, dampening: dampeningValue, weightDecay: decay,
+                        nesterov: nesterovFlag)
         group = PyDict([
             (.str("params"), .list(PyList(parameters.map { .object($0) }))), (.str("lr"), lr), (.str("momentum"), momentum),
-            (.str("dampening"), .int(0)), (.str("weight_decay"), .int(0)), (.str("nesterov"), .bool(false)),
-            (.str("maximize"), .bool(false)),
+            (.str("dampening"), dampening), (.str("weight_decay"), weightDecay), (.str("nesterov"), nesterov),
+            (.str("maximize"), .bool(false)), (.str("foreach"), foreach), (.str("differentiable"), differentiable),
+            (.str("fused"), fused),
         ])
     }
 
@@ -45,7 +54,7 @@ final class SGDOptimizer: PyObject {
 
     func repr(interpreter: Interpreter) throws(PyException) -> String {
         var lines = ["SGD (", "Parameter Group 0"]
-        for key in ["dampening", "lr", "maximize", "momentum", "nesterov", "weight_decay"] {
+        for key in ["dampening", "differentiable", "foreach", "fused", "lr", "maximize", "momentum", "nesterov", "weight_decay"] {
             lines.append("    \(key): \(try interpreter.repr(group.get(.str(key)) ?? .none))")
         }
         return lines.joined(separator: "\n") + "\n)"
@@ -65,6 +74,9 @@ final class SGDOptimizer: PyObject {
                 if let closure = a.take(0, "closure"), !closure.isNone { throw self.torch.unsupported("SGD.step(closure)") }
                 self.optimizer.lr = try self.number("lr")
                 self.optimizer.momentum = try self.number("momentum")
+                self.optimizer.dampening = try self.number("dampening")
+                self.optimizer.weightDecay = try self.number("weight_decay")
+                self.optimizer.nesterov = try self.torch.interpreter.truth(self.group.get(.str("nesterov")) ?? .bool(false))
                 try self.torch.run { try self.optimizer.step() }
                 return .none
             }

@@ -155,12 +155,20 @@ extension Tensor: PyObject {
 
     func getItem(_ index: Value, interpreter: Interpreter) throws(PyException) -> Value? {
         let torch = interpreter.torch!
+        if case .object(let mask as Tensor) = index, mask.dtype == .bool, mask.dim > 0 {
+            return .object(try torch.run { try self.maskedGetitem(mask) })
+        }
         let indices = try torch.tensorIndices(index)
         return .object(try torch.run { try self.getitem(indices) })
     }
 
     func setItem(_ index: Value, _ value: Value, interpreter: Interpreter) throws(PyException) -> Bool {
         let torch = interpreter.torch!
+        if case .object(let mask as Tensor) = index, mask.dtype == .bool, mask.dim > 0 {
+            let operand = try torch.operand(value, "Tensor.__setitem__", "value")
+            try torch.run { try self.maskedSetitem(mask, operand) }
+            return true
+        }
         let indices = try torch.tensorIndices(index)
         let operand = try torch.operand(value, "Tensor.__setitem__", "value")
         try torch.run { try self.setitem(indices, operand) }

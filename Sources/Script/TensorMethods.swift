@@ -10,6 +10,7 @@ extension TorchBindings {
         "div_", "pow_", "neg_", "exp_", "log_", "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "sqrt_", "abs_",
         "clamp_", "zero_", "fill_", "copy_", "uniform_", "eq", "ne", "lt", "le", "gt", "ge", "float", "double",
         "long", "bool", "to", "type_as", "view_as", "reshape_as", "is_floating_point", "unbind", "permute", "cpu", "cuda",
+        "split", "chunk", "where", "argmax", "argmin", "masked_fill", "masked_fill_", "tril", "triu",
     ]
 
     /// A bound tensor method, or nil when tensors have no such attribute.
@@ -194,6 +195,27 @@ extension TorchBindings {
             if let vt = tensor(v) { return try tensorResult { try t.fill_(vt) } }
             guard let s = scalar(v) else { throw typeError("fill_(): argument 'value' must be Number, not \(interpreter.typeName(v))") }
             return try tensorResult { try t.fill_(s) }
+        case "argmax", "argmin":
+            let d = try a.take(0, "dim").flatMap { (v) throws(PyException) in v.isNone ? nil : try int(v, name, "dim") }
+            let keepdim = try bool(a.take(1, "keepdim"))
+            return try tensorResult { try t.argExtreme(dim: d, keepdim: keepdim, isMax: name == "argmax") }
+        case "where":
+            let condition = try requireTensor(try a.required(0, "condition"), name, "condition")
+            let y = try operand(try a.required(1, "other"), name)
+            return try tensorResult { try Tensor.where(condition, .tensor(t), y) }
+        case "chunk":
+            let chunks = try int(try a.required(0, "chunks"), name, "chunks")
+            let d = try a.take(1, "dim").map { (v) throws(PyException) in try int(v, name, "dim") } ?? 0
+            return .tuple(try run { try t.chunk(chunks, dim: d) }.map { .object($0) })
+        case "masked_fill", "masked_fill_":
+            let mask = try requireTensor(try a.required(0, "mask"), name, "mask")
+            let v = try a.required(1, "value")
+            if tensor(v) != nil { throw unsupported("\(name) with a tensor value") }
+            guard let s = scalar(v) else { throw typeError("\(name)(): argument 'value' must be Number, not \(interpreter.typeName(v))") }
+            return try tensorResult { name == "masked_fill" ? try t.maskedFill(mask, s) : try t.maskedFill_(mask, s) }
+        case "tril", "triu":
+            let diagonal = try a.take(0, "diagonal").map { (v) throws(PyException) in try int(v, name, "diagonal") } ?? 0
+            return try tensorResult { name == "tril" ? try t.tril(diagonal) : try t.triu(diagonal) }
         case "copy_":
             let src = try requireTensor(try a.required(0, "src"), name, "src")
             return try tensorResult { try t.copy_(src) }
@@ -214,6 +236,17 @@ extension TorchBindings {
         case "unbind":
             let d = try a.take(0, "dim").map { (v) throws(PyException) in try int(v, name, "dim") } ?? 0
             return .tuple(try run { try t.unbind(dim: d) }.map { .object($0) })
+        case "split":
+            let sizes = try a.required(0, "split_size")
+            let d = try a.take(1, "dim").map { (v) throws(PyException) in try int(v, name, "dim") } ?? 0
+            let views: [Tensor]
+            switch sizes {
+            case .list, .tuple: views = try run { try t.split(sizes: try self.shape([sizes], name), dim: d) }
+            default:
+                let size = try int(sizes, name, "split_size")
+                views = try run { try t.split(size, dim: d) }
+            }
+            return .tuple(views.map { .object($0) })
         case "permute":
             let order = try shapeArguments(&a, name, keyword: "dims")
             return try tensorResult { try t.permute(order) }

@@ -13,6 +13,8 @@ final class TorchBindings {
     let parameterClass: PyClass
     /// The id of the backward call running now (set while `Tensor.backward` runs), for error records.
     var backwardInFlight: Int?
+    /// Tape ids of the parameters named through a module (`model[0].weight`), which aliases leave alone.
+    private var moduleParameterNames: Set<Int> = []
     /// One object per dtype, so `x.dtype is torch.float32` holds.
     private(set) var dtypes: [DType: DTypeObject] = [:]
 
@@ -167,6 +169,20 @@ final class TorchBindings {
         throw typeError("new(): invalid data type '\(interpreter.typeName(value))'")
     }
 
+    /// An optimizer's `params`: an iterable of tensors (parameter groups are not supported).
+    func optimizerParameters(_ value: Value) throws(PyException) -> [Tensor] {
+        var parameters: [Tensor] = []
+        for item in try interpreter.iterate(value) {
+            if case .dict = item { throw unsupported("optimizer parameter groups") }
+            guard let t = tensor(item) else {
+                throw typeError("optimizer can only optimize Tensors, but one of the params is \(interpreter.typeName(item))")
+            }
+            parameters.append(t)
+        }
+        if parameters.isEmpty { throw interpreter.error(.valueError, "optimizer got an empty parameter list") }
+        return parameters
+    }
+
     func pythonValue(_ scalar: Scalar) -> Value {
         switch scalar {
         case .bool(let b): return .bool(b)
@@ -186,10 +202,26 @@ final class TorchBindings {
 
     // MARK: Hooks the interpreter calls
 
-    /// Records that a program name (`x`, `self.weight`) now refers to a tensor, so the debugger can call it that.
-    func recordBinding(name: String, value: Value, line: Int) {
+    /// Records that a program name (`x`, `self.weight`) now refers to `value`, so the debugger can call it
+    /// that. A module's parameters get the names a PyTorch user would write (`disc.weight`, `model[0].bias`,
+    /// `block.fc.weight`), in `named_parameters()` order. An `alias` (a loop variable, a function argument)
+    /// names only parameters that have no such name yet, and a plain tensor name never replaces one, so
+    /// `for layer in model` or `for p in model.parameters()` keep `model[0].weight`.
+    func recordBinding(name: String, value: Value, line: Int, alias: Bool = false) {
+        if case .instance(let instance) = value, instance.cls.isSubclass(of: moduleClass) {
+            for entry in parameterPaths(instance) {
+                guard let t = tensor(entry.value) else { continue }
+                let id = runtime.tapeID(of: t)
+                guard moduleParameterNames.insert(id).inserted || !alias else { continue }
+                let path = entry.path.map { Int($0) != nil ? "[\($0)]" : ".\($0)" }.joined()
+                interpreter.recorder.record(.binding(Binding(name: name + path, tensor: id, line: line)))
+            }
+            return
+        }
         guard let t = tensor(value) else { return }
-        interpreter.recorder.record(.binding(Binding(name: name, tensor: runtime.tapeID(of: t), line: line)))
+        let id = runtime.tapeID(of: t)
+        guard !moduleParameterNames.contains(id) else { return }
+        interpreter.recorder.record(.binding(Binding(name: name, tensor: id, line: line)))
     }
 
     /// The Python-level spelling of a call, for the tape (`Tensor.add_`, `torch.cat`, `nn.ReLU`).

@@ -30,7 +30,7 @@ extension TorchBindings {
         installFactories(torch)
         for name in ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt",
                      "abs", "clamp", "sum", "mean", "max", "min", "softmax", "log_softmax", "matmul", "mm", "t", "transpose",
-                     "reshape", "unsqueeze", "squeeze", "flatten", "clone", "detach", "dot", "unbind", "permute", "eq", "ne", "lt", "le", "gt", "ge"] {
+                     "reshape", "unsqueeze", "squeeze", "flatten", "clone", "detach", "dot", "unbind", "split", "chunk", "argmax", "argmin", "masked_fill", "tril", "triu", "permute", "eq", "ne", "lt", "le", "gt", "ge"] {
             torch.members[name] = functionalForm(name, spelling: "torch.\(name)")
         }
         for name in ["relu_", "sigmoid_", "tanh_", "exp_", "neg_", "clamp_", "sqrt_", "abs_", "sin_", "cos_", "log_"] {
@@ -46,6 +46,11 @@ extension TorchBindings {
             let seed = try self.int(try a.required(0, "seed"), "manual_seed", "seed")
             self.runtime.manualSeed(UInt64(bitPattern: Int64(seed)))
             return .none
+        }
+        torch.members["where"] = builtin("torch.where") { (a: inout Arguments) throws(PyException) in
+            let condition = try self.requireTensor(try a.required(0, "condition"), "where", "condition")
+            guard let x = a.take(1, "input"), let y = a.take(2, "other") else { throw self.unsupported("torch.where(condition) with one argument") }
+            return .object(try self.run { try Tensor.where(condition, try self.operand(x, "where", "input"), try self.operand(y, "where")) })
         }
         torch.members["is_tensor"] = builtin("torch.is_tensor") { (a: inout Arguments) throws(PyException) in
             .bool(self.tensor(try a.required(0, "obj")) != nil)
@@ -74,6 +79,10 @@ extension TorchBindings {
         optim.members["SGD"] = .type(PyClass(name: "SGD", bases: [interpreter.types["object"]!], module: "torch.optim.sgd",
                                              construct: Builtin("optim.SGD") { (a: inout Arguments) throws(PyException) in
             .object(try SGDOptimizer(arguments: &a, torch: self))
+        }))
+        optim.members["Adam"] = .type(PyClass(name: "Adam", bases: [interpreter.types["object"]!], module: "torch.optim.adam",
+                                              construct: Builtin("optim.Adam") { (a: inout Arguments) throws(PyException) in
+            .object(try AdamOptimizer(arguments: &a, torch: self))
         }))
         optim.members["Optimizer"] = .type(PyClass(name: "Optimizer", bases: [interpreter.types["object"]!], module: "torch.optim.optimizer"))
     }

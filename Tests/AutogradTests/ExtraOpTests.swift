@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 import XCTest
 
 /// Comparisons, dtype conversion, maximum, tensor-exponent pow_ and loss reductions.
@@ -69,6 +70,47 @@ final class ViewCreationTests: XCTestCase {
         let plain = try rt.zeros([2, 2])
         for row in try plain.unbind() { try row.add_(1) }
         XCTAssertEqual(plain.values, [1, 1, 1, 1])
+    }
+
+    func testSplitPiecesAreMultipleViewsWithOneBackward() throws {
+        let rt = Runtime()
+        let x = try rt.ones([2, 5], requiresGrad: true)
+        let a = try x.mul(1)
+        let pieces = try a.split(2, dim: 1)
+        XCTAssertEqual(pieces.map(\.shape), [[2, 2], [2, 2], [2, 1]])
+        XCTAssertEqual(pieces.map { $0.gradFn?.name }, ["SplitBackward0", "SplitBackward0", "SplitBackward0"])
+        XCTAssertTrue(pieces[0].gradFn === pieces[2].gradFn)
+        assertThrows("Output 2 of Split is a view and is being modified inplace." + multiTail) { try pieces[2].mul_(2) }
+        try pieces[2].mul(3).sum().backward()
+        XCTAssertEqual(x.grad?.values, [0, 0, 0, 0, 3, 0, 0, 0, 0, 3])
+        let sized = try a.split(sizes: [1, 4], dim: 1)
+        XCTAssertEqual(sized.map { $0.gradFn?.name }, ["SplitWithSizesBackward0", "SplitWithSizesBackward0"])
+        assertThrows("split_with_sizes expects split_sizes to sum exactly to 5 (input tensor's size at dimension 1), but got split_sizes=[1, 3]") {
+            _ = try a.split(sizes: [1, 3], dim: 1)
+        }
+    }
+
+    func testMaskedFillSavesItsMask() throws {
+        let rt = Runtime()
+        let x = try rt.ones([3], requiresGrad: true)
+        let mask = try rt.tensor(.list([.scalar(.bool(true)), .scalar(.bool(false)), .scalar(.bool(true))]))
+        let y = try x.maskedFill(mask, .float(0))
+        XCTAssertEqual(y.gradFn?.name, "MaskedFillBackward0")
+        try y.mul(2).sum().backward()
+        XCTAssertEqual(x.grad?.values, [0, 2, 0])
+        let z = try x.maskedFill(mask, .float(0))
+        try mask.fill_(.bool(false))
+        assertThrows("one of the variables needed for gradient computation has been modified by an inplace operation: [CPUBoolType [3]] is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).") {
+            try z.sum().backward()
+        }
+    }
+
+    func testChunkSplitsIntoCeilingSizedPieces() throws {
+        let rt = Runtime()
+        let pieces = try rt.ones([2, 5]).chunk(3, dim: 1)
+        XCTAssertEqual(pieces.map(\.shape), [[2, 2], [2, 2], [2, 1]])
+        XCTAssertEqual(try rt.zeros([0, 2]).chunk(2).count, 2)
+        assertThrows("chunk expects `chunks` to be greater than 0, got: 0") { try rt.ones([2]).chunk(0) }
     }
 
     func testNoGradViewModifiedWithGrad() throws {
@@ -181,5 +223,39 @@ final class IndirectViewErrorTests: XCTestCase {
         assertThrows("Output 0 of Unbind is a view and its base or another view of its base has been modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.") {
             try rows[0].readGradFn()
         }
+    }
+}
+
+/// Classification losses: `F.cross_entropy` as `nll_loss` of `log_softmax`.
+final class ClassificationLossTests: XCTestCase {
+    func testCrossEntropyIsNllLossOfLogSoftmax() throws {
+        let rt = Runtime()
+        let x = try rt.zeros([2, 3], requiresGrad: true)
+        let target = try rt.tensor(.list([.scalar(.int(0)), .scalar(.int(2))]))
+        let loss = try Functional.crossEntropy(x, target)
+        XCTAssertEqual(loss.gradFn?.name, "NllLossBackward0")
+        XCTAssertEqual(loss.gradFn?.nextEdges.first??.node.name, "LogSoftmaxBackward0")
+        XCTAssertEqual(try loss.item().doubleValue, Double(Float(log(3.0))), accuracy: 1e-6)
+        try loss.backward()
+        let expected: [Double] = [-1.0 / 3, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, -1.0 / 3]
+        for (got, want) in zip(x.grad!.values, expected) { XCTAssertEqual(got, want, accuracy: 1e-6) }
+        assertThrows("Target 3 is out of bounds.") {
+            try Functional.nllLoss(x, try rt.tensor(.list([.scalar(.int(3)), .scalar(.int(0))])))
+        }
+    }
+}
+
+/// `torch.optim.Adam`'s first step moves each weight by about `lr` against its gradient's sign.
+final class AdamTests: XCTestCase {
+    func testFirstStepMovesByLearningRateAndBumpsOnce() throws {
+        let rt = Runtime()
+        let w = try rt.parameter(try rt.tensor(.list([.scalar(.float(1)), .scalar(.float(-1))])), requiresGrad: true)
+        try w.mul(.tensor(try rt.tensor(.list([.scalar(.float(3)), .scalar(.float(-2))])))).sum().backward()
+        let opt = Adam([w], lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0)
+        let before = w.version
+        try opt.step()
+        XCTAssertEqual(w.version, before + 1)
+        XCTAssertEqual(w.values[0], 0.9, accuracy: 1e-6)
+        XCTAssertEqual(w.values[1], -0.9, accuracy: 1e-6)
     }
 }

@@ -74,9 +74,10 @@ final class TapeRecordingTests: XCTestCase {
         x += 1
         """)
         let bindings = recorded.compactMap { if case .binding(let b) = $0 { return b } else { return nil } }
-        XCTAssertEqual(bindings.map(\.name), ["self.scale", "x", "x"])
-        XCTAssertEqual(bindings.map(\.line), [6, 8, 10])
-        XCTAssertEqual(bindings[1].tensor, bindings[2].tensor, "x += 1 rebinds x to the same tensor")
+        XCTAssertEqual(bindings.map(\.name), ["self.scale", "block.scale", "x", "x"])
+        XCTAssertEqual(bindings.map(\.line), [6, 7, 8, 10])
+        XCTAssertEqual(bindings[0].tensor, bindings[1].tensor, "binding the module names its parameter again")
+        XCTAssertEqual(bindings[2].tensor, bindings[3].tensor, "x += 1 rebinds x to the same tensor")
         let announced = Set(recorded.compactMap { if case .tensor(let info) = $0 { return info.id } else { return nil } })
         XCTAssertTrue(bindings.allSatisfy { announced.contains($0.tensor) })
     }
@@ -87,5 +88,80 @@ final class TapeRecordingTests: XCTestCase {
         XCTAssertEqual(bindings.map(\.name), ["x", "t", "y"])
         XCTAssertEqual(bindings.map(\.line), [4, 2, 5])
         XCTAssertEqual(bindings[0].tensor, bindings[1].tensor)
+    }
+
+    private func bindings(_ source: String) -> [Binding] {
+        events(source).compactMap { if case .binding(let b) = $0 { return b } else { return nil } }
+    }
+
+    func testBindingAModuleNamesItsParameters() {
+        let bound = bindings("import torch.nn as nn\ndisc = nn.Linear(2, 1)\nhead = nn.Linear(2, 1, bias=False)\n")
+        XCTAssertEqual(bound.map(\.name), ["disc.weight", "disc.bias", "head.weight"])
+        XCTAssertEqual(bound.map(\.line), [2, 2, 3])
+    }
+
+    func testContainerChildrenAreNamedByIndexInNamedParametersOrder() {
+        let bound = bindings("""
+        import torch.nn as nn
+        model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+        layers = nn.ModuleList([nn.Linear(1, 1)])
+        """)
+        XCTAssertEqual(bound.map(\.name), [
+            "model[0].weight", "model[0].bias", "model[2].weight", "model[2].bias",
+            "layers[0].weight", "layers[0].bias",
+        ])
+    }
+
+    func testUserModulesNameNestedParametersInsideAndOutsideTheirMethods() {
+        let bound = bindings("""
+        import torch
+        import torch.nn as nn
+        class Block(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(2, 2)
+                self.scale = nn.Parameter(torch.ones(2))
+                self.body = nn.Sequential(nn.Linear(2, 2))
+            def forward(self, x):
+                return self.body(self.fc(x)) * self.scale
+        block = Block()
+        y = block(torch.ones(1, 2))
+        """)
+        XCTAssertEqual(bound.map(\.name), [
+            "self.fc.weight", "self.fc.bias", "self.scale", "self.body[0].weight", "self.body[0].bias",
+            "block.scale", "block.fc.weight", "block.fc.bias", "block.body[0].weight", "block.body[0].bias",
+            "x", "y",
+        ])
+        XCTAssertEqual(bound[1].tensor, bound[7].tensor, "self.fc.bias and block.fc.bias are one tensor")
+    }
+
+    func testAliasesDoNotRenameAModuleParameter() {
+        let bound = bindings("""
+        import torch
+        import torch.nn as nn
+        model = nn.Linear(1, 1)
+        for p in model.parameters():
+            q = p
+        w = nn.Parameter(torch.ones(1))
+        v = w
+        """)
+        XCTAssertEqual(bound.map(\.name), ["model.weight", "model.bias", "w", "v"])
+    }
+
+    func testLoopVariablesAndArgumentsDoNotRenameModuleParameters() {
+        let bound = bindings("""
+        import torch
+        import torch.nn as nn
+        def run(net, x):
+            return net(x)
+        layers = nn.ModuleList([nn.Linear(1, 1, bias=False), nn.Linear(1, 1, bias=False)])
+        for layer in layers:
+            pass
+        y = run(layers[0], torch.ones(1))
+        extra = nn.Linear(1, 1, bias=False)
+        for m in [extra]:
+            pass
+        """)
+        XCTAssertEqual(bound.map(\.name), ["layers[0].weight", "layers[1].weight", "x", "y", "extra.weight"])
     }
 }
