@@ -127,6 +127,7 @@ struct Blame: Sendable {
         diagnosis.saved = saved
         diagnosis.savedName = name(of: saved.tensor, before: statePosition)
         diagnosis.savedViewOf = index.tensors[saved.tensor].base
+        diagnosis.savedViewOfName = diagnosis.savedViewOf.flatMap { name(of: $0, before: statePosition) }
         diagnosis.saveOp = index.nodes[saved.node].op
         diagnosis.saveSite = diagnosis.saveOp.map { index.op($0).site }
         diagnosis.replayMessage = failure.message
@@ -157,6 +158,7 @@ struct Blame: Sendable {
             let op = index.op(entry.bump.op)
             return Diagnosis.Bump(
                 op: op.index, call: op.call, name: op.name, site: op.site, tensor: entry.bump.tensor,
+                tensorName: name(of: entry.bump.tensor, before: entry.event),
                 from: entry.bump.from, to: entry.bump.to, isCulprit: offset == 0)
         }
     }
@@ -201,6 +203,7 @@ struct Blame: Sendable {
             culprit: Diagnosis.Culprit(site: op.site, op: op.index, call: op.call, name: op.name, text: source.text(at: op.site)),
             bumps: [Diagnosis.Bump(
                 op: op.index, call: op.call, name: op.name, site: op.site, tensor: write.bump.tensor,
+                tensorName: name(of: write.bump.tensor, before: write.event),
                 from: write.bump.from, to: write.bump.to, isCulprit: true)],
             hint: hints.silentMutation(savedName: savedName))
         diagnosis.saveSite = diagnosis.saveOp.map { index.op($0).site }

@@ -140,17 +140,23 @@ public struct Diagnosis: Hashable, Sendable {
         public var site: CallSite
         /// The tensor written through (the saved one, or a view sharing its counter).
         public var tensor: Int
+        /// The program's name for `tensor` at the write (`disc.weight`), when it has one.
+        public var tensorName: String?
         public var from: Int
         public var to: Int
         /// The first bump past the saved version: the culprit.
         public var isCulprit: Bool
 
-        public init(op: Int, call: String, name: String, site: CallSite, tensor: Int, from: Int, to: Int, isCulprit: Bool) {
+        public init(
+            op: Int, call: String, name: String, site: CallSite, tensor: Int, tensorName: String? = nil,
+            from: Int, to: Int, isCulprit: Bool
+        ) {
             self.op = op
             self.call = call
             self.name = name
             self.site = site
             self.tensor = tensor
+            self.tensorName = tensorName
             self.from = from
             self.to = to
             self.isCulprit = isCulprit
@@ -174,6 +180,8 @@ public struct Diagnosis: Hashable, Sendable {
     public var savedName: String?
     /// The tensor the saved one is a view of (sharing its version counter), if it is a view.
     public var savedViewOf: Int?
+    /// The program's name for `savedViewOf` (`disc.weight` for a saved `W.t()`), when it has one.
+    public var savedViewOfName: String?
     /// The op that saved it (the node's forward op).
     public var saveOp: Int?
     public var saveSite: CallSite?

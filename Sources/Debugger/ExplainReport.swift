@@ -72,7 +72,7 @@ public struct ExplainReport: Hashable, Sendable {
             let role = diagnosis.severity == .error ? "failing node" : "saved by node"
             let created = node.op.map { op in ", created by op #\(op)" + (node.site.map { " at line \($0.line)" } ?? "") } ?? ""
             var tensor = "tensor t\(saved.tensor)"
-            if let view = diagnosis.savedViewOf { tensor += ", a view of t\(view)" }
+            if let view = diagnosis.savedViewOf { tensor += ", a view of " + Self.label(view, diagnosis.savedViewOfName) }
             lines.append("  \(role): \(node.name) (sequence_nr \(node.sequenceNr)\(created)), saved slot `\(saved.slot)` = `\(diagnosis.savedName ?? "t\(saved.tensor)")` (\(tensor))")
         }
         if let culprit = diagnosis.culprit, let backward = culprit.backward {
@@ -85,6 +85,11 @@ public struct ExplainReport: Hashable, Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// `disc.weight (t6)` when the program named the tensor, else `t6`.
+    private static func label(_ tensor: Int, _ name: String?) -> String {
+        name.map { "`\($0)` (t\(tensor))" } ?? "t\(tensor)"
+    }
+
     /// The saved tensor's versions from its save to the failing backward, culprit marked; for a
     /// silent mutation, the write that left the version unchanged.
     private func timeline(of diagnosis: Diagnosis, saved: SavedValue) -> [String] {
@@ -93,14 +98,14 @@ public struct ExplainReport: Hashable, Sendable {
         if let op = diagnosis.saveOp, let site = diagnosis.saveSite { savedLine += " by op #\(op) (\(describe(site)))" }
         guard diagnosis.kind != .silentMutation else {
             let writes = diagnosis.bumps.map { bump in
-                "    v\(saved.currentVersion)  written by op #\(bump.op) `\(bump.call)` (\(describe(bump.site))) through t\(bump.tensor), whose own counter went to v\(bump.to)  <- culprit"
+                "    v\(saved.currentVersion)  written by op #\(bump.op) `\(bump.call)` (\(describe(bump.site))) through \(Self.label(bump.tensor, bump.tensorName)), whose own counter went to v\(bump.to)  <- culprit"
             }
             return ["  version timeline of `\(name)` (unchanged by the write):", savedLine] + writes
         }
         var lines = ["  version timeline of `\(name)`:", savedLine]
         for bump in diagnosis.bumps {
             var line = "    v\(bump.to)  bumped by op #\(bump.op) `\(bump.call)` (\(describe(bump.site)))"
-            if bump.tensor != saved.tensor { line += " through t\(bump.tensor), which shares its version counter" }
+            if bump.tensor != saved.tensor { line += " through \(Self.label(bump.tensor, bump.tensorName)), which shares its version counter" }
             if bump.isCulprit { line += "  <- culprit" }
             lines.append(line)
         }
@@ -168,6 +173,7 @@ public struct ExplainReport: Hashable, Sendable {
                     ("tensor", .int(saved.tensor)),
                     ("name", diagnosis.savedName.map(JSONValue.string) ?? .null),
                     ("view_of", diagnosis.savedViewOf.map(JSONValue.int) ?? .null),
+                    ("view_of_name", diagnosis.savedViewOfName.map(JSONValue.string) ?? .null),
                     ("saved_version", .int(saved.savedVersion)),
                     ("current_version", .int(saved.currentVersion)),
                     ("is_output", .bool(saved.isOutput)),
@@ -197,6 +203,7 @@ public struct ExplainReport: Hashable, Sendable {
                     ("line", .int(bump.site.line)),
                     ("column", .int(bump.site.column)),
                     ("tensor", .int(bump.tensor)),
+                    ("tensor_name", bump.tensorName.map(JSONValue.string) ?? .null),
                     ("from", .int(bump.from)),
                     ("to", .int(bump.to)),
                     ("culprit", .bool(bump.isCulprit)),

@@ -50,6 +50,19 @@ final class ExplainCommandTests: XCTestCase {
         XCTAssertTrue(output.stdout.contains("`a = a + 1`"), output.stdout)
     }
 
+    /// The GAN mistake: the saved tensor is an unnamed `W.t()` view, so the report names the
+    /// parameter it is a view of, and the optimizer step that wrote through it.
+    func testAnOptimizerStepIsBlamedThroughTheParameterItUpdated() throws {
+        let output = try Binary.run(["explain", "samples/gan_optimizer_step.py"])
+        XCTAssertEqual(output.status, 1)
+        XCTAssertTrue(output.stdout.hasPrefix("samples/gan_optimizer_step.py:19:1: error: "), output.stdout)
+        XCTAssertTrue(output.stdout.contains("a view of `disc.weight`"), output.stdout)
+        XCTAssertTrue(output.stdout.contains("`SGD.step` (line 19: opt_d.step()) through `disc.weight`"), output.stdout)
+        let json = try Binary.run(["explain", "samples/gan_optimizer_step.py", "--json"])
+        XCTAssertTrue(json.stdout.contains(#""view_of_name": "disc.weight""#), json.stdout)
+        XCTAssertTrue(json.stdout.contains(#""tensor_name": "disc.weight""#), json.stdout)
+    }
+
     func testACleanRunExitsZero() throws {
         let output = try Binary.run(["explain", "samples/seed_example2.py"])
         XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
