@@ -49,31 +49,14 @@ enum Kernel {
         return true
     }
 
-    /// The row-major values of `t` broadcast to `shape`.
+    /// The row-major values of `t` broadcast to `shape`: a walk over `t`'s storage with stride 0
+    /// along the broadcast dimensions.
     static func expandedValues(_ t: Tensor, to shape: [Int]) -> [Double] {
         if t.shape == shape { return t.contiguousValues() }
-        let count = shape.reduce(1, *)
-        if count == 0 { return [] }
         let pad = shape.count - t.shape.count
         var strides = [Int](repeating: 0, count: shape.count)
         for i in 0..<t.shape.count where t.shape[i] != 1 { strides[i + pad] = t.strides[i] }
-        var result = [Double]()
-        result.reserveCapacity(count)
-        var index = [Int](repeating: 0, count: shape.count)
-        var position = t.offset
-        for _ in 0..<count {
-            result.append(t.storage.data[position])
-            var d = shape.count - 1
-            while d >= 0 {
-                index[d] += 1
-                position += strides[d]
-                if index[d] < shape[d] { break }
-                position -= strides[d] * shape[d]
-                index[d] = 0
-                d -= 1
-            }
-        }
-        return result
+        return Geometry(shape: shape, strides: strides, offset: t.offset).elementOffsets.map { t.storage.data[$0] }
     }
 
     static func expand(_ t: Tensor, to shape: [Int]) -> Tensor {
