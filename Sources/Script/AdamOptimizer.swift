@@ -5,7 +5,7 @@ import Autograd
 final class AdamOptimizer: PyObject {
     unowned let torch: TorchBindings
     let optimizer: Adam
-    let group: PyDict
+    let group: ParamGroup
 
     init(arguments a: inout Arguments, torch: TorchBindings) throws(PyException) {
         self.torch = torch
@@ -24,21 +24,14 @@ final class AdamOptimizer: PyObject {
             flags.append((key, value))
         }
         try a.finish(maxPositional: 6)
-        guard let lrValue = interpreter.numericValue(lr), lrValue >= 0 else {
-            throw interpreter.error(.valueError, "Invalid learning rate: \(try interpreter.repr(lr))")
-        }
-        guard let epsValue = interpreter.numericValue(eps), epsValue >= 0 else {
-            throw interpreter.error(.valueError, "Invalid epsilon value: \(try interpreter.repr(eps))")
-        }
+        let lrValue = try ParamGroup.nonNegative(lr, "learning rate", interpreter: interpreter)
+        let epsValue = try ParamGroup.nonNegative(eps, "epsilon value", interpreter: interpreter)
         let (beta1, beta2) = try AdamOptimizer.betas(betas, torch: torch)
-        guard let decay = interpreter.numericValue(weightDecay), decay >= 0 else {
-            throw interpreter.error(.valueError, "Invalid weight_decay value: \(try interpreter.repr(weightDecay))")
-        }
+        let decay = try ParamGroup.nonNegative(weightDecay, "weight_decay value", interpreter: interpreter)
         optimizer = Adam(parameters, lr: lrValue, beta1: beta1, beta2: beta2, eps: epsValue, weightDecay: decay)
-        group = PyDict([
-            (.str("params"), .list(PyList(parameters.map { .object($0) }))), (.str("lr"), lr), (.str("betas"), betas),
-            (.str("eps"), eps), (.str("weight_decay"), weightDecay),
-        ] + flags.map { (.str($0.0), $0.1) })
+        group = ParamGroup(optimizer: "Adam", parameters: parameters, options: [
+            ("lr", lr), ("betas", betas), ("eps", eps), ("weight_decay", weightDecay),
+        ] + flags)
     }
 
     /// The two betas, each in [0, 1), with torch's message naming the bad one.
@@ -59,42 +52,19 @@ final class AdamOptimizer: PyObject {
     var typeName: String { "Adam" }
 
     func repr(interpreter: Interpreter) throws(PyException) -> String {
-        var lines = ["Adam (", "Parameter Group 0"]
-        let keys = group.keys.compactMap { if case .str(let k) = $0, k != "params" { return k } else { return nil } }
-        for key in keys.sorted() {
-            lines.append("    \(key): \(try interpreter.repr(group.get(.str(key)) ?? .none))")
-        }
-        return lines.joined(separator: "\n") + "\n)"
+        try group.repr(interpreter: interpreter)
     }
 
     func attribute(_ name: String, interpreter: Interpreter) throws(PyException) -> Value? {
-        switch name {
-        case "param_groups": return .list(PyList([.dict(group)]))
-        case "zero_grad":
-            return interpreter.method("Adam.zero_grad") { (a: inout Arguments) throws(PyException) in
-                let toNone = try self.torch.bool(a.take(0, "set_to_none") ?? .bool(true))
-                for p in self.optimizer.parameters { try self.torch.zeroGrad(p, setToNone: toNone) }
-                return .none
-            }
-        case "step":
-            return interpreter.method("Adam.step") { (a: inout Arguments) throws(PyException) in
-                if let closure = a.take(0, "closure"), !closure.isNone { throw self.torch.unsupported("Adam.step(closure)") }
-                self.optimizer.lr = try self.number("lr")
-                (self.optimizer.beta1, self.optimizer.beta2) = try AdamOptimizer.betas(self.group.get(.str("betas")) ?? .none, torch: self.torch)
-                self.optimizer.eps = try self.number("eps")
-                self.optimizer.weightDecay = try self.number("weight_decay")
-                try self.torch.run { try self.optimizer.step() }
-                return .none
-            }
-        default: return nil
+        guard name == "step" else { return group.attribute(name, torch: torch) }
+        return interpreter.method("Adam.step") { (a: inout Arguments) throws(PyException) in
+            if let closure = a.take(0, "closure"), !closure.isNone { throw self.torch.unsupported("Adam.step(closure)") }
+            self.optimizer.lr = try self.group.number("lr", torch: self.torch)
+            (self.optimizer.beta1, self.optimizer.beta2) = try AdamOptimizer.betas(self.group.dict.get(.str("betas")) ?? .none, torch: self.torch)
+            self.optimizer.eps = try self.group.number("eps", torch: self.torch)
+            self.optimizer.weightDecay = try self.group.number("weight_decay", torch: self.torch)
+            try self.torch.run { try self.optimizer.step() }
+            return .none
         }
-    }
-
-    private func number(_ key: String) throws(PyException) -> Double {
-        let value = group.get(.str(key)) ?? .int(0)
-        guard let number = torch.interpreter.numericValue(value) else {
-            throw torch.typeError("Adam \(key) must be a number, not \(torch.interpreter.typeName(value))")
-        }
-        return number
     }
 }

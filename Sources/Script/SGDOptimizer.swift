@@ -5,7 +5,7 @@ import Autograd
 final class SGDOptimizer: PyObject {
     unowned let torch: TorchBindings
     let optimizer: SGD
-    let group: PyDict
+    let group: ParamGroup
 
     init(arguments a: inout Arguments, torch: TorchBindings) throws(PyException) {
         self.torch = torch
@@ -24,15 +24,9 @@ final class SGDOptimizer: PyObject {
             throw torch.unsupported("SGD(\(key)=True)")
         }
         try a.finish(maxPositional: 6)
-        guard let lrValue = interpreter.numericValue(lr), lrValue >= 0 else {
-            throw interpreter.error(.valueError, "Invalid learning rate: \(try interpreter.repr(lr))")
-        }
-        guard let momentumValue = interpreter.numericValue(momentum), momentumValue >= 0 else {
-            throw interpreter.error(.valueError, "Invalid momentum value: \(try interpreter.repr(momentum))")
-        }
-        guard let decay = interpreter.numericValue(weightDecay), decay >= 0 else {
-            throw interpreter.error(.valueError, "Invalid weight_decay value: \(try interpreter.repr(weightDecay))")
-        }
+        let lrValue = try ParamGroup.nonNegative(lr, "learning rate", interpreter: interpreter)
+        let momentumValue = try ParamGroup.nonNegative(momentum, "momentum value", interpreter: interpreter)
+        let decay = try ParamGroup.nonNegative(weightDecay, "weight_decay value", interpreter: interpreter)
         guard let dampeningValue = interpreter.numericValue(dampening) else {
             throw torch.typeError("SGD dampening must be a number, not \(interpreter.typeName(dampening))")
         }
@@ -42,53 +36,29 @@ final class SGDOptimizer: PyObject {
         }
         optimizer = SGD(parameters, lr: lrValue, momentum: momentumValue, dampening: dampeningValue, weightDecay: decay,
                         nesterov: nesterovFlag)
-        group = PyDict([
-            (.str("params"), .list(PyList(parameters.map { .object($0) }))), (.str("lr"), lr), (.str("momentum"), momentum),
-            (.str("dampening"), dampening), (.str("weight_decay"), weightDecay), (.str("nesterov"), nesterov),
-            (.str("maximize"), .bool(false)), (.str("foreach"), foreach), (.str("differentiable"), differentiable),
-            (.str("fused"), fused),
+        group = ParamGroup(optimizer: "SGD", parameters: parameters, options: [
+            ("lr", lr), ("momentum", momentum), ("dampening", dampening), ("weight_decay", weightDecay), ("nesterov", nesterov),
+            ("maximize", .bool(false)), ("foreach", foreach), ("differentiable", differentiable), ("fused", fused),
         ])
     }
 
     var typeName: String { "SGD" }
 
     func repr(interpreter: Interpreter) throws(PyException) -> String {
-        var lines = ["SGD (", "Parameter Group 0"]
-        for key in ["dampening", "differentiable", "foreach", "fused", "lr", "maximize", "momentum", "nesterov", "weight_decay"] {
-            lines.append("    \(key): \(try interpreter.repr(group.get(.str(key)) ?? .none))")
-        }
-        return lines.joined(separator: "\n") + "\n)"
+        try group.repr(interpreter: interpreter)
     }
 
     func attribute(_ name: String, interpreter: Interpreter) throws(PyException) -> Value? {
-        switch name {
-        case "param_groups": return .list(PyList([.dict(group)]))
-        case "zero_grad":
-            return interpreter.method("SGD.zero_grad") { (a: inout Arguments) throws(PyException) in
-                let toNone = try self.torch.bool(a.take(0, "set_to_none") ?? .bool(true))
-                for p in self.optimizer.parameters { try self.torch.zeroGrad(p, setToNone: toNone) }
-                return .none
-            }
-        case "step":
-            return interpreter.method("SGD.step") { (a: inout Arguments) throws(PyException) in
-                if let closure = a.take(0, "closure"), !closure.isNone { throw self.torch.unsupported("SGD.step(closure)") }
-                self.optimizer.lr = try self.number("lr")
-                self.optimizer.momentum = try self.number("momentum")
-                self.optimizer.dampening = try self.number("dampening")
-                self.optimizer.weightDecay = try self.number("weight_decay")
-                self.optimizer.nesterov = try self.torch.interpreter.truth(self.group.get(.str("nesterov")) ?? .bool(false))
-                try self.torch.run { try self.optimizer.step() }
-                return .none
-            }
-        default: return nil
+        guard name == "step" else { return group.attribute(name, torch: torch) }
+        return interpreter.method("SGD.step") { (a: inout Arguments) throws(PyException) in
+            if let closure = a.take(0, "closure"), !closure.isNone { throw self.torch.unsupported("SGD.step(closure)") }
+            self.optimizer.lr = try self.group.number("lr", torch: self.torch)
+            self.optimizer.momentum = try self.group.number("momentum", torch: self.torch)
+            self.optimizer.dampening = try self.group.number("dampening", torch: self.torch)
+            self.optimizer.weightDecay = try self.group.number("weight_decay", torch: self.torch)
+            self.optimizer.nesterov = try self.torch.interpreter.truth(self.group.dict.get(.str("nesterov")) ?? .bool(false))
+            try self.torch.run { try self.optimizer.step() }
+            return .none
         }
-    }
-
-    private func number(_ key: String) throws(PyException) -> Double {
-        let value = group.get(.str(key)) ?? .int(0)
-        guard let number = torch.interpreter.numericValue(value) else {
-            throw torch.typeError("SGD \(key) must be a number, not \(torch.interpreter.typeName(value))")
-        }
-        return number
     }
 }
