@@ -38,6 +38,23 @@ final class ExplainCommandTests: XCTestCase {
         }
     }
 
+    /// Every sample ships with its recorded trace; the trace must still explain as the program does,
+    /// so a change to the engine or the format that leaves them stale fails here.
+    func testEverySampleTraceExplainsLikeItsProgram() throws {
+        let samples = try FileManager.default.contentsOfDirectory(atPath: Binary.root.appendingPathComponent("samples").path)
+            .filter { $0.hasSuffix(".py") }
+        XCTAssertGreaterThanOrEqual(samples.count, 13)
+        for sample in samples {
+            let program = "samples/" + sample
+            let trace = "samples/" + sample.dropLast(3) + ".tdt"
+            let fromProgram = try Binary.run(["explain", program, "--json"])
+            let fromTrace = try Binary.run(["explain", trace, "--json"])
+            XCTAssertEqual(fromTrace.stderr, "", "\(trace) loads")
+            XCTAssertEqual(fromTrace.stdout, fromProgram.stdout, "\(trace) explains like \(program); re-record it with `tapedeck record \(program) -o \(trace)`")
+            XCTAssertEqual(fromTrace.status, fromProgram.status, trace)
+        }
+    }
+
     func testTheTextReportPointsAtTheCulpritLikeACompiler() throws {
         let output = try Binary.run(["explain", "samples/saved_input_plus_equals.py"])
         XCTAssertEqual(output.status, 1)
