@@ -78,6 +78,10 @@ def run_program(path, args, output, values=64):
     recorder = Recorder(output, path, text, values)
     status = 0
     error = None
+    # `python3 path` runs the script at stack depth 1; here the recorder's frames sit below it.
+    # Raising the limit by their number makes RecursionError fire at the same program frame.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + _frames_below())
     recorder.start()
     try:
         exec(code, module.__dict__)
@@ -90,11 +94,21 @@ def run_program(path, args, output, values=64):
     finally:
         if recorder.active:
             recorder.stop(status, error)
+        sys.setrecursionlimit(limit)
         sys.argv, sys.path[0] = saved[0], saved[1]
     if error is not None:
         _strip_recorder_frames(error)
         sys.excepthook(type(error), error, error.__traceback__)
     return status
+
+
+def _frames_below():
+    """The number of frames on the stack at the caller, the caller included."""
+    frame, depth = sys._getframe(1), 0
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
 
 
 def _exit_status(code):
