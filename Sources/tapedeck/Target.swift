@@ -6,20 +6,28 @@ import Tape
 /// What the user pointed tapedeck at: a program to run, or a trace file to load.
 enum Target {
     case program(path: String, source: String)
-    case trace(path: String, bytes: [UInt8])
+    /// A trace file, left on disk: `TraceReader` maps and parses it itself.
+    case trace(path: String)
 
-    /// Reads `path` and decides what it is: a file whose first line opens a JSON object is a trace.
+    /// Opens `path` and decides what it is: a file whose first non-blank byte opens a JSON object
+    /// is a trace, anything else a program. Only a program is read here.
     static func load(_ path: String) throws(CommandError) -> Target {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                throw isDirectory.boolValue ? .isDirectory(path) : .unreadable(path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missing(path) }
+        guard !isDirectory.boolValue else { throw .isDirectory(path) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path) }
+        defer { try? handle.close() }
+        var bytes: [UInt8] = []
+        do {
+            while let chunk = try handle.read(upToCount: 4096), !chunk.isEmpty {
+                bytes += chunk
+                guard let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { continue }
+                if first == UInt8(ascii: "{") { return .trace(path: path) }
+                bytes += try handle.readToEnd() ?? Data()
+                break
             }
-            throw .missing(path)
-        }
-        let bytes = [UInt8](data)
-        if bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") {
-            return .trace(path: path, bytes: bytes)
+        } catch {
+            throw .unreadable(path)
         }
         guard let source = String(validating: bytes, as: UTF8.self) else { throw .notUTF8(path) }
         return .program(path: path, source: source)
@@ -36,9 +44,9 @@ enum Target {
         switch self {
         case let .program(path, source):
             return ProgramRunner(path: path, source: source).run(stdout: { _ in }, stderr: { _ in }).tape
-        case let .trace(path, bytes):
+        case let .trace(path):
             do {
-                return try TraceReader.decode(bytes, file: path)
+                return try TraceReader.read(contentsOf: path)
             } catch {
                 throw .badTrace(error)
             }
@@ -57,7 +65,7 @@ enum Target {
 
     var path: String {
         switch self {
-        case let .program(path, _), let .trace(path, _): path
+        case let .program(path, _), let .trace(path): path
         }
     }
 }
