@@ -1,5 +1,6 @@
 import Debugger
 import Tape
+import TerminalUI
 
 /// Why a command could not use its input. Every case exits with status 2 and names the file.
 enum CommandError: Error, CustomStringConvertible {
@@ -11,6 +12,7 @@ enum CommandError: Error, CustomStringConvertible {
     case badTrace(TraceError)
     case badTape(path: String, DebuggerError)
     case cannotWrite(TraceError)
+    case noTerminal(TerminalError)
 
     var description: String {
         switch self {
@@ -22,6 +24,7 @@ enum CommandError: Error, CustomStringConvertible {
         case let .badTrace(error): error.description
         case let .badTape(path, error): "\(path): \(error.description)"
         case let .cannotWrite(error): error.description
+        case let .noTerminal(error): error.description
         }
     }
 }

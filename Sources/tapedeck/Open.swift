@@ -17,13 +17,12 @@ struct Open: ParsableCommand {
     }
 
     private func execute() -> Int32 {
-        do {
+        do throws(CommandError) {
             let debugger = try Target.load(file).debugger()
             do {
                 return try DebuggerApp(debugger: debugger).run()
             } catch {
-                Standard.error("tapedeck: \(error)\n")
-                return 2
+                throw .noTerminal(error)
             }
         } catch {
             return Standard.fail(error)

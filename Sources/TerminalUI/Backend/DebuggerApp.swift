@@ -19,7 +19,7 @@ public struct DebuggerApp {
     /// after SIGINT (130), SIGTERM (143) or SIGHUP (129).
     ///
     /// Throws `TerminalError.notATerminal` when stdin or stdout is not a TTY, before touching it.
-    public func run() throws -> Int32 {
+    public func run() throws(TerminalError) -> Int32 {
         let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
         let terminal = try Terminal(color: !noColor)
         defer { terminal.close() }

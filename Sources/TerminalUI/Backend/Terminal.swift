@@ -15,16 +15,16 @@ final class Terminal {
     private var isClosed = false
 
     /// Takes over the terminal; `color` false forces the monochrome theme (`NO_COLOR`).
-    init(color: Bool) throws {
+    init(color: Bool) throws(TerminalError) {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw TerminalError.notATerminal
+            throw .notATerminal
         }
         setlocale(LC_ALL, "")
         isUTF8 = ct_locale_is_utf8() != 0
         ct_save_terminal_modes()
         ct_install_signal_handlers()
         guard ct_newterm() != nil, let window = ct_stdscr() else {
-            throw TerminalError.unknownTerminal(getenv("TERM").map { String(cString: $0) } ?? "")
+            throw .unknownTerminal(getenv("TERM").map { String(cString: $0) } ?? "")
         }
         self.window = window
         atexit {
