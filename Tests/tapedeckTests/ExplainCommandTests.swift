@@ -59,6 +59,7 @@ final class ExplainCommandTests: XCTestCase {
         let output = try Binary.run(["explain", "samples/saved_input_plus_equals.py"])
         XCTAssertEqual(output.status, 1)
         let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.count >= 3 else { return XCTFail("expected a diagnosis, got:\n\(output.stdout)\(output.stderr)") }
         XCTAssertTrue(lines[0].hasPrefix("samples/saved_input_plus_equals.py:8:1: error: "), lines[0])
         XCTAssertEqual(lines[1], "  8 | a += 1")
         XCTAssertEqual(lines[2], "    | ^~~~~~")
