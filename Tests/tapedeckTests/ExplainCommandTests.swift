@@ -114,6 +114,8 @@ final class ExplainCommandTests: XCTestCase {
     func testOpeningTheDebuggerWithoutATerminalPointsAtExplain() throws {
         let output = try Binary.run(["samples/seed_example1.py"])
         XCTAssertEqual(output.status, 2)
-        XCTAssertTrue(output.stderr.contains("tapedeck explain"), output.stderr)
+        XCTAssertEqual(output.stdout, "")
+        XCTAssertTrue(output.stderr.hasPrefix("tapedeck: error: "), output.stderr)
+        XCTAssertTrue(output.stderr.contains("tapedeck explain FILE"), output.stderr)
     }
 }

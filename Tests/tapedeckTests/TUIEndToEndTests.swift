@@ -119,11 +119,5 @@ final class TUIEndToEndTests: XCTestCase {
     static func plain(_ row: String) -> String {
         row.replacing(/\u{1B}\[[0-9;]*m/, with: "")
     }
-
-    func testWithoutATerminalItPointsAtExplain() throws {
-        let result = TmuxSession.run([Self.binary, "\(Self.cases)/seed_example1.py"])
-        XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.output.contains("tapedeck explain FILE"), result.output)
-    }
 }
 
