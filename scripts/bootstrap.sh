@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing tapedeck need and the machine lacks: ncursesw headers and tmux
-# (Debian packages), and PyTorch 2.13 CPU for the recorder's tests when pip can get it.
+# (Debian packages), and PyTorch 2.13 CPU for the recorder's tests when pip can get it
+# (recorder/run_tests.sh installs the recorder and pytest itself).
 set -euo pipefail
 
 missing=()
@@ -19,7 +20,4 @@ if ! python3 -c "import torch" >/dev/null 2>&1; then
     echo "bootstrap: trying pip install torch==2.13.0+cpu for the recorder tests"
     python3 -m pip install -q torch==2.13.0+cpu \
         || echo "bootstrap: PyTorch is not installable here; the recorder tests will be skipped"
-fi
-if ! python3 -c "import pytest" >/dev/null 2>&1; then
-    python3 -m pip install -q pytest || echo "bootstrap: pytest is not installable here"
 fi
