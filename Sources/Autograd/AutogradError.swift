@@ -27,12 +27,6 @@ public enum AutogradError: Error, Equatable, CustomStringConvertible {
 
 /// The exact texts of PyTorch's autograd errors, kept in one place.
 enum Messages {
-    static let leafInPlace = "a leaf Variable that requires grad is being used in an in-place operation."
-    static let viewOfLeafInPlace = "a view of a leaf Variable that requires grad is being used in an in-place operation."
-    static let backwardTwice = "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward."
-    static let implicitScalar = "grad can be implicitly created only for scalar outputs"
-    static let hint = "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
-    static let anomalyHint = "Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
     static let onlyFloatRequiresGrad = "only Tensors of floating point dtype can require gradients"
     static let onlyFloatComplexRequiresGrad = "Only Tensors of floating point and complex dtype can require gradients"
     static let requiresGradNonLeaf = "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."

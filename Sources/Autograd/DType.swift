@@ -1,3 +1,4 @@
+import Tape
 /// A tensor's element type, limited to the dtypes tapedeck's Python subset uses.
 public enum DType: String, Sendable, CaseIterable {
     case bool
@@ -22,14 +23,7 @@ public enum DType: String, Sendable, CaseIterable {
     }
 
     /// The legacy CPU type string PyTorch prints in version errors (`torch.FloatTensor`, `CPUBoolType`).
-    public var legacyTypeString: String {
-        switch self {
-        case .bool: "CPUBoolType"
-        case .int64: "torch.LongTensor"
-        case .float32: "torch.FloatTensor"
-        case .float64: "torch.DoubleTensor"
-        }
-    }
+    public var legacyTypeString: String { AutogradMessage.legacyTypeString(dtype: rawValue) }
 
     /// The C++ scalar type name used in some messages (`float`, `double`, `long int`, `bool`).
     var cppName: String {

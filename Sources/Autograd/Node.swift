@@ -1,3 +1,4 @@
+import Tape
 /// A grad_fn: one node of the backward graph (`torch.autograd.graph.Node`).
 ///
 /// A node is created by a forward op whose result requires grad. It holds the edges to the
@@ -59,13 +60,7 @@ public final class Node {
     }
 
     /// `Node::forward_op_name()`: the name without its `Backward<N>` suffix, keeping N unless it is 0.
-    public var forwardOpName: String {
-        guard let range = name.range(of: "Backward", options: .backwards) else { return name }
-        let suffix = name[range.upperBound...]
-        guard suffix.allSatisfy(\.isNumber) else { return name }
-        let stem = String(name[..<range.lowerBound])
-        return suffix.isEmpty || suffix == "0" ? stem : stem + suffix
-    }
+    public var forwardOpName: String { AutogradMessage.forwardOpName(name) }
 
     /// Whether the gradient for forward input `i` is needed (`should_compute_output`).
     func needsInput(_ i: Int) -> Bool { i < nextEdges.count && nextEdges[i] != nil }

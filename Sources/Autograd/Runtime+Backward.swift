@@ -64,7 +64,7 @@ extension Runtime {
                 }
                 grads.append(grad)
             } else if out.requiresGrad {
-                guard out.numel == 1 else { throw AutogradError.runtimeError(Messages.implicitScalar) }
+                guard out.numel == 1 else { throw AutogradError.runtimeError(AutogradMessage.nonScalarBackward) }
                 grads.append(Kernel.full(out, shape: out.shape, value: 1, dtype: out.dtype))
             } else {
                 grads.append(nil)

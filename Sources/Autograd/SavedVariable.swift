@@ -1,3 +1,4 @@
+import Tape
 /// A tensor a node saved for backward, with the version it had then (`SavedVariable`).
 ///
 /// Saved inputs and leaves keep the tensor object itself, so error messages show its current
@@ -60,18 +61,15 @@ final class SavedVariable {
     /// Unpacks for `node`'s backward (or a `_saved_*` read), checking the version.
     func unpack(for node: Node) throws -> Tensor? {
         guard isDefined else { return nil }
-        if isReleased { throw AutogradError.runtimeError(Messages.backwardTwice) }
+        if isReleased { throw AutogradError.runtimeError(AutogradMessage.backwardTwice) }
         guard let tensor = original ?? alias else { return nil }
         let current = tensor.version
         if current != savedVersion {
             var gradFn: Node? = isInPlaceOnView ? viewGradFn : original?.gradFn
             if !isLeaf && gradFn == nil { gradFn = node }
-            var message = "one of the variables needed for gradient computation has been modified by an inplace operation: ["
-            message += tensor.dtype.legacyTypeString + " " + Messages.sizes(tensor.shape) + "]"
-            if let gradFn { message += ", which is output \(outputNr) of \(gradFn.forwardOpName)," }
-            message += " is at version \(current); expected version \(savedVersion) instead. "
-            message += tensor.runtime.isAnomalyDetectionEnabled ? Messages.anomalyHint : Messages.hint
-            throw AutogradError.runtimeError(message)
+            throw AutogradError.runtimeError(AutogradMessage.versionMismatch(
+                dtype: tensor.dtype.rawValue, sizes: tensor.shape, gradFn: gradFn.map { ($0.name, outputNr) },
+                current: current, saved: savedVersion, anomalyDetection: tensor.runtime.isAnomalyDetectionEnabled))
         }
         return tensor
     }

@@ -1,3 +1,4 @@
+import Tape
 /// Shared plumbing for ops: wrapping Python numbers, dimension checks, and the out-of-place and
 /// in-place recording paths every op goes through.
 extension Tensor {
@@ -56,9 +57,9 @@ extension Tensor {
     func checkInPlace() throws {
         if let base = viewBase {
             if let message = creationMeta.error(for: self) { throw AutogradError.runtimeError(message) }
-            if requiresGrad && base.isLeaf { throw AutogradError.runtimeError(Messages.viewOfLeafInPlace) }
+            if requiresGrad && base.isLeaf { throw AutogradError.runtimeError(AutogradMessage.viewOfLeafInPlace) }
         }
-        if requiresGrad && isLeaf { throw AutogradError.runtimeError(Messages.leafInPlace) }
+        if requiresGrad && isLeaf { throw AutogradError.runtimeError(AutogradMessage.leafInPlace) }
     }
 
     /// Runs an in-place op on `self` in PyTorch's order: cast and shape checks, leaf checks (only

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Debugger
+import Tape
 
 final class AutogradMessageTests: XCTestCase {
     func testForwardOpNameFollowsNodeForwardOpName() {

@@ -1,4 +1,7 @@
-/// PyTorch 2.13's autograd error texts, word for word, and how to rebuild the version-mismatch one.
+/// PyTorch 2.13's autograd error texts, word for word, and how to build the version-mismatch one.
+///
+/// The engine raises these texts and the debugger rebuilds them from the tape; both use this one
+/// definition, so a replayed message is the recorded one byte for byte.
 public enum AutogradMessage {
     /// The start of the error raised when a saved tensor's version moved.
     public static let versionMismatchPrefix =
@@ -76,6 +79,6 @@ public enum AutogradMessage {
     }
 }
 
-extension Character {
+private extension Character {
     var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
