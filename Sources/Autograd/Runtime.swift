@@ -41,6 +41,7 @@ public final class Runtime {
     public func popGradMode() { gradModes.pop() }
 
     /// Runs `body` with grad mode set to `enabled`, restoring the previous mode afterwards.
+    @discardableResult
     public func withGradMode<T>(_ enabled: Bool, _ body: () throws -> T) rethrows -> T {
         pushGradMode(enabled)
         defer { popGradMode() }
