@@ -13,6 +13,9 @@ enum CommandError: Error, CustomStringConvertible {
     case badTape(path: String, DebuggerError)
     case cannotWrite(TraceError)
     case noTerminal(TerminalError)
+    case cannotCreate(String)
+    case noGraphviz
+    case graphvizFailed(String)
 
     var description: String {
         switch self {
@@ -25,6 +28,9 @@ enum CommandError: Error, CustomStringConvertible {
         case let .badTape(path, error): "\(path): \(error.description)"
         case let .cannotWrite(error): error.description
         case let .noTerminal(error): error.description
+        case let .cannotCreate(path): "\(path): cannot be written"
+        case .noGraphviz: "SVG needs Graphviz's `dot` on PATH (Debian: apt-get install graphviz, or scripts/bootstrap.sh); --format dot needs nothing"
+        case let .graphvizFailed(message): "dot -Tsvg failed: \(message)"
         }
     }
 }
