@@ -32,13 +32,20 @@ struct Graph: ParsableCommand {
     @Option(name: .shortAndLong, help: "The file to write (default: standard output).")
     var output: String?
 
+    @Option(help: "Force the engine for a program: tapedeck (the Python subset) or torch (real PyTorch).")
+    var engine: Engine?
+
+    @Argument(parsing: .allUnrecognized, help: "The program's own arguments.")
+    var arguments: [String] = []
+
     func run() throws {
         throw ExitCode(execute())
     }
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let debugger = try Target.load(target).debugger()
+            let run = try Launch(targets: [target] + arguments, engine: engine).runs(announce: Standard.note)[0]
+            let debugger = run.debugger
             let dot = GraphvizRenderer(picture: debugger.picture(), source: debugger.source).dot()
             let bytes = format == .svg ? try Graphviz.svg(fromDOT: dot) : Data(dot.utf8)
             guard let output else {
