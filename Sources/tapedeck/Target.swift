@@ -59,7 +59,11 @@ enum Target {
 
     /// The target's tape, indexed and replayed.
     func debugger() throws(CommandError) -> Debugger {
-        let tape = try tape()
+        try Self.debugger(of: tape(), path: path)
+    }
+
+    /// `tape` indexed and replayed; a tape that refers to what it never announced names `path`.
+    static func debugger(of tape: Tape, path: String) throws(CommandError) -> Debugger {
         do {
             return try Debugger(tape: tape)
         } catch {
