@@ -15,6 +15,12 @@ public struct DebuggerApp {
         state = DebuggerState(debugger: debugger)
     }
 
+    /// Throws `TerminalError.notATerminal` when the debugger could not start here, so a caller can
+    /// refuse before running (or recording) a program whose run nobody could look at.
+    public static func requireTerminal() throws(TerminalError) {
+        try Terminal.requireTTY()
+    }
+
     /// Runs until the user quits; returns the exit status: 0 after `q`, 128 + the signal number
     /// after SIGINT (130), SIGTERM (143) or SIGHUP (129).
     ///
