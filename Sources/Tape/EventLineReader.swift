@@ -21,6 +21,11 @@ struct EventLineReader {
         self.recordsStrings = recordsStrings
     }
 
+    /// Forgets the string positions at or after byte `end` (their event was dropped).
+    mutating func dropStringPositions(from end: Int) {
+        while let last = stringPositions.last, last >= end { stringPositions.removeLast() }
+    }
+
     /// Reads the event object at the scanner's position into `store`; nil when its kind is one
     /// this build does not know (the line is skipped).
     mutating func readEvent(_ s: inout TraceScanner, into store: inout EventStore<RawBytes>) throws(TraceError) -> IndexKeys? {

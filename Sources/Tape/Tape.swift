@@ -8,6 +8,10 @@
 public struct Tape: Sendable {
     public var header: TraceHeader
     var store = EventStore<[UInt8]>()
+    /// The file line of each event, for a tape read from a trace.
+    var lines = TraceLines()
+    /// What was wrong with the trace file that still let it load.
+    public internal(set) var warnings: [TraceWarning] = []
     private var opEvents = IDIndex()
     private var tensorEvents = IDIndex()
     private var nodeEvents = IDIndex()
@@ -45,6 +49,10 @@ public struct Tape: Sendable {
         default: break
         }
     }
+
+    /// The 1-based line of the trace file that event `index` was read from; nil for a tape
+    /// that was not read from a file.
+    public func traceLine(ofEvent index: Int) -> Int? { lines.line(of: index) }
 
     /// The kind of the event at `index`, read without decoding the event.
     public func kind(at index: Int) -> Event.Kind { store.kind(at: index) }

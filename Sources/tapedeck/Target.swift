@@ -39,17 +39,21 @@ enum Target {
         return ProgramRunner(path: path, source: source)
     }
 
-    /// The tape of the target: the trace as recorded, or the program run with its output discarded.
+    /// The tape of the target: the trace as recorded (its load warnings printed to stderr), or
+    /// the program run with its output discarded.
     func tape() throws(CommandError) -> Tape {
         switch self {
         case let .program(path, source):
             return ProgramRunner(path: path, source: source).run(stdout: { _ in }, stderr: { _ in }).tape
         case let .trace(path):
+            let tape: Tape
             do {
-                return try TraceReader.read(contentsOf: path)
+                tape = try TraceReader.read(contentsOf: path)
             } catch {
                 throw .badTrace(error)
             }
+            for warning in tape.warnings { Standard.error("tapedeck: \(warning)\n") }
+            return tape
         }
     }
 

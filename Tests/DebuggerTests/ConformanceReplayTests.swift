@@ -1,8 +1,9 @@
+@testable import Debugger
 import Foundation
 import Script
 import Tape
+import TorchRules
 import XCTest
-@testable import Debugger
 
 /// Runs every conformance program on tapedeck's own engine and checks that the debugger, from the
 /// tape alone, agrees with what the engine did and with what real PyTorch printed.

@@ -106,9 +106,7 @@ final class RoundTripTests: XCTestCase {
     }
 
     func testWriteToFileThenReadContentsOf() throws {
-        var generator = EventGenerator(seed: 99)
-        var tape = Tape(header: header)
-        for _ in 0..<300 { tape.append(generator.event()) }
+        let tape = ValidTraceGenerator.tape(seed: 99, events: 300)
         let path = NSTemporaryDirectory() + "tapedeck-roundtrip-\(getpid()).tdt"
         defer { unlink(path) }
         try TraceWriter.write(tape, toFile: path)
