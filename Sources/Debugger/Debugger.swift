@@ -48,6 +48,8 @@ public struct Debugger: Sendable {
     public func engineEnd(backward: Int) -> BackwardEnd? { index.backwardEnds[backward]?.end }
     /// The exit code the run ended with, if the tape records it.
     public var exitCode: Int? { index.exitCode }
+    /// How the run ended: completed, `exit()`, an uncaught exception, or a tape cut short.
+    public var end: RunEnd { RunEnd(exitCode: index.exitCode, lastError: index.errors.last?.error) }
 
     // MARK: State at a position
 
@@ -164,7 +166,7 @@ public struct Debugger: Sendable {
     /// mutations PyTorch cannot detect.
     public func explain() -> ExplainReport {
         let blame = Blame(index: index, replays: replays, freedBy: freedBy, source: source)
-        return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses())
+        return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses(), end: end)
     }
 
     /// The program's latest name for `tensor` before `position`, or `t<id>` when it has none.
