@@ -1,17 +1,7 @@
-/// What an appended event contributes to a tape's indexes.
-struct IndexKeys {
-    var kind: Event.Kind
-    /// The id the event introduces (tensor, op index, node, backward call).
-    var id: Int?
-    /// The traced program's line an op was issued from (nil for ops in another file).
-    var line: Int?
-}
-
 extension EventStore where Bytes == [UInt8] {
     /// Appends `event` in compact form, fields in the order the trace writer emits them.
-    mutating func append(_ event: Event) -> IndexKeys {
-        let kind = event.kind
-        begin(kind)
+    mutating func append(_ event: Event) {
+        begin(event.kind)
         switch event {
         case .tensor(let t):
             put(.tensor, t.id)
@@ -23,7 +13,6 @@ extension EventStore where Bytes == [UInt8] {
             if let base = t.base { put(.base, base) }
             if t.isParameter { put(.param, true) }
             if !t.values.isEmpty { put(.values, t.values) }
-            return IndexKeys(kind: kind, id: t.id)
         case .op(let o):
             put(.index, o.index)
             put(.name, o.name)
@@ -34,7 +23,6 @@ extension EventStore where Bytes == [UInt8] {
             put(.out, pairs: o.outputs.map { ($0.tensor, $0.version) })
             if o.isInPlace { put(.inPlace, true) }
             if o.isView { put(.view, true) }
-            return IndexKeys(kind: kind, id: o.index, line: o.site.file == nil ? o.site.line : nil)
         case .node(let n):
             put(.node, n.id)
             put(.name, n.name)
@@ -43,7 +31,6 @@ extension EventStore where Bytes == [UInt8] {
             if let op = n.op { put(.op, op) }
             if !n.next.isEmpty { put(.next, edges: n.next) }
             if let variable = n.variable { put(.variable, variable) }
-            return IndexKeys(kind: kind, id: n.id)
         case .gradFn(let g):
             put(.tensor, g.tensor)
             if let node = g.node { put(.node, node) }
@@ -84,7 +71,6 @@ extension EventStore where Bytes == [UInt8] {
             put(.roots, pairs: b.roots.map { ($0.node, $0.inputNr) })
             put(b.site)
             if b.retainGraph { put(.retain, true) }
-            return IndexKeys(kind: kind, id: b.id)
         case .nodeRun(let r):
             put(.backward, r.backward)
             put(.node, r.node)
@@ -103,7 +89,6 @@ extension EventStore where Bytes == [UInt8] {
         case .exit(let code):
             put(.code, code)
         }
-        return IndexKeys(kind: kind)
     }
 
     private mutating func put(_ site: CallSite) {
