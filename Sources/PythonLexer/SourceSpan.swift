@@ -13,7 +13,7 @@ public struct SourceSpan: Hashable, Sendable {
     }
 
     /// The span from the start of `self` to the end of `other`.
-    func through(_ other: SourceSpan) -> SourceSpan {
+    public func through(_ other: SourceSpan) -> SourceSpan {
         SourceSpan(line: line, column: column, endLine: other.endLine, endColumn: other.endColumn)
     }
 }

@@ -1,4 +1,4 @@
-@testable import Script
+@testable import PythonLexer
 import XCTest
 
 final class LexerTests: XCTestCase {

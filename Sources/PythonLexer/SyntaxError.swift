@@ -10,7 +10,7 @@ public struct SyntaxError: Error, Hashable, Sendable {
     public var span: SourceSpan
     public var kind: Kind
 
-    init(_ message: String, at span: SourceSpan, kind: Kind = .syntax) {
+    public init(_ message: String, at span: SourceSpan, kind: Kind = .syntax) {
         self.message = message
         self.span = span
         self.kind = kind

@@ -1,5 +1,5 @@
 import XCTest
-import Tape
+import TorchRules
 
 final class AutogradMessageTests: XCTestCase {
     func testForwardOpNameFollowsNodeForwardOpName() {

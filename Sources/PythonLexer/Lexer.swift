@@ -1,5 +1,5 @@
 /// Turns program text into tokens, with Python's indentation, implicit line joining and string rules.
-struct Lexer {
+public struct Lexer {
     private let chars: [Character]
     private var index = 0
     private var line = 1
@@ -27,7 +27,7 @@ struct Lexer {
     }
 
     /// Tokenizes a whole program: statements separated by NEWLINE, blocks by INDENT/DEDENT.
-    static func tokenize(_ source: String) throws(SyntaxError) -> [Token] {
+    public static func tokenize(_ source: String) throws(SyntaxError) -> [Token] {
         let (tokens, unclosed) = try tokenizeProgram(source)
         if let unclosed { throw unclosed }
         return tokens
@@ -35,7 +35,7 @@ struct Lexer {
 
     /// Tokenizes a whole program, reporting a bracket left open at the end separately: like CPython,
     /// the parser decides whether that or its own error is the one to show.
-    static func tokenizeProgram(_ source: String) throws(SyntaxError) -> (tokens: [Token], unclosed: SyntaxError?) {
+    public static func tokenizeProgram(_ source: String) throws(SyntaxError) -> (tokens: [Token], unclosed: SyntaxError?) {
         var lexer = Lexer(source: source)
         let tokens = try lexer.run(expressionOnly: false)
         guard let bracket = lexer.openBrackets.last, case .op(let text) = bracket.kind else { return (tokens, nil) }
@@ -43,7 +43,7 @@ struct Lexer {
     }
 
     /// Tokenizes one expression embedded in an f-string, starting at the given position.
-    static func tokenizeExpression(_ source: String, line: Int, column: Int) throws(SyntaxError) -> [Token] {
+    public static func tokenizeExpression(_ source: String, line: Int, column: Int) throws(SyntaxError) -> [Token] {
         var lexer = Lexer(source: source, line: line, column: column)
         lexer.depth = 1
         return try lexer.run(expressionOnly: true)
@@ -280,7 +280,7 @@ struct Lexer {
     }
 
     /// Decodes backslash escapes the way Python does for a non-raw string literal.
-    static func unescape(_ body: String, at span: SourceSpan) throws(SyntaxError) -> String {
+    public static func unescape(_ body: String, at span: SourceSpan) throws(SyntaxError) -> String {
         guard body.contains("\\") else { return body }
         var out = ""
         var it = Array(body)[...]

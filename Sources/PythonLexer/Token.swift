@@ -1,6 +1,6 @@
 /// One lexical token of the Python subset, with where it sits in the source.
-struct Token: Sendable {
-    enum Kind: Equatable, Sendable {
+public struct Token: Sendable {
+    public enum Kind: Equatable, Sendable {
         case name(String)
         case int(Int)
         case float(Double)
@@ -15,8 +15,8 @@ struct Token: Sendable {
         case end
     }
 
-    var kind: Kind
-    var span: SourceSpan
+    public var kind: Kind
+    public var span: SourceSpan
 
-    var isNewlineOrEnd: Bool { kind == .newline || kind == .end }
+    public var isNewlineOrEnd: Bool { kind == .newline || kind == .end }
 }
