@@ -44,13 +44,6 @@ public struct Debugger: Sendable {
     /// The nodes the engine itself reported running in backward call `backward` (`run` events),
     /// empty when the tape has none (traces from real PyTorch may not).
     public func engineRuns(backward: Int) -> [Int] { index.engineRuns[backward] ?? [] }
-    /// The gradients flowing into step `step` of backward call `backward` (one per node output,
-    /// nil where none flowed), as the engine recorded them; nil when the tape has no such `run`.
-    public func incomingGradients(backward: Int, step: Int) -> [TensorValues?]? {
-        guard let positions = index.engineRunEvents[backward], positions.indices.contains(step),
-              case let .nodeRun(run) = tape[positions[step]] else { return nil }
-        return run.incoming
-    }
     /// How the engine reported backward call `backward` ended (`bwend`), if it did.
     public func engineEnd(backward: Int) -> BackwardEnd? { index.backwardEnds[backward]?.end }
     /// The exit code the run ended with, if the tape records it.

@@ -128,7 +128,7 @@ public struct DebuggerState: Sendable {
         }
         switch tape[step.event] {
         case .op(let op):
-            return index.node(ofOp: op.index) ?? op.outputs.first.flatMap { debugger.tensor($0.tensor, at: position).gradFn }
+            return debugger.firstNode(ofOp: op.index) ?? op.outputs.first.flatMap { debugger.tensor($0.tensor, at: position).gradFn }
         case .backward(let call):
             return call.roots.first?.node
         case .error:
