@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs tapedeck_torch (pip install ./recorder) and runs its pytest suite.
+# Installs tapedeck_torch (pip install ./recorder), lints it with ruff and runs its pytest suite.
 # When PyTorch cannot be imported the tests cannot run: say so and exit 0.
 # Usage: recorder/run_tests.sh [pytest args, default: tests]   (PYTHON=... picks the interpreter;
 # paths are relative to recorder/, e.g. recorder/run_tests.sh tests/test_record_api.py)
@@ -23,7 +23,12 @@ fi
 if ! "$python" -m pytest --version >/dev/null 2>&1; then
     "$python" -m pip install --quiet pytest || { echo "recorder tests FAILED: pytest is missing and pip could not install it"; exit 1; }
 fi
+if ! "$python" -m ruff --version >/dev/null 2>&1; then
+    "$python" -m pip install --quiet ruff || { echo "recorder tests FAILED: ruff is missing and pip could not install it"; exit 1; }
+fi
 cd "$here" || exit 1
+# The linter first (rules in pyproject.toml: style, errors, bugbear, type hints on every function).
+"$python" -m ruff check --quiet --no-cache . || { echo "recorder tests FAILED: ruff check found problems (above)"; exit 1; }
 if [ "$#" -eq 0 ]; then
     set -- tests
 fi
