@@ -165,7 +165,10 @@ extension TorchBindings {
             guard let dv = a.take(0, "dim"), !dv.isNone else { return try tensorResult { try t.squeeze() } }
             let d = try int(dv, name, "dim")
             return try tensorResult { try t.squeeze(dim: d) }
-        case "flatten": return try tensorResult { try t.flatten() }
+        case "flatten":
+            let start = try a.take(0, "start_dim").map { (v) throws(PyException) in try int(v, name, "start_dim") } ?? 0
+            let end = try a.take(1, "end_dim").map { (v) throws(PyException) in try int(v, name, "end_dim") } ?? -1
+            return try tensorResult { try t.flatten(startDim: start, endDim: end) }
         case "add_":
             let o = try other()
             let al = alpha()
