@@ -37,11 +37,13 @@ let package = Package(
             dependencies: ["Tape", "Debugger", "TerminalUI", "Script"],
             path: "Benchmarks"
         ),
+        /// The one loader of Tests/Conformance/cases, shared by every test target that reads cases.
+        .target(name: "ConformanceCases", dependencies: ["Autograd"], path: "Tests/ConformanceCases"),
         .testTarget(name: "TapeTests", dependencies: ["Tape"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Tape"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script", "Autograd", "Tape"]),
-        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape"], exclude: ["Traces"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Debugger", "Script", "Tape"], exclude: ["Golden"]),
-        .testTarget(name: "tapedeckTests", dependencies: ["tapedeck"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "Autograd", "Tape", "ConformanceCases"]),
+        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape", "ConformanceCases"], exclude: ["Traces"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Debugger", "Script", "Tape", "ConformanceCases"], exclude: ["Golden"]),
+        .testTarget(name: "tapedeckTests", dependencies: ["tapedeck", "ConformanceCases"]),
     ]
 )
