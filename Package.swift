@@ -2,9 +2,9 @@
 import PackageDescription
 
 // Data flows one way: program → Script → Autograd → Tape → Debugger → TerminalUI / reports.
+// Builds and is tested on Linux (Glibc, ncursesw); no other platform is claimed.
 let package = Package(
     name: "tapedeck",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tapedeck", targets: ["tapedeck"]),
     ],
@@ -14,12 +14,20 @@ let package = Package(
     targets: [
         /// The recorded model of a run, its indexes and the trace-file codec. Depends on nothing.
         .target(name: "Tape"),
+        /// PyTorch's own engine rules that the engine and the replay must both follow: the ready
+        /// queue's order and the autograd error texts. Sharing them does not weaken the replay tests:
+        /// those compare the replay with what real PyTorch printed and ran (the conformance cases'
+        /// recorded traces and messages), which no code here produces.
+        .target(name: "TorchRules"),
         /// Tensors, version counters, grad_fn nodes, saved variables, the engine, nn and optim.
-        .target(name: "Autograd", dependencies: ["Tape"]),
-        /// Lexer, parser and interpreter of the Python subset, bound to Autograd.
-        .target(name: "Script", dependencies: ["Autograd", "Tape"]),
+        .target(name: "Autograd", dependencies: ["Tape", "TorchRules"]),
+        /// Python's tokenizer for the subset: tokens with source spans, indentation, strings, errors.
+        /// Both the interpreter and the debugger's fix hints read source through it.
+        .target(name: "PythonLexer"),
+        /// Parser and interpreter of the Python subset, bound to Autograd.
+        .target(name: "Script", dependencies: ["Autograd", "Tape", "PythonLexer"]),
         /// Cursor over a tape, backward replay from the tape alone, blame and fix hints.
-        .target(name: "Debugger", dependencies: ["Tape"]),
+        .target(name: "Debugger", dependencies: ["Tape", "TorchRules", "PythonLexer"]),
         /// The C shim that makes ncursesw's macros and globals callable from Swift.
         .target(name: "CTerminal", linkerSettings: [.linkedLibrary("ncursesw")]),
         /// Pure UI state, key handling and rendering into a cell buffer, plus a thin ncurses backend.
@@ -40,9 +48,11 @@ let package = Package(
         /// The one loader of Tests/Conformance/cases, shared by every test target that reads cases.
         .target(name: "ConformanceCases", dependencies: ["Autograd"], path: "Tests/ConformanceCases"),
         .testTarget(name: "TapeTests", dependencies: ["Tape"]),
+        .testTarget(name: "TorchRulesTests", dependencies: ["TorchRules"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Tape"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script", "Autograd", "Tape", "ConformanceCases"]),
-        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape", "ConformanceCases"], exclude: ["Traces"]),
+        .testTarget(name: "PythonLexerTests", dependencies: ["PythonLexer"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "PythonLexer", "Autograd", "Tape", "ConformanceCases"]),
+        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape", "TorchRules", "ConformanceCases"], exclude: ["Traces"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Debugger", "Script", "Tape", "ConformanceCases"], exclude: ["Golden"]),
         .testTarget(name: "tapedeckTests", dependencies: ["tapedeck", "ConformanceCases"]),
     ]

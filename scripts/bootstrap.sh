@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs what building and testing tapedeck need and the machine lacks: ncursesw headers and tmux
-# (Debian packages), and PyTorch 2.13 CPU for the recorder's tests when pip can get it
-# (recorder/run_tests.sh installs the recorder and pytest itself). Under CI=true a PyTorch that cannot
-# be installed fails the run: CI must never pass without the recorder tests.
+# Installs what building and testing tapedeck need and the machine lacks: ncursesw headers, tmux and
+# Graphviz (`dot`, for `tapedeck graph --format svg`) as Debian packages, and PyTorch 2.13 CPU for the
+# recorder's tests when pip can get it (recorder/run_tests.sh installs the recorder and pytest itself).
+# Under CI=true a PyTorch that cannot be installed fails the run: CI must never pass without the
+# recorder tests.
 set -euo pipefail
 
 missing=()
 [ -e /usr/include/ncursesw/curses.h ] || [ -e /usr/include/ncurses.h ] || missing+=(libncurses-dev)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "bootstrap: installing ${missing[*]}"
     if [ "$(id -u)" = 0 ]; then

@@ -1,4 +1,5 @@
 import Tape
+import TorchRules
 /// A tensor's element type, limited to the dtypes tapedeck's Python subset uses.
 public enum DType: String, Sendable, CaseIterable {
     case bool

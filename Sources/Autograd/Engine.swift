@@ -1,4 +1,5 @@
 import Tape
+import TorchRules
 
 /// PyTorch's backward engine (torch/csrc/autograd/engine.cpp) on one thread.
 ///

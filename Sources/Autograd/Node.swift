@@ -1,4 +1,5 @@
 import Tape
+import TorchRules
 /// A grad_fn: one node of the backward graph (`torch.autograd.graph.Node`).
 ///
 /// A node is created by a forward op whose result requires grad. It holds the edges to the

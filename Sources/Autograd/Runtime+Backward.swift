@@ -1,4 +1,5 @@
 import Tape
+import TorchRules
 
 extension Runtime {
     /// `torch.autograd.backward(tensors, grad_tensors, retain_graph, inputs)`.

@@ -1,4 +1,5 @@
 import Tape
+import TorchRules
 /// A tensor a node saved for backward, with the version it had then (`SavedVariable`).
 ///
 /// Saved inputs and leaves keep the tensor object itself, so error messages show its current

@@ -1,4 +1,5 @@
 import Tape
+import TorchRules
 /// Shared plumbing for ops: wrapping Python numbers, dimension checks, and the out-of-place and
 /// in-place recording paths every op goes through.
 extension Tensor {

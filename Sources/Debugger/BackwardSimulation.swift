@@ -1,4 +1,5 @@
 import Tape
+import TorchRules
 
 /// PyTorch's engine order over a recorded graph, computing nothing: count each node's incoming
 /// edges from the roots, then repeatedly run the ready node with the highest `sequence_nr` and

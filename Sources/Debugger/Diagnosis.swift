@@ -1,4 +1,5 @@
 import Tape
+import TorchRules
 
 /// One finding of `tapedeck explain`: an autograd error raised during the run (caught or not), or a
 /// warning about a mutation PyTorch cannot detect.

@@ -88,7 +88,7 @@ struct FixHint: Sendable {
     /// The first line at or before `line` (then anywhere) that passes `inplace=True`.
     private func inplaceTrueLine(near line: Int) -> Int? {
         let candidates = Array((1...max(1, min(line, source.lines.count))).reversed()) + Array(1...max(1, source.lines.count))
-        return candidates.first { source.line($0)?.contains("inplace=True") ?? false }
+        return candidates.first { source.line($0).map { StatementTokens($0).passes("inplace", "True") } ?? false }
     }
 
     /// `x = x + 1` for `x += 1`; `y = y.mul(2)` for `y.mul_(2)`; `z = h.exp()` for `z = h.exp_()`;
@@ -125,69 +125,41 @@ struct FixHint: Sendable {
     /// The left side of `target = ...` or `target op= ...`, nil for expression statements.
     func assignmentTarget(_ statement: String) -> String? {
         if let (target, _, _) = augmentedAssignment(statement) { return target }
-        let characters = Array(statement)
-        var depth = 0
-        for (i, c) in characters.enumerated() {
-            if "([{".contains(c) { depth += 1 } else if ")]}".contains(c) { depth -= 1 }
-            guard depth == 0, c == "=" else { continue }
-            let before = i > 0 ? characters[i - 1] : " "
-            let after = i + 1 < characters.count ? characters[i + 1] : " "
-            if after == "=" || "=!<>".contains(before) { return nil }
-            let target = trimmed(String(characters[..<i]))
-            return target.isEmpty ? nil : target
-        }
-        return nil
+        let line = StatementTokens(statement)
+        guard let first = line.topLevel.first(where: { line.op($0).map(Self.assignmentOrComparison.contains) ?? false }),
+              line.op(first) == "=" else { return nil }
+        let target = trimmed(line.text(before: first))
+        return target.isEmpty ? nil : target
     }
 
     /// Splits `target op= value` (outside brackets) into its parts.
     func augmentedAssignment(_ statement: String) -> (String, String, String)? {
-        let characters = Array(statement)
-        let operators = ["**", "//", "+", "-", "*", "/", "@", "%", "&", "|", "^"]
-        var depth = 0
-        for (i, c) in characters.enumerated() {
-            if "([{".contains(c) { depth += 1 } else if ")]}".contains(c) { depth -= 1 }
-            guard depth == 0, c == "=", i > 0, i + 1 >= characters.count || characters[i + 1] != "=" else { continue }
-            let head = String(characters[..<i])
-            guard let op = operators.first(where: { head.hasSuffix($0) }) else { return nil }
-            let target = trimmed(String(head.dropLast(op.count)))
-            let value = trimmed(String(characters[(i + 1)...]))
-            return target.isEmpty || value.isEmpty ? nil : (target, op, value)
-        }
-        return nil
+        let line = StatementTokens(statement)
+        guard let first = line.topLevel.first(where: { line.op($0).map(Self.assignmentOrComparison.contains) ?? false }),
+              let op = line.op(first), let binary = Self.augmentedOperators[op] else { return nil }
+        let target = trimmed(line.text(before: first))
+        let value = trimmed(line.text(after: first))
+        return target.isEmpty || value.isEmpty ? nil : (target, binary, value)
     }
+
+    /// The augmented assignments a hint rewrites, each with its binary operator.
+    private static let augmentedOperators: [String: String] = [
+        "**=": "**", "//=": "//", "+=": "+", "-=": "-", "*=": "*", "/=": "/", "@=": "@", "%=": "%",
+        "&=": "&", "|=": "|", "^=": "^",
+    ]
+
+    /// The tokens that decide whether a statement assigns: the first one at the top level wins.
+    private static let assignmentOrComparison: Set<String> =
+        Set(augmentedOperators.keys).union(["=", "==", "!=", "<=", ">=", ">>=", "<<=", ":="])
 
     /// The first `receiver.name_(arguments)` call in the statement.
     func inPlaceMethod(_ statement: String) -> (receiver: String, name: String, arguments: String)? {
-        let characters = Array(statement)
-        var i = 0
-        while i < characters.count {
-            guard characters[i] == "_", i + 1 < characters.count, characters[i + 1] == "(" else { i += 1; continue }
-            var nameStart = i
-            while nameStart > 0, characters[nameStart - 1].isIdentifierCharacter { nameStart -= 1 }
-            let name = String(characters[nameStart..<i])
-            guard nameStart > 0, characters[nameStart - 1] == ".", !name.isEmpty, !name.hasSuffix("_") else { i += 1; continue }
-            var receiverStart = nameStart - 1
-            var depth = 0
-            while receiverStart > 0 {
-                let c = characters[receiverStart - 1]
-                if c == "]" || c == ")" { depth += 1 } else if c == "[" || c == "(" {
-                    if depth == 0 { break }
-                    depth -= 1
-                } else if depth == 0 && !(c.isIdentifierCharacter || c == ".") { break }
-                receiverStart -= 1
-            }
-            var close = i + 2
-            depth = 1
-            while close < characters.count {
-                if characters[close] == "(" { depth += 1 } else if characters[close] == ")" {
-                    depth -= 1
-                    if depth == 0 { break }
-                }
-                close += 1
-            }
-            let receiver = String(characters[receiverStart..<(nameStart - 1)])
-            guard !receiver.isEmpty, close < characters.count else { return nil }
-            return (receiver, name, String(characters[(i + 2)..<close]))
+        let line = StatementTokens(statement)
+        for i in line.tokens.indices.dropFirst().dropLast() {
+            guard let name = line.name(i), name.hasSuffix("_"), !name.dropLast().hasSuffix("_"), name.count > 1,
+                  line.op(i - 1) == ".", line.op(i + 1) == "(" else { continue }
+            guard let start = line.receiverStart(endingBefore: i - 1), let close = line.closing(i + 1) else { return nil }
+            return (line.text(from: start, to: i - 1), String(name.dropLast()), line.text(from: i + 2, to: close))
         }
         return nil
     }
@@ -199,32 +171,23 @@ struct FixHint: Sendable {
     }
 
     private func backwardReceiver(_ statement: String) -> String? {
-        let characters = Array(statement)
-        guard let dot = Array(statement).indices.first(where: { String(characters[$0...]).hasPrefix(".backward(") }) else { return nil }
-        var start = dot
-        var depth = 0
-        while start > 0 {
-            let c = characters[start - 1]
-            if c == "]" || c == ")" { depth += 1 } else if c == "[" || c == "(" {
-                if depth == 0 { break }
-                depth -= 1
-            } else if depth == 0 && !(c.isIdentifierCharacter || c == ".") { break }
-            start -= 1
-        }
-        let receiver = String(characters[start..<dot])
-        return receiver.isEmpty ? nil : receiver
+        let line = StatementTokens(statement)
+        guard let dot = line.tokens.indices.dropLast(2).first(where: {
+            line.op($0) == "." && line.name($0 + 1) == "backward" && line.op($0 + 2) == "("
+        }), let start = line.receiverStart(endingBefore: dot) else { return nil }
+        return line.text(from: start, to: dot)
     }
 }
 
+/// The line without indentation and without a trailing comment, read by the lexer; a line the lexer
+/// rejects keeps its text, with only the indentation and trailing blanks removed.
 func trimmed(_ text: String) -> String {
+    let line = StatementTokens(text)
+    if !line.tokens.isEmpty { return line.code }
     var characters = Substring(text)
     while let first = characters.first, first == " " || first == "\t" { characters.removeFirst() }
     while let last = characters.last, last == " " || last == "\t" { characters.removeLast() }
-    if let comment = characters.firstIndex(of: "#"), !characters[..<comment].contains("\""), !characters[..<comment].contains("'") {
-        characters = characters[..<comment]
-        while let last = characters.last, last == " " || last == "\t" { characters.removeLast() }
-    }
-    return String(characters)
+    return characters.hasPrefix("#") ? "" : String(characters)
 }
 
 extension Character {

@@ -1,4 +1,5 @@
 import Tape
+import TorchRules
 
 /// Replays backward calls and checks saved variables from the tape alone, the way
 /// `SavedVariable::unpack` does in PyTorch: freed data first, then the version counter.

@@ -1,3 +1,5 @@
+import PythonLexer
+
 /// An expression of the Python subset, with the source span it was parsed from.
 struct Expr: Sendable {
     indirect enum Kind: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import PythonLexer
 
 /// Splits an f-string body into literal text and replacement fields (`{expr!r:spec}`, `{expr=}`).
 struct FStringParser {

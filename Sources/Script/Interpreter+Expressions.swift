@@ -1,3 +1,5 @@
+import PythonLexer
+
 extension Interpreter {
     func evaluate(_ expr: Expr, in scope: Scope) throws(PyException) -> Value {
         switch expr.kind {

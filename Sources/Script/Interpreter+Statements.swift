@@ -1,3 +1,5 @@
+import PythonLexer
+
 /// How a block of statements finished.
 enum Flow {
     case normal

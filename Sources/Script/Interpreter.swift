@@ -1,4 +1,5 @@
 import Foundation
+import PythonLexer
 import Tape
 
 /// Runs a parsed program with Python's semantics for the supported subset, reporting to a tape.

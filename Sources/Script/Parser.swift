@@ -1,3 +1,5 @@
+import PythonLexer
+
 /// Parses tokens into statements and expressions, Python's grammar restricted to the supported subset.
 struct Parser {
     private var tokens: [Token]

@@ -1,4 +1,5 @@
 import Foundation
+import PythonLexer
 import Tape
 
 /// What a program run produced: its exit code and the recorded tape.

@@ -1,3 +1,5 @@
+import PythonLexer
+
 /// A statement of the Python subset, with the source span it was parsed from.
 struct Stmt: Sendable {
     indirect enum Kind: Sendable {

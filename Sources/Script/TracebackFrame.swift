@@ -1,3 +1,5 @@
+import PythonLexer
+
 /// One line of a traceback: the scope, the line it was executing and the span of the expression
 /// running there (for Python 3.11's `^^^` / `~~^~~` markers).
 struct TracebackFrame: Equatable {

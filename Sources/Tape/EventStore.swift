@@ -82,6 +82,13 @@ extension EventStore where Bytes == [UInt8] {
 extension EventStore {
     // MARK: Writing
 
+    /// Removes events `first...` and their bytes (a partial event of a cut-off last line).
+    mutating func dropEvents(from first: Int) {
+        guard first < starts.count else { return }
+        bytes.removeLast(bytes.count - starts[first])
+        starts.removeLast(starts.count - first)
+    }
+
     mutating func begin(_ kind: Event.Kind) {
         starts.append(bytes.count)
         bytes.append(kind.rawValue)

@@ -12,19 +12,33 @@ import Darwin
 /// `String` per field, no intermediate `Event`). Unknown fields and unknown event kinds are
 /// skipped; anything malformed fails with the file, the 1-based line and what was expected.
 public enum TraceReader {
-    /// Reads the trace at `path`; errors name `path` as given.
+    /// Reads the trace at `path` and range-checks it (`TraceValidator`); errors name `path` as given.
     public static func read(contentsOf path: String) throws(TraceError) -> Tape {
         let file = try readFile(path)
         defer { file.release() }
-        return try decode(file.bytes, file: path)
+        return try load(file.bytes, file: path)
     }
 
-    /// Decodes a trace held in memory; `file` names it in error messages.
+    /// Decodes a trace held in memory and range-checks every id, index and count in it, as
+    /// `read(contentsOf:)` does; `file` names it in error messages.
+    public static func load(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(TraceError) -> Tape {
+        let tape = try decode(bytes, file: file)
+        try TraceValidator.check(tape, file: file)
+        return tape
+    }
+
+    /// `load(_:file:)` for bytes in an array.
+    public static func load(_ bytes: [UInt8], file: String) throws(TraceError) -> Tape {
+        try bytes.withUnsafeBufferPointer { buffer throws(TraceError) in try load(buffer, file: file) }
+    }
+
+    /// Decodes a trace held in memory without range-checking its ids (the codec alone, for
+    /// round trips of arbitrary events); `file` names it in error messages.
     public static func decode(_ bytes: [UInt8], file: String) throws(TraceError) -> Tape {
         try bytes.withUnsafeBufferPointer { buffer throws(TraceError) in try decode(buffer, file: file) }
     }
 
-    /// Decodes a trace held in memory; `file` names it in error messages.
+    /// Decodes a trace held in memory without range-checking its ids; `file` names it in error messages.
     ///
     /// A large trace is split at a line boundary and its halves are parsed on two threads, each
     /// into its own store; the second is then appended to the first with its strings re-interned.
@@ -44,16 +58,12 @@ public enum TraceReader {
         nonisolated(unsafe) let input = bytes
         nonisolated(unsafe) let output = chunks
         DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
-            output[index] = parse(input, ranges[index], file: file, recordsStrings: index > 0)
+            output[index] = parse(input, ranges[index], file: file, recordsStrings: index > 0, isLast: index == ranges.count - 1)
         }
         var linesBefore = firstLine - 1
         for (index, chunk) in chunks.enumerated() {
             switch chunk! {
             case .failure(.malformed(let file, let line, let message)):
-                if index > 0 {
-                    linesBefore += UnsafeBufferPointer(rebasing: bytes[ranges[0].lowerBound..<ranges[index].lowerBound])
-                        .reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-                }
                 throw .malformed(file: file, line: linesBefore + line, message: message)
             case .failure(let error):
                 throw error
@@ -64,7 +74,11 @@ public enum TraceReader {
                 } else {
                     tape.store.append(parsed.store, stringPositions: parsed.stringPositions)
                 }
-                for (event, keys) in parsed.keys { tape.index(keys, event: offset + event) }
+                tape.lines.append(parsed.lines, events: offset, lines: linesBefore)
+                if let line = parsed.cutOffLine {
+                    tape.warnings.append(.cutOffLastLine(file: file, line: linesBefore + line, events: tape.store.count))
+                }
+                linesBefore += parsed.lineCount
             }
         }
         tape.trimCapacity()
@@ -84,38 +98,59 @@ public enum TraceReader {
         return [start..<cut + 1, cut + 1..<bytes.count]
     }
 
-    /// The events of one range of lines, parsed into a store of its own; lines in errors count from 1 at the range start.
+    /// The events of one range of lines, parsed into a store of its own; lines count from 1 at the range start.
     private struct ParsedChunk {
         var store: EventStore<[UInt8]>
-        /// The index keys of the events that have any, by event number within the chunk.
-        var keys: [(Int, IndexKeys)]
         var stringPositions: [Int]
+        /// The line of each event, counted from the range start.
+        var lines: TraceLines
+        /// The number of complete lines (newlines) in the range.
+        var lineCount: Int
+        /// The last line, when the file ends in the middle of it; its partial event is dropped.
+        var cutOffLine: Int?
     }
 
+    /// Parses the event lines of `range`. In the last range (`isLast`), a final line without a
+    /// newline that does not parse is taken as a recording cut off mid-write: the events before
+    /// it are kept and the chunk notes the line instead of failing.
     private static func parse(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, file: String, recordsStrings: Bool
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, file: String, recordsStrings: Bool, isLast: Bool
     ) -> Result<ParsedChunk, TraceError> {
         var scanner = TraceScanner(base: bytes.baseAddress! + range.lowerBound, count: range.count, file: file)
         defer { scanner.deallocate() }
         var store = EventStore(bytes: RawBytes(capacity: range.count / 3))
         store.starts.reserveCapacity(range.count / 100)
-        var keys: [(Int, IndexKeys)] = []
         var reader = EventLineReader(recordsStrings: recordsStrings)
+        var lines = TraceLines()
+        var cutOffLine: Int?
         do throws(TraceError) {
             while true {
                 scanner.skipBlankLines()
                 if scanner.atEnd { break }
-                if let eventKeys = try reader.readEvent(&scanner, into: &store), eventKeys.id != nil || eventKeys.line != nil {
-                    keys.append((store.starts.count - 1, eventKeys))
+                let lineStart = scanner.position
+                let line = scanner.line
+                let events = store.starts.count
+                do throws(TraceError) {
+                    try reader.readEvent(&scanner, into: &store)
+                    try scanner.endLine()
+                } catch {
+                    guard isLast, !scanner.hasNewline(from: lineStart) else { throw error }
+                    cutOffLine = scanner.line
+                    store.dropEvents(from: events)
+                    reader.dropStringPositions(from: store.bytes.count)
+                    break
                 }
-                try scanner.endLine()
+                if store.starts.count > events { lines.note(event: events, line: line) }
             }
         } catch {
             store.bytes.deallocate()
             return .failure(error)
         }
         let parsed = EventStore(bytes: store.bytes.finish(), starts: store.starts, strings: store.strings)
-        return .success(ParsedChunk(store: parsed, keys: keys, stringPositions: reader.stringPositions))
+        return .success(ParsedChunk(
+            store: parsed, stringPositions: reader.stringPositions,
+            lines: lines, lineCount: scanner.line - 1, cutOffLine: cutOffLine
+        ))
     }
 
     private static func readHeader(_ s: inout TraceScanner) throws(TraceError) -> TraceHeader {

@@ -493,3 +493,10 @@ struct TraceScanner {
         }
     }
 }
+
+extension TraceScanner {
+    /// Whether a newline follows `start` anywhere before the end of the bytes.
+    func hasNewline(from start: Int) -> Bool {
+        UnsafeBufferPointer(start: base + start, count: max(count - start, 0)).contains(UInt8(ascii: "\n"))
+    }
+}

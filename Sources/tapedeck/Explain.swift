@@ -1,17 +1,23 @@
 import ArgumentParser
 import Debugger
 
-/// `tapedeck explain TARGET [--json]`: the headless diagnosis, for scripts and CI.
+/// `tapedeck explain TARGET [ARGS...] [--json]`: the headless diagnosis, for scripts and CI.
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Diagnose every autograd error of a run and name the in-place op to blame.",
         discussion: """
-            TARGET is a program (run on tapedeck's engine, its output discarded) or a trace file. \
-            The text report reads like a compiler diagnostic; --json prints one object described in \
-            docs/explain-json.md.
+            TARGET is a program (its output sent to stderr) or one or more trace files (one per \
+            rank of a distributed run: `run.rank*.tdt`). A program runs on tapedeck's engine when it \
+            stays inside the Python subset, else it is recorded with real PyTorch (python3 -m \
+            tapedeck_torch, ARGS passed on); one line on stderr says which engine ran and why. The \
+            text report reads like a compiler diagnostic; --json prints one object described in \
+            docs/explain-json.md (an array of them, one per trace, for several traces).
 
-            Exit status: 0 when the run raised no autograd error (warnings allowed), 1 when it raised \
-            at least one, 2 when TARGET is unusable (missing, unreadable, or a malformed trace).
+            Exit status: 0 when the run completed and raised no autograd error (warnings allowed), 1 \
+            when it raised at least one, 3 when it stopped early with another exception or could not \
+            run (outside the subset, a syntax error, a trace cut short): the report names the \
+            exception, file and line and does not call the program clean; 2 when TARGET is unusable \
+            (missing, unreadable, or a malformed trace).
             """
     )
 
@@ -21,15 +27,28 @@ struct Explain: ParsableCommand {
     @Flag(help: "Print the diagnoses as one JSON object.")
     var json = false
 
+    @Option(help: "Force the engine for a program: tapedeck (the Python subset) or torch (real PyTorch).")
+    var engine: Engine?
+
+    @Argument(parsing: .allUnrecognized, help: "The program's own arguments, or more trace files.")
+    var arguments: [String] = []
+
     func run() throws {
         throw ExitCode(execute())
     }
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let report = try Target.load(target).debugger().explain()
-            Standard.out(json ? report.json() : report.text())
-            return report.exitStatus
+            let runs = try Launch(targets: [target] + arguments, engine: engine).runs(announce: Standard.note)
+            let reports = runs.map { $0.debugger.explain() }
+            if runs.count == 1 {
+                Standard.out(json ? reports[0].json() : reports[0].text())
+            } else if json {
+                Standard.out("[\n" + reports.map { $0.json().trimmingCharacters(in: .newlines) }.joined(separator: ",\n") + "\n]\n")
+            } else {
+                Standard.out(zip(runs, reports).map { "== \($0.path) ==\n" + $1.text() }.joined(separator: "\n"))
+            }
+            return reports.map(\.exitStatus).max() ?? 0
         } catch {
             return Standard.fail(error)
         }

@@ -1,16 +1,29 @@
 import ArgumentParser
 import TerminalUI
 
-/// `tapedeck FILE`: the full-screen debugger.
+/// `tapedeck FILE [ARGS...]`: the full-screen debugger.
 struct Open: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
         abstract: "Open the full-screen debugger on a program or a trace file (the default command).",
-        discussion: "Keys: n/p step, N/P source line, g/G first/last, b replay backward, e next error, Enter inspect, / search, : go to step, ? help, q quit. Needs a terminal; for pipes and CI use `tapedeck explain`."
+        discussion: """
+            A program runs on tapedeck's engine when it stays inside the Python subset, else it is \
+            recorded with real PyTorch (python3 -m tapedeck_torch, ARGS passed on); one line on \
+            stderr says which engine ran and why. \
+            Keys: n/p step, N/P source line, g/G first/last, b replay backward, e next error, Enter inspect, / search, : go to step, ? help, q quit. Needs a terminal; for pipes and CI use `tapedeck explain`. \
+            Exit status after q: as `tapedeck explain` (0 clean, 1 autograd errors, 3 incomplete run); \
+            2 for unusable input; 128 + N after signal N.
+            """
     )
 
     @Argument(help: "A program (.py) or a trace file (.tdt).")
     var file: String
+
+    @Option(help: "Force the engine for a program: tapedeck (the Python subset) or torch (real PyTorch).")
+    var engine: Engine?
+
+    @Argument(parsing: .allUnrecognized, help: "The program's own arguments.")
+    var arguments: [String] = []
 
     func run() throws {
         throw ExitCode(execute())
@@ -18,9 +31,14 @@ struct Open: ParsableCommand {
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let debugger = try Target.load(file).debugger()
             do {
-                return try DebuggerApp(debugger: debugger).run()
+                try DebuggerApp.requireTerminal()
+            } catch {
+                throw .noTerminal(error)
+            }
+            let run = try Launch(targets: [file] + arguments, engine: engine).runs(announce: Standard.note)[0]
+            do {
+                return try DebuggerApp(debugger: run.debugger).run()
             } catch {
                 throw .noTerminal(error)
             }

@@ -9,6 +9,9 @@ enum Standard {
         handle.write(Data(text.utf8))
     }
 
+    /// One line of information on stderr, prefixed like every message of tapedeck's own.
+    static func note(_ text: String) { error("tapedeck: \(text)\n") }
+
     /// Reports an unusable input the way compilers do, and gives the exit status for it.
     static func fail(_ error: CommandError) -> Int32 {
         Standard.error("tapedeck: error: \(error.description)\n")

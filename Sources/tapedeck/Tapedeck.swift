@@ -10,7 +10,7 @@ struct Tapedeck: ParsableCommand {
             FILE is a program in tapedeck's Python subset (PROGRAM.py) or a trace file (RUN.tdt) \
             recorded by `tapedeck record` or by the PyTorch recorder (`python3 -m tapedeck_torch`).
             """,
-        subcommands: [Open.self, Run.self, Explain.self, Record.self],
+        subcommands: [Open.self, Run.self, Explain.self, Record.self, Graph.self],
         defaultSubcommand: Open.self
     )
 }

@@ -39,23 +39,31 @@ enum Target {
         return ProgramRunner(path: path, source: source)
     }
 
-    /// The tape of the target: the trace as recorded, or the program run with its output discarded.
+    /// The tape of the target: the trace as recorded (its load warnings printed to stderr), or
+    /// the program run with its output discarded.
     func tape() throws(CommandError) -> Tape {
         switch self {
         case let .program(path, source):
             return ProgramRunner(path: path, source: source).run(stdout: { _ in }, stderr: { _ in }).tape
         case let .trace(path):
+            let tape: Tape
             do {
-                return try TraceReader.read(contentsOf: path)
+                tape = try TraceReader.read(contentsOf: path)
             } catch {
                 throw .badTrace(error)
             }
+            for warning in tape.warnings { Standard.error("tapedeck: \(warning)\n") }
+            return tape
         }
     }
 
     /// The target's tape, indexed and replayed.
     func debugger() throws(CommandError) -> Debugger {
-        let tape = try tape()
+        try Self.debugger(of: tape(), path: path)
+    }
+
+    /// `tape` indexed and replayed; a tape that refers to what it never announced names `path`.
+    static func debugger(of tape: Tape, path: String) throws(CommandError) -> Debugger {
         do {
             return try Debugger(tape: tape)
         } catch {

@@ -1,6 +1,7 @@
-import Tape
-import XCTest
 @testable import Debugger
+import Tape
+import TorchRules
+import XCTest
 
 final class BlameTests: XCTestCase {
     func testAugmentedAssignmentIsBlamedWithTheVersionTimeline() throws {

@@ -26,4 +26,14 @@ final class FixHintTests: XCTestCase {
         XCTAssertNil(hints.assignmentTarget("a <= b"))
         XCTAssertEqual(hints.baseName("w[1, 1]"), "w")
     }
+
+    /// The statement is read by the interpreter's lexer: brackets, `=` and `#` inside strings are text.
+    func testStringsAndCommentsAreReadAsPythonDoes() {
+        XCTAssertEqual(hints.assignmentTarget("s = \"a=b\""), "s")
+        XCTAssertNil(hints.assignmentTarget("print(\"x = 1\")"))
+        XCTAssertEqual(hints.outOfPlace("x.add_(f(\")\"))"), "x = x.add(f(\")\"))")
+        XCTAssertEqual(hints.outOfPlace("x += 1  # it's fine"), "x = x + 1")
+        XCTAssertEqual(trimmed("    label = \"#1\"  # first"), "label = \"#1\"")
+        XCTAssertEqual(trimmed("    # only a comment"), "")
+    }
 }

@@ -1,5 +1,6 @@
-import Tape
 @testable import Debugger
+import Tape
+import TorchRules
 
 /// Hand-recorded tapes of small programs, event for event as the engine records them (names,
 /// saved slots in Functions.h order, sequence numbers and versions checked against torch 2.13).

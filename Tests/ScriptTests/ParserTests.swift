@@ -1,3 +1,4 @@
+import PythonLexer
 @testable import Script
 import XCTest
 

@@ -35,12 +35,6 @@ final class RoundTripTests: XCTestCase {
         XCTAssertGreaterThan(text.count, 1 << 20)
         let read = try TraceReader.decode(text, file: "big.tdt")
         XCTAssertEqual(read, tape)
-        for id in 0..<300 {
-            XCTAssertEqual(read.eventIndex(ofTensor: id), tape.eventIndex(ofTensor: id))
-            XCTAssertEqual(read.eventIndex(ofOp: id), tape.eventIndex(ofOp: id))
-            XCTAssertEqual(read.eventIndex(ofNode: id), tape.eventIndex(ofNode: id))
-            XCTAssertEqual(read.opEvents(atLine: id), tape.opEvents(atLine: id))
-        }
 
         let lineStarts = [0] + text.indices.filter { text[$0] == UInt8(ascii: "\n") }.map { $0 + 1 }
         let badLine = lineStarts.count * 3 / 4
@@ -106,9 +100,7 @@ final class RoundTripTests: XCTestCase {
     }
 
     func testWriteToFileThenReadContentsOf() throws {
-        var generator = EventGenerator(seed: 99)
-        var tape = Tape(header: header)
-        for _ in 0..<300 { tape.append(generator.event()) }
+        let tape = ValidTraceGenerator.tape(seed: 99, events: 300)
         let path = NSTemporaryDirectory() + "tapedeck-roundtrip-\(getpid()).tdt"
         defer { unlink(path) }
         try TraceWriter.write(tape, toFile: path)

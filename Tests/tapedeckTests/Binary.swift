@@ -24,10 +24,14 @@ struct Binary {
 
     static let casesDirectory = root.appendingPathComponent("Tests/Conformance/cases")
 
-    /// Runs `tapedeck ARGUMENTS` in `directory` with no terminal attached.
-    static func run(_ arguments: [String], in directory: URL = root) throws -> Output {
+    /// Runs `tapedeck ARGUMENTS` (or another copy of it, `executable`) in `directory` with no
+    /// terminal attached, with `environment` changes on top of this process's environment.
+    static func run(
+        _ arguments: [String], in directory: URL = root, environment: [String: String] = [:], executable: URL = url
+    ) throws -> Output {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()

@@ -14,11 +14,16 @@ final class Terminal {
     private var shown: Buffer?
     private var isClosed = false
 
-    /// Takes over the terminal; `color` false forces the monochrome theme (`NO_COLOR`).
-    init(color: Bool) throws(TerminalError) {
+    /// Throws `notATerminal` unless both stdin and stdout are TTYs.
+    static func requireTTY() throws(TerminalError) {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw .notATerminal
         }
+    }
+
+    /// Takes over the terminal; `color` false forces the monochrome theme (`NO_COLOR`).
+    init(color: Bool) throws(TerminalError) {
+        try Self.requireTTY()
         setlocale(LC_ALL, "")
         isUTF8 = ct_locale_is_utf8() != 0
         ct_save_terminal_modes()

@@ -1,0 +1,18 @@
+/// A problem found before the program runs: bad syntax, or syntax outside the supported subset.
+public struct SyntaxError: Error, Hashable, Sendable {
+    /// Python's two compile-time error classes.
+    public enum Kind: String, Hashable, Sendable {
+        case syntax = "SyntaxError"
+        case indentation = "IndentationError"
+    }
+
+    public var message: String
+    public var span: SourceSpan
+    public var kind: Kind
+
+    public init(_ message: String, at span: SourceSpan, kind: Kind = .syntax) {
+        self.message = message
+        self.span = span
+        self.kind = kind
+    }
+}

@@ -1,0 +1,242 @@
+/// Range-checks every id, index and count of a loaded trace, so nothing read from a file can
+/// make a later stage index out of bounds: ids are non-negative and dense in order of first
+/// appearance, every reference names a tensor, node, op or backward call the trace announces,
+/// versions and counts are non-negative, shapes have a representable element count.
+///
+/// One pass over the compact events after parsing (the two parser threads cannot see each
+/// other's ids); a failure names the event's real line in the file.
+struct TraceValidator {
+    /// What a field's value must be, by `(kind << 6 | field)`; fields without a rule are free.
+    private static let rules: [Rule?] = {
+        var rules = [Rule?](repeating: nil, count: Event.Kind.allCases.count << 6)
+        func set(_ kind: Event.Kind, _ pairs: [(TraceField, Rule)]) {
+            for (field, rule) in pairs { rules[Int(kind.rawValue) << 6 | Int(field.rawValue)] = rule }
+        }
+        let site: [(TraceField, Rule)] = [(.line, .count), (.column, .count), (.endColumn, .count)]
+        set(.tensor, [(.tensor, .announces(.tensor)), (.counter, .newOrKnown(.counter)), (.storage, .newOrKnown(.storage)),
+                      (.shape, .shape), (.base, .tensorOrSelf)])
+        set(.op, site + [(.index, .announces(.op)), (.inputs, .tensorVersions), (.out, .tensorVersions)])
+        set(.node, [(.node, .announces(.node)), (.op, .laterOp), (.next, .earlierEdges), (.variable, .refers(.tensor))])
+        set(.gradFn, [(.tensor, .refers(.tensor)), (.node, .refers(.node)), (.outputNr, .count), (.version, .count)])
+        set(.save, [(.node, .refers(.node)), (.tensor, .refers(.tensor)), (.version, .count), (.outputNr, .count), (.shape, .shape)])
+        set(.bump, [(.counter, .counterOfTensor), (.tensor, .refers(.tensor)), (.from, .count), (.to, .count), (.op, .laterOp)])
+        set(.values, [(.tensor, .refers(.tensor)), (.shape, .shape)])
+        set(.binding, [(.tensor, .refers(.tensor)), (.line, .count)])
+        set(.error, site + [(.backward, .refers(.backward))])
+        set(.backward, site + [(.backward, .announces(.backward)), (.roots, .rootEdges)])
+        set(.nodeRun, [(.backward, .refers(.backward)), (.node, .refers(.node)), (.grads, .gradients)])
+        set(.nodeResult, [(.backward, .refers(.backward)), (.node, .refers(.node)), (.grads, .gradients)])
+        set(.release, [(.node, .refers(.node))])
+        set(.backwardEnd, [(.backward, .refers(.backward)), (.failedNode, .refers(.node))])
+        return rules
+    }()
+
+    /// The rule a field's value obeys.
+    private enum Rule {
+        /// A new id: the next dense id of its space.
+        case announces(Space)
+        /// An id some earlier event announced.
+        case refers(Space)
+        /// An earlier id, or the next one (a tensor's counter or storage may be new).
+        case newOrKnown(Space)
+        /// A view's base: an earlier tensor or the tensor itself.
+        case tensorOrSelf
+        /// An op index, which may be recorded just after the node or bump that names it.
+        case laterOp
+        /// The version counter of the tensor the bump writes through.
+        case counterOfTensor
+        /// A non-negative number: version, output number, line, column.
+        case count
+        /// Non-negative sizes whose product fits in an `Int`.
+        case shape
+        /// `[[tensor, version]]`.
+        case tensorVersions
+        /// `next_functions`: `[[node, input_nr] or null]`, each node created before this one.
+        case earlierEdges
+        /// Backward roots: `[[node, input_nr]]`.
+        case rootEdges
+        /// Gradients: each an optional tensor (-1 when absent) and a shape.
+        case gradients
+    }
+
+    /// The id spaces a trace numbers densely.
+    enum Space: Int, CaseIterable {
+        case tensor, node, op, backward, counter, storage
+
+        var noun: String {
+            switch self {
+            case .tensor: "tensor"
+            case .node: "node"
+            case .op: "op"
+            case .backward: "backward call"
+            case .counter: "version counter"
+            case .storage: "storage"
+            }
+        }
+
+        /// How the trace format spells an id of this space: `t4`, `n2`, `op #7`, `b0`, `vc3`, `st1`.
+        func spell(_ id: Int) -> String {
+            switch self {
+            case .tensor: "t\(id)"
+            case .node: "n\(id)"
+            case .op: "op #\(id)"
+            case .backward: "b\(id)"
+            case .counter: "vc\(id)"
+            case .storage: "st\(id)"
+            }
+        }
+
+        /// The event that announces an id of this space.
+        var announcer: String {
+            switch self {
+            case .tensor, .counter, .storage: "\"tensor\""
+            case .node: "\"node\""
+            case .op: "\"op\""
+            case .backward: "\"backward\""
+            }
+        }
+    }
+
+    private let tape: Tape
+    private let file: String
+    /// How many ids of each space have been announced so far.
+    private var counts = [Int](repeating: 0, count: Space.allCases.count)
+    /// Each tensor's version counter, for checking bumps.
+    private var tensorCounters: [Int] = []
+    /// Ops named by nodes and bumps, checked once all ops are known: `(op, event, field, kind)`.
+    private var opReferences: [(op: Int, event: Int, name: FieldName)] = []
+
+    /// Throws the first range error of `tape`, read from `file`.
+    static func check(_ tape: Tape, file: String) throws(TraceError) {
+        var validator = TraceValidator(tape: tape, file: file)
+        try validator.run()
+    }
+
+    private init(tape: Tape, file: String) {
+        self.tape = tape
+        self.file = file
+    }
+
+    private mutating func run() throws(TraceError) {
+        let store = tape.store
+        try store.bytes.withUnsafeBufferPointer { buffer throws(TraceError) in
+            for event in 0..<store.count {
+                let kind = store.kind(at: event)
+                let range = store.fieldRange(of: event)
+                var c = EventCursor(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound)
+                var announced: [(Space, Int)] = []
+                var counter = 0
+                while let field = c.field() {
+                    let name = FieldName(field: field, kind: kind)
+                    guard let rule = Self.rules[Int(kind.rawValue) << 6 | Int(field.rawValue)] else {
+                        if let type = TraceSchema.shared.type(of: field, in: kind) { c.skip(type) }
+                        continue
+                    }
+                    switch rule {
+                    case .announces(let space):
+                        let id = c.int()
+                        guard id == counts[space.rawValue] else {
+                            throw fail(event, "\(name) is \(id), but the next new \(space.noun) id is \(counts[space.rawValue]) (ids are dense, in order of first appearance)")
+                        }
+                        announced.append((space, id))
+                    case .refers(let space):
+                        try refer(c.int(), space, name, event)
+                    case .newOrKnown(let space):
+                        let id = c.int()
+                        guard id >= 0, id <= counts[space.rawValue] else {
+                            throw fail(event, "\(name) is \(id), but the next new \(space.noun) id is \(counts[space.rawValue]) (ids are dense, in order of first appearance)")
+                        }
+                        if field == .counter { counter = id }
+                        if id == counts[space.rawValue] { announced.append((space, id)) }
+                    case .tensorOrSelf:
+                        let id = c.int()
+                        guard id >= 0, id <= counts[Space.tensor.rawValue] else { throw unknown(id, .tensor, name, event) }
+                    case .laterOp:
+                        let op = c.int()
+                        guard op >= 0 else { throw negative(op, name, event) }
+                        if op >= counts[Space.op.rawValue] { opReferences.append((op, event, name)) }
+                    case .counterOfTensor:
+                        let counter = c.int()
+                        guard counter >= 0 else { throw negative(counter, name, event) }
+                    case .count:
+                        let value = c.int()
+                        guard value >= 0 else { throw negative(value, name, event) }
+                    case .shape:
+                        try shape(&c, name, event)
+                    case .tensorVersions:
+                        for _ in 0..<Int(c.varint()) {
+                            try refer(c.int(), .tensor, name, event)
+                            let version = c.int()
+                            guard version >= 0 else { throw fail(event, "\(name) has version \(version); versions are non-negative") }
+                        }
+                    case .earlierEdges:
+                        for _ in 0..<Int(c.varint()) where c.bool() {
+                            try refer(c.int(), .node, name, event)
+                            try inputNr(c.int(), name, event)
+                        }
+                    case .rootEdges:
+                        for _ in 0..<Int(c.varint()) {
+                            try refer(c.int(), .node, name, event)
+                            try inputNr(c.int(), name, event)
+                        }
+                    case .gradients:
+                        for _ in 0..<Int(c.varint()) where c.bool() {
+                            let tensor = c.int()
+                            if tensor != -1 { try refer(tensor, .tensor, FieldName(field: .tensor, kind: kind, inGradient: true), event) }
+                            try shape(&c, FieldName(field: .shape, kind: kind, inGradient: true), event)
+                            c.skip(.doubles)
+                        }
+                    }
+                }
+                if kind == .tensor { tensorCounters.append(counter) }
+                if kind == .bump { try checkBump(event) }
+                for (space, id) in announced where id == counts[space.rawValue] { counts[space.rawValue] += 1 }
+            }
+        }
+        for reference in opReferences where reference.op >= counts[Space.op.rawValue] {
+            throw fail(reference.event, "\(reference.name) refers to \(Space.op.spell(reference.op)), which no \"op\" event records")
+        }
+    }
+
+    /// A bump's counter must be the one its tensor uses (read again from the summary: fields come in any order).
+    private func checkBump(_ event: Int) throws(TraceError) {
+        let summary = tape.store.summary(at: event)
+        guard let tensor = summary.tensor, let counter = summary.counter else { return }
+        let expected = tensorCounters[tensor]
+        guard counter == expected else {
+            throw fail(event, "field \"vc\" of \"bump\" is \(counter), but tensor \(Space.tensor.spell(tensor)) uses \(Space.counter.spell(expected))")
+        }
+    }
+
+    private func refer(_ id: Int, _ space: Space, _ name: FieldName, _ event: Int) throws(TraceError) {
+        guard id >= 0, id < counts[space.rawValue] else { throw unknown(id, space, name, event) }
+    }
+
+    private func inputNr(_ value: Int, _ name: FieldName, _ event: Int) throws(TraceError) {
+        guard value >= 0 else { throw fail(event, "\(name) has input number \(value); input numbers are non-negative") }
+    }
+
+    private func shape(_ c: inout EventCursor, _ name: FieldName, _ event: Int) throws(TraceError) {
+        var elements = 1
+        var overflow = false
+        for _ in 0..<Int(c.varint()) {
+            let size = c.int()
+            guard size >= 0 else { throw fail(event, "\(name) has size \(size); sizes are non-negative") }
+            if !overflow { (elements, overflow) = elements.multipliedReportingOverflow(by: size) }
+        }
+        if overflow { throw fail(event, "\(name) has 2^63 or more elements") }
+    }
+
+    private func unknown(_ id: Int, _ space: Space, _ name: FieldName, _ event: Int) -> TraceError {
+        if id < 0 { return negative(id, name, event) }
+        return fail(event, "\(name) refers to \(space.noun) \(space.spell(id)), which no earlier \(space.announcer) event announced")
+    }
+
+    private func negative(_ value: Int, _ name: FieldName, _ event: Int) -> TraceError {
+        fail(event, "\(name) must be a non-negative integer, found \(value)")
+    }
+
+    private func fail(_ event: Int, _ message: String) -> TraceError {
+        .malformed(file: file, line: tape.lines.line(of: event) ?? event + 2, message: message)
+    }
+}

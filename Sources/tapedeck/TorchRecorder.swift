@@ -1,0 +1,93 @@
+import Foundation
+
+/// The recorder package (`tapedeck_torch`) run by `python3` with real PyTorch: records a program
+/// into a trace file so a program outside tapedeck's subset can still be debugged.
+///
+/// The package is found without a separate `pip install`: `$TAPEDECK_RECORDER` (a folder holding
+/// `tapedeck_torch/`), else a `tapedeck_torch/` or `recorder/tapedeck_torch/` beside the binary or
+/// in a folder above it (a checkout's `.build/release/tapedeck` finds the checkout's `recorder/`),
+/// else whatever `python3` itself imports (`pip install ./recorder`).
+struct TorchRecorder {
+    /// `python3` on PATH.
+    let python: URL
+    /// The folder to put on PYTHONPATH, nil when python3 imports `tapedeck_torch` by itself.
+    let packageRoot: URL?
+
+    /// Finds `python3` with torch and the recorder; throws naming what is missing, with `reason`
+    /// (why torch is needed) in the message.
+    static func locate(reason: String) throws(CommandError) -> TorchRecorder {
+        guard let python = Executable.find("python3") else { throw .torchMissing(reason: reason, detail: "python3 is not on PATH") }
+        let root = packageRoot()
+        let probe = run(python, ["-c", "import importlib.util as u; print(u.find_spec('torch') is not None, u.find_spec('tapedeck_torch') is not None)"], packageRoot: root)
+        let found = probe.split(separator: " ").map { $0.hasPrefix("True") }
+        guard found.count == 2 else { throw .torchMissing(reason: reason, detail: "python3 did not start") }
+        guard found[0] else { throw .torchMissing(reason: reason, detail: "python3 cannot import torch") }
+        guard found[1] else { throw .recorderMissing }
+        return TorchRecorder(python: python, packageRoot: root)
+    }
+
+    /// Runs `program` with `arguments` under the recorder, its output going to tapedeck's stderr
+    /// (stdout stays free for reports), and returns the trace it wrote to `trace`.
+    func record(_ program: String, arguments: [String], to trace: String) throws(CommandError) {
+        let process = Process()
+        process.executableURL = python
+        process.arguments = ["-m", "tapedeck_torch", "-o", trace, program] + arguments
+        process.environment = Self.environment(packageRoot: packageRoot)
+        process.standardOutput = FileHandle.standardError
+        process.standardError = FileHandle.standardError
+        process.standardInput = FileHandle.standardInput
+        do {
+            try process.run()
+        } catch {
+            throw .recordingFailed(program: program, status: -1)
+        }
+        process.waitUntilExit()
+        guard FileManager.default.fileExists(atPath: trace) else {
+            throw .recordingFailed(program: program, status: process.terminationStatus)
+        }
+    }
+
+    /// The folder holding `tapedeck_torch/`, searched as the type's documentation says.
+    static func packageRoot(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        executable: URL? = Bundle.main.executableURL
+    ) -> URL? {
+        if let configured = environment["TAPEDECK_RECORDER"], !configured.isEmpty {
+            return URL(fileURLWithPath: configured)
+        }
+        var directory = executable?.resolvingSymlinksInPath().deletingLastPathComponent()
+        while let current = directory, current.path != "/" {
+            for candidate in [current, current.appendingPathComponent("recorder")]
+            where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("tapedeck_torch/__init__.py").path) {
+                return candidate
+            }
+            directory = current.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    private static func environment(packageRoot: URL?) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if let packageRoot {
+            environment["PYTHONPATH"] = ([packageRoot.path] + [environment["PYTHONPATH"]].compactMap { $0 }.filter { !$0.isEmpty })
+                .joined(separator: ":")
+        }
+        return environment
+    }
+
+    /// Runs `python` briefly and returns its stdout ("" when it cannot start).
+    private static func run(_ python: URL, _ arguments: [String], packageRoot: URL?) -> String {
+        let process = Process()
+        process.executableURL = python
+        process.arguments = arguments
+        process.environment = environment(packageRoot: packageRoot)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return "" }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import XCTest
+
+/// One command for any program: tapedeck's engine inside the subset, real PyTorch (the bundled
+/// recorder) outside it, one line saying which ran and why, and a clear message without torch.
+final class LaunchCommandTests: XCTestCase {
+    /// A program outside the subset (argparse) with its own arguments and the ReLU(inplace) bug.
+    private static let outsideSubset = """
+        import argparse
+        import torch
+        import torch.nn as nn
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--width", type=int, default=2)
+        args = parser.parse_args()
+        print("width", args.width)
+        model = nn.Sequential(nn.Linear(2, args.width), nn.Sigmoid(), nn.ReLU(inplace=True))
+        out = model(torch.ones(3, 2))
+        out.sum().backward()
+
+        """
+
+    func testASubsetProgramRunsOnTapedecksEngineAndSaysSo() throws {
+        let output = try Binary.run(["explain", "samples/saved_input_plus_equals.py"])
+        XCTAssertEqual(output.status, 1)
+        XCTAssertEqual(output.stderr, "tapedeck: engine: tapedeck (the program stays inside its Python subset; --engine torch runs real PyTorch)\n")
+        XCTAssertTrue(output.stdout.hasPrefix("samples/saved_input_plus_equals.py:8:1: error: "), output.stdout)
+    }
+
+    func testAProgramOutsideTheSubsetIsRecordedWithRealPyTorchAndGetsItsArguments() throws {
+        try requireTorch()
+        let directory = try programDirectory()
+        let output = try Binary.run(["explain", "train.py", "--json", "--width", "3"], in: directory)
+        XCTAssertEqual(output.status, 1, output.stderr)
+        let lines = output.stderr.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "tapedeck: engine: torch, because train.py:1: tapedeck does not support importing argparse (only torch, torch.nn, torch.nn.functional, torch.optim and math)")
+        XCTAssertTrue(lines.contains("width 3"), "the program's output and arguments: \(output.stderr)")
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let diagnosis = try XCTUnwrap((report["diagnoses"] as? [[String: Any]])?.first)
+        XCTAssertEqual((diagnosis["culprit"] as? [String: Any])?["line"] as? Int, 10)
+    }
+
+    func testEngineTorchForcesTheRecorderOnASubsetProgram() throws {
+        try requireTorch()
+        let engine = try Binary.run(["explain", "samples/saved_input_plus_equals.py"])
+        let torch = try Binary.run(["explain", "--engine", "torch", "samples/saved_input_plus_equals.py"])
+        XCTAssertTrue(torch.stderr.hasPrefix("tapedeck: engine: torch (--engine torch)\n"), torch.stderr)
+        XCTAssertEqual(torch.status, engine.status)
+        XCTAssertEqual(torch.stdout.split(separator: "\n").first, engine.stdout.split(separator: "\n").first, "the same culprit either way")
+    }
+
+    func testWithoutTorchTheMessageNamesTheConstructAndHowToInstallTorch() throws {
+        let directory = try programDirectory()
+        let output = try Binary.run(["explain", "train.py"], in: directory, environment: ["PATH": "/nonexistent"])
+        XCTAssertEqual(output.status, 2)
+        XCTAssertEqual(output.stdout, "")
+        XCTAssertTrue(output.stderr.hasPrefix("tapedeck: error: train.py:1: tapedeck does not support importing argparse"), output.stderr)
+        XCTAssertTrue(output.stderr.contains("python3 is not on PATH. Install it with `python3 -m pip install torch`"), output.stderr)
+    }
+
+    func testTheRecorderIsFoundThroughTAPEDECK_RECORDER() throws {
+        try requireTorch()
+        let directory = try programDirectory()
+        let fake = try fakeRecorder(in: directory.appendingPathComponent("elsewhere"))
+        let output = try Binary.run(["explain", "--engine", "torch", "train.py"], in: directory, environment: ["TAPEDECK_RECORDER": fake.path])
+        XCTAssertTrue(output.stdout.hasPrefix("samples/saved_input_plus_equals.py:8:1: error: "), "the fake recorder's trace: \(output.stdout) \(output.stderr)")
+    }
+
+    func testTheRecorderIsFoundBesideTheBinary() throws {
+        try requireTorch()
+        let directory = try programDirectory()
+        let bin = directory.appendingPathComponent("bin")
+        _ = try fakeRecorder(in: bin)
+        let copy = bin.appendingPathComponent("tapedeck")
+        try FileManager.default.copyItem(at: Binary.url, to: copy)
+        let output = try Binary.run(["explain", "--engine", "torch", "train.py"], in: directory, executable: copy)
+        XCTAssertTrue(output.stdout.hasPrefix("samples/saved_input_plus_equals.py:8:1: error: "), "the fake recorder's trace: \(output.stdout) \(output.stderr)")
+    }
+
+    func testSeveralTracesAreExplainedOneByOne() throws {
+        let traces = ["samples/saved_input_plus_equals.tdt", "samples/backward_twice.tdt"]
+        let json = try Binary.run(["explain", "--json"] + traces)
+        XCTAssertEqual(json.status, 1)
+        let reports = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(reports.count, 2)
+        let text = try Binary.run(["explain"] + traces)
+        XCTAssertTrue(text.stdout.hasPrefix("== samples/saved_input_plus_equals.tdt ==\n"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("\n== samples/backward_twice.tdt ==\n"), text.stdout)
+        let mixed = try Binary.run(["explain", traces[0], "samples/backward_twice.py"])
+        XCTAssertEqual(mixed.status, 2)
+        XCTAssertTrue(mixed.stderr.contains("samples/backward_twice.py: is a program"), mixed.stderr)
+    }
+
+    private func programDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-launch-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        try Self.outsideSubset.write(to: directory.appendingPathComponent("train.py"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    /// A `tapedeck_torch` package under `parent` that "records" by copying a sample trace to `-o`.
+    private func fakeRecorder(in parent: URL) throws -> URL {
+        let package = parent.appendingPathComponent("tapedeck_torch")
+        try FileManager.default.createDirectory(at: package, withIntermediateDirectories: true)
+        try "".write(to: package.appendingPathComponent("__init__.py"), atomically: true, encoding: .utf8)
+        let sample = Binary.root.appendingPathComponent("samples/saved_input_plus_equals.tdt").path
+        try """
+            import shutil, sys
+            shutil.copy(\(String(reflecting: sample)), sys.argv[sys.argv.index("-o") + 1])
+            """.write(to: package.appendingPathComponent("__main__.py"), atomically: true, encoding: .utf8)
+        return parent
+    }
+
+    private func requireTorch() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import torch"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try XCTSkipUnless(process.terminationStatus == 0, "python3 with torch is needed (scripts/bootstrap.sh installs it)")
+    }
+}
