@@ -7,8 +7,9 @@ import Foundation
 //   swift run -c release tapedeck-bench frame                          (keypress to frame on a 1,000,000-event tape)
 //   swift run -c release tapedeck-bench open [EVENTS [RUNS]]           (trace file to first frame, phase by phase)
 //   swift run -c release tapedeck-bench open-file TRACE.tdt [RUNS]
+//   swift run -c release tapedeck-bench relations [NODES]              (index, replay, blame and queries over a NODES-node graph)
 let arguments = Array(CommandLine.arguments.dropFirst())
-let benchmarks = ["tape-load", "tape-load-file", "tape-scale", "frame", "open", "open-file"]
+let benchmarks = ["tape-load", "tape-load-file", "tape-scale", "frame", "open", "open-file", "relations"]
 
 do {
     switch arguments.first {
@@ -30,6 +31,8 @@ do {
                               runs: arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5)
     case "open-file" where arguments.count >= 2:
         try OpenBenchmark.measure(path: arguments[1], name: arguments[1], runs: arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5)
+    case "relations":
+        try RelationsBenchmark.run(nodes: arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000)
     default:
         print("usage: tapedeck-bench BENCHMARK [ARGS]\nbenchmarks: \(benchmarks.joined(separator: ", "))")
     }
