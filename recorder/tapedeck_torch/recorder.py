@@ -12,7 +12,8 @@ from torch.overrides import TorchFunctionMode
 from torch.utils import _python_dispatch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from . import calls
+from . import calls, inference
+from .compat import classmethod_function
 from .graph import GraphRecorder, saved_slot_names, is_custom
 from .names import NameBinder
 from .ops import op_info, tensors_in
@@ -49,7 +50,7 @@ class _Op:
         through the dispatch mode, so this runs at the next op or when the Python call returns.
         Some writes do not bump (BatchNorm's running stats): only a real change is a bump."""
         if self.writes is not None and self.after is None:
-            self.after = [t._version for t, _ in self.writes]
+            self.after = [version for _, version in inference.versions(t for t, _ in self.writes)]
 
 
 class _FunctionMode(TorchFunctionMode):
@@ -209,16 +210,19 @@ class Recorder:
         if info is None or _inference_mode():
             return None
         inputs = []
-        for a in args:
-            if isinstance(a, _Tensor):
-                inputs.append((a, a._version))
-            elif isinstance(a, (list, tuple)):
-                for x in a:
-                    if isinstance(x, _Tensor):
-                        inputs.append((x, x._version))
-        for a in kwargs.values():
-            if isinstance(a, _Tensor):
-                inputs.append((a, a._version))
+        try:
+            for a in args:
+                if isinstance(a, _Tensor):
+                    inputs.append((a, a._version))
+                elif isinstance(a, (list, tuple)):
+                    for x in a:
+                        if isinstance(x, _Tensor):
+                            inputs.append((x, x._version))
+            for a in kwargs.values():
+                if isinstance(a, _Tensor):
+                    inputs.append((a, a._version))
+        except RuntimeError:
+            inputs = inference.versions(inference.tensor_args(args, kwargs))
         writes = None
         if info.write_args or info.write_kwargs:
             writes = []
@@ -227,7 +231,7 @@ class Recorder:
                     tensors_in(args[index], writes)
             for name in info.write_kwargs:
                 tensors_in(kwargs.get(name), writes)
-            writes = [(t, t._version) for t in writes]
+            writes = inference.versions(writes)
         if self.pending:
             self.pending[-1].settle()
             if self.depth == 0:
@@ -427,7 +431,7 @@ class Recorder:
 
     def _wrap_apply(self, original):
         recorder = self
-        function = original.__func__
+        function = classmethod_function(original)
 
         def apply(cls, *args, **kwargs):
             if not recorder.active or recorder.passive:
