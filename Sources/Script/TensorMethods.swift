@@ -334,6 +334,7 @@ extension TorchBindings {
             throw typeError("\(name)() missing 1 required positional arguments: \"dim\"")
         }
         let d = try int(dv, name, "dim")
+        if let dt = try dtype(a.take(1, "dtype")), dt != t.dtype { throw unsupported("\(name)(dtype=)") }
         return try tensorResult { name == "softmax" ? try t.softmax(dim: d) : try t.logSoftmax(dim: d) }
     }
 
