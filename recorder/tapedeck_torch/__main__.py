@@ -3,13 +3,14 @@
 import os
 import sys
 
+from .distributed import rank_path
 from .recording import run_program
 
 USAGE = """usage: python3 -m tapedeck_torch [-o OUT.tdt] [--values N] SCRIPT.py [ARGS...] [-o OUT.tdt]
 
 Runs SCRIPT.py as __main__ with ARGS and records it into a tapedeck trace (default SCRIPT.tdt).
 A trailing `-o OUT` after the script's arguments is taken by the recorder, not the script.
-  -o, --output OUT   trace file to write
+  -o, --output OUT   trace file to write (under torchrun, one per rank: OUT.rankN.tdt)
   --values N         preview the values of tensors with at most N elements (default 64, 0 = off)"""
 
 
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if not os.path.isfile(script):
         print("tapedeck_torch: cannot open %s: no such file" % script, file=sys.stderr)
         return 2
-    return run_program(script, args, output, values)
+    return run_program(script, args, rank_path(output), values)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ from torch.overrides import TorchFunctionMode
 from torch.utils import _python_dispatch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from . import calls, schema
+from . import calls, inference, schema
+from .compat import classmethod_function
 from .graph import GraphRecorder, SavedVersion, is_custom, saved_slot_names
 from .names import NameBinder
 from .ops import OpInfo, op_info, tensors_in
@@ -66,7 +67,7 @@ class _Op:
         through the dispatch mode, so this runs at the next op or when the Python call returns.
         Some writes do not bump (BatchNorm's running stats): only a real change is a bump."""
         if self.writes is not None and self.after is None:
-            self.after = [t._version for t, _ in self.writes]
+            self.after = [version for _, version in inference.versions(t for t, _ in self.writes)]
 
 
 class _FunctionMode(TorchFunctionMode):
@@ -226,16 +227,19 @@ class Recorder:
         if info is None or _inference_mode():
             return None
         inputs = []
-        for a in args:
-            if isinstance(a, _Tensor):
-                inputs.append((a, a._version))
-            elif isinstance(a, (list, tuple)):
-                for x in a:
-                    if isinstance(x, _Tensor):
-                        inputs.append((x, x._version))
-        for a in kwargs.values():
-            if isinstance(a, _Tensor):
-                inputs.append((a, a._version))
+        try:
+            for a in args:
+                if isinstance(a, _Tensor):
+                    inputs.append((a, a._version))
+                elif isinstance(a, (list, tuple)):
+                    for x in a:
+                        if isinstance(x, _Tensor):
+                            inputs.append((x, x._version))
+            for a in kwargs.values():
+                if isinstance(a, _Tensor):
+                    inputs.append((a, a._version))
+        except RuntimeError:
+            inputs = inference.versions(inference.tensor_args(args, kwargs))
         writes: list[tuple[torch.Tensor, int]] | None = None
         if info.write_args or info.write_kwargs:
             written: list[torch.Tensor] = []
@@ -244,7 +248,7 @@ class Recorder:
                     tensors_in(args[index], written)
             for name in info.write_kwargs:
                 tensors_in(kwargs.get(name), written)
-            writes = [(t, t._version) for t in written]
+            writes = inference.versions(written)
         if self.pending:
             self.pending[-1].settle()
             if self.depth == 0:
@@ -433,7 +437,7 @@ class Recorder:
 
     def _wrap_apply(self, original: classmethod) -> classmethod:
         recorder = self
-        function = original.__func__
+        function = classmethod_function(original)
 
         def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
             if not recorder.active or recorder.passive:
