@@ -35,6 +35,13 @@ final class NearMissTests: XCTestCase {
                        "NotImplementedError: tapedeck does not support torch.Generator.initial_seed")
     }
 
+    func testSoftmaxToAnotherDtypeIsRefusedNotIgnored() {
+        XCTAssertEqual(lastLine("import torch\ny = torch.softmax(torch.ones(2, 3), 1, torch.float64)\n"),
+                       "NotImplementedError: tapedeck does not support softmax(dtype=)")
+        XCTAssertEqual(lastLine("import torch\ny = torch.ones(2, 3).log_softmax(1, dtype=torch.float64)\n"),
+                       "NotImplementedError: tapedeck does not support log_softmax(dtype=)")
+    }
+
     func testLinearWithAnotherDtypeIsRefused() {
         XCTAssertEqual(lastLine("import torch\nm = torch.nn.Linear(2, 2, dtype=torch.float64)\n"),
                        "NotImplementedError: tapedeck does not support nn.Linear(dtype=torch.float64): its parameters are float32")

@@ -14,7 +14,7 @@ A trailing `-o OUT` after the script's arguments is taken by the recorder, not t
   --values N         preview the values of tensors with at most N elements (default 64, 0 = off)"""
 
 
-def parse(argv):
+def parse(argv: list[str]) -> tuple[str, list[str], str, int]:
     """(script, script_args, output, values) from the command line; raises ValueError on bad usage."""
     output = None
     values = 64
@@ -47,7 +47,7 @@ def parse(argv):
     return script, rest, output, values
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     try:
         script, args, output, values = parse(sys.argv[1:] if argv is None else argv)
     except ValueError as e:

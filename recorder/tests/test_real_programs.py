@@ -117,7 +117,8 @@ def test_single_process_program_records_as_it_runs(name, tmp_path):
     program.write_text(SINGLE_PROCESS[name])
     plain = run_plain(str(program))
     recorded = run_recorded(str(program), tmp_path / "run.tdt")
-    assert (recorded.stdout, recorded.exit_code, recorded.last_error_line) == (plain.stdout, plain.exit_code, plain.last_error_line)
+    assert (recorded.stdout, recorded.exit_code, recorded.last_error_line) == (
+        plain.stdout, plain.exit_code, plain.last_error_line)
     _, events = load_trace(str(tmp_path / "run.tdt"))
     assert not [e for e in events if e["k"] == "recorder_error"]
 
