@@ -20,6 +20,18 @@ public enum Verdict: Hashable, Sendable {
         }
     }
 
+    /// The verdict over several runs (the ranks of one distributed job): autograd errors outrank an
+    /// incomplete run, which outranks clean — the same order one run's verdict follows, so a rank that
+    /// stopped early never hides a diagnosed error on another.
+    public static func combined(_ verdicts: [Verdict]) -> Verdict {
+        let errors = verdicts.reduce(0) { count, verdict in
+            if case .autogradErrors(let n) = verdict { count + n } else { count }
+        }
+        if errors > 0 { return .autogradErrors(count: errors) }
+        for case .incomplete(let end) in verdicts { return .incomplete(end) }
+        return .clean
+    }
+
     /// The process exit status: 0 clean, 1 autograd errors, 3 incomplete (2 is for unusable input,
     /// which never gets a verdict).
     public var exitStatus: Int32 {

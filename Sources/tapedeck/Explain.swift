@@ -17,7 +17,8 @@ struct Explain: ParsableCommand {
             when it raised at least one, 3 when it stopped early with another exception or could not \
             run (outside the subset, a syntax error, a trace cut short): the report names the \
             exception, file and line and does not call the program clean; 2 when TARGET is unusable \
-            (missing, unreadable, or a malformed trace).
+            (missing, unreadable, or a malformed trace). Over several traces: 1 when any has an \
+            autograd error, else 3 when any is incomplete, else 0.
             """
     )
 
@@ -48,7 +49,7 @@ struct Explain: ParsableCommand {
             } else {
                 Standard.out(zip(runs, reports).map { "== \($0.path) ==\n" + $1.text() }.joined(separator: "\n"))
             }
-            return reports.map(\.exitStatus).max() ?? 0
+            return Verdict.combined(reports.map(\.verdict)).exitStatus
         } catch {
             return Standard.fail(error)
         }

@@ -105,4 +105,13 @@ final class VerdictTests: XCTestCase {
         XCTAssertEqual(report.exitStatus, 3)
         XCTAssertTrue(report.text().contains("no `exit` event"), report.text())
     }
+
+    func testSeveralRunsAreJudgedErrorsFirstThenIncompleteThenClean() {
+        let stopped = Verdict.incomplete(.unfinished)
+        XCTAssertEqual(Verdict.combined([.clean, stopped, .autogradErrors(count: 1), .autogradErrors(count: 2)]),
+                       .autogradErrors(count: 3))
+        XCTAssertEqual(Verdict.combined([.clean, stopped]), stopped)
+        XCTAssertEqual(Verdict.combined([.clean, .clean]), .clean)
+        XCTAssertEqual(Verdict.combined([stopped, .autogradErrors(count: 1)]).exitStatus, 1)
+    }
 }
