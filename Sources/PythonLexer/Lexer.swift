@@ -19,6 +19,8 @@ public struct Lexer {
 
     /// CPython's tokenizer limit on open brackets (`MAXLEVEL`).
     static let maximumNesting = 200
+    /// CPython's tokenizer limit on indentation levels (`MAXINDENT`).
+    static let maximumIndentation = 100
 
     init(source: String, line: Int = 1, column: Int = 1) {
         chars = Array(source)
@@ -169,6 +171,10 @@ public struct Lexer {
         if width > indents.last! {
             if tokens.isEmpty { throw SyntaxError("unexpected indent", at: here, kind: .indentation) }
             indents.append(width)
+            if indents.count > Lexer.maximumIndentation {
+                // Column 0: CPython reports this tokenizer limit with the line but no caret.
+                throw SyntaxError("too many levels of indentation", at: SourceSpan(line: here.line, column: 0, endLine: here.line, endColumn: 0), kind: .indentation)
+            }
             tokens.append(Token(kind: .indent, span: here))
         } else {
             while width < indents.last! {
