@@ -86,7 +86,15 @@ extension DebuggerState {
 /// values recorded, progress printed, an in-place write into an early saved tensor, and a
 /// `backward()` through the whole chain that fails at that tensor's node.
 enum FrameBenchmarkTape {
-    static func make(events target: Int) -> Tape {
+    /// The frame and open benchmarks' error text, which the debugger does not read as PyTorch's
+    /// version-mismatch error, so their replay stops before the first node.
+    static let truncatedMessage = "one of the variables needed for gradient computation has been modified by an inplace operation"
+    /// PyTorch's full message, with which the replay runs the chain down to the victim's node.
+    static let fullMessage = truncatedMessage + ": [torch.FloatTensor [4]], which is output 0 of MulBackward0, is at version 1; expected version 0 instead."
+
+    static func make(events target: Int) -> Tape { make(events: target, message: truncatedMessage) }
+
+    static func make(events target: Int, message: String) -> Tape {
         let source = (1...12).map { "h = h * w  # line \($0)" }.joined(separator: "\n")
         var tape = Tape(header: TraceHeader(producer: "tapedeck-bench", path: "chain.py", source: source))
         tape.append(.tensor(TensorInfo(id: 0, counter: 0, storage: 0, shape: [4], dtype: "float32", requiresGrad: true, values: [1, 1, 1, 1])))
@@ -124,7 +132,7 @@ enum FrameBenchmarkTape {
         tape.append(.bump(VersionBump(counter: victim, tensor: victim, from: 0, to: 1, op: op)))
         tape.append(.backward(BackwardCall(id: 0, roots: [Edge(node: previousNode, inputNr: 0)], site: CallSite(line: 12), retainGraph: false)))
         tape.append(.error(RaisedError(
-            type: "RuntimeError", message: "one of the variables needed for gradient computation has been modified by an inplace operation",
+            type: "RuntimeError", message: message,
             site: CallSite(line: 12), backward: 0)))
         tape.append(.exit(code: 1))
         return tape

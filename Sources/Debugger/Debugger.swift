@@ -44,17 +44,12 @@ public struct Debugger: Sendable {
     /// The nodes the engine itself reported running in backward call `backward` (`run` events),
     /// empty when the tape has none (traces from real PyTorch may not).
     public func engineRuns(backward: Int) -> [Int] { index.engineRuns[backward] ?? [] }
-    /// The gradients flowing into step `step` of backward call `backward` (one per node output,
-    /// nil where none flowed), as the engine recorded them; nil when the tape has no such `run`.
-    public func incomingGradients(backward: Int, step: Int) -> [TensorValues?]? {
-        guard let positions = index.engineRunEvents[backward], positions.indices.contains(step),
-              case let .nodeRun(run) = tape[positions[step]] else { return nil }
-        return run.incoming
-    }
     /// How the engine reported backward call `backward` ended (`bwend`), if it did.
     public func engineEnd(backward: Int) -> BackwardEnd? { index.backwardEnds[backward]?.end }
     /// The exit code the run ended with, if the tape records it.
     public var exitCode: Int? { index.exitCode }
+    /// How the run ended: completed, `exit()`, an uncaught exception, or a tape cut short.
+    public var end: RunEnd { RunEnd(exitCode: index.exitCode, lastError: index.errors.last?.error) }
 
     // MARK: State at a position
 
@@ -171,7 +166,7 @@ public struct Debugger: Sendable {
     /// mutations PyTorch cannot detect.
     public func explain() -> ExplainReport {
         let blame = Blame(index: index, replays: replays, freedBy: freedBy, source: source)
-        return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses())
+        return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses(), end: end)
     }
 
     /// The program's latest name for `tensor` before `position`, or `t<id>` when it has none.

@@ -8,19 +8,25 @@ public struct ExplainReport: Hashable, Sendable {
     public var source: SourceText
     /// Errors and warnings in the order they happened.
     public var diagnoses: [Diagnosis]
+    /// How the run ended: a diagnosis of a run that stopped early covers only what ran.
+    public var end: RunEnd
 
-    public init(path: String, source: SourceText, diagnoses: [Diagnosis]) {
+    public init(path: String, source: SourceText, diagnoses: [Diagnosis], end: RunEnd) {
         self.path = path
         self.source = source
         self.diagnoses = diagnoses
+        self.end = end
     }
 
     public var errorCount: Int { diagnoses.filter { $0.severity == .error }.count }
     public var warningCount: Int { diagnoses.filter { $0.severity == .warning }.count }
 
-    /// `tapedeck explain`'s exit status: 1 when the run raised an autograd error, else 0.
+    /// Clean, autograd errors, or incomplete: never clean for a run that stopped early.
+    public var verdict: Verdict { Verdict(errorCount: errorCount, end: end) }
+
+    /// `tapedeck explain`'s exit status, the verdict's: 0 clean, 1 autograd errors, 3 incomplete.
     /// (Unusable input, status 2, never gets this far.)
-    public var exitStatus: Int32 { errorCount > 0 ? 1 : 0 }
+    public var exitStatus: Int32 { verdict.exitStatus }
 
     // MARK: Text
 
@@ -31,6 +37,7 @@ public struct ExplainReport: Hashable, Sendable {
     /// and bidirectional overrides, are shown escaped (`\u{1B}`) so a trace cannot drive the terminal.
     public func text() -> String {
         var blocks = diagnoses.map(text(of:))
+        if let stop = stopText { blocks.append(stop) }
         blocks.append(summary)
         return Self.sanitized(blocks.joined(separator: "\n\n")) + "\n"
     }
@@ -51,10 +58,29 @@ public struct ExplainReport: Hashable, Sendable {
     }
 
     private var summary: String {
-        if diagnoses.isEmpty { return "\(path): no autograd errors" }
         let errors = errorCount == 1 ? "1 error" : "\(errorCount) errors"
         let warnings = warningCount == 1 ? "1 warning" : "\(warningCount) warnings"
-        return "\(errors), \(warnings) generated."
+        switch verdict {
+        case .clean where diagnoses.isEmpty: return "\(path): no autograd errors"
+        case .clean, .autogradErrors: return "\(errors), \(warnings) generated."
+        case .incomplete: return "\(path): incomplete run: no autograd errors in the part that ran, nothing after it checked (\(warnings) generated)."
+        }
+    }
+
+    /// Where and why the run stopped early, unless it completed or the exception that stopped it
+    /// is an autograd error already diagnosed above.
+    private var stopText: String? {
+        guard let reason = end.reason, !end.stoppedByAutogradError else { return nil }
+        var lines: [String]
+        if let error = end.exception {
+            lines = ["\(location(error.site)): note: the run stopped here, incomplete: \(error.type): \(error.message)"]
+            lines += snippet(error.site)
+            lines.append("  \(reason); later lines did not run, so autograd errors there are not diagnosed")
+        } else {
+            lines = ["\(path): note: the run is incomplete: \(reason); autograd errors after that point are not diagnosed"]
+        }
+        if let hint = end.hint { lines.append("  hint: \(hint)") }
+        return lines.joined(separator: "\n")
     }
 
     private func text(of diagnosis: Diagnosis) -> String {
@@ -143,10 +169,31 @@ public struct ExplainReport: Hashable, Sendable {
     public func json() -> String {
         JSONValue.object([
             ("program", .string(path)),
+            ("verdict", .string(verdict.name)),
+            ("run", runJSON),
             ("errors", .int(errorCount)),
             ("warnings", .int(warningCount)),
             ("diagnoses", .array(diagnoses.map(json(of:)))),
         ]).rendered() + "\n"
+    }
+
+    private var runJSON: JSONValue {
+        .object([
+            ("completed", .bool(end.isCompleted)),
+            ("end", .string(end.name)),
+            ("exit_code", end.exitCode.map(JSONValue.int) ?? .null),
+            ("exception", end.exception.map { error in
+                .object([
+                    ("type", .string(error.type)),
+                    ("message", .string(error.message)),
+                    ("file", .string(error.site.file ?? path)),
+                    ("line", .int(error.site.line)),
+                    ("column", .int(error.site.column)),
+                ])
+            } ?? .null),
+            ("reason", end.reason.map(JSONValue.string) ?? .null),
+            ("hint", end.hint.map(JSONValue.string) ?? .null),
+        ])
     }
 
     private func json(of diagnosis: Diagnosis) -> JSONValue {

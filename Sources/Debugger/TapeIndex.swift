@@ -68,8 +68,28 @@ struct TapeIndex: Sendable {
     private(set) var backwardEnds: [Int: (end: BackwardEnd, event: Int)] = [:]
     /// The nodes the engine itself reported running, per backward call (empty for traces without them).
     private(set) var engineRuns: [Int: [Int]] = [:]
-    /// The positions of those `run` events (their `incoming` gradients are decoded on demand).
-    private(set) var engineRunEvents: [Int: [Int]] = [:]
+
+    /// Every version bump in tape order, with their positions in that order grouped by the op
+    /// that caused them.
+    private(set) var bumpList: [VersionBump] = []
+    private(set) var bumpsOfOp = Grouping(keys: [], values: [])
+    /// The first node each op created, by op index.
+    private(set) var firstNodeOfOp: [Int?] = []
+    /// The `output` and `error` events: what a terminal would have shown while the program ran.
+    private(set) var consoleEvents: [Int] = []
+    /// The tensors that are views of each base tensor.
+    private(set) var viewsOfBase = Grouping(keys: [], values: [])
+    /// The tensors of each version counter (views, `detach()`, unpacked saves).
+    private(set) var tensorsOfCounter = Grouping(keys: [], values: [])
+    /// For each version counter, the positions in save order of the saves of its tensors.
+    private(set) var savesOfCounter = Grouping(keys: [], values: [])
+    /// The positions of each node's `run` and `result` events, over all backward calls.
+    private(set) var runsOfNode = Grouping(keys: [], values: [])
+    private(set) var resultsOfNode = Grouping(keys: [], values: [])
+    /// The positions of the `run` events of each leaf's AccumulateGrad nodes, by tensor.
+    private(set) var accumulateRuns = Grouping(keys: [], values: [])
+    /// Keys and values collected while indexing for the groupings above.
+    private var pending = PendingGroups()
 
     private(set) var errors: [(error: RaisedError, event: Int)] = []
     /// The first error raised inside each backward call.
@@ -95,6 +115,33 @@ struct TapeIndex: Sendable {
         }
         opReferences = []
         plainNodeOfOp = []
+        groupPending()
+    }
+
+    /// The (key, value) pairs gathered in one pass for the groupings built once indexing is done.
+    private struct PendingGroups: Sendable {
+        var bumpOps: [Int] = []
+        var runNodes: [Int] = []
+        var runEvents: [Int] = []
+        var resultNodes: [Int] = []
+        var resultEvents: [Int] = []
+        var accumulateTensors: [Int] = []
+        var accumulateEvents: [Int] = []
+    }
+
+    /// Builds the groupings, each with one counting sort, from what indexing gathered and from the
+    /// tensors and saves already indexed.
+    private mutating func groupPending() {
+        bumpsOfOp = Grouping(keys: pending.bumpOps, values: Array(pending.bumpOps.indices))
+        runsOfNode = Grouping(keys: pending.runNodes, values: pending.runEvents)
+        resultsOfNode = Grouping(keys: pending.resultNodes, values: pending.resultEvents)
+        accumulateRuns = Grouping(keys: pending.accumulateTensors, values: pending.accumulateEvents)
+        pending = PendingGroups()
+        let views = tensors.filter { $0.base.map(tensors.indices.contains) ?? false }
+        viewsOfBase = Grouping(keys: views.map { $0.base ?? 0 }, values: views.map(\.id))
+        tensorsOfCounter = Grouping(keys: tensors.map(\.counter), values: Array(tensors.indices))
+        let saveCounters = saveOrder.map { tensors[saves[$0.node][$0.slot].slot.tensor].counter }
+        savesOfCounter = Grouping(keys: saveCounters, values: Array(saveCounters.indices))
     }
 
     static let copySlices = "torch::autograd::CopySlices"
@@ -145,42 +192,26 @@ struct TapeIndex: Sendable {
 
     /// The number of tensors announced by events `0..<position` (ids are dense, in order).
     func tensorCount(before position: Int) -> Int {
-        countBelow(tensorEvents, position)
+        tensorEvents.countBefore(position)
     }
 
     func opCount(before position: Int) -> Int {
-        countBelow(opEvents, position)
+        opEvents.countBefore(position)
     }
 
     func saveCount(before position: Int) -> Int {
-        countBelow(saveEvents, position)
+        saveEvents.countBefore(position)
     }
 
     func backwardCount(before position: Int) -> Int {
-        countBelow(backwardEvents, position)
+        backwardEvents.countBefore(position)
     }
 
     /// The bumps in `bumps` (sorted by event) recorded strictly between `start` and `end`.
     func bumps(_ bumps: [Bump], after start: Int, before end: Int) -> ArraySlice<Bump> {
-        var low = 0
-        var high = bumps.count
-        while low < high {
-            let mid = (low + high) / 2
-            if bumps[mid].event <= start { low = mid + 1 } else { high = mid }
-        }
-        var stop = low
-        while stop < bumps.count && bumps[stop].event < end { stop += 1 }
-        return bumps[low..<stop]
-    }
-
-    private func countBelow(_ positions: [Int], _ position: Int) -> Int {
-        var low = 0
-        var high = positions.count
-        while low < high {
-            let mid = (low + high) / 2
-            if positions[mid] < position { low = mid + 1 } else { high = mid }
-        }
-        return low
+        let events = bumps.lazy.map(\.event)
+        let low = events.countBefore(start + 1)
+        return bumps[low..<max(low, events.countBefore(end))]
     }
 
     // MARK: Building
@@ -205,6 +236,7 @@ struct TapeIndex: Sendable {
         values.reserveCapacity(count(.values))
         names.reserveCapacity(count(.binding))
         plainNodeOfOp = Array(repeating: nil, count: count(.op))
+        firstNodeOfOp = Array(repeating: nil, count: count(.op))
     }
 
     /// Indexes event `position`: kinds whose payload the index does not keep are read through
@@ -228,15 +260,22 @@ struct TapeIndex: Sendable {
             try checkBackward(backward, at: position)
             try checkNode(node, at: position)
             engineRuns[backward, default: []].append(node)
-            engineRunEvents[backward, default: []].append(position)
+            pending.runNodes.append(node)
+            pending.runEvents.append(position)
+            if let variable = nodes[node].variable {
+                pending.accumulateTensors.append(variable)
+                pending.accumulateEvents.append(position)
+            }
         case .nodeResult:
             let result = tape.summary(at: position)
             try checkBackward(result.backward ?? 0, at: position)
             try checkNode(result.node ?? 0, at: position)
+            pending.resultNodes.append(result.node ?? 0)
+            pending.resultEvents.append(position)
         case .release:
             try checkNode(tape.summary(at: position).node ?? 0, at: position)
         case .output:
-            break
+            consoleEvents.append(position)
         default:
             try add(tape.eventWithoutPreview(at: position), at: position)
         }
@@ -285,6 +324,7 @@ struct TapeIndex: Sendable {
                 throw .unknownNode(id: edge.node, event: position)
             }
             if let op = node.op {
+                if firstNodeOfOp.indices.contains(op), firstNodeOfOp[op] == nil { firstNodeOfOp[op] = node.id }
                 if plainNodeOfOp.indices.contains(op) {
                     if node.name == Self.copySlices {
                         if let inner = plainNodeOfOp[op] { wrapped[node.id] = inner }
@@ -316,6 +356,8 @@ struct TapeIndex: Sendable {
                 throw .counterMismatch(tensor: bump.tensor, counter: bump.counter, event: position)
             }
             counterBumps[bump.counter].append(entry)
+            bumpList.append(bump)
+            pending.bumpOps.append(bump.op)
             storageBumps[tensors[bump.tensor].storage].append(entry)
             observe(counter: bump.counter, version: bump.to, at: position)
         case let .binding(binding):
@@ -326,6 +368,7 @@ struct TapeIndex: Sendable {
                 throw .unknownBackward(id: backward, event: position)
             }
             errors.append((error, position))
+            consoleEvents.append(position)
             if let backward = error.backward, firstErrorByBackward[backward] == nil {
                 firstErrorByBackward[backward] = error
             }

@@ -6,15 +6,7 @@ struct Timeline<Value: Sendable>: Sendable {
     let values: ArraySlice<Value>
 
     /// The number of entries recorded at event indexes below `position`.
-    func count(before position: Int) -> Int {
-        var low = positions.startIndex
-        var high = positions.endIndex
-        while low < high {
-            let mid = (low + high) / 2
-            if positions[mid] < position { low = mid + 1 } else { high = mid }
-        }
-        return low - positions.startIndex
-    }
+    func count(before position: Int) -> Int { positions.countBefore(position) }
 
     /// The last value recorded at an event index below `position`, nil if none.
     func value(before position: Int) -> Value? {
@@ -52,17 +44,7 @@ struct Timelines<Value: Sendable>: Sendable {
 
     /// Groups the entries by key, for keys `0..<keyCount`; call once, after the last `append`.
     mutating func finish(keyCount: Int) {
-        var starts = [Int](repeating: 0, count: keyCount + 1)
-        for key in keys { starts[key + 1] += 1 }
-        for key in 0..<keyCount { starts[key + 1] += starts[key] }
-        var next = starts
-        let order = [Int](unsafeUninitializedCapacity: keys.count) { buffer, initialized in
-            for (entry, key) in keys.enumerated() {
-                buffer[next[key]] = entry
-                next[key] += 1
-            }
-            initialized = keys.count
-        }
+        let (starts, order) = Grouping.stableOrder(keys: keys, keyCount: keyCount)
         positions = order.map { positions[$0] }
         values = order.map { values[$0] }
         keys = []

@@ -26,9 +26,9 @@ struct EventLineReader {
         while let last = stringPositions.last, last >= end { stringPositions.removeLast() }
     }
 
-    /// Reads the event object at the scanner's position into `store`; nil when its kind is one
-    /// this build does not know (the line is skipped).
-    mutating func readEvent(_ s: inout TraceScanner, into store: inout EventStore<RawBytes>) throws(TraceError) -> IndexKeys? {
+    /// Reads the event object at the scanner's position into `store`; stores nothing when its
+    /// kind is one this build does not know (the line is skipped).
+    mutating func readEvent(_ s: inout TraceScanner, into store: inout EventStore<RawBytes>) throws(TraceError) {
         try s.expect(UInt8(ascii: "{"), "an event object {\"k\":...}")
         let fieldsStart = s.position
         if s.consume(UInt8(ascii: "}")) { throw missingKind(s) }
@@ -37,11 +37,11 @@ struct EventLineReader {
         if firstKey == kindKey {
             guard let kind = try readKind(&s) else {
                 if s.consume(UInt8(ascii: ",")) { try skipFields(&s) } else { try closeObject(&s, "the event") }
-                return nil
+                return
             }
             store.begin(kind)
             if s.consume(UInt8(ascii: ",")) { return try readFields(&s, kind, &store) }
-            return try finish(&s, kind, seen: 0, id: nil, line: nil, &store)
+            return try finish(&s, kind, seen: 0)
         }
         try s.skipValue()
         var kind: Event.Kind?
@@ -58,7 +58,7 @@ struct EventLineReader {
         }
         try closeObject(&s, "the event")
         guard found else { throw missingKind(s) }
-        guard let kind else { return nil }
+        guard let kind else { return }
         s.position = fieldsStart
         store.begin(kind)
         return try readFields(&s, kind, &store)
@@ -98,12 +98,8 @@ struct EventLineReader {
     /// Reads `"key": value` pairs up to the closing `}`, storing the fields `kind` has.
     private mutating func readFields(
         _ s: inout TraceScanner, _ kind: Event.Kind, _ store: inout EventStore<RawBytes>
-    ) throws(TraceError) -> IndexKeys {
+    ) throws(TraceError) {
         var seen: UInt64 = 0
-        var id: Int?
-        var line: Int?
-        var hasFile = false
-        let identity = TraceSchema.identity(of: kind)
         let kindBase = Int(kind.rawValue) << 6
         repeat {
             let packed = try s.key()
@@ -126,10 +122,7 @@ struct EventLineReader {
             store.putTag(field)
             switch type {
             case .int:
-                let value = try s.int("\(name)")
-                store.putInt(value)
-                if field == identity { id = value }
-                if field == .line { line = value }
+                store.putInt(try s.int("\(name)"))
             case .uint64:
                 store.putSequenceNr(try s.uint64("\(name)"))
             case .bool:
@@ -138,7 +131,6 @@ struct EventLineReader {
                 let id = store.strings.intern(try s.string("\(name)"))
                 if recordsStrings { stringPositions.append(store.bytes.count) }
                 store.putStringID(id)
-                if field == .file { hasFile = true }
             case .ints:
                 try readInts(&s, name)
                 store.putVarint(UInt64(ints.count))
@@ -167,18 +159,17 @@ struct EventLineReader {
                 try readGrads(&s, name, &store)
             }
         } while s.consume(UInt8(ascii: ","))
-        return try finish(&s, kind, seen: seen, id: id, line: hasFile ? nil : line, &store)
+        try finish(&s, kind, seen: seen)
     }
 
     private func finish(
-        _ s: inout TraceScanner, _ kind: Event.Kind, seen: UInt64, id: Int?, line: Int?, _ store: inout EventStore<RawBytes>
-    ) throws(TraceError) -> IndexKeys {
+        _ s: inout TraceScanner, _ kind: Event.Kind, seen: UInt64
+    ) throws(TraceError) {
         try closeObject(&s, "the \"\(kind.traceName)\" event")
         if schema.requiredMasks[Int(kind.rawValue)] & ~seen != 0,
            let spec = schema.fields[Int(kind.rawValue)].first(where: { $0.required && seen & (1 << UInt64($0.field.rawValue)) == 0 }) {
             throw s.fail("expected \"\(spec.field.key)\" (\(spec.meaning)) in \"\(kind.traceName)\" event")
         }
-        return IndexKeys(kind: kind, id: id, line: kind == .op ? line : nil)
     }
 
     private func openArray(_ s: inout TraceScanner, _ name: FieldName, _ type: FieldType) throws(TraceError) {

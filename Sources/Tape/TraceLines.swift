@@ -23,6 +23,9 @@ struct TraceLines: Sendable, Equatable {
         for run in other.runs { note(event: run.event + events, line: run.line + lines) }
     }
 
+    /// Approximate heap bytes held.
+    var footprint: Int { runs.capacity * 16 }
+
     /// The 1-based file line of `event`; nil for a tape that was not read from a file.
     func line(of event: Int) -> Int? {
         var low = 0, high = runs.count

@@ -74,7 +74,6 @@ public enum TraceReader {
                 } else {
                     tape.store.append(parsed.store, stringPositions: parsed.stringPositions)
                 }
-                for (event, keys) in parsed.keys { tape.index(keys, event: offset + event) }
                 tape.lines.append(parsed.lines, events: offset, lines: linesBefore)
                 if let line = parsed.cutOffLine {
                     tape.warnings.append(.cutOffLastLine(file: file, line: linesBefore + line, events: tape.store.count))
@@ -102,8 +101,6 @@ public enum TraceReader {
     /// The events of one range of lines, parsed into a store of its own; lines count from 1 at the range start.
     private struct ParsedChunk {
         var store: EventStore<[UInt8]>
-        /// The index keys of the events that have any, by event number within the chunk.
-        var keys: [(Int, IndexKeys)]
         var stringPositions: [Int]
         /// The line of each event, counted from the range start.
         var lines: TraceLines
@@ -123,7 +120,6 @@ public enum TraceReader {
         defer { scanner.deallocate() }
         var store = EventStore(bytes: RawBytes(capacity: range.count / 3))
         store.starts.reserveCapacity(range.count / 100)
-        var keys: [(Int, IndexKeys)] = []
         var reader = EventLineReader(recordsStrings: recordsStrings)
         var lines = TraceLines()
         var cutOffLine: Int?
@@ -135,9 +131,7 @@ public enum TraceReader {
                 let line = scanner.line
                 let events = store.starts.count
                 do throws(TraceError) {
-                    if let eventKeys = try reader.readEvent(&scanner, into: &store), eventKeys.id != nil || eventKeys.line != nil {
-                        keys.append((store.starts.count - 1, eventKeys))
-                    }
+                    try reader.readEvent(&scanner, into: &store)
                     try scanner.endLine()
                 } catch {
                     guard isLast, !scanner.hasNewline(from: lineStart) else { throw error }
@@ -154,7 +148,7 @@ public enum TraceReader {
         }
         let parsed = EventStore(bytes: store.bytes.finish(), starts: store.starts, strings: store.strings)
         return .success(ParsedChunk(
-            store: parsed, keys: keys, stringPositions: reader.stringPositions,
+            store: parsed, stringPositions: reader.stringPositions,
             lines: lines, lineCount: scanner.line - 1, cutOffLine: cutOffLine
         ))
     }

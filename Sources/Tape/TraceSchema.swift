@@ -131,15 +131,4 @@ struct TraceSchema: Sendable {
         let raw = types[Int(kind.rawValue) << 6 | Int(field.rawValue)]
         return raw == 0 ? nil : FieldType(rawValue: raw - 1)
     }
-
-    /// The field whose value a kind's index keys on: `t` of a tensor, `i` of an op, `n` of a node, `b` of a backward call.
-    static func identity(of kind: Event.Kind) -> TraceField? {
-        switch kind {
-        case .tensor: .tensor
-        case .op: .index
-        case .node: .node
-        case .backward: .backward
-        default: nil
-        }
-    }
 }

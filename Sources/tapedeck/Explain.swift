@@ -14,8 +14,11 @@ struct Explain: ParsableCommand {
             text report reads like a compiler diagnostic; --json prints one object described in \
             docs/explain-json.md (an array of them, one per trace, for several traces).
 
-            Exit status: 0 when the run raised no autograd error (warnings allowed), 1 when it raised \
-            at least one, 2 when TARGET is unusable (missing, unreadable, or a malformed trace).
+            Exit status: 0 when the run completed and raised no autograd error (warnings allowed), 1 \
+            when it raised at least one, 3 when it stopped early with another exception or could not \
+            run (outside the subset, a syntax error, a trace cut short): the report names the \
+            exception, file and line and does not call the program clean; 2 when TARGET is unusable \
+            (missing, unreadable, or a malformed trace).
             """
     )
 

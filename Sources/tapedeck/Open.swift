@@ -11,7 +11,9 @@ struct Open: ParsableCommand {
             A program runs on tapedeck's engine when it stays inside the Python subset, else it is \
             recorded with real PyTorch (python3 -m tapedeck_torch, ARGS passed on); one line on \
             stderr says which engine ran and why. \
-            Keys: n/p step, N/P source line, g/G first/last, b replay backward, e next error, Enter inspect, / search, : go to step, ? help, q quit. Needs a terminal; for pipes and CI use `tapedeck explain`.
+            Keys: n/p step, N/P source line, g/G first/last, b replay backward, e next error, Enter inspect, / search, : go to step, ? help, q quit. Needs a terminal; for pipes and CI use `tapedeck explain`. \
+            Exit status after q: as `tapedeck explain` (0 clean, 1 autograd errors, 3 incomplete run); \
+            2 for unusable input; 128 + N after signal N.
             """
     )
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Debugger
 import Script
 import Tape
 
@@ -6,7 +7,13 @@ import Tape
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a program and write its tape to a trace file (JSON Lines, see docs/trace-format.md).",
-        discussion: "The program runs as with `tapedeck run`; the trace is written even when it fails, since that is the run worth explaining. Exit status: the program's; 2 when PROGRAM cannot be read or OUTPUT cannot be written."
+        discussion: """
+            The program runs as with `tapedeck run`; the trace is written even when it fails, since \
+            that is the run worth explaining. Exit status, as `tapedeck explain` would give for the \
+            trace: 0 when the run completed with no autograd error, 1 when it raised one, 3 when it \
+            stopped early with another exception (one line on stderr says where); 2 when PROGRAM \
+            cannot be read or OUTPUT cannot be written.
+            """
     )
 
     @Argument(help: "The program (.py) to run.")
@@ -30,7 +37,12 @@ struct Record: ParsableCommand {
             } catch {
                 throw .cannotWrite(error)
             }
-            return outcome.exitCode
+            let report = try Target.debugger(of: outcome.tape, path: program).explain()
+            if case let .incomplete(end) = report.verdict, let reason = end.reason {
+                let place = end.exception.map { " at \($0.site.file ?? program):\($0.site.line) (\($0.type))" } ?? ""
+                Standard.note("incomplete run: \(reason)\(place); the trace covers the run up to there")
+            }
+            return report.exitStatus
         } catch {
             return Standard.fail(error)
         }

@@ -398,7 +398,10 @@ final class ConformanceScenarioTests: XCTestCase {
         let s = try x.mul(1)
         let t = try s.exp()
         try s.add_(1)
+        XCTAssertEqual([s.version, t.version], [1, 0])
+        XCTAssertEqual(s.gradFn?.name, "AddBackward0")
         try t.backward()
+        XCTAssertEqual(rounded(x.grad!.values, 5), [20.08554], "ExpBackward0 uses the saved result, which the write to s left alone")
     }
 
     func testSeedExamples() throws {

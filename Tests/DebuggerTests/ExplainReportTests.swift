@@ -44,17 +44,36 @@ final class ExplainReportTests: XCTestCase {
         XCTAssertEqual((diagnosis["bumps"] as? [[String: Any]])?.count, 1)
         let keys = ["\"kind\"", "\"severity\"", "\"error_type\"", "\"message\"", "\"line\"", "\"column\"", "\"backward\"",
                     "\"node\"", "\"saved\"", "\"culprit\"", "\"bumps\"", "\"replay_message\"", "\"hint\""]
-        let offsets = keys.map { json.range(of: $0)!.lowerBound }
+        let diagnoses = try XCTUnwrap(json.range(of: "\"diagnoses\"")).upperBound
+        let offsets = keys.map { json[diagnoses...].range(of: $0)!.lowerBound }
         XCTAssertEqual(offsets, offsets.sorted(), "keys come in the documented order")
     }
 
     func testCleanRunHasNoDiagnosesAndExitsZero() throws {
         let b = TapeBuilder(source: "print(1)\n", path: "clean.py")
         b.record(.output("1\n"))
+        b.record(.exit(code: 0))
         let report = try Debugger(tape: b.tape).explain()
         XCTAssertEqual(report.exitStatus, 0)
         XCTAssertEqual(report.text(), "clean.py: no autograd errors\n")
-        XCTAssertEqual(report.json(), "{\n  \"program\": \"clean.py\",\n  \"errors\": 0,\n  \"warnings\": 0,\n  \"diagnoses\": []\n}\n")
+        XCTAssertEqual(report.json(), """
+            {
+              "program": "clean.py",
+              "verdict": "clean",
+              "run": {
+                "completed": true,
+                "end": "completed",
+                "exit_code": 0,
+                "exception": null,
+                "reason": null,
+                "hint": null
+              },
+              "errors": 0,
+              "warnings": 0,
+              "diagnoses": []
+            }
+
+            """)
     }
 
     func testTextEscapesTerminalControlCharacters() {

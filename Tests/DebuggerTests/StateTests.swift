@@ -81,8 +81,10 @@ final class StateTests: XCTestCase {
         let ones = TensorValues(tensor: -1, shape: [], values: [1])
         b.record(.nodeRun(NodeRun(backward: call, node: sum, incoming: [ones])))
         let debugger = try Debugger(tape: b.tape)
-        XCTAssertEqual(debugger.incomingGradients(backward: call, step: 0), [ones])
-        XCTAssertNil(debugger.incomingGradients(backward: call, step: 1))
+        XCTAssertEqual(debugger.gradients(backward: call, node: sum).incoming, [ones])
+        XCTAssertNil(debugger.gradients(backward: call, node: sum).outgoing, "the engine reported no result")
+        XCTAssertNil(debugger.gradients(backward: call, node: acc).incoming, "the engine reported no run of it")
+        XCTAssertEqual(debugger.grad(of: x, before: debugger.eventCount), nil, "no AccumulateGrad run reached x")
     }
 
     func testCursorStepsByEventAndByOp() throws {

@@ -161,22 +161,48 @@ final class TraceReaderTests: XCTestCase {
         }
     }
 
-    /// Every prefix of a valid trace, and random bytes, either load or fail with a typed error.
-    func testTruncationsAndGarbageNeverCrash() {
+    /// Every prefix of a valid trace, and random bytes, either load or fail with a typed error that
+    /// names the file and a line the input has.
+    func testTruncationsAndGarbageLoadOrNameTheirLine() {
         var generator = EventGenerator(seed: 7)
         var tape = Tape(header: TraceHeader(producer: "p", path: "p.py", source: "é"))
         for _ in 0..<40 { tape.append(generator.event()) }
         let bytes = TraceWriter.encode(tape)
         var loaded = 0
         for length in 0...bytes.count {
-            if (try? TraceReader.decode(Array(bytes[..<length]), file: "cut.tdt")) != nil { loaded += 1 }
+            let prefix = Array(bytes[..<length])
+            do {
+                _ = try TraceReader.decode(prefix, file: "cut.tdt")
+                loaded += 1
+            } catch {
+                assertNamesALine(error, of: prefix, file: "cut.tdt")
+            }
         }
         XCTAssertGreaterThan(loaded, 40)
+        XCTAssertLessThan(loaded, bytes.count, "a trace cut inside a line must not load")
+        var rejected = 0
         for trial in 0..<300 {
             var garbage = Array(bytes.prefix(100))
             for _ in 0..<(trial % 50 + 1) { garbage.append(UInt8(truncatingIfNeeded: generator.next())) }
             garbage += bytes.suffix(from: 100).map { generator.chance(2) ? UInt8(truncatingIfNeeded: generator.next()) : $0 }
-            _ = try? TraceReader.decode(garbage, file: "garbage.tdt")
+            do {
+                _ = try TraceReader.decode(garbage, file: "garbage.tdt")
+            } catch {
+                rejected += 1
+                assertNamesALine(error, of: garbage, file: "garbage.tdt")
+            }
         }
+        XCTAssertEqual(rejected, 300, "every line after the header is garbled, so none of them loads")
+    }
+
+    /// A malformed trace's error is `FILE:LINE: what`, with LINE one of the input's lines.
+    private func assertNamesALine(_ error: TraceError, of bytes: [UInt8], file: String, line: UInt = #line) {
+        guard case .malformed(let name, let number, let message) = error else {
+            return XCTFail("expected a malformed-trace error, got \(error.description)", line: line)
+        }
+        XCTAssertEqual(name, file, line: line)
+        XCTAssertFalse(message.isEmpty, line: line)
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
+        XCTAssertTrue((1...max(1, lines)).contains(number), "\(error.description) names a line the \(lines)-line input lacks", line: line)
     }
 }

@@ -4,8 +4,9 @@ import Script
 import XCTest
 @testable import TerminalUI
 
-/// Every conformance program, run by the engine, renders at a dozen steps spread over the run and with every pane's
-/// details open at its last step, and every failure it raised is reachable with `e`.
+/// Every conformance program, run by the engine, renders at a dozen steps spread over the run (the
+/// status line names the step shown) and with every pane's details open at its last step, and every
+/// failure it raised is reachable with `e`.
 final class ConformanceSmokeTests: XCTestCase {
     func testEveryConformanceProgramRendersAcrossItsRun() throws {
         let cases = try FileManager.default.contentsOfDirectory(atPath: SampleTapes.casesDirectory.path)
@@ -17,11 +18,14 @@ final class ConformanceSmokeTests: XCTestCase {
             var state = DebuggerState(debugger: try Debugger(tape: outcome.tape))
             for step in stride(from: 0, to: state.stepCount, by: max(1, state.stepCount / 12)) {
                 state.move(to: step)
-                XCTAssertEqual(state.render(width: 100, height: 30).height, 30)
+                let status = state.render(width: 100, height: 30).lines.last ?? ""
+                XCTAssertTrue(status.contains("step \(step + 1)/\(state.stepCount)"), "\(name): \(status)")
+                XCTAssertTrue(status.contains(state.positionText), "\(name): \(status)")
             }
             for _ in Pane.allCases {
                 state.reduce(.enter)
-                _ = state.render(width: 80, height: 24)
+                let frame = state.render(width: 80, height: 24).lines
+                XCTAssertTrue(frame.allSatisfy { !$0.contains("\u{1B}") }, "\(name): no escape sequence reaches a cell")
                 state.reduce(.escape)
                 state.reduce(.tab)
             }

@@ -49,12 +49,12 @@ import Testing
         #expect(press([.character("G"), .character("b")], on: press([])).cursor == 8)
     }
 
-    @Test func errorJumpStopsAtTheFailingNodeAndRevealsTheCulprit() {
+    @Test func errorJumpStopsAtTheFailingNodeAndRevealsTheCulprit() throws {
         var state = self.state()
         #expect(state.revealed.isEmpty)
         state.reduce(.character("e"))
         #expect(state.cursor == 7)
-        let failure = try! #require(state.revealed.first)
+        let failure = try #require(state.revealed.first)
         #expect(failure.diagnosis.node?.id == 2)
         #expect(failure.diagnosis.saved?.slot == "other")
         #expect(failure.culpritLine == 8)

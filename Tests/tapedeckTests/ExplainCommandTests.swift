@@ -11,6 +11,7 @@ final class ExplainCommandTests: XCTestCase {
             var message: String?
             var culprit: Culprit?
         }
+        var verdict: String
         var errors: Int
         var diagnoses: [Diagnosis]
     }
@@ -21,14 +22,16 @@ final class ExplainCommandTests: XCTestCase {
             let program = try Binary.run(["explain", item.file, "--json"], in: Binary.casesDirectory)
             let trace = directory.appendingPathComponent(item.name + ".tdt").path
             let record = try Binary.run(["record", item.file, "-o", trace], in: Binary.casesDirectory)
-            XCTAssertEqual(record.status, item.expected.exit_code, "\(item.name): record exits as the program does")
+            XCTAssertEqual(record.status, program.status, "\(item.name): record exits with explain's verdict")
             XCTAssertEqual(record.stdout, item.expected.stdout, "\(item.name): record prints what the program prints")
             let replayed = try Binary.run(["explain", trace, "--json"], in: Binary.casesDirectory)
             XCTAssertEqual(replayed.stdout, program.stdout, "\(item.name): the trace explains like the program")
             XCTAssertEqual(replayed.status, program.status, "\(item.name): same exit status from the trace")
 
             let report = try JSONDecoder().decode(Report.self, from: Data(program.stdout.utf8))
-            XCTAssertEqual(program.status, report.errors > 0 ? 1 : 0, "\(item.name): exit status follows the error count")
+            let verdict = report.errors > 0 ? "autograd_errors" : item.expected.exit_code == 0 ? "clean" : "incomplete"
+            XCTAssertEqual(report.verdict, verdict, "\(item.name): verdict")
+            XCTAssertEqual(program.status, ["clean": 0, "autograd_errors": 1, "incomplete": 3][verdict], "\(item.name): exit status follows the verdict")
             if item.expected.exit_code != 0, item.expected.error?.hasPrefix("RuntimeError: ") == true {
                 XCTAssertEqual(program.status, 1, "\(item.name): an uncaught autograd error is an error")
             }
@@ -84,6 +87,26 @@ final class ExplainCommandTests: XCTestCase {
     func testACleanRunExitsZero() throws {
         let output = try Binary.run(["explain", "samples/seed_example2.py"])
         XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
+    }
+
+    /// A program the engine could not run to its end is never called clean, by explain or record.
+    func testAnIncompleteRunExitsThreeAndSaysWhereItStopped() throws {
+        let directory = try temporaryDirectory()
+        try "import torch\nx = torch.ones(3)\nz = torch.linspace(0, 1, 3)\nprint(z)\n"
+            .write(to: directory.appendingPathComponent("outside.py"), atomically: true, encoding: .utf8)
+        let output = try Binary.run(["explain", "--engine", "tapedeck", "outside.py"], in: directory)
+        XCTAssertEqual(output.status, 3, output.stdout + output.stderr)
+        XCTAssertFalse(output.stdout.contains("no autograd errors\n"), output.stdout)
+        XCTAssertTrue(output.stdout.hasPrefix("outside.py:3:5: note: the run stopped here, incomplete: NotImplementedError: tapedeck does not support torch.linspace"), output.stdout)
+        let json = try Binary.run(["explain", "--engine", "tapedeck", "outside.py", "--json"], in: directory)
+        XCTAssertEqual(json.status, 3)
+        XCTAssertTrue(json.stdout.contains(#""verdict": "incomplete""#), json.stdout)
+        XCTAssertTrue(json.stdout.contains(#""completed": false"#), json.stdout)
+        let record = try Binary.run(["record", "outside.py", "-o", "outside.tdt"], in: directory)
+        XCTAssertEqual(record.status, 3)
+        XCTAssertTrue(record.stderr.contains("tapedeck: incomplete run: the program uses something outside tapedeck's Python subset at outside.py:3 (NotImplementedError)"), record.stderr)
+        let trace = try Binary.run(["explain", "outside.tdt"], in: directory)
+        XCTAssertEqual(trace.status, 3, "the trace keeps the verdict")
     }
 
     func testAMalformedTraceNamesItsLine() throws {

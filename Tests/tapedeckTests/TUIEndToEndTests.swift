@@ -29,7 +29,7 @@ final class TUIEndToEndTests: XCTestCase {
         XCTAssertTrue(screen.contains("✗ MulBackward0 #"), screen)
         XCTAssertTrue(screen.contains("node 2/2 · line 10 · backward #0"), screen)
         tmux.send("q")
-        XCTAssertEqual(try tmux.exitStatus(), 0)
+        XCTAssertEqual(try tmux.exitStatus(), 1, "q exits with the verdict: autograd errors")
         XCTAssertFalse(tmux.screen().contains("┌─"), "the alternate screen is left on quit")
         XCTAssertEqual(try tmux.terminalModes(), "icanon echo", "the terminal is back in cooked mode with echo")
     }
@@ -42,7 +42,7 @@ final class TUIEndToEndTests: XCTestCase {
         try tmux.waitFor("a leaf Variable that requires grad is being used in an in-place operation.")
         XCTAssertTrue(tmux.screen().contains("✗ 9 x += 1"), tmux.screen())
         tmux.send("q")
-        XCTAssertEqual(try tmux.exitStatus(), 0)
+        XCTAssertEqual(try tmux.exitStatus(), 1, "q exits with the verdict: autograd errors")
         XCTAssertEqual(try tmux.terminalModes(), "icanon echo")
     }
 
@@ -67,7 +67,7 @@ final class TUIEndToEndTests: XCTestCase {
         XCTAssertTrue(attributes.contains("1"), "the culprit line is drawn bold: \(culpritRow.debugDescription)")
         XCTAssertFalse(attributes.isDisjoint(with: ["7", "41"]), "the culprit line is drawn reversed or on red: \(culpritRow.debugDescription)")
         tmux.send("q")
-        XCTAssertEqual(try tmux.exitStatus(), 0)
+        XCTAssertEqual(try tmux.exitStatus(), 1, "q exits with the verdict: autograd errors")
         XCTAssertEqual(try tmux.terminalModes(), "icanon echo")
     }
 
@@ -84,7 +84,7 @@ final class TUIEndToEndTests: XCTestCase {
         try tmux.waitFor("match 1/1 for add_")
         XCTAssertTrue(tmux.screen().contains("op 5/5 · line 8 · forward"))
         tmux.send("q")
-        XCTAssertEqual(try tmux.exitStatus(), 0)
+        XCTAssertEqual(try tmux.exitStatus(), 1, "q exits with the verdict: autograd errors")
     }
 
     func testCtrlCAndSIGTERMRestoreTheTerminal() throws {
@@ -112,7 +112,7 @@ final class TUIEndToEndTests: XCTestCase {
         tmux.resize(width: 100, height: 30)
         try tmux.waitFor("+-[Tape")
         tmux.send("q")
-        XCTAssertEqual(try tmux.exitStatus(), 0)
+        XCTAssertEqual(try tmux.exitStatus(), 1, "q exits with the verdict: autograd errors")
     }
 
     /// A captured row without its SGR escape sequences.

@@ -21,7 +21,8 @@ public struct DebuggerApp {
         try Terminal.requireTTY()
     }
 
-    /// Runs until the user quits; returns the exit status: 0 after `q`, 128 + the signal number
+    /// Runs until the user quits; returns the exit status: the run's verdict after `q` (0 clean,
+    /// 1 autograd errors, 3 incomplete, as `tapedeck explain`), 128 + the signal number
     /// after SIGINT (130), SIGTERM (143) or SIGHUP (129).
     ///
     /// Throws `TerminalError.notATerminal` when stdin or stdout is not a TTY, before touching it.
@@ -47,6 +48,6 @@ public struct DebuggerApp {
                 needsFrame = true
             }
         }
-        return 0
+        return state.verdict.exitStatus
     }
 }

@@ -1,13 +1,13 @@
 import Debugger
 import Tape
 
-/// The steps of a run and the few lookups the panes need beyond what `Debugger` answers: op and
-/// node rows, printed output, views and shared counters, and the gradients the engine reported.
+/// The steps of a run, the rows of the Tape pane: forward ops, each backward call followed by its
+/// nodes in PyTorch's order (as the debugger replays them from the tape alone), and raised errors.
 ///
-/// Built once in a single pass over the tape; afterwards read-only and shared by every frame.
+/// Built from the debugger's index of the tape (it merges the positions of ops, errors and backward
+/// calls, which the debugger keeps in tape order), without reading the tape again; every other
+/// question a pane asks goes to the `Debugger`.
 public final class StepIndex: Sendable {
-    /// The rows of the Tape pane: forward ops, each backward call followed by its nodes in
-    /// PyTorch's order (as the debugger replays them from the tape alone), and raised errors.
     public let steps: [Step]
     /// The debugger position each step shows: the state after the step and what it caused, or,
     /// for a backward call and its nodes, the state the call started from.
@@ -15,92 +15,44 @@ public final class StepIndex: Sendable {
 
     /// The step of each forward op, by op index.
     let opSteps: [Int]
-    let backwardSteps: [Int: Int]
-    /// The first node each op created, by op index.
-    let nodeOfOp: [Int?]
-    let bumpsOfOp: [Int: [VersionBump]]
-    /// The `print` and `error` events: what a terminal would have shown while the program ran.
-    let consoleEvents: [Int]
-    let viewsOfBase: Grouping
-    let tensorsOfCounter: Grouping
-    /// For each version counter, the positions in save order (`Debugger.savedValues`) of the saves of its tensors.
-    let savesOfCounter: Grouping
-    /// The `run` events the engine reported, by backward call and node (absent in some traces).
-    let runEvents: [Int: [Int: Int]]
-    /// The `result` events the engine reported, by backward call and node.
-    let resultEvents: [Int: [Int: Int]]
-    let accumulateRuns: Grouping
+    /// The step of each backward call, by call id.
+    let backwardSteps: [Int]
 
-    /// Scans the tape once, reading each event's references through `Tape.summary(at:)` and
-    /// decoding in full only the rare events whose payload a step needs (bumps, errors, backward calls).
     public init(debugger: Debugger) {
-        let tape = debugger.tape
+        let errors = debugger.raisedErrors
         var steps: [Step] = []
-        var opSteps = [Int](repeating: 0, count: debugger.opCount)
-        var backwardSteps: [Int: Int] = [:]
-        var nodeOfOp = [Int?](repeating: nil, count: debugger.opCount)
-        var bumpsOfOp: [Int: [VersionBump]] = [:]
-        var consoleEvents: [Int] = []
-        var views: (keys: [Int], values: [Int]) = ([], [])
-        var counters: [Int] = []
-        counters.reserveCapacity(debugger.tensorCount)
-        var saves: (keys: [Int], values: [Int]) = ([], [])
-        var runEvents: [Int: [Int: Int]] = [:]
-        var resultEvents: [Int: [Int: Int]] = [:]
-        var accumulate: (keys: [Int], values: [Int]) = ([], [])
-
-        for index in 0..<tape.count {
-            switch tape.kind(at: index) {
-            case .tensor:
-                let info = tape.summary(at: index)
-                counters.append(info.counter ?? 0)
-                if let base = info.base {
-                    views.keys.append(base)
-                    views.values.append(info.tensor ?? 0)
-                }
-            case .op:
-                let op = tape.summary(at: index)
-                opSteps[op.op ?? 0] = steps.count
-                steps.append(Step(kind: .op, event: index, line: op.line ?? 0, backward: nil))
-            case .node:
-                let node = tape.summary(at: index)
-                if let op = node.op, nodeOfOp[op] == nil {
-                    nodeOfOp[op] = node.node ?? 0
-                }
-            case .bump:
-                guard case .bump(let bump) = tape[index] else { continue }
-                bumpsOfOp[bump.op, default: []].append(bump)
-            case .output:
-                consoleEvents.append(index)
-            case .error:
-                guard case .error(let error) = tape[index] else { continue }
-                consoleEvents.append(index)
-                steps.append(Step(kind: .error, event: index, line: error.site.line, backward: error.backward))
-            case .backward:
-                guard case .backward(let call) = tape[index] else { continue }
-                backwardSteps[call.id] = steps.count
-                steps.append(Step(kind: .backwardCall, event: index, line: call.site.line, backward: call.id))
-                if call.id < debugger.replays.count {
-                    for node in debugger.replays[call.id].steps.indices {
-                        steps.append(Step(kind: .node(index: node), event: index, line: call.site.line, backward: call.id))
+        steps.reserveCapacity(debugger.opCount + errors.count + debugger.backwardCount
+            + debugger.replays.reduce(0) { $0 + $1.steps.count })
+        var opSteps: [Int] = []
+        opSteps.reserveCapacity(debugger.opCount)
+        var backwardSteps: [Int] = []
+        backwardSteps.reserveCapacity(debugger.backwardCount)
+        var (op, error, backward) = (0, 0, 0)
+        let end = Int.max
+        while true {
+            let opAt = op < debugger.opCount ? debugger.position(ofOp: op) : end
+            let errorAt = error < errors.count ? errors[error].position : end
+            let backwardAt = backward < debugger.backwardCount ? debugger.position(ofBackward: backward) : end
+            let next = min(opAt, errorAt, backwardAt)
+            if next == end { break }
+            if next == opAt {
+                opSteps.append(steps.count)
+                steps.append(Step(kind: .op, event: opAt, line: debugger.line(ofOp: op), backward: nil))
+                op += 1
+            } else if next == errorAt {
+                let raised = errors[error].error
+                steps.append(Step(kind: .error, event: errorAt, line: raised.site.line, backward: raised.backward))
+                error += 1
+            } else {
+                let line = debugger.backwardCall(backward).site.line
+                backwardSteps.append(steps.count)
+                steps.append(Step(kind: .backwardCall, event: backwardAt, line: line, backward: backward))
+                if backward < debugger.replays.count {
+                    for node in debugger.replays[backward].steps.indices {
+                        steps.append(Step(kind: .node(index: node), event: backwardAt, line: line, backward: backward))
                     }
                 }
-            case .nodeRun:
-                let run = tape.summary(at: index)
-                let node = run.node ?? 0
-                runEvents[run.backward ?? 0, default: [:]][node] = index
-                if let variable = debugger.node(node).variable {
-                    accumulate.keys.append(variable)
-                    accumulate.values.append(index)
-                }
-            case .nodeResult:
-                let result = tape.summary(at: index)
-                resultEvents[result.backward ?? 0, default: [:]][result.node ?? 0] = index
-            case .save:
-                saves.keys.append(counters[tape.summary(at: index).tensor ?? 0])
-                saves.values.append(saves.values.count)
-            case .binding, .gradFn, .values, .release, .backwardEnd, .exit:
-                break
+                backward += 1
             }
         }
         var positions: [Int] = []
@@ -110,80 +62,18 @@ public final class StepIndex: Sendable {
             case .backwardCall, .node:
                 positions.append(step.event)
             case .op, .error:
-                positions.append(index + 1 < steps.count ? steps[index + 1].event : tape.count)
+                positions.append(index + 1 < steps.count ? steps[index + 1].event : debugger.eventCount)
             }
         }
         self.steps = steps
         self.positions = positions
         self.opSteps = opSteps
         self.backwardSteps = backwardSteps
-        self.nodeOfOp = nodeOfOp
-        self.bumpsOfOp = bumpsOfOp
-        self.consoleEvents = consoleEvents
-        self.viewsOfBase = Grouping(keys: views.keys, values: views.values)
-        self.tensorsOfCounter = Grouping(keys: counters, values: Array(counters.indices))
-        self.savesOfCounter = Grouping(keys: saves.keys, values: saves.values)
-        self.runEvents = runEvents
-        self.resultEvents = resultEvents
-        self.accumulateRuns = Grouping(keys: accumulate.keys, values: accumulate.values)
     }
 
     /// The step of forward op `index`.
     public func step(ofOp index: Int) -> Int? { opSteps.indices.contains(index) ? opSteps[index] : nil }
 
     /// The step of backward call `id`; its nodes follow it.
-    public func step(ofBackward id: Int) -> Int? { backwardSteps[id] }
-
-    /// The node forward op `index` created, if any.
-    public func node(ofOp index: Int) -> Int? { nodeOfOp.indices.contains(index) ? nodeOfOp[index] : nil }
-
-    /// The version bumps op `index` caused.
-    public func bumps(ofOp index: Int) -> [VersionBump] { bumpsOfOp[index] ?? [] }
-
-    /// What the program printed and raised before `position`, oldest first, at most `limit` events.
-    public func console(before position: Int, limit: Int, in tape: Tape) -> [Event] {
-        let end = consoleEvents.countBefore(position)
-        return consoleEvents[max(0, end - limit)..<end].map { tape[$0] }
-    }
-
-    /// The tensors sharing version counter `counter` (views, `detach()`, unpacked saves).
-    public func tensors(sharing counter: Int) -> [Int] { tensorsOfCounter[counter] }
-
-    /// The positions in save order of the saved tensors that share version counter `counter`.
-    public func saves(sharing counter: Int) -> [Int] { savesOfCounter[counter] }
-
-    /// The tensors that are views of `base`.
-    public func views(of base: Int) -> [Int] { viewsOfBase[base] }
-
-    /// The gradients the engine reported flowing into `node` (one per output) and out of it (one
-    /// per `next_functions` entry) in backward call `backward`; nil when the tape has no such report.
-    public func gradients(backward: Int, node: Int, in tape: Tape) -> (incoming: [TensorValues?]?, outgoing: [TensorValues?]?) {
-        var incoming: [TensorValues?]?
-        var outgoing: [TensorValues?]?
-        if let event = runEvents[backward]?[node], case .nodeRun(let run) = tape[event], !run.incoming.isEmpty {
-            incoming = run.incoming
-        }
-        if let event = resultEvents[backward]?[node], case .nodeResult(let result) = tape[event], !result.outgoing.isEmpty {
-            outgoing = result.outgoing
-        }
-        return (incoming, outgoing)
-    }
-
-    /// The gradient accumulated into a leaf's `.grad` by the AccumulateGrad runs before `position`.
-    public func grad(of tensor: Int, before position: Int, in tape: Tape) -> TensorValues? {
-        let runs = accumulateRuns[tensor]
-        var total: TensorValues?
-        for run in runs.prefix(runs.countBefore(position)) {
-            guard case .nodeRun(let record) = tape[run], let incoming = record.incoming.first ?? nil else { continue }
-            if var sum = total, sum.values.count == incoming.values.count {
-                for index in sum.values.indices {
-                    sum.values[index] += incoming.values[index]
-                }
-                total = sum
-            } else {
-                total = incoming
-            }
-        }
-        return total
-    }
+    public func step(ofBackward id: Int) -> Int? { backwardSteps.indices.contains(id) ? backwardSteps[id] : nil }
 }

@@ -11,7 +11,7 @@ struct ConsolePane: Widget {
 
     func lines() -> [Line] {
         var lines: [Line] = []
-        for event in state.index.console(before: state.outputEnd, limit: ConsolePane.outputLimit, in: state.tape) {
+        for event in state.debugger.console(before: state.outputEnd, limit: ConsolePane.outputLimit) {
             switch event {
             case .output(let text):
                 var parts = Sanitizer.lines(text)

@@ -50,22 +50,22 @@ struct Details {
             field("grad_fn", tensor.gradFnName.map { TapePane.displayName($0) + (tensor.gradFn.map { " #\($0)" } ?? "") } ?? "None"),
             field("_version", String(tensor.version)),
             field("values", values(tensor.values, dtype: info.dtype, shape: tensor.shape)),
-            field("grad", state.index.grad(of: id, before: position, in: state.tape).map { values($0.values, dtype: info.dtype, shape: $0.shape) } ?? "None"),
+            field("grad", state.debugger.grad(of: id, before: position).map { values($0.values, dtype: info.dtype, shape: $0.shape) } ?? "None"),
         ]
-        let sharing = state.index.tensors(sharing: info.counter).filter { $0 != id && $0 < debugger.tensorCount(at: position) }
+        let sharing = state.debugger.tensors(sharingCounter: info.counter).filter { $0 != id && $0 < debugger.tensorCount(at: position) }
         lines.append(field("counter", "vc\(info.counter)" + (sharing.isEmpty ? " (its own)" : " shared with " + sharing.map { state.label($0, at: position) }.joined(separator: ", "))))
         lines.append(field("storage", "st\(info.storage)"))
         if let base = info.base {
             lines.append(field("_base", state.label(base, at: position)))
         }
-        let views = state.index.views(of: id).filter { $0 < debugger.tensorCount(at: position) }
+        let views = state.debugger.views(of: id).filter { $0 < debugger.tensorCount(at: position) }
         if !views.isEmpty {
             lines.append(field("views", views.map { state.label($0, at: position) }.joined(separator: ", ")))
         }
         if info.isParameter {
             lines.append(field("parameter", "nn.Parameter"))
         }
-        let saves = state.index.saves(sharing: info.counter)
+        let saves = state.debugger.saves(sharingCounter: info.counter)
         for order in saves.prefix(saves.countBefore(debugger.savedCount(at: position))) {
             guard let saved = debugger.savedValues(at: position, in: order..<(order + 1)).first else { continue }
             let node = TapePane.displayName(debugger.node(saved.node).name)
@@ -114,10 +114,10 @@ struct Details {
             lines.append(field("grad mode", op.gradMode ? "enabled" : "no_grad"))
             lines.append(field("inputs", op.inputs.map { "\(state.label($0.tensor, at: position))@v\($0.version)" }.joined(separator: ", ")))
             lines.append(field("outputs", op.outputs.map { "\(state.label($0.tensor, at: position))@v\($0.version)" }.joined(separator: ", ")))
-            for bump in state.index.bumps(ofOp: op.index) {
+            for bump in state.debugger.bumps(ofOp: op.index) {
                 lines.append(field("bumps", "vc\(bump.counter) (t\(bump.tensor)) v\(bump.from) to v\(bump.to)", .inPlace))
             }
-            if let node = state.index.node(ofOp: op.index) {
+            if let node = state.debugger.firstNode(ofOp: op.index) {
                 lines += self.node(node, at: position)
             }
         case .backward(let call):
@@ -136,7 +136,7 @@ struct Details {
 
     /// The gradients the engine reported flowing into and out of a node (traces may not have them).
     private func gradients(backward: Int, node: Int) -> [Line] {
-        let flow = state.index.gradients(backward: backward, node: node, in: state.tape)
+        let flow = state.debugger.gradients(backward: backward, node: node)
         let show = { (grad: TensorValues?) in grad.map { values($0.values, dtype: "float32", shape: $0.shape) } ?? "None" }
         var lines = (flow.incoming ?? []).enumerated().map { field("grad in[\($0)]", show($1)) }
         lines += (flow.outgoing ?? []).enumerated().map { field("grad out[\($0)]", show($1)) }

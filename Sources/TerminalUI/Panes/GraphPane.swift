@@ -46,7 +46,7 @@ struct GraphPane: Widget {
     /// `next_functions` entry), when the tape recorded them.
     static func flowLines(for state: DebuggerState) -> [Line] {
         guard let node = state.replayStep, let backward = state.step?.backward else { return [] }
-        let flow = state.index.gradients(backward: backward, node: node.node, in: state.tape)
+        let flow = state.debugger.gradients(backward: backward, node: node.node)
         let ellipsis = state.glyphs.ellipsis
         func show(_ grads: [TensorValues?]) -> String {
             grads.map { grad in

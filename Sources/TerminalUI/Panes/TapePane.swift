@@ -64,7 +64,7 @@ struct TapePane: Widget {
                 line.append(" " + Sanitizer.line(op.call), .dim)
             }
             line.append(" " + versions(op.inputs) + " \(glyphs.arrow) " + versions(op.outputs))
-            for bump in state.index.bumps(ofOp: op.index) {
+            for bump in state.debugger.bumps(ofOp: op.index) {
                 line.append(" in-place t\(bump.tensor) v\(bump.from)\(glyphs.arrow)v\(bump.to)", .inPlace)
             }
             if op.isView {
@@ -73,7 +73,7 @@ struct TapePane: Widget {
             if !op.gradMode {
                 line.append(" no_grad", .dim)
             }
-            if let node = state.index.node(ofOp: op.index) {
+            if let node = state.debugger.firstNode(ofOp: op.index) {
                 let saves = state.debugger.savedValues(ofNode: node, at: position).map { "\($0.slot)@v\($0.savedVersion)" }
                 if !saves.isEmpty {
                     line.append(" \(glyphs.saved) saves " + Sanitizer.line(saves.joined(separator: " ")), .saved)

@@ -70,11 +70,22 @@ extension DebuggerState {
             } else if zoomed {
                 left += "\(glyphs.separator)ZOOM"
             }
+            if let stopped = stoppedText {
+                left += "\(glyphs.separator)\(stopped)"
+            }
             if let message {
                 left += "\(glyphs.separator)\(Sanitizer.line(message))"
             }
             StatusBar(left: left, hints: keyMap.hints).render(into: &buffer, area: area)
         }
+    }
+
+    /// `STOPPED: NotImplementedError at line 4` for a run that did not complete and has no autograd
+    /// error to show, so the screen never passes for a clean run.
+    var stoppedText: String? {
+        guard case let .incomplete(end) = verdict else { return nil }
+        guard let error = end.exception else { return "STOPPED: \(end.reason ?? "incomplete run")" }
+        return Sanitizer.line("STOPPED: \(error.type) at line \(error.site.line)")
     }
 
     private func renderTooSmall(into buffer: inout Buffer, width: Int, height: Int) {

@@ -10,6 +10,9 @@ public struct DebuggerState: Sendable {
     public let index: StepIndex
     /// The diagnoses of the run placed on their failing steps, in step order.
     public let failures: [Failure]
+    /// Clean, autograd errors or incomplete: the status bar says when the run stopped early, and
+    /// `q` exits with its status.
+    public let verdict: Verdict
     public let keyMap: KeyMap
     public var glyphs: Glyphs
     /// The selected step (a row of the Tape pane).
@@ -39,7 +42,9 @@ public struct DebuggerState: Sendable {
     public init(debugger: Debugger, glyphs: Glyphs = .unicode, keyMap: KeyMap = .standard) {
         self.debugger = debugger
         index = StepIndex(debugger: debugger)
-        failures = Failure.all(debugger.explain().diagnoses, debugger: debugger, index: index)
+        let report = debugger.explain()
+        failures = Failure.all(report.diagnoses, debugger: debugger, index: index)
+        verdict = report.verdict
         self.glyphs = glyphs
         self.keyMap = keyMap
         reach()
@@ -123,7 +128,7 @@ public struct DebuggerState: Sendable {
         }
         switch tape[step.event] {
         case .op(let op):
-            return index.node(ofOp: op.index) ?? op.outputs.first.flatMap { debugger.tensor($0.tensor, at: position).gradFn }
+            return debugger.firstNode(ofOp: op.index) ?? op.outputs.first.flatMap { debugger.tensor($0.tensor, at: position).gradFn }
         case .backward(let call):
             return call.roots.first?.node
         case .error:

@@ -1,7 +1,7 @@
 import XCTest
 @testable import Tape
 
-final class TapeIndexTests: XCTestCase {
+final class TapeStoreTests: XCTestCase {
     private func sampleTape() -> Tape {
         var tape = Tape(header: TraceHeader(producer: "p", path: "p.py", source: ""))
         tape.append(.tensor(TensorInfo(id: 0, counter: 0, storage: 0, shape: [5], dtype: "float32", requiresGrad: true)))
@@ -19,36 +19,37 @@ final class TapeIndexTests: XCTestCase {
         return tape
     }
 
-    func testIndexesFindEventsByIdAndLine() throws {
+    func testKindsReadWithoutDecodingMatchDecodedEvents() throws {
         for tape in [sampleTape(), try TraceReader.decode(TraceWriter.encode(sampleTape()), file: "t.tdt")] {
-            XCTAssertEqual(tape.eventIndex(ofTensor: 0), 0, "the first sighting wins")
-            XCTAssertEqual(tape.eventIndex(ofTensor: 1), 3)
-            XCTAssertNil(tape.eventIndex(ofTensor: 2))
-            XCTAssertNil(tape.eventIndex(ofTensor: -1))
-            XCTAssertEqual(tape.eventIndex(ofNode: 0), 1)
-            XCTAssertEqual((0..<4).map { tape.eventIndex(ofOp: $0) }, [2, 4, 5, 6])
-            XCTAssertEqual(tape.eventIndex(ofBackward: 0), 7)
-            XCTAssertEqual(tape.opEvents(atLine: 3), [2, 6], "ops in other files are not lines of the program")
-            XCTAssertEqual(tape.opEvents(atLine: 4), [4])
-            XCTAssertEqual(tape.opEvents(atLine: 1_000_000), [])
             XCTAssertEqual(tape.kind(at: 4), .op)
             XCTAssertEqual(tape.map(\.kind), (0..<tape.count).map { tape.kind(at: $0) })
         }
     }
 
-    func testSparseIdsStayCheapAndFindable() {
-        var tape = Tape(header: TraceHeader(producer: "", path: "", source: ""))
-        let ids = [5, 1 << 40, -3, 2, 1 << 20, 3, Int.max]
-        for id in ids {
-            tape.append(.node(NodeRecord(id: id, name: "N", sequenceNr: 0, op: nil, next: [])))
-            tape.append(.op(OpRecord(index: id, name: "a", call: "b", site: CallSite(line: id), gradMode: true, inputs: [], outputs: [])))
+    /// Events name the real line of their file, past blank lines and lines of skipped kinds.
+    func testTraceLinesCountBlankAndSkippedLines() throws {
+        let header = #"{"format":"tapedeck-trace","version":"1.0"}"#
+        let text = [header, #"{"k":"exit","code":0}"#, "", #"{"k":"sync","vc":0}"#, #"{"k":"exit","code":1}"#,
+                    #"{"k":"exit","code":2}"#, "  ", "", #"{"k":"exit","code":3}"#].joined(separator: "\n")
+        let tape = try TraceReader.decode(Array(text.utf8), file: "lines.tdt")
+        XCTAssertEqual(tape.indices.map { tape.traceLine(ofEvent: $0) }, [2, 5, 6, 9])
+        XCTAssertNil(sampleTape().traceLine(ofEvent: 0), "a tape built in memory has no file lines")
+    }
+
+    /// The two reader threads' halves join with the second half's lines offset by the first's.
+    func testTraceLinesSurviveTheSplitIntoTwoHalves() throws {
+        let tape = ValidTraceGenerator.tape(seed: 3, events: 12_000)
+        var lines = TraceWriter.encode(tape).split(separator: 10, omittingEmptySubsequences: false).map(Array.init)
+        for position in stride(from: lines.count - 2, to: 1, by: -97) { lines.insert(Array(#"{"k":"sync"}"#.utf8), at: position) }
+        let text = Array(lines.joined(separator: [10]))
+        XCTAssertGreaterThan(text.count, 1 << 20, "large enough to be parsed in two halves")
+        let read = try TraceReader.load(text, file: "big.tdt")
+        XCTAssertEqual(read.count, tape.count)
+        var expected: [Int] = []
+        for (index, line) in lines.enumerated() where index > 0 && !line.isEmpty && line != Array(#"{"k":"sync"}"#.utf8) {
+            expected.append(index + 1)
         }
-        for (position, id) in ids.enumerated() {
-            XCTAssertEqual(tape.eventIndex(ofNode: id), 2 * position)
-            XCTAssertEqual(tape.eventIndex(ofOp: id), 2 * position + 1)
-            XCTAssertEqual(tape.opEvents(atLine: id), [2 * position + 1])
-        }
-        XCTAssertLessThan(tape.memoryFootprint, 100_000)
+        XCTAssertEqual(read.indices.map { read.traceLine(ofEvent: $0)! }, expected)
     }
 
     func testTypicalEventsAreCompact() {

@@ -1,0 +1,67 @@
+import Debugger
+import Foundation
+import Tape
+import TerminalUI
+
+/// Issue 9's debugger rows on a chain of NODES grad_fn nodes (the frame benchmark's failing chain,
+/// about 7.3 events per node, with PyTorch's full error text so that the replay runs every node
+/// down to the one whose saved tensor was overwritten): indexing the tape and replaying its one backward call through every
+/// node (`Debugger(tape:)`), blame (`explain()`), the Tape pane's steps (`DebuggerState`), and the
+/// per-keystroke relation queries the panes make, each timed over many random queries. Prints wall
+/// and process CPU time; the CPU figure is the steadier one on a shared machine.
+enum RelationsBenchmark {
+    static func run(nodes: Int) throws {
+        let tape = FrameBenchmarkTape.make(events: Int(Double(nodes) * 7.32), message: FrameBenchmarkTape.fullMessage)
+        print("relations: \(tape.count) events, load average \(loadAverage())")
+        let debugger = try phase("Debugger(tape:) index + replay") { try Debugger(tape: tape) }
+        print("  \(debugger.nodeCount) nodes, backward replay ran \(debugger.replays.first?.steps.count ?? 0) of them")
+        let report = phase("explain() blame") { debugger.explain() }
+        precondition(!report.diagnoses.isEmpty)
+        let state = phase("DebuggerState steps + diagnoses") { DebuggerState(debugger: debugger) }
+        precondition(state.stepCount > debugger.opCount)
+        var random = SystemRandomNumberGenerator()
+        let queries = 200_000
+        let tensors = (0..<queries).map { _ in Int.random(in: 0..<debugger.tensorCount, using: &random) }
+        let positions = (0..<queries).map { _ in Int.random(in: 0...debugger.eventCount, using: &random) }
+        var found = 0
+        perQuery("bump(of:to:) which op bumped T to v", queries) {
+            for tensor in tensors where debugger.bump(of: tensor, to: 1) != nil { found += 1 }
+        }
+        perQuery("version(of:at:) via tensor state", queries) {
+            for (tensor, position) in zip(tensors, positions) { found &+= debugger.tensor(tensor, at: position).version }
+        }
+        perQuery("grad(of:before:) leaf gradient sum", queries) {
+            for position in positions where debugger.grad(of: 0, before: position) != nil { found += 1 }
+        }
+        perQuery("gradients(backward:node:)", queries) {
+            for tensor in tensors where debugger.gradients(backward: 0, node: tensor).incoming != nil { found += 1 }
+        }
+        print("  (\(found) answers)")
+    }
+
+    private static func phase<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        let (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, cpuNow())
+        let result = try body()
+        print(String(format: "  %@ wall %8.1f ms, CPU %8.1f ms", name.padding(toLength: 38, withPad: " ", startingAt: 0) as NSString,
+                     Double(DispatchTime.now().uptimeNanoseconds - wall) / 1e6, (cpuNow() - cpu) * 1000))
+        return result
+    }
+
+    private static func perQuery(_ name: String, _ count: Int, _ body: () -> Void) {
+        let cpu = cpuNow()
+        body()
+        print(String(format: "  %@ CPU %8.3f µs per query", name.padding(toLength: 38, withPad: " ", startingAt: 0) as NSString,
+                     (cpuNow() - cpu) * 1e6 / Double(count)))
+    }
+
+    private static func cpuNow() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    private static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "unknown")
+            .split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Tape
+
+/// Loads `TrainingLoopTrace` traces of 10k, 100k, 1M and 3M events and measures, in the same
+/// run, each load against its baselines (issue 9): `wc -l` on the same file, Python's `orjson`
+/// and `json` loading every line (when installed), the loader's memory per event and the peak
+/// resident memory of a process that only loads (`tape-load-once`), and the 10k load including
+/// process start.
+enum TapeScaleBenchmark {
+    static let sizes = [10_000, 100_000, 1_000_000, 3_000_000]
+
+    static func run(sizes: [Int], runs: Int) throws {
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage()); \(runs) runs each, min–max, median")
+        let python = pythonBaselines()
+        for events in sizes {
+            let path = NSTemporaryDirectory() + "tapedeck-scale-\(getpid())-\(events).tdt"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try TraceWriter.write(TrainingLoopTrace.make(events: events), toFile: path)
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            print("\n\(events) events, \(size / 1_000_000) MB (\(size / events) bytes/line)")
+            var load = Samples(), cpu = Samples(), wc = Samples(), start = Samples(), orjson = Samples(), json = Samples()
+            var peak = 0, footprint = 0
+            for run in 0..<runs {
+                let cpuStart = cpuTime()
+                load.add(try time { _ = try TraceReader.read(contentsOf: path) })
+                cpu.add(cpuTime() - cpuStart)
+                wc.add(try time { try shell(["wc", "-l", path]) })
+                let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
+                start.add(once.wall)
+                let fields = once.output.split(separator: " ").compactMap { Int($0) }
+                if fields.count == 2 { (peak, footprint) = (max(peak, fields[0]), fields[1]) }
+                if python.orjson, run < 3 || events <= 1_000_000 { orjson.add(try pythonLoad(path, module: "orjson")) }
+                if run == 0 && events <= 1_000_000 { json.add(try pythonLoad(path, module: "json")) }
+            }
+            let rate = Double(size) / load.median / 1e6
+            print("  load (in process): \(load) wall, \(cpu) CPU; \(Int(rate)) MB/s")
+            print("  wc -l: \(wc); load / wc -l = \(ratio(load.median, wc.median))")
+            if !orjson.values.isEmpty { print("  orjson, every line: \(orjson); orjson / load = \(ratio(orjson.median, load.median))") }
+            if !json.values.isEmpty { print("  python json, every line, one run: \(json); json / load = \(ratio(json.median, load.median))") }
+            print("  process start + load + exit: \(start)")
+            print("  memory: \(footprint / events) bytes/event (\(footprint >> 20) MiB); peak RSS of a load-only process \(peak >> 20) MiB "
+                  + "= footprint + \((peak - footprint) >> 20) MiB")
+        }
+    }
+
+    /// Loads `path` once and prints the peak resident set size and the tape's footprint, in bytes.
+    static func loadOnce(path: String) throws {
+        let tape = try TraceReader.read(contentsOf: path)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print("\(usage.ru_maxrss * 1024) \(tape.memoryFootprint)")
+    }
+
+    /// Wall times of a sample, printed as `min–max, median`.
+    struct Samples: CustomStringConvertible {
+        var values: [Double] = []
+        mutating func add(_ value: Double) { values.append(value) }
+        var median: Double { values.sorted()[values.count / 2] }
+        var description: String {
+            String(format: "%.4f–%.4f s, median %.4f s", values.min() ?? 0, values.max() ?? 0, values.isEmpty ? 0 : median)
+        }
+    }
+
+    private static func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.1f×", a / b) }
+
+    private static func pythonBaselines() -> (orjson: Bool, json: Bool) {
+        let orjson = (try? shell(["python3", "-c", "import orjson"]))?.status == 0
+        print("baselines: wc -l; python3 json; orjson \(orjson ? "installed" : "not installed (pip install orjson to add it)")")
+        return (orjson, true)
+    }
+
+    /// Seconds Python takes to parse every line of `path` with `module` (`loads`), timed inside
+    /// Python so interpreter start-up is excluded.
+    private static func pythonLoad(_ path: String, module: String) throws -> Double {
+        let script = """
+            import sys, time, \(module) as m
+            data = open(sys.argv[1], 'rb').read()
+            start = time.perf_counter()
+            events = [m.loads(line) for line in data.splitlines()]
+            print(time.perf_counter() - start)
+            """
+        let result = try shell(["python3", "-c", script, path])
+        return Double(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+    }
+
+    @discardableResult
+    private static func shell(_ arguments: [String]) throws -> (status: Int32, output: String, wall: Double) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        let start = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), wall)
+    }
+
+    private static func time(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    private static func cpuTime() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    private static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}
