@@ -66,6 +66,6 @@ for target in "${targets[@]}"; do
     leaks=1
     [ "$target" != interpreter ] || leaks=0
     echo "fuzz.sh: $target for $seconds s"
-    "$build/fuzz-$target" "$build/corpus/$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
+    ASAN_OPTIONS=detect_leaks=$leaks "$build/fuzz-$target" "$build/corpus/$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
         -malloc_limit_mb=2048 -max_len=65536 -detect_leaks=$leaks -print_final_stats=1 -artifact_prefix="$build/findings/$target/"
 done

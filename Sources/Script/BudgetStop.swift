@@ -1,7 +1,10 @@
+import Tape
+
 /// Why tapedeck stopped a program before its end: a budget of `RunLimits` ran out.
 ///
 /// Not a Python exception: the program cannot catch it (`except BaseException` would otherwise
-/// turn `while True` into a hang again) and its `finally` blocks do not run.
+/// turn `while True` into a hang again) and its `finally` blocks do not run. It is recorded on the
+/// tape as an error of type `RaisedError.budgetExceededType`, so reports call the run incomplete.
 public enum BudgetStop: Sendable, Equatable {
     /// The run executed `limit` steps.
     case steps(limit: Int)
@@ -19,10 +22,6 @@ public enum BudgetStop: Sendable, Equatable {
             "the program was stopped before allocating \(Self.mebibytes(requested)) MiB, over the \(Self.mebibytes(limit)) MiB memory budget; raise it with --max-memory"
         }
     }
-
-    /// The name written as the error type on the tape, so a report or the debugger says the run
-    /// did not reach its end and why.
-    public static let errorType = "tapedeck.BudgetExceeded"
 
     private static func mebibytes(_ bytes: Int) -> Int {
         (bytes + (1 << 20) - 1) >> 20

@@ -35,7 +35,7 @@ extension Interpreter {
         let object = PyExceptionObject(cls: exceptionClass(.baseException), args: [.str(reason.message)])
         object.traceback = frames
         recorder.record(.error(RaisedError(
-            type: BudgetStop.errorType, message: reason.message,
+            type: RaisedError.budgetExceededType, message: reason.message,
             site: CallSite(line: currentSpan.line, column: currentSpan.column, endColumn: currentSpan.endLine == currentSpan.line ? currentSpan.endColumn : 0))))
         return PyException(object: object, stop: reason)
     }
