@@ -45,13 +45,15 @@ let package = Package(
             dependencies: ["Tape", "Debugger", "TerminalUI", "Script"],
             path: "Benchmarks"
         ),
+        /// The one loader of Tests/Conformance/cases, shared by every test target that reads cases.
+        .target(name: "ConformanceCases", dependencies: ["Autograd"], path: "Tests/ConformanceCases"),
         .testTarget(name: "TapeTests", dependencies: ["Tape"]),
         .testTarget(name: "TorchRulesTests", dependencies: ["TorchRules"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Tape"]),
         .testTarget(name: "PythonLexerTests", dependencies: ["PythonLexer"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script", "PythonLexer", "Autograd", "Tape"]),
-        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape", "TorchRules"], exclude: ["Traces"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Debugger", "Script", "Tape"], exclude: ["Golden"]),
-        .testTarget(name: "tapedeckTests", dependencies: ["tapedeck"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "PythonLexer", "Autograd", "Tape", "ConformanceCases"]),
+        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape", "TorchRules", "ConformanceCases"], exclude: ["Traces"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Debugger", "Script", "Tape", "ConformanceCases"], exclude: ["Golden"]),
+        .testTarget(name: "tapedeckTests", dependencies: ["tapedeck", "ConformanceCases"]),
     ]
 )

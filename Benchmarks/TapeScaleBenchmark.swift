@@ -27,7 +27,7 @@ enum TapeScaleBenchmark {
                 wc.add(try time { try shell(["wc", "-l", path]) })
                 let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
                 start.add(once.wall)
-                let fields = once.output.split(separator: " ").compactMap { Int($0) }
+                let fields = once.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
                 if fields.count == 2 { (peak, footprint) = (max(peak, fields[0]), fields[1]) }
                 if python.orjson, run < 3 || events <= 1_000_000 { orjson.add(try pythonLoad(path, module: "orjson")) }
                 if run == 0 && events <= 1_000_000 { json.add(try pythonLoad(path, module: "json")) }

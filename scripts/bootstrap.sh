@@ -2,6 +2,8 @@
 # Installs what building and testing tapedeck need and the machine lacks: ncursesw headers, tmux and
 # Graphviz (`dot`, for `tapedeck graph --format svg`) as Debian packages, and PyTorch 2.13 CPU for the
 # recorder's tests when pip can get it (recorder/run_tests.sh installs the recorder and pytest itself).
+# Under CI=true a PyTorch that cannot be installed fails the run: CI must never pass without the
+# recorder tests.
 set -euo pipefail
 
 missing=()
@@ -19,6 +21,11 @@ fi
 
 if ! python3 -c "import torch" >/dev/null 2>&1; then
     echo "bootstrap: trying pip install torch==2.13.0+cpu for the recorder tests"
-    python3 -m pip install -q torch==2.13.0+cpu \
-        || echo "bootstrap: PyTorch is not installable here; the recorder tests will be skipped"
+    if ! python3 -m pip install -q torch==2.13.0+cpu; then
+        if [ "${CI:-}" = true ]; then
+            echo "bootstrap: FAILED: CI=true and pip could not install torch==2.13.0+cpu, which the recorder tests need"
+            exit 1
+        fi
+        echo "bootstrap: PyTorch is not installable here; the recorder tests will be skipped"
+    fi
 fi

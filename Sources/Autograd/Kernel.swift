@@ -197,21 +197,28 @@ enum Kernel {
 
     // MARK: Linear algebra
 
-    /// Matrix product in MKL's accumulation order for float32: each dot product accumulates in
-    /// order with fused multiply-adds, except that a transposed second operand with fewer than
-    /// 16 shared elements is summed as a 16-lane tree of rounded products (MKL's small dot kernel).
-    /// `transposedB` overrides the layout read from `b`'s strides (a gradient built from `m.t()`).
-    static func mm(_ a: Tensor, _ b: Tensor, transposedB: Bool? = nil) -> Tensor {
+    /// Matrix product in the accumulation order of the MKL kernel this machine runs (`MKLKernel`).
+    /// On Intel's AVX-512 kernels each float32 dot product accumulates in order with fused
+    /// multiply-adds, except that a transposed second operand with fewer than 16 shared elements
+    /// is summed as a 16-lane tree of rounded products (MKL's small dot kernel); on the other path
+    /// rounded products are summed in order. `transposedB` overrides the layout read from `b`'s
+    /// strides (a gradient built from `m.t()`).
+    static func mm(_ a: Tensor, _ b: Tensor, transposedB: Bool? = nil, kernel: MKLKernel = .current) -> Tensor {
         let (n, k, m) = (a.shape[0], a.shape[1], b.shape[1])
         let va = a.contiguousValues()
         let vb = b.contiguousValues()
         let dtype = promote(a, b)
         let isTransposed = transposedB ?? (b.strides[0] == 1 && b.strides[1] == b.shape[0] && b.shape[0] > 1 && m > 1)
-        let treeSum = dtype == .float32 && isTransposed && k < 16
+        let fused = kernel == .intelAVX512
+        let treeSum = fused && dtype == .float32 && isTransposed && k < 16
         var out = [Double](repeating: 0, count: n * m)
         for i in 0..<n {
             for j in 0..<m {
-                if treeSum {
+                if !fused {
+                    var acc = 0.0
+                    for p in 0..<k { acc = dtype.cast(acc + dtype.cast(va[i * k + p] * vb[p * m + j])) }
+                    out[i * m + j] = acc
+                } else if treeSum {
                     var lanes = [Float](repeating: 0, count: 16)
                     for p in 0..<k { lanes[p] = Float(va[i * k + p]) * Float(vb[p * m + j]) }
                     var width = 16

@@ -99,8 +99,19 @@ extension Tensor {
         })
     }
 
-    /// `tensor.flatten()`.
-    public func flatten() throws -> Tensor { try reshape([-1]) }
+    /// `tensor.flatten(start_dim=0, end_dim=-1)`: dims `start...end` merged by `reshape` (a view
+    /// when the strides allow). As in ATen, a 0-d tensor becomes 1-d and `start == end` returns the
+    /// tensor itself, with no op.
+    public func flatten(startDim: Int = 0, endDim: Int = -1) throws -> Tensor {
+        if dim == 0 { return try reshape([1]) }
+        let start = try wrapDim(startDim), end = try wrapDim(endDim)
+        guard start <= end else {
+            throw AutogradError.runtimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        }
+        if start == end { return self }
+        let merged = shape[start...end].reduce(1, *)
+        return try reshape(Array(shape[..<start]) + [merged] + Array(shape[(end + 1)...]))
+    }
 
     /// `tensor.t()` (TBackward0); 0-d and 1-d tensors come back as views of themselves.
     public func t() throws -> Tensor {

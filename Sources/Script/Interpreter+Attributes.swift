@@ -13,6 +13,9 @@ extension Interpreter {
             throw error(.notImplementedError, "tapedeck does not support Tensor.\(name)")
         case .instance(let instance) where instance.cls.isSubclass(of: torch.moduleClass) && PyTorchNames.module.contains(name):
             throw error(.notImplementedError, "tapedeck does not support nn.Module.\(name)")
+        case .str where PythonNames.str.contains(name), .list where PythonNames.list.contains(name),
+             .dict where PythonNames.dict.contains(name), .tuple where PythonNames.tuple.contains(name):
+            throw error(.notImplementedError, "tapedeck does not support \(typeName(object)).\(name)")
         default:
             throw error(.attributeError, "'\(typeName(object))' object has no attribute '\(name)'")
         }

@@ -32,210 +32,44 @@ extension Interpreter {
                 .object(MethodWrapper(kind: kind, function: try a.required(0, "function")))
             }
         }
-        type("int") { (a: inout Arguments) throws(PyException) in try self.makeInt(&a) }
+        type("int", constructInt)
         type("bool", base: types["int"]!) { (a: inout Arguments) throws(PyException) in
             .bool(try a.take(0, "o").map { (v) throws(PyException) in try self.truth(v) } ?? false)
         }
-        type("float") { (a: inout Arguments) throws(PyException) in try self.makeFloat(&a) }
-        type("str") { (a: inout Arguments) throws(PyException) in
-            .str(try a.take(0, "object").map { (v) throws(PyException) in try self.str(v) } ?? "")
-        }
-        type("list") { (a: inout Arguments) throws(PyException) in
-            .list(PyList(try a.take(0, "iterable").map { (v) throws(PyException) in try self.iterate(v) } ?? []))
-        }
-        type("tuple") { (a: inout Arguments) throws(PyException) in
-            .tuple(try a.take(0, "iterable").map { (v) throws(PyException) in try self.iterate(v) } ?? [])
-        }
-        type("dict") { (a: inout Arguments) throws(PyException) in
-            let dict = PyDict()
-            if let source = a.take(0, "iterable") {
-                if case .dict(let d) = source {
-                    for (k, v) in zip(d.keys, d.values) { dict.set(k, v) }
-                } else {
-                    for pair in try self.iterate(source) {
-                        let items = try self.iterate(pair)
-                        guard items.count == 2 else {
-                            throw self.error(.valueError, "dictionary update sequence element has length \(items.count); 2 is required")
-                        }
-                        dict.set(items[0], items[1])
-                    }
-                }
-            }
-            for (k, v) in a.keywords { dict.set(.str(k), v) }
-            return .dict(dict)
-        }
-        type("range") { (a: inout Arguments) throws(PyException) in
-            var bounds: [Int] = []
-            for v in a.positional {
-                guard let i = self.index(v) else {
-                    throw self.error(.typeError, "'\(self.typeName(v))' object cannot be interpreted as an integer")
-                }
-                bounds.append(i)
-            }
-            switch bounds.count {
-            case 1: return .range(start: 0, stop: bounds[0], step: 1)
-            case 2: return .range(start: bounds[0], stop: bounds[1], step: 1)
-            case 3:
-                if bounds[2] == 0 { throw self.error(.valueError, "range() arg 3 must not be zero") }
-                return .range(start: bounds[0], stop: bounds[1], step: bounds[2])
-            case 0: throw self.error(.typeError, "range expected at least 1 argument, got 0")
-            default: throw self.error(.typeError, "range expected at most 3 arguments, got \(bounds.count)")
-            }
-        }
-        type("type") { (a: inout Arguments) throws(PyException) in
-            guard a.positional.count == 1 else { throw self.error(.notImplementedError, "tapedeck does not support type() with 3 arguments") }
-            return .type(self.classOf(a.positional[0]))
-        }
+        type("float", constructFloat)
+        type("str", constructStr)
+        type("list", constructList)
+        type("tuple", constructTuple)
+        type("dict", constructDict)
+        type("range", constructRange)
+        type("type", constructType)
 
-        function("print") { (a: inout Arguments) throws(PyException) in
-            var separator = " ", terminator = "\n"
-            if let sep = a.keyword("sep") {
-                if case .str(let s) = sep { separator = s } else if case .none = sep {} else {
-                    throw self.error(.typeError, "sep must be None or a string, not \(self.typeName(sep))")
-                }
-            }
-            if let end = a.keyword("end") {
-                if case .str(let s) = end { terminator = s } else if case .none = end {} else {
-                    throw self.error(.typeError, "end must be None or a string, not \(self.typeName(end))")
-                }
-            }
-            _ = a.keyword("flush")
-            if let file = a.keyword("file"), !(file.isNone) {
-                throw self.error(.notImplementedError, "tapedeck does not support print(file=...)")
-            }
-            try a.finish(maxPositional: Int.max)
-            let text = try a.positional.map { (v) throws(PyException) in try self.str(v) }.joined(separator: separator) + terminator
-            self.recorder.record(.output(text))
-            self.write(text)
-            return .none
-        }
-        function("len") { (a: inout Arguments) throws(PyException) in
-            try a.finish(maxPositional: 1)
-            return .int(try self.length(try a.required(0, "obj")))
-        }
-        function("repr") { (a: inout Arguments) throws(PyException) in .str(try self.repr(try a.required(0, "obj"))) }
-        function("abs") { (a: inout Arguments) throws(PyException) in
-            let x = try a.required(0, "x")
-            switch x {
-            case .int(let i):
-                if i == .min { throw self.error(.overflowError, "tapedeck does not support integers beyond 64 bits") }
-                return .int(abs(i))
-            case .bool(let b): return .int(b ? 1 : 0)
-            case .float(let f): return .float(abs(f))
-            case .object(let o):
-                if let result = try self.torch.absolute(o) { return result }
-            default: break
-            }
-            throw self.error(.typeError, "bad operand type for abs(): '\(self.typeName(x))'")
-        }
-        function("round") { (a: inout Arguments) throws(PyException) in try self.round(&a) }
-        function("min") { (a: inout Arguments) throws(PyException) in try self.extremum(&a, name: "min", op: .less) }
-        function("max") { (a: inout Arguments) throws(PyException) in try self.extremum(&a, name: "max", op: .greater) }
-        function("sum") { (a: inout Arguments) throws(PyException) in
-            var total = a.take(1, "start") ?? .int(0)
-            for item in try self.iterate(try a.required(0, "iterable")) {
-                total = try self.binaryOperation(.add, total, item)
-            }
-            return total
-        }
-        function("any") { (a: inout Arguments) throws(PyException) in
-            for item in try self.iterate(try a.required(0, "iterable")) where try self.truth(item) { return .bool(true) }
-            return .bool(false)
-        }
-        function("all") { (a: inout Arguments) throws(PyException) in
-            for item in try self.iterate(try a.required(0, "iterable")) where !(try self.truth(item)) { return .bool(false) }
-            return .bool(true)
-        }
-        function("isinstance") { (a: inout Arguments) throws(PyException) in
-            let value = try a.required(0, "obj")
-            return .bool(try self.isInstance(value, try a.required(1, "class_or_tuple")))
-        }
-        function("enumerate") { (a: inout Arguments) throws(PyException) in
-            let start = a.take(1, "start").flatMap { self.index($0) } ?? 0
-            let items = try self.iterate(try a.required(0, "iterable"))
-            return .list(PyList(items.enumerated().map { .tuple([.int($0.offset + start), $0.element]) }))
-        }
-        function("zip") { (a: inout Arguments) throws(PyException) in
-            var sequences: [[Value]] = []
-            for v in a.positional { sequences.append(try self.iterate(v)) }
-            let n = sequences.map(\.count).min() ?? 0
-            return .list(PyList((0..<n).map { i in .tuple(sequences.map { $0[i] }) }))
-        }
-        function("sorted") { (a: inout Arguments) throws(PyException) in
-            let items = try self.iterate(try a.required(0, "iterable"))
-            let key = a.keyword("key").flatMap { $0.isNone ? nil : $0 }
-            let reverse = try self.truth(a.keyword("reverse") ?? .bool(false))
-            return .list(PyList(try self.sorted(items, key: key, reverse: reverse)))
-        }
-        function("reversed") { (a: inout Arguments) throws(PyException) in
-            .list(PyList(try self.iterate(try a.required(0, "sequence")).reversed()))
-        }
-        function("map") { (a: inout Arguments) throws(PyException) in
-            let f = try a.required(0, "func")
-            var sequences: [[Value]] = []
-            for v in a.positional.dropFirst() { sequences.append(try self.iterate(v)) }
-            let n = sequences.map(\.count).min() ?? 0
-            var out: [Value] = []
-            for i in 0..<n { out.append(try self.call(f, sequences.map { $0[i] })) }
-            return .list(PyList(out))
-        }
-        function("filter") { (a: inout Arguments) throws(PyException) in
-            let f = try a.required(0, "function")
-            var out: [Value] = []
-            for item in try self.iterate(try a.required(1, "iterable")) {
-                let keep = f.isNone ? try self.truth(item) : try self.truth(try self.call(f, [item]))
-                if keep { out.append(item) }
-            }
-            return .list(PyList(out))
-        }
-        function("divmod") { (a: inout Arguments) throws(PyException) in
-            let x = try a.required(0, "x"), y = try a.required(1, "y")
-            return .tuple([try self.binaryOperation(.floorDivide, x, y), try self.binaryOperation(.modulo, x, y)])
-        }
-        function("pow") { (a: inout Arguments) throws(PyException) in
-            try self.binaryOperation(.power, try a.required(0, "base"), try a.required(1, "exp"))
-        }
-        function("chr") { (a: inout Arguments) throws(PyException) in
-            guard let i = self.index(try a.required(0, "i")), let scalar = Unicode.Scalar(UInt32(clamping: max(i, 0))) else {
-                throw self.error(.valueError, "chr() arg not in range(0x110000)")
-            }
-            return .str(String(Character(scalar)))
-        }
-        function("ord") { (a: inout Arguments) throws(PyException) in
-            guard case .str(let s) = try a.required(0, "c"), s.unicodeScalars.count == 1 else {
-                throw self.error(.typeError, "ord() expected a character")
-            }
-            return .int(Int(s.unicodeScalars.first!.value))
-        }
-        function("hasattr") { (a: inout Arguments) throws(PyException) in
-            guard case .str(let name) = try a.required(1, "name") else { throw self.error(.typeError, "hasattr(): attribute name must be string") }
-            do throws(PyException) {
-                _ = try self.getAttribute(try a.required(0, "obj"), name)
-                return .bool(true)
-            } catch {
-                if error.object.cls.isSubclass(of: self.exceptionClass(.attributeError)) { return .bool(false) }
-                throw error
-            }
-        }
-        function("getattr") { (a: inout Arguments) throws(PyException) in
-            guard case .str(let name) = try a.required(1, "name") else { throw self.error(.typeError, "getattr(): attribute name must be string") }
-            let fallback = a.take(2, "default")
-            do throws(PyException) {
-                return try self.getAttribute(try a.required(0, "obj"), name)
-            } catch {
-                if let fallback, error.object.cls.isSubclass(of: self.exceptionClass(.attributeError)) { return fallback }
-                throw error
-            }
-        }
-        function("setattr") { (a: inout Arguments) throws(PyException) in
-            guard case .str(let name) = try a.required(1, "name") else { throw self.error(.typeError, "setattr(): attribute name must be string") }
-            try self.setAttribute(try a.required(0, "obj"), name, try a.required(2, "value"))
-            return .none
-        }
-        function("id") { (a: inout Arguments) throws(PyException) in
-            .int(self.identity(try a.required(0, "obj")))
-        }
-        function("super") { (a: inout Arguments) throws(PyException) in try self.makeSuper(&a) }
+        function("print", builtinPrint)
+        function("len", builtinLen)
+        function("repr", builtinRepr)
+        function("abs", builtinAbs)
+        function("round", builtinRound)
+        function("min", builtinMin)
+        function("max", builtinMax)
+        function("sum", builtinSum)
+        function("any", builtinAny)
+        function("all", builtinAll)
+        function("isinstance", builtinIsinstance)
+        function("enumerate", builtinEnumerate)
+        function("zip", builtinZip)
+        function("sorted", builtinSorted)
+        function("reversed", builtinReversed)
+        function("map", builtinMap)
+        function("filter", builtinFilter)
+        function("divmod", builtinDivmod)
+        function("pow", builtinPow)
+        function("chr", builtinChr)
+        function("ord", builtinOrd)
+        function("hasattr", builtinHasattr)
+        function("getattr", builtinGetattr)
+        function("setattr", builtinSetattr)
+        function("id", builtinId)
+        function("super", builtinSuper)
         for name in ["set", "frozenset"] {
             function(name) { _ throws(PyException) in throw self.error(.notImplementedError, "tapedeck does not support sets") }
         }
@@ -253,23 +87,283 @@ extension Interpreter {
                 return .str((i < 0 ? "-" : "") + prefix + String(i.magnitude, radix: radix))
             }
         }
-        function("format") { (a: inout Arguments) throws(PyException) in
-            let spec = a.take(1, "format_spec") ?? .str("")
-            guard case .str(let text) = spec else { throw self.error(.typeError, "format() argument 2 must be str, not \(self.typeName(spec))") }
-            return .str(try self.format(try a.required(0, "value"), spec: text))
-        }
-        function("callable") { (a: inout Arguments) throws(PyException) in
-            switch try a.required(0, "obj") {
-            case .function, .builtin, .boundMethod, .type: return .bool(true)
-            case .instance(let instance): return .bool(instance.cls.isSubclass(of: self.torch.moduleClass) || instance.cls.lookup("__call__") != nil)
-            default: return .bool(false)
+        function("format", builtinFormat)
+        function("callable", builtinCallable)
+        function("issubclass", builtinIssubclass)
+        function("iter", builtinIter)
+    }
+
+    // MARK: Handlers, one per builtin (`print` is `builtinPrint`, the `dict` type `constructDict`)
+
+    private func constructInt(_ a: inout Arguments) throws(PyException) -> Value {
+        try self.makeInt(&a)
+    }
+
+    private func constructFloat(_ a: inout Arguments) throws(PyException) -> Value {
+        try self.makeFloat(&a)
+    }
+
+    private func constructStr(_ a: inout Arguments) throws(PyException) -> Value {
+        .str(try a.take(0, "object").map { (v) throws(PyException) in try self.str(v) } ?? "")
+    }
+
+    private func constructList(_ a: inout Arguments) throws(PyException) -> Value {
+        .list(PyList(try a.take(0, "iterable").map { (v) throws(PyException) in try self.iterate(v) } ?? []))
+    }
+
+    private func constructTuple(_ a: inout Arguments) throws(PyException) -> Value {
+        .tuple(try a.take(0, "iterable").map { (v) throws(PyException) in try self.iterate(v) } ?? [])
+    }
+
+    private func constructDict(_ a: inout Arguments) throws(PyException) -> Value {
+        let dict = PyDict()
+        if let source = a.take(0, "iterable") {
+            if case .dict(let d) = source {
+                for (k, v) in zip(d.keys, d.values) { dict.set(k, v) }
+            } else {
+                for pair in try self.iterate(source) {
+                    let items = try self.iterate(pair)
+                    guard items.count == 2 else {
+                        throw self.error(.valueError, "dictionary update sequence element has length \(items.count); 2 is required")
+                    }
+                    dict.set(items[0], items[1])
+                }
             }
         }
-        function("issubclass") { (a: inout Arguments) throws(PyException) in
-            guard case .type(let cls) = try a.required(0, "cls") else { throw self.error(.typeError, "issubclass() arg 1 must be a class") }
-            return .bool(try self.isInstanceOfClass(cls, try a.required(1, "class_or_tuple")))
+        for (k, v) in a.keywords { dict.set(.str(k), v) }
+        return .dict(dict)
+    }
+
+    private func constructRange(_ a: inout Arguments) throws(PyException) -> Value {
+        var bounds: [Int] = []
+        for v in a.positional {
+            guard let i = self.index(v) else {
+                throw self.error(.typeError, "'\(self.typeName(v))' object cannot be interpreted as an integer")
+            }
+            bounds.append(i)
         }
-        function("iter") { (a: inout Arguments) throws(PyException) in .list(PyList(try self.iterate(try a.required(0, "object")))) }
+        switch bounds.count {
+        case 1: return .range(start: 0, stop: bounds[0], step: 1)
+        case 2: return .range(start: bounds[0], stop: bounds[1], step: 1)
+        case 3:
+            if bounds[2] == 0 { throw self.error(.valueError, "range() arg 3 must not be zero") }
+            return .range(start: bounds[0], stop: bounds[1], step: bounds[2])
+        case 0: throw self.error(.typeError, "range expected at least 1 argument, got 0")
+        default: throw self.error(.typeError, "range expected at most 3 arguments, got \(bounds.count)")
+        }
+    }
+
+    private func constructType(_ a: inout Arguments) throws(PyException) -> Value {
+        guard a.positional.count == 1 else { throw self.error(.notImplementedError, "tapedeck does not support type() with 3 arguments") }
+        return .type(self.classOf(a.positional[0]))
+    }
+
+    private func builtinPrint(_ a: inout Arguments) throws(PyException) -> Value {
+        var separator = " ", terminator = "\n"
+        if let sep = a.keyword("sep") {
+            if case .str(let s) = sep { separator = s } else if case .none = sep {} else {
+                throw self.error(.typeError, "sep must be None or a string, not \(self.typeName(sep))")
+            }
+        }
+        if let end = a.keyword("end") {
+            if case .str(let s) = end { terminator = s } else if case .none = end {} else {
+                throw self.error(.typeError, "end must be None or a string, not \(self.typeName(end))")
+            }
+        }
+        _ = a.keyword("flush")
+        if let file = a.keyword("file"), !(file.isNone) {
+            throw self.error(.notImplementedError, "tapedeck does not support print(file=...)")
+        }
+        try a.finish(maxPositional: Int.max)
+        let text = try a.positional.map { (v) throws(PyException) in try self.str(v) }.joined(separator: separator) + terminator
+        self.recorder.record(.output(text))
+        self.write(text)
+        return .none
+    }
+
+    private func builtinLen(_ a: inout Arguments) throws(PyException) -> Value {
+        try a.finish(maxPositional: 1)
+        return .int(try self.length(try a.required(0, "obj")))
+    }
+
+    private func builtinRepr(_ a: inout Arguments) throws(PyException) -> Value {
+        .str(try self.repr(try a.required(0, "obj")))
+    }
+
+    private func builtinAbs(_ a: inout Arguments) throws(PyException) -> Value {
+        let x = try a.required(0, "x")
+        switch x {
+        case .int(let i):
+            if i == .min { throw self.error(.overflowError, "tapedeck does not support integers beyond 64 bits") }
+            return .int(abs(i))
+        case .bool(let b): return .int(b ? 1 : 0)
+        case .float(let f): return .float(abs(f))
+        case .object(let o):
+            if let result = try self.torch.absolute(o) { return result }
+        default: break
+        }
+        throw self.error(.typeError, "bad operand type for abs(): '\(self.typeName(x))'")
+    }
+
+    private func builtinRound(_ a: inout Arguments) throws(PyException) -> Value {
+        try self.round(&a)
+    }
+
+    private func builtinMin(_ a: inout Arguments) throws(PyException) -> Value {
+        try self.extremum(&a, name: "min", op: .less)
+    }
+
+    private func builtinMax(_ a: inout Arguments) throws(PyException) -> Value {
+        try self.extremum(&a, name: "max", op: .greater)
+    }
+
+    private func builtinSum(_ a: inout Arguments) throws(PyException) -> Value {
+        var total = a.take(1, "start") ?? .int(0)
+        for item in try self.iterate(try a.required(0, "iterable")) {
+            total = try self.binaryOperation(.add, total, item)
+        }
+        return total
+    }
+
+    private func builtinAny(_ a: inout Arguments) throws(PyException) -> Value {
+        for item in try self.iterate(try a.required(0, "iterable")) where try self.truth(item) { return .bool(true) }
+        return .bool(false)
+    }
+
+    private func builtinAll(_ a: inout Arguments) throws(PyException) -> Value {
+        for item in try self.iterate(try a.required(0, "iterable")) where !(try self.truth(item)) { return .bool(false) }
+        return .bool(true)
+    }
+
+    private func builtinIsinstance(_ a: inout Arguments) throws(PyException) -> Value {
+        let value = try a.required(0, "obj")
+        return .bool(try self.isInstance(value, try a.required(1, "class_or_tuple")))
+    }
+
+    private func builtinEnumerate(_ a: inout Arguments) throws(PyException) -> Value {
+        let start = a.take(1, "start").flatMap { self.index($0) } ?? 0
+        let items = try self.iterate(try a.required(0, "iterable"))
+        return .list(PyList(items.enumerated().map { .tuple([.int($0.offset + start), $0.element]) }))
+    }
+
+    private func builtinZip(_ a: inout Arguments) throws(PyException) -> Value {
+        var sequences: [[Value]] = []
+        for v in a.positional { sequences.append(try self.iterate(v)) }
+        let n = sequences.map(\.count).min() ?? 0
+        return .list(PyList((0..<n).map { i in .tuple(sequences.map { $0[i] }) }))
+    }
+
+    private func builtinSorted(_ a: inout Arguments) throws(PyException) -> Value {
+        let items = try self.iterate(try a.required(0, "iterable"))
+        let key = a.keyword("key").flatMap { $0.isNone ? nil : $0 }
+        let reverse = try self.truth(a.keyword("reverse") ?? .bool(false))
+        return .list(PyList(try self.sorted(items, key: key, reverse: reverse)))
+    }
+
+    private func builtinReversed(_ a: inout Arguments) throws(PyException) -> Value {
+        .list(PyList(try self.iterate(try a.required(0, "sequence")).reversed()))
+    }
+
+    private func builtinMap(_ a: inout Arguments) throws(PyException) -> Value {
+        let f = try a.required(0, "func")
+        var sequences: [[Value]] = []
+        for v in a.positional.dropFirst() { sequences.append(try self.iterate(v)) }
+        let n = sequences.map(\.count).min() ?? 0
+        var out: [Value] = []
+        for i in 0..<n { out.append(try self.call(f, sequences.map { $0[i] })) }
+        return .list(PyList(out))
+    }
+
+    private func builtinFilter(_ a: inout Arguments) throws(PyException) -> Value {
+        let f = try a.required(0, "function")
+        var out: [Value] = []
+        for item in try self.iterate(try a.required(1, "iterable")) {
+            let keep = f.isNone ? try self.truth(item) : try self.truth(try self.call(f, [item]))
+            if keep { out.append(item) }
+        }
+        return .list(PyList(out))
+    }
+
+    private func builtinDivmod(_ a: inout Arguments) throws(PyException) -> Value {
+        let x = try a.required(0, "x"), y = try a.required(1, "y")
+        return .tuple([try self.binaryOperation(.floorDivide, x, y), try self.binaryOperation(.modulo, x, y)])
+    }
+
+    private func builtinPow(_ a: inout Arguments) throws(PyException) -> Value {
+        try self.binaryOperation(.power, try a.required(0, "base"), try a.required(1, "exp"))
+    }
+
+    private func builtinChr(_ a: inout Arguments) throws(PyException) -> Value {
+        guard let i = self.index(try a.required(0, "i")), let scalar = Unicode.Scalar(UInt32(clamping: max(i, 0))) else {
+            throw self.error(.valueError, "chr() arg not in range(0x110000)")
+        }
+        return .str(String(Character(scalar)))
+    }
+
+    private func builtinOrd(_ a: inout Arguments) throws(PyException) -> Value {
+        guard case .str(let s) = try a.required(0, "c"), s.unicodeScalars.count == 1 else {
+            throw self.error(.typeError, "ord() expected a character")
+        }
+        return .int(Int(s.unicodeScalars.first!.value))
+    }
+
+    private func builtinHasattr(_ a: inout Arguments) throws(PyException) -> Value {
+        guard case .str(let name) = try a.required(1, "name") else { throw self.error(.typeError, "hasattr(): attribute name must be string") }
+        do throws(PyException) {
+            _ = try self.getAttribute(try a.required(0, "obj"), name)
+            return .bool(true)
+        } catch {
+            if error.object.cls.isSubclass(of: self.exceptionClass(.attributeError)) { return .bool(false) }
+            throw error
+        }
+    }
+
+    private func builtinGetattr(_ a: inout Arguments) throws(PyException) -> Value {
+        guard case .str(let name) = try a.required(1, "name") else { throw self.error(.typeError, "getattr(): attribute name must be string") }
+        let fallback = a.take(2, "default")
+        do throws(PyException) {
+            return try self.getAttribute(try a.required(0, "obj"), name)
+        } catch {
+            if let fallback, error.object.cls.isSubclass(of: self.exceptionClass(.attributeError)) { return fallback }
+            throw error
+        }
+    }
+
+    private func builtinSetattr(_ a: inout Arguments) throws(PyException) -> Value {
+        guard case .str(let name) = try a.required(1, "name") else { throw self.error(.typeError, "setattr(): attribute name must be string") }
+        try self.setAttribute(try a.required(0, "obj"), name, try a.required(2, "value"))
+        return .none
+    }
+
+    private func builtinId(_ a: inout Arguments) throws(PyException) -> Value {
+        .int(self.identity(try a.required(0, "obj")))
+    }
+
+    private func builtinSuper(_ a: inout Arguments) throws(PyException) -> Value {
+        try self.makeSuper(&a)
+    }
+
+    private func builtinFormat(_ a: inout Arguments) throws(PyException) -> Value {
+        let spec = a.take(1, "format_spec") ?? .str("")
+        guard case .str(let text) = spec else { throw self.error(.typeError, "format() argument 2 must be str, not \(self.typeName(spec))") }
+        return .str(try self.format(try a.required(0, "value"), spec: text))
+    }
+
+    private func builtinCallable(_ a: inout Arguments) throws(PyException) -> Value {
+        switch try a.required(0, "obj") {
+        case .function, .builtin, .boundMethod, .type: return .bool(true)
+        case .instance(let instance): return .bool(instance.cls.isSubclass(of: self.torch.moduleClass) || instance.cls.lookup("__call__") != nil)
+        default: return .bool(false)
+        }
+    }
+
+    private func builtinIssubclass(_ a: inout Arguments) throws(PyException) -> Value {
+        guard case .type(let cls) = try a.required(0, "cls") else { throw self.error(.typeError, "issubclass() arg 1 must be a class") }
+        return .bool(try self.isInstanceOfClass(cls, try a.required(1, "class_or_tuple")))
+    }
+
+    private func builtinIter(_ a: inout Arguments) throws(PyException) -> Value {
+        .list(PyList(try self.iterate(try a.required(0, "object"))))
     }
 
     private func makeInt(_ a: inout Arguments) throws(PyException) -> Value {

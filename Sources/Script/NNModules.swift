@@ -13,10 +13,14 @@ extension TorchBindings {
             return .object(try self.run { try self.runtime.parameter(try data ?? self.runtime.zeros([0]), requiresGrad: grad) })
         }
         nn.members["Parameter"] = .type(parameterClass)
-        nn.members["Linear"] = .type(builtinModule("Linear", file: "linear", parameters: ["in_features", "out_features", "bias"]) { (instance, a) throws(PyException) in
+        nn.members["Linear"] = .type(builtinModule("Linear", file: "linear", parameters: ["in_features", "out_features", "bias", "device", "dtype"]) { (instance, a) throws(PyException) in
             let inFeatures = try self.int(try a.required(0, "in_features"), "Linear", "in_features")
             let outFeatures = try self.int(try a.required(1, "out_features"), "Linear", "out_features")
             let hasBias = try self.bool(a.take(2, "bias") ?? .bool(true))
+            try self.checkDevice(a.take(3, "device"))
+            if let dtype = try self.dtype(a.take(4, "dtype")), dtype != .float32 {
+                throw self.unsupported("nn.Linear(dtype=\(dtype.pythonName)): its parameters are float32")
+            }
             instance.attributes["in_features"] = .int(inFeatures)
             instance.attributes["out_features"] = .int(outFeatures)
             let layer = try self.run { try Linear(self.runtime, inFeatures: inFeatures, outFeatures: outFeatures, bias: hasBias) }

@@ -22,6 +22,7 @@ extension TorchBindings {
                               ("int64", .int64), ("long", .int64), ("bool", .bool)] {
             torch.members[name] = .object(dtypes[dtype]!)
         }
+        tensorClass.construct = Builtin("torch.Tensor", legacyTensor)
         torch.members["Tensor"] = .type(tensorClass)
         torch.members["Size"] = .type(PyClass(name: "Size", bases: [interpreter.types["tuple"]!], module: "torch",
                                               construct: Builtin("torch.Size") { (a: inout Arguments) throws(PyException) in
@@ -36,16 +37,17 @@ extension TorchBindings {
         for name in ["relu_", "sigmoid_", "tanh_", "exp_", "neg_", "clamp_", "sqrt_", "abs_", "sin_", "cos_", "log_"] {
             torch.members[name] = functionalForm(name, spelling: "torch.\(name)")
         }
-        torch.members["no_grad"] = builtin("torch.no_grad") { _ in .object(GradModeContext(kind: .noGrad, enabled: false, torch: self)) }
-        torch.members["enable_grad"] = builtin("torch.enable_grad") { _ in .object(GradModeContext(kind: .enableGrad, enabled: true, torch: self)) }
+        torch.members["no_grad"] = gradModeFactory("torch.no_grad", .noGrad, enabled: false)
+        torch.members["enable_grad"] = gradModeFactory("torch.enable_grad", .enableGrad, enabled: true)
         torch.members["set_grad_enabled"] = builtin("torch.set_grad_enabled") { (a: inout Arguments) throws(PyException) in
             .object(GradModeContext(kind: .setGradEnabled, enabled: try self.bool(try a.required(0, "mode")), torch: self))
         }
         torch.members["is_grad_enabled"] = builtin("torch.is_grad_enabled") { _ in .bool(self.runtime.isGradEnabled) }
         torch.members["manual_seed"] = builtin("torch.manual_seed") { (a: inout Arguments) throws(PyException) in
             let seed = try self.int(try a.required(0, "seed"), "manual_seed", "seed")
+            try a.finish(maxPositional: 1)
             self.runtime.manualSeed(UInt64(bitPattern: Int64(seed)))
-            return .none
+            return .object(GeneratorObject())
         }
         torch.members["where"] = builtin("torch.where") { (a: inout Arguments) throws(PyException) in
             let condition = try self.requireTensor(try a.required(0, "condition"), "where", "condition")
@@ -70,9 +72,10 @@ extension TorchBindings {
         torch.members["cuda"] = .object(cuda)
         interpreter.modules["torch.cuda"] = .object(cuda)
         autograd.members["set_detect_anomaly"] = builtin("torch.autograd.set_detect_anomaly") { (a: inout Arguments) throws(PyException) in
-            self.runtime.isAnomalyDetectionEnabled = try self.bool(try a.required(0, "mode"))
+            let mode = try self.bool(try a.required(0, "mode"))
             _ = a.take(1, "check_nan")
-            return .none
+            try a.finish(maxPositional: 2)
+            return .object(AnomalyModeContext(mode: mode, runtime: self.runtime))
         }
 
         installNN(nn, functional)
@@ -87,8 +90,48 @@ extension TorchBindings {
         optim.members["Optimizer"] = .type(PyClass(name: "Optimizer", bases: [interpreter.types["object"]!], module: "torch.optim.optimizer"))
     }
 
+    /// A torch function. A keyword argument it did not take is refused by name rather than
+    /// ignored: PyTorch either honours it (`out=`, `layout=`, `generator=`) or rejects it.
     func builtin(_ name: String, _ body: @escaping Builtin.Implementation) -> Value {
-        .builtin(Builtin(name, body))
+        .builtin(Builtin(name) { (a: inout Arguments) throws(PyException) in
+            let result = try body(&a)
+            if let extra = a.keywords.first {
+                throw self.unsupported("the keyword argument '\(extra.name)' of \(name)()")
+            }
+            return result
+        })
+    }
+
+    /// `torch.Tensor(data)`, the legacy constructor: a float32 tensor from a list or tuple, and
+    /// `torch.Tensor()` an empty one. `torch.Tensor(4, 8)` returns uninitialised memory, whose
+    /// values no engine can reproduce, and `torch.Tensor(tensor)` an alias: both are refused.
+    private func legacyTensor(_ a: inout Arguments) throws(PyException) -> Value {
+        try checkDevice(a.keyword("device"))
+        if a.positional.count > 1 {
+            throw unsupported("torch.Tensor(*sizes), which returns uninitialised memory; use torch.zeros(...) or torch.empty(...)")
+        }
+        try a.finish(maxPositional: 1)
+        switch a.positional.first {
+        case nil:
+            return .object(try run { try runtime.zeros([0], dtype: .float32, requiresGrad: false) })
+        case .list?, .tuple?:
+            let data = try nested(a.positional[0])
+            return .object(try run { try runtime.tensor(data, dtype: .float32, requiresGrad: false) })
+        case let value?:
+            if tensor(value) != nil { throw unsupported("torch.Tensor(tensor), which returns an alias; use tensor.float() or tensor.clone()") }
+            throw unsupported("torch.Tensor(*sizes), which returns uninitialised memory; use torch.zeros(...) or torch.empty(...)")
+        }
+    }
+
+    /// `torch.no_grad()` as a context manager or decorator, and `@torch.no_grad` without the call
+    /// (PyTorch's `_NoParamDecoratorContextManager`: given a function, it returns it decorated).
+    private func gradModeFactory(_ name: String, _ kind: GradModeContext.Kind, enabled: Bool) -> Value {
+        builtin(name) { (a: inout Arguments) throws(PyException) in
+            try a.finish(maxPositional: 1)
+            let context = GradModeContext(kind: kind, enabled: enabled, torch: self)
+            guard !a.positional.isEmpty else { return .object(context) }
+            return try context.call(&a) ?? .object(context)
+        }
     }
 
     private func installFactories(_ torch: PyModuleObject) {

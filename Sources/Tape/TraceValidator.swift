@@ -121,76 +121,9 @@ struct TraceValidator {
         let store = tape.store
         try store.bytes.withUnsafeBufferPointer { buffer throws(TraceError) in
             for event in 0..<store.count {
-                let kind = store.kind(at: event)
                 let range = store.fieldRange(of: event)
                 var c = EventCursor(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound)
-                var announced: [(Space, Int)] = []
-                var counter = 0
-                while let field = c.field() {
-                    let name = FieldName(field: field, kind: kind)
-                    guard let rule = Self.rules[Int(kind.rawValue) << 6 | Int(field.rawValue)] else {
-                        if let type = TraceSchema.shared.type(of: field, in: kind) { c.skip(type) }
-                        continue
-                    }
-                    switch rule {
-                    case .announces(let space):
-                        let id = c.int()
-                        guard id == counts[space.rawValue] else {
-                            throw fail(event, "\(name) is \(id), but the next new \(space.noun) id is \(counts[space.rawValue]) (ids are dense, in order of first appearance)")
-                        }
-                        announced.append((space, id))
-                    case .refers(let space):
-                        try refer(c.int(), space, name, event)
-                    case .newOrKnown(let space):
-                        let id = c.int()
-                        guard id >= 0, id <= counts[space.rawValue] else {
-                            throw fail(event, "\(name) is \(id), but the next new \(space.noun) id is \(counts[space.rawValue]) (ids are dense, in order of first appearance)")
-                        }
-                        if field == .counter { counter = id }
-                        if id == counts[space.rawValue] { announced.append((space, id)) }
-                    case .tensorOrSelf:
-                        let id = c.int()
-                        guard id >= 0, id <= counts[Space.tensor.rawValue] else { throw unknown(id, .tensor, name, event) }
-                    case .laterOp:
-                        let op = c.int()
-                        guard op >= 0 else { throw negative(op, name, event) }
-                        if op >= counts[Space.op.rawValue] { opReferences.append((op, event, name)) }
-                    case .counterOfTensor:
-                        let counter = c.int()
-                        guard counter >= 0 else { throw negative(counter, name, event) }
-                    case .count:
-                        let value = c.int()
-                        guard value >= 0 else { throw negative(value, name, event) }
-                    case .shape:
-                        try shape(&c, name, event)
-                    case .tensorVersions:
-                        for _ in 0..<Int(c.varint()) {
-                            try refer(c.int(), .tensor, name, event)
-                            let version = c.int()
-                            guard version >= 0 else { throw fail(event, "\(name) has version \(version); versions are non-negative") }
-                        }
-                    case .earlierEdges:
-                        for _ in 0..<Int(c.varint()) where c.bool() {
-                            try refer(c.int(), .node, name, event)
-                            try inputNr(c.int(), name, event)
-                        }
-                    case .rootEdges:
-                        for _ in 0..<Int(c.varint()) {
-                            try refer(c.int(), .node, name, event)
-                            try inputNr(c.int(), name, event)
-                        }
-                    case .gradients:
-                        for _ in 0..<Int(c.varint()) where c.bool() {
-                            let tensor = c.int()
-                            if tensor != -1 { try refer(tensor, .tensor, FieldName(field: .tensor, kind: kind, inGradient: true), event) }
-                            try shape(&c, FieldName(field: .shape, kind: kind, inGradient: true), event)
-                            c.skip(.doubles)
-                        }
-                    }
-                }
-                if kind == .tensor { tensorCounters.append(counter) }
-                if kind == .bump { try checkBump(event) }
-                for (space, id) in announced where id == counts[space.rawValue] { counts[space.rawValue] += 1 }
+                try check(event, store.kind(at: event), &c)
             }
         }
         for reference in opReferences where reference.op >= counts[Space.op.rawValue] {
@@ -198,10 +131,81 @@ struct TraceValidator {
         }
     }
 
-    /// A bump's counter must be the one its tensor uses (read again from the summary: fields come in any order).
-    private func checkBump(_ event: Int) throws(TraceError) {
-        let summary = tape.store.summary(at: event)
-        guard let tensor = summary.tensor, let counter = summary.counter else { return }
+    /// Checks one event's fields against the ids announced before it, then counts the ids it announces.
+    private mutating func check(_ event: Int, _ kind: Event.Kind, _ c: inout EventCursor) throws(TraceError) {
+        var announced: UInt8 = 0
+        var counter = 0, bumpTensor = 0
+        while let field = c.field() {
+            let name = FieldName(field: field, kind: kind)
+            guard let rule = Self.rules[Int(kind.rawValue) << 6 | Int(field.rawValue)] else {
+                if let type = TraceSchema.shared.type(of: field, in: kind) { c.skip(type) }
+                continue
+            }
+            switch rule {
+            case .announces(let space):
+                let id = c.int()
+                guard id == counts[space.rawValue] else {
+                    throw fail(event, "\(name) is \(id), but the next new \(space.noun) id is \(counts[space.rawValue]) (ids are dense, in order of first appearance)")
+                }
+                announced |= 1 << space.rawValue
+            case .refers(let space):
+                let id = c.int()
+                try refer(id, space, name, event)
+                if space == .tensor { bumpTensor = id }
+            case .newOrKnown(let space):
+                let id = c.int()
+                guard id >= 0, id <= counts[space.rawValue] else {
+                    throw fail(event, "\(name) is \(id), but the next new \(space.noun) id is \(counts[space.rawValue]) (ids are dense, in order of first appearance)")
+                }
+                if field == .counter { counter = id }
+                if id == counts[space.rawValue] { announced |= 1 << space.rawValue }
+            case .tensorOrSelf:
+                let id = c.int()
+                guard id >= 0, id <= counts[Space.tensor.rawValue] else { throw unknown(id, .tensor, name, event) }
+            case .laterOp:
+                let op = c.int()
+                guard op >= 0 else { throw negative(op, name, event) }
+                if op >= counts[Space.op.rawValue] { opReferences.append((op, event, name)) }
+            case .counterOfTensor:
+                counter = c.int()
+                guard counter >= 0 else { throw negative(counter, name, event) }
+            case .count:
+                let value = c.int()
+                guard value >= 0 else { throw negative(value, name, event) }
+            case .shape:
+                try shape(&c, name, event)
+            case .tensorVersions:
+                for _ in 0..<Int(c.varint()) {
+                    try refer(c.int(), .tensor, name, event)
+                    let version = c.int()
+                    guard version >= 0 else { throw fail(event, "\(name) has version \(version); versions are non-negative") }
+                }
+            case .earlierEdges:
+                for _ in 0..<Int(c.varint()) where c.bool() {
+                    try refer(c.int(), .node, name, event)
+                    try inputNr(c.int(), name, event)
+                }
+            case .rootEdges:
+                for _ in 0..<Int(c.varint()) {
+                    try refer(c.int(), .node, name, event)
+                    try inputNr(c.int(), name, event)
+                }
+            case .gradients:
+                for _ in 0..<Int(c.varint()) where c.bool() {
+                    let tensor = c.int()
+                    if tensor != -1 { try refer(tensor, .tensor, FieldName(field: .tensor, kind: kind, inGradient: true), event) }
+                    try shape(&c, FieldName(field: .shape, kind: kind, inGradient: true), event)
+                    c.skip(.doubles)
+                }
+            }
+        }
+        if kind == .tensor { tensorCounters.append(counter) }
+        if kind == .bump { try checkBump(event, counter: counter, tensor: bumpTensor) }
+        for space in Space.allCases where announced & (1 << space.rawValue) != 0 { counts[space.rawValue] += 1 }
+    }
+
+    /// A bump's counter must be the one its tensor uses.
+    private func checkBump(_ event: Int, counter: Int, tensor: Int) throws(TraceError) {
         let expected = tensorCounters[tensor]
         guard counter == expected else {
             throw fail(event, "field \"vc\" of \"bump\" is \(counter), but tensor \(Space.tensor.spell(tensor)) uses \(Space.counter.spell(expected))")

@@ -1,4 +1,5 @@
 @testable import Debugger
+import ConformanceCases
 import Foundation
 import Script
 import Tape
@@ -8,31 +9,12 @@ import XCTest
 /// Runs every conformance program on tapedeck's own engine and checks that the debugger, from the
 /// tape alone, agrees with what the engine did and with what real PyTorch printed.
 final class ConformanceReplayTests: XCTestCase {
-    private struct Case {
-        var name: String
-        var source: String
-        var expected: [String: Any]
-    }
-
-    private static let casesDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Conformance/cases")
-
-    private func cases() throws -> [Case] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.casesDirectory.path)
-            .filter { $0.hasSuffix(".py") }.sorted()
-        return try names.map { file in
-            let name = String(file.dropLast(3))
-            let source = try String(contentsOf: Self.casesDirectory.appendingPathComponent(file), encoding: .utf8)
-            let json = try Data(contentsOf: Self.casesDirectory.appendingPathComponent(name + ".expected.json"))
-            let expected = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [String: Any])
-            return Case(name: name, source: source, expected: expected)
+    /// Every case, run once on the engine and shared by the tests below.
+    private static let runs = Result {
+        try ConformanceCase.all().map { program in
+            let outcome = ProgramRunner(path: program.file, source: program.source).run(stdout: { _ in }, stderr: { _ in })
+            return (program: program, debugger: try Debugger(tape: outcome.tape))
         }
-    }
-
-    private func run(_ program: Case) throws -> Debugger {
-        let outcome = ProgramRunner(path: program.name + ".py", source: program.source).run(stdout: { _ in }, stderr: { _ in })
-        return try Debugger(tape: outcome.tape)
     }
 
     /// Every backward call the engine ran: the replay runs the same nodes in the same order and
@@ -40,8 +22,7 @@ final class ConformanceReplayTests: XCTestCase {
     func testReplayAgreesWithTheEngineOnEveryCase() throws {
         var calls = 0
         var failures = 0
-        for program in try cases() {
-            let debugger = try run(program)
+        for (program, debugger) in try Self.runs.get() {
             for replay in debugger.replays {
                 calls += 1
                 let id = replay.call.id
@@ -65,15 +46,14 @@ final class ConformanceReplayTests: XCTestCase {
 
     /// The messages the replay rebuilds are the ones real PyTorch printed (uncaught or caught).
     func testReplayMessagesMatchRealPyTorch() throws {
-        for program in try cases() {
-            let debugger = try run(program)
+        for (program, debugger) in try Self.runs.get() {
             let rebuilt = Set(debugger.replays.compactMap(\.failure?.message))
-            var printed = (program.expected["stdout"] as? String ?? "")
+            var printed = program.expected.stdout
                 .split(separator: "\n").compactMap { line -> String? in
                     guard line.hasPrefix("RuntimeError: ") else { return nil }
                     return String(line.dropFirst("RuntimeError: ".count))
                 }
-            if let error = program.expected["error"] as? String, error.hasPrefix("RuntimeError: ") {
+            if let error = program.expected.error, error.hasPrefix("RuntimeError: ") {
                 printed.append(String(error.dropFirst("RuntimeError: ".count)))
             }
             for message in printed where message.hasPrefix(AutogradMessage.versionMismatchPrefix) || message == AutogradMessage.backwardTwice {
@@ -86,20 +66,20 @@ final class ConformanceReplayTests: XCTestCase {
     /// says whether the run raised an autograd error.
     func testCulpritLinesAndExitStatus() throws {
         var checked = 0
-        for program in try cases() {
-            let report = try run(program).explain()
-            if let line = program.expected["culprit_line"] as? Int {
+        for (program, debugger) in try Self.runs.get() {
+            let report = debugger.explain()
+            if let line = program.expected.culprit_line {
                 checked += 1
                 XCTAssertEqual(report.diagnoses.first?.culprit?.site.line, line, "\(program.name): culprit line")
             }
-            let error = program.expected["error"] as? String ?? ""
-            let stdout = program.expected["stdout"] as? String ?? ""
+            let error = program.expected.error ?? ""
+            let stdout = program.expected.stdout
             let raisedAutogradError = [error, stdout].contains { text in
                 text.contains(AutogradMessage.versionMismatchPrefix) || text.contains("Trying to backward through the graph")
                     || text.contains("in-place operation.") || text.contains("grad can be implicitly created")
                     || text.contains("does not require grad and does not have a grad_fn")
             }
-            let completed = program.expected["exit_code"] as? Int == 0
+            let completed = program.expected.exit_code == 0
             XCTAssertEqual(report.exitStatus, raisedAutogradError ? 1 : completed ? 0 : 3, "\(program.name): exit status")
         }
         XCTAssertGreaterThan(checked, 0)

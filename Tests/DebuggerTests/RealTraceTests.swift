@@ -1,3 +1,4 @@
+import ConformanceCases
 import Foundation
 import Tape
 import XCTest
@@ -8,8 +9,6 @@ import XCTest
 /// debugger, reading only the trace, must agree with what PyTorch's engine really did.
 final class RealTraceTests: XCTestCase {
     private static let tracesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Traces")
-    private static let casesDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Conformance/cases")
 
     private func traces() throws -> [(name: String, debugger: Debugger)] {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.tracesDirectory.path)
@@ -49,9 +48,7 @@ final class RealTraceTests: XCTestCase {
     func testCulpritLinesFromRealTraces() throws {
         var checked = 0
         for (name, debugger) in try traces() {
-            let json = try Data(contentsOf: Self.casesDirectory.appendingPathComponent(name + ".expected.json"))
-            let expected = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [String: Any])
-            guard let line = expected["culprit_line"] as? Int else { continue }
+            guard let line = try ConformanceCase(name: name).expected.culprit_line else { continue }
             checked += 1
             XCTAssertEqual(debugger.explain().diagnoses.first?.culprit?.site.line, line, "\(name): culprit line")
         }

@@ -1,3 +1,4 @@
+import ConformanceCases
 import Foundation
 import Script
 import XCTest
@@ -5,35 +6,21 @@ import XCTest
 /// Runs every recorded case (PyTorch conformance cases and pure-Python cases) and compares what
 /// tapedeck prints with what real Python printed: stdout, exit code, last stderr line, raising line.
 final class ConformanceTests: XCTestCase {
-    private struct Expected: Decodable {
-        var stdout: String
-        var exit_code: Int32
-        var error: String?
-        var error_line: Int?
-    }
-
-    private static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-
     /// Every case in Tests/Conformance/cases: PyTorch programs and `python_*` pure-Python programs.
     /// `TAPEDECK_CASES_DIR` points it at another folder of recorded cases; `TAPEDECK_CASE` picks cases by prefix.
     func testConformanceCases() throws {
         let override = ProcessInfo.processInfo.environment["TAPEDECK_CASES_DIR"].map { URL(fileURLWithPath: $0) }
-        try runCases(in: override ?? Self.testsDirectory.appendingPathComponent("Conformance/cases"))
+        try runCases(in: override ?? ConformanceCase.directory)
     }
 
     private func runCases(in directory: URL) throws {
         let only = ProcessInfo.processInfo.environment["TAPEDECK_CASE"]
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasSuffix(".py") }
-            .sorted()
-        XCTAssertFalse(names.isEmpty, "no cases in \(directory.path)")
+        let cases = try ConformanceCase.all(in: directory)
+        XCTAssertFalse(cases.isEmpty, "no cases in \(directory.path)")
         var passed = 0
-        for name in names where only == nil || name.hasPrefix(only!) {
-            let base = String(name.dropLast(3))
-            let source = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
-            let expectedData = try Data(contentsOf: directory.appendingPathComponent(base + ".expected.json"))
-            let expected = try JSONDecoder().decode(Expected.self, from: expectedData)
-            let result = Self.run(path: name, source: source)
+        for item in cases where only == nil || item.name.hasPrefix(only!) {
+            let (name, expected) = (item.file, item.expected)
+            let result = Self.run(path: name, source: item.source)
             var ok = true
             func check(_ condition: Bool, _ message: @autoclosure () -> String) {
                 if !condition {
@@ -51,7 +38,7 @@ final class ConformanceTests: XCTestCase {
             }
             if ok { passed += 1 }
         }
-        print("\(directory.lastPathComponent): \(passed)/\(names.count) cases pass")
+        print("\(directory.lastPathComponent): \(passed)/\(cases.count) cases pass")
     }
 
     struct Result {

@@ -1,3 +1,4 @@
+import ConformanceCases
 import Debugger
 import Foundation
 import Script
@@ -9,12 +10,11 @@ import XCTest
 /// failure it raised is reachable with `e`.
 final class ConformanceSmokeTests: XCTestCase {
     func testEveryConformanceProgramRendersAcrossItsRun() throws {
-        let cases = try FileManager.default.contentsOfDirectory(atPath: SampleTapes.casesDirectory.path)
-            .filter { $0.hasSuffix(".py") }.sorted()
+        let cases = try ConformanceCase.all()
         XCTAssertGreaterThan(cases.count, 20)
-        for file in cases {
-            let name = String(file.dropLast(3))
-            let outcome = ProgramRunner(path: file, source: SampleTapes.source(name)).run(stdout: { _ in }, stderr: { _ in })
+        for program in cases {
+            let name = program.name
+            let outcome = ProgramRunner(path: program.file, source: program.source).run(stdout: { _ in }, stderr: { _ in })
             var state = DebuggerState(debugger: try Debugger(tape: outcome.tape))
             for step in stride(from: 0, to: state.stepCount, by: max(1, state.stepCount / 12)) {
                 state.move(to: step)

@@ -1,3 +1,4 @@
+import ConformanceCases
 import Debugger
 import Foundation
 import Tape
@@ -6,9 +7,6 @@ import Tape
 /// Hand-built tapes of conformance programs, event for event what a recording of them holds,
 /// so the UI is tested before the Script and Debugger modules exist.
 enum SampleTapes {
-    static let casesDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Conformance/cases")
-
     /// A debugger state over `tape`, which must be a valid tape.
     static func state(_ tape: Tape, glyphs: Glyphs = .unicode) -> DebuggerState {
         do {
@@ -19,16 +17,12 @@ enum SampleTapes {
     }
 
     static func source(_ name: String) -> String {
-        (try? String(contentsOf: casesDirectory.appendingPathComponent("\(name).py"), encoding: .utf8)) ?? ""
+        (try? ConformanceCase(name: name).source) ?? ""
     }
 
     /// The last stderr line real PyTorch printed for the case (`RuntimeError: ...`).
     static func expectedError(_ name: String) -> (type: String, message: String) {
-        let url = casesDirectory.appendingPathComponent("\(name).expected.json")
-        guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let error = object["error"] as? String,
-              let colon = error.range(of: ": ")
+        guard let error = try? ConformanceCase(name: name).expected.error, let colon = error.range(of: ": ")
         else { return ("RuntimeError", "") }
         return (String(error[..<colon.lowerBound]), String(error[colon.upperBound...]))
     }

@@ -1,3 +1,4 @@
+import ConformanceCases
 import XCTest
 
 /// `tapedeck run` behaves like `python3 PROGRAM.py` with PyTorch 2.13, through the real binary

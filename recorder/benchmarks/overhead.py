@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 
 import torch
 import torch.nn as nn
@@ -26,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import tapedeck_torch  # noqa: E402
 
 
-def build_model():
+def build_model() -> tuple[nn.Module, nn.Module, torch.Tensor, torch.Tensor]:
     torch.manual_seed(0)
     layer = nn.TransformerEncoderLayer(d_model=256, nhead=8, dim_feedforward=1024, batch_first=True)
     encoder = nn.TransformerEncoder(layer, num_layers=6, enable_nested_tensor=False)
@@ -36,7 +37,7 @@ def build_model():
     return encoder, head, tokens, target
 
 
-def step(encoder, head, tokens, target):
+def step(encoder: nn.Module, head: nn.Module, tokens: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     encoder.zero_grad(set_to_none=True)
     head.zero_grad(set_to_none=True)
     logits = head(encoder(tokens).mean(dim=1))
@@ -45,13 +46,13 @@ def step(encoder, head, tokens, target):
     return loss
 
 
-def timed(action):
+def timed(action: Callable[[], None]) -> tuple[float, float]:
     cpu, wall = time.process_time(), time.perf_counter()
     action()
     return time.process_time() - cpu, time.perf_counter() - wall
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=7, help="timed steps per configuration")
     parser.add_argument("--growth", type=int, default=3, help="record traces of 1..N steps")
@@ -63,14 +64,14 @@ def main():
     folder = tempfile.mkdtemp(prefix="tapedeck-bench-")
     trace = os.path.join(folder, "step.tdt")
 
-    def plain():
+    def plain() -> None:
         step(*model)
 
-    def recorded():
+    def recorded() -> None:
         with tapedeck_torch.record(trace):
             step(*model)
 
-    def anomaly():
+    def anomaly() -> None:
         with torch.autograd.detect_anomaly(check_nan=False):
             step(*model)
 

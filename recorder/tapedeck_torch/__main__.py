@@ -3,17 +3,18 @@
 import os
 import sys
 
+from .distributed import rank_path
 from .recording import run_program
 
 USAGE = """usage: python3 -m tapedeck_torch [-o OUT.tdt] [--values N] SCRIPT.py [ARGS...] [-o OUT.tdt]
 
 Runs SCRIPT.py as __main__ with ARGS and records it into a tapedeck trace (default SCRIPT.tdt).
 A trailing `-o OUT` after the script's arguments is taken by the recorder, not the script.
-  -o, --output OUT   trace file to write
+  -o, --output OUT   trace file to write (under torchrun, one per rank: OUT.rankN.tdt)
   --values N         preview the values of tensors with at most N elements (default 64, 0 = off)"""
 
 
-def parse(argv):
+def parse(argv: list[str]) -> tuple[str, list[str], str, int]:
     """(script, script_args, output, values) from the command line; raises ValueError on bad usage."""
     output = None
     values = 64
@@ -46,7 +47,7 @@ def parse(argv):
     return script, rest, output, values
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     try:
         script, args, output, values = parse(sys.argv[1:] if argv is None else argv)
     except ValueError as e:
@@ -57,7 +58,7 @@ def main(argv=None):
     if not os.path.isfile(script):
         print("tapedeck_torch: cannot open %s: no such file" % script, file=sys.stderr)
         return 2
-    return run_program(script, args, output, values)
+    return run_program(script, args, rank_path(output), values)
 
 
 if __name__ == "__main__":

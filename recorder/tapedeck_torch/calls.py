@@ -1,5 +1,7 @@
 """How the recorder treats each Python-level torch call seen by its TorchFunctionMode."""
 
+from typing import Any
+
 import torch
 
 PASS = 0
@@ -30,7 +32,7 @@ _OPERATORS = {
 _DATA_DESCRIPTOR = torch._C.TensorBase.__dict__["data"]
 
 
-def classify(func):
+def classify(func: Any) -> tuple[int, str | None]:
     """(kind, spelling) for a function seen by `__torch_function__`."""
     name = getattr(func, "__name__", "")
     owner = getattr(func, "__self__", None)
@@ -45,7 +47,7 @@ def classify(func):
     return RECORD, spelling(func, name)
 
 
-def spelling(func, name):
+def spelling(func: Any, name: str) -> str:
     """The Python spelling of a torch call: `+=`, `Tensor.mul_`, `torch.cat`, `torch.nn.functional.relu`."""
     if name in _OPERATORS:
         return _OPERATORS[name]

@@ -1,25 +1,38 @@
 """GraphRecorder: emits `node`, `save` events for grad_fn nodes the first time they are reached."""
 
-import torch
+from collections.abc import Callable
 
-from .writer import js
+import torch
+from torch.autograd.graph import Node
+
+from . import schema
+from .registry import TensorInfo, TensorRegistry
+from .schema import js
+from .writer import TraceWriter, int_list
 
 _Tensor = torch.Tensor
+
+SavedVersion = Callable[[TensorInfo, bool], int]
+"""`saved_version(tensor_info, is_output)`: the version a saved tensor carries (Recorder)."""
 
 _ACCUMULATE_GRAD = "torch::autograd::AccumulateGrad"
 
 
-def saved_slot_names(node_type, cache={}):
+_SLOTS: dict[type, list[str]] = {}
+
+
+def saved_slot_names(node_type: type) -> list[str]:
     """The node type's saved-tensor slots in `Functions.h` declaration order, which is the order
     `apply` unpacks (and checks) them: the type's attribute table keeps that order."""
-    names = cache.get(node_type)
+    names = _SLOTS.get(node_type)
     if names is None:
         names = [key[11:] for key in node_type.__dict__ if key.startswith("_raw_saved_")]
-        cache[node_type] = names
+        _SLOTS[node_type] = names
     return names
 
 
-def is_custom(node):
+def is_custom(node: Node) -> bool:
+    """Whether `node` is the grad_fn of a custom `torch.autograd.Function`."""
     return hasattr(node, "_forward_cls")
 
 
@@ -27,17 +40,17 @@ class GraphRecorder:
     """Gives grad_fn nodes dense ids, stamped into `node.metadata` under a key unique to this
     recording, and emits each node after the nodes its `next_functions` point to."""
 
-    def __init__(self, writer, registry, key):
+    def __init__(self, writer: TraceWriter, registry: TensorRegistry, key: str) -> None:
         self._writer = writer
         self._registry = registry
         self.key = key
         self.hook_key = key + ":hooked"
         self._next_node = 0
 
-    def nid(self, node):
+    def nid(self, node: Node) -> int | None:
         return node.metadata.get(self.key)
 
-    def new_nodes(self, roots):
+    def new_nodes(self, roots: list[Node]) -> list[Node]:
         """Nodes reachable from `roots` that have no id yet, children before parents."""
         key = self.key
         found = []
@@ -57,7 +70,8 @@ class GraphRecorder:
                     stack.append((child, False))
         return found
 
-    def emit(self, node, op, saved_versions, outputs):
+    def emit(self, node: Node, op: int | None, saved_versions: SavedVersion,
+             outputs: dict[tuple[int, int], torch.Tensor]) -> int:
         """Emits the `node` event and its `save` events. `op` is the creating op's index (or None);
         `saved_versions(tensor_info, is_output)` gives the saved version; `outputs` maps
         `(node, output_nr)` to the op output tensor a saved output refers to."""
@@ -71,13 +85,8 @@ class GraphRecorder:
                 edges.append("null")
             else:
                 edges.append("[%d,%d]" % (child.metadata[key], nr))
-        line = '{"k":"node","n":%d,"name":%s,"seq":%d' % (nid, js(name), node._sequence_nr())
-        if op is not None:
-            line += ',"op":%d' % op
-        line += ',"next":[' + ",".join(edges) + "]"
-        if name == _ACCUMULATE_GRAD:
-            line += ',"var":%d' % self._registry.get(node.variable).tid
-        self._writer.emit(line + "}")
+        variable = self._registry.get(node.variable).tid if name == _ACCUMULATE_GRAD else None
+        self._writer.emit(schema.node(nid, js(name), node._sequence_nr(), op, edges, variable))
         node.metadata[key] = nid
         if is_custom(node):
             self._emit_custom_saves(node, nid, saved_versions)
@@ -86,7 +95,8 @@ class GraphRecorder:
                 self._emit_save(node, nid, slot, saved_versions, outputs)
         return nid
 
-    def _emit_save(self, node, nid, slot, saved_versions, outputs):
+    def _emit_save(self, node: Node, nid: int, slot: str, saved_versions: SavedVersion,
+                   outputs: dict[tuple[int, int], torch.Tensor]) -> None:
         """Writes one slot. Slots that hold no tensor are skipped: unsaved (`None`), or packed by
         saved-tensor hooks the program installed itself (`torch.utils.checkpoint`), which PyTorch
         does not version-check either."""
@@ -111,7 +121,7 @@ class GraphRecorder:
         self._write_save(nid, slot, target if target is not None else data, is_output, output_nr, saved_versions,
                          shape=data.shape)
 
-    def _emit_custom_saves(self, node, nid, saved_versions):
+    def _emit_custom_saves(self, node: Node, nid: int, saved_versions: SavedVersion) -> None:
         for index, item in enumerate(node._raw_saved_tensors):
             data = item.data
             if not isinstance(data, _Tensor):
@@ -120,10 +130,9 @@ class GraphRecorder:
             self._write_save(nid, "tensors[%d]" % index, data, is_output, data.output_nr if is_output else 0,
                              saved_versions)
 
-    def _write_save(self, nid, slot, tensor, is_output, output_nr, saved_versions, shape=None):
+    def _write_save(self, nid: int, slot: str, tensor: torch.Tensor, is_output: bool, output_nr: int,
+                    saved_versions: SavedVersion, shape: torch.Size | None = None) -> None:
         info = self._registry.get(tensor)
         version = saved_versions(info, is_output)
         dims = tensor.shape if shape is None else shape
-        self._writer.emit('{"k":"save","n":%d,"slot":%s,"t":%d,"v":%d,"out":%s,"nr":%d,"shape":[%s]}' % (
-            nid, js(slot), info.tid, version, "true" if is_output else "false", output_nr,
-            ",".join([str(d) for d in dims])))
+        self._writer.emit(schema.save(nid, js(slot), info.tid, version, is_output, output_nr, int_list(dims)))

@@ -1,8 +1,10 @@
 """OpInfo: what the trace needs to know about an aten operator, read once from its schema."""
 
+from typing import Any
+
 import torch
 
-from .writer import js
+from .schema import js
 
 # Operators that are bookkeeping rather than tensor ops: profiler markers around optimizer steps,
 # and reading a scalar out of a tensor (`item()`, `tolist()`).
@@ -12,9 +14,11 @@ _ALIASES = {"aten::detach", "aten::alias", "aten::lift_fresh"}
 
 
 class OpInfo:
+    """An aten overload's name, which arguments it writes, and whether it makes a view or an alias."""
+
     __slots__ = ("name", "name_json", "write_args", "write_kwargs", "writes_self", "is_view", "is_alias")
 
-    def __init__(self, func):
+    def __init__(self, func: torch._ops.OpOverload) -> None:
         schema = func._schema
         self.name = schema.name + ("." + schema.overload_name if schema.overload_name else "")
         self.name_json = js(self.name)
@@ -35,10 +39,13 @@ class OpInfo:
         self.is_alias = schema.name in _ALIASES
 
 
-def op_info(func, cache={}):
+_INFOS: dict[torch._ops.OpOverload, OpInfo | None] = {}
+
+
+def op_info(func: torch._ops.OpOverload) -> OpInfo | None:
     """The OpInfo of an aten overload, or None for operators the trace leaves out."""
     try:
-        return cache[func]
+        return _INFOS[func]
     except KeyError:
         pass
     name = func._schema.name
@@ -46,11 +53,11 @@ def op_info(func, cache={}):
         info = None
     else:
         info = OpInfo(func)
-    cache[func] = info
+    _INFOS[func] = info
     return info
 
 
-def tensors_in(value, out):
+def tensors_in(value: Any, out: list[torch.Tensor]) -> list[torch.Tensor]:
     """Appends the tensors in an op result (a tensor, or a tuple/list of them) to `out`."""
     if isinstance(value, torch.Tensor):
         out.append(value)

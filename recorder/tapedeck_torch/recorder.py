@@ -6,27 +6,44 @@ import sys
 import traceback
 import warnings
 import weakref
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import torch
+from torch.autograd.graph import Node
 from torch.overrides import TorchFunctionMode
 from torch.utils import _python_dispatch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from . import calls
-from .graph import GraphRecorder, saved_slot_names, is_custom
+from . import calls, inference, schema
+from .compat import classmethod_function
+from .graph import GraphRecorder, SavedVersion, is_custom, saved_slot_names
 from .names import NameBinder
-from .ops import op_info, tensors_in
-from .registry import TensorRegistry
+from .ops import OpInfo, op_info, tensors_in
+from .registry import TensorInfo, TensorRegistry
+from .schema import js
 from .sites import CallSites
 from .stdout import StdoutTee
 from .warnings_site import wrap_showwarnmsg
-from .writer import TraceWriter, js, FORMAT_VERSION
+from .writer import TraceWriter, int_list
 
 _Tensor = torch.Tensor
 _sequence_nr = torch._C._autograd._get_sequence_nr
 _grad_enabled = torch.is_grad_enabled
 _inference_mode = torch.is_inference_mode_enabled
 _recording_ids = itertools.count(1)
+_DETACH = js("Tensor.detach")
+
+
+class OpContext(NamedTuple):
+    """The Python-level call an aten op ran under: the same for every aten op of one call."""
+
+    call: str
+    """The call's spelling (`+=`, `Tensor.mul_`, `torch.cat`) as a JSON string literal."""
+    site: str
+    """The call-site fields (`"line":3,"col":5,"end":9`, see CallSites.site)."""
+    is_data: bool
+    """The call is `tensor.data`: its alias shares the storage but gets a new version counter."""
 
 
 class _Op:
@@ -34,33 +51,34 @@ class _Op:
 
     __slots__ = ("info", "inputs", "writes", "after", "outputs", "seq", "context", "grad")
 
-    def __init__(self, info, inputs, writes, seq, context, grad):
+    def __init__(self, info: OpInfo, inputs: list[tuple[torch.Tensor, int]],
+                 writes: list[tuple[torch.Tensor, int]] | None, seq: int, context: OpContext, grad: bool) -> None:
         self.info = info
         self.inputs = inputs
         self.writes = writes
-        self.after = None
-        self.outputs = None
+        self.after: list[int] | None = None
+        self.outputs: list[torch.Tensor] = []
         self.seq = seq
         self.context = context
         self.grad = grad
 
-    def settle(self):
+    def settle(self) -> None:
         """Reads the versions of the tensors the op wrote. PyTorch bumps them after the op returns
         through the dispatch mode, so this runs at the next op or when the Python call returns.
         Some writes do not bump (BatchNorm's running stats): only a real change is a bump."""
         if self.writes is not None and self.after is None:
-            self.after = [t._version for t, _ in self.writes]
+            self.after = [version for _, version in inference.versions(t for t, _ in self.writes)]
 
 
 class _FunctionMode(TorchFunctionMode):
     """Sees each Python-level torch call: gives its aten ops a spelling and a call site, and resolves
     them (graph walk, saved tensors) once the call has returned and autograd's bookkeeping is done."""
 
-    def __init__(self, recorder):
+    def __init__(self, recorder: "Recorder") -> None:
         super().__init__()
         self.recorder = recorder
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):
+    def __torch_function__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
         if kwargs is None:
             kwargs = {}
         rec = self.recorder
@@ -87,11 +105,11 @@ class _DispatchMode(TorchDispatchMode):
     """Sees each aten op below autograd: its overload name, which arguments it writes, and the
     version of every tensor argument when it starts."""
 
-    def __init__(self, recorder):
+    def __init__(self, recorder: "Recorder") -> None:
         super().__init__()
         self.recorder = recorder
 
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+    def __torch_dispatch__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
         if kwargs is None:
             kwargs = {}
         rec = self.recorder
@@ -113,33 +131,31 @@ class _DispatchMode(TorchDispatchMode):
 class Recorder:
     """Records the program running between `start()` and `stop()` into a trace file."""
 
-    def __init__(self, path, program_path, source, values=64):
-        self.writer = TraceWriter(path, {
-            "format": "tapedeck-trace", "version": FORMAT_VERSION,
-            "producer": "tapedeck_torch %s (torch %s)" % (_version(), torch.__version__),
-            "path": program_path, "source": source})
+    def __init__(self, path: str, program_path: str, source: str, values: int = 64) -> None:
+        self.writer = TraceWriter(path, schema.header(
+            program_path, source, "tapedeck_torch %s (torch %s)" % (_version(), torch.__version__)))
         self.sites = CallSites(program_path)
         self.registry = TensorRegistry(self.writer, values)
         self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % next(_recording_ids))
         self.names = NameBinder(self.writer, self.registry)
-        self.kinds = {}
+        self.kinds: dict[Any, tuple[int, str | None]] = {}
         self.passive = 0
         self.depth = 0
-        self.contexts = []
-        self.pending = []
+        self.contexts: list[OpContext] = []
+        self.pending: list[_Op] = []
         self.batch_seq = 0
         self.active = False
         self._next_op = 0
         self._next_backward = 0
-        self._last_error = None
-        self._backward = None
-        self._patches = []
-        self._modes = []
-        self._tee = None
+        self._last_error: BaseException | None = None
+        self._backward: _BackwardState | None = None
+        self._patches: list[tuple[Any, str, Any]] = []
+        self._modes: list[Any] = []
+        self._tee: StdoutTee | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self):
+    def start(self) -> None:
         self._patch(torch.autograd, "_engine_run_backward", self._wrap_engine(torch.autograd._engine_run_backward))
         self._patch(torch.autograd.graph, "_engine_run_backward",
                     self._wrap_engine(torch.autograd.graph._engine_run_backward))
@@ -150,17 +166,17 @@ class Recorder:
         self._modes = [_FunctionMode(self), _DispatchMode(self)]
         for mode in self._modes:
             mode.__enter__()
-        recorder = weakref.ref(self)
-        os.register_at_fork(before=lambda: _forking(recorder()), after_in_child=lambda: _forked(recorder()))
+        _ACTIVE.add(self)
         self.active = True
 
-    def stop(self, exit_code=None, error=None):
+    def stop(self, exit_code: int | None = None, error: BaseException | None = None) -> None:
         """Stops recording. `error` is the exception that ended the program (recorded if it has not
         been yet); `exit_code` adds the `exit` event."""
         if not self.active:
             return
         self.guard(self.resolve, "resolve")
         self.active = False
+        _ACTIVE.discard(self)
         for mode in reversed(self._modes):
             mode.__exit__(None, None, None)
         self._modes = []
@@ -172,36 +188,38 @@ class Recorder:
         if error is not None and error is not self._last_error and isinstance(error, Exception):
             self._write_error(error, self.sites.site_of_traceback(error.__traceback__), None)
         if exit_code is not None:
-            self.writer.emit('{"k":"exit","code":%d}' % exit_code)
+            self.writer.emit(schema.exit_code(exit_code))
         self.writer.close()
 
-    def syntax_error(self, error):
+    def syntax_error(self, error: SyntaxError) -> None:
         """Writes the trace of a program that did not compile: its error and exit code 1."""
-        site = '"line":%d' % (error.lineno or 0)
         if error.offset and error.end_offset and error.end_lineno == error.lineno:
-            site += ',"col":%d,"end":%d' % (error.offset, max(error.end_offset, error.offset + 1))
-        self.writer.emit('{"k":"error","type":%s,"msg":%s,%s}' % (js(type(error).__name__), js(error.msg), site))
-        self.writer.emit('{"k":"exit","code":1}')
+            site = schema.site(error.lineno or 0, error.offset, max(error.end_offset, error.offset + 1))
+        else:
+            site = schema.site(error.lineno or 0)
+        self.writer.emit(schema.error(type(error).__name__, error.msg, site, None))
+        self.writer.emit(schema.exit_code(1))
         self.writer.close()
 
-    def _patch(self, owner, name, replacement):
+    def _patch(self, owner: Any, name: str, replacement: Any) -> None:
         self._patches.append((owner, name, owner.__dict__[name]))
         setattr(owner, name, replacement)
 
-    def guard(self, action, where, *args):
+    def guard(self, action: Callable[..., object], where: str, *args: Any) -> None:
         """Runs recorder work; a failure is written to the trace and never reaches the program."""
         try:
             action(*args)
         except Exception as e:
             self.report(e, where)
 
-    def report(self, error, where):
-        self.writer.emit('{"k":"recorder_error","where":%s,"msg":%s}' % (
-            js(where), js("".join(traceback.format_exception_only(type(error), error)).strip())))
+    def report(self, error: Exception, where: str) -> None:
+        """Writes the recorder's own failure `where` it happened as a `recorder_error` event."""
+        self.writer.emit(schema.recorder_error(
+            where, "".join(traceback.format_exception_only(type(error), error)).strip()))
 
     # ------------------------------------------------------------------ forward
 
-    def before_op(self, func, args, kwargs):
+    def before_op(self, func: Any, args: tuple, kwargs: dict) -> "_Op | None":
         """The record of an aten op about to run (None for ops the trace leaves out, and for
         inference mode, whose tensors have no version counter), with the
         version of each tensor argument now. Settles the previous op, whose bumps are done."""
@@ -209,25 +227,28 @@ class Recorder:
         if info is None or _inference_mode():
             return None
         inputs = []
-        for a in args:
-            if isinstance(a, _Tensor):
-                inputs.append((a, a._version))
-            elif isinstance(a, (list, tuple)):
-                for x in a:
-                    if isinstance(x, _Tensor):
-                        inputs.append((x, x._version))
-        for a in kwargs.values():
-            if isinstance(a, _Tensor):
-                inputs.append((a, a._version))
-        writes = None
+        try:
+            for a in args:
+                if isinstance(a, _Tensor):
+                    inputs.append((a, a._version))
+                elif isinstance(a, (list, tuple)):
+                    for x in a:
+                        if isinstance(x, _Tensor):
+                            inputs.append((x, x._version))
+            for a in kwargs.values():
+                if isinstance(a, _Tensor):
+                    inputs.append((a, a._version))
+        except RuntimeError:
+            inputs = inference.versions(inference.tensor_args(args, kwargs))
+        writes: list[tuple[torch.Tensor, int]] | None = None
         if info.write_args or info.write_kwargs:
-            writes = []
+            written: list[torch.Tensor] = []
             for index in info.write_args:
                 if index < len(args):
-                    tensors_in(args[index], writes)
+                    tensors_in(args[index], written)
             for name in info.write_kwargs:
-                tensors_in(kwargs.get(name), writes)
-            writes = [(t, t._version) for t in writes]
+                tensors_in(kwargs.get(name), written)
+            writes = inference.versions(written)
         if self.pending:
             self.pending[-1].settle()
             if self.depth == 0:
@@ -235,12 +256,13 @@ class Recorder:
         context = self.contexts[-1] if self.contexts else self.loose_context()
         return _Op(info, inputs, writes, _sequence_nr(), context, _grad_enabled())
 
-    def loose_context(self):
+    def loose_context(self) -> OpContext:
         """The context of an aten op issued outside any Python-level torch call."""
         site, spelling, _ = self.sites.site(sys._getframe(3))
-        return (js(spelling or "aten"), site, False)
+        return OpContext(js(spelling or "aten"), site, False)
 
-    def call(self, func, args, kwargs, spelling, is_data, is_apply):
+    def call(self, func: Callable[..., Any], args: tuple, kwargs: dict, spelling: str | None, is_data: bool,
+             is_apply: bool) -> Any:
         """Runs one Python-level torch call (or custom `Function.apply`) and records its aten ops."""
         outer = self.depth == 0
         if outer:
@@ -253,8 +275,8 @@ class Recorder:
                 self.names.observe(frame)
         except Exception as e:
             self.report(e, "call site")
-            site, operator = '"line":0', None
-        self.contexts.append((js(operator or spelling), site, is_data))
+            site, operator = schema.site(0), None
+        self.contexts.append(OpContext(js(operator or spelling), site, is_data))
         self.depth += 1
         result = None
         try:
@@ -270,14 +292,11 @@ class Recorder:
             if outer:
                 self.guard(self.resolve, "resolve", tensors_in(result, []) if is_apply else None)
 
-    def _write_error(self, error, site, backward):
+    def _write_error(self, error: BaseException, site: str, backward: int | None) -> None:
         self._last_error = error
-        line = '{"k":"error","type":%s,"msg":%s,%s' % (js(type(error).__name__), js(str(error)), site)
-        if backward is not None:
-            line += ',"b":%d' % backward
-        self.writer.emit(line + "}")
+        self.writer.emit(schema.error(type(error).__name__, str(error), site, backward))
 
-    def resolve(self, extra_roots=None):
+    def resolve(self, extra_roots: list[torch.Tensor] | None = None) -> None:
         """Writes the pending aten ops: tensors, ops, bumps, then the nodes they created with their
         saved tensors, then grad_fn changes."""
         batch = self.pending
@@ -292,13 +311,13 @@ class Recorder:
             self.passive -= 1
         self.writer.drain()
 
-    def _resolve(self, batch, extra_roots):
+    def _resolve(self, batch: list[_Op], extra_roots: list[torch.Tensor] | None) -> None:
         registry = self.registry
         emit = self.writer.emit
         versions = registry.versions
-        claims = {}
-        outputs_of = {}
-        grad_fns = []
+        claims: dict[int, int] = {}
+        outputs_of: dict[tuple[int, int], torch.Tensor] = {}
+        grad_fns: list[list[tuple[torch.Tensor, Node]]] = []
         writes_after = [False] * len(batch)
         seen_write = False
         for j in range(len(batch) - 1, -1, -1):
@@ -307,7 +326,7 @@ class Recorder:
                 seen_write = True
         for j, op in enumerate(batch):
             changes = []
-            written = {id(t) for t, _ in op.writes} if op.writes else ()
+            written = {id(t) for t, _ in op.writes} if op.writes else set()
             for t in op.outputs:
                 if id(t) in written:
                     holder = t._base if t._is_view() else t
@@ -322,8 +341,8 @@ class Recorder:
                         claims[id(node)] = j
                     outputs_of.setdefault((id(node), holder.output_nr), holder)
             grad_fns.append(changes)
-        bumps = []
-        op_index = []
+        bumps: list[tuple[int, int, int]] = []
+        op_index: list[int | None] = []
         for j, op in enumerate(batch):
             index = self._write_op(op, j, bumps, batch[j - 1] if j else None)
             op_index.append(index)
@@ -346,16 +365,14 @@ class Recorder:
                 nid = node.metadata.get(key)
                 if nid is not None and info.node != nid:
                     info.node = nid
-                    emit('{"k":"gradfn","t":%d,"n":%d,"nr":%d,"rg":%s,"v":%d}' % (
-                        info.tid, nid, holder.output_nr, "true" if holder.requires_grad else "false",
-                        versions[info.vc]))
+                    emit(schema.gradfn(info.tid, nid, holder.output_nr, holder.requires_grad, versions[info.vc]))
 
-    def _saved_version_at(self, j, bumps):
+    def _saved_version_at(self, j: int | None, bumps: list[tuple[int, int, int]]) -> SavedVersion:
         """The saved-version rule: a saved input carries its version when op `j` started, a saved
         output the version after op `j` (computed from the batch's bumps, not from later ones)."""
         versions = self.registry.versions
 
-        def saved_version(info, is_output):
+        def saved_version(info: TensorInfo, is_output: bool) -> int:
             vc = info.vc
             if j is not None:
                 for k, counter, before in bumps:
@@ -364,7 +381,7 @@ class Recorder:
             return versions[vc]
         return saved_version
 
-    def _write_op(self, op, j, bumps, previous):
+    def _write_op(self, op: _Op, j: int, bumps: list[tuple[int, int, int]], previous: _Op | None) -> int | None:
         registry = self.registry
         versions = registry.versions
         emit = self.writer.emit
@@ -375,18 +392,19 @@ class Recorder:
             if entry is None:
                 entry = registry.register(t, None, None, v)
             elif versions[entry.vc] != v:
-                emit('{"k":"sync","vc":%d,"t":%d,"from":%d,"to":%d}' % (entry.vc, entry.tid, versions[entry.vc], v))
+                emit(schema.sync(entry.vc, entry.tid, versions[entry.vc], v))
                 versions[entry.vc] = v
-            ins.append("[%d,%d]" % (entry.tid, v))
+            ins.append((entry.tid, v))
         source = registry.info(op.inputs[0][0]) if op.inputs else None
-        artefact = (info.is_alias and previous is not None and source is not None and not op.context[2]
-                    and any(t is op.inputs[0][0] for t in previous.outputs) and op.context[0] != '"Tensor.detach"')
+        context = op.context
+        artefact = (info.is_alias and previous is not None and source is not None and not context.is_data
+                    and any(t is op.inputs[0][0] for t in previous.outputs) and context.call != _DETACH)
         outs = []
         for t in op.outputs:
             entry = registry.info(t)
             if entry is None:
                 if info.is_alias and source is not None:
-                    if op.context[2]:
+                    if context.is_data:
                         entry = registry.register(t, None, source.st, 0)
                     else:
                         entry = registry.register(t, source.vc, source.st, 0)
@@ -398,38 +416,30 @@ class Recorder:
         index = self._next_op
         self._next_op += 1
         written = []
-        if op.writes:
-            for (t, v), after in zip(op.writes, op.after):
+        if op.writes and op.after is not None:
+            for (t, v), after in zip(op.writes, op.after, strict=True):
                 if after != v:
                     entry = registry.get(t)
                     bumps.append((j, entry.vc, v))
                     versions[entry.vc] = after
                     written.append((entry, v, after))
-        context = op.context
-        line = '{"k":"op","i":%d,"name":%s,"call":%s,%s,"grad":%s,"in":[%s],"out":[%s]' % (
-            index, info.name_json, context[0], context[1], "true" if op.grad else "false", ",".join(ins),
-            ",".join(["[%d,%d]" % (e.tid, versions[e.vc]) for e in outs]))
-        if info.writes_self:
-            line += ',"inplace":true'
-        if info.is_view:
-            line += ',"view":true'
-        emit(line + "}")
+        emit(schema.op(index, info.name_json, context.call, context.site, op.grad, schema.pairs(ins),
+                       schema.pairs([(e.tid, versions[e.vc]) for e in outs]), info.writes_self, info.is_view))
         for entry, v, after in written:
-            emit('{"k":"bump","vc":%d,"t":%d,"from":%d,"to":%d,"op":%d}' % (entry.vc, entry.tid, v, after, index))
+            emit(schema.bump(entry.vc, entry.tid, v, after, index))
             tensor = entry.ref()
             values = registry.values(tensor) if tensor is not None else None
             if values is not None:
-                emit('{"k":"values","t":%d,"shape":[%s],"val":%s}' % (
-                    entry.tid, ",".join([str(d) for d in tensor.shape]), values))
+                emit(schema.values(entry.tid, int_list(tensor.shape), values))
         return index
 
     # ------------------------------------------------------------------ custom Functions
 
-    def _wrap_apply(self, original):
+    def _wrap_apply(self, original: classmethod) -> classmethod:
         recorder = self
-        function = original.__func__
+        function = classmethod_function(original)
 
-        def apply(cls, *args, **kwargs):
+        def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
             if not recorder.active or recorder.passive:
                 return function(cls, *args, **kwargs)
             return recorder.call(function, (cls,) + args, kwargs, cls.__name__ + ".apply", False, True)
@@ -437,16 +447,16 @@ class Recorder:
 
     # ------------------------------------------------------------------ backward
 
-    def _wrap_engine(self, original):
+    def _wrap_engine(self, original: Callable[..., Any]) -> Callable[..., Any]:
         recorder = self
 
-        def _engine_run_backward(t_outputs, *args, **kwargs):
+        def _engine_run_backward(t_outputs: Any, *args: Any, **kwargs: Any) -> Any:
             if not recorder.active or recorder.passive or recorder._backward is not None:
                 return original(t_outputs, *args, **kwargs)
             return recorder.run_backward(original, t_outputs, args, kwargs)
         return _engine_run_backward
 
-    def run_backward(self, original, t_outputs, args, kwargs):
+    def run_backward(self, original: Callable[..., Any], t_outputs: Any, args: tuple, kwargs: dict) -> Any:
         retain = bool(args[1] if len(args) > 1 else kwargs.get("retain_graph", False))
         state = None
         self.passive += 1
@@ -484,8 +494,8 @@ class Recorder:
         self.writer.drain()
         return result
 
-    def _start_backward(self, state, t_outputs, site):
-        edges = []
+    def _start_backward(self, state: "_BackwardState", t_outputs: Any, site: str) -> None:
+        edges: list[tuple[Node, int]] = []
         for t in t_outputs:
             if isinstance(t, _Tensor):
                 if t.grad_fn is not None:
@@ -514,18 +524,17 @@ class Recorder:
             for child, _ in node.next_functions:
                 if child is not None:
                     stack.append(child)
-        self.writer.emit('{"k":"backward","b":%d,"roots":[%s],%s,"retain":%s}' % (
-            state.id, ",".join(["[%d,%d]" % (node.metadata[key], nr) for node, nr in edges]), site,
-            "true" if state.retain else "false"))
+        self.writer.emit(schema.backward(state.id, schema.pairs([(node.metadata[key], nr) for node, nr in edges]),
+                                         site, state.retain))
 
-    def on_run(self, nid, grad_outputs):
+    def on_run(self, nid: int, grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
         """A node's pre-hook: the previous node has finished (its saved variables are freed unless
         the graph is retained) and this one is about to unpack its saved tensors."""
         state = self._backward
         if state is None:
             return
         if state.last is not None and not state.retain:
-            self.writer.emit('{"k":"release","n":%d}' % state.last)
+            self.writer.emit(schema.release(state.last))
         state.last = nid
         grads = []
         values = self.registry.values
@@ -533,63 +542,63 @@ class Recorder:
             if grad is None:
                 grads.append("null")
                 continue
-            text = '{"shape":[%s]' % ",".join([str(d) for d in grad.shape])
-            preview = values(grad)
-            if preview is not None:
-                text += ',"val":' + preview
-            grads.append(text + "}")
-        self.writer.emit('{"k":"run","b":%d,"n":%d,"grads":[%s]}' % (state.id, nid, ",".join(grads)))
+            grads.append(schema.gradient(int_list(grad.shape), values(grad)))
+        self.writer.emit(schema.run(state.id, nid, grads))
 
-    def _end_backward(self, state, error):
+    def _end_backward(self, state: "_BackwardState", error: BaseException | None) -> None:
         emit = self.writer.emit
         if error is None:
             if state.last is not None and not state.retain:
-                emit('{"k":"release","n":%d}' % state.last)
-            emit('{"k":"bwend","b":%d}' % state.id)
+                emit(schema.release(state.last))
+            emit(schema.backward_end(state.id, None, None, None))
             return
-        line = '{"k":"bwend","b":%d' % state.id
         node = state.nodes.get(state.last) if state.last is not None else None
-        if node is not None:
-            line += ',"fail":%d' % state.last
-            slot = _failed_slot(node)
-            if slot is not None:
-                line += ',"slot":' + js(slot)
-        emit(line + ',"msg":%s}' % js(str(error)))
+        failed = state.last if node is not None else None
+        slot = _failed_slot(node) if node is not None else None
+        emit(schema.backward_end(state.id, failed, slot, str(error)))
         self._write_error(error, state.site, state.id)
 
 
 class _BackwardState:
     __slots__ = ("id", "retain", "site", "nodes", "last")
 
-    def __init__(self, backward_id, retain, site):
+    def __init__(self, backward_id: int, retain: bool, site: str) -> None:
         self.id = backward_id
         self.retain = retain
         self.site = site
-        self.nodes = {}
-        self.last = None
+        self.nodes: dict[int, Node] = {}
+        self.last: int | None = None
 
 
-def _forking(recorder):
-    """Empties the trace file's buffer before a fork, so a child cannot write the parent's bytes again."""
-    if recorder is not None and recorder.active:
+_ACTIVE: "weakref.WeakSet[Recorder]" = weakref.WeakSet()
+"""The recorders between `start()` and `stop()`: the fork handlers below act on these only."""
+
+
+def _forking() -> None:
+    """Empties the trace files' buffers before a fork, so a child cannot write the parent's bytes again."""
+    for recorder in list(_ACTIVE):
         recorder.writer.flush()
 
 
-def _forked(recorder):
-    """In a forked child (a DataLoader worker), the inherited recorder goes quiet: the child must
+def _forked() -> None:
+    """In a forked child (a DataLoader worker), the inherited recorders go quiet: the child must
     not write into the parent's trace."""
-    if recorder is not None:
+    for recorder in list(_ACTIVE):
         recorder.passive += 1
         recorder.writer.detach()
 
 
-def _prehook(recorder, nid):
-    def prehook(grad_outputs):
+# Registered once per process (Python cannot unregister a fork handler), not once per recording.
+os.register_at_fork(before=_forking, after_in_child=_forked)
+
+
+def _prehook(recorder: Recorder, nid: int) -> Callable[[tuple[torch.Tensor | None, ...]], None]:
+    def prehook(grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
         recorder.guard(recorder.on_run, "run", nid, grad_outputs)
     return prehook
 
 
-def _failed_slot(node):
+def _failed_slot(node: Node) -> str | None:
     """The first saved slot, in unpack order, whose unpack raises (stale version or freed)."""
     if is_custom(node):
         for index, saved in enumerate(node._raw_saved_tensors):
@@ -606,6 +615,6 @@ def _failed_slot(node):
     return None
 
 
-def _version():
+def _version() -> str:
     from . import __version__
     return __version__

@@ -6,6 +6,7 @@ import os
 import sys
 import tokenize
 import types
+from types import TracebackType
 
 import torch
 
@@ -28,23 +29,24 @@ class record:
     may have to get its values previewed in the trace (0 turns previews off).
     """
 
-    def __init__(self, path, values=64):
+    def __init__(self, path: str, values: int = 64) -> None:
         self._path = path
         self._values = values
-        self._recorder = None
+        self._recorder: Recorder | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> "record":
         program = sys._getframe(1).f_code.co_filename
         self._recorder = Recorder(self._path, program, _read_source(program), self._values)
         self._recorder.start()
         return self
 
-    def __exit__(self, kind, error, tb):
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> bool:
         self._recorder.stop(0 if error is None else 1, error)
         return False
 
 
-def _read_source(path):
+def _read_source(path: str) -> str:
     try:
         with tokenize.open(path) as f:
             return f.read()
@@ -52,7 +54,7 @@ def _read_source(path):
         return ""
 
 
-def run_program(path, args, output, values=64):
+def run_program(path: str, args: list[str], output: str, values: int = 64) -> int:
     """Runs the script at `path` as `__main__` (with `sys.argv = [path, *args]`, an absolute
     `__file__` and the script's folder first on `sys.path`, as `python3 path` does) under a recorder
     and returns its exit code. An uncaught exception prints the same traceback Python would print, minus
@@ -102,7 +104,7 @@ def run_program(path, args, output, values=64):
     return status
 
 
-def _frames_below():
+def _frames_below() -> int:
     """The number of frames on the stack at the caller, the caller included."""
     frame, depth = sys._getframe(1), 0
     while frame is not None:
@@ -111,7 +113,7 @@ def _frames_below():
     return depth
 
 
-def _exit_status(code):
+def _exit_status(code: object) -> int:
     if code is None:
         return 0
     if isinstance(code, int):
@@ -119,7 +121,7 @@ def _exit_status(code):
     return 1
 
 
-def _strip_recorder_frames(error):
+def _strip_recorder_frames(error: BaseException | None) -> None:
     """Removes the runner's and the recorder's frames, and the torch-function dispatch they cause
     (`handle_torch_function` and the torch frame that called it), from every traceback in the
     exception chain, so the traceback reads as it does without recording."""
@@ -136,7 +138,7 @@ def _strip_recorder_frames(error):
             elif not name.startswith(_PACKAGE_DIR):
                 kept.append(tb)
             tb = tb.tb_next
-        for first, second in zip(kept, kept[1:]):
+        for first, second in zip(kept, kept[1:], strict=False):
             first.tb_next = second
         if kept:
             kept[-1].tb_next = None

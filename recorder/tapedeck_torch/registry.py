@@ -4,7 +4,8 @@ import weakref
 
 import torch
 
-from .writer import int_list, number_list
+from . import schema
+from .writer import TraceWriter, int_list, number_array
 
 _Tensor = torch.Tensor
 _ref = weakref.ref
@@ -13,25 +14,16 @@ _VALUE_DTYPES = {torch.float16, torch.bfloat16, torch.float32, torch.float64, to
                  torch.int32, torch.int64, torch.uint8, torch.bool}
 
 
-def _flatten(values, out):
-    for v in values:
-        if isinstance(v, list):
-            _flatten(v, out)
-        else:
-            out.append(v)
-    return out
-
-
 class TensorInfo:
     """What the recorder knows about one live tensor."""
 
     __slots__ = ("tid", "vc", "st", "node", "ref")
 
-    def __init__(self, tid, vc, st, ref):
+    def __init__(self, tid: int, vc: int, st: int, ref: weakref.ref) -> None:
         self.tid = tid
         self.vc = vc
         self.st = st
-        self.node = None
+        self.node: int | None = None
         self.ref = ref
 
 
@@ -49,38 +41,38 @@ class TensorRegistry:
     models each counter's value as bumps are recorded.
     """
 
-    def __init__(self, writer, value_limit):
+    def __init__(self, writer: TraceWriter, value_limit: int) -> None:
         self._writer = writer
         self._value_limit = value_limit
-        self._live = {}
+        self._live: dict[int, TensorInfo] = {}
         self._sweep_at = 4096
-        self._storages = {}
-        self.versions = {}
+        self._storages: dict[int, tuple[int, weakref.ref]] = {}
+        self.versions: dict[int, int] = {}
         self._next_tensor = 0
         self._next_counter = 0
         self._next_storage = 0
 
-    def info(self, t):
+    def info(self, t: torch.Tensor) -> TensorInfo | None:
         """The TensorInfo of a registered tensor, or None."""
         entry = self._live.get(id(t))
         if entry is not None and entry.ref() is t:
             return entry
         return None
 
-    def get(self, t):
+    def get(self, t: torch.Tensor) -> TensorInfo:
         """The TensorInfo of `t`, registering it on first sight (with its current version)."""
         entry = self._live.get(id(t))
         if entry is not None and entry.ref() is t:
             return entry
         return self.register(t, None, None, t._version)
 
-    def new_counter(self, version):
+    def new_counter(self, version: int) -> int:
         vc = self._next_counter
         self._next_counter += 1
         self.versions[vc] = version
         return vc
 
-    def register(self, t, vc, st, version, source=None):
+    def register(self, t: torch.Tensor, vc: int | None, st: int | None, version: int) -> TensorInfo:
         """Emits the `tensor` event for `t`. `vc`/`st` None mean: derive them (view base, or fresh).
         `version` starts a fresh counter's model value."""
         base = None
@@ -108,7 +100,7 @@ class TensorRegistry:
         self._emit(t, entry, base)
         return entry
 
-    def _sweep(self):
+    def _sweep(self) -> None:
         """Drops the entries of dead tensors, and the counters and storages only they used, now and
         then rather than per death (a weakref callback per tensor costs more than registering it)."""
         live = self._live
@@ -121,7 +113,7 @@ class TensorRegistry:
             del self._storages[ptr]
         self._sweep_at = 2 * len(live) + 4096
 
-    def _storage_of(self, t):
+    def _storage_of(self, t: torch.Tensor) -> tuple[int, torch.Tensor | None]:
         """The storage id of `t`, and a live registered tensor on the same memory (or None)."""
         try:
             ptr = t.untyped_storage().data_ptr()
@@ -139,20 +131,11 @@ class TensorRegistry:
             self._storages[ptr] = (st, weakref.ref(t))
         return st, None
 
-    def _emit(self, t, entry, base):
-        dtype = str(t.dtype)[6:]
-        line = '{"k":"tensor","t":%d,"vc":%d,"st":%d,"shape":%s,"dtype":"%s","rg":%s' % (
-            entry.tid, entry.vc, entry.st, int_list(t.shape), dtype, "true" if t.requires_grad else "false")
-        if base is not None:
-            line += ',"base":%d' % base
-        if isinstance(t, _Parameter):
-            line += ',"param":true'
-        values = self.values(t)
-        if values is not None:
-            line += ',"val":' + values
-        self._writer.emit(line + "}")
+    def _emit(self, t: torch.Tensor, entry: TensorInfo, base: int | None) -> None:
+        self._writer.emit(schema.tensor(entry.tid, entry.vc, entry.st, int_list(t.shape), str(t.dtype)[6:],
+                                        t.requires_grad, base, isinstance(t, _Parameter), self.values(t)))
 
-    def values(self, t):
+    def values(self, t: torch.Tensor) -> str | None:
         """The JSON array of `t`'s values when it is small enough to preview, else None."""
         if not self._value_limit or t.dtype not in _VALUE_DTYPES or t.is_meta:
             return None
@@ -162,4 +145,4 @@ class TensorRegistry:
             raw = t.tolist()
         except (RuntimeError, TypeError, ValueError):
             return None
-        return number_list(_flatten(raw, []) if isinstance(raw, list) else [raw])
+        return number_array(raw)

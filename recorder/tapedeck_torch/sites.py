@@ -3,12 +3,13 @@
 import dis
 import os
 import site
-import sys
 import sysconfig
 
 import torch
 
-from .writer import js
+from types import CodeType, FrameType, TracebackType
+
+from . import schema
 
 _BINARY_OP = dis.opmap.get("BINARY_OP")
 _STORE_SUBSCR = dis.opmap.get("STORE_SUBSCR")
@@ -22,7 +23,7 @@ _FORWARDERS = {"Module._wrapped_call_impl", "Module._call_impl", "_DecoratorCont
                "handle_torch_function"}
 
 
-def _library_roots():
+def _library_roots() -> tuple[str, ...]:
     roots = {os.path.dirname(torch.__file__), os.path.dirname(os.path.abspath(__file__))}
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         path = sysconfig.get_paths().get(key)
@@ -42,14 +43,14 @@ class CallSites:
     `file` is set when the program frame is in another file than the traced program.
     """
 
-    def __init__(self, program_path):
+    def __init__(self, program_path: str | None) -> None:
         self._program = os.path.realpath(program_path) if program_path else None
         self._roots = _library_roots()
-        self._is_library = {}
-        self._positions = {}
-        self._files = {}
+        self._is_library: dict[CodeType, bool] = {}
+        self._positions: dict[CodeType, list[tuple[int | None, int | None, int | None, int | None]]] = {}
+        self._files: dict[str, str] = {}
 
-    def is_library(self, code):
+    def is_library(self, code: CodeType) -> bool:
         known = self._is_library.get(code)
         if known is None:
             name = code.co_filename
@@ -60,7 +61,7 @@ class CallSites:
             self._is_library[code] = known
         return known
 
-    def user_frame(self, frame):
+    def user_frame(self, frame: FrameType | None) -> tuple[FrameType | None, FrameType | None]:
         """The innermost program frame at or above `frame`, and `frame` itself when it is a library
         frame (the start of the library call chain below the program frame), else None."""
         library = frame if frame is not None and self.is_library(frame.f_code) else None
@@ -68,20 +69,18 @@ class CallSites:
             frame = frame.f_back
         return frame, library
 
-    def site(self, frame, func=None):
+    def site(self, frame: FrameType | None, func: object = None) -> tuple[str, str | None, FrameType | None]:
         """The call-site fields (a JSON fragment starting with `"line"`), the operator spelling
-        read from the bytecode (`+=`, `x[...] =`) or None, and the program frame (or None). `func` is the torch function being called:
-        a library frame that is just that function is not worth naming."""
+        read from the bytecode (`+=`, `x[...] =`) or None, and the program frame (or None).
+        `func` is the torch function being called: a library frame that is just that function is not worth naming."""
         user, library = self.user_frame(frame)
         if user is None:
-            return '"line":0', None, None
+            return schema.site(0), None, None
         code = user.f_code
         line, col, end = self._position(code, user.f_lasti)
         if line is None:
             line = user.f_lineno or 0
-        text = '"line":%d' % line
-        if col:
-            text += ',"col":%d,"end":%d' % (col, end)
+        text = schema.site(line, col, end)
         file = self._file_field(code.co_filename)
         if file:
             text += file
@@ -91,10 +90,10 @@ class CallSites:
         else:
             name = self._frame_name(user, library, getattr(func, "__code__", None))
             if name:
-                text += ',"frame":' + js(name)
+                text += schema.site_frame(name)
         return text, spelling, user
 
-    def site_of_traceback(self, tb):
+    def site_of_traceback(self, tb: TracebackType | None) -> str:
         """The call-site fields of the innermost program frame in a traceback."""
         best = None
         while tb is not None:
@@ -102,15 +101,13 @@ class CallSites:
                 best = tb
             tb = tb.tb_next
         if best is None:
-            return '"line":0'
+            return schema.site(0)
         code = best.tb_frame.f_code
         line, col, end = self._position(code, best.tb_lasti)
-        text = '"line":%d' % (line if line is not None else best.tb_lineno)
-        if col:
-            text += ',"col":%d,"end":%d' % (col, end)
+        text = schema.site(line if line is not None else best.tb_lineno, col, end)
         return text + self._file_field(code.co_filename)
 
-    def _frame_name(self, user, library, called):
+    def _frame_name(self, user: FrameType, library: FrameType, called: CodeType | None) -> str | None:
         """The innermost method in the library chain (`ReLU.forward`, `Adam.step`), else its
         outermost function, skipping closures and `Module.__call__` plumbing."""
         chain = []
@@ -126,17 +123,17 @@ class CallSites:
                 return name
         return chain[-1] if chain else None
 
-    def _file_field(self, filename):
+    def _file_field(self, filename: str) -> str:
         field = self._files.get(filename)
         if field is None:
             if self._program is not None and os.path.realpath(filename) == self._program:
                 field = ""
             else:
-                field = ',"file":' + js(filename)
+                field = schema.site_file(filename)
             self._files[filename] = field
         return field
 
-    def _position(self, code, lasti):
+    def _position(self, code: CodeType, lasti: int) -> tuple[int | None, int, int]:
         table = self._positions.get(code)
         if table is None:
             table = list(code.co_positions())
@@ -151,7 +148,7 @@ class CallSites:
             return line, 0, 0
         return line, col + 1, end_col + 1
 
-    def _operator(self, code, lasti):
+    def _operator(self, code: CodeType, lasti: int) -> str | None:
         raw = code.co_code
         if lasti < 0 or lasti + 1 >= len(raw):
             return None

@@ -3,6 +3,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -49,6 +50,26 @@ def run_recorded(program, trace, *extra):
     proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", name, *extra, "-o", str(trace)],
                           cwd=os.path.dirname(program), capture_output=True, text=True, timeout=300, env=_env())
     return Run(proc, name)
+
+
+def run_both(program, trace, *extra):
+    """Runs `program` plainly and recorded (at once, each a subprocess) on this machine.
+
+    Recording must not change what the program does, and what it prints may depend on the CPU
+    (MKL and ATen pick their summation order by CPU), so the recorded run is compared with a plain
+    run here, never with text stored from another machine."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        plain = pool.submit(run_plain, program)
+        recorded = run_recorded(program, trace, *extra)
+        return recorded, plain.result()
+
+
+def assert_same_behaviour(recorded, plain):
+    """The recorded run printed, exited and failed exactly as the plain run of the same program."""
+    assert recorded.stdout == plain.stdout
+    assert recorded.exit_code == plain.exit_code
+    assert recorded.last_error_line == plain.last_error_line
+    assert recorded.error_line == plain.error_line
 
 
 def expected_of(program):

@@ -4,8 +4,13 @@ right line, naming the library function when the write happened inside one."""
 import os
 
 import pytest
-
-from conftest import PROGRAMS_DIR, expected_of, programs, run_recorded
+from conftest import (
+    PROGRAMS_DIR,
+    assert_same_behaviour,
+    expected_of,
+    programs,
+    run_both,
+)
 from reference_explain import explain
 from trace_schema import load_trace
 
@@ -21,8 +26,8 @@ def recorded(tmp_path_factory):
     def get(name):
         if name not in runs:
             trace = folder / (name + ".tdt")
-            run = run_recorded(os.path.join(PROGRAMS_DIR, name + ".py"), trace)
-            runs[name] = (run, load_trace(str(trace)))
+            run, plain = run_both(os.path.join(PROGRAMS_DIR, name + ".py"), trace)
+            runs[name] = (run, plain, load_trace(str(trace)))
         return runs[name]
     return get
 
@@ -30,8 +35,8 @@ def recorded(tmp_path_factory):
 @pytest.mark.parametrize("name", programs())
 def test_program_runs_as_without_recording(name, recorded):
     expected = expected_of(os.path.join(PROGRAMS_DIR, name + ".py"))
-    run, (_, events) = recorded(name)
-    assert run.stdout == expected["stdout"]
+    run, plain, (_, events) = recorded(name)
+    assert_same_behaviour(run, plain)
     assert run.exit_code == expected["exit_code"]
     assert run.last_error_line == (expected["error"] or "")
     assert run.error_line == expected["error_line"]
@@ -42,7 +47,7 @@ def test_program_runs_as_without_recording(name, recorded):
 @pytest.mark.parametrize("name", programs())
 def test_program_culprit(name, recorded):
     expected = expected_of(os.path.join(PROGRAMS_DIR, name + ".py"))
-    _, (_, events) = recorded(name)
+    _, _, (_, events) = recorded(name)
     culprit = explain(events)
     if "culprit_line" not in expected:
         assert culprit is None
@@ -60,7 +65,7 @@ def test_program_culprit(name, recorded):
 def test_batchnorm_running_stats_are_not_bumps(recorded):
     """BatchNorm updates its running mean and variance inside `native_batch_norm` without moving
     their version counters; the trace must not invent bumps for them (they are saved tensors)."""
-    _, (_, events) = recorded("residual_ok")
+    _, _, (_, events) = recorded("residual_ok")
     tensors = {e["t"]: e for e in events if e["k"] == "tensor"}
     bn_ops = [e for e in events if e["k"] == "op" and e["name"] == "aten::native_batch_norm"]
     assert bn_ops
@@ -70,7 +75,7 @@ def test_batchnorm_running_stats_are_not_bumps(recorded):
 
 
 def test_optimizer_writes_name_the_optimizer(recorded):
-    _, (_, events) = recorded("residual_ok")
+    _, _, (_, events) = recorded("residual_ok")
     steps = [e for e in events if e["k"] == "op" and e.get("frame") == "Adam.step"]
     assert steps and all(not e["grad"] for e in steps)
     assert {e["line"] for e in steps} == {26}

@@ -1,0 +1,145 @@
+"""Real programs beyond single-process training: DistributedDataParallel under torchrun (one trace per
+rank), checkpointing, in-place dropout and inference-mode tensors. Each recorded run must behave as
+the plain run on the same torch, and the trace must blame the line PyTorch's error comes from."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import RECORDER_DIR, _env, run_plain, run_recorded
+from reference_explain import explain
+from trace_schema import load_trace
+
+DISTRIBUTED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "programs_distributed")
+
+
+def torchrun(args, cwd):
+    """`torchrun --nproc_per_node 2 ARGS` (gloo on CPU), as a subprocess of this interpreter."""
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300, env=_env())
+
+
+def record_distributed(name, tmp_path):
+    """Records programs_distributed/NAME.py under torchrun into tmp_path/run.rankN.tdt."""
+    program = os.path.join(DISTRIBUTED_DIR, name + ".py")
+    return torchrun(["-m", "tapedeck_torch", program, "-o", str(tmp_path / "run.tdt")], tmp_path)
+
+
+def test_rank_path_names_one_trace_per_rank():
+    sys.path.insert(0, RECORDER_DIR)
+    from tapedeck_torch.distributed import rank_path
+    assert rank_path("run.tdt", {"RANK": "1", "WORLD_SIZE": "2"}) == "run.rank1.tdt"
+    assert rank_path("out/run", {"RANK": "0"}) == "out/run.rank0.tdt"
+    assert rank_path("run.tdt", {}) == "run.tdt"
+
+
+def test_ddp_broadcast_in_init_is_blamed_in_every_rank(tmp_path):
+    """A forward pass before wrapping in DDP saves the weights; DDP.__init__ broadcasts rank 0's
+    parameters into them in place, so the later backward fails in every rank."""
+    recorded = record_distributed("ddp_forward_before_wrap", tmp_path)
+    assert recorded.returncode != 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tdt") == ["run.rank0.tdt", "run.rank1.tdt"]
+    for rank in (0, 1):
+        _, events = load_trace(str(tmp_path / ("run.rank%d.tdt" % rank)))
+        culprit = explain(events)
+        assert culprit is not None, "rank %d" % rank
+        assert culprit.line == 11, "the user's `model = DDP(net)` line"
+        assert culprit.op.get("frame") == "DistributedDataParallel.__init__"
+        assert "[rank%d]: RuntimeError: %s" % (rank, culprit.message) in recorded.stderr
+
+
+def test_ddp_batchnorm_broadcast_buffers_behaves_as_plain_torch(tmp_path):
+    """The classic report (BatchNorm, broadcast_buffers=True, two forwards before one backward) no
+    longer fails in torch 2.13 (DDP broadcasts buffers under _unsafe_preserve_version_counter); the
+    recorded run must do whatever the plain run does on this torch, and blame a line if it fails."""
+    plain = torchrun([os.path.join(DISTRIBUTED_DIR, "ddp_batchnorm_broadcast_buffers.py")], tmp_path)
+    recorded = record_distributed("ddp_batchnorm_broadcast_buffers", tmp_path)
+    assert recorded.returncode == plain.returncode
+    assert sorted(recorded.stdout.splitlines()) == sorted(plain.stdout.splitlines())
+    for rank in (0, 1):
+        _, events = load_trace(str(tmp_path / ("run.rank%d.tdt" % rank)))
+        assert not [e for e in events if e["k"] == "recorder_error"]
+        failed = [e for e in events if e["k"] == "bwend" and "fail" in e]
+        assert bool(failed) == (plain.returncode != 0)
+        if failed:
+            assert explain(events) is not None
+
+
+SINGLE_PROCESS = {
+    "dropout_inplace.py": """\
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+w = torch.randn(4, 4, requires_grad=True)
+h = torch.sigmoid(torch.randn(2, 4) @ w)
+F.dropout(h, p=0.5, training=True, inplace=True)
+h.sum().backward()
+""",
+    "inference_tensors.py": """\
+import torch
+
+with torch.inference_mode():
+    table = torch.ones(3, 4)
+w = torch.randn(3, 4, requires_grad=True)
+h = table + w
+print(h.requires_grad, table.is_inference())
+h.sum().backward()
+print(w.grad.sum().item())
+try:
+    table.add_(1)
+except RuntimeError as e:
+    print("RuntimeError:", e)
+x = torch.randn(4, requires_grad=True)
+with torch.inference_mode():
+    y = x * 2
+print(y.requires_grad, y.is_inference())
+""",
+    "checkpoint_inplace.py": """\
+import torch
+from torch.utils.checkpoint import checkpoint
+
+w = torch.randn(4, 4, requires_grad=True)
+x = torch.randn(2, 4)
+h = x @ w
+out = checkpoint(lambda t: t.sigmoid() * 2, h, use_reentrant=False)
+h.mul_(3)
+out.sum().backward()
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SINGLE_PROCESS))
+def test_single_process_program_records_as_it_runs(name, tmp_path):
+    program = tmp_path / name
+    program.write_text(SINGLE_PROCESS[name])
+    plain = run_plain(str(program))
+    recorded = run_recorded(str(program), tmp_path / "run.tdt")
+    assert (recorded.stdout, recorded.exit_code, recorded.last_error_line) == (
+        plain.stdout, plain.exit_code, plain.last_error_line)
+    _, events = load_trace(str(tmp_path / "run.tdt"))
+    assert not [e for e in events if e["k"] == "recorder_error"]
+
+
+def test_inplace_dropout_is_the_culprit(tmp_path):
+    program = tmp_path / "dropout_inplace.py"
+    program.write_text(SINGLE_PROCESS["dropout_inplace.py"])
+    run_recorded(str(program), tmp_path / "run.tdt")
+    culprit = explain(load_trace(str(tmp_path / "run.tdt"))[1])
+    assert culprit is not None and culprit.line == 7
+    assert culprit.node_name == "SigmoidBackward0" and culprit.slot == "result"
+
+
+def test_checkpointed_failure_names_the_failing_node(tmp_path):
+    """Inside a non-reentrant checkpoint, saved tensors go through checkpoint's pack hooks, so the
+    trace has no save for them; the failure itself (node, slot, message) is still recorded."""
+    program = tmp_path / "checkpoint_inplace.py"
+    program.write_text(SINGLE_PROCESS["checkpoint_inplace.py"])
+    run_recorded(str(program), tmp_path / "run.tdt")
+    _, events = load_trace(str(tmp_path / "run.tdt"))
+    failed = [e for e in events if e["k"] == "bwend" and "fail" in e]
+    nodes = {e["n"]: e["name"] for e in events if e["k"] == "node"}
+    assert failed and nodes[failed[0]["fail"]] == "SigmoidBackward0" and failed[0]["slot"] == "result"
+    assert "modified by an inplace operation" in failed[0]["msg"]
