@@ -35,6 +35,7 @@ enum Kernel {
                     "The size of tensor a (\(da)) must match the size of tensor b (\(db)) at non-singleton dimension \(i)")
             }
         }
+        try TensorTooLarge.check(result)
         return result
     }
 

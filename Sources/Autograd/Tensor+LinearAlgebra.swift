@@ -9,6 +9,7 @@ extension Tensor {
                 "mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(mat2.shape[0])x\(mat2.shape[1]))")
         }
         try checkSameDType(mat2)
+        try TensorTooLarge.check([shape[0], mat2.shape[1]])
         return try outOfPlace("aten::mm", inputs: [self, mat2], compute: { Kernel.mm(self, mat2) }, node: { result in
             guard runtime.needsNode([self, mat2]) else { return nil }
             let node = runtime.makeNode("MmBackward0", inputs: [self, mat2], outputs: [result]) { input in
@@ -91,6 +92,7 @@ extension Tensor {
                 "mat1 and mat2 shapes cannot be multiplied (\(mat1.shape.map(String.init).joined(separator: "x")) and \(mat2.shape.map(String.init).joined(separator: "x")))")
         }
         let outShape = [mat1.shape[0], mat2.shape[1]]
+        try TensorTooLarge.check(outShape)
         guard Kernel.isExpandable(shape, to: outShape) else {
             throw AutogradError.runtimeError(
                 "The expanded size of the tensor (\(outShape[1])) must match the existing size (\(shape.last ?? 0)) at non-singleton dimension 1.  Target sizes: \(Messages.sizes(outShape)).  Tensor sizes: \(Messages.sizes(shape))")

@@ -68,6 +68,7 @@ public enum RunEnd: Hashable, Sendable {
         switch self {
         case .completed: nil
         case let .exited(code): "the program called exit(\(code)) before its end"
+        case let .raised(error, _) where error.isBudgetStop: error.message
         case let .raised(error, _):
             error.message.hasPrefix("tapedeck does not support")
                 ? "the program uses something outside tapedeck's Python subset"
@@ -80,6 +81,9 @@ public enum RunEnd: Hashable, Sendable {
     public var hint: String? {
         guard case let .raised(error, _) = self else {
             return self == .unfinished ? "record the program again and let it finish" : nil
+        }
+        if error.isBudgetStop {
+            return "if the program is meant to run that long, raise the budget (--max-steps, --max-memory); else find the loop that does not end"
         }
         if error.message.hasPrefix("tapedeck does not support") {
             return "record it with real PyTorch: `tapedeck explain --engine torch PROGRAM.py` (or `python3 -m tapedeck_torch -o RUN.tdt PROGRAM.py`)"

@@ -5,6 +5,9 @@ public struct Lexer {
     private var line = 1
     private var column = 1
     private var indents = [0]
+    /// The same indentation measured with tabs one column wide: where the two stacks disagree on
+    /// order, the indentation depends on the tab size, which CPython refuses as `TabError`.
+    private var altIndents = [0]
     private var depth = 0
     private var tokens: [Token] = []
     /// Brackets opened and not yet closed, innermost last.
@@ -19,6 +22,8 @@ public struct Lexer {
 
     /// CPython's tokenizer limit on open brackets (`MAXLEVEL`).
     static let maximumNesting = 200
+    /// CPython's tokenizer limit on indentation levels (`MAXINDENT`).
+    static let maximumIndentation = 100
 
     init(source: String, line: Int = 1, column: Int = 1) {
         chars = Array(source)
@@ -154,9 +159,10 @@ public struct Lexer {
 
     /// Measures a line's indentation and emits INDENT/DEDENT; returns true for blank or comment-only lines.
     private mutating func handleIndentation() throws(SyntaxError) -> Bool {
-        var width = 0
+        var width = 0, altWidth = 0
         while let c = peek(), c == " " || c == "\t" {
             width = c == "\t" ? (width / 8 + 1) * 8 : width + 1
+            altWidth += 1
             _ = advance()
         }
         guard let c = peek() else { return true }
@@ -166,18 +172,28 @@ public struct Lexer {
             atLineStart = true
             return true
         }
+        // Column 0: CPython reports these tokenizer errors with the line but no caret.
+        let wholeLine = SourceSpan(line: here.line, column: 0, endLine: here.line, endColumn: 0)
+        let inconsistent = SyntaxError("inconsistent use of tabs and spaces in indentation", at: wholeLine, kind: .tab)
         if width > indents.last! {
             if tokens.isEmpty { throw SyntaxError("unexpected indent", at: here, kind: .indentation) }
+            if altWidth <= altIndents.last! { throw inconsistent }
             indents.append(width)
+            altIndents.append(altWidth)
+            if indents.count > Lexer.maximumIndentation {
+                throw SyntaxError("too many levels of indentation", at: wholeLine, kind: .indentation)
+            }
             tokens.append(Token(kind: .indent, span: here))
         } else {
             while width < indents.last! {
                 indents.removeLast()
+                altIndents.removeLast()
                 tokens.append(Token(kind: .dedent, span: here))
             }
             if width != indents.last! {
                 throw SyntaxError("unindent does not match any outer indentation level", at: here, kind: .indentation)
             }
+            if altWidth != altIndents.last! { throw inconsistent }
         }
         return false
     }
@@ -254,7 +270,9 @@ public struct Lexer {
         var body = ""
         while true {
             guard let c = peek() else {
-                let what = triple ? "unterminated triple-quoted string literal (detected at line \(line))" : "unterminated string literal (detected at line \(startLine))"
+                // CPython names the last line of the file, not the empty one after its final newline.
+                let lastLine = column == 1 && line > startLine ? line - 1 : line
+                let what = triple ? "unterminated triple-quoted string literal (detected at line \(lastLine))" : "unterminated string literal (detected at line \(startLine))"
                 throw SyntaxError(what, at: SourceSpan(line: startLine, column: startColumn, endLine: startLine, endColumn: startColumn + 1))
             }
             if c == "\n" && !triple {

@@ -4,6 +4,13 @@ public struct SyntaxError: Error, Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable {
         case syntax = "SyntaxError"
         case indentation = "IndentationError"
+        /// Indentation whose meaning depends on the tab size.
+        case tab = "TabError"
+        /// The compiler's recursion limit: an expression nested too deeply to compile. python3
+        /// reports it with no location.
+        case recursion = "RecursionError"
+        /// The parser's stack ran out (a chain of prefix operators). python3 reports it with no location.
+        case memory = "MemoryError"
     }
 
     public var message: String

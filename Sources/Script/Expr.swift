@@ -29,6 +29,55 @@ struct Expr: Sendable {
 
     var kind: Kind
     var span: SourceSpan
+    /// How many expressions deep the tree is (a name or literal is 1), for the compiler's recursion
+    /// limit: every walk over the tree (the parser's checks, the interpreter) recurses that deep.
+    let depth: Int
+
+    init(kind: Kind, span: SourceSpan) {
+        self.kind = kind
+        self.span = span
+        depth = 1 + (kind.children.lazy.map(\.depth).max() ?? 0)
+    }
+}
+
+extension Expr.Kind {
+    /// The expressions directly inside this one (a lambda's body and a comprehension's parts included).
+    var children: [Expr] {
+        switch self {
+        case .name, .literal: []
+        case .fstring(let parts): parts.flatMap(\.expressions)
+        case .list(let items), .tuple(let items), .set(let items): items
+        case .dict(let pairs): pairs.flatMap { [$0.key, $0.value].compactMap { $0 } }
+        case .starred(let e), .attribute(let e, _), .unary(_, let e), .not(let e): [e]
+        case .subscript(let a, let b), .binary(_, let a, let b), .and(let a, let b), .or(let a, let b): [a, b]
+        case .slice(let a, let b, let c): [a, b, c].compactMap { $0 }
+        case .call(let callee, let arguments): [callee] + arguments.map(\.value)
+        case .compare(let first, let rest): [first] + rest.map(\.1)
+        case .conditional(let test, let then, let otherwise): [test, then, otherwise]
+        case .lambda(let parameters, let body): parameters.list.compactMap(\.defaultValue) + [body]
+        case .comprehension(let c):
+            [c.element] + c.clauses.flatMap { [$0.target, $0.iterable] + $0.conditions } + (c.resultValue.map { [$0] } ?? [])
+        }
+    }
+}
+
+extension FStringPart {
+    /// The replacement fields' expressions, spec fields included.
+    var expressions: [Expr] {
+        switch self {
+        case .text: []
+        case .field(let expr, _, let spec, _): [expr] + (spec ?? []).flatMap(\.expressions)
+        }
+    }
+}
+
+extension Argument {
+    /// The argument's expression, whatever its form.
+    var value: Expr {
+        switch self {
+        case .positional(let e), .keyword(_, let e), .star(let e), .doubleStar(let e): e
+        }
+    }
 }
 
 /// A constant written in the source.
@@ -73,6 +122,11 @@ struct Comprehension: Sendable {
     enum Result: Sendable {
         case list, set, generator
         case dict(value: Expr)
+    }
+
+    /// A dict comprehension's value expression.
+    var resultValue: Expr? {
+        if case .dict(let value) = result { value } else { nil }
     }
 
     struct Clause: Sendable {

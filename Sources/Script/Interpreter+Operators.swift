@@ -103,12 +103,12 @@ extension Interpreter {
         case (.add, .str(let a), .str(let b)): return .str(a + b)
         case (.add, .list(let a), .list(let b)): return .list(PyList(a.items + b.items))
         case (.add, .tuple(let a), .tuple(let b)): return .tuple(a + b)
-        case (.multiply, .str(let s), _) where integer(right) != nil: return .str(String(repeating: s, count: max(integer(right)!, 0)))
-        case (.multiply, _, .str(let s)) where integer(left) != nil: return .str(String(repeating: s, count: max(integer(left)!, 0)))
-        case (.multiply, .list(let l), _) where integer(right) != nil: return .list(PyList(repeated(l.items, integer(right)!)))
-        case (.multiply, _, .list(let l)) where integer(left) != nil: return .list(PyList(repeated(l.items, integer(left)!)))
-        case (.multiply, .tuple(let t), _) where integer(right) != nil: return .tuple(repeated(t, integer(right)!))
-        case (.multiply, _, .tuple(let t)) where integer(left) != nil: return .tuple(repeated(t, integer(left)!))
+        case (.multiply, .str(let s), _) where integer(right) != nil: return .str(try repeated(s, integer(right)!))
+        case (.multiply, _, .str(let s)) where integer(left) != nil: return .str(try repeated(s, integer(left)!))
+        case (.multiply, .list(let l), _) where integer(right) != nil: return .list(PyList(try repeated(l.items, integer(right)!)))
+        case (.multiply, _, .list(let l)) where integer(left) != nil: return .list(PyList(try repeated(l.items, integer(left)!)))
+        case (.multiply, .tuple(let t), _) where integer(right) != nil: return .tuple(try repeated(t, integer(right)!))
+        case (.multiply, _, .tuple(let t)) where integer(left) != nil: return .tuple(try repeated(t, integer(left)!))
         case (.modulo, .str(let format), _): return .str(try percentFormat(format, right))
         case (.add, .str, _):
             throw error(.typeError, "can only concatenate str (not \"\(typeName(right))\") to str")
@@ -150,8 +150,18 @@ extension Interpreter {
         "__r" + dunder(op).dropFirst(2)
     }
 
-    private func repeated(_ items: [Value], _ count: Int) -> [Value] {
-        count <= 0 ? [] : Array([[Value]](repeating: items, count: count).joined())
+    /// `items * count`, refused by the memory budget before it is built when it would not fit.
+    private func repeated(_ items: [Value], _ count: Int) throws(PyException) -> [Value] {
+        guard count > 0 else { return [] }
+        try reserve(bytes: Interpreter.product(items.count, count, MemoryLayout<Value>.stride))
+        return Array([[Value]](repeating: items, count: count).joined())
+    }
+
+    /// `text * count`, refused by the memory budget before it is built when it would not fit.
+    private func repeated(_ text: String, _ count: Int) throws(PyException) -> String {
+        guard count > 0 else { return "" }
+        try reserve(bytes: Interpreter.product(text.utf8.count, count))
+        return String(repeating: text, count: count)
     }
 
     private func integerOperation(_ op: BinaryOperator, _ a: Int, _ b: Int) throws(PyException) -> Value {
@@ -268,7 +278,7 @@ extension Interpreter {
                 return left
             }
             if op == .multiply, let n = integer(right) {
-                list.items = repeated(list.items, n)
+                list.items = try repeated(list.items, n)
                 return left
             }
         }
@@ -440,12 +450,14 @@ extension Interpreter {
         if case .range(let start, let stop, let step) = value {
             var i = start
             for _ in 0..<rangeCount(start, stop, step) {
+                try tick()
                 guard try body(.int(i)) else { return }
                 i = i &+ step
             }
             return
         }
         for item in try iterate(value) {
+            try tick()
             guard try body(item) else { return }
         }
     }

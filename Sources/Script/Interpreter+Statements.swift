@@ -20,6 +20,7 @@ extension Interpreter {
 
     func execute(_ statement: Stmt, in scope: Scope) throws(PyException) -> Flow {
         enter(statement.span)
+        try tick()
         switch statement.kind {
         case .expression(let expr):
             _ = try evaluate(expr, in: scope)
@@ -191,6 +192,7 @@ extension Interpreter {
         do throws(PyException) {
             flow = try executeWith(items.dropFirst(), body: body, in: scope)
         } catch {
+            if error.stop != nil { throw error }
             let suppress = try callMethod(manager, "__exit__", [.type(error.object.cls), .exception(error.object), .none])
             if try truth(suppress) { return .normal }
             throw error
@@ -206,6 +208,7 @@ extension Interpreter {
             flow = try execute(body, in: scope)
             if case .normal = flow { flow = try execute(otherwise, in: scope) }
         } catch {
+            if error.stop != nil { throw error }
             pending = error
             let savedFrames = frames
             for handler in handlers {

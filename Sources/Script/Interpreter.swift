@@ -34,9 +34,14 @@ final class Interpreter {
     var modules: [String: Value] = [:]
     /// State owned by the torch bindings (grad mode stack, the `nn.Module` class...).
     var torch: TorchBindings!
+    /// The budgets this run stops at.
+    let limits: RunLimits
+    /// Steps executed so far, counted by `tick()`.
+    var steps = 0
 
-    init(path: String, source: String, recorder: TapeRecorder, write: @escaping (String) -> Void) {
+    init(path: String, source: String, recorder: TapeRecorder, limits: RunLimits = .standard, write: @escaping (String) -> Void) {
         self.path = path
+        self.limits = limits
         sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         self.recorder = recorder
         self.write = write
@@ -116,11 +121,18 @@ final class Interpreter {
     }
 
     /// How an uncaught exception ends the program: `SystemExit` exits with its code (printing a
-    /// message argument), anything else prints its traceback and exits with 1.
-    func exitStatus(for object: PyExceptionObject, stderr: (String) -> Void) -> Int32 {
+    /// message argument), `KeyboardInterrupt` prints its traceback and exits with 130 (as python3
+    /// killed by SIGINT), a budget stop prints why and exits with 1, anything else prints its
+    /// traceback and exits with 1.
+    func exitStatus(for error: PyException, stderr: (String) -> Void) -> Int32 {
+        let object = error.object
+        if let stop = error.stop {
+            stderr("tapedeck: \(path):\(currentSpan.line): \(stop.message)\n")
+            return 1
+        }
         guard object.cls.isSubclass(of: exceptionClass(.systemExit)) else {
             stderr(traceback(object))
-            return 1
+            return object.cls.isSubclass(of: exceptionClass(.keyboardInterrupt)) ? 130 : 1
         }
         switch object.args.first {
         case nil, .none?: return 0

@@ -7,6 +7,12 @@ struct Parser {
     /// How many `def`s and loops enclose the statement being parsed, for `return`/`break` checks.
     private var functionDepth = 0
     private var loopDepth = 0
+    /// How many prefix operators and nested expressions the parser is inside: its own recursion.
+    private var nesting = 0
+    /// CPython 3.11 runs out of parser stack (`MemoryError`) at a chain of 5968 prefix operators.
+    static let parserStackLimit = 5968
+    /// CPython 3.11's compiler stops at an expression 3000 deep (`RecursionError`).
+    static let compilerDepthLimit = 3000
 
     init(tokens: [Token]) {
         self.tokens = tokens
@@ -22,6 +28,7 @@ struct Parser {
                 body += try parser.statement()
             }
         } catch {
+            if error.kind == .recursion || error.kind == .memory { throw error }
             // CPython reports the unclosed bracket instead when the error lies on a later line, when the
             // parser ran into the end of the file, or for a missing comma inside that bracket.
             guard let unclosed else { throw error }
@@ -527,6 +534,27 @@ struct Parser {
     }
 
     mutating func expression() throws(SyntaxError) -> Expr {
+        try enterNesting()
+        defer { nesting -= 1 }
+        return try limited(try conditionalExpression())
+    }
+
+    /// One level deeper into the parser's recursion, refused where CPython's parser runs out of stack.
+    private mutating func enterNesting() throws(SyntaxError) {
+        nesting += 1
+        if nesting > Parser.parserStackLimit { throw SyntaxError("", at: current.span, kind: .memory) }
+    }
+
+    /// `expr`, refused when it is nested deeper than CPython's compiler allows; checked as each
+    /// chain grows so no tree deeper than the limit is ever built (or walked, or freed).
+    private func limited(_ expr: Expr) throws(SyntaxError) -> Expr {
+        guard expr.depth < Parser.compilerDepthLimit else {
+            throw SyntaxError("maximum recursion depth exceeded during compilation", at: expr.span, kind: .recursion)
+        }
+        return expr
+    }
+
+    private mutating func conditionalExpression() throws(SyntaxError) -> Expr {
         if isName("lambda") { return try lambda() }
         let value = try orExpression()
         if acceptName("if") {
@@ -550,7 +578,7 @@ struct Parser {
         var left = try andExpression()
         while acceptName("or") {
             let right = try andExpression()
-            left = Expr(kind: .or(left, right), span: left.span.through(right.span))
+            left = try limited(Expr(kind: .or(left, right), span: left.span.through(right.span)))
         }
         return left
     }
@@ -559,7 +587,7 @@ struct Parser {
         var left = try notExpression()
         while acceptName("and") {
             let right = try notExpression()
-            left = Expr(kind: .and(left, right), span: left.span.through(right.span))
+            left = try limited(Expr(kind: .and(left, right), span: left.span.through(right.span)))
         }
         return left
     }
@@ -567,8 +595,10 @@ struct Parser {
     private mutating func notExpression() throws(SyntaxError) -> Expr {
         if isName("not") {
             let start = advance().span
+            try enterNesting()
+            defer { nesting -= 1 }
             let operand = try notExpression()
-            return Expr(kind: .not(operand), span: start.through(operand.span))
+            return try limited(Expr(kind: .not(operand), span: start.through(operand.span)))
         }
         return try comparison()
     }
@@ -601,7 +631,7 @@ struct Parser {
         while case .op(let text) = current.kind, ops.contains(text) {
             _ = advance()
             let right = try next(&self)
-            left = Expr(kind: .binary(BinaryOperator(rawValue: text)!, left, right), span: left.span.through(right.span))
+            left = try limited(Expr(kind: .binary(BinaryOperator(rawValue: text)!, left, right), span: left.span.through(right.span)))
         }
         return left
     }
@@ -624,8 +654,10 @@ struct Parser {
     private mutating func unary() throws(SyntaxError) -> Expr {
         if case .op(let text) = current.kind, let op = UnaryOperator(rawValue: text) {
             let start = advance().span
+            try enterNesting()
+            defer { nesting -= 1 }
             let operand = try unary()
-            return Expr(kind: .unary(op, operand), span: start.through(operand.span))
+            return try limited(Expr(kind: .unary(op, operand), span: start.through(operand.span)))
         }
         return try power()
     }
@@ -633,8 +665,10 @@ struct Parser {
     private mutating func power() throws(SyntaxError) -> Expr {
         let base = try primary()
         if accept("**") {
+            try enterNesting()
+            defer { nesting -= 1 }
             let exponent = try unary()
-            return Expr(kind: .binary(.power, base, exponent), span: base.span.through(exponent.span))
+            return try limited(Expr(kind: .binary(.power, base, exponent), span: base.span.through(exponent.span)))
         }
         return base
     }
@@ -644,15 +678,15 @@ struct Parser {
         while true {
             if accept(".") {
                 let name = try identifier()
-                value = Expr(kind: .attribute(value, name), span: value.span.through(previous.span))
+                value = try limited(Expr(kind: .attribute(value, name), span: value.span.through(previous.span)))
             } else if accept("(") {
                 let arguments = try callArguments()
                 try expect(")")
-                value = Expr(kind: .call(value, arguments), span: value.span.through(previous.span))
+                value = try limited(Expr(kind: .call(value, arguments), span: value.span.through(previous.span)))
             } else if accept("[") {
                 let index = try subscriptList()
                 try expect("]")
-                value = Expr(kind: .subscript(value, index), span: value.span.through(previous.span))
+                value = try limited(Expr(kind: .subscript(value, index), span: value.span.through(previous.span)))
             } else {
                 return value
             }

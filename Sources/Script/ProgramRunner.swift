@@ -21,10 +21,13 @@ public struct ProgramRunner: Sendable {
 
     public let path: String
     public let source: String
+    /// The step and memory budgets the run stops at.
+    public let limits: RunLimits
 
-    public init(path: String, source: String) {
+    public init(path: String, source: String, limits: RunLimits = .standard) {
         self.path = path
         self.source = source
+        self.limits = limits
     }
 
     /// Runs the program to completion (blocking), streaming its stdout and stderr text through the
@@ -32,9 +35,9 @@ public struct ProgramRunner: Sendable {
     public func run(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void) -> RunOutcome {
         let box = OutcomeBox()
         let done = DispatchSemaphore(value: 0)
-        let path = self.path, source = self.source
+        let path = self.path, source = self.source, limits = self.limits
         let thread = Thread {
-            box.outcome = ProgramRunner.execute(path: path, source: source, stdout: stdout, stderr: stderr)
+            box.outcome = ProgramRunner.execute(path: path, source: source, limits: limits, stdout: stdout, stderr: stderr)
             done.signal()
         }
         thread.stackSize = 1 << 28
@@ -43,17 +46,17 @@ public struct ProgramRunner: Sendable {
         return box.outcome!
     }
 
-    private static func execute(path: String, source: String, stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) -> RunOutcome {
+    private static func execute(path: String, source: String, limits: RunLimits, stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) -> RunOutcome {
         let recorder = TapeRecorder(header: TraceHeader(producer: producer, path: path, source: source))
         let exitCode: Int32
         do {
             let program = try Parser.parse(source)
-            let interpreter = Interpreter(path: path, source: source, recorder: recorder, write: stdout)
+            let interpreter = Interpreter(path: path, source: source, recorder: recorder, limits: limits, write: stdout)
             do {
                 try interpreter.run(program)
                 exitCode = 0
             } catch {
-                exitCode = interpreter.exitStatus(for: error.object, stderr: stderr)
+                exitCode = interpreter.exitStatus(for: error, stderr: stderr)
             }
             interpreter.releaseReferences()
         } catch {
@@ -66,8 +69,12 @@ public struct ProgramRunner: Sendable {
         return RunOutcome(exitCode: exitCode, tape: recorder.tape)
     }
 
-    /// Python's report for a syntax error: the file and line, the line with a caret, the message.
+    /// Python's report for a syntax error: the file and line, the line with a caret, the message;
+    /// for a program nested too deeply to compile, the bare exception line python3 prints.
     static func syntaxErrorReport(_ error: SyntaxError, path: String, source: String) -> String {
+        if error.kind == .recursion || error.kind == .memory {
+            return error.message.isEmpty ? "\(error.kind.rawValue)\n" : "\(error.kind.rawValue): \(error.message)\n"
+        }
         var out = "  File \"\(path)\", line \(error.span.line)\n"
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         if error.span.line >= 1 && error.span.line <= lines.count {
@@ -78,7 +85,8 @@ public struct ProgramRunner: Sendable {
                 let offset = max(error.span.column - 1 - indent, 0)
                 let width = error.span.endLine == error.span.line ? max(error.span.endColumn - error.span.column, 1) : 1
                 out += "    \(stripped.trimmingCharacters(in: .whitespaces))\n"
-                out += "    " + String(repeating: " ", count: offset) + String(repeating: "^", count: min(width, max(stripped.count - offset, 1))) + "\n"
+                // Column 0 marks an error CPython reports without a caret (a tokenizer limit).
+                if error.span.column > 0 { out += "    " + String(repeating: " ", count: offset) + String(repeating: "^", count: min(width, max(stripped.count - offset, 1))) + "\n" }
             }
         }
         out += "\(error.kind.rawValue): \(error.message)\n"

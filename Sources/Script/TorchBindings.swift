@@ -42,6 +42,8 @@ final class TorchBindings {
             throw error
         } catch let error as TorchUnsupported {
             throw unsupported(error.what)
+        } catch is TensorTooLarge {
+            throw unsupported(TorchBindings.tooLarge)
         } catch {
             throw interpreter.error(.runtimeError, "\(error)")
         }
@@ -57,8 +59,8 @@ final class TorchBindings {
 
     // MARK: Conversions
 
-    /// The largest tensor a factory may create; beyond it a typo like `zeros(100000, 100000)` would exhaust memory.
-    static let elementLimit = 1 << 28
+    /// What a tensor over `TensorTooLarge.limit` elements is refused as.
+    static let tooLarge = "tensors of more than \(TensorTooLarge.limit) elements"
 
     func tensor(_ value: Value) -> Tensor? {
         if case .object(let o) = value, let t = o as? Tensor { return t }
@@ -137,8 +139,8 @@ final class TorchBindings {
         var elements = 1
         for n in shape where n > 0 {
             elements = elements.multipliedReportingOverflow(by: n).partialValue
-            if elements > TorchBindings.elementLimit || elements <= 0 {
-                throw unsupported("tensors of more than \(TorchBindings.elementLimit) elements")
+            if elements > TensorTooLarge.limit || elements <= 0 {
+                throw unsupported(TorchBindings.tooLarge)
             }
         }
         return shape

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Script
 import Debugger
 
 /// `tapedeck explain TARGET [ARGS...] [--json]`: the headless diagnosis, for scripts and CI.
@@ -34,13 +35,16 @@ struct Explain: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: "The program's own arguments, or more trace files.")
     var arguments: [String] = []
 
+    @OptionGroup var budget: BudgetOptions
+
     func run() throws {
+        Interruption.install()
         throw ExitCode(execute())
     }
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let runs = try Launch(targets: [target] + arguments, engine: engine).runs(announce: Standard.note)
+            let runs = try Launch(targets: [target] + arguments, engine: engine, limits: budget.limits).runs(announce: Standard.note)
             let reports = runs.map { $0.debugger.explain() }
             if runs.count == 1 {
                 Standard.out(json ? reports[0].json() : reports[0].text())

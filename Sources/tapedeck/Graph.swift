@@ -1,4 +1,5 @@
 import ArgumentParser
+import Script
 import Debugger
 import Foundation
 
@@ -38,13 +39,16 @@ struct Graph: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: "The program's own arguments.")
     var arguments: [String] = []
 
+    @OptionGroup var budget: BudgetOptions
+
     func run() throws {
+        Interruption.install()
         throw ExitCode(execute())
     }
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let run = try Launch(targets: [target] + arguments, engine: engine).runs(announce: Standard.note)[0]
+            let run = try Launch(targets: [target] + arguments, engine: engine, limits: budget.limits).runs(announce: Standard.note)[0]
             let debugger = run.debugger
             let dot = GraphvizRenderer(picture: debugger.picture(), source: debugger.source).dot()
             let bytes = format == .svg ? try Graphviz.svg(fromDOT: dot) : Data(dot.utf8)

@@ -1,5 +1,6 @@
 import Debugger
 import Foundation
+import Script
 import Tape
 
 /// What the user asked to debug, resolved to tapes: trace files as they are, or a program run on
@@ -13,6 +14,8 @@ struct Launch {
     var targets: [String]
     /// The engine the user forced with `--engine`, nil to decide by trying.
     var engine: Engine?
+    /// The budgets a program run on tapedeck's engine stops at.
+    var limits: RunLimits = .standard
 
     /// One tape to debug.
     struct Run {
@@ -40,7 +43,7 @@ struct Launch {
             return try recorded(path, arguments: arguments, note: "engine: torch (--engine torch)", reason: "--engine torch", announce: announce)
         }
         let target = Target.program(path: path, source: source)
-        let tape = try target.tape()
+        let tape = try target.tape(limits: limits)
         if engine == nil, let unsupported = Self.unsupported(in: tape) {
             let reason = "\(path):\(unsupported.site.line): \(unsupported.message)"
             return try recorded(path, arguments: arguments, note: "engine: torch, because \(reason)", reason: reason, announce: announce)

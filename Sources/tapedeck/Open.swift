@@ -1,4 +1,5 @@
 import ArgumentParser
+import Script
 import TerminalUI
 
 /// `tapedeck FILE [ARGS...]`: the full-screen debugger.
@@ -25,7 +26,10 @@ struct Open: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: "The program's own arguments.")
     var arguments: [String] = []
 
+    @OptionGroup var budget: BudgetOptions
+
     func run() throws {
+        Interruption.install()
         throw ExitCode(execute())
     }
 
@@ -36,7 +40,7 @@ struct Open: ParsableCommand {
             } catch {
                 throw .noTerminal(error)
             }
-            let run = try Launch(targets: [file] + arguments, engine: engine).runs(announce: Standard.note)[0]
+            let run = try Launch(targets: [file] + arguments, engine: engine, limits: budget.limits).runs(announce: Standard.note)[0]
             do {
                 return try DebuggerApp(debugger: run.debugger).run()
             } catch {

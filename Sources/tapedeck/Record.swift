@@ -22,13 +22,16 @@ struct Record: ParsableCommand {
     @Option(name: .shortAndLong, help: "The trace file to write.")
     var output: String
 
+    @OptionGroup var budget: BudgetOptions
+
     func run() throws {
+        Interruption.install()
         throw ExitCode(execute())
     }
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let outcome = try Target.program(program).run(stdout: Standard.out, stderr: Standard.error)
+            let outcome = try Target.program(program, limits: budget.limits).run(stdout: Standard.out, stderr: Standard.error)
             do {
                 try TraceWriter.write(outcome.tape, toFile: output)
             } catch {

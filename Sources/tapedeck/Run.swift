@@ -11,13 +11,16 @@ struct Run: ParsableCommand {
     @Argument(help: "The program (.py) to run.")
     var program: String
 
+    @OptionGroup var budget: BudgetOptions
+
     func run() throws {
+        Interruption.install()
         throw ExitCode(execute())
     }
 
     private func execute() -> Int32 {
         do {
-            return try Target.program(program).run(stdout: Standard.out, stderr: Standard.error).exitCode
+            return try Target.program(program, limits: budget.limits).run(stdout: Standard.out, stderr: Standard.error).exitCode
         } catch {
             return Standard.fail(error)
         }

@@ -34,17 +34,17 @@ enum Target {
     }
 
     /// Reads `path` as a program to run; a trace file is refused, since only a program can run.
-    static func program(_ path: String) throws(CommandError) -> ProgramRunner {
+    static func program(_ path: String, limits: RunLimits) throws(CommandError) -> ProgramRunner {
         guard case let .program(path, source) = try load(path) else { throw .notAProgram(path) }
-        return ProgramRunner(path: path, source: source)
+        return ProgramRunner(path: path, source: source, limits: limits)
     }
 
     /// The tape of the target: the trace as recorded (its load warnings printed to stderr), or
-    /// the program run with its output discarded.
-    func tape() throws(CommandError) -> Tape {
+    /// the program run with its output discarded, stopped at `limits`.
+    func tape(limits: RunLimits = .standard) throws(CommandError) -> Tape {
         switch self {
         case let .program(path, source):
-            return ProgramRunner(path: path, source: source).run(stdout: { _ in }, stderr: { _ in }).tape
+            return ProgramRunner(path: path, source: source, limits: limits).run(stdout: { _ in }, stderr: { _ in }).tape
         case let .trace(path):
             let tape: Tape
             do {

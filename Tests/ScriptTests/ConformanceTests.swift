@@ -64,9 +64,9 @@ final class ConformanceTests: XCTestCase {
         }
     }
 
-    static func run(path: String, source: String) -> Result {
+    static func run(path: String, source: String, limits: RunLimits = .standard) -> Result {
         let out = Collector(), err = Collector()
-        let outcome = ProgramRunner(path: path, source: source).run(stdout: { out.append($0) }, stderr: { err.append($0) })
+        let outcome = ProgramRunner(path: path, source: source, limits: limits).run(stdout: { out.append($0) }, stderr: { err.append($0) })
         return Result(stdout: out.text, stderr: err.text, exitCode: outcome.exitCode)
     }
 }
