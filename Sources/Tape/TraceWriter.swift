@@ -80,8 +80,9 @@ public enum TraceWriter {
         return out.bytes
     }
 
-    /// Writes the trace of `tape` to `path`, through a temporary file `path.tmp` renamed into
-    /// place, so a reader never sees half a trace.
+    /// Writes the trace of `tape` to `path`, through a temporary file `path.tmp` flushed to disk
+    /// (`fsync`) and then renamed into place, so neither a reader nor a crash of the machine ever
+    /// leaves half a trace under the final name.
     public static func write(_ tape: Tape, toFile path: String) throws(TraceError) {
         let bytes = encode(tape)
         let temporary = path + ".tmp"
@@ -104,6 +105,12 @@ public enum TraceWriter {
         }
         guard ok else {
             let error = failure("write")
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        guard fsync(fd) == 0 else {
+            let error = failure("flush \(temporary) to disk")
             close(fd)
             unlink(temporary)
             throw error
