@@ -1,3 +1,5 @@
+import sys
+
 import torch
 import torch.distributed as dist
 import torch.nn as nn
@@ -10,5 +12,7 @@ x = torch.randn(8, 4)
 a = model(x)
 b = model(x)
 (a.sum() + b.sum()).backward()
-print("rank", dist.get_rank(), "done")
+# One write per rank: both ranks share the pipe, and print() writes its pieces one by one.
+sys.stdout.write("rank %d done\n" % dist.get_rank())
+sys.stdout.flush()
 dist.destroy_process_group()
