@@ -23,19 +23,10 @@ struct Explain: ParsableCommand {
             """
     )
 
-    @Argument(help: "A program (.py) or a trace file (.tdt).")
-    var target: String
+    @OptionGroup var target: LaunchOptions
 
     @Flag(help: "Print the diagnoses as one JSON object.")
     var json = false
-
-    @Option(help: "Force the engine for a program: tapedeck (the Python subset) or torch (real PyTorch).")
-    var engine: Engine?
-
-    @Argument(parsing: .allUnrecognized, help: "The program's own arguments, or more trace files.")
-    var arguments: [String] = []
-
-    @OptionGroup var budget: BudgetOptions
 
     func run() throws {
         Interruption.install()
@@ -44,7 +35,7 @@ struct Explain: ParsableCommand {
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let runs = try Launch(targets: [target] + arguments, engine: engine, limits: budget.limits).runs(announce: Standard.note)
+            let runs = try target.launch.runs(announce: Standard.note)
             let reports = runs.map { $0.debugger.explain() }
             if runs.count == 1 {
                 Standard.out(json ? reports[0].json() : reports[0].text())

@@ -24,22 +24,13 @@ struct Graph: ParsableCommand {
         case svg
     }
 
-    @Argument(help: "A program (.py) or a trace file (.tdt).")
-    var target: String
+    @OptionGroup var target: LaunchOptions
 
     @Option(help: "dot (Graphviz source) or svg (rendered by Graphviz's dot).")
     var format: Format = .dot
 
     @Option(name: .shortAndLong, help: "The file to write (default: standard output).")
     var output: String?
-
-    @Option(help: "Force the engine for a program: tapedeck (the Python subset) or torch (real PyTorch).")
-    var engine: Engine?
-
-    @Argument(parsing: .allUnrecognized, help: "The program's own arguments.")
-    var arguments: [String] = []
-
-    @OptionGroup var budget: BudgetOptions
 
     func run() throws {
         Interruption.install()
@@ -48,7 +39,7 @@ struct Graph: ParsableCommand {
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let run = try Launch(targets: [target] + arguments, engine: engine, limits: budget.limits).runs(announce: Standard.note)[0]
+            let run = try target.launch.runs(announce: Standard.note)[0]
             let debugger = run.debugger
             let dot = GraphvizRenderer(picture: debugger.picture(), source: debugger.source).dot()
             let bytes = format == .svg ? try Graphviz.svg(fromDOT: dot) : Data(dot.utf8)

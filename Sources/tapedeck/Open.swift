@@ -17,16 +17,7 @@ struct Open: ParsableCommand {
             """
     )
 
-    @Argument(help: "A program (.py) or a trace file (.tdt).")
-    var file: String
-
-    @Option(help: "Force the engine for a program: tapedeck (the Python subset) or torch (real PyTorch).")
-    var engine: Engine?
-
-    @Argument(parsing: .allUnrecognized, help: "The program's own arguments.")
-    var arguments: [String] = []
-
-    @OptionGroup var budget: BudgetOptions
+    @OptionGroup var target: LaunchOptions
 
     func run() throws {
         Interruption.install()
@@ -40,7 +31,7 @@ struct Open: ParsableCommand {
             } catch {
                 throw .noTerminal(error)
             }
-            let run = try Launch(targets: [file] + arguments, engine: engine, limits: budget.limits).runs(announce: Standard.note)[0]
+            let run = try target.launch.runs(announce: Standard.note)[0]
             do {
                 return try DebuggerApp(debugger: run.debugger).run()
             } catch {
