@@ -10,7 +10,7 @@ import TerminalUI
 /// benchmark uses (one backward through ~140,000 nodes) and the training loop of `tape-load`.
 enum OpenBenchmark {
     static func run(events: Int, runs: Int) throws {
-        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(Measure.loadAverage())")
         for (name, make) in [("chain", FrameBenchmarkTape.make(events:)), ("training", TrainingLoopTrace.make(events:))] {
             let path = NSTemporaryDirectory() + "tapedeck-open-\(name)-\(getpid()).tdt"
             defer { try? FileManager.default.removeItem(atPath: path) }
@@ -51,24 +51,13 @@ enum OpenBenchmark {
     /// Wall and process CPU time since the last lap.
     private struct Clock {
         var wall = DispatchTime.now().uptimeNanoseconds
-        var cpu = Clock.cpuNow()
+        var cpu = Measure.cpuSeconds()
 
         mutating func lap(into walls: inout [Double], _ cpus: inout [Double]) {
-            let (nowWall, nowCPU) = (DispatchTime.now().uptimeNanoseconds, Clock.cpuNow())
+            let (nowWall, nowCPU) = (DispatchTime.now().uptimeNanoseconds, Measure.cpuSeconds())
             walls.append(Double(nowWall - wall) / 1e9)
             cpus.append(nowCPU - cpu)
-            (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, Clock.cpuNow())
+            (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, Measure.cpuSeconds())
         }
-
-        static func cpuNow() -> Double {
-            var spec = timespec()
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-            return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-        }
-    }
-
-    private static func loadAverage() -> String {
-        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "unknown")
-            .split(separator: " ").prefix(3).joined(separator: " ")
     }
 }

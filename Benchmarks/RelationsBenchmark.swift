@@ -12,7 +12,7 @@ import TerminalUI
 enum RelationsBenchmark {
     static func run(nodes: Int) throws {
         let tape = FrameBenchmarkTape.make(events: Int(Double(nodes) * 7.32), message: FrameBenchmarkTape.fullMessage)
-        print("relations: \(tape.count) events, load average \(loadAverage())")
+        print("relations: \(tape.count) events, load average \(Measure.loadAverage())")
         let debugger = try phase("Debugger(tape:) index + replay") { try Debugger(tape: tape) }
         print("  \(debugger.nodeCount) nodes, backward replay ran \(debugger.replays.first?.steps.count ?? 0) of them")
         let report = phase("explain() blame") { debugger.explain() }
@@ -40,28 +40,17 @@ enum RelationsBenchmark {
     }
 
     private static func phase<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-        let (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, cpuNow())
+        let (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, Measure.cpuSeconds())
         let result = try body()
         print(String(format: "  %@ wall %8.1f ms, CPU %8.1f ms", name.padding(toLength: 38, withPad: " ", startingAt: 0) as NSString,
-                     Double(DispatchTime.now().uptimeNanoseconds - wall) / 1e6, (cpuNow() - cpu) * 1000))
+                     Double(DispatchTime.now().uptimeNanoseconds - wall) / 1e6, (Measure.cpuSeconds() - cpu) * 1000))
         return result
     }
 
     private static func perQuery(_ name: String, _ count: Int, _ body: () -> Void) {
-        let cpu = cpuNow()
+        let cpu = Measure.cpuSeconds()
         body()
         print(String(format: "  %@ CPU %8.3f µs per query", name.padding(toLength: 38, withPad: " ", startingAt: 0) as NSString,
-                     (cpuNow() - cpu) * 1e6 / Double(count)))
-    }
-
-    private static func cpuNow() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-
-    private static func loadAverage() -> String {
-        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "unknown")
-            .split(separator: " ").prefix(3).joined(separator: " ")
+                     (Measure.cpuSeconds() - cpu) * 1e6 / Double(count)))
     }
 }

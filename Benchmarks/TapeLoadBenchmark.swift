@@ -14,7 +14,7 @@ enum TapeLoadBenchmark {
         let path = keep ?? NSTemporaryDirectory() + "tapedeck-bench-\(getpid()).tdt"
         defer { if keep == nil { try? FileManager.default.removeItem(atPath: path) } }
 
-        let writeTime = try time { try TraceWriter.write(tape, toFile: path) }
+        let writeTime = try Measure.seconds { try TraceWriter.write(tape, toFile: path) }
         let fileSize = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         print("events: \(tape.count), file: \(fileSize / 1_000_000) MB (\(fileSize / tape.count) bytes/line), "
               + "write: \(format(writeTime))")
@@ -30,14 +30,14 @@ enum TapeLoadBenchmark {
             .joined(separator: ", "))
 
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let cpuStart = cpuTime()
-        let baseline = try time {
+        let cpuStart = Measure.cpuSeconds()
+        let baseline = try Measure.seconds {
             for line in data.split(separator: UInt8(ascii: "\n")) {
                 _ = try JSONSerialization.jsonObject(with: line)
             }
         }
         print("baseline: Foundation JSONSerialization, parse only, one run: \(format(baseline)), "
-              + "CPU time \(format(cpuTime() - cpuStart))")
+              + "CPU time \(format(Measure.cpuSeconds() - cpuStart))")
     }
 
     /// Loads the trace at `path` seven times and reports the min and median time and the memory.
@@ -48,9 +48,9 @@ enum TapeLoadBenchmark {
         var times: [Double] = []
         var cpuTimes: [Double] = []
         for _ in 0..<7 {
-            let cpuStart = cpuTime()
-            times.append(try time { loaded = try TraceReader.read(contentsOf: path) })
-            cpuTimes.append(cpuTime() - cpuStart)
+            let cpuStart = Measure.cpuSeconds()
+            times.append(try Measure.seconds { loaded = try TraceReader.read(contentsOf: path) })
+            cpuTimes.append(Measure.cpuSeconds() - cpuStart)
         }
         times.sort()
         cpuTimes.sort()
@@ -59,24 +59,11 @@ enum TapeLoadBenchmark {
               + "median \(format(cpuTimes[cpuTimes.count / 2]))")
         print("memory: \(loaded.memoryFootprint / max(loaded.count, 1)) bytes/event (\(loaded.memoryFootprint / 1_000_000) MB)")
         var ops = 0
-        let scan = time {
+        let scan = Measure.seconds {
             for event in loaded where event.kind == .op { ops += 1 }
         }
         print("decode every event once (tape[i] for all i): \(format(scan)) (\(ops) ops)")
         return loaded
-    }
-
-    private static func time(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
-
-    /// CPU seconds this process has used, which other processes on a shared machine do not inflate.
-    private static func cpuTime() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
     private static func format(_ seconds: Double) -> String {

@@ -10,7 +10,7 @@ enum TapeScaleBenchmark {
     static let sizes = [10_000, 100_000, 1_000_000, 3_000_000]
 
     static func run(sizes: [Int], runs: Int) throws {
-        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage()); \(runs) runs each, min–max, median")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(Measure.loadAverage()); \(runs) runs each, min–max, median")
         let python = pythonBaselines()
         for events in sizes {
             let path = NSTemporaryDirectory() + "tapedeck-scale-\(getpid())-\(events).tdt"
@@ -21,10 +21,10 @@ enum TapeScaleBenchmark {
             var load = Samples(), cpu = Samples(), wc = Samples(), start = Samples(), orjson = Samples(), json = Samples()
             var peak = 0, footprint = 0
             for run in 0..<runs {
-                let cpuStart = cpuTime()
-                load.add(try time { _ = try TraceReader.read(contentsOf: path) })
-                cpu.add(cpuTime() - cpuStart)
-                wc.add(try time { try shell(["wc", "-l", path]) })
+                let cpuStart = Measure.cpuSeconds()
+                load.add(try Measure.seconds { _ = try TraceReader.read(contentsOf: path) })
+                cpu.add(Measure.cpuSeconds() - cpuStart)
+                wc.add(try Measure.seconds { try shell(["wc", "-l", path]) })
                 let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
                 start.add(once.wall)
                 let fields = once.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
@@ -97,21 +97,5 @@ enum TapeScaleBenchmark {
         process.waitUntilExit()
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return (process.terminationStatus, String(decoding: output, as: UTF8.self), wall)
-    }
-
-    private static func time(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
-
-    private static func cpuTime() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-
-    private static func loadAverage() -> String {
-        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
     }
 }
