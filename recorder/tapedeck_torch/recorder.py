@@ -257,9 +257,11 @@ class Recorder:
         return _Op(info, inputs, writes, _sequence_nr(), context, _grad_enabled())
 
     def loose_context(self) -> OpContext:
-        """The context of an aten op issued outside any Python-level torch call."""
+        """The context of an aten op issued outside any Python-level torch call (from C++, such as
+        DDP's parameter broadcast): its `call` is the operator the bytecode shows, else `""` as
+        docs/trace-format.md says, so readers show the aten name (`aten::copy_`)."""
         site, spelling, _ = self.sites.site(sys._getframe(3))
-        return OpContext(js(spelling or "aten"), site, False)
+        return OpContext(js(spelling or ""), site, False)
 
     def call(self, func: Callable[..., Any], args: tuple, kwargs: dict, spelling: str | None, is_data: bool,
              is_apply: bool) -> Any:

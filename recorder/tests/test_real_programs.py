@@ -47,6 +47,8 @@ def test_ddp_broadcast_in_init_is_blamed_in_every_rank(tmp_path):
         assert culprit is not None, "rank %d" % rank
         assert culprit.line == 11, "the user's `model = DDP(net)` line"
         assert culprit.op.get("frame") == "DistributedDataParallel.__init__"
+        assert culprit.op["name"] == "aten::copy_", "the broadcast's copy into the saved weight"
+        assert culprit.op["call"] == "", "issued from C++: no Python spelling, and never a bare 'aten'"
         assert "[rank%d]: RuntimeError: %s" % (rank, culprit.message) in recorded.stderr
 
 
