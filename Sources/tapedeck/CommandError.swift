@@ -19,6 +19,7 @@ enum CommandError: Error, CustomStringConvertible {
     case torchMissing(reason: String, detail: String)
     case recorderMissing
     case recordingFailed(program: String, status: Int32)
+    case pythonDidNotStart(program: String)
     case noGraphviz
     case graphvizFailed(String)
 
@@ -39,6 +40,7 @@ enum CommandError: Error, CustomStringConvertible {
             "\(reason); running it needs real PyTorch, but \(detail). Install it with `python3 -m pip install torch` (CPU: add --index-url https://download.pytorch.org/whl/cpu)"
         case .recorderMissing:
             "python3 cannot import the recorder tapedeck_torch: set TAPEDECK_RECORDER to the checkout's recorder/ folder, keep recorder/tapedeck_torch beside the tapedeck binary, or `pip install ./recorder`"
+        case let .pythonDidNotStart(program): "\(program): python3 could not be started to run it"
         case let .recordingFailed(program, status):
             "\(program): recording with python3 -m tapedeck_torch wrote no trace (exit status \(status))"
         case .noGraphviz: "SVG needs Graphviz's `dot` on PATH (Debian: apt-get install graphviz, or scripts/bootstrap.sh); --format dot needs nothing"

@@ -3,12 +3,15 @@ import Foundation
 import Script
 import Tape
 
-/// What the user asked to debug, resolved to tapes: trace files as they are, or a program run on
-/// tapedeck's engine when it stays inside the subset and recorded with real PyTorch when not.
+/// What the user asked to debug or run, resolved to an engine: trace files as they are, or a
+/// program run on tapedeck's engine when it stays inside the subset and by real PyTorch when not.
 ///
-/// The choice is made by trying: the program runs on tapedeck's engine first, and when that run
-/// meets something the subset lacks (tapedeck's `NotImplementedError: tapedeck does not support …`,
-/// which an import outside the subset raises too), it is recorded again with `python3` and torch.
+/// Without `--engine` the choice is made by trying: the program runs on tapedeck's engine first,
+/// and when that run meets something the subset lacks (tapedeck's `NotImplementedError: tapedeck
+/// does not support …`, which an import outside the subset raises too), real PyTorch runs it
+/// instead. The trial run is invisible, so the program's effects happen once: the subset cannot
+/// touch the world except through its output (no files, sockets or processes, docs/subset.md), and
+/// that output is held back until the run is kept (`HeldOutput`).
 struct Launch {
     /// A program followed by its arguments, or one or more trace files.
     var targets: [String]
@@ -23,47 +26,73 @@ struct Launch {
         var debugger: Debugger
     }
 
+    /// A program to run, read from the first target; the rest are its arguments.
+    struct Program {
+        var path: String
+        var source: String
+        var arguments: [String]
+    }
+
+    /// The engine a program runs on, decided before any of its output is shown.
+    enum Choice {
+        /// tapedeck's engine ran it: its outcome, and its output when it was held back (nil when it
+        /// went straight to the sinks, under `--engine tapedeck`).
+        case tapedeck(RunOutcome, held: HeldOutput?, note: String)
+        /// Real PyTorch is to run it, through `recorder`.
+        case torch(TorchRecorder, note: String)
+    }
+
     /// The tapes of the targets, in order. For a program, `announce` gets the line saying which
     /// engine runs it and why, before a recording starts (so it precedes the program's output).
     func runs(announce: (String) -> Void) throws(CommandError) -> [Run] {
         guard let first = targets.first else { throw .missing("") }
-        switch try Target.load(first) {
-        case .trace:
+        guard case let .program(path, source) = try Target.load(first) else {
             return try targets.map { path throws(CommandError) in
                 guard case .trace = try Target.load(path) else { throw .notATrace(path) }
                 return Run(path: path, debugger: try Target.trace(path: path).debugger())
             }
-        case let .program(path, source):
-            return [try program(path: path, source: source, arguments: Array(targets.dropFirst()), announce: announce)]
+        }
+        let program = Program(path: path, source: source, arguments: Array(targets.dropFirst()))
+        switch try choose(program, stdout: { _ in }, stderr: { _ in }) {
+        case let .tapedeck(outcome, _, note):
+            announce(note)
+            return [Run(path: path, debugger: try Target.debugger(of: outcome.tape, path: path))]
+        case let .torch(recorder, note):
+            announce(note)
+            let trace = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-\(UUID().uuidString).tdt").path
+            defer { try? FileManager.default.removeItem(atPath: trace) }
+            try recorder.record(path, arguments: program.arguments, to: trace)
+            return [Run(path: path, debugger: try Target.trace(path: trace).debugger())]
         }
     }
 
-    private func program(path: String, source: String, arguments: [String], announce: (String) -> Void) throws(CommandError) -> Run {
+    /// The program the first target names; a trace file is refused, since only a program can run.
+    func program() throws(CommandError) -> Program {
+        guard let first = targets.first else { throw .missing("") }
+        guard case let .program(path, source) = try Target.load(first) else { throw .notAProgram(first) }
+        return Program(path: path, source: source, arguments: Array(targets.dropFirst()))
+    }
+
+    /// Decides the engine for `program`, running it on tapedeck's engine unless `--engine torch`
+    /// says otherwise. Under `--engine tapedeck` its output goes to `stdout` and `stderr` as it is
+    /// written; when deciding, it is held back for the caller to release if the run is kept.
+    func choose(
+        _ program: Program, stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void
+    ) throws(CommandError) -> Choice {
         if engine == .torch {
-            return try recorded(path, arguments: arguments, note: "engine: torch (--engine torch)", reason: "--engine torch", announce: announce)
+            return .torch(try TorchRecorder.locate(reason: "--engine torch"), note: "engine: torch (--engine torch)")
         }
-        let target = Target.program(path: path, source: source)
-        let tape = try target.tape(limits: limits)
-        if engine == nil, let unsupported = Self.unsupported(in: tape) {
-            let reason = "\(path):\(unsupported.site.line): \(unsupported.message)"
-            return try recorded(path, arguments: arguments, note: "engine: torch, because \(reason)", reason: reason, announce: announce)
+        let runner = ProgramRunner(path: program.path, source: program.source, limits: limits)
+        if engine == .tapedeck {
+            return .tapedeck(runner.run(stdout: stdout, stderr: stderr), held: nil, note: "engine: tapedeck (--engine tapedeck)")
         }
-        let note = engine == .tapedeck
-            ? "engine: tapedeck (--engine tapedeck)"
-            : "engine: tapedeck (the program stays inside its Python subset; --engine torch runs real PyTorch)"
-        announce(note)
-        return Run(path: path, debugger: try Target.debugger(of: tape, path: path))
-    }
-
-    private func recorded(
-        _ path: String, arguments: [String], note: String, reason: String, announce: (String) -> Void
-    ) throws(CommandError) -> Run {
-        let recorder = try TorchRecorder.locate(reason: reason)
-        announce(note)
-        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-\(UUID().uuidString).tdt").path
-        defer { try? FileManager.default.removeItem(atPath: trace) }
-        try recorder.record(path, arguments: arguments, to: trace)
-        return Run(path: path, debugger: try Target.trace(path: trace).debugger())
+        let held = HeldOutput()
+        let outcome = runner.run(stdout: held.stdout, stderr: held.stderr)
+        if let unsupported = Self.unsupported(in: outcome.tape) {
+            let reason = "\(program.path):\(unsupported.site.line): \(unsupported.message)"
+            return .torch(try TorchRecorder.locate(reason: reason), note: "engine: torch, because \(reason)")
+        }
+        return .tapedeck(outcome, held: held, note: "engine: tapedeck (the program stays inside its Python subset; --engine torch runs real PyTorch)")
     }
 
     /// The first thing the run met that tapedeck's subset lacks, if any: such a run is not the

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// What `open`, `explain` and `graph` debug, as the user types it: a program with its own
+/// What `open`, `explain`, `graph`, `run` and `record` take, as the user types it: a program with its own
 /// arguments or trace files, the engine to force, and the budgets of a run on tapedeck's engine.
 struct LaunchOptions: ParsableArguments {
     @Argument(help: "A program (.py) or a trace file (.tdt).")

@@ -3,26 +3,25 @@ import Debugger
 import Script
 import Tape
 
-/// `tapedeck record PROGRAM.py -o RUN.tdt`: runs a program and writes its tape as a trace file.
+/// `tapedeck record PROGRAM.py [ARGS...] -o RUN.tdt`: runs a program and writes its tape as a trace file.
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a program and write its tape to a trace file (JSON Lines, see docs/trace-format.md).",
         discussion: """
-            The program runs as with `tapedeck run`; the trace is written even when it fails, since \
-            that is the run worth explaining. Exit status, as `tapedeck explain` would give for the \
-            trace: 0 when the run completed with no autograd error, 1 when it raised one, 3 when it \
-            stopped early with another exception (one line on stderr says where); 2 when PROGRAM \
-            cannot be read or OUTPUT cannot be written.
+            The program runs as with `tapedeck run` (real PyTorch through the bundled recorder when \
+            it is outside tapedeck's Python subset, one line on stderr saying so; --engine forces \
+            either); the trace is written even when it fails, since that is the run worth \
+            explaining. Exit status, as `tapedeck explain` would give for the trace: 0 when the run \
+            completed with no autograd error, 1 when it raised one, 3 when it stopped early with \
+            another exception (one line on stderr says where); 2 when PROGRAM cannot be read or \
+            OUTPUT cannot be written.
             """
     )
 
-    @Argument(help: "The program (.py) to run.")
-    var program: String
+    @OptionGroup var target: LaunchOptions
 
     @Option(name: .shortAndLong, help: "The trace file to write.")
     var output: String
-
-    @OptionGroup var budget: BudgetOptions
 
     func run() throws {
         Interruption.install()
@@ -31,15 +30,26 @@ struct Record: ParsableCommand {
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let outcome = try Target.program(program, limits: budget.limits).run(stdout: Standard.out, stderr: Standard.error)
-            do {
-                try TraceWriter.write(outcome.tape, toFile: output)
-            } catch {
-                throw .cannotWrite(error)
+            let launch = target.launch
+            let program = try launch.program()
+            let debugger: Debugger
+            switch try launch.choose(program, stdout: Standard.out, stderr: Standard.error) {
+            case let .tapedeck(outcome, held, _):
+                held?.release(stdout: Standard.out, stderr: Standard.error)
+                do {
+                    try TraceWriter.write(outcome.tape, toFile: output)
+                } catch {
+                    throw .cannotWrite(error)
+                }
+                debugger = try Target.debugger(of: outcome.tape, path: program.path)
+            case let .torch(recorder, note):
+                Standard.note(note)
+                try recorder.record(program.path, arguments: program.arguments, to: output, programOutput: .standardOutput)
+                debugger = try Target.trace(path: output).debugger()
             }
-            let report = try Target.debugger(of: outcome.tape, path: program).explain()
+            let report = debugger.explain()
             if case let .incomplete(end) = report.verdict, let reason = end.reason {
-                let place = end.exception.map { " at \($0.site.file ?? program):\($0.site.line) (\($0.type))" } ?? ""
+                let place = end.exception.map { " at \($0.site.file ?? program.path):\($0.site.line) (\($0.type))" } ?? ""
                 Standard.note("incomplete run: \(reason)\(place); the trace covers the run up to there")
             }
             return report.exitStatus

@@ -1,17 +1,20 @@
 import ArgumentParser
 import Script
 
-/// `tapedeck run PROGRAM.py`: behaves like `python3 PROGRAM.py` with PyTorch 2.13.
+/// `tapedeck run PROGRAM.py [ARGS...]`: behaves like `python3 PROGRAM.py` with PyTorch 2.13.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a program on tapedeck's engine, exactly as python3 with PyTorch 2.13 would.",
-        discussion: "Prints what the program prints; an uncaught exception prints a Python traceback to stderr. Exit status: the program's (0, or 1 after an uncaught exception); 2 when PROGRAM cannot be read."
+        discussion: """
+            Prints what the program prints; an uncaught exception prints a Python traceback to \
+            stderr. A program outside tapedeck's Python subset is run by python3 with real PyTorch \
+            instead (ARGS passed on), and one line on stderr says so; --engine forces either. The \
+            program runs once: a trial on tapedeck's engine shows nothing until it is kept. Exit \
+            status: the program's (0, or 1 after an uncaught exception); 2 when PROGRAM cannot be read.
+            """
     )
 
-    @Argument(help: "The program (.py) to run.")
-    var program: String
-
-    @OptionGroup var budget: BudgetOptions
+    @OptionGroup var target: LaunchOptions
 
     func run() throws {
         Interruption.install()
@@ -19,8 +22,17 @@ struct Run: ParsableCommand {
     }
 
     private func execute() -> Int32 {
-        do {
-            return try Target.program(program, limits: budget.limits).run(stdout: Standard.out, stderr: Standard.error).exitCode
+        do throws(CommandError) {
+            let launch = target.launch
+            let program = try launch.program()
+            switch try launch.choose(program, stdout: Standard.out, stderr: Standard.error) {
+            case let .tapedeck(outcome, held, _):
+                held?.release(stdout: Standard.out, stderr: Standard.error)
+                return outcome.exitCode
+            case let .torch(python, note):
+                Standard.note(note)
+                return try python.run(program.path, arguments: program.arguments)
+            }
         } catch {
             return Standard.fail(error)
         }

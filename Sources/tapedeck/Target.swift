@@ -33,12 +33,6 @@ enum Target {
         return .program(path: path, source: source)
     }
 
-    /// Reads `path` as a program to run; a trace file is refused, since only a program can run.
-    static func program(_ path: String, limits: RunLimits) throws(CommandError) -> ProgramRunner {
-        guard case let .program(path, source) = try load(path) else { throw .notAProgram(path) }
-        return ProgramRunner(path: path, source: source, limits: limits)
-    }
-
     /// The tape of the target: the trace as recorded (its load warnings printed to stderr), or
     /// the program run with its output discarded, stopped at `limits`.
     func tape(limits: RunLimits = .standard) throws(CommandError) -> Tape {

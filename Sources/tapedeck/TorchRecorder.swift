@@ -26,25 +26,40 @@ struct TorchRecorder {
         return TorchRecorder(python: python, packageRoot: root)
     }
 
-    /// Runs `program` with `arguments` under the recorder, its output going to tapedeck's stderr
-    /// (stdout stays free for reports), and returns the trace it wrote to `trace`.
-    func record(_ program: String, arguments: [String], to trace: String) throws(CommandError) {
+    /// Runs `program` with `arguments` under the recorder, writing its trace to `trace`. The
+    /// program's stdout goes to `programOutput`: tapedeck's stderr by default, so stdout stays free
+    /// for reports (`tapedeck record` passes its own stdout).
+    func record(
+        _ program: String, arguments: [String], to trace: String, programOutput: FileHandle = .standardError
+    ) throws(CommandError) {
+        let status = try execute(["-m", "tapedeck_torch", "-o", trace, program] + arguments, program: program, stdout: programOutput)
+        guard FileManager.default.fileExists(atPath: trace) else {
+            throw .recordingFailed(program: program, status: status)
+        }
+    }
+
+    /// Runs `program` with `arguments` as `python3 PROGRAM ARGS...` would, on tapedeck's own
+    /// standard streams, and returns its exit status.
+    func run(_ program: String, arguments: [String]) throws(CommandError) -> Int32 {
+        try execute([program] + arguments, program: program, stdout: .standardOutput)
+    }
+
+    /// Starts `python3 ARGUMENTS`, waits for it and returns its exit status (128 + N after signal N).
+    private func execute(_ arguments: [String], program: String, stdout: FileHandle) throws(CommandError) -> Int32 {
         let process = Process()
         process.executableURL = python
-        process.arguments = ["-m", "tapedeck_torch", "-o", trace, program] + arguments
+        process.arguments = arguments
         process.environment = Self.environment(packageRoot: packageRoot)
-        process.standardOutput = FileHandle.standardError
+        process.standardOutput = stdout
         process.standardError = FileHandle.standardError
         process.standardInput = FileHandle.standardInput
         do {
             try process.run()
         } catch {
-            throw .recordingFailed(program: program, status: -1)
+            throw .pythonDidNotStart(program: program)
         }
         process.waitUntilExit()
-        guard FileManager.default.fileExists(atPath: trace) else {
-            throw .recordingFailed(program: program, status: process.terminationStatus)
-        }
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 
     /// The folder holding `tapedeck_torch/`, searched as the type's documentation says.

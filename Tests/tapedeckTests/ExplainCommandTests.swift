@@ -103,7 +103,7 @@ final class ExplainCommandTests: XCTestCase {
         XCTAssertEqual(json.status, 3)
         XCTAssertTrue(json.stdout.contains(#""verdict": "incomplete""#), json.stdout)
         XCTAssertTrue(json.stdout.contains(#""completed": false"#), json.stdout)
-        let record = try Binary.run(["record", "outside.py", "-o", "outside.tdt"], in: directory)
+        let record = try Binary.run(["record", "--engine", "tapedeck", "outside.py", "-o", "outside.tdt"], in: directory)
         XCTAssertEqual(record.status, 3)
         XCTAssertTrue(record.stderr.contains("tapedeck: incomplete run: the program uses something outside tapedeck's Python subset at outside.py:3 (NotImplementedError)"), record.stderr)
         let trace = try Binary.run(["explain", "outside.tdt"], in: directory)

@@ -77,6 +77,40 @@ final class LaunchCommandTests: XCTestCase {
         XCTAssertTrue(output.stdout.hasPrefix("samples/saved_input_plus_equals.py:8:1: error: "), "the fake recorder's trace: \(output.stdout) \(output.stderr)")
     }
 
+    /// `run` and `record` choose the engine too. The program prints before the call tapedeck
+    /// lacks: the trial run on tapedeck's engine shows nothing, so the output appears once, from
+    /// the real PyTorch run.
+    func testRunAndRecordOutsideTheSubsetRunTheProgramOnceWithRealPyTorch() throws {
+        try requireTorch()
+        let directory = try programDirectory()
+        try "import torch\nprint(\"start\")\nz = torch.linspace(0, 1, 3)\nprint(z.sum().item())\n"
+            .write(to: directory.appendingPathComponent("outside.py"), atomically: true, encoding: .utf8)
+        let because = "tapedeck: engine: torch, because outside.py:3: tapedeck does not support torch.linspace\n"
+        let run = try Binary.run(["run", "outside.py"], in: directory)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, "start\n1.5\n")
+        XCTAssertEqual(run.stderr, because)
+        let record = try Binary.run(["record", "outside.py", "-o", "outside.tdt"], in: directory)
+        XCTAssertEqual(record.status, 0, record.stderr)
+        XCTAssertEqual(record.stdout, "start\n1.5\n")
+        XCTAssertEqual(record.stderr, because)
+        let header = try String(contentsOf: directory.appendingPathComponent("outside.tdt"), encoding: .utf8).prefix { $0 != "\n" }
+        XCTAssertTrue(header.contains("tapedeck_torch"), "recorded by real PyTorch: \(header)")
+        let forced = try Binary.run(["run", "--engine", "torch", "train.py", "--width", "4"], in: directory)
+        XCTAssertTrue(forced.stderr.hasPrefix("tapedeck: engine: torch (--engine torch)\n"), forced.stderr)
+        XCTAssertEqual(forced.stdout, "width 4\n", "the program's own arguments")
+        XCTAssertEqual(forced.status, 1, "the ReLU(inplace) error, as python3 exits")
+    }
+
+    /// Inside the subset `run` stays on tapedeck's engine and says nothing of its own, so its
+    /// output is python3's byte for byte.
+    func testRunInsideTheSubsetIsQuietAboutTheEngine() throws {
+        let output = try Binary.run(["run", "samples/saved_input_plus_equals.py"])
+        XCTAssertEqual(output.status, 1)
+        XCTAssertFalse(output.stderr.contains("tapedeck: engine"), output.stderr)
+        XCTAssertTrue(output.stderr.hasPrefix("Traceback (most recent call last):\n"), output.stderr)
+    }
+
     func testSeveralTracesAreExplainedOneByOne() throws {
         let traces = ["samples/saved_input_plus_equals.tdt", "samples/backward_twice.tdt"]
         let json = try Binary.run(["explain", "--json"] + traces)

@@ -51,7 +51,7 @@ final class RunCommandTests: XCTestCase {
     func testATorchFunctionOutsideTheSubsetIsNamed() throws {
         let directory = try temporaryDirectory()
         try "import torch\nx = torch.ones(3)\ny = torch.fft.fft(x)\n".write(to: directory.appendingPathComponent("fft.py"), atomically: true, encoding: .utf8)
-        let output = try Binary.run(["run", "fft.py"], in: directory)
+        let output = try Binary.run(["run", "--engine", "tapedeck", "fft.py"], in: directory)
         XCTAssertEqual(output.status, 1)
         XCTAssertTrue(output.stderr.contains("File \"fft.py\", line 3"), output.stderr)
         XCTAssertTrue(output.stderr.contains("NotImplementedError: tapedeck does not support torch.fft"), output.stderr)
