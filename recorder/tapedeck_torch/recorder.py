@@ -185,7 +185,7 @@ class Recorder:
         self._patches = []
         if sys.stdout is self._tee:
             sys.stdout = self._tee.target
-        if error is not None and error is not self._last_error and isinstance(error, Exception):
+        if error is not None and error is not self._last_error and isinstance(error, (Exception, KeyboardInterrupt)):
             self._write_error(error, self.sites.site_of_traceback(error.__traceback__), None)
         if exit_code is not None:
             self.writer.emit(schema.exit_code(exit_code))
