@@ -129,6 +129,9 @@ struct TraceValidator {
         for reference in opReferences where reference.op >= counts[Space.op.rawValue] {
             throw fail(reference.event, "\(reference.name) refers to \(Space.op.spell(reference.op)), which no \"op\" event records")
         }
+        for counter in (tape.header.dropped?.versions.keys).map(Array.init) ?? [] where counter >= counts[Space.counter.rawValue] {
+            throw .malformed(file: file, line: 1, message: "\"versions\" of \"dropped\" names \(Space.counter.spell(counter)), which no \"tensor\" event announces")
+        }
     }
 
     /// Checks one event's fields against the ids announced before it, then counts the ids it announces.

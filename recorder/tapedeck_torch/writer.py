@@ -71,6 +71,7 @@ class TraceWriter:
         self.emit = self._lines.append
         self._printed = ""
         self._print_at = -1
+        self._held = False
 
     def printed(self, text: str) -> None:
         if not text:
@@ -96,9 +97,24 @@ class TraceWriter:
         self._print_at = -1
 
     def drain(self) -> None:
-        """Writes the collected lines once there are enough of them."""
-        if len(self._lines) >= self.CHUNK:
+        """Writes the collected lines once there are enough of them (never while held)."""
+        if len(self._lines) >= self.CHUNK and not self._held:
             self._write()
+
+    def hold(self) -> None:
+        """Keeps every line in memory until `close()`: a step window decides what gets written."""
+        self._held = True
+
+    def take(self) -> list[str]:
+        """The lines collected since the last `take()` (the header first, the first time), removed."""
+        lines = self._lines[:]
+        del self._lines[:]
+        self._print_at = -1
+        return lines
+
+    def put(self, lines: list[str]) -> None:
+        """Queues `lines` to be written, after any collected ones."""
+        self._lines.extend(lines)
 
     def _write(self) -> None:
         self._file.write("\n".join(self._lines))
