@@ -17,6 +17,7 @@ from torch.utils import _python_dispatch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from . import calls, inference, schema
+from .checkpoint import CheckpointInputs
 from .compat import classmethod_function
 from .graph import GraphRecorder, SavedVersion, is_custom, saved_slot_names
 from .names import NameBinder
@@ -141,7 +142,9 @@ class Recorder:
         self.writer = TraceWriter(path, schema.header_of(fields))
         self.sites = CallSites(program_path)
         self.registry = TensorRegistry(self.writer, values)
-        self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % next(_recording_ids))
+        self.checkpoints = CheckpointInputs()
+        self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % next(_recording_ids),
+                                   self.checkpoints.current)
         self.names = NameBinder(self.writer, self.registry)
         self.kinds: dict[Any, tuple[int, str | None]] = {}
         self.passive = 0
@@ -174,6 +177,8 @@ class Recorder:
                     self._wrap_engine(torch.autograd.graph._engine_run_backward))
         self._patch(torch.autograd.Function, "apply", self._wrap_apply(torch.autograd.Function.__dict__["apply"]))
         self._patch(warnings, "_showwarnmsg", wrap_showwarnmsg(warnings._showwarnmsg))
+        frame = torch.utils.checkpoint._CheckpointFrame
+        self._patch(frame, "save_inputs", self.checkpoints.wrap_save_inputs(frame.save_inputs))
         if self.window is not None:
             self._step_hook = register_optimizer_step_post_hook(self._optimizer_step)
         self._tee = StdoutTee(sys.stdout, self.writer)
@@ -302,9 +307,11 @@ class Recorder:
         return _Op(info, inputs, writes, _sequence_nr(), context, _grad_enabled())
 
     def loose_context(self) -> OpContext:
-        """The context of an aten op issued outside any Python-level torch call."""
+        """The context of an aten op issued outside any Python-level torch call (from C++, such as
+        DDP's parameter broadcast): its `call` is the operator the bytecode shows, else `""` as
+        docs/trace-format.md says, so readers show the aten name (`aten::copy_`)."""
         site, spelling, _ = self.sites.site(sys._getframe(3))
-        return OpContext(js(spelling or "aten"), site, False)
+        return OpContext(js(spelling or ""), site, False)
 
     def call(self, func: Callable[..., Any], args: tuple, kwargs: dict, spelling: str | None, is_data: bool,
              is_apply: bool) -> Any:

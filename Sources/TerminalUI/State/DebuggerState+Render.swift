@@ -70,7 +70,9 @@ extension DebuggerState {
             } else if zoomed {
                 left += "\(glyphs.separator)ZOOM"
             }
-            if let stopped = stoppedText {
+            if let loading = loadingText {
+                left += "\(glyphs.separator)\(loading)"
+            } else if let stopped = stoppedText {
                 left += "\(glyphs.separator)\(stopped)"
             }
             if let dropped = tape.header.dropped {
