@@ -167,7 +167,6 @@ class Recorder:
         if keep_steps is not None:
             self.window = StepWindow(keep_steps, fields, self.registry.live_ids)
             self.writer.hold()
-            self.writer.take()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -208,7 +207,7 @@ class Recorder:
             self._step_hook = None
         if sys.stdout is self._tee:
             sys.stdout = self._tee.target
-        if error is not None and error is not self._last_error and isinstance(error, Exception):
+        if error is not None and error is not self._last_error and isinstance(error, (Exception, KeyboardInterrupt)):
             self._write_error(error, self.sites.site_of_traceback(error.__traceback__), None)
         if exit_code is not None:
             self.writer.emit(schema.exit_code(exit_code))
@@ -227,7 +226,7 @@ class Recorder:
     def _close(self) -> None:
         """Writes what is left (with a window: the kept steps, renumbered) and closes the file."""
         if self.window is not None:
-            self.writer.put(self.window.finish(self.writer.take()))
+            self.writer.replace(self.window.finish(self.writer.take()))
         self.writer.close()
 
     def _optimizer_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:

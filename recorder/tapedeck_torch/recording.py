@@ -61,7 +61,8 @@ def run_program(path: str, args: list[str], output: str, values: int = 64, keep_
     """Runs the script at `path` as `__main__` (with `sys.argv = [path, *args]`, an absolute
     `__file__` and the script's folder first on `sys.path`, as `python3 path` does) under a recorder
     and returns its exit code. An uncaught exception prints the same traceback Python would print, minus
-    the recorder's own frames."""
+    the recorder's own frames; Ctrl-C (`KeyboardInterrupt`) is recorded as the error that ended the run
+    and exits 130, as `python3` and `tapedeck run` do."""
     with open(path, "rb") as f:
         raw = f.read()
     source = tokenize.detect_encoding(io.BytesIO(raw).readline)
@@ -95,7 +96,7 @@ def run_program(path: str, args: list[str], output: str, values: int = 64, keep_
         raise
     except BaseException as e:
         error = e
-        status = 1
+        status = 130 if isinstance(e, KeyboardInterrupt) else 1
     finally:
         if recorder.active:
             recorder.stop(status, error)
