@@ -10,12 +10,15 @@ public struct ExplainReport: Hashable, Sendable {
     public var diagnoses: [Diagnosis]
     /// How the run ended: a diagnosis of a run that stopped early covers only what ran.
     public var end: RunEnd
+    /// What the recording's step window dropped, nil when the trace has every step.
+    public var dropped: DroppedSteps?
 
-    public init(path: String, source: SourceText, diagnoses: [Diagnosis], end: RunEnd) {
+    public init(path: String, source: SourceText, diagnoses: [Diagnosis], end: RunEnd, dropped: DroppedSteps? = nil) {
         self.path = path
         self.source = source
         self.diagnoses = diagnoses
         self.end = end
+        self.dropped = dropped
     }
 
     public var errorCount: Int { diagnoses.filter { $0.severity == .error }.count }
@@ -38,6 +41,7 @@ public struct ExplainReport: Hashable, Sendable {
     public func text() -> String {
         var blocks = diagnoses.map(text(of:))
         if let stop = stopText { blocks.append(stop) }
+        if let window = droppedText { blocks.append(window) }
         blocks.append(summary)
         return Self.sanitized(blocks.joined(separator: "\n\n")) + "\n"
     }
@@ -62,6 +66,13 @@ public struct ExplainReport: Hashable, Sendable {
         case .clean, .autogradErrors: return "\(errors), \(warnings) generated."
         case .incomplete: return "\(path): incomplete run: no autograd errors in the part that ran, nothing after it checked (\(warnings) generated)."
         }
+    }
+
+    /// What a step window left out, so a short trace never passes for the whole run.
+    private var droppedText: String? {
+        guard let dropped else { return nil }
+        let errors = dropped.errors == 0 ? "none raised an exception" : "the \(dropped.errors) exception(s) they raised are kept above"
+        return "\(path): note: the trace keeps only the last steps (recorded with --keep-steps): \(dropped.steps) earlier steps (\(dropped.events) events) were dropped; \(errors), but writes and warnings there are not shown"
     }
 
     /// Where and why the run stopped early, unless it completed or the exception that stopped it
@@ -101,7 +112,7 @@ public struct ExplainReport: Hashable, Sendable {
         if let culprit = diagnosis.culprit, let backward = culprit.backward {
             lines.append("  freed by: backward call #\(backward) at line \(culprit.site.line) (`\(culprit.text)`), which ran without retain_graph=True")
         }
-        if let saved = diagnosis.saved, !diagnosis.bumps.isEmpty {
+        if let saved = diagnosis.saved, !diagnosis.bumps.isEmpty || diagnosis.droppedWritesTo != nil {
             lines += timeline(of: diagnosis, saved: saved)
         }
         lines.append("  hint: \(diagnosis.hint)")
@@ -126,6 +137,9 @@ public struct ExplainReport: Hashable, Sendable {
             return ["  version timeline of `\(name)` (unchanged by the write):", savedLine] + writes
         }
         var lines = ["  version timeline of `\(name)`:", savedLine]
+        if let start = diagnosis.droppedWritesTo {
+            lines.append("    v\(start)  bumped in the dropped steps (not in this trace)  <- culprit, not recorded")
+        }
         for bump in diagnosis.bumps {
             var line = "    v\(bump.to)  bumped by op #\(bump.op) `\(bump.spelling)` (\(describe(bump.site)))"
             if bump.tensor != saved.tensor { line += " through \(Self.label(bump.tensor, bump.tensorName)), which shares its version counter" }
@@ -171,6 +185,13 @@ public struct ExplainReport: Hashable, Sendable {
             ("errors", .int(errorCount)),
             ("warnings", .int(warningCount)),
             ("diagnoses", .array(diagnoses.map(json(of:)))),
+            ("dropped", dropped.map { dropped in
+                .object([
+                    ("steps", .int(dropped.steps)),
+                    ("events", .int(dropped.events)),
+                    ("errors", .int(dropped.errors)),
+                ])
+            } ?? .null),
         ]).rendered() + "\n"
     }
 

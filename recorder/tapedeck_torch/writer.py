@@ -93,6 +93,7 @@ class TraceWriter:
         self._printed = ""
         self._print_at = -1
         self._detached = False
+        self._held = False
 
     def printed(self, text: str) -> None:
         if not text:
@@ -120,9 +121,31 @@ class TraceWriter:
         self._print_at = -1
 
     def drain(self) -> None:
-        """Writes the collected lines once there are enough of them."""
-        if len(self._lines) >= self.CHUNK:
+        """Writes the collected lines once there are enough of them (never while held)."""
+        if len(self._lines) >= self.CHUNK and not self._held:
             self._write()
+
+    def hold(self) -> None:
+        """Keeps every line in memory until `close()`: a step window decides what gets written."""
+        self._held = True
+
+    def take(self) -> list[str]:
+        """The lines collected since the last `take()`, removed."""
+        lines = self._lines[:]
+        del self._lines[:]
+        self._print_at = -1
+        return lines
+
+    def replace(self, lines: list[str]) -> None:
+        """Makes `lines` (header first) the whole trace, in place of the header written so far: a
+        step window rewrites the trace once, at the end. A detached writer leaves the file alone."""
+        del self._lines[:]
+        self._print_at = -1
+        if self._detached:
+            return
+        self._file.seek(0)
+        self._file.truncate()
+        self._lines.extend(lines)
 
     def _write(self) -> None:
         """Writes the collected lines and hands them to the OS, so a killed run keeps whole chunks."""
