@@ -60,9 +60,12 @@ struct Launch {
         case let .torch(recorder, note):
             announce(note)
             let trace = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-\(UUID().uuidString).tdt").path
-            defer { try? FileManager.default.removeItem(atPath: trace) }
-            try recorder.record(path, arguments: program.arguments, to: trace)
-            return [Run(path: path, debugger: try Target.trace(path: trace).debugger())]
+            defer {
+                try? FileManager.default.removeItem(atPath: trace)
+                try? FileManager.default.removeItem(atPath: TorchRecorder.partialPath(of: trace))
+            }
+            let written = try recorder.record(path, arguments: program.arguments, to: trace, announce: announce)
+            return [Run(path: path, debugger: try Target.trace(path: written).debugger())]
         }
     }
 

@@ -44,8 +44,9 @@ struct Record: ParsableCommand {
                 debugger = try Target.debugger(of: outcome.tape, path: program.path)
             case let .torch(recorder, note):
                 Standard.note(note)
-                try recorder.record(program.path, arguments: program.arguments, to: output, programOutput: .standardOutput)
-                debugger = try Target.trace(path: output).debugger()
+                let written = try recorder.record(
+                    program.path, arguments: program.arguments, to: output, programOutput: .standardOutput, announce: Standard.note)
+                debugger = try Target.trace(path: written).debugger()
             }
             let report = debugger.explain()
             if case let .incomplete(end) = report.verdict, let reason = end.reason {

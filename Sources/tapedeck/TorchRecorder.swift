@@ -26,26 +26,38 @@ struct TorchRecorder {
         return TorchRecorder(python: python, packageRoot: root)
     }
 
-    /// Runs `program` with `arguments` under the recorder, writing its trace to `trace`. The
-    /// program's stdout goes to `programOutput`: tapedeck's stderr by default, so stdout stays free
-    /// for reports (`tapedeck record` passes its own stdout).
+    /// Runs `program` with `arguments` under the recorder and returns the path of the trace to
+    /// load: `trace`, or `trace.partial` when the recorder was killed before the run ended (it
+    /// renames the partial trace into place only at the end). `announce` gets a line saying so: that
+    /// trace has no `exit` event, so the debugger calls the run incomplete. The program's stdout goes
+    /// to `programOutput`: tapedeck's stderr by default, so stdout stays free for reports
+    /// (`tapedeck record` passes its own stdout).
     func record(
-        _ program: String, arguments: [String], to trace: String, programOutput: FileHandle = .standardError
-    ) throws(CommandError) {
-        let status = try execute(["-m", "tapedeck_torch", "-o", trace, program] + arguments, program: program, stdout: programOutput)
-        guard FileManager.default.fileExists(atPath: trace) else {
-            throw .recordingFailed(program: program, status: status)
+        _ program: String, arguments: [String], to trace: String, programOutput: FileHandle = .standardError,
+        announce: (String) -> Void
+    ) throws(CommandError) -> String {
+        let process = try execute(["-m", "tapedeck_torch", "-o", trace, program] + arguments, program: program, stdout: programOutput)
+        if FileManager.default.fileExists(atPath: trace) { return trace }
+        let partial = Self.partialPath(of: trace)
+        guard FileManager.default.fileExists(atPath: partial) else {
+            throw .recordingFailed(program: program, status: process.terminationStatus)
         }
+        let how = process.terminationReason == .uncaughtSignal
+            ? "was killed by signal \(process.terminationStatus)"
+            : "exited with status \(process.terminationStatus)"
+        announce("the recording of \(program) \(how) before the program ended; debugging the events it wrote")
+        return partial
     }
 
     /// Runs `program` with `arguments` as `python3 PROGRAM ARGS...` would, on tapedeck's own
-    /// standard streams, and returns its exit status.
+    /// standard streams, and returns its exit status (128 + N after signal N, as a shell says).
     func run(_ program: String, arguments: [String]) throws(CommandError) -> Int32 {
-        try execute([program] + arguments, program: program, stdout: .standardOutput)
+        let process = try execute([program] + arguments, program: program, stdout: .standardOutput)
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 
-    /// Starts `python3 ARGUMENTS`, waits for it and returns its exit status (128 + N after signal N).
-    private func execute(_ arguments: [String], program: String, stdout: FileHandle) throws(CommandError) -> Int32 {
+    /// Starts `python3 ARGUMENTS` and returns the process once it has ended.
+    private func execute(_ arguments: [String], program: String, stdout: FileHandle) throws(CommandError) -> Process {
         let process = Process()
         process.executableURL = python
         process.arguments = arguments
@@ -59,8 +71,11 @@ struct TorchRecorder {
             throw .pythonDidNotStart(program: program)
         }
         process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return process
     }
+
+    /// The name the recorder writes a trace under until the run ends (`tapedeck_torch.writer.partial_path`).
+    static func partialPath(of trace: String) -> String { trace + ".partial" }
 
     /// The folder holding `tapedeck_torch/`, searched as the type's documentation says.
     static func packageRoot(
