@@ -124,13 +124,13 @@ public struct ExplainReport: Hashable, Sendable {
         if let op = diagnosis.saveOp, let site = diagnosis.saveSite { savedLine += " by op #\(op) (\(describe(site)))" }
         guard diagnosis.kind != .silentMutation else {
             let writes = diagnosis.bumps.map { bump in
-                "    v\(saved.currentVersion)  written by op #\(bump.op) `\(bump.call)` (\(describe(bump.site))) through \(Self.label(bump.tensor, bump.tensorName)), whose own counter went to v\(bump.to)  <- culprit"
+                "    v\(saved.currentVersion)  written by op #\(bump.op) `\(bump.spelling)` (\(describe(bump.site))) through \(Self.label(bump.tensor, bump.tensorName)), whose own counter went to v\(bump.to)  <- culprit"
             }
             return ["  version timeline of `\(name)` (unchanged by the write):", savedLine] + writes
         }
         var lines = ["  version timeline of `\(name)`:", savedLine]
         for bump in diagnosis.bumps {
-            var line = "    v\(bump.to)  bumped by op #\(bump.op) `\(bump.call)` (\(describe(bump.site)))"
+            var line = "    v\(bump.to)  bumped by op #\(bump.op) `\(bump.spelling)` (\(describe(bump.site)))"
             if bump.tensor != saved.tensor { line += " through \(Self.label(bump.tensor, bump.tensorName)), which shares its version counter" }
             if bump.isCulprit { line += "  <- culprit" }
             lines.append(line)

@@ -44,7 +44,7 @@ public struct GraphvizRenderer: Sendable {
         var rows = ["<tr><td><b>\(Self.escaped(node.name))</b></td></tr>"]
         var facts = [node.sequenceNr == NodeRecord.accumulateGradSequenceNr ? "sequence_nr max" : "sequence_nr \(node.sequenceNr)"]
         if let site = node.site { facts.append("line \(site.line)") }
-        if let call = node.call { facts.append(call) }
+        if let call = node.call, !call.isEmpty { facts.append(call) }
         rows.append("<tr><td>\(Self.escaped(facts.joined(separator: " · ")))</td></tr>")
         if let site = node.site, case let text = source.text(at: site), !text.isEmpty {
             rows.append("<tr><td><i>\(Self.escaped(text))</i></td></tr>")
@@ -73,7 +73,7 @@ public struct GraphvizRenderer: Sendable {
         var rows = [Self.coloured("in-place op to blame", Self.red)]
         var place = "line \(culprit.site.line)"
         if let frame = culprit.site.frame { place += " (inside \(frame))" }
-        if let call = culprit.call { place += " · " + call }
+        if let spelling = culprit.spelling { place += " · " + spelling }
         rows.append("<tr><td>\(Self.escaped(place))</td></tr>")
         if !culprit.text.isEmpty { rows.append("<tr><td><i>\(Self.escaped(culprit.text))</i></td></tr>") }
         return "<table border=\"2\" cellborder=\"0\" color=\"\(Self.red)\">" + rows.joined() + "</table>"

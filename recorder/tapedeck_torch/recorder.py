@@ -16,6 +16,7 @@ from torch.utils import _python_dispatch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from . import calls, inference, schema
+from .checkpoint import CheckpointInputs
 from .compat import classmethod_function
 from .graph import GraphRecorder, SavedVersion, is_custom, saved_slot_names
 from .names import NameBinder
@@ -136,7 +137,9 @@ class Recorder:
             program_path, source, "tapedeck_torch %s (torch %s)" % (_version(), torch.__version__)))
         self.sites = CallSites(program_path)
         self.registry = TensorRegistry(self.writer, values)
-        self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % next(_recording_ids))
+        self.checkpoints = CheckpointInputs()
+        self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % next(_recording_ids),
+                                   self.checkpoints.current)
         self.names = NameBinder(self.writer, self.registry)
         self.kinds: dict[Any, tuple[int, str | None]] = {}
         self.passive = 0
@@ -161,6 +164,8 @@ class Recorder:
                     self._wrap_engine(torch.autograd.graph._engine_run_backward))
         self._patch(torch.autograd.Function, "apply", self._wrap_apply(torch.autograd.Function.__dict__["apply"]))
         self._patch(warnings, "_showwarnmsg", wrap_showwarnmsg(warnings._showwarnmsg))
+        frame = torch.utils.checkpoint._CheckpointFrame
+        self._patch(frame, "save_inputs", self.checkpoints.wrap_save_inputs(frame.save_inputs))
         self._tee = StdoutTee(sys.stdout, self.writer)
         sys.stdout = self._tee
         self._modes = [_FunctionMode(self), _DispatchMode(self)]
@@ -257,9 +262,11 @@ class Recorder:
         return _Op(info, inputs, writes, _sequence_nr(), context, _grad_enabled())
 
     def loose_context(self) -> OpContext:
-        """The context of an aten op issued outside any Python-level torch call."""
+        """The context of an aten op issued outside any Python-level torch call (from C++, such as
+        DDP's parameter broadcast): its `call` is the operator the bytecode shows, else `""` as
+        docs/trace-format.md says, so readers show the aten name (`aten::copy_`)."""
         site, spelling, _ = self.sites.site(sys._getframe(3))
-        return OpContext(js(spelling or "aten"), site, False)
+        return OpContext(js(spelling or ""), site, False)
 
     def call(self, func: Callable[..., Any], args: tuple, kwargs: dict, spelling: str | None, is_data: bool,
              is_apply: bool) -> Any:
