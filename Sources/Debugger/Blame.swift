@@ -138,6 +138,13 @@ struct Blame: Sendable {
             return
         }
         diagnosis.bumps = bumps(after: saved, before: statePosition)
+        let start = index.startVersion(ofCounter: index.counter(of: saved.tensor))
+        if start > saved.savedVersion, let dropped = index.tape.header.dropped {
+            for i in diagnosis.bumps.indices { diagnosis.bumps[i].isCulprit = false }
+            diagnosis.droppedWritesTo = start
+            diagnosis.hint = FixHint.droppedWrite(savedName: savedName, steps: dropped.steps)
+            return
+        }
         guard let first = diagnosis.bumps.first else {
             diagnosis.hint = "modify a copy of `\(savedName)` instead, " + FixHint.lastResort
             return

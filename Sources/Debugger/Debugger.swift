@@ -163,7 +163,8 @@ public struct Debugger: Sendable {
     /// mutations PyTorch cannot detect.
     public func explain() -> ExplainReport {
         let blame = Blame(index: index, replays: replays, freedBy: freedBy, source: source)
-        return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses(), end: end)
+        return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses(), end: end,
+                             dropped: tape.header.dropped)
     }
 
     /// The program's latest name for `tensor` before `position`, or `t<id>` when it has none.

@@ -131,6 +131,13 @@ public struct Diagnosis: Hashable, Sendable {
             self.backward = backward
             self.text = text
         }
+
+        /// How to show the op: its Python spelling, or its aten name when no Python call issued it
+        /// (an op run from C++, such as DDP's broadcast copy, has `call` empty).
+        public var spelling: String? {
+            guard let call, !call.isEmpty else { return name }
+            return call
+        }
     }
 
     /// One move of the stale tensor's version counter after it was saved.
@@ -162,6 +169,9 @@ public struct Diagnosis: Hashable, Sendable {
             self.to = to
             self.isCulprit = isCulprit
         }
+
+        /// How to show the op: its Python spelling, or its aten name when no Python call issued it.
+        public var spelling: String { call.isEmpty ? name : call }
     }
 
     public var kind: Kind
@@ -189,6 +199,9 @@ public struct Diagnosis: Hashable, Sendable {
     public var culprit: Culprit?
     /// The saved tensor's version timeline after the save, culprit first.
     public var bumps: [Bump]
+    /// The saved tensor's version when the trace's kept steps start, when writes past the saved
+    /// version happened in steps a step window dropped (`--keep-steps`): the culprit was not kept.
+    public var droppedWritesTo: Int?
     /// The message the replay rebuilt from the tape, for comparison with the raised one.
     public var replayMessage: String?
     public var hint: String

@@ -44,7 +44,7 @@ public struct GraphvizRenderer: Sendable {
         var rows = ["<tr><td><b>\(Self.escaped(node.name))</b></td></tr>"]
         var facts = [node.sequenceNr == NodeRecord.accumulateGradSequenceNr ? "sequence_nr max" : "sequence_nr \(node.sequenceNr)"]
         if let site = node.site { facts.append("line \(site.line)") }
-        if let call = node.call { facts.append(call) }
+        if let call = node.call, !call.isEmpty { facts.append(call) }
         rows.append("<tr><td>\(Self.escaped(facts.joined(separator: " · ")))</td></tr>")
         if let site = node.site, case let text = source.text(at: site), !text.isEmpty {
             rows.append("<tr><td><i>\(Self.escaped(text))</i></td></tr>")
@@ -73,7 +73,7 @@ public struct GraphvizRenderer: Sendable {
         var rows = [Self.coloured("in-place op to blame", Self.red)]
         var place = "line \(culprit.site.line)"
         if let frame = culprit.site.frame { place += " (inside \(frame))" }
-        if let call = culprit.call { place += " · " + call }
+        if let spelling = culprit.spelling { place += " · " + spelling }
         rows.append("<tr><td>\(Self.escaped(place))</td></tr>")
         if !culprit.text.isEmpty { rows.append("<tr><td><i>\(Self.escaped(culprit.text))</i></td></tr>") }
         return "<table border=\"2\" cellborder=\"0\" color=\"\(Self.red)\">" + rows.joined() + "</table>"
@@ -83,8 +83,9 @@ public struct GraphvizRenderer: Sendable {
         "<tr><td align=\"left\"><font color=\"\(colour)\">\(escaped(text))</font></td></tr>"
     }
 
-    /// Text made safe inside an HTML-like label: markup characters become entities, and control
-    /// characters (which DOT would pass through to the output) become spaces.
+    /// Text made safe inside an HTML-like label: markup characters become entities, and
+    /// `isTerminalUnsafe` characters (which DOT would pass through to the output, and to a terminal
+    /// that shows the DOT) become spaces.
     static func escaped(_ text: String) -> String {
         var output = ""
         for scalar in text.unicodeScalars {
@@ -94,7 +95,7 @@ public struct GraphvizRenderer: Sendable {
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
             default:
-                output.unicodeScalars.append(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? " " : scalar)
+                output.unicodeScalars.append(scalar.isTerminalUnsafe ? " " : scalar)
             }
         }
         return output

@@ -191,6 +191,12 @@ struct TapeIndex: Sendable {
 
     func counter(of tensor: Int) -> Int { tensors[tensor].counter }
 
+    /// The version `counter` had when the trace starts: above 0 when a step window dropped the
+    /// bumps that moved it (`TraceHeader.dropped`).
+    func startVersion(ofCounter counter: Int) -> Int {
+        tape.header.dropped?.versions[counter] ?? 0
+    }
+
     /// The value of `counter` after events `0..<position`.
     func version(ofCounter counter: Int, before position: Int) -> Int {
         counterVersions[counter].value(before: position) ?? 0
@@ -321,7 +327,7 @@ struct TapeIndex: Sendable {
             tensors.append(info)
             tensorEvents.append(position)
             producers.append(nil)
-            observe(counter: info.counter, version: 0, at: position)
+            observe(counter: info.counter, version: tape.header.dropped?.versions[info.counter] ?? 0, at: position)
         case let .op(op):
             guard op.index == opEvents.count else {
                 throw .idOutOfOrder(kind: "op", id: op.index, expected: opEvents.count, event: position)

@@ -21,6 +21,9 @@ struct EventLineReader {
         self.recordsStrings = recordsStrings
     }
 
+    /// Forgets every string position (a new chunk starts at byte 0).
+    mutating func resetStringPositions() { stringPositions.removeAll(keepingCapacity: true) }
+
     /// Forgets the string positions at or after byte `end` (their event was dropped).
     mutating func dropStringPositions(from end: Int) {
         while let last = stringPositions.last, last >= end { stringPositions.removeLast() }

@@ -21,8 +21,9 @@ extension EventStore where Bytes == [UInt8] {
 
     var count: Int { starts.count }
 
-    /// Approximate heap bytes held.
-    var footprint: Int { bytes.capacity + starts.capacity * 8 + strings.footprint }
+    /// Approximate memory held: the bytes and offsets in use (capacity reserved beyond them and
+    /// never written is not counted: its pages are never touched) and the strings.
+    var footprint: Int { bytes.count + starts.count * 8 + strings.footprint }
 
     func kind(at index: Int) -> Event.Kind {
         Event.Kind(rawValue: bytes[starts[index]])!
@@ -34,11 +35,17 @@ extension EventStore where Bytes == [UInt8] {
         return starts[index] + 1..<end
     }
 
-    /// Releases spare capacity after a bulk load (when more than an eighth is spare).
+    /// Releases spare capacity after a bulk load (when more than an eighth is spare). Large
+    /// arrays are left as they are: copying them would double their memory for a moment, and
+    /// the reader reserves them from the file size without touching the spare pages, which
+    /// therefore never become resident.
     mutating func trim() {
-        if bytes.capacity - bytes.count > bytes.count / 8 { bytes = Self.exactCopy(bytes) }
-        if starts.capacity - starts.count > starts.count / 8 { starts = Self.exactCopy(starts) }
+        if bytes.count < Self.trimLimit, bytes.capacity - bytes.count > bytes.count / 8 { bytes = Self.exactCopy(bytes) }
+        if starts.count * 8 < Self.trimLimit, starts.capacity - starts.count > starts.count / 8 { starts = Self.exactCopy(starts) }
     }
+
+    /// Arrays of at least this many bytes are not trimmed.
+    private static var trimLimit: Int { 1 << 20 }
 
     private static func exactCopy<T>(_ array: [T]) -> [T] {
         [T](unsafeUninitializedCapacity: array.count) { buffer, count in
@@ -50,19 +57,37 @@ extension EventStore where Bytes == [UInt8] {
         }
     }
 
-    /// Appends the events of `other`, a store filled separately (by another thread of the trace
-    /// reader), re-interning its strings here. `stringPositions` are the offsets in `other.bytes`
-    /// of its string-id varints, in order, so only those bytes are rewritten.
-    mutating func append(_ other: EventStore, stringPositions: [Int]) {
-        let remap = (0..<other.strings.count).map { id in other.strings.withBytes(of: id) { strings.intern($0) } }
-        bytes.reserveCapacity(bytes.count + other.bytes.count + stringPositions.count * 4)
-        starts.reserveCapacity(starts.count + other.starts.count)
-        other.bytes.withUnsafeBufferPointer { source in
+    /// Makes room for `extra` more bytes and `events` more events, doubling when it must grow
+    /// (so appending chunk after chunk copies each byte a bounded number of times).
+    private mutating func reserve(extra: Int, events: Int) {
+        if bytes.count + extra > bytes.capacity { bytes.reserveCapacity(max(bytes.count + extra, bytes.capacity * 2)) }
+        if starts.count + events > starts.capacity { starts.reserveCapacity(max(starts.count + events, starts.capacity * 2)) }
+    }
+
+    /// Appends the events of `chunk`, parsed by a reader thread whose string ids are this
+    /// store's (its string table was this one's while it parsed).
+    mutating func append(sharingStrings chunk: EventStore<RawBytes>) {
+        reserve(extra: chunk.bytes.count, events: chunk.starts.count)
+        let offset = bytes.count
+        for start in chunk.starts { starts.append(offset + start) }
+        chunk.bytes.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends the events of `chunk`, parsed by a reader thread with a string table of its own,
+    /// re-interning its strings here. `stringPositions` are the offsets in `chunk.bytes` of its
+    /// string-id varints, in order, so only those bytes are rewritten; `remap` maps the thread's
+    /// string ids to this store's and grows as the thread meets new strings.
+    mutating func append(_ chunk: EventStore<RawBytes>, stringPositions: [Int], remap: inout [Int]) {
+        for id in remap.count..<chunk.strings.count {
+            remap.append(chunk.strings.withBytes(of: id) { strings.intern($0) })
+        }
+        reserve(extra: chunk.bytes.count + stringPositions.count * 4, events: chunk.starts.count)
+        chunk.bytes.withUnsafeBufferPointer { source in
             var copied = 0
             var nextEvent = 0
             func copy(upTo end: Int) {
-                while nextEvent < other.starts.count && other.starts[nextEvent] < end {
-                    starts.append(bytes.count + other.starts[nextEvent] - copied)
+                while nextEvent < chunk.starts.count && chunk.starts[nextEvent] < end {
+                    starts.append(bytes.count + chunk.starts[nextEvent] - copied)
                     nextEvent += 1
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[copied..<end]))
@@ -76,7 +101,6 @@ extension EventStore where Bytes == [UInt8] {
             copy(upTo: source.count)
         }
     }
-
 }
 
 extension EventStore {

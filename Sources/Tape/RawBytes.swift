@@ -1,8 +1,8 @@
 /// One trace-reading thread's event bytes, appended through a raw pointer.
 ///
 /// `Array.append` checks copy-on-write uniqueness with a runtime call on every byte, about a
-/// tenth of the reader's time; this buffer has one owner, is never copied, and is handed over
-/// as an array by `finish()`.
+/// tenth of the reader's time; this buffer has one owner, is never copied, and is reused from
+/// chunk to chunk (its bytes are appended to the tape's array after each chunk).
 struct RawBytes: ByteSink, @unchecked Sendable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -50,12 +50,13 @@ struct RawBytes: ByteSink, @unchecked Sendable {
         capacity = max(minimum, capacity * 2)
     }
 
-    /// The bytes as an exactly sized array; the buffer is freed and must not be used again.
-    func finish() -> [UInt8] {
-        defer { base.deallocate() }
-        return [UInt8](UnsafeBufferPointer(start: base, count: count))
+    /// Forgets the bytes, keeping the capacity for the next chunk.
+    mutating func removeAll() { count = 0 }
+
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
     }
 
-    /// Frees the buffer without handing it over (the load failed).
+    /// Frees the buffer; it must not be used again.
     func deallocate() { base.deallocate() }
 }

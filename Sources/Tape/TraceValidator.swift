@@ -3,8 +3,8 @@
 /// appearance, every reference names a tensor, node, op or backward call the trace announces,
 /// versions and counts are non-negative, shapes have a representable element count.
 ///
-/// One pass over the compact events after parsing (the two parser threads cannot see each
-/// other's ids); a failure names the event's real line in the file.
+/// One pass over the compact events of each chunk once it is parsed and appended (the two
+/// parser threads cannot see each other's ids); a failure names the event's real line in the file.
 struct TraceValidator {
     /// What a field's value must be, by `(kind << 6 | field)`; fields without a rule are free.
     private static let rules: [Rule?] = {
@@ -97,37 +97,61 @@ struct TraceValidator {
         }
     }
 
-    private let tape: Tape
     private let file: String
+    /// The line map of the tape being checked, during `check` only (the validator must not
+    /// keep the tape: the reader appends to it after each chunk, and a second owner would make
+    /// it copy its arrays).
+    private var lines = TraceLines()
     /// How many ids of each space have been announced so far.
     private var counts = [Int](repeating: 0, count: Space.allCases.count)
     /// Each tensor's version counter, for checking bumps.
     private var tensorCounters: [Int] = []
-    /// Ops named by nodes and bumps, checked once all ops are known: `(op, event, field, kind)`.
-    private var opReferences: [(op: Int, event: Int, name: FieldName)] = []
+    /// Ops named by nodes and bumps before any event recorded them, in event order:
+    /// `(op, event, field, line)`. Resolved ones are dropped after each chunk.
+    private var opReferences: [(op: Int, event: Int, name: FieldName, line: Int)] = []
 
     /// Throws the first range error of `tape`, read from `file`.
     static func check(_ tape: Tape, file: String) throws(TraceError) {
-        var validator = TraceValidator(tape: tape, file: file)
-        try validator.run()
+        var validator = TraceValidator(file: file)
+        try validator.check(tape, events: 0..<tape.count)
+        try validator.finish(header: tape.header)
     }
 
-    private init(tape: Tape, file: String) {
-        self.tape = tape
+    /// A validator that has seen no events yet; errors name `file`.
+    init(file: String) {
         self.file = file
     }
 
-    private mutating func run() throws(TraceError) {
+    /// Checks events `events` of `tape` against the ids announced by the events before them,
+    /// which this validator has checked already (the trace reader calls it after each chunk).
+    mutating func check(_ tape: Tape, events: Range<Int>) throws(TraceError) {
+        lines = tape.lines
+        defer { lines = TraceLines() }
         let store = tape.store
         try store.bytes.withUnsafeBufferPointer { buffer throws(TraceError) in
-            for event in 0..<store.count {
+            for event in events {
                 let range = store.fieldRange(of: event)
                 var c = EventCursor(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound)
                 try check(event, store.kind(at: event), &c)
             }
         }
-        for reference in opReferences where reference.op >= counts[Space.op.rawValue] {
-            throw fail(reference.event, "\(reference.name) refers to \(Space.op.spell(reference.op)), which no \"op\" event records")
+        let recorded = counts[Space.op.rawValue]
+        opReferences.removeAll { $0.op < recorded }
+    }
+
+    /// The first event that names an op no event checked so far records; the events before it
+    /// form a tape whose references all resolve (nil: all of them do).
+    var firstUnresolvedEvent: Int? { opReferences.first?.event }
+
+    /// Throws if an event named an op that no event of the whole trace records, or the header's
+    /// `dropped` versions name a counter no `tensor` event announces.
+    func finish(header: TraceHeader) throws(TraceError) {
+        if let reference = opReferences.first {
+            throw .malformed(file: file, line: reference.line,
+                             message: "\(reference.name) refers to \(Space.op.spell(reference.op)), which no \"op\" event records")
+        }
+        for counter in (header.dropped?.versions.keys.sorted()) ?? [] where counter >= counts[Space.counter.rawValue] {
+            throw .malformed(file: file, line: 1, message: "\"versions\" of \"dropped\" names \(Space.counter.spell(counter)), which no \"tensor\" event announces")
         }
     }
 
@@ -165,7 +189,7 @@ struct TraceValidator {
             case .laterOp:
                 let op = c.int()
                 guard op >= 0 else { throw negative(op, name, event) }
-                if op >= counts[Space.op.rawValue] { opReferences.append((op, event, name)) }
+                if op >= counts[Space.op.rawValue] { opReferences.append((op, event, name, line(of: event))) }
             case .counterOfTensor:
                 counter = c.int()
                 guard counter >= 0 else { throw negative(counter, name, event) }
@@ -241,6 +265,8 @@ struct TraceValidator {
     }
 
     private func fail(_ event: Int, _ message: String) -> TraceError {
-        .malformed(file: file, line: tape.lines.line(of: event) ?? event + 2, message: message)
+        .malformed(file: file, line: line(of: event), message: message)
     }
+
+    private func line(of event: Int) -> Int { lines.line(of: event) ?? event + 2 }
 }

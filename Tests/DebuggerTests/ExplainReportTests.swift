@@ -3,6 +3,15 @@ import XCTest
 @testable import Debugger
 
 final class ExplainReportTests: XCTestCase {
+    /// An op issued from C++ rather than a Python call (DDP's broadcast `aten::copy_` in its
+    /// `__init__`) has an empty `call`: the timeline names its aten op, never a bare `aten`.
+    func testWriteWithoutPythonCallIsNamedByItsAtenOp() throws {
+        let report = try Debugger(tape: Programs.savedInputMul(culpritCall: "")).explain()
+        XCTAssertTrue(report.text().contains("    v1  bumped by op #4 `aten::add_.Tensor` (line 8: a += 1)  <- culprit"), report.text())
+        XCTAssertEqual(report.diagnoses.first?.culprit?.spelling, "aten::add_.Tensor")
+        XCTAssertEqual(report.diagnoses.first?.bumps.first?.spelling, "aten::add_.Tensor")
+    }
+
     func testTextReadsLikeACompilerDiagnostic() throws {
         let text = try Debugger(tape: Programs.savedInputMul()).explain().text()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -70,7 +79,8 @@ final class ExplainReportTests: XCTestCase {
               },
               "errors": 0,
               "warnings": 0,
-              "diagnoses": []
+              "diagnoses": [],
+              "dropped": null
             }
 
             """)

@@ -8,7 +8,8 @@ enum Programs {
     static let hint = AutogradMessagePieces.hint
 
     /// `a = x * 2; y = a * a; a += 1; loss.backward()`: MulBackward0 finds `other` (a) stale.
-    static func savedInputMul() -> Tape {
+    /// `culpritCall` is the Python spelling of the `a += 1` write ("" for an op issued from C++).
+    static func savedInputMul(culpritCall: String = "+=") -> Tape {
         let source = """
         import torch
 
@@ -42,7 +43,7 @@ enum Programs {
         let sum = b.node("SumBackward0", op: op3, next: [mulY])
         b.gradFn(loss, sum)
         b.record(.output("0 MulBackward0\n"))
-        let op4 = b.op("aten::add_.Tensor", call: "+=", line: 8, column: 1, length: 6, inputs: [a], outputs: [a], inPlace: true)
+        let op4 = b.op("aten::add_.Tensor", call: culpritCall, line: 8, column: 1, length: 6, inputs: [a], outputs: [a], inPlace: true)
         let add = b.node("AddBackward0", op: op4, next: [mulA, nil])
         b.gradFn(a, add)
         let call = b.backward(roots: [sum], line: 10)

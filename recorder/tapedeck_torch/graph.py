@@ -15,6 +15,10 @@ _Tensor = torch.Tensor
 SavedVersion = Callable[[TensorInfo, bool], int]
 """`saved_version(tensor_info, is_output)`: the version a saved tensor carries (Recorder)."""
 
+HookedInputs = Callable[[], list[tuple[torch.Tensor, int]]]
+"""What a slot packed by saved-tensor hooks stands for: the running checkpoint's inputs with their
+saved versions (CheckpointInputs.current), empty when the hooks are not a checkpoint's."""
+
 _ACCUMULATE_GRAD = "torch::autograd::AccumulateGrad"
 
 
@@ -40,9 +44,10 @@ class GraphRecorder:
     """Gives grad_fn nodes dense ids, stamped into `node.metadata` under a key unique to this
     recording, and emits each node after the nodes its `next_functions` point to."""
 
-    def __init__(self, writer: TraceWriter, registry: TensorRegistry, key: str) -> None:
+    def __init__(self, writer: TraceWriter, registry: TensorRegistry, key: str, hooked_inputs: HookedInputs) -> None:
         self._writer = writer
         self._registry = registry
+        self._hooked_inputs = hooked_inputs
         self.key = key
         self.hook_key = key + ":hooked"
         self._next_node = 0
@@ -97,18 +102,23 @@ class GraphRecorder:
 
     def _emit_save(self, node: Node, nid: int, slot: str, saved_versions: SavedVersion,
                    outputs: dict[tuple[int, int], torch.Tensor]) -> None:
-        """Writes one slot. Slots that hold no tensor are skipped: unsaved (`None`), or packed by
-        saved-tensor hooks the program installed itself (`torch.utils.checkpoint`), which PyTorch
-        does not version-check either."""
+        """Writes one slot. A slot packed by a non-reentrant checkpoint's hooks is written as the
+        checkpoint's inputs (see checkpoint.py); other slots that hold no tensor are skipped: unsaved
+        (`None`), or packed by hooks the program installed itself, which PyTorch does not
+        version-check either."""
         raw = getattr(node, "_raw_saved_" + slot)
         if isinstance(raw, (list, tuple)):
             for index, item in enumerate(raw):
                 data = item.data
                 if isinstance(data, _Tensor):
                     self._write_save(nid, "%s[%d]" % (slot, index), data, False, 0, saved_versions)
+                elif data is not None:
+                    self._write_hooked(nid, "%s[%d]" % (slot, index))
             return
         data = raw.data
         if not isinstance(data, _Tensor):
+            if data is not None:
+                self._write_hooked(nid, slot)
             return
         try:
             unpacked = getattr(node, "_saved_" + slot)
@@ -125,10 +135,18 @@ class GraphRecorder:
         for index, item in enumerate(node._raw_saved_tensors):
             data = item.data
             if not isinstance(data, _Tensor):
+                if data is not None:
+                    self._write_hooked(nid, "tensors[%d]" % index)
                 continue
             is_output = data.grad_fn is node
             self._write_save(nid, "tensors[%d]" % index, data, is_output, data.output_nr if is_output else 0,
                              saved_versions)
+
+    def _write_hooked(self, nid: int, slot: str) -> None:
+        """A slot packed by saved-tensor hooks: one `save` of each input of the running checkpoint."""
+        for tensor, version in self._hooked_inputs():
+            info = self._registry.get(tensor)
+            self._writer.emit(schema.save(nid, js(slot), info.tid, version, False, 0, int_list(tensor.shape)))
 
     def _write_save(self, nid: int, slot: str, tensor: torch.Tensor, is_output: bool, output_nr: int,
                     saved_versions: SavedVersion, shape: torch.Size | None = None) -> None:

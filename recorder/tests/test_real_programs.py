@@ -47,6 +47,8 @@ def test_ddp_broadcast_in_init_is_blamed_in_every_rank(tmp_path):
         assert culprit is not None, "rank %d" % rank
         assert culprit.line == 11, "the user's `model = DDP(net)` line"
         assert culprit.op.get("frame") == "DistributedDataParallel.__init__"
+        assert culprit.op["name"] == "aten::copy_", "the broadcast's copy into the saved weight"
+        assert culprit.op["call"] == "", "issued from C++: no Python spelling, and never a bare 'aten'"
         assert "[rank%d]: RuntimeError: %s" % (rank, culprit.message) in recorded.stderr
 
 
@@ -108,6 +110,23 @@ out = checkpoint(lambda t: t.sigmoid() * 2, h, use_reentrant=False)
 h.mul_(3)
 out.sum().backward()
 """,
+    "checkpoint_ok.py": """\
+import torch
+from torch.utils.checkpoint import checkpoint
+
+torch.manual_seed(0)
+model = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+x = torch.randn(8, 4)
+for step in range(2):
+    h = x * 2
+    out = checkpoint(model, h, use_reentrant=False)
+    loss = out.pow(2).mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    print(step, round(loss.item(), 4))
+""",
 }
 
 
@@ -132,9 +151,10 @@ def test_inplace_dropout_is_the_culprit(tmp_path):
     assert culprit.node_name == "SigmoidBackward0" and culprit.slot == "result"
 
 
-def test_checkpointed_failure_names_the_failing_node(tmp_path):
-    """Inside a non-reentrant checkpoint, saved tensors go through checkpoint's pack hooks, so the
-    trace has no save for them; the failure itself (node, slot, message) is still recorded."""
+def test_write_to_a_checkpoint_input_is_the_culprit(tmp_path):
+    """Inside a non-reentrant checkpoint, saved tensors go through checkpoint's pack hooks; what
+    PyTorch checks is the checkpoint's saved input, when backward recomputes from it. The hooked
+    slot is recorded as a save of that input, so the in-place write to it is named."""
     program = tmp_path / "checkpoint_inplace.py"
     program.write_text(SINGLE_PROCESS["checkpoint_inplace.py"])
     run_recorded(str(program), tmp_path / "run.tdt")
@@ -143,3 +163,18 @@ def test_checkpointed_failure_names_the_failing_node(tmp_path):
     nodes = {e["n"]: e["name"] for e in events if e["k"] == "node"}
     assert failed and nodes[failed[0]["fail"]] == "SigmoidBackward0" and failed[0]["slot"] == "result"
     assert "modified by an inplace operation" in failed[0]["msg"]
+    culprit = explain(events)
+    assert culprit is not None
+    assert (culprit.line, culprit.op["name"], culprit.slot) == (8, "aten::mul_.Tensor", "result")
+
+
+def test_checkpoint_without_writes_blames_nothing(tmp_path):
+    """Two training steps through a checkpointed model, the optimizer writing its weights between
+    them: the hooked slots stand for the checkpoint's input only, so nothing is stale."""
+    program = tmp_path / "checkpoint_ok.py"
+    program.write_text(SINGLE_PROCESS["checkpoint_ok.py"])
+    recorded = run_recorded(str(program), tmp_path / "run.tdt")
+    assert recorded.exit_code == 0
+    _, events = load_trace(str(tmp_path / "run.tdt"))
+    assert [e for e in events if e["k"] == "save" and e["slot"] == "result"], "hooked slots are written"
+    assert explain(events) is None

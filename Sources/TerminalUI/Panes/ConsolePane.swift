@@ -46,7 +46,7 @@ struct ConsolePane: Widget {
             lines.append(timeline("\(Sanitizer.line(name)) saved@v\(saved.savedVersion) by \(TapePane.displayName(node.name)).\(Sanitizer.line(saved.slot))\(at)"))
         }
         for bump in diagnosis.bumps {
-            let call = Sanitizer.line(bump.call.isEmpty ? bump.name : bump.call)
+            let call = Sanitizer.line(bump.spelling)
             let text = "t\(bump.tensor) v\(bump.from)\(glyphs.arrow)v\(bump.to) by op \(bump.op) \(call) at line \(bump.site.line)"
             lines.append(bump.isCulprit ? Line([Span("  \(glyphs.arrow) ", .dim), Span(text, .culprit), Span(" \(glyphs.culprit) culprit", .culprit)]) : timeline(text))
         }
