@@ -55,11 +55,12 @@ struct TraceChunks {
 
     func deallocate() { buffer.deallocate() }
 
-    /// The next chunk of whole lines (the rest of the input when it ends without a newline);
-    /// empty once everything was handed out. Valid until the next call.
-    mutating func next() throws(TraceError) -> UnsafeBufferPointer<UInt8> {
+    /// The next chunk of whole lines (the rest of the input when it ends without a newline),
+    /// at most `limit` bytes unless one line is longer; empty once everything was handed out.
+    /// Valid until the next call.
+    mutating func next(limit: Int = .max) throws(TraceError) -> UnsafeBufferPointer<UInt8> {
         if handedOut > 0 {
-            (buffer).update(from: buffer + handedOut, count: filled - handedOut)
+            buffer.update(from: buffer + handedOut, count: filled - handedOut)
             filled -= handedOut
             handedOut = 0
         }
@@ -68,12 +69,16 @@ struct TraceChunks {
                 let got = try read(buffer + filled, capacity - filled)
                 if got == 0 { isExhausted = true } else { filled += got }
             }
-            if isExhausted {
+            if isExhausted && filled <= limit {
                 handedOut = filled
                 return UnsafeBufferPointer(start: buffer, count: filled)
             }
-            var end = filled
+            var end = min(filled, limit)
             while end > 0 && buffer[end - 1] != UInt8(ascii: "\n") { end -= 1 }
+            if end == 0, let newline = UnsafeBufferPointer(start: buffer, count: filled).firstIndex(of: UInt8(ascii: "\n")) {
+                end = newline + 1
+            }
+            if end == 0 && isExhausted { end = filled }
             if end > 0 {
                 handedOut = end
                 return UnsafeBufferPointer(start: buffer, count: end)

@@ -15,6 +15,8 @@ import Darwin
 public final class TraceLoader {
     /// The bytes read per chunk.
     public static let defaultChunkSize = 4 << 20
+    /// The bytes read with the header: little, so the first events are ready soon.
+    private static let headerChunk = 256 << 10
     /// Chunks larger than this are parsed in two halves on two threads.
     private static let parallelThreshold = 1 << 20
 
@@ -114,14 +116,15 @@ public final class TraceLoader {
         return tape
     }
 
-    /// Reads, parses and checks the next chunk of lines; false once the whole trace is loaded
-    /// (after the last chunk's final checks). After an error the loader must not be used again.
+    /// Reads, parses and checks the next chunk of lines (at most `limit` bytes of them, unless
+    /// one line is longer); false once the whole trace is loaded (after the last chunk's final
+    /// checks). After an error the loader must not be used again.
     @discardableResult
-    public func loadChunk() throws(TraceError) -> Bool {
+    public func loadChunk(limit: Int = .max) throws(TraceError) -> Bool {
         guard !isComplete else { return false }
         precondition(!failed, "TraceLoader used after an error")
         do {
-            try loadNextChunk()
+            try loadNextChunk(limit: limit)
         } catch {
             failed = true
             release()
@@ -146,7 +149,7 @@ public final class TraceLoader {
     }
 
     private func readHeader() throws(TraceError) {
-        let bytes = try chunks.next()
+        let bytes = try chunks.next(limit: Self.headerChunk)
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw .malformed(file: file, line: 1, message: "expected the trace header {\"format\":\"tapedeck-trace\",...}, found an empty file")
         }
@@ -157,13 +160,13 @@ public final class TraceLoader {
         linesBefore = scanner.line - 1
     }
 
-    private func loadNextChunk() throws(TraceError) {
+    private func loadNextChunk(limit: Int) throws(TraceError) {
         let bytes: UnsafeBufferPointer<UInt8>
         if let pending = afterHeader {
             bytes = pending
             afterHeader = nil
         } else {
-            bytes = try chunks.next()
+            bytes = try chunks.next(limit: limit)
         }
         let isLast = !chunks.hasMore
         let ranges = Self.split(bytes)
@@ -186,7 +189,7 @@ public final class TraceLoader {
         }
         bytesRead += bytes.count
         if isLast {
-            try validator?.finish()
+            try validator?.finish(header: tape.header)
             tape.trimCapacity()
             isComplete = true
             release()

@@ -61,9 +61,12 @@ struct Launch {
         let recorder = try TorchRecorder.locate(reason: reason)
         announce(note)
         let trace = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-\(UUID().uuidString).tdt").path
-        defer { try? FileManager.default.removeItem(atPath: trace) }
-        try recorder.record(path, arguments: arguments, to: trace)
-        return Run(path: path, debugger: try Target.trace(path: trace).debugger())
+        defer {
+            try? FileManager.default.removeItem(atPath: trace)
+            try? FileManager.default.removeItem(atPath: TorchRecorder.partialPath(of: trace))
+        }
+        let written = try recorder.record(path, arguments: arguments, to: trace, announce: announce)
+        return Run(path: path, debugger: try Target.trace(path: written).debugger())
     }
 
     /// The first thing the run met that tapedeck's subset lacks, if any: such a run is not the

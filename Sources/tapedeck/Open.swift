@@ -31,7 +31,11 @@ struct Open: ParsableCommand {
             } catch {
                 throw .noTerminal(error)
             }
-            let run = try target.launch.runs(announce: Standard.note)[0]
+            let launch = target.launch
+            if launch.targets.count == 1, case .trace(let path) = try Target.load(target.target) {
+                return try openTrace(path)
+            }
+            let run = try launch.runs(announce: Standard.note)[0]
             do {
                 return try DebuggerApp(debugger: run.debugger).run()
             } catch {
@@ -39,6 +43,40 @@ struct Open: ParsableCommand {
             }
         } catch {
             return Standard.fail(error)
+        }
+    }
+
+    /// The debugger on one trace file, its first screen shown while the rest loads
+    /// (`TraceOpening`); the load's warnings and a failure of its rest are printed once the
+    /// terminal is back.
+    private func openTrace(_ path: String) throws(CommandError) -> Int32 {
+        let opened: (first: DebuggerState, rest: TraceOpening?)
+        do {
+            opened = try TraceOpening.open(path: path)
+        } catch {
+            throw Self.failure(error, path: path)
+        }
+        let status: Int32
+        do {
+            status = try DebuggerApp(state: opened.first, opening: opened.rest).run()
+        } catch {
+            throw .noTerminal(error)
+        }
+        var whole = opened.first
+        if let rest = opened.rest, case .loaded(let result) = rest.progress {
+            switch result {
+            case .success(let state): whole = state
+            case .failure(let error): throw Self.failure(error, path: path)
+            }
+        }
+        for warning in whole.tape.warnings { Standard.error("tapedeck: \(warning)\n") }
+        return status
+    }
+
+    private static func failure(_ error: TraceOpening.Failure, path: String) -> CommandError {
+        switch error {
+        case .trace(let error): .badTrace(error)
+        case .tape(let error): .badTape(path: path, error)
         }
     }
 }

@@ -5,9 +5,12 @@ import Glibc
 /// or SIGTERM, and always gives the terminal back.
 public struct DebuggerApp {
     public var state: DebuggerState
+    /// The background load of the rest of the trace, when `state` shows its first events.
+    public var opening: TraceOpening?
 
-    public init(state: DebuggerState) {
+    public init(state: DebuggerState, opening: TraceOpening? = nil) {
         self.state = state
+        self.opening = opening
     }
 
     /// The debugger over a run: a program's tape or a trace file, indexed and replayed by `debugger`.
@@ -22,8 +25,10 @@ public struct DebuggerApp {
     }
 
     /// Runs until the user quits; returns the exit status: the run's verdict after `q` (0 clean,
-    /// 1 autograd errors, 3 incomplete, as `tapedeck explain`), 128 + the signal number
-    /// after SIGINT (130), SIGTERM (143) or SIGHUP (129).
+    /// 1 autograd errors, 3 incomplete, as `tapedeck explain`; a `q` while the trace loads waits
+    /// for the verdict of the whole tape), 128 + the signal number after SIGINT (130), SIGTERM
+    /// (143) or SIGHUP (129), 2 when the rest of the trace failed to load (the caller reports
+    /// `opening`'s failure once the terminal is back).
     ///
     /// Throws `TerminalError.notATerminal` when stdin or stdout is not a TTY, before touching it.
     public func run() throws(TerminalError) -> Int32 {
@@ -37,6 +42,20 @@ public struct DebuggerApp {
             if let signal = terminal.pendingSignal {
                 return 128 + signal
             }
+            if let opening, state.loading != nil {
+                switch opening.progress {
+                case .loading(let events):
+                    if events != state.loading {
+                        state.noteLoading(events: events)
+                        needsFrame = true
+                    }
+                case .loaded(.success(let complete)):
+                    state.finishLoading(with: complete)
+                    needsFrame = true
+                case .loaded(.failure):
+                    return 2
+                }
+            }
             if needsFrame {
                 let size = terminal.size
                 state.resize(width: size.width, height: size.height)
@@ -47,6 +66,10 @@ public struct DebuggerApp {
                 state.reduce(key)
                 needsFrame = true
             }
+        }
+        if let opening, state.loading != nil {
+            guard case .success(let complete) = opening.wait() else { return 2 }
+            state.finishLoading(with: complete)
         }
         return state.verdict.exitStatus
     }

@@ -173,7 +173,7 @@ extension DebuggerState {
 
     private mutating func nextError() {
         guard !failures.isEmpty else {
-            message = "no errors on this tape"
+            message = loading == nil ? "no errors on this tape" : "no errors in the events loaded so far"
             return
         }
         if let next = failures.first(where: { $0.step > cursor }) {

@@ -70,8 +70,13 @@ extension DebuggerState {
             } else if zoomed {
                 left += "\(glyphs.separator)ZOOM"
             }
-            if let stopped = stoppedText {
+            if let loading = loadingText {
+                left += "\(glyphs.separator)\(loading)"
+            } else if let stopped = stoppedText {
                 left += "\(glyphs.separator)\(stopped)"
+            }
+            if let dropped = tape.header.dropped {
+                left += "\(glyphs.separator)\(dropped.steps) EARLIER STEPS DROPPED"
             }
             if let message {
                 left += "\(glyphs.separator)\(Sanitizer.line(message))"

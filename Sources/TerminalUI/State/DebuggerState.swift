@@ -37,10 +37,15 @@ public struct DebuggerState: Sendable {
     public internal(set) var reached: Set<Int> = []
     /// Set by `q`; the run loop ends.
     public internal(set) var isFinished = false
+    /// The events read so far while the rest of the trace loads in the background; nil once the
+    /// state covers the whole tape (see `DebuggerState+Loading`).
+    public internal(set) var loading: Int?
 
     /// A state over `debugger` at its first step, showing the diagnoses of `debugger.explain()`.
-    public init(debugger: Debugger, glyphs: Glyphs = .unicode, keyMap: KeyMap = .standard) {
+    /// `loading`: the debugger holds the first events of a trace whose rest is still loading.
+    public init(debugger: Debugger, glyphs: Glyphs = .unicode, keyMap: KeyMap = .standard, loading: Int? = nil) {
         self.debugger = debugger
+        self.loading = loading
         index = StepIndex(debugger: debugger)
         let report = debugger.explain()
         failures = Failure.all(report.diagnoses, debugger: debugger, index: index)
