@@ -27,9 +27,11 @@ final class ExplainCommandTests: XCTestCase {
     }
 
     /// Every case explained and recorded once, shared by the tests below (the engine runs each
-    /// program once per command, not once per test).
+    /// program once per command, not once per test); the traces are removed once explained.
     private static let runs = Result {
-        let directory = try temporaryDirectory()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         return try ConformanceCase.all().map { item in
             let trace = directory.appendingPathComponent(item.name + ".tdt").path
             return CaseRun(
