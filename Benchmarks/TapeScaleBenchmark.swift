@@ -84,7 +84,7 @@ enum TapeScaleBenchmark {
     }
 
     @discardableResult
-    private static func shell(_ arguments: [String]) throws -> (status: Int32, output: String, wall: Double) {
+    static func shell(_ arguments: [String]) throws -> (status: Int32, output: String, wall: Double) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
