@@ -29,7 +29,8 @@ struct Launch {
     /// A program to run, read from the first target; the rest are its arguments.
     struct Program {
         var path: String
-        var source: String
+        /// The file's bytes as read: `ProgramRunner` decodes them as python3 does.
+        var bytes: [UInt8]
         var arguments: [String]
     }
 
@@ -46,13 +47,13 @@ struct Launch {
     /// engine runs it and why, before a recording starts (so it precedes the program's output).
     func runs(announce: (String) -> Void) throws(CommandError) -> [Run] {
         guard let first = targets.first else { throw .missing("") }
-        guard case let .program(path, source) = try Target.load(first) else {
+        guard case let .program(path, bytes) = try Target.load(first) else {
             return try targets.map { path throws(CommandError) in
                 guard case .trace = try Target.load(path) else { throw .notATrace(path) }
                 return Run(path: path, debugger: try Target.trace(path: path).debugger())
             }
         }
-        let program = Program(path: path, source: source, arguments: Array(targets.dropFirst()))
+        let program = Program(path: path, bytes: bytes, arguments: Array(targets.dropFirst()))
         switch try choose(program, stdout: { _ in }, stderr: { _ in }) {
         case let .tapedeck(outcome, _, note):
             announce(note)
@@ -72,8 +73,8 @@ struct Launch {
     /// The program the first target names; a trace file is refused, since only a program can run.
     func program() throws(CommandError) -> Program {
         guard let first = targets.first else { throw .missing("") }
-        guard case let .program(path, source) = try Target.load(first) else { throw .notAProgram(first) }
-        return Program(path: path, source: source, arguments: Array(targets.dropFirst()))
+        guard case let .program(path, bytes) = try Target.load(first) else { throw .notAProgram(first) }
+        return Program(path: path, bytes: bytes, arguments: Array(targets.dropFirst()))
     }
 
     /// Decides the engine for `program`, running it on tapedeck's engine unless `--engine torch`
@@ -85,7 +86,7 @@ struct Launch {
         if engine == .torch {
             return .torch(try TorchRecorder.locate(reason: "--engine torch"), note: "engine: torch (--engine torch)")
         }
-        let runner = ProgramRunner(path: program.path, source: program.source, limits: limits)
+        let runner = ProgramRunner(path: program.path, bytes: program.bytes, limits: limits)
         if engine == .tapedeck {
             return .tapedeck(runner.run(stdout: stdout, stderr: stderr), held: nil, note: "engine: tapedeck (--engine tapedeck)")
         }
