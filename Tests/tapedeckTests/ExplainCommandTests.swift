@@ -100,6 +100,16 @@ final class ExplainCommandTests: XCTestCase {
         }
     }
 
+    /// Every sample's trace is what `tapedeck record` writes for it today, by the rule of
+    /// `scripts/regenerate-fixtures.sh --check` (values and printed text aside), which needs no PyTorch.
+    func testEverySampleTraceIsCurrent() throws {
+        let check = try Binary.run(
+            ["python3", "scripts/regenerate_fixtures.py", "--check", "--samples-only", "--tapedeck", Binary.url.path],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        XCTAssertEqual(check.status, 0, "re-record the stale samples with scripts/regenerate-fixtures.sh NAME:\n\(check.stdout)\(check.stderr)")
+        XCTAssertTrue(check.stdout.hasPrefix("0 fixture(s) stale"), check.stdout)
+    }
+
     func testTheTextReportPointsAtTheCulpritLikeACompiler() throws {
         let output = try Binary.run(["explain", "samples/saved_input_plus_equals.py"])
         XCTAssertEqual(output.status, 1)
