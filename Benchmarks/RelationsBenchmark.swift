@@ -45,10 +45,9 @@ enum RelationsBenchmark {
     }
 
     private static func phase<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-        let (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, Measure.cpuSeconds())
-        let result = try body()
+        let (result, wall, cpu) = try Measure.timed(body)
         print(String(format: "  %@ wall %8.1f ms, CPU %8.1f ms", name.padding(toLength: 38, withPad: " ", startingAt: 0) as NSString,
-                     Double(DispatchTime.now().uptimeNanoseconds - wall) / 1e6, (Measure.cpuSeconds() - cpu) * 1000))
+                     wall * 1000, cpu * 1000))
         return result
     }
 
