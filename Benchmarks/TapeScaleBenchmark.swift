@@ -13,33 +13,32 @@ enum TapeScaleBenchmark {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(Measure.loadAverage()); \(runs) runs each, min–max, median")
         let python = pythonBaselines()
         for events in sizes {
-            let path = NSTemporaryDirectory() + "tapedeck-scale-\(getpid())-\(events).tdt"
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            try TraceWriter.write(TrainingLoopTrace.make(events: events), toFile: path)
-            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            print("\n\(events) events, \(size / 1_000_000) MB (\(size / events) bytes/line)")
-            var load = Samples(), cpu = Samples(), wc = Samples(), start = Samples(), orjson = Samples(), json = Samples()
-            var peak = 0, footprint = 0
-            for run in 0..<runs {
-                let cpuStart = Measure.cpuSeconds()
-                load.add(try Measure.seconds { _ = try TraceReader.read(contentsOf: path) })
-                cpu.add(Measure.cpuSeconds() - cpuStart)
-                wc.add(try Measure.seconds { try shell(["wc", "-l", path]) })
-                let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
-                start.add(once.wall)
-                let fields = once.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
-                if fields.count == 2 { (peak, footprint) = (max(peak, fields[0]), fields[1]) }
-                if python.orjson, run < 3 || events <= 1_000_000 { orjson.add(try pythonLoad(path, module: "orjson")) }
-                if run == 0 && events <= 1_000_000 { json.add(try pythonLoad(path, module: "json")) }
+            try Measure.withTraceFile(TrainingLoopTrace.make(events: events), named: "scale-\(events)") { path in
+                let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                print("\n\(events) events, \(size / 1_000_000) MB (\(size / events) bytes/line)")
+                var load = Samples(), cpu = Samples(), wc = Samples(), start = Samples(), orjson = Samples(), json = Samples()
+                var peak = 0, footprint = 0
+                for run in 0..<runs {
+                    let (_, loadWall, loadCPU) = try Measure.timed { try TraceReader.read(contentsOf: path) }
+                    load.add(loadWall)
+                    cpu.add(loadCPU)
+                    wc.add(try Measure.seconds { try shell(["wc", "-l", path]) })
+                    let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
+                    start.add(once.wall)
+                    let fields = once.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+                    if fields.count == 2 { (peak, footprint) = (max(peak, fields[0]), fields[1]) }
+                    if python.orjson, run < 3 || events <= 1_000_000 { orjson.add(try pythonLoad(path, module: "orjson")) }
+                    if run == 0 && events <= 1_000_000 { json.add(try pythonLoad(path, module: "json")) }
+                }
+                let rate = Double(size) / load.median / 1e6
+                print("  load (in process): \(load) wall, \(cpu) CPU; \(Int(rate)) MB/s")
+                print("  wc -l: \(wc); load / wc -l = \(ratio(load.median, wc.median))")
+                if !orjson.values.isEmpty { print("  orjson, every line: \(orjson); orjson / load = \(ratio(orjson.median, load.median))") }
+                if !json.values.isEmpty { print("  python json, every line, one run: \(json); json / load = \(ratio(json.median, load.median))") }
+                print("  process start + load + exit: \(start)")
+                print("  memory: \(footprint / events) bytes/event (\(footprint >> 20) MiB); peak RSS of a load-only process \(peak >> 20) MiB "
+                      + "= footprint + \((peak - footprint) >> 20) MiB")
             }
-            let rate = Double(size) / load.median / 1e6
-            print("  load (in process): \(load) wall, \(cpu) CPU; \(Int(rate)) MB/s")
-            print("  wc -l: \(wc); load / wc -l = \(ratio(load.median, wc.median))")
-            if !orjson.values.isEmpty { print("  orjson, every line: \(orjson); orjson / load = \(ratio(orjson.median, load.median))") }
-            if !json.values.isEmpty { print("  python json, every line, one run: \(json); json / load = \(ratio(json.median, load.median))") }
-            print("  process start + load + exit: \(start)")
-            print("  memory: \(footprint / events) bytes/event (\(footprint >> 20) MiB); peak RSS of a load-only process \(peak >> 20) MiB "
-                  + "= footprint + \((peak - footprint) >> 20) MiB")
         }
     }
 
@@ -84,7 +83,7 @@ enum TapeScaleBenchmark {
     }
 
     @discardableResult
-    private static func shell(_ arguments: [String]) throws -> (status: Int32, output: String, wall: Double) {
+    static func shell(_ arguments: [String]) throws -> (status: Int32, output: String, wall: Double) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

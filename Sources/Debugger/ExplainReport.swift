@@ -36,8 +36,8 @@ public struct ExplainReport: Hashable, Sendable {
     /// Compiler-style diagnostics: location, the culprit line with a marker under it, PyTorch's
     /// message, the failing node and slot, the saved tensor's version timeline and the hint.
     ///
-    /// Strings from the tape are not trusted: control characters other than line breaks and tabs,
-    /// and bidirectional overrides, are shown escaped (`\u{1B}`) so a trace cannot drive the terminal.
+    /// Strings from the tape are not trusted: every `isTerminalUnsafe` character other than line
+    /// breaks and tabs is shown escaped (`\u{1B}`) so a trace cannot drive the terminal.
     public func text() -> String {
         var blocks = diagnoses.map(text(of:))
         if let stop = stopText { blocks.append(stop) }
@@ -49,11 +49,8 @@ public struct ExplainReport: Hashable, Sendable {
     static func sanitized(_ text: String) -> String {
         var output = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            let value = scalar.value
-            let isControl = (value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(value)
-            let isBidi = (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
-            if isControl || isBidi {
-                output.append(contentsOf: "\\u{\(String(value, radix: 16, uppercase: true))}".unicodeScalars)
+            if scalar.isTerminalUnsafe && scalar != "\n" && scalar != "\t" {
+                output.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
             } else {
                 output.append(scalar)
             }

@@ -33,16 +33,16 @@ struct Launch {
                 guard case .trace = try Target.load(path) else { throw .notATrace(path) }
                 return Run(path: path, debugger: try Target.trace(path: path).debugger())
             }
-        case let .program(path, source):
-            return [try program(path: path, source: source, arguments: Array(targets.dropFirst()), announce: announce)]
+        case let .program(path, bytes):
+            return [try program(path: path, bytes: bytes, arguments: Array(targets.dropFirst()), announce: announce)]
         }
     }
 
-    private func program(path: String, source: String, arguments: [String], announce: (String) -> Void) throws(CommandError) -> Run {
+    private func program(path: String, bytes: [UInt8], arguments: [String], announce: (String) -> Void) throws(CommandError) -> Run {
         if engine == .torch {
             return try recorded(path, arguments: arguments, note: "engine: torch (--engine torch)", reason: "--engine torch", announce: announce)
         }
-        let target = Target.program(path: path, source: source)
+        let target = Target.program(path: path, bytes: bytes)
         let tape = try target.tape(limits: limits)
         if engine == nil, let unsupported = Self.unsupported(in: tape) {
             let reason = "\(path):\(unsupported.site.line): \(unsupported.message)"
