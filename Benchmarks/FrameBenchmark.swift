@@ -94,7 +94,9 @@ enum FrameBenchmarkTape {
 
     static func make(events target: Int) -> Tape { make(events: target, message: truncatedMessage) }
 
-    static func make(events target: Int, message: String) -> Tape {
+    /// The chain of about `target` events ending in `message`; without `backward`, the tape stops
+    /// before its backward call (the same graph, indexed but not replayed).
+    static func make(events target: Int, message: String, backward: Bool = true) -> Tape {
         let source = (1...12).map { "h = h * w  # line \($0)" }.joined(separator: "\n")
         var tape = Tape(header: TraceHeader(producer: "tapedeck-bench", path: "chain.py", source: source))
         tape.append(.tensor(TensorInfo(id: 0, counter: 0, storage: 0, shape: [4], dtype: "float32", requiresGrad: true, values: [1, 1, 1, 1])))
@@ -130,6 +132,7 @@ enum FrameBenchmarkTape {
             index: op, name: "aten::add_.Tensor", call: "+=", site: CallSite(line: 12), gradMode: false,
             inputs: [TensorVersion(tensor: victim, version: 0)], outputs: [TensorVersion(tensor: victim, version: 1)], isInPlace: true)))
         tape.append(.bump(VersionBump(counter: victim, tensor: victim, from: 0, to: 1, op: op)))
+        guard backward else { return tape }
         tape.append(.backward(BackwardCall(id: 0, roots: [Edge(node: previousNode, inputNr: 0)], site: CallSite(line: 12), retainGraph: false)))
         tape.append(.error(RaisedError(
             type: "RuntimeError", message: message,

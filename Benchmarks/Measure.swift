@@ -1,12 +1,31 @@
 import Foundation
+import Tape
 
-/// The clocks and the machine fact every benchmark reports its figures with, read one way.
+/// The clocks and the machine fact every benchmark reports its figures with, read one way, and the
+/// temporary trace file the file-reading benchmarks load.
 enum Measure {
     /// Wall seconds `body` takes.
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// `body`'s result with the wall and process CPU seconds it took (the CPU figure is the steadier
+    /// one on a shared machine).
+    static func timed<T>(_ body: () throws -> T) rethrows -> (result: T, wall: Double, cpu: Double) {
+        let (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, cpuSeconds())
+        let result = try body()
+        return (result, Double(DispatchTime.now().uptimeNanoseconds - wall) / 1e9, cpuSeconds() - cpu)
+    }
+
+    /// Writes `tape` to a trace file in the temporary folder (NAME and this process's id in its
+    /// name), runs `body` on its path and removes the file.
+    static func withTraceFile<T>(_ tape: Tape, named name: String, _ body: (String) throws -> T) throws -> T {
+        let path = NSTemporaryDirectory() + "tapedeck-\(name)-\(getpid()).tdt"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try TraceWriter.write(tape, toFile: path)
+        return try body(path)
     }
 
     /// CPU seconds this process has used, which other processes on a shared machine do not inflate.

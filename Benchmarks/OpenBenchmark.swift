@@ -14,10 +14,7 @@ enum OpenBenchmark {
     static func run(events: Int, runs: Int) throws {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(Measure.loadAverage())")
         for (name, make) in [("chain", FrameBenchmarkTape.make(events:)), ("training", TrainingLoopTrace.make(events:))] {
-            let path = NSTemporaryDirectory() + "tapedeck-open-\(name)-\(getpid()).tdt"
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            try TraceWriter.write(make(events), toFile: path)
-            try measure(path: path, name: name, runs: runs)
+            try Measure.withTraceFile(make(events), named: "open-\(name)") { try measure(path: $0, name: name, runs: runs) }
         }
     }
 
@@ -28,16 +25,18 @@ enum OpenBenchmark {
         var cpu = Array(repeating: [Double](), count: phases.count)
         var summary = ""
         var firstFrame: [Double] = [], wholeTape: [Double] = []
+        /// Runs phase `index` and keeps its times.
+        func phase<T>(_ index: Int, _ body: () throws -> T) rethrows -> T {
+            let (result, seconds, cpuSeconds) = try Measure.timed(body)
+            wall[index].append(seconds)
+            cpu[index].append(cpuSeconds)
+            return result
+        }
         for _ in 0..<runs {
-            var clock = Clock()
-            let tape = try TraceReader.read(contentsOf: path)
-            clock.lap(into: &wall[0], &cpu[0])
-            let debugger = try Debugger(tape: tape)
-            clock.lap(into: &wall[1], &cpu[1])
-            let state = DebuggerState(debugger: debugger)
-            clock.lap(into: &wall[2], &cpu[2])
-            let frame = state.render(width: 120, height: 40)
-            clock.lap(into: &wall[3], &cpu[3])
+            let tape = try phase(0) { try TraceReader.read(contentsOf: path) }
+            let debugger = try phase(1) { try Debugger(tape: tape) }
+            let state = phase(2) { DebuggerState(debugger: debugger) }
+            let frame = phase(3) { state.render(width: 120, height: 40) }
             wall[4].append(wall[0...3].reduce(0) { $0 + $1.last! })
             cpu[4].append(cpu[0...3].reduce(0) { $0 + $1.last! })
             precondition(frame.width == 120)
@@ -66,18 +65,5 @@ enum OpenBenchmark {
         precondition(frame.width == 120)
         if let rest, case .failure(let error) = rest.wait() { throw error }
         whole.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-
-    /// Wall and process CPU time since the last lap.
-    private struct Clock {
-        var wall = DispatchTime.now().uptimeNanoseconds
-        var cpu = Measure.cpuSeconds()
-
-        mutating func lap(into walls: inout [Double], _ cpus: inout [Double]) {
-            let (nowWall, nowCPU) = (DispatchTime.now().uptimeNanoseconds, Measure.cpuSeconds())
-            walls.append(Double(nowWall - wall) / 1e9)
-            cpus.append(nowCPU - cpu)
-            (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, Measure.cpuSeconds())
-        }
     }
 }

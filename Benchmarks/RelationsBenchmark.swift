@@ -6,13 +6,18 @@ import TerminalUI
 /// Issue 9's debugger rows on a chain of NODES grad_fn nodes (the frame benchmark's failing chain,
 /// about 7.3 events per node, with PyTorch's full error text so that the replay runs every node
 /// down to the one whose saved tensor was overwritten): indexing the tape and replaying its one backward call through every
-/// node (`Debugger(tape:)`), blame (`explain()`), the Tape pane's steps (`DebuggerState`), and the
+/// node (`Debugger(tape:)`, with the same tape cut before its backward call as the baseline: the
+/// index alone, so that the difference is the replay), blame (`explain()`), the Tape pane's steps (`DebuggerState`), and the
 /// per-keystroke relation queries the panes make, each timed over many random queries. Prints wall
 /// and process CPU time; the CPU figure is the steadier one on a shared machine.
 enum RelationsBenchmark {
     static func run(nodes: Int) throws {
-        let tape = FrameBenchmarkTape.make(events: Int(Double(nodes) * 7.32), message: FrameBenchmarkTape.fullMessage)
+        let events = Int(Double(nodes) * 7.32)
+        let tape = FrameBenchmarkTape.make(events: events, message: FrameBenchmarkTape.fullMessage)
         print("relations: \(tape.count) events, load average \(Measure.loadAverage())")
+        let indexOnly = FrameBenchmarkTape.make(events: events, message: FrameBenchmarkTape.fullMessage, backward: false)
+        let indexed = try phase("Debugger(tape:) index only (baseline)") { try Debugger(tape: indexOnly) }
+        precondition(indexed.replays.isEmpty)
         let debugger = try phase("Debugger(tape:) index + replay") { try Debugger(tape: tape) }
         print("  \(debugger.nodeCount) nodes, backward replay ran \(debugger.replays.first?.steps.count ?? 0) of them")
         let report = phase("explain() blame") { debugger.explain() }
@@ -40,10 +45,9 @@ enum RelationsBenchmark {
     }
 
     private static func phase<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-        let (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, Measure.cpuSeconds())
-        let result = try body()
+        let (result, wall, cpu) = try Measure.timed(body)
         print(String(format: "  %@ wall %8.1f ms, CPU %8.1f ms", name.padding(toLength: 38, withPad: " ", startingAt: 0) as NSString,
-                     Double(DispatchTime.now().uptimeNanoseconds - wall) / 1e6, (Measure.cpuSeconds() - cpu) * 1000))
+                     wall * 1000, cpu * 1000))
         return result
     }
 

@@ -48,9 +48,10 @@ enum TapeLoadBenchmark {
         var times: [Double] = []
         var cpuTimes: [Double] = []
         for _ in 0..<7 {
-            let cpuStart = Measure.cpuSeconds()
-            times.append(try Measure.seconds { loaded = try TraceReader.read(contentsOf: path) })
-            cpuTimes.append(Measure.cpuSeconds() - cpuStart)
+            let (tape, wall, cpu) = try Measure.timed { try TraceReader.read(contentsOf: path) }
+            loaded = tape
+            times.append(wall)
+            cpuTimes.append(cpu)
         }
         times.sort()
         cpuTimes.sort()

@@ -15,33 +15,32 @@ enum TapeScaleBenchmark {
         let baseline = try processBaseline()
         print("peak RSS of a process that loads a one-event trace (runtime + Foundation): \(baseline >> 20) MiB")
         for events in sizes {
-            let path = NSTemporaryDirectory() + "tapedeck-scale-\(getpid())-\(events).tdt"
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            try TraceWriter.write(TrainingLoopTrace.make(events: events), toFile: path)
-            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            print("\n\(events) events, \(size / 1_000_000) MB (\(size / events) bytes/line)")
-            var load = Samples(), cpu = Samples(), wc = Samples(), start = Samples(), orjson = Samples(), json = Samples()
-            var peak = 0, footprint = 0
-            for run in 0..<runs {
-                let cpuStart = Measure.cpuSeconds()
-                load.add(try Measure.seconds { _ = try TraceReader.read(contentsOf: path) })
-                cpu.add(Measure.cpuSeconds() - cpuStart)
-                wc.add(try Measure.seconds { try shell(["wc", "-l", path]) })
-                let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
-                start.add(once.wall)
-                let fields = once.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
-                if fields.count == 2 { (peak, footprint) = (max(peak, fields[0]), fields[1]) }
-                if python.orjson, run < 3 || events <= 1_000_000 { orjson.add(try pythonLoad(path, module: "orjson")) }
-                if run == 0 && events <= 1_000_000 { json.add(try pythonLoad(path, module: "json")) }
+            try Measure.withTraceFile(TrainingLoopTrace.make(events: events), named: "scale-\(events)") { path in
+                let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                print("\n\(events) events, \(size / 1_000_000) MB (\(size / events) bytes/line)")
+                var load = Samples(), cpu = Samples(), wc = Samples(), start = Samples(), orjson = Samples(), json = Samples()
+                var peak = 0, footprint = 0
+                for run in 0..<runs {
+                    let (_, loadWall, loadCPU) = try Measure.timed { try TraceReader.read(contentsOf: path) }
+                    load.add(loadWall)
+                    cpu.add(loadCPU)
+                    wc.add(try Measure.seconds { try shell(["wc", "-l", path]) })
+                    let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
+                    start.add(once.wall)
+                    let fields = once.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+                    if fields.count == 2 { (peak, footprint) = (max(peak, fields[0]), fields[1]) }
+                    if python.orjson, run < 3 || events <= 1_000_000 { orjson.add(try pythonLoad(path, module: "orjson")) }
+                    if run == 0 && events <= 1_000_000 { json.add(try pythonLoad(path, module: "json")) }
+                }
+                let rate = Double(size) / load.median / 1e6
+                print("  load (in process): \(load) wall, \(cpu) CPU; \(Int(rate)) MB/s")
+                print("  wc -l: \(wc); load / wc -l = \(ratio(load.median, wc.median))")
+                if !orjson.values.isEmpty { print("  orjson, every line: \(orjson); orjson / load = \(ratio(orjson.median, load.median))") }
+                if !json.values.isEmpty { print("  python json, every line, one run: \(json); json / load = \(ratio(json.median, load.median))") }
+                print("  process start + load + exit: \(start)")
+                print("  memory: \(footprint / events) bytes/event (\(footprint >> 20) MiB); peak RSS of a load-only process \(peak >> 20) MiB "
+                      + "= footprint + \((peak - footprint) >> 20) MiB = process baseline + footprint + \((peak - footprint - baseline) >> 20) MiB")
             }
-            let rate = Double(size) / load.median / 1e6
-            print("  load (in process): \(load) wall, \(cpu) CPU; \(Int(rate)) MB/s")
-            print("  wc -l: \(wc); load / wc -l = \(ratio(load.median, wc.median))")
-            if !orjson.values.isEmpty { print("  orjson, every line: \(orjson); orjson / load = \(ratio(orjson.median, load.median))") }
-            if !json.values.isEmpty { print("  python json, every line, one run: \(json); json / load = \(ratio(json.median, load.median))") }
-            print("  process start + load + exit: \(start)")
-            print("  memory: \(footprint / events) bytes/event (\(footprint >> 20) MiB); peak RSS of a load-only process \(peak >> 20) MiB "
-                  + "= footprint + \((peak - footprint) >> 20) MiB = process baseline + footprint + \((peak - footprint - baseline) >> 20) MiB")
         }
     }
 
@@ -67,13 +66,12 @@ enum TapeScaleBenchmark {
     /// The peak resident memory of a process that loads a one-event trace: the Swift runtime and
     /// Foundation, which every `tapedeck` process carries before it reads anything.
     private static func processBaseline() throws -> Int {
-        let path = NSTemporaryDirectory() + "tapedeck-scale-\(getpid())-empty.tdt"
-        defer { try? FileManager.default.removeItem(atPath: path) }
         var tape = Tape(header: TraceHeader(producer: "tapedeck-bench", path: "", source: ""))
         tape.append(.exit(code: 0))
-        try TraceWriter.write(tape, toFile: path)
-        let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
-        return once.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }.first ?? 0
+        return try Measure.withTraceFile(tape, named: "scale-empty") { path in
+            let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
+            return once.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }.first ?? 0
+        }
     }
 
     /// Wall times of a sample, printed as `min–max, median`.
@@ -109,7 +107,7 @@ enum TapeScaleBenchmark {
     }
 
     @discardableResult
-    private static func shell(_ arguments: [String]) throws -> (status: Int32, output: String, wall: Double) {
+    static func shell(_ arguments: [String]) throws -> (status: Int32, output: String, wall: Double) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

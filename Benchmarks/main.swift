@@ -8,8 +8,9 @@ import Foundation
 //   swift run -c release tapedeck-bench open [EVENTS [RUNS]]           (trace file to first frame, phase by phase)
 //   swift run -c release tapedeck-bench open-file TRACE.tdt [RUNS]
 //   swift run -c release tapedeck-bench relations [NODES]              (index, replay, blame and queries over a NODES-node graph)
+//   swift run -c release tapedeck-bench explain-file TRACE.tdt [RUNS]  (the whole of `tapedeck explain` against wc -l)
 let arguments = Array(CommandLine.arguments.dropFirst())
-let benchmarks = ["tape-load", "tape-load-file", "tape-scale", "frame", "open", "open-file", "relations"]
+let benchmarks = ["tape-load", "tape-load-file", "tape-scale", "frame", "open", "open-file", "relations", "explain-file"]
 
 do {
     switch arguments.first {
@@ -33,6 +34,8 @@ do {
         try OpenBenchmark.measure(path: arguments[1], name: arguments[1], runs: arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5)
     case "relations":
         try RelationsBenchmark.run(nodes: arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000)
+    case "explain-file" where arguments.count >= 2:
+        try ExplainBenchmark.run(path: arguments[1], runs: arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5)
     default:
         print("usage: tapedeck-bench BENCHMARK [ARGS]\nbenchmarks: \(benchmarks.joined(separator: ", "))")
     }

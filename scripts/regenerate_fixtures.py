@@ -11,10 +11,10 @@
 - `samples/NAME.tdt`: `tapedeck record samples/NAME.py -o samples/NAME.tdt` from the repository root
   (`--tapedeck` names the binary; scripts/regenerate-fixtures.sh builds it).
 
-A trace counts as changed only when more than its tensors' values changed: those may differ in the
-last bit between CPUs, and `torch.empty` fills them with whatever memory held. With `--check`
-nothing is written: it lists every fixture that differs from a fresh recording and exits 1 when
-there is one.
+A trace counts as changed only when more than its tensors' values and printed text changed: values
+may differ in the last bit between CPUs (and `torch.empty` fills them with whatever memory held), and
+so may printed floats. With `--check` nothing is written: it lists every fixture that differs from
+a fresh recording and exits 1 when there is one.
 """
 
 from __future__ import annotations
@@ -97,12 +97,25 @@ def without_values(item: Any) -> Any:
     return item
 
 
+def cpu_independent(event: Any) -> Any:
+    """`event` without what may differ between CPUs: tensor values, and the text a `print` event
+    holds (printed floats follow MKL's kernel; the recorder tests compare that text with a plain run)."""
+    event = without_values(event)
+    if isinstance(event, dict) and event.get("k") == "print":
+        event.pop("text", None)
+    return event
+
+
+def trace_events(text: bytes) -> list[Any]:
+    """A trace's lines (header first) as JSON objects without their CPU-dependent parts: what a fixture
+    must keep to count as current (recorder/tests/test_conformance.py compares committed traces by it)."""
+    return [cpu_independent(json.loads(line)) for line in text.decode().splitlines() if line.strip()]
+
+
 def same_trace(old: bytes, new: bytes) -> bool:
-    """Whether two traces hold the same events, values aside."""
-    def events(text: bytes) -> list[Any]:
-        return [without_values(json.loads(line)) for line in text.decode().splitlines() if line.strip()]
+    """Whether two traces hold the same events, values and printed text aside."""
     try:
-        return events(old) == events(new)
+        return trace_events(old) == trace_events(new)
     except ValueError:
         return False
 
@@ -118,9 +131,9 @@ def record_sample(tapedeck: str, program: Path, trace: Path) -> None:
                    capture_output=True, timeout=300, check=False)
 
 
-def regenerate(check: bool, tapedeck: str | None, names: set[str]) -> list[Path]:
-    """Re-records every fixture (only those of programs named in `names` when it is not empty);
-    returns those that changed (with `check`, leaves them as they are)."""
+def regenerate(check: bool, tapedeck: str | None, names: set[str], samples_only: bool = False) -> list[Path]:
+    """Re-records every fixture (only those of programs named in `names` when it is not empty, only
+    samples/*.tdt with `samples_only`); returns those that changed (with `check`, leaves them as they are)."""
     kernel = mkl_kernel()
     changed: list[Path] = []
 
@@ -137,13 +150,13 @@ def regenerate(check: bool, tapedeck: str | None, names: set[str]) -> list[Path]
             if not check:
                 target.write_bytes(text)
 
-    for folder in (CASES, PROGRAMS):
+    for folder in () if samples_only else (CASES, PROGRAMS):
         for program in filter(wanted, sorted(folder.glob("*.py"))):
             target = program.with_suffix(".expected.json")
             old = json.loads(target.read_text()) if target.exists() else None
             expected = merged_expectation(old, run_case(program), kernel)
             update(target, lambda scratch, e=expected: scratch.write_text(expectation_text(e)))
-    for trace in filter(wanted, sorted(TRACES.glob("*.tdt"))):
+    for trace in filter(wanted, [] if samples_only else sorted(TRACES.glob("*.tdt"))):
         update(trace, lambda scratch, t=trace: record_trace(CASES / (t.stem + ".py"), scratch), same_trace)
     if tapedeck is not None:
         for trace in filter(wanted, sorted(SAMPLES.glob("*.tdt"))):
@@ -155,9 +168,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a fixture is stale")
     parser.add_argument("--tapedeck", help="the tapedeck binary that records samples/*.tdt (skipped without it)")
+    parser.add_argument("--samples-only", action="store_true",
+                        help="only samples/*.tdt, which need no PyTorch (ExplainCommandTests checks them so)")
     parser.add_argument("names", nargs="*", help="only the fixtures of these programs (file names without .py)")
     args = parser.parse_args()
-    changed = regenerate(args.check, args.tapedeck, set(args.names))
+    if args.samples_only and args.tapedeck is None:
+        parser.error("--samples-only needs --tapedeck, the binary that records the samples")
+    changed = regenerate(args.check, args.tapedeck, set(args.names), args.samples_only)
     for path in changed:
         print(("stale: " if args.check else "rewrote: ") + str(path.relative_to(REPO)))
     print(f"{len(changed)} fixture(s) {'stale' if args.check else 'rewritten'} (MKL kernel here: {mkl_kernel()})")

@@ -43,8 +43,10 @@ static void restore_and_reraise(int signo) {
     if (have_saved_modes) {
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_modes);
     }
-    // Leave the alternate screen, show the cursor, stop mouse reporting, reset attributes.
-    static const char reset[] = "\033[?1000l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
+    // Leave the alternate screen, show the cursor, stop mouse reporting, reset attributes, and put
+    // the cursor keys and keypad back in normal mode (ncurses' keypad() turned on application mode;
+    // left on, the shell's arrow keys would send ESC O A instead of ESC [ A).
+    static const char reset[] = "\033[?1000l\033[?1006l\033[0m\033[?25h\033[?1l\033>\033[?1049l\r\n";
     ssize_t ignored = write(STDOUT_FILENO, reset, sizeof reset - 1);
     (void)ignored;
     signal(signo, SIG_DFL);

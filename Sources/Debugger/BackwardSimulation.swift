@@ -7,33 +7,68 @@ import TorchRules
 ///
 /// With one root the root node is queued first; with several, a `GraphRoot` (not on the tape)
 /// runs first and delivers to each root edge in order.
-struct BackwardSimulation: Hashable, Sendable {
-    /// Incoming edges not yet delivered, per node reachable from the roots (a dictionary: a
-    /// training loop replays thousands of small graphs out of a large tape).
-    private var pending: [Int: Int] = [:]
+///
+/// The counts live in one dense array over every node of the tape, made once and reused call
+/// after call (`start` clears only the nodes the previous call reached): a training loop replays
+/// thousands of small graphs out of a large tape, and a single call may reach a million nodes,
+/// where a dictionary lookup per edge was the replay's largest cost.
+struct BackwardSimulation: Sendable {
+    /// Incoming edges not yet delivered, by node id; meaningful for the nodes in `reached`, zero
+    /// for every other node.
+    private var pending: [Int32]
+    /// The nodes the current call reached from its roots, in discovery order.
+    private var reached: [Int] = []
     private(set) var queue = ReadyQueue<Int>()
 
+    /// A simulation over a graph of `nodeCount` nodes, before any call starts.
+    init(nodeCount: Int) {
+        pending = [Int32](repeating: 0, count: nodeCount)
+    }
+
+    /// A simulation of one call from `roots`.
     init(roots: [Edge], nodes: [NodeRecord]) {
-        var seen = Set(roots.map(\.node))
-        var stack = Array(seen)
-        if roots.count > 1 {
-            for root in roots { pending[root.node, default: 0] += 1 }
+        self.init(nodeCount: nodes.count)
+        start(roots: roots, nodes: nodes)
+    }
+
+    /// Starts a new call from `roots`, forgetting what is left of the previous one.
+    mutating func start(roots: [Edge], nodes: [NodeRecord]) {
+        for node in reached { pending[node] = 0 }
+        reached.removeAll(keepingCapacity: true)
+        queue = ReadyQueue()
+        // A node is reached once its count is non-zero. Edges only point to older nodes, so a
+        // single root is never the target of an edge and is reached with a count of zero.
+        if roots.count == 1 {
+            reached.append(roots[0].node)
+        } else {
+            for root in roots {
+                if pending[root.node] == 0 { reached.append(root.node) }
+                pending[root.node] += 1
+            }
         }
+        var stack = reached
         while let node = stack.popLast() {
             for case let edge? in nodes[node].next {
-                pending[edge.node, default: 0] += 1
-                if seen.insert(edge.node).inserted { stack.append(edge.node) }
+                if pending[edge.node] == 0 {
+                    reached.append(edge.node)
+                    stack.append(edge.node)
+                }
+                pending[edge.node] += 1
             }
         }
         if roots.count == 1 {
             push(roots[0].node, nodes: nodes)
         } else {
-            deliver(to: roots.map(\.node), nodes: nodes)
+            for root in roots { deliver(to: root.node, nodes: nodes) }
         }
     }
 
     /// The nodes still waiting for gradients, with how many they wait for.
-    var waiting: [Int: Int] { pending.filter { $0.value > 0 } }
+    var waiting: [Int: Int] {
+        var waiting: [Int: Int] = [:]
+        for node in reached where pending[node] > 0 { waiting[node] = Int(pending[node]) }
+        return waiting
+    }
 
     /// The next node the engine runs, nil when the backward pass is done.
     mutating func next() -> Int? {
@@ -45,14 +80,9 @@ struct BackwardSimulation: Hashable, Sendable {
         for case let edge? in nodes[node].next { deliver(to: edge.node, nodes: nodes) }
     }
 
-    private mutating func deliver(to targets: [Int], nodes: [NodeRecord]) {
-        for target in targets { deliver(to: target, nodes: nodes) }
-    }
-
     private mutating func deliver(to target: Int, nodes: [NodeRecord]) {
-        let remaining = (pending[target] ?? 1) - 1
-        pending[target] = remaining
-        if remaining == 0 { push(target, nodes: nodes) }
+        pending[target] -= 1
+        if pending[target] == 0 { push(target, nodes: nodes) }
     }
 
     private mutating func push(_ node: Int, nodes: [NodeRecord]) {

@@ -5,13 +5,13 @@ import Tape
 struct Blame: Sendable {
     let index: TapeIndex
     let replays: [BackwardReplay]
-    /// The backward call that freed each node's saved variables.
-    let freedBy: [Int: Int]
+    /// The backward call that freed each node's saved variables, by node id.
+    let freedBy: [Int?]
     let replayer: Replayer
     let source: SourceText
     let hints: FixHint
 
-    init(index: TapeIndex, replays: [BackwardReplay], freedBy: [Int: Int], source: SourceText) {
+    init(index: TapeIndex, replays: [BackwardReplay], freedBy: [Int?], source: SourceText) {
         self.index = index
         self.replays = replays
         self.freedBy = freedBy
@@ -99,8 +99,7 @@ struct Blame: Sendable {
         var match: UnpackFailure?
         for i in stride(from: index.saveCount(before: position) - 1, through: 0, by: -1) {
             let (node, slot) = index.saveOrder[i]
-            var freed: [Int: Int] = [:]
-            if let backward = freedBy[node], replays[backward].event < position { freed[node] = backward }
+            let freed = freedBy[node].flatMap { replays[$0].event < position ? $0 : nil }
             let saved = replayer.savedValue(index.saves[node][slot], at: position, freedBy: freed)
             guard saved.status != .fresh else { continue }
             let message = replayer.message(for: saved, at: position)
@@ -139,6 +138,13 @@ struct Blame: Sendable {
             return
         }
         diagnosis.bumps = bumps(after: saved, before: statePosition)
+        let start = index.startVersion(ofCounter: index.counter(of: saved.tensor))
+        if start > saved.savedVersion, let dropped = index.tape.header.dropped {
+            for i in diagnosis.bumps.indices { diagnosis.bumps[i].isCulprit = false }
+            diagnosis.droppedWritesTo = start
+            diagnosis.hint = FixHint.droppedWrite(savedName: savedName, steps: dropped.steps)
+            return
+        }
         guard let first = diagnosis.bumps.first else {
             diagnosis.hint = "modify a copy of `\(savedName)` instead, " + FixHint.lastResort
             return
@@ -221,7 +227,7 @@ struct Blame: Sendable {
     /// only named later); without `bind` events (traces of real PyTorch), the simple target of
     /// the assignment whose value the tensor is. Nil when it has no name.
     func name(of tensor: Int, before position: Int) -> String? {
-        if let bound = index.names[tensor].value(before: position) ?? index.names[tensor].last { return bound }
+        if let bound = index.name(of: tensor, before: position) ?? index.lastName(of: tensor) { return bound }
         guard let producer = index.producers[tensor] else { return nil }
         let op = index.op(producer)
         guard op.site.file == nil, op.outputs.first?.tensor == tensor else { return nil }

@@ -13,8 +13,8 @@ public struct Debugger: Sendable {
     /// Every backward call, replayed in order, each finding the graph as earlier calls left it.
     public let replays: [BackwardReplay]
     let index: TapeIndex
-    /// The backward call that freed each node's saved variables.
-    private let freedBy: [Int: Int]
+    /// The backward call that freed each node's saved variables, by node id.
+    private let freedBy: [Int?]
 
     /// Indexes `tape` and replays its backward calls; throws when the tape refers to a tensor,
     /// node, op or backward call it never announced.
@@ -63,7 +63,7 @@ public struct Debugger: Sendable {
         let replayer = Replayer(index: index)
         return TensorState(
             info: info,
-            name: index.names[id].value(before: position),
+            name: index.name(of: id, before: position),
             version: index.version(of: id, before: position),
             shape: index.shape(of: id, before: position),
             gradFn: change?.node,
@@ -102,10 +102,7 @@ public struct Debugger: Sendable {
     public func wrappedNode(of id: Int) -> Int? { index.wrapped[id] }
 
     private func savedValue(_ save: TapeIndex.Save, at position: Int) -> SavedValue {
-        var freed: [Int: Int] = [:]
-        if let backward = freedBy[save.slot.node], replays[backward].event < position {
-            freed[save.slot.node] = backward
-        }
+        let freed = freedBy[save.slot.node].flatMap { replays[$0].event < position ? $0 : nil }
         return Replayer(index: index).savedValue(save, at: position, freedBy: freed)
     }
 
@@ -166,7 +163,8 @@ public struct Debugger: Sendable {
     /// mutations PyTorch cannot detect.
     public func explain() -> ExplainReport {
         let blame = Blame(index: index, replays: replays, freedBy: freedBy, source: source)
-        return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses(), end: end)
+        return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses(), end: end,
+                             dropped: tape.header.dropped)
     }
 
     /// The program's latest name for `tensor` before `position`, or `t<id>` when it has none.

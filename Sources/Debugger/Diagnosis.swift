@@ -199,6 +199,9 @@ public struct Diagnosis: Hashable, Sendable {
     public var culprit: Culprit?
     /// The saved tensor's version timeline after the save, culprit first.
     public var bumps: [Bump]
+    /// The saved tensor's version when the trace's kept steps start, when writes past the saved
+    /// version happened in steps a step window dropped (`--keep-steps`): the culprit was not kept.
+    public var droppedWritesTo: Int?
     /// The message the replay rebuilt from the tape, for comparison with the raised one.
     public var replayMessage: String?
     public var hint: String

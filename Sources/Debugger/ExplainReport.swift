@@ -10,12 +10,15 @@ public struct ExplainReport: Hashable, Sendable {
     public var diagnoses: [Diagnosis]
     /// How the run ended: a diagnosis of a run that stopped early covers only what ran.
     public var end: RunEnd
+    /// What the recording's step window dropped, nil when the trace has every step.
+    public var dropped: DroppedSteps?
 
-    public init(path: String, source: SourceText, diagnoses: [Diagnosis], end: RunEnd) {
+    public init(path: String, source: SourceText, diagnoses: [Diagnosis], end: RunEnd, dropped: DroppedSteps? = nil) {
         self.path = path
         self.source = source
         self.diagnoses = diagnoses
         self.end = end
+        self.dropped = dropped
     }
 
     public var errorCount: Int { diagnoses.filter { $0.severity == .error }.count }
@@ -33,11 +36,12 @@ public struct ExplainReport: Hashable, Sendable {
     /// Compiler-style diagnostics: location, the culprit line with a marker under it, PyTorch's
     /// message, the failing node and slot, the saved tensor's version timeline and the hint.
     ///
-    /// Strings from the tape are not trusted: control characters other than line breaks and tabs,
-    /// and bidirectional overrides, are shown escaped (`\u{1B}`) so a trace cannot drive the terminal.
+    /// Strings from the tape are not trusted: every `isTerminalUnsafe` character other than line
+    /// breaks and tabs is shown escaped (`\u{1B}`) so a trace cannot drive the terminal.
     public func text() -> String {
         var blocks = diagnoses.map(text(of:))
         if let stop = stopText { blocks.append(stop) }
+        if let window = droppedText { blocks.append(window) }
         blocks.append(summary)
         return Self.sanitized(blocks.joined(separator: "\n\n")) + "\n"
     }
@@ -45,11 +49,8 @@ public struct ExplainReport: Hashable, Sendable {
     static func sanitized(_ text: String) -> String {
         var output = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            let value = scalar.value
-            let isControl = (value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(value)
-            let isBidi = (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
-            if isControl || isBidi {
-                output.append(contentsOf: "\\u{\(String(value, radix: 16, uppercase: true))}".unicodeScalars)
+            if scalar.isTerminalUnsafe && scalar != "\n" && scalar != "\t" {
+                output.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
             } else {
                 output.append(scalar)
             }
@@ -65,6 +66,13 @@ public struct ExplainReport: Hashable, Sendable {
         case .clean, .autogradErrors: return "\(errors), \(warnings) generated."
         case .incomplete: return "\(path): incomplete run: no autograd errors in the part that ran, nothing after it checked (\(warnings) generated)."
         }
+    }
+
+    /// What a step window left out, so a short trace never passes for the whole run.
+    private var droppedText: String? {
+        guard let dropped else { return nil }
+        let errors = dropped.errors == 0 ? "none raised an exception" : "the \(dropped.errors) exception(s) they raised are kept above"
+        return "\(path): note: the trace keeps only the last steps (recorded with --keep-steps): \(dropped.steps) earlier steps (\(dropped.events) events) were dropped; \(errors), but writes and warnings there are not shown"
     }
 
     /// Where and why the run stopped early, unless it completed or the exception that stopped it
@@ -104,7 +112,7 @@ public struct ExplainReport: Hashable, Sendable {
         if let culprit = diagnosis.culprit, let backward = culprit.backward {
             lines.append("  freed by: backward call #\(backward) at line \(culprit.site.line) (`\(culprit.text)`), which ran without retain_graph=True")
         }
-        if let saved = diagnosis.saved, !diagnosis.bumps.isEmpty {
+        if let saved = diagnosis.saved, !diagnosis.bumps.isEmpty || diagnosis.droppedWritesTo != nil {
             lines += timeline(of: diagnosis, saved: saved)
         }
         lines.append("  hint: \(diagnosis.hint)")
@@ -129,6 +137,9 @@ public struct ExplainReport: Hashable, Sendable {
             return ["  version timeline of `\(name)` (unchanged by the write):", savedLine] + writes
         }
         var lines = ["  version timeline of `\(name)`:", savedLine]
+        if let start = diagnosis.droppedWritesTo {
+            lines.append("    v\(start)  bumped in the dropped steps (not in this trace)  <- culprit, not recorded")
+        }
         for bump in diagnosis.bumps {
             var line = "    v\(bump.to)  bumped by op #\(bump.op) `\(bump.spelling)` (\(describe(bump.site)))"
             if bump.tensor != saved.tensor { line += " through \(Self.label(bump.tensor, bump.tensorName)), which shares its version counter" }
@@ -174,6 +185,13 @@ public struct ExplainReport: Hashable, Sendable {
             ("errors", .int(errorCount)),
             ("warnings", .int(warningCount)),
             ("diagnoses", .array(diagnoses.map(json(of:)))),
+            ("dropped", dropped.map { dropped in
+                .object([
+                    ("steps", .int(dropped.steps)),
+                    ("events", .int(dropped.events)),
+                    ("errors", .int(dropped.errors)),
+                ])
+            } ?? .null),
         ]).rendered() + "\n"
     }
 

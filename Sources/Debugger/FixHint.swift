@@ -6,6 +6,11 @@ import Tape
 struct FixHint: Sendable {
     let source: SourceText
 
+    /// The culprit's write happened in a step the recording's window dropped.
+    static func droppedWrite(savedName: String, steps: Int) -> String {
+        "the in-place write that moved `\(savedName)` past its saved version ran in one of the \(steps) earlier steps this trace dropped (recorded with --keep-steps); record again with a larger --keep-steps, or without it, to name it"
+    }
+
     static let lastResort = "or, as a last resort, run the forward and backward inside `with torch.autograd.graph.allow_mutation_on_saved_tensors():`, which clones saved tensors before they are modified"
 
     /// A fix for an in-place op that invalidated a saved tensor.

@@ -83,8 +83,9 @@ public struct GraphvizRenderer: Sendable {
         "<tr><td align=\"left\"><font color=\"\(colour)\">\(escaped(text))</font></td></tr>"
     }
 
-    /// Text made safe inside an HTML-like label: markup characters become entities, and control
-    /// characters (which DOT would pass through to the output) become spaces.
+    /// Text made safe inside an HTML-like label: markup characters become entities, and
+    /// `isTerminalUnsafe` characters (which DOT would pass through to the output, and to a terminal
+    /// that shows the DOT) become spaces.
     static func escaped(_ text: String) -> String {
         var output = ""
         for scalar in text.unicodeScalars {
@@ -94,7 +95,7 @@ public struct GraphvizRenderer: Sendable {
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
             default:
-                output.unicodeScalars.append(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? " " : scalar)
+                output.unicodeScalars.append(scalar.isTerminalUnsafe ? " " : scalar)
             }
         }
         return output

@@ -61,7 +61,8 @@ public enum JSONValue: Hashable, Sendable {
         output += "\n" + String(repeating: " ", count: indent * level)
     }
 
-    /// Writes a JSON string literal: quotes, backslashes and control characters escaped.
+    /// Writes a JSON string literal: quotes, backslashes and every `isTerminalUnsafe` character
+    /// escaped (`\u001b`, `\u202e`), so a report printed on a terminal cannot drive it.
     private static func writeString(_ value: String, to output: inout String) {
         output += "\""
         for scalar in value.unicodeScalars {
@@ -73,10 +74,8 @@ public enum JSONValue: Hashable, Sendable {
             case "\t": output += "\\t"
             case "\u{08}": output += "\\b"
             case "\u{0C}": output += "\\f"
-            case "\u{2028}": output += "\\u2028"
-            case "\u{2029}": output += "\\u2029"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                if scalar.isTerminalUnsafe {
                     let hex = String(scalar.value, radix: 16)
                     output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

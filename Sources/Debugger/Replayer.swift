@@ -7,25 +7,30 @@ struct Replayer: Sendable {
     let index: TapeIndex
 
     /// Replays every backward call in order; a call frees the saved variables of the nodes it ran
-    /// unless it retained the graph, which later calls then find freed.
-    func replayAll() -> (replays: [BackwardReplay], freedAt: [Int: Int]) {
-        var freedBy: [Int: Int] = [:]
+    /// unless it retained the graph, which later calls then find freed. `freedBy` is indexed by
+    /// node id: the call that freed each node's saved variables, nil while they live.
+    func replayAll() -> (replays: [BackwardReplay], freedBy: [Int?]) {
+        var freedBy = [Int?](repeating: nil, count: index.nodes.count)
+        var simulation = BackwardSimulation(nodeCount: index.nodes.count)
         var replays: [BackwardReplay] = []
+        replays.reserveCapacity(index.backwardCalls.count)
         for (position, call) in zip(index.backwardEvents, index.backwardCalls) {
-            replays.append(replay(call, at: position, freedBy: &freedBy))
+            replays.append(replay(call, at: position, freedBy: &freedBy, simulation: &simulation))
         }
         return (replays, freedBy)
     }
 
     /// Replays one call from the saved state before `position`, recording the nodes it frees.
-    func replay(_ call: BackwardCall, at position: Int, freedBy: inout [Int: Int]) -> BackwardReplay {
+    private func replay(
+        _ call: BackwardCall, at position: Int, freedBy: inout [Int?], simulation: inout BackwardSimulation
+    ) -> BackwardReplay {
         if let message = rejection(of: call) {
             return BackwardReplay(call: call, event: position, steps: [], outcome: .rejected(message: message))
         }
-        var simulation = BackwardSimulation(roots: call.roots, nodes: index.nodes)
+        simulation.start(roots: call.roots, nodes: index.nodes)
         var steps: [ReplayStep] = []
         while let node = simulation.next() {
-            let saved = index.unpackedSaves(of: node).map { savedValue($0, at: position, freedBy: freedBy) }
+            let saved = index.unpackedSaves(of: node).map { savedValue($0, at: position, freedBy: freedBy[$0.slot.node]) }
             let record = index.nodes[node]
             steps.append(ReplayStep(node: node, name: record.name, sequenceNr: record.sequenceNr, saved: saved))
             if let bad = saved.first(where: { $0.status != .fresh }) {
@@ -41,12 +46,13 @@ struct Replayer: Sendable {
         return BackwardReplay(call: call, event: position, steps: steps, outcome: .completed)
     }
 
-    /// A saved slot as unpacking would see it before `position`.
-    func savedValue(_ save: TapeIndex.Save, at position: Int, freedBy: [Int: Int]) -> SavedValue {
+    /// A saved slot as unpacking would see it before `position`, where `freedBy` is the backward
+    /// call that freed its node's saved variables before `position`, if one did.
+    func savedValue(_ save: TapeIndex.Save, at position: Int, freedBy: Int?) -> SavedValue {
         let slot = save.slot
         let current = index.version(of: slot.tensor, before: position)
         let status: SavedValue.Status
-        if let backward = freedBy[slot.node] {
+        if let backward = freedBy {
             status = .freed(byBackward: backward)
         } else if current != slot.savedVersion {
             status = .stale

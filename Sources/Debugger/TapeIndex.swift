@@ -28,8 +28,8 @@ struct TapeIndex: Sendable {
     private(set) var gradFns = Timelines<GradFnChange>()
     /// The positions of each tensor's `values` events.
     private(set) var values = Timelines<Int>()
-    /// The names each tensor was bound to.
-    private(set) var names = Timelines<String>()
+    /// The positions of the `bind` events that named each tensor (decode one for its name).
+    private(set) var bindings = Timelines<Int>()
     /// The first op that returned each tensor.
     private(set) var producers: [Int?] = []
 
@@ -106,7 +106,7 @@ struct TapeIndex: Sendable {
         eventCount = tape.count
         gradFns.finish(keyCount: tensors.count)
         values.finish(keyCount: tensors.count)
-        names.finish(keyCount: tensors.count)
+        bindings.finish(keyCount: tensors.count)
         counterVersions.finish(keyCount: latestVersions.count)
         latestVersions = []
         // Nodes and bumps may be recorded just before the op event that caused them.
@@ -168,6 +168,21 @@ struct TapeIndex: Sendable {
         return preview
     }
 
+    /// The name `tensor` was last bound to before `position`, nil when it was not yet named.
+    func name(of tensor: Int, before position: Int) -> String? {
+        bindings[tensor].value(before: position).flatMap(name(bound:))
+    }
+
+    /// The last name `tensor` was bound to anywhere on the tape, nil when it never was.
+    func lastName(of tensor: Int) -> String? {
+        bindings[tensor].last.flatMap(name(bound:))
+    }
+
+    private func name(bound position: Int) -> String? {
+        guard case let .binding(binding) = tape.eventWithoutPreview(at: position) else { return nil }
+        return binding.name
+    }
+
     /// The saved variables unpacked when `node` runs: its own, then those of the node it wraps.
     func unpackedSaves(of node: Int) -> [Save] {
         guard let inner = wrapped[node] else { return saves[node] }
@@ -175,6 +190,12 @@ struct TapeIndex: Sendable {
     }
 
     func counter(of tensor: Int) -> Int { tensors[tensor].counter }
+
+    /// The version `counter` had when the trace starts: above 0 when a step window dropped the
+    /// bumps that moved it (`TraceHeader.dropped`).
+    func startVersion(ofCounter counter: Int) -> Int {
+        tape.header.dropped?.versions[counter] ?? 0
+    }
 
     /// The value of `counter` after events `0..<position`.
     func version(ofCounter counter: Int, before position: Int) -> Int {
@@ -234,7 +255,7 @@ struct TapeIndex: Sendable {
         saveEvents.reserveCapacity(count(.save))
         gradFns.reserveCapacity(count(.gradFn))
         values.reserveCapacity(count(.values))
-        names.reserveCapacity(count(.binding))
+        bindings.reserveCapacity(count(.binding))
         plainNodeOfOp = Array(repeating: nil, count: count(.op))
         firstNodeOfOp = Array(repeating: nil, count: count(.op))
     }
@@ -276,6 +297,10 @@ struct TapeIndex: Sendable {
             try checkNode(tape.summary(at: position).node ?? 0, at: position)
         case .output:
             consoleEvents.append(position)
+        case .binding:
+            let tensor = tape.summary(at: position).tensor ?? 0
+            try checkTensor(tensor, at: position)
+            bindings.append(position, for: tensor, at: position)
         default:
             try add(tape.eventWithoutPreview(at: position), at: position)
         }
@@ -302,7 +327,7 @@ struct TapeIndex: Sendable {
             tensors.append(info)
             tensorEvents.append(position)
             producers.append(nil)
-            observe(counter: info.counter, version: 0, at: position)
+            observe(counter: info.counter, version: tape.header.dropped?.versions[info.counter] ?? 0, at: position)
         case let .op(op):
             guard op.index == opEvents.count else {
                 throw .idOutOfOrder(kind: "op", id: op.index, expected: opEvents.count, event: position)
@@ -320,7 +345,7 @@ struct TapeIndex: Sendable {
             }
             if let op = node.op { opReferences.append((op, position)) }
             if let variable = node.variable { try checkTensor(variable, at: position) }
-            for edge in node.next.compactMap({ $0 }) where edge.node >= node.id {
+            for case let edge? in node.next where edge.node >= node.id {
                 throw .unknownNode(id: edge.node, event: position)
             }
             if let op = node.op {
@@ -360,9 +385,6 @@ struct TapeIndex: Sendable {
             pending.bumpOps.append(bump.op)
             storageBumps[tensors[bump.tensor].storage].append(entry)
             observe(counter: bump.counter, version: bump.to, at: position)
-        case let .binding(binding):
-            try checkTensor(binding.tensor, at: position)
-            names.append(binding.name, for: binding.tensor, at: position)
         case let .error(error):
             if let backward = error.backward, backward >= backwardCalls.count {
                 throw .unknownBackward(id: backward, event: position)
@@ -385,7 +407,7 @@ struct TapeIndex: Sendable {
             backwardEnds[end.backward] = (end, position)
         case let .exit(code):
             exitCode = code
-        case .values, .nodeRun, .nodeResult, .release, .output:
+        case .values, .nodeRun, .nodeResult, .release, .output, .binding:
             preconditionFailure("\(event.kind) events are indexed from their summary")
         }
     }

@@ -16,10 +16,14 @@ public struct SyntaxError: Error, Hashable, Sendable {
     public var message: String
     public var span: SourceSpan
     public var kind: Kind
+    /// False for an error python3 reports on one line, without the file, line and caret above it
+    /// (a file that is not UTF-8: its message names the file and line itself).
+    public var located: Bool
 
-    public init(_ message: String, at span: SourceSpan, kind: Kind = .syntax) {
+    public init(_ message: String, at span: SourceSpan, kind: Kind = .syntax, located: Bool = true) {
         self.message = message
         self.span = span
         self.kind = kind
+        self.located = located
     }
 }

@@ -108,14 +108,18 @@ final class Interpreter {
     }
 
     /// Breaks the reference cycles a run builds (builtins and functions capture the interpreter and
-    /// their module scope), so the run's objects and tensors are freed once its outcome is reported.
+    /// their module scope; the built-in classes' methods and constructors capture the interpreter or
+    /// its torch bindings, which hold the classes), so the run's objects, tensors and the interpreter
+    /// itself are freed once its outcome is reported.
     func releaseReferences() {
+        for cls in Array(types.values) + Array(exceptionClasses.values) + torch.builtinClasses {
+            cls.attributes.removeAll()
+            cls.construct = nil
+        }
         globals.variables.removeAll()
         builtins.removeAll()
         modules.removeAll()
         types.removeAll()
-        for cls in exceptionClasses.values { cls.attributes.removeAll() }
-        torch.moduleClass.attributes.removeAll()
         functionStack.removeAll()
         handling.removeAll()
     }

@@ -24,10 +24,30 @@ public struct ProgramRunner: Sendable {
     /// The step and memory budgets the run stops at.
     public let limits: RunLimits
 
+    /// Set when the file is not UTF-8: the run ends at once with this error, as python3's does.
+    public let encodingError: SyntaxError?
+
     public init(path: String, source: String, limits: RunLimits = .standard) {
         self.path = path
         self.source = source
         self.limits = limits
+        encodingError = nil
+    }
+
+    /// The program in the file's `bytes`, decoded as python3 does (`SourceDecoding`); bytes that are
+    /// not UTF-8 make a run that stops with python3.11's `SyntaxError` naming the file, line and byte
+    /// (its tape keeps the text with U+FFFD in place of the bad bytes).
+    public init(path: String, bytes: [UInt8], limits: RunLimits = .standard) {
+        self.path = path
+        self.limits = limits
+        switch SourceDecoding.decode(bytes, path: path) {
+        case let .success(text):
+            source = text
+            encodingError = nil
+        case let .failure(error):
+            source = String(decoding: bytes, as: UTF8.self)
+            encodingError = error
+        }
     }
 
     /// Runs the program to completion (blocking), streaming its stdout and stderr text through the
@@ -35,9 +55,9 @@ public struct ProgramRunner: Sendable {
     public func run(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void) -> RunOutcome {
         let box = OutcomeBox()
         let done = DispatchSemaphore(value: 0)
-        let path = self.path, source = self.source, limits = self.limits
+        let path = self.path, source = self.source, limits = self.limits, encodingError = self.encodingError
         let thread = Thread {
-            box.outcome = ProgramRunner.execute(path: path, source: source, limits: limits, stdout: stdout, stderr: stderr)
+            box.outcome = ProgramRunner.execute(path: path, source: source, encodingError: encodingError, limits: limits, stdout: stdout, stderr: stderr)
             done.signal()
         }
         thread.stackSize = 1 << 28
@@ -46,10 +66,14 @@ public struct ProgramRunner: Sendable {
         return box.outcome!
     }
 
-    private static func execute(path: String, source: String, limits: RunLimits, stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) -> RunOutcome {
+    private static func execute(
+        path: String, source: String, encodingError: SyntaxError?, limits: RunLimits,
+        stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void
+    ) -> RunOutcome {
         let recorder = TapeRecorder(header: TraceHeader(producer: producer, path: path, source: source))
         let exitCode: Int32
-        do {
+        do throws(SyntaxError) {
+            if let encodingError { throw encodingError }
             let program = try Parser.parse(source)
             let interpreter = Interpreter(path: path, source: source, recorder: recorder, limits: limits, write: stdout)
             do {
@@ -72,7 +96,7 @@ public struct ProgramRunner: Sendable {
     /// Python's report for a syntax error: the file and line, the line with a caret, the message;
     /// for a program nested too deeply to compile, the bare exception line python3 prints.
     static func syntaxErrorReport(_ error: SyntaxError, path: String, source: String) -> String {
-        if error.kind == .recursion || error.kind == .memory {
+        if error.kind == .recursion || error.kind == .memory || !error.located {
             return error.message.isEmpty ? "\(error.kind.rawValue)\n" : "\(error.kind.rawValue): \(error.message)\n"
         }
         var out = "  File \"\(path)\", line \(error.span.line)\n"

@@ -11,6 +11,8 @@ final class TorchBindings {
     /// `torch.Tensor` and `nn.Parameter`, for `isinstance`.
     let tensorClass: PyClass
     let parameterClass: PyClass
+    /// The classes the bindings own, whose methods capture the bindings (cleared after a run).
+    var builtinClasses: [PyClass] { [moduleClass, tensorClass, parameterClass] }
     /// The id of the backward call running now (set while `Tensor.backward` runs), for error records.
     var backwardInFlight: Int?
     /// Tape ids of the parameters named through a module (`model[0].weight`), which aliases leave alone.

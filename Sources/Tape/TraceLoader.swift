@@ -191,7 +191,7 @@ public final class TraceLoader {
         }
         bytesRead += bytes.count
         if isLast {
-            try validator?.finish()
+            try validator?.finish(header: tape.header)
             tape.trimCapacity()
             isComplete = true
             release()

@@ -39,6 +39,7 @@ public enum TraceReader {
         let what = "the trace header {\"format\":\"tapedeck-trace\",\"version\":...}"
         try s.expect(UInt8(ascii: "{"), what)
         var format: String?, version: String?, producer = "", path = "", source = ""
+        var dropped: DroppedSteps?
         if !s.consume(UInt8(ascii: "}")) {
             repeat {
                 let key = String(decoding: try s.string("a key in \(what)"), as: UTF8.self)
@@ -52,6 +53,7 @@ public enum TraceReader {
                 case "producer": producer = try text()
                 case "path": path = try text()
                 case "source": source = try text()
+                case "dropped": dropped = try readDropped(&s)
                 default: try s.skipValue()
                 }
             } while s.consume(UInt8(ascii: ","))
@@ -69,7 +71,45 @@ public enum TraceReader {
             throw .unsupportedVersion(file: s.file, found: parsed, supported: TraceHeader.currentVersion)
         }
         try s.endLine()
-        return TraceHeader(version: parsed, producer: producer, path: path, source: source)
+        return TraceHeader(version: parsed, producer: producer, path: path, source: source, dropped: dropped)
+    }
+
+    /// The header's `dropped` field (format 1.1): `{"steps":N,"events":N,"errors":N,"versions":[[vc,v],...]}`.
+    /// Counters are checked against the trace's once its events are read (`TraceValidator`).
+    private static func readDropped(_ s: inout TraceScanner) throws(TraceError) -> DroppedSteps {
+        var dropped = DroppedSteps(steps: 0, events: 0, errors: 0, versions: [:])
+        try s.expect(UInt8(ascii: "{"), "'{' to start \"dropped\" in the header")
+        if s.consume(UInt8(ascii: "}")) { return dropped }
+        repeat {
+            let key = String(decoding: try s.string("a key in \"dropped\""), as: UTF8.self)
+            try s.expect(UInt8(ascii: ":"), "':' after \"\(key)\"")
+            func count() throws(TraceError) -> Int {
+                let value = try s.int("field \"\(key)\" of \"dropped\"")
+                guard value >= 0 else { throw s.fail("field \"\(key)\" of \"dropped\" must be a non-negative integer, found \(value)") }
+                return value
+            }
+            switch key {
+            case "steps": dropped.steps = try count()
+            case "events": dropped.events = try count()
+            case "errors": dropped.errors = try count()
+            case "versions":
+                let what = "\"versions\" of \"dropped\" as [[counter, version], ...]"
+                try s.expect(UInt8(ascii: "["), what)
+                if !s.consume(UInt8(ascii: "]")) {
+                    repeat {
+                        try s.expect(UInt8(ascii: "["), what)
+                        let counter = try count()
+                        try s.expect(UInt8(ascii: ","), what)
+                        dropped.versions[counter] = try count()
+                        try s.expect(UInt8(ascii: "]"), what)
+                    } while s.consume(UInt8(ascii: ","))
+                    try s.expect(UInt8(ascii: "]"), what)
+                }
+            default: try s.skipValue()
+            }
+        } while s.consume(UInt8(ascii: ","))
+        try s.expect(UInt8(ascii: "}"), "',' or '}' in \"dropped\"")
+        return dropped
     }
 
 }

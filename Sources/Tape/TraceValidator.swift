@@ -114,7 +114,7 @@ struct TraceValidator {
     static func check(_ tape: Tape, file: String) throws(TraceError) {
         var validator = TraceValidator(file: file)
         try validator.check(tape, events: 0..<tape.count)
-        try validator.finish()
+        try validator.finish(header: tape.header)
     }
 
     /// A validator that has seen no events yet; errors name `file`.
@@ -143,11 +143,15 @@ struct TraceValidator {
     /// form a tape whose references all resolve (nil: all of them do).
     var firstUnresolvedEvent: Int? { opReferences.first?.event }
 
-    /// Throws if an event named an op that no event of the whole trace records.
-    func finish() throws(TraceError) {
+    /// Throws if an event named an op that no event of the whole trace records, or the header's
+    /// `dropped` versions name a counter no `tensor` event announces.
+    func finish(header: TraceHeader) throws(TraceError) {
         if let reference = opReferences.first {
             throw .malformed(file: file, line: reference.line,
                              message: "\(reference.name) refers to \(Space.op.spell(reference.op)), which no \"op\" event records")
+        }
+        for counter in (header.dropped?.versions.keys.sorted()) ?? [] where counter >= counts[Space.counter.rawValue] {
+            throw .malformed(file: file, line: 1, message: "\"versions\" of \"dropped\" names \(Space.counter.spell(counter)), which no \"tensor\" event announces")
         }
     }
 

@@ -11,8 +11,8 @@ import Darwin
 /// integers; doubles in their shortest round-trip form (integral values without a fraction),
 /// with `"nan"`, `"inf"` and `"-inf"` for non-finite values.
 public enum TraceWriter {
-    /// The trace text of `tape`, UTF-8. The header line says `TraceHeader.currentVersion`, the
-    /// format this writer produces.
+    /// The trace text of `tape`, UTF-8. The header line says `header.writtenVersion`: 1.0, or 1.1
+    /// when it carries `dropped`.
     public static func encode(_ tape: Tape) -> [UInt8] {
         var out = JSONOutput()
         out.bytes.reserveCapacity(tape.store.bytes.count * 4 + tape.header.source.utf8.count + 256)
@@ -20,13 +20,24 @@ public enum TraceWriter {
         out.raw("{\"format\":")
         out.string(TraceHeader.formatName)
         out.raw(",\"version\":")
-        out.string(TraceHeader.currentVersion.description)
+        out.string(header.writtenVersion.description)
         out.raw(",\"producer\":")
         out.string(header.producer)
         out.raw(",\"path\":")
         out.string(header.path)
         out.raw(",\"source\":")
         out.string(header.source)
+        if let dropped = header.dropped {
+            out.raw(",\"dropped\":{\"steps\":")
+            out.int(dropped.steps)
+            out.raw(",\"events\":")
+            out.int(dropped.events)
+            out.raw(",\"errors\":")
+            out.int(dropped.errors)
+            out.raw(",\"versions\":")
+            out.pairs(dropped.versions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            out.raw("}")
+        }
         out.raw("}\n")
 
         let store = tape.store

@@ -7,7 +7,6 @@ enum CommandError: Error, CustomStringConvertible {
     case missing(String)
     case isDirectory(String)
     case unreadable(String)
-    case notUTF8(String)
     case notAProgram(String)
     case badTrace(TraceError)
     case badTape(path: String, DebuggerError)
@@ -27,7 +26,6 @@ enum CommandError: Error, CustomStringConvertible {
         case let .missing(path): "\(path): no such file"
         case let .isDirectory(path): "\(path): is a directory, expected a program (.py) or a trace file (.tdt)"
         case let .unreadable(path): "\(path): cannot be read"
-        case let .notUTF8(path): "\(path): is not UTF-8 text, expected a program (.py) or a trace file (.tdt)"
         case let .notAProgram(path): "\(path): is a trace file; `tapedeck record` and `tapedeck run` take a program (.py)"
         case let .badTrace(error): error.description
         case let .badTape(path, error): "\(path): \(error.description)"

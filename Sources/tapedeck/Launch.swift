@@ -33,16 +33,16 @@ struct Launch {
                 guard case .trace = try Target.load(path) else { throw .notATrace(path) }
                 return Run(path: path, debugger: try Target.trace(path: path).debugger())
             }
-        case let .program(path, source):
-            return [try program(path: path, source: source, arguments: Array(targets.dropFirst()), announce: announce)]
+        case let .program(path, bytes):
+            return [try program(path: path, bytes: bytes, arguments: Array(targets.dropFirst()), announce: announce)]
         }
     }
 
-    private func program(path: String, source: String, arguments: [String], announce: (String) -> Void) throws(CommandError) -> Run {
+    private func program(path: String, bytes: [UInt8], arguments: [String], announce: (String) -> Void) throws(CommandError) -> Run {
         if engine == .torch {
             return try recorded(path, arguments: arguments, note: "engine: torch (--engine torch)", reason: "--engine torch", announce: announce)
         }
-        let target = Target.program(path: path, source: source)
+        let target = Target.program(path: path, bytes: bytes)
         let tape = try target.tape(limits: limits)
         if engine == nil, let unsupported = Self.unsupported(in: tape) {
             let reason = "\(path):\(unsupported.site.line): \(unsupported.message)"
@@ -61,9 +61,12 @@ struct Launch {
         let recorder = try TorchRecorder.locate(reason: reason)
         announce(note)
         let trace = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-\(UUID().uuidString).tdt").path
-        defer { try? FileManager.default.removeItem(atPath: trace) }
-        try recorder.record(path, arguments: arguments, to: trace)
-        return Run(path: path, debugger: try Target.trace(path: trace).debugger())
+        defer {
+            try? FileManager.default.removeItem(atPath: trace)
+            try? FileManager.default.removeItem(atPath: TorchRecorder.partialPath(of: trace))
+        }
+        let written = try recorder.record(path, arguments: arguments, to: trace, announce: announce)
+        return Run(path: path, debugger: try Target.trace(path: written).debugger())
     }
 
     /// The first thing the run met that tapedeck's subset lacks, if any: such a run is not the

@@ -5,7 +5,8 @@ import Tape
 
 /// What the user pointed tapedeck at: a program to run, or a trace file to load.
 enum Target {
-    case program(path: String, source: String)
+    /// A program, its file's bytes as read: `ProgramRunner` decodes them as python3 does.
+    case program(path: String, bytes: [UInt8])
     /// A trace file, left on disk: `TraceReader` maps and parses it itself.
     case trace(path: String)
 
@@ -29,22 +30,21 @@ enum Target {
         } catch {
             throw .unreadable(path)
         }
-        guard let source = String(validating: bytes, as: UTF8.self) else { throw .notUTF8(path) }
-        return .program(path: path, source: source)
+        return .program(path: path, bytes: bytes)
     }
 
     /// Reads `path` as a program to run; a trace file is refused, since only a program can run.
     static func program(_ path: String, limits: RunLimits) throws(CommandError) -> ProgramRunner {
-        guard case let .program(path, source) = try load(path) else { throw .notAProgram(path) }
-        return ProgramRunner(path: path, source: source, limits: limits)
+        guard case let .program(path, bytes) = try load(path) else { throw .notAProgram(path) }
+        return ProgramRunner(path: path, bytes: bytes, limits: limits)
     }
 
     /// The tape of the target: the trace as recorded (its load warnings printed to stderr), or
     /// the program run with its output discarded, stopped at `limits`.
     func tape(limits: RunLimits = .standard) throws(CommandError) -> Tape {
         switch self {
-        case let .program(path, source):
-            return ProgramRunner(path: path, source: source, limits: limits).run(stdout: { _ in }, stderr: { _ in }).tape
+        case let .program(path, bytes):
+            return ProgramRunner(path: path, bytes: bytes, limits: limits).run(stdout: { _ in }, stderr: { _ in }).tape
         case let .trace(path):
             let tape: Tape
             do {

@@ -27,8 +27,13 @@ struct TorchRecorder {
     }
 
     /// Runs `program` with `arguments` under the recorder, its output going to tapedeck's stderr
-    /// (stdout stays free for reports), and returns the trace it wrote to `trace`.
-    func record(_ program: String, arguments: [String], to trace: String) throws(CommandError) {
+    /// (stdout stays free for reports), and returns the path of the trace to load: `trace`, or
+    /// `trace.partial` when the recorder was killed before the run ended (it renames the partial
+    /// trace into place only at the end). `announce` gets a line saying so: that trace has no `exit`
+    /// event, so the debugger calls the run incomplete.
+    func record(
+        _ program: String, arguments: [String], to trace: String, announce: (String) -> Void
+    ) throws(CommandError) -> String {
         let process = Process()
         process.executableURL = python
         process.arguments = ["-m", "tapedeck_torch", "-o", trace, program] + arguments
@@ -42,10 +47,20 @@ struct TorchRecorder {
             throw .recordingFailed(program: program, status: -1)
         }
         process.waitUntilExit()
-        guard FileManager.default.fileExists(atPath: trace) else {
+        if FileManager.default.fileExists(atPath: trace) { return trace }
+        let partial = Self.partialPath(of: trace)
+        guard FileManager.default.fileExists(atPath: partial) else {
             throw .recordingFailed(program: program, status: process.terminationStatus)
         }
+        let how = process.terminationReason == .uncaughtSignal
+            ? "was killed by signal \(process.terminationStatus)"
+            : "exited with status \(process.terminationStatus)"
+        announce("the recording of \(program) \(how) before the program ended; debugging the events it wrote")
+        return partial
     }
+
+    /// The name the recorder writes a trace under until the run ends (`tapedeck_torch.writer.partial_path`).
+    static func partialPath(of trace: String) -> String { trace + ".partial" }
 
     /// The folder holding `tapedeck_torch/`, searched as the type's documentation says.
     static func packageRoot(

@@ -156,3 +156,58 @@ extension BlameTests {
         XCTAssertEqual(try Debugger(tape: b.tape).explain().diagnoses.count, 1, "the propagated error is the same one")
     }
 }
+
+/// Traces recorded with a step window (`--keep-steps`): a culprit in a dropped step is never
+/// replaced by a later write, and the run is still an autograd error.
+final class DroppedStepsBlameTests: XCTestCase {
+    /// `kept = (w * w).sum()` saved `w` at v0 in a dropped step; two optimizer steps there moved `w`
+    /// to v2; the kept step bumps it to v3 (`w.add_(1)`, line 11) and `kept.backward()` fails.
+    private func windowedTape(versions: String) throws -> Tape {
+        let message = "one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [3]] is at version 3; expected version 0 instead."
+        let lines = [
+            #"{"format":"tapedeck-trace","version":"1.1","producer":"t","path":"train.py","source":"","dropped":{"steps":3,"events":40,"errors":0,"versions":\#(versions)}}"#,
+            #"{"k":"tensor","t":0,"vc":0,"st":0,"shape":[3],"dtype":"float32","rg":true,"param":true}"#,
+            #"{"k":"node","n":0,"name":"torch::autograd::AccumulateGrad","seq":18446744073709551615,"next":[],"var":0}"#,
+            #"{"k":"node","n":1,"name":"MulBackward0","seq":6,"next":[[0,0],[0,0]]}"#,
+            #"{"k":"save","n":1,"slot":"other","t":0,"v":0,"out":false,"nr":0,"shape":[3]}"#,
+            #"{"k":"save","n":1,"slot":"self","t":0,"v":0,"out":false,"nr":0,"shape":[3]}"#,
+            #"{"k":"tensor","t":1,"vc":1,"st":1,"shape":[],"dtype":"float32","rg":true}"#,
+            #"{"k":"node","n":2,"name":"SumBackward0","seq":7,"next":[[1,0]]}"#,
+            #"{"k":"gradfn","t":1,"n":2,"nr":0,"rg":true,"v":0}"#,
+            #"{"k":"bind","name":"kept","t":1,"line":9}"#,
+            #"{"k":"op","i":0,"name":"aten::add_.Tensor","call":"Tensor.add_","line":11,"grad":false,"in":[[0,2]],"out":[[0,3]],"inplace":true}"#,
+            #"{"k":"bump","vc":0,"t":0,"from":2,"to":3,"op":0}"#,
+            #"{"k":"backward","b":0,"roots":[[2,0]],"line":12,"retain":false}"#,
+            #"{"k":"run","b":0,"n":2}"#,
+            #"{"k":"run","b":0,"n":1}"#,
+            #"{"k":"bwend","b":0,"fail":1,"slot":"other","msg":"\#(message)"}"#,
+            #"{"k":"error","type":"RuntimeError","msg":"\#(message)","line":12,"b":0}"#,
+            #"{"k":"exit","code":1}"#,
+        ]
+        return try TraceReader.load(Array((lines.joined(separator: "\n") + "\n").utf8), file: "train.tdt")
+    }
+
+    func testWriteInADroppedStepIsNotBlamedOnALaterOne() throws {
+        let report = try Debugger(tape: windowedTape(versions: "[[0,2]]")).explain()
+        XCTAssertEqual(report.verdict, .autogradErrors(count: 1))
+        let diagnosis = try XCTUnwrap(report.diagnoses.first)
+        XCTAssertEqual(diagnosis.saved?.savedVersion, 0)
+        XCTAssertEqual(diagnosis.saved?.currentVersion, 3)
+        XCTAssertNil(diagnosis.culprit)
+        XCTAssertEqual(diagnosis.droppedWritesTo, 2)
+        XCTAssertEqual(diagnosis.bumps.map(\.isCulprit), [false])
+        XCTAssertTrue(diagnosis.hint.contains("one of the 3 earlier steps this trace dropped"))
+        let text = report.text()
+        XCTAssertTrue(text.contains("v2  bumped in the dropped steps (not in this trace)  <- culprit, not recorded"))
+        XCTAssertTrue(text.contains("3 earlier steps (40 events) were dropped"))
+        XCTAssertTrue(report.json().contains("\"dropped\": {\n    \"steps\": 3"))
+    }
+
+    func testWriteInTheKeptStepsIsStillTheCulprit() throws {
+        // Without the dropped versions the kept `add_` is the first write past v0.
+        let report = try Debugger(tape: windowedTape(versions: "[]")).explain()
+        let diagnosis = try XCTUnwrap(report.diagnoses.first)
+        XCTAssertEqual(diagnosis.culprit?.op, 0)
+        XCTAssertNil(diagnosis.droppedWritesTo)
+    }
+}

@@ -79,7 +79,8 @@ final class ExplainReportTests: XCTestCase {
               },
               "errors": 0,
               "warnings": 0,
-              "diagnoses": []
+              "diagnoses": [],
+              "dropped": null
             }
 
             """)

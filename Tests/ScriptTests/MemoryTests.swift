@@ -1,3 +1,4 @@
+import Autograd
 @testable import Script
 import Tape
 import XCTest
@@ -8,6 +9,22 @@ final class MemoryTests: XCTestCase {
         weak var escaped: Interpreter?
         try runAndRelease { escaped = $0 }
         XCTAssertNil(escaped)
+    }
+
+    /// Nor its torch bindings, their autograd runtime and the tape recorder: the built-in classes'
+    /// constructors (`nn.Parameter`, `torch.Tensor`) capture the bindings, which hold the classes.
+    func testTorchBindingsRuntimeAndRecorderAreFreedAfterARun() throws {
+        weak var bindings: TorchBindings?
+        weak var runtime: Runtime?
+        weak var recorder: TapeRecorder?
+        try runAndRelease {
+            bindings = $0.torch
+            runtime = $0.torch.runtime
+            recorder = $0.recorder
+        }
+        XCTAssertNil(bindings)
+        XCTAssertNil(runtime)
+        XCTAssertNil(recorder)
     }
 
     private func runAndRelease(_ observe: (Interpreter) -> Void) throws {

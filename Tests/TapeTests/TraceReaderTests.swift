@@ -149,7 +149,7 @@ final class TraceReaderTests: XCTestCase {
 
     func testRejectsNewerMajorVersionNamingFileAndVersions() {
         let message = failure([#"{"format":"tapedeck-trace","version":"2.1","producer":"future"}"#], file: "runs/new.tdt")
-        XCTAssertEqual(message, "runs/new.tdt: trace format version 2.1 is newer than this tapedeck reads (1.0); upgrade tapedeck to open it")
+        XCTAssertEqual(message, "runs/new.tdt: trace format version 2.1 is newer than this tapedeck reads (1.1); upgrade tapedeck to open it")
         XCTAssertThrowsError(try read([#"{"format":"tapedeck-trace","version":"2.0"}"#])) { error in
             XCTAssertEqual(error as? TraceError, .unsupportedVersion(file: "run.tdt", found: FormatVersion(major: 2, minor: 0), supported: TraceHeader.currentVersion))
         }

@@ -1,3 +1,5 @@
+import Debugger
+import Foundation
 import Tape
 import XCTest
 @testable import TerminalUI
@@ -34,7 +36,7 @@ final class SanitisingTests: XCTestCase {
         for cell in buffer.cells {
             for scalar in cell.symbol.unicodeScalars {
                 let value = scalar.value
-                XCTAssertFalse(value < 0x20 || (value >= 0x7F && value < 0xA0) || (value >= 0x202A && value <= 0x202E),
+                XCTAssertFalse(scalar.isTerminalUnsafe,
                                "\(what): U+\(String(value, radix: 16)) reached a cell", file: file, line: line)
             }
         }
@@ -57,5 +59,25 @@ final class SanitisingTests: XCTestCase {
         }
         assertClean(state.render(width: 120, height: 40), "search prompt")
         XCTAssertTrue(state.render(width: 120, height: 40).lines.joined().contains("\u{FFFD}"))
+    }
+
+    /// `Tests/BadInputs/traces/injected-escapes.tdt` carries OSC 52 (a clipboard write), OSC 0 and 2
+    /// (title changes), CSI (clear screen, colour), a C1 CSI and bidi overrides in its path,
+    /// producer, source, variable names, frame, call and error message. The screen at the failure is
+    /// a golden: every sequence is dropped whole or shown as `�`, and the layout is intact.
+    func testInjectedSequencesNeverReachTheScreen() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../BadInputs/traces/injected-escapes.tdt").standardizedFileURL.path
+        var state = DebuggerState(debugger: try Debugger(tape: try TraceReader.read(contentsOf: path)))
+        state.reduce(.character("e"))
+        let screen = state.render(width: 100, height: 30)
+        assertClean(screen, "at the failure")
+        assertGolden(screen, "injected-escapes-failure-100x30")
+        for pane in 0..<Pane.allCases.count {
+            state.reduce(.enter)
+            assertClean(state.render(width: 100, height: 30), "details of pane \(pane)")
+            state.reduce(.escape)
+            state.reduce(.tab)
+        }
     }
 }

@@ -28,6 +28,18 @@ final class BadProgramCorpusTests: XCTestCase {
         XCTAssertEqual(try outcome(["run", "big.py"], in: directory), "exit 0\n10485760\n")
     }
 
+    /// python3.11 quotes the whole 10 MB line above the caret, so stderr is far larger than a pipe's
+    /// buffer: the test helper must drain stdout and stderr at once or it deadlocks.
+    func testATenMegabyteUnterminatedStringIsASyntaxErrorQuotingTheLine() throws {
+        let directory = try temporaryDirectory()
+        let text = String(repeating: "a", count: 10 << 20)
+        try "s = \"\(text)\nprint(1)\n".write(to: directory.appendingPathComponent("big.py"), atomically: true, encoding: .utf8)
+        let output = try Binary.run(["run", "big.py"], in: directory)
+        XCTAssertEqual(output.status, 1)
+        XCTAssertEqual(output.stdout, "")
+        XCTAssertEqual(output.stderr, "  File \"big.py\", line 1\n    s = \"\(text)\n        ^\nSyntaxError: unterminated string literal (detected at line 1)\n")
+    }
+
     func testDeepNestingEndsInPythonsErrorsNotAStackOverflow() throws {
         let directory = try temporaryDirectory()
         try ("x = " + String(repeating: "-", count: 200_000) + "1\n").write(to: directory.appendingPathComponent("unary.py"), atomically: true, encoding: .utf8)

@@ -39,13 +39,33 @@ struct Binary {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // Both pipes are drained at once: reading one to its end first deadlocks as soon as the
+        // program fills the other pipe's buffer (64 KiB), e.g. a traceback quoting a 10 MB line.
+        let stderr = Drain(err.fileHandleForReading)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Output(
             stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self),
+            stderr: String(decoding: stderr.wait(), as: UTF8.self),
             status: process.terminationStatus
         )
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own; `wait()` returns what it read.
+private final class Drain: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

@@ -17,29 +17,70 @@ final class ExplainCommandTests: XCTestCase {
         var diagnoses: [Diagnosis]
     }
 
-    func testEveryCulpritLineIsNamedForProgramsAndTheirTraces() throws {
-        let directory = try temporaryDirectory()
-        for item in try ConformanceCase.all() {
-            let program = try Binary.run(["explain", item.file, "--json"], in: Binary.casesDirectory)
-            let trace = directory.appendingPathComponent(item.name + ".tdt").path
-            let record = try Binary.run(["record", item.file, "-o", trace], in: Binary.casesDirectory)
-            XCTAssertEqual(record.status, program.status, "\(item.name): record exits with explain's verdict")
-            XCTAssertEqual(record.stdout, item.expected.stdout, "\(item.name): record prints what the program prints")
-            let replayed = try Binary.run(["explain", trace, "--json"], in: Binary.casesDirectory)
-            XCTAssertEqual(replayed.stdout, program.stdout, "\(item.name): the trace explains like the program")
-            XCTAssertEqual(replayed.status, program.status, "\(item.name): same exit status from the trace")
+    /// What the binary did with one conformance case: `explain --json` on the program, `record` of it,
+    /// and `explain --json` on that trace.
+    private struct CaseRun: Sendable {
+        var item: ConformanceCase
+        var program: Binary.Output
+        var record: Binary.Output
+        var replayed: Binary.Output
+    }
 
-            let report = try JSONDecoder().decode(Report.self, from: Data(program.stdout.utf8))
-            let verdict = report.errors > 0 ? "autograd_errors" : item.expected.exit_code == 0 ? "clean" : "incomplete"
-            XCTAssertEqual(report.verdict, verdict, "\(item.name): verdict")
-            XCTAssertEqual(program.status, ["clean": 0, "autograd_errors": 1, "incomplete": 3][verdict], "\(item.name): exit status follows the verdict")
-            if item.expected.exit_code != 0, item.expected.error?.hasPrefix("RuntimeError: ") == true {
-                XCTAssertEqual(program.status, 1, "\(item.name): an uncaught autograd error is an error")
-            }
-            if let culprit = item.expected.culprit_line {
-                XCTAssertEqual(report.diagnoses.first?.culprit?.line, culprit, "\(item.name): culprit line")
+    /// Every case explained and recorded once, shared by the tests below (the engine runs each
+    /// program once per command, not once per test); the traces are removed once explained.
+    private static let runs = Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try ConformanceCase.all().map { item in
+            let trace = directory.appendingPathComponent(item.name + ".tdt").path
+            return CaseRun(
+                item: item,
+                program: try Binary.run(["explain", item.file, "--json"], in: Binary.casesDirectory),
+                record: try Binary.run(["record", item.file, "-o", trace], in: Binary.casesDirectory),
+                replayed: try Binary.run(["explain", trace, "--json"], in: Binary.casesDirectory)
+            )
+        }
+    }
+
+    func testRecordPrintsWhatTheProgramPrintsAndExitsWithExplainsVerdict() throws {
+        let runs = try Self.runs.get()
+        XCTAssertGreaterThan(runs.count, 40)
+        for run in runs {
+            XCTAssertEqual(run.record.status, run.program.status, "\(run.item.name): record exits with explain's verdict")
+            XCTAssertEqual(run.record.stdout, run.item.expected.stdout, "\(run.item.name): record prints what the program prints")
+        }
+    }
+
+    func testEveryTraceExplainsLikeItsProgram() throws {
+        for run in try Self.runs.get() {
+            XCTAssertEqual(run.replayed.stdout, run.program.stdout, "\(run.item.name): the trace explains like the program")
+            XCTAssertEqual(run.replayed.status, run.program.status, "\(run.item.name): same exit status from the trace")
+        }
+    }
+
+    func testTheVerdictAndExitStatusFollowTheRun() throws {
+        for run in try Self.runs.get() {
+            let report = try JSONDecoder().decode(Report.self, from: Data(run.program.stdout.utf8))
+            let expected = run.item.expected
+            let verdict = report.errors > 0 ? "autograd_errors" : expected.exit_code == 0 ? "clean" : "incomplete"
+            XCTAssertEqual(report.verdict, verdict, "\(run.item.name): verdict")
+            XCTAssertEqual(run.program.status, ["clean": 0, "autograd_errors": 1, "incomplete": 3][verdict], "\(run.item.name): exit status follows the verdict")
+            if expected.exit_code != 0, expected.error?.hasPrefix("RuntimeError: ") == true {
+                XCTAssertEqual(run.program.status, 1, "\(run.item.name): an uncaught autograd error is an error")
             }
         }
+    }
+
+    func testEveryCulpritLineIsNamed() throws {
+        var checked = 0
+        for run in try Self.runs.get() {
+            guard let culprit = run.item.expected.culprit_line else { continue }
+            checked += 1
+            let report = try JSONDecoder().decode(Report.self, from: Data(run.program.stdout.utf8))
+            XCTAssertEqual(report.diagnoses.first?.culprit?.line, culprit, "\(run.item.name): culprit line")
+        }
+        XCTAssertGreaterThan(checked, 0)
     }
 
     /// Every sample ships with its recorded trace; the trace must still explain as the program does,
@@ -57,6 +98,16 @@ final class ExplainCommandTests: XCTestCase {
             XCTAssertEqual(fromTrace.stdout, fromProgram.stdout, "\(trace) explains like \(program); re-record it with `tapedeck record \(program) -o \(trace)`")
             XCTAssertEqual(fromTrace.status, fromProgram.status, trace)
         }
+    }
+
+    /// Every sample's trace is what `tapedeck record` writes for it today, by the rule of
+    /// `scripts/regenerate-fixtures.sh --check` (values and printed text aside), which needs no PyTorch.
+    func testEverySampleTraceIsCurrent() throws {
+        let check = try Binary.run(
+            ["python3", "scripts/regenerate_fixtures.py", "--check", "--samples-only", "--tapedeck", Binary.url.path],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        XCTAssertEqual(check.status, 0, "re-record the stale samples with scripts/regenerate-fixtures.sh NAME:\n\(check.stdout)\(check.stderr)")
+        XCTAssertTrue(check.stdout.hasPrefix("0 fixture(s) stale"), check.stdout)
     }
 
     func testTheTextReportPointsAtTheCulpritLikeACompiler() throws {

@@ -91,10 +91,30 @@ final class LaunchCommandTests: XCTestCase {
         XCTAssertTrue(mixed.stderr.contains("samples/backward_twice.py: is a program"), mixed.stderr)
     }
 
+    /// A recording killed mid-run (here the program SIGKILLs its own process) leaves only the
+    /// recorder's `.partial` trace: tapedeck debugs the events in it, says so, and calls the run
+    /// incomplete (exit 3), never clean.
+    func testARecordingKilledMidRunIsDebuggedAsIncomplete() throws {
+        try requireTorch()
+        let directory = try temporaryDirectory()
+        try """
+            import os, signal
+            import torch
+            x = torch.ones(3, requires_grad=True)
+            (x * 2).sum().backward()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+            """.write(to: directory.appendingPathComponent("killed.py"), atomically: true, encoding: .utf8)
+        let output = try Binary.run(["explain", "--engine", "torch", "killed.py"], in: directory)
+        XCTAssertEqual(output.status, 3, output.stderr)
+        XCTAssertTrue(output.stderr.contains(
+            "tapedeck: the recording of killed.py was killed by signal 9 before the program ended; debugging the events it wrote\n"), output.stderr)
+        XCTAssertTrue(output.stdout.contains("the trace ends before the program did (no `exit` event)"), output.stdout)
+        XCTAssertTrue(output.stdout.contains("killed.py: incomplete run: "), output.stdout)
+    }
+
     private func programDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-launch-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let directory = try temporaryDirectory()
         try Self.outsideSubset.write(to: directory.appendingPathComponent("train.py"), atomically: true, encoding: .utf8)
         return directory
     }

@@ -57,9 +57,3 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(output.stderr.contains("NotImplementedError: tapedeck does not support torch.fft"), output.stderr)
     }
 }
-
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}

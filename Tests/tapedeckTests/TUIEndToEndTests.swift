@@ -103,6 +103,40 @@ final class TUIEndToEndTests: XCTestCase {
         XCTAssertFalse(terminated.screen().contains("┌─"))
     }
 
+    /// A hang-up (the window closed, the ssh connection dropped) ends the debugger like SIGTERM:
+    /// every mode it set is switched off again and it exits 128 + SIGHUP.
+    func testSIGHUPRestoresTheTerminalAndExits129() throws {
+        let tmux = try TmuxSession(command: "\(Self.binary) \(Self.cases)/seed_example1.py")
+        defer { tmux.close() }
+        try tmux.waitFor("forward")
+        XCTAssertEqual(tmux.paneModes(), "alternate=1 cursor=0 keypad=1 cursorkeys=1 mouse=1", "the modes the debugger runs in")
+        kill(try tmux.appPID(), SIGHUP)
+        XCTAssertEqual(try tmux.exitStatus(), 129)
+        XCTAssertEqual(tmux.paneModes(), Self.givenBack)
+        XCTAssertEqual(try tmux.terminalModes(), "icanon echo")
+        XCTAssertFalse(tmux.screen().contains("┌─"))
+    }
+
+    /// A failed Swift assertion (`precondition`, `fatalError`, a trap) raises SIGILL; the fatal-signal
+    /// handler gives the terminal back before the process dies of it, and so it does for SIGABRT and
+    /// SIGSEGV. The signal is sent from outside here: no input makes the debugger trap on purpose.
+    func testAFatalSignalRestoresTheTerminalBeforeTheProcessDies() throws {
+        for (signal, name) in [(SIGILL, "Illegal instruction"), (SIGABRT, "Aborted"), (SIGSEGV, "Segmentation fault")] {
+            let tmux = try TmuxSession(command: "\(Self.binary) \(Self.cases)/seed_example1.py")
+            defer { tmux.close() }
+            try tmux.waitFor("forward")
+            kill(try tmux.appPID(), signal)
+            XCTAssertEqual(try tmux.exitStatus(), 128 + signal, name)
+            XCTAssertTrue(tmux.screen().contains(name), "the shell reports the signal: \(tmux.screen())")
+            XCTAssertEqual(tmux.paneModes(), Self.givenBack, name)
+            XCTAssertEqual(try tmux.terminalModes(), "icanon echo", name)
+        }
+    }
+
+    /// The pane's modes once the terminal is given back: main screen, cursor shown, normal cursor
+    /// keys and keypad, no mouse reporting.
+    static let givenBack = "alternate=0 cursor=1 keypad=0 cursorkeys=0 mouse=0"
+
     func testASCIIWhenTheLocaleIsNotUTF8AndAMessageBelowTheMinimumSize() throws {
         let tmux = try TmuxSession(command: "\(Self.binary) \(Self.cases)/seed_example1.py", locale: "C")
         defer { tmux.close() }

@@ -37,6 +37,14 @@ struct TmuxSession {
         TmuxSession.run(["tmux", "-S", socket, "capture-pane", "-p", "-e"]).output
     }
 
+    /// The pane's modes as tmux tracks them from the escape sequences the app wrote, e.g.
+    /// `alternate=0 cursor=1 keypad=0 cursorkeys=0 mouse=0` once a terminal is given back.
+    func paneModes() -> String {
+        TmuxSession.run(["tmux", "-S", socket, "display-message", "-p",
+                         "alternate=#{alternate_on} cursor=#{cursor_flag} keypad=#{keypad_flag} cursorkeys=#{keypad_cursor_flag} mouse=#{mouse_any_flag}"])
+            .output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The terminal modes the shell found after the app exited, e.g. `icanon echo` when sane.
     func terminalModes() throws -> String {
         try waitFor("__STTY__")

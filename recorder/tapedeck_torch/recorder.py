@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 import torch
 from torch.autograd.graph import Node
+from torch.optim.optimizer import register_optimizer_step_post_hook
 from torch.overrides import TorchFunctionMode
 from torch.utils import _python_dispatch
 from torch.utils._python_dispatch import TorchDispatchMode
@@ -26,6 +27,7 @@ from .schema import js
 from .sites import CallSites
 from .stdout import StdoutTee
 from .warnings_site import wrap_showwarnmsg
+from .window import StepWindow
 from .writer import TraceWriter, int_list
 
 _Tensor = torch.Tensor
@@ -130,11 +132,14 @@ class _DispatchMode(TorchDispatchMode):
 
 
 class Recorder:
-    """Records the program running between `start()` and `stop()` into a trace file."""
+    """Records the program running between `start()` and `stop()` into a trace file. With
+    `keep_steps`, only the last steps are kept (window.py says what a step is and what is kept)."""
 
-    def __init__(self, path: str, program_path: str, source: str, values: int = 64) -> None:
-        self.writer = TraceWriter(path, schema.header(
-            program_path, source, "tapedeck_torch %s (torch %s)" % (_version(), torch.__version__)))
+    def __init__(self, path: str, program_path: str, source: str, values: int = 64,
+                 keep_steps: int | None = None) -> None:
+        fields = schema.header_fields(program_path, source,
+                                      "tapedeck_torch %s (torch %s)" % (_version(), torch.__version__))
+        self.writer = TraceWriter(path, schema.header_of(fields))
         self.sites = CallSites(program_path)
         self.registry = TensorRegistry(self.writer, values)
         self.checkpoints = CheckpointInputs()
@@ -155,6 +160,13 @@ class Recorder:
         self._patches: list[tuple[Any, str, Any]] = []
         self._modes: list[Any] = []
         self._tee: StdoutTee | None = None
+        self.window: StepWindow | None = None
+        self._optimizer_steps = False
+        self._step_ended = False
+        self._step_hook: Any = None
+        if keep_steps is not None:
+            self.window = StepWindow(keep_steps, fields, self.registry.live_ids)
+            self.writer.hold()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -166,6 +178,8 @@ class Recorder:
         self._patch(warnings, "_showwarnmsg", wrap_showwarnmsg(warnings._showwarnmsg))
         frame = torch.utils.checkpoint._CheckpointFrame
         self._patch(frame, "save_inputs", self.checkpoints.wrap_save_inputs(frame.save_inputs))
+        if self.window is not None:
+            self._step_hook = register_optimizer_step_post_hook(self._optimizer_step)
         self._tee = StdoutTee(sys.stdout, self.writer)
         sys.stdout = self._tee
         self._modes = [_FunctionMode(self), _DispatchMode(self)]
@@ -188,13 +202,16 @@ class Recorder:
         for owner, name, original in reversed(self._patches):
             setattr(owner, name, original)
         self._patches = []
+        if self._step_hook is not None:
+            self._step_hook.remove()
+            self._step_hook = None
         if sys.stdout is self._tee:
             sys.stdout = self._tee.target
-        if error is not None and error is not self._last_error and isinstance(error, Exception):
+        if error is not None and error is not self._last_error and isinstance(error, (Exception, KeyboardInterrupt)):
             self._write_error(error, self.sites.site_of_traceback(error.__traceback__), None)
         if exit_code is not None:
             self.writer.emit(schema.exit_code(exit_code))
-        self.writer.close()
+        self._close()
 
     def syntax_error(self, error: SyntaxError) -> None:
         """Writes the trace of a program that did not compile: its error and exit code 1."""
@@ -204,7 +221,34 @@ class Recorder:
             site = schema.site(error.lineno or 0)
         self.writer.emit(schema.error(type(error).__name__, error.msg, site, None))
         self.writer.emit(schema.exit_code(1))
+        self._close()
+
+    def _close(self) -> None:
+        """Writes what is left (with a window: the kept steps, renumbered) and closes the file."""
+        if self.window is not None:
+            self.writer.replace(self.window.finish(self.writer.take()))
         self.writer.close()
+
+    def _optimizer_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
+        """PyTorch's global hook after any optimizer's `step()`: from now on only these end steps.
+        The first one takes back the step its backward call ended, so `backward(); step()` is one."""
+        first = not self._optimizer_steps
+        self._optimizer_steps = True
+        if self.active and not self.passive:
+            self.guard(self._end_step, "step", first)
+
+    def _end_step(self, rejoin: bool = False) -> None:
+        """A step ended: hands its events to the window, now or, inside a torch call (`backward()`
+        runs inside `Tensor.backward`), when that call returns. `rejoin` merges the step before."""
+        if self.depth:
+            self._step_ended = True
+            return
+        self._step_ended = False
+        self.resolve()
+        lines = self.writer.take()
+        if rejoin:
+            lines = self.window.rejoin() + lines
+        self.window.end_step(lines)
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
         self._patches.append((owner, name, owner.__dict__[name]))
@@ -298,6 +342,8 @@ class Recorder:
             self.contexts.pop()
             if outer:
                 self.guard(self.resolve, "resolve", tensors_in(result, []) if is_apply else None)
+                if self._step_ended:
+                    self.guard(self._end_step, "step")
 
     def _write_error(self, error: BaseException, site: str, backward: int | None) -> None:
         self._last_error = error
@@ -499,6 +545,8 @@ class Recorder:
             self._backward = None
         self.guard(self._end_backward, "backward", state, None)
         self.writer.drain()
+        if self.window is not None and not self._optimizer_steps:
+            self.guard(self._end_step, "step")
         return result
 
     def _start_backward(self, state: "_BackwardState", t_outputs: Any, site: str) -> None:

@@ -26,17 +26,20 @@ class record:
 
     The header names the file that opened the block and carries its source. The trace ends with an
     `exit` event (code 1 when an exception left the block). `values` is how many elements a tensor
-    may have to get its values previewed in the trace (0 turns previews off).
+    may have to get its values previewed in the trace (0 turns previews off). `keep_steps=N` keeps
+    only the step running at the end and the N before it (a step ends at each `optimizer.step()`;
+    see window.py); the header's `dropped` field says what went.
     """
 
-    def __init__(self, path: str, values: int = 64) -> None:
+    def __init__(self, path: str, values: int = 64, keep_steps: int | None = None) -> None:
         self._path = path
         self._values = values
+        self._keep_steps = keep_steps
         self._recorder: Recorder | None = None
 
     def __enter__(self) -> "record":
         program = sys._getframe(1).f_code.co_filename
-        self._recorder = Recorder(self._path, program, _read_source(program), self._values)
+        self._recorder = Recorder(self._path, program, _read_source(program), self._values, self._keep_steps)
         self._recorder.start()
         return self
 
@@ -54,11 +57,12 @@ def _read_source(path: str) -> str:
         return ""
 
 
-def run_program(path: str, args: list[str], output: str, values: int = 64) -> int:
+def run_program(path: str, args: list[str], output: str, values: int = 64, keep_steps: int | None = None) -> int:
     """Runs the script at `path` as `__main__` (with `sys.argv = [path, *args]`, an absolute
     `__file__` and the script's folder first on `sys.path`, as `python3 path` does) under a recorder
     and returns its exit code. An uncaught exception prints the same traceback Python would print, minus
-    the recorder's own frames."""
+    the recorder's own frames; Ctrl-C (`KeyboardInterrupt`) is recorded as the error that ended the run
+    and exits 130, as `python3` and `tapedeck run` do."""
     with open(path, "rb") as f:
         raw = f.read()
     source = tokenize.detect_encoding(io.BytesIO(raw).readline)
@@ -77,7 +81,7 @@ def run_program(path: str, args: list[str], output: str, values: int = 64) -> in
     sys.argv = [path] + list(args)
     sys.path[0] = os.path.dirname(filename)
     sys.modules["__main__"] = module
-    recorder = Recorder(output, path, text, values)
+    recorder = Recorder(output, path, text, values, keep_steps)
     status = 0
     error = None
     # `python3 path` runs the script at stack depth 1; here the recorder's frames sit below it.
@@ -92,7 +96,7 @@ def run_program(path: str, args: list[str], output: str, values: int = 64) -> in
         raise
     except BaseException as e:
         error = e
-        status = 1
+        status = 130 if isinstance(e, KeyboardInterrupt) else 1
     finally:
         if recorder.active:
             recorder.stop(status, error)

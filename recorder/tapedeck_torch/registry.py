@@ -66,6 +66,10 @@ class TensorRegistry:
             return entry
         return self.register(t, None, None, t._version)
 
+    def live_ids(self) -> set[int]:
+        """The ids of the registered tensors that are still alive."""
+        return {entry.tid for entry in self._live.values() if entry.ref() is not None}
+
     def new_counter(self, version: int) -> int:
         vc = self._next_counter
         self._next_counter += 1

@@ -1,4 +1,4 @@
-"""The trace's event schema (docs/trace-format.md, version 1.0): one function per event kind, each
+"""The trace's event schema (docs/trace-format.md, version 1.1): one function per event kind, each
 returning the event's JSON line. Every event the recorder writes is built here, so the fields of a
 kind are named in one place.
 
@@ -12,6 +12,10 @@ import json
 from collections.abc import Iterable
 
 FORMAT_VERSION = "1.0"
+"""The version of a trace that uses nothing newer than 1.0: every trace without a window."""
+WINDOW_VERSION = "1.1"
+"""The version that adds the header's `dropped` field, written only by a trace that dropped steps
+(`--keep-steps`), so every other trace stays byte-for-byte what a 1.0 reader expects."""
 
 _dumps = json.dumps
 
@@ -48,10 +52,21 @@ def site_frame(name: str) -> str:
     return ',"frame":' + js(name)
 
 
+def header_fields(program_path: str, source: str, producer: str) -> dict[str, str]:
+    """The first line's fields: format, version, the recorded program and its source."""
+    return {"format": "tapedeck-trace", "version": FORMAT_VERSION, "producer": producer, "path": program_path,
+            "source": source}
+
+
+def header_of(fields: dict[str, object]) -> str:
+    """The header line of `header_fields`, plus `dropped` (version 1.1) when a window dropped steps:
+    `{"steps":N,"events":N,"errors":N,"versions":[[vc,version],...]}`."""
+    return _dumps(fields, ensure_ascii=False)
+
+
 def header(program_path: str, source: str, producer: str) -> str:
     """The first line: format, version, the recorded program and its source."""
-    return _dumps({"format": "tapedeck-trace", "version": FORMAT_VERSION, "producer": producer,
-                   "path": program_path, "source": source}, ensure_ascii=False)
+    return header_of(header_fields(program_path, source, producer))
 
 
 def tensor(tid: int, vc: int, st: int, shape: str, dtype: str, requires_grad: bool, base: int | None,

@@ -2,6 +2,7 @@
 
 import json
 import math
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -54,9 +55,24 @@ def int_list(values: Iterable[int]) -> str:
     return "[" + ",".join([str(v) for v in values]) + "]"
 
 
+PARTIAL_SUFFIX = ".partial"
+"""What the trace of a run still going (or killed) is called: `RUN.tdt.partial` until it ends."""
+
+
+def partial_path(path: str) -> str:
+    """The name a trace is written under until the run ends: `path` + `.partial`, in the same folder,
+    so the final rename never crosses a file system."""
+    return path + PARTIAL_SUFFIX
+
+
 class TraceWriter:
     """Collects event lines and writes them to the trace file in chunks (`drain()`), so a long run's
     trace grows on disk as it runs and a crash loses at most one chunk.
+
+    The trace is written under `partial_path(path)` and only `close()` moves it to `path` (flushed,
+    fsynced, then renamed), so `path` never holds a cut-off trace: a run killed before its end
+    (SIGKILL, SIGTERM, a crash in torch) leaves `RUN.tdt.partial` with the header and the events
+    written so far and no `exit` event, which tapedeck opens as an incomplete run.
 
     `emit` is the list's own `append`: the recorder calls it thousands of times per training step.
     Text the program prints is coalesced: consecutive writes to stdout with no event in between
@@ -66,11 +82,18 @@ class TraceWriter:
     CHUNK = 4096
 
     def __init__(self, path: str, header: str) -> None:
-        self._file = open(path, "w", encoding="utf-8")
-        self._lines = [header]
+        self.path = path
+        self.partial = partial_path(path)
+        self._file = open(self.partial, "w", encoding="utf-8")
+        self._file.write(header)
+        self._file.write("\n")
+        self._file.flush()
+        self._lines: list[str] = []
         self.emit = self._lines.append
         self._printed = ""
         self._print_at = -1
+        self._detached = False
+        self._held = False
 
     def printed(self, text: str) -> None:
         if not text:
@@ -88,25 +111,60 @@ class TraceWriter:
         self._file.flush()
 
     def detach(self) -> None:
-        """Stops writing to the file (in a forked child, which shares the parent's file)."""
+        """Stops writing to the file (in a forked child, which shares the parent's file and must
+        neither write into it nor rename it)."""
         self._write = self._discard
+        self._detached = True
 
     def _discard(self) -> None:
         del self._lines[:]
         self._print_at = -1
 
     def drain(self) -> None:
-        """Writes the collected lines once there are enough of them."""
-        if len(self._lines) >= self.CHUNK:
+        """Writes the collected lines once there are enough of them (never while held)."""
+        if len(self._lines) >= self.CHUNK and not self._held:
             self._write()
 
+    def hold(self) -> None:
+        """Keeps every line in memory until `close()`: a step window decides what gets written."""
+        self._held = True
+
+    def take(self) -> list[str]:
+        """The lines collected since the last `take()`, removed."""
+        lines = self._lines[:]
+        del self._lines[:]
+        self._print_at = -1
+        return lines
+
+    def replace(self, lines: list[str]) -> None:
+        """Makes `lines` (header first) the whole trace, in place of the header written so far: a
+        step window rewrites the trace once, at the end. A detached writer leaves the file alone."""
+        del self._lines[:]
+        self._print_at = -1
+        if self._detached:
+            return
+        self._file.seek(0)
+        self._file.truncate()
+        self._lines.extend(lines)
+
     def _write(self) -> None:
+        """Writes the collected lines and hands them to the OS, so a killed run keeps whole chunks."""
         self._file.write("\n".join(self._lines))
         self._file.write("\n")
+        self._file.flush()
         del self._lines[:]
         self._print_at = -1
 
     def close(self) -> None:
+        """Writes what is left, makes it durable (fsync) and renames the partial trace to `path`."""
+        if self._file.closed:
+            return
         if self._lines:
             self._write()
+        if self._detached:
+            self._file.close()
+            return
+        self._file.flush()
+        os.fsync(self._file.fileno())
         self._file.close()
+        os.replace(self.partial, self.path)

@@ -11,6 +11,8 @@ RECORDER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO_DIR = os.path.dirname(RECORDER_DIR)
 CASES_DIR = os.path.join(REPO_DIR, "Tests", "Conformance", "cases")
 PROGRAMS_DIR = os.path.join(RECORDER_DIR, "tests", "programs")
+TRACES_DIR = os.path.join(REPO_DIR, "Tests", "DebuggerTests", "Traces")
+SCRIPTS_DIR = os.path.join(REPO_DIR, "scripts")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, RECORDER_DIR)
@@ -79,6 +81,11 @@ def expected_of(program):
 
 def cases():
     return sorted(n[:-3] for n in os.listdir(CASES_DIR) if n.endswith(".py"))
+
+
+def committed_traces():
+    """The cases whose trace is committed in Tests/DebuggerTests/Traces for the Swift tests."""
+    return sorted(n[:-4] for n in os.listdir(TRACES_DIR) if n.endswith(".tdt"))
 
 
 def programs():

@@ -5,19 +5,28 @@ What a case prints may depend on the CPU (see docs/testing.md), so printed text 
 plain run of the same program here; only the exit code, the error and the culprit line, which do
 not depend on the CPU, are compared with the stored expected.json."""
 
+import json
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import torch
 from conftest import (
     CASES_DIR,
+    SCRIPTS_DIR,
+    TRACES_DIR,
     assert_same_behaviour,
     cases,
+    committed_traces,
     expected_of,
     run_both,
 )
 from reference_explain import explain
 from trace_schema import load_trace
+
+sys.path.insert(0, SCRIPTS_DIR)
+from regenerate_fixtures import trace_events  # noqa: E402  (what --check calls stale, in one place)
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +89,26 @@ def test_every_write_to_a_saved_tensor_is_a_bump(case, recorded):
     saved = {counter[e["t"]] for e in events if e["k"] == "save"}
     assert [e for e in events if e["k"] == "sync" and e["vc"] in saved] == []
 
+
+
+@pytest.mark.parametrize("case", committed_traces())
+def test_committed_trace_is_current(case, recorded):
+    """Tests/DebuggerTests/Traces/CASE.tdt holds what the recorder writes for CASE today, values aside
+    (scripts/regenerate-fixtures.sh --check's rule): a recorder change that leaves a committed trace
+    stale fails here, reusing the recording made above. The fixtures are recorded with one PyTorch;
+    under another one the recorder rightly writes another producer (and maybe other events)."""
+    path = os.path.join(TRACES_DIR, case + ".tdt")
+    with open(path, "rb") as f:
+        committed = f.read()
+    producer = json.loads(committed.splitlines()[0])["producer"]
+    if f"(torch {torch.__version__})" not in producer:
+        pytest.skip(f"{case}.tdt was recorded by {producer}; this is torch {torch.__version__}")
+    _, _, trace = recorded(case)
+    with open(trace, "rb") as f:
+        fresh = trace_events(f.read())
+    old = trace_events(committed)
+    where = next((i for i, (a, b) in enumerate(zip(old, fresh, strict=False)) if a != b), min(len(old), len(fresh)))
+    assert old == fresh, (
+        f"{path} is stale at line {where + 1}: committed {old[where] if where < len(old) else 'nothing'}, "
+        f"recorded now {fresh[where] if where < len(fresh) else 'nothing'}; "
+        f"re-record it with scripts/regenerate-fixtures.sh {case}")

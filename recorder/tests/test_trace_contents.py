@@ -162,9 +162,10 @@ def test_non_finite_values_are_strings(record_snippet):
 
 
 @pytest.mark.parametrize("argv, expected", [
-    (["train.py", "--lr", "1", "-o", "out.tdt"], ("train.py", ["--lr", "1"], "out.tdt", 64)),
-    (["-o", "a.tdt", "--values", "0", "train.py", "-o", "x"], ("train.py", ["-o", "x"], "a.tdt", 0)),
-    (["train.py"], ("train.py", [], "train.tdt", 64)),
+    (["train.py", "--lr", "1", "-o", "out.tdt"], ("train.py", ["--lr", "1"], "out.tdt", 64, None)),
+    (["-o", "a.tdt", "--values", "0", "train.py", "-o", "x"], ("train.py", ["-o", "x"], "a.tdt", 0, None)),
+    (["train.py"], ("train.py", [], "train.tdt", 64, None)),
+    (["--keep-steps", "3", "train.py"], ("train.py", [], "train.tdt", 64, 3)),
 ])
 def test_command_line(argv, expected):
     from tapedeck_torch.__main__ import parse
@@ -177,6 +178,8 @@ def test_command_line_rejects_bad_usage():
         parse(["-o", "x.tdt"])
     with pytest.raises(ValueError, match="expects an integer"):
         parse(["--values", "many", "t.py"])
+    with pytest.raises(ValueError, match="at least 1"):
+        parse(["--keep-steps", "0", "t.py"])
 
 
 def test_names_are_bound_to_tensors(record_snippet):

@@ -1,4 +1,4 @@
-"""A strict checker of docs/trace-format.md (version 1.0), independent of the recorder's code.
+"""A strict checker of docs/trace-format.md (versions 1.0 and 1.1), independent of the recorder's code.
 
 `load_trace(path)` returns (header, events) and raises TraceError naming `FILE:LINE` and what was
 expected when a line breaks the format: a missing or mistyped field, an id used before the event that
@@ -100,8 +100,17 @@ def load_trace(path):
             fail(1, "expected header field %r (string)" % field)
     if header["format"] != "tapedeck-trace":
         fail(1, "expected format 'tapedeck-trace'")
-    if header["version"] != "1.0":
-        fail(1, "expected version '1.0'")
+    if header["version"] not in ("1.0", "1.1"):
+        fail(1, "expected version '1.0' or '1.1'")
+    dropped = header.get("dropped")
+    if (dropped is None) != (header["version"] == "1.0"):
+        fail(1, "expected the 'dropped' field in a version 1.1 header, and only there")
+    if dropped is not None:
+        for field in ("steps", "events", "errors"):
+            if not _is_int(dropped.get(field)) or dropped[field] < 0:
+                fail(1, "dropped: expected a non-negative integer %r" % field)
+        if not _type_ok(dropped.get("versions"), _PAIRS):
+            fail(1, "dropped: expected 'versions' as [[counter, version], ...]")
 
     next_id = {"t": 0, "vc": 0, "st": 0, "n": 0, "i": 0, "b": 0}
     tensors, nodes, ops, backwards = set(), set(), set(), set()
@@ -190,4 +199,7 @@ def load_trace(path):
         elif kind == "error" and event.get("b") is not None:
             use(backwards, event["b"], "backward")
         events.append(event)
+    for counter, version in (dropped or {}).get("versions", []):
+        if counter >= next_id["vc"] or version < 1:
+            fail(1, "dropped: version %d of counter %d, which no tensor event announces" % (version, counter))
     return header, events

@@ -75,6 +75,9 @@ extension DebuggerState {
             } else if let stopped = stoppedText {
                 left += "\(glyphs.separator)\(stopped)"
             }
+            if let dropped = tape.header.dropped {
+                left += "\(glyphs.separator)\(dropped.steps) EARLIER STEPS DROPPED"
+            }
             if let message {
                 left += "\(glyphs.separator)\(Sanitizer.line(message))"
             }

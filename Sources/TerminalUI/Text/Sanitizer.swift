@@ -1,9 +1,11 @@
+import Debugger
+
 /// Makes untrusted text (names, values, messages and source from a trace file) safe to draw.
 ///
 /// A control character or escape sequence must never reach the terminal: ncurses would print
 /// it as `^X` (breaking alignment) or, worse, pass it through. Tabs become spaces to the next
-/// tab stop, escape sequences are dropped whole, any other control or bidi-override character
-/// becomes `�` so the reader sees that something was there.
+/// tab stop, escape sequences are dropped whole, any other `isTerminalUnsafe` character (Debugger's
+/// one definition) becomes `�` so the reader sees that something was there.
 public enum Sanitizer {
     /// The replacement shown for a character that cannot be drawn.
     public static let replacement: Character = "\u{FFFD}"
@@ -71,19 +73,10 @@ public enum Sanitizer {
     }
 
     private static func needsCleaning(_ text: String) -> Bool {
-        for scalar in text.unicodeScalars where isUnsafe(scalar) {
-            return true
-        }
-        return false
+        text.unicodeScalars.contains { $0.isTerminalUnsafe }
     }
 
     private static func isUnsafe(_ character: Character) -> Bool {
-        character.unicodeScalars.contains(where: isUnsafe)
-    }
-
-    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        return value < 0x20 || (value >= 0x7F && value < 0xA0) || (value >= 0x202A && value <= 0x202E)
-            || (value >= 0x2066 && value <= 0x2069) || value == 0x2028 || value == 0x2029
+        character.unicodeScalars.contains { $0.isTerminalUnsafe }
     }
 }

@@ -1,0 +1,303 @@
+"""StepWindow: keeps a long run's trace bounded by keeping only its last steps (`--keep-steps N`).
+
+A **step** ends when an optimizer's `step()` returns (every `torch.optim.Optimizer`, through
+PyTorch's global optimizer step hook). A program that has not called an optimizer step yet ends a
+step at the end of each `backward()` (or `torch.autograd.grad`) call instead, so a loop of bare
+backward calls is windowed too; the first optimizer step takes the step its backward call ended
+back, so `backward(); optimizer.step()` is one step from the start.
+
+The window keeps the step that is running when the recording stops and the `keep` complete steps
+before it. Events of older steps are dropped as the run goes on, except what the kept events still
+need: the `tensor`, `node`, `save`, `gradfn`, `values` and `bind` events of what is alive at the cut
+(parameters, optimizer state, a graph that outlives its step), every `error` event (an exception a
+dropped step caught must not vanish from the verdict), and each version counter's value at the cut.
+At the end the kept events are renumbered so ids stay dense, as docs/trace-format.md requires, and
+the header's `dropped` field says what went: steps, events, errors and the counters' versions.
+
+All of this runs at step boundaries and at the end, never per op: the recorder's hot path only
+appends lines, as without a window. Until the recording stops nothing is written to the file.
+"""
+
+import json
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from . import schema
+
+_loads = json.loads
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+# Id spaces and how each event kind uses them: (field, space, rule). `new` announces the next id of
+# its space, `either` is a known id or a new one (a tensor's counter and storage), `ref` must be
+# known (else the event cannot be kept), `opt` is dropped when unknown, `pairs` is a list of
+# [id, number] pairs that must be known, `edges` a list of [id, number] or null (unknown -> null).
+_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "tensor": (("t", "t", "new"), ("vc", "vc", "either"), ("st", "st", "either"), ("base", "t", "opt")),
+    "op": (("i", "i", "new"), ("in", "t", "pairs"), ("out", "t", "pairs")),
+    "node": (("n", "n", "new"), ("op", "i", "opt"), ("next", "n", "edges"), ("var", "t", "opt")),
+    "gradfn": (("t", "t", "ref"), ("n", "n", "opt")),
+    "save": (("n", "n", "ref"), ("t", "t", "ref")),
+    "bump": (("vc", "vc", "ref"), ("t", "t", "ref"), ("op", "i", "ref")),
+    "values": (("t", "t", "ref"),),
+    "bind": (("t", "t", "ref"),),
+    "error": (("b", "b", "opt"),),
+    "backward": (("b", "b", "new"), ("roots", "n", "pairs")),
+    "run": (("b", "b", "ref"), ("n", "n", "ref")),
+    "result": (("b", "b", "ref"), ("n", "n", "ref")),
+    "release": (("n", "n", "ref"),),
+    "bwend": (("b", "b", "ref"), ("fail", "n", "opt")),
+    "sync": (("vc", "vc", "ref"), ("t", "t", "ref")),
+}
+_SPACES = ("t", "vc", "st", "n", "i", "b")
+# Lines the fold never needs: node runs, releases and printed text of a dropped step.
+_SKIPPED = ('{"k":"run"', '{"k":"result"', '{"k":"release"', '{"k":"print"', '{"k":"backward"',
+            '{"k":"bwend"', '{"k":"recorder_error"')
+_ACCUMULATE_GRAD = "torch::autograd::AccumulateGrad"
+
+
+class _Segment:
+    """The lines of one step, and the tensors alive when it started (what it may refer to)."""
+
+    __slots__ = ("lines", "live")
+
+    def __init__(self, lines: list[str], live: set[int]) -> None:
+        self.lines = lines
+        self.live = live
+
+
+class StepWindow:
+    """Holds the events of the last `keep` steps in memory and folds older ones into `_Carried`."""
+
+    def __init__(self, keep: int, header: dict[str, Any], live_tensors: Callable[[], set[int]]) -> None:
+        if keep < 1:
+            raise ValueError("keep_steps must be at least 1, got %d" % keep)
+        self.keep = keep
+        self._header = header
+        self._live_tensors = live_tensors
+        self._segments: deque[_Segment] = deque()
+        self._start_live: set[int] = set()
+        self._carried = _Carried()
+
+    def end_step(self, lines: list[str]) -> None:
+        """The lines of a step that just ended; drops the oldest step once more than `keep` are held."""
+        self._segments.append(_Segment(lines, self._start_live))
+        self._start_live = self._live_tensors()
+        while len(self._segments) > self.keep:
+            self._carried.fold(self._segments.popleft().lines)
+            self._carried.prune(self._segments[0].live)
+
+    def rejoin(self) -> list[str]:
+        """Takes back the lines of the latest step, which is still in the window, to be merged into
+        the running one (the first `optimizer.step()` after a backward call that ended a step)."""
+        if not self._segments:
+            return []
+        segment = self._segments.pop()
+        self._start_live = segment.live
+        return segment.lines
+
+    def finish(self, lines: list[str]) -> list[str]:
+        """The whole trace, header first: `lines` are the events of the step running at the end."""
+        window = [line for segment in self._segments for line in segment.lines] + lines
+        carried = self._carried
+        if not carried.steps:
+            return [schema.header_of(self._header)] + window
+        out, dropped = carried.renumber(window)
+        header = dict(self._header)
+        header["version"] = schema.WINDOW_VERSION
+        header["dropped"] = dropped
+        return [schema.header_of(header)] + out
+
+
+class _Carried:
+    """What dropped steps leave behind: definitions still needed, errors, and counter versions."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.events = 0
+        self.order = 0
+        self.tensors: dict[int, tuple[int, dict[str, Any]]] = {}
+        self.nodes: dict[int, tuple[int, dict[str, Any]]] = {}
+        self.saves: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+        self.gradfns: dict[int, tuple[int, dict[str, Any]]] = {}
+        self.values: dict[int, tuple[int, dict[str, Any]]] = {}
+        self.binds: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.errors: list[tuple[int, dict[str, Any]]] = []
+        self.versions: dict[int, int] = {}
+        self._pruned_at = 0
+
+    def fold(self, lines: list[str]) -> None:
+        """Takes the definitions, errors and versions out of a dropped step's lines."""
+        self.steps += 1
+        self.events += len(lines)
+        versions = self.versions
+        tensors = self.tensors
+        for line in lines:
+            if line.startswith(_SKIPPED):
+                continue
+            event = _loads(line)
+            kind = event["k"]
+            self.order += 1
+            entry = (self.order, event)
+            if kind == "op":
+                for pairs in (event["in"], event["out"]):
+                    for tid, version in pairs:
+                        known = tensors.get(tid)
+                        if known is not None:
+                            vc = known[1]["vc"]
+                            if version > versions.get(vc, 0):
+                                versions[vc] = version
+            elif kind == "tensor":
+                tensors[event["t"]] = entry
+            elif kind == "node":
+                self.nodes[event["n"]] = entry
+                self.saves[event["n"]] = []
+            elif kind == "save":
+                self.saves.setdefault(event["n"], []).append(entry)
+            elif kind == "bump":
+                if event["to"] > versions.get(event["vc"], 0):
+                    versions[event["vc"]] = event["to"]
+            elif kind == "gradfn":
+                self.gradfns[event["t"]] = entry
+                known = tensors.get(event["t"])
+                if known is not None and event["v"] > versions.get(known[1]["vc"], 0):
+                    versions[known[1]["vc"]] = event["v"]
+            elif kind == "values":
+                self.values[event["t"]] = entry
+            elif kind == "bind":
+                self.binds[event["name"]] = entry
+            elif kind == "error":
+                self.errors.append(entry)
+
+    def prune(self, live: set[int]) -> None:
+        """Forgets the definitions nothing after the cut can refer to: tensors dead at the cut and the
+        nodes no live tensor reaches. Runs when the carried state has doubled since the last prune."""
+        size = len(self.tensors) + len(self.nodes)
+        if size < 2 * self._pruned_at + 1024:
+            return
+        keep_t, keep_n = self.needed({t for t in live if t in self.tensors}, set())
+        for table, keep in ((self.tensors, keep_t), (self.gradfns, keep_t), (self.values, keep_t),
+                            (self.nodes, keep_n), (self.saves, keep_n)):
+            for key in [key for key in table if key not in keep]:
+                del table[key]
+        self.binds = {name: entry for name, entry in self.binds.items() if entry[1]["t"] in keep_t}
+        counters = {entry[1]["vc"] for entry in self.tensors.values()}
+        self.versions = {vc: v for vc, v in self.versions.items() if vc in counters}
+        self._pruned_at = len(self.tensors) + len(self.nodes)
+
+    def needed(self, tensors: set[int], nodes: set[int]) -> tuple[set[int], set[int]]:
+        """The carried tensors and nodes that `tensors` and `nodes` need: grad_fns and the graph below
+        them, AccumulateGrad nodes of leaves, saved tensors, view bases."""
+        accumulate = {entry[1].get("var"): nid for nid, entry in self.nodes.items()
+                      if entry[1]["name"] == _ACCUMULATE_GRAD}
+        keep_t: set[int] = set()
+        keep_n: set[int] = set()
+        todo_t = list(tensors)
+        todo_n = list(nodes)
+        while todo_t or todo_n:
+            while todo_t:
+                tid = todo_t.pop()
+                if tid in keep_t or tid not in self.tensors:
+                    continue
+                keep_t.add(tid)
+                base = self.tensors[tid][1].get("base")
+                if base is not None:
+                    todo_t.append(base)
+                gradfn = self.gradfns.get(tid)
+                if gradfn is not None and gradfn[1].get("n") is not None:
+                    todo_n.append(gradfn[1]["n"])
+                if tid in accumulate:
+                    todo_n.append(accumulate[tid])
+            while todo_n:
+                nid = todo_n.pop()
+                if nid in keep_n or nid not in self.nodes:
+                    continue
+                keep_n.add(nid)
+                node = self.nodes[nid][1]
+                for edge in node.get("next") or ():
+                    if edge is not None:
+                        todo_n.append(edge[0])
+                if node.get("var") is not None:
+                    todo_t.append(node["var"])
+                for _, save in self.saves.get(nid, ()):
+                    todo_t.append(save["t"])
+        return keep_t, keep_n
+
+    def renumber(self, window: list[str]) -> tuple[list[str], dict[str, Any]]:
+        """The carried definitions the window needs, then the window, with dense ids; and the
+        header's `dropped` field."""
+        events = [_loads(line) for line in window]
+        wanted_t: set[int] = set()
+        wanted_n: set[int] = set()
+        for event in events:
+            for field, space, rule in _RULES.get(event["k"], ()):
+                value = event.get(field)
+                if value is None:
+                    continue
+                ids = [value] if rule in ("new", "either", "ref", "opt") else [e[0] for e in value if e is not None]
+                if space == "t":
+                    wanted_t.update(ids)
+                elif space == "n":
+                    wanted_n.update(ids)
+        keep_t, keep_n = self.needed(wanted_t, wanted_n)
+        carried = [self.tensors[t] for t in keep_t] + [self.nodes[n] for n in keep_n]
+        carried += [save for n in keep_n for save in self.saves.get(n, ())]
+        carried += [self.gradfns[t] for t in keep_t if t in self.gradfns]
+        carried += [self.values[t] for t in keep_t if t in self.values]
+        carried += [entry for entry in self.binds.values() if entry[1]["t"] in keep_t]
+        carried += self.errors
+        carried.sort(key=lambda entry: entry[0])
+        renumber = _Renumbering()
+        out = []
+        unresolved = 0
+        for event in [entry[1] for entry in carried] + events:
+            line = renumber.rewrite(event)
+            if line is None:
+                unresolved += 1
+            else:
+                out.append(line)
+        kept_counters = {self.tensors[t][1]["vc"] for t in keep_t}
+        versions = sorted([renumber.ids["vc"][vc], v] for vc, v in self.versions.items()
+                          if v > 0 and vc in kept_counters and vc in renumber.ids["vc"])
+        dropped = {"steps": self.steps, "events": self.events + unresolved, "errors": len(self.errors),
+                   "versions": versions}
+        return out, dropped
+
+
+class _Renumbering:
+    """Maps the recorder's ids to dense ids in order of first appearance in the written trace."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, dict[int, int]] = {space: {} for space in _SPACES}
+
+    def rewrite(self, event: dict[str, Any]) -> str | None:
+        """The event's line with its ids renumbered, or None when it refers to something not kept."""
+        rules = _RULES.get(event["k"])
+        if rules is None:
+            return _dumps(event)
+        ids = self.ids
+        updated = dict(event)
+        for field, space, rule in rules:
+            value = event.get(field)
+            if value is None:
+                continue
+            table = ids[space]
+            if rule == "new" or (rule == "either" and value not in table):
+                table[value] = len(table)
+                updated[field] = table[value]
+            elif rule in ("either", "ref", "opt"):
+                mapped = table.get(value)
+                if mapped is None:
+                    if rule == "ref":
+                        return None
+                    del updated[field]
+                else:
+                    updated[field] = mapped
+            elif rule == "pairs":
+                if any(pair[0] not in table for pair in value):
+                    return None
+                updated[field] = [[table[pair[0]], pair[1]] for pair in value]
+            else:
+                updated[field] = [None if edge is None or edge[0] not in table else [table[edge[0]], edge[1]]
+                                  for edge in value]
+        return _dumps(updated)

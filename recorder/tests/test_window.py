@@ -1,0 +1,151 @@
+"""`record(..., keep_steps=N)` / `--keep-steps N`: a bounded window over a long run."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import tapedeck_torch
+from conftest import Run, _env, assert_same_behaviour, run_plain
+from reference_explain import explain
+from trace_schema import load_trace
+
+
+def train(steps: int, break_at: int | None = None) -> None:
+    """A small Adam training loop; at step `break_at` a saved sigmoid output is bumped by `mul_`."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+    x = torch.randn(16, 4)
+    for step in range(steps):
+        optimizer.zero_grad()
+        out = model(x).sigmoid()
+        if step == break_at:
+            out.mul_(2)
+        out.sum().backward()
+        optimizer.step()
+
+
+def record(path, keep_steps, action, *args):
+    try:
+        with tapedeck_torch.record(str(path), keep_steps=keep_steps):
+            action(*args)
+    except RuntimeError:
+        pass
+    return load_trace(str(path))
+
+
+def test_window_keeps_the_failing_step_and_names_the_same_culprit(tmp_path):
+    full_header, full = record(tmp_path / "full.tdt", None, train, 30, 25)
+    header, kept = record(tmp_path / "kept.tdt", 3, train, 30, 25)
+    assert full_header["version"] == "1.0" and "dropped" not in full_header
+    assert header["version"] == "1.1"
+    assert header["dropped"]["steps"] == 22  # 25 finished steps, 3 kept, and the failing one
+    assert header["dropped"]["errors"] == 0
+    assert len([e for e in kept if e["k"] == "backward"]) == 4
+    a, b = explain(full), explain(kept)
+    assert (a.slot, a.node_name, a.message) == (b.slot, b.node_name, b.message)
+    assert (a.op["call"], a.op["line"], a.op["col"]) == (b.op["call"], b.op["line"], b.op["col"])
+    assert kept[-1] == {"k": "exit", "code": 1}
+
+
+def test_window_bounds_the_trace(tmp_path):
+    record(tmp_path / "short.tdt", 2, train, 20)
+    record(tmp_path / "long.tdt", 2, train, 200)
+    short, long = os.path.getsize(tmp_path / "short.tdt"), os.path.getsize(tmp_path / "long.tdt")
+    assert long < 1.2 * short
+    header, _ = load_trace(str(tmp_path / "long.tdt"))
+    assert header["dropped"]["steps"] == 198
+
+
+def test_short_runs_are_written_unchanged(tmp_path):
+    _, full = record(tmp_path / "full.tdt", None, train, 3)
+    header, kept = record(tmp_path / "kept.tdt", 5, train, 3)
+    assert "dropped" not in header
+
+    def comparable(events: list[dict]) -> list[dict]:
+        """Without previews (nn.Linear's init reads torch.empty() memory) and sequence numbers
+        (they count on from the earlier recording)."""
+        return [{k: v for k, v in e.items() if k not in ("val", "seq")} for e in events]
+    assert comparable(full) == comparable(kept)
+
+
+def test_culprit_in_a_dropped_step_leaves_the_counter_ahead_of_the_saved_version(tmp_path):
+    """The graph of step 2 outlives its step; the optimizer steps that bumped its saved parameter
+    were dropped, so the header carries the parameter's version at the cut."""
+    def run() -> None:
+        w = torch.nn.Parameter(torch.ones(3))
+        optimizer = torch.optim.SGD([w], lr=0.1)
+        kept = None
+        for i in range(6):
+            optimizer.zero_grad()
+            loss = (w * w).sum()
+            if i == 2:
+                kept = (w * w).sum()
+            loss.backward()
+            optimizer.step()
+        kept.backward()
+    header, events = record(tmp_path / "kept.tdt", 1, run)
+    dropped = header["dropped"]
+    assert dropped["steps"] == 5
+    saves = [e for e in events if e["k"] == "save" and e["v"] == 2]
+    assert len(saves) == 2  # MulBackward0 of step 2 saved w at version 2
+    counter = next(e["vc"] for e in events if e["k"] == "tensor" and e["t"] == saves[0]["t"])
+    assert [counter, 5] in dropped["versions"]
+    end = next(e for e in events if e["k"] == "bwend" and "msg" in e)
+    assert "is at version 6; expected version 2" in end["msg"]
+
+
+def test_errors_of_dropped_steps_are_kept(tmp_path):
+    def run() -> None:
+        w = torch.ones(3, requires_grad=True)
+        for i in range(8):
+            y = (w * i).sigmoid()
+            if i == 1:
+                y.add_(1)
+            try:
+                y.sum().backward()
+            except RuntimeError:
+                pass
+    header, events = record(tmp_path / "kept.tdt", 2, run)
+    assert header["dropped"]["errors"] == 1
+    errors = [e for e in events if e["k"] == "error"]
+    assert len(errors) == 1 and "modified by an inplace operation" in errors[0]["msg"]
+    assert "b" not in errors[0]  # its backward call was dropped
+
+
+def test_backward_calls_end_steps_without_an_optimizer(tmp_path):
+    program = tmp_path / "loop.py"
+    program.write_text(
+        "import torch\n"
+        "w = torch.ones(3, requires_grad=True)\n"
+        "for i in range(10):\n"
+        "    y = (w * i).sigmoid()\n"
+        "    if i == 7:\n"
+        "        y.add_(1)\n"
+        "    y.sum().backward()\n"
+    )
+    trace = tmp_path / "loop.tdt"
+    proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", "--keep-steps", "2", "-o", str(trace), "loop.py"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_env())
+    assert_same_behaviour(Run(proc, "loop.py"), run_plain(str(program)))
+    header, events = load_trace(str(trace))
+    assert header["dropped"]["steps"] == 5
+    culprit = explain(events)
+    assert culprit.op["call"] == "Tensor.add_" and culprit.line == 6
+
+
+def test_header_field_is_valid_json(tmp_path):
+    record(tmp_path / "kept.tdt", 1, train, 4)
+    with open(tmp_path / "kept.tdt") as f:
+        header = json.loads(f.readline())
+    assert set(header["dropped"]) == {"steps", "events", "errors", "versions"}
+
+
+def test_keep_steps_must_be_positive(tmp_path):
+    with pytest.raises(ValueError, match="at least 1"):
+        with tapedeck_torch.record(str(tmp_path / "x.tdt"), keep_steps=0):
+            pass
