@@ -12,6 +12,8 @@ enum TapeScaleBenchmark {
     static func run(sizes: [Int], runs: Int) throws {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(Measure.loadAverage()); \(runs) runs each, min–max, median")
         let python = pythonBaselines()
+        let baseline = try processBaseline()
+        print("peak RSS of a process that loads a one-event trace (runtime + Foundation): \(baseline >> 20) MiB")
         for events in sizes {
             try Measure.withTraceFile(TrainingLoopTrace.make(events: events), named: "scale-\(events)") { path in
                 let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -37,17 +39,39 @@ enum TapeScaleBenchmark {
                 if !json.values.isEmpty { print("  python json, every line, one run: \(json); json / load = \(ratio(json.median, load.median))") }
                 print("  process start + load + exit: \(start)")
                 print("  memory: \(footprint / events) bytes/event (\(footprint >> 20) MiB); peak RSS of a load-only process \(peak >> 20) MiB "
-                      + "= footprint + \((peak - footprint) >> 20) MiB")
+                      + "= footprint + \((peak - footprint) >> 20) MiB = process baseline + footprint + \((peak - footprint - baseline) >> 20) MiB")
             }
         }
     }
 
     /// Loads `path` once and prints the peak resident set size and the tape's footprint, in bytes.
+    ///
+    /// The peak is `VmHWM` of /proc/self/status, this process's own address space. Not
+    /// `getrusage`'s `ru_maxrss`: Linux carries it across `execve`, and a process started by
+    /// `Process` (vfork-style spawn, sharing the parent's memory until exec) reports the
+    /// benchmark's own peak, with its generated 3M-event trace, instead of the loader's.
     static func loadOnce(path: String) throws {
         let tape = try TraceReader.read(contentsOf: path)
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        print("\(usage.ru_maxrss * 1024) \(tape.memoryFootprint)")
+        print("\(peakResidentBytes()) \(tape.memoryFootprint)")
+    }
+
+    private static func peakResidentBytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return 0 }
+        return kilobytes * 1024
+    }
+
+    /// The peak resident memory of a process that loads a one-event trace: the Swift runtime and
+    /// Foundation, which every `tapedeck` process carries before it reads anything.
+    private static func processBaseline() throws -> Int {
+        var tape = Tape(header: TraceHeader(producer: "tapedeck-bench", path: "", source: ""))
+        tape.append(.exit(code: 0))
+        return try Measure.withTraceFile(tape, named: "scale-empty") { path in
+            let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
+            return once.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }.first ?? 0
+        }
     }
 
     /// Wall times of a sample, printed as `min–max, median`.

@@ -60,9 +60,10 @@ for target in "${targets[@]}"; do
         "$source" "${objects[@]}" -o "$build/fuzz-$target" 2>&1 | { grep -v 'Cannot export local symbol' || true; }
     seed "$target"
     mkdir -p "$build/findings/$target"
-    # The interpreter's runs leave a reference cycle of a few KiB (Interpreter, TorchBindings,
-    # Runtime, TapeRecorder: see docs/robustness.md); its leak reports would stop every run at the
-    # first input, so the leak checker is off for that target only.
+    # A program's own reference cycles (every class with a method, a nested recursive function, a
+    # list that contains itself) are never freed: CPython frees them with its cycle collector and
+    # tapedeck counts references only (docs/robustness.md). Nearly every input would be reported,
+    # so the leak checker is off for the interpreter target only.
     leaks=1
     [ "$target" != interpreter ] || leaks=0
     echo "fuzz.sh: $target for $seconds s"

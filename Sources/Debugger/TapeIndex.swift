@@ -345,7 +345,7 @@ struct TapeIndex: Sendable {
             }
             if let op = node.op { opReferences.append((op, position)) }
             if let variable = node.variable { try checkTensor(variable, at: position) }
-            for edge in node.next.compactMap({ $0 }) where edge.node >= node.id {
+            for case let edge? in node.next where edge.node >= node.id {
                 throw .unknownNode(id: edge.node, event: position)
             }
             if let op = node.op {

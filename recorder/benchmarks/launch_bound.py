@@ -14,6 +14,7 @@ The configurations run interleaved, round by round, so a change in machine load 
   observer        under torch.profiler with only the C++ RecordFunction observer on (no stacks, no
                   shapes): what a recorder built on C++ observers would pay before doing any work
   recorded        under tapedeck_torch.record, one trace file per step
+  rec. --values 0 the same without value previews (`values=0`): what formatting previews costs
   C++ observer    (with --cpp-observer) under record_function_floor.cpp, a C++ RecordFunction
                   callback that keeps each op's name, input ids and versions and output ids in
                   memory:
@@ -179,7 +180,13 @@ def configurations(step: Callable[[], torch.Tensor], trace: str, sync: Callable[
         with tapedeck_torch.record(trace):
             step()
             sync()
-    configs = [("plain", plain), ("dispatch mode", dispatch_mode), ("observer", observer), ("recorded", recorded)]
+
+    def recorded_no_values() -> None:
+        with tapedeck_torch.record(trace + ".novalues", values=0):
+            step()
+            sync()
+    configs = [("plain", plain), ("dispatch mode", dispatch_mode), ("observer", observer), ("recorded", recorded),
+               ("rec. --values 0", recorded_no_values)]
     if floor is not None:
         configs.insert(1, ("C++ observer", cpp))
     return configs
@@ -204,13 +211,13 @@ def measure(name: str, step: Callable[[], torch.Tensor], sync: Callable[[], None
         events = sum(1 for _ in f) - 1
     print("%s: %d aten ops per step, %d trace events per step, %d bytes" % (
         name, count_ops(step), events, os.path.getsize(trace)))
-    print("  %-14s %11s %7s %11s %7s" % ("config", "median ms", "x", "min ms", "x"))
+    print("  %-16s %11s %7s %11s %7s" % ("config", "median ms", "x", "min ms", "x"))
     ratios = {}
     for config, _ in configs:
         median = statistics.median(samples[config])
         low = min(samples[config])
         ratios[config] = median / base
-        print("  %-14s %11.2f %7.2f %11.2f %7.2f" % (config, median * 1e3, median / base, low * 1e3, low / base_min))
+        print("  %-16s %11.2f %7.2f %11.2f %7.2f" % (config, median * 1e3, median / base, low * 1e3, low / base_min))
     return ratios
 
 
