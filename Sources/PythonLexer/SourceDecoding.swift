@@ -7,15 +7,16 @@ public enum SourceDecoding {
     public static func decode(_ bytes: [UInt8], path: String) -> Result<String, SyntaxError> {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         if let text = String(validating: body, as: UTF8.self) { return .success(text) }
+        if let (encoding, declaredAt) = declaredEncoding(body) {
+            let message = "tapedeck does not support the source encoding '\(encoding)' declared in file \(path) on line \(declaredAt); "
+                + "save the file as UTF-8"
+            return .failure(SyntaxError(message, at: SourceSpan(line: declaredAt, column: 0, endLine: declaredAt, endColumn: 0), located: false))
+        }
         let offset = min(firstInvalidOffset(body), body.count - 1)
         let line = body[..<offset].count { $0 == 0x0A } + 1
         let hex = String(body[offset], radix: 16)
-        var message = "Non-UTF-8 code starting with '\\x\(hex.count == 1 ? "0" + hex : hex)' in file \(path) on line \(line), "
+        let message = "Non-UTF-8 code starting with '\\x\(hex.count == 1 ? "0" + hex : hex)' in file \(path) on line \(line), "
             + "but no encoding declared; see https://peps.python.org/pep-0263/ for details"
-        if let (encoding, declaredAt) = declaredEncoding(body) {
-            message = "tapedeck does not support the source encoding '\(encoding)' declared in file \(path) on line \(declaredAt); "
-                + "save the file as UTF-8"
-        }
         return .failure(SyntaxError(message, at: SourceSpan(line: line, column: 0, endLine: line, endColumn: 0), located: false))
     }
 

@@ -165,14 +165,4 @@ final class LaunchCommandTests: XCTestCase {
             """.write(to: package.appendingPathComponent("__main__.py"), atomically: true, encoding: .utf8)
         return parent
     }
-
-    private func requireTorch() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import torch"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try XCTSkipUnless(process.terminationStatus == 0, "python3 with torch is needed (scripts/bootstrap.sh installs it)")
-    }
 }
