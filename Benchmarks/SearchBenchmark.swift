@@ -19,9 +19,11 @@ enum SearchBenchmark {
             let builds = (0..<runs).map { _ in Measure.timed { StepSearch(debugger: debugger, index: index) } }
             let table = builds[0].result
             print("  \(name): \(tape.count) events, \(index.steps.count) steps; building the table \(Self.range(builds.map(\.cpu))) ms CPU, \(Self.range(builds.map(\.wall))) ms wall")
+            let texts = (0..<runs).map { _ in Measure.timed { SearchTexts(debugger: debugger) }.cpu }
+            print("    of which SearchTexts (every op decoded, texts interned) \(Self.range(texts)) ms CPU")
             let state = DebuggerState(debugger: debugger)
-            let texts = Measure.timed { state.linearSearchTexts() }
-            print(String(format: "    linear search's step texts alone: %.0f ms CPU", texts.cpu * 1000))
+            let linearTexts = Measure.timed { state.linearSearchTexts() }
+            print(String(format: "    the linear search's step texts alone: %.0f ms CPU", linearTexts.cpu * 1000))
             for needle in needles {
                 let linear = Measure.timed { state.linearSearch(needle) }
                 let fast = (0..<runs).map { _ in Measure.timed { table.matches(for: needle) } }

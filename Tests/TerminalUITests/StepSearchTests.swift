@@ -27,13 +27,13 @@ import Testing
         }
     }
 
-    @Test func eachStepsTextIsTheOneTheLinearSearchBuilt() throws {
+    @Test func eachStepsTextIsTheOneTheLinearSearchLowercased() throws {
         var random = SplitMix(seed: 99)
         let state = DebuggerState(debugger: try Debugger(tape: GeneratedTape.make(ops: 80, random: &random)))
         #expect(state.stepCount > 80)
         let texts = state.referenceTexts()
         for step in 0..<state.stepCount {
-            #expect(state.searchTable.text(of: step) == texts[step])
+            #expect(state.searchTable.loweredText(of: step) == texts[step].lowercased())
         }
     }
 

@@ -157,14 +157,18 @@ extension DebuggerState {
         move(to: index)
     }
 
+    /// `b`: the next node of the cursor's backward call, or of the next call after a forward
+    /// step; a binary search and a range, so that a key costs the same on a call of a million nodes.
     private mutating func backwardNode() {
-        let steps = index.steps
-        let backward = step?.backward ?? steps.dropFirst(cursor + 1).first { $0.kind == .backwardCall }?.backward
+        let later = index.backwardSteps.countBefore(cursor + 1)
+        let backward = step?.backward ?? (later < index.backwardSteps.count ? later : nil)
         guard let backward else {
             message = "no backward() call after this step"
             return
         }
-        if let next = nodeSteps(of: backward).first(where: { $0 > cursor }) {
+        let nodes = nodeSteps(of: backward)
+        let next = max(nodes.lowerBound, cursor + 1)
+        if next < nodes.upperBound {
             move(to: next)
         } else {
             message = "backward \(backward) has no more nodes"
