@@ -166,7 +166,7 @@ class Recorder:
         self._step_hook: Any = None
         if keep_steps is not None:
             self.window = StepWindow(keep_steps, fields, self.registry.live_ids)
-            self.writer.hold()
+            self.writer.keep()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -224,9 +224,10 @@ class Recorder:
         self._close()
 
     def _close(self) -> None:
-        """Writes what is left (with a window: the kept steps, renumbered) and closes the file."""
-        if self.window is not None:
-            self.writer.replace(self.window.finish(self.writer.take()))
+        """Writes what is left (once a window dropped steps: the kept steps, renumbered, in place of
+        the last checkpoint) and closes the file."""
+        if self.window is not None and self.window.dropped:
+            self.writer.rewrite(self.window.finish(self.writer.take()), True)
         self.writer.close()
 
     def _optimizer_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
@@ -249,6 +250,11 @@ class Recorder:
         if rejoin:
             lines = self.window.rejoin() + lines
         self.window.end_step(lines)
+        if self.window.checkpoint_due():
+            self.window.checkpoint(self._write_checkpoint)
+
+    def _write_checkpoint(self, lines: list[str]) -> None:
+        self.writer.rewrite(lines, False)
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
         self._patches.append((owner, name, owner.__dict__[name]))

@@ -15,10 +15,23 @@ At the end the kept events are renumbered so ids stay dense, as docs/trace-forma
 the header's `dropped` field says what went: steps, events, errors and the counters' versions.
 
 All of this runs at step boundaries and at the end, never per op: the recorder's hot path only
-appends lines, as without a window. Until the recording stops nothing is written to the file.
+appends lines, as without a window.
+
+**A run killed before its end** (SIGKILL, SIGTERM, a crash in torch) must still leave its kept steps
+in `RUN.tdt.partial`, as a run without a window leaves its events there. Until the first step is
+dropped the writer appends every line in chunks, as without a window (the file is then a whole
+trace of the run so far). Once steps are dropped, appended lines would carry the recorder's ids, not
+the renumbered ones, so the partial trace is instead rewritten whole at a step boundary: a
+**checkpoint** of the kept steps (the trace `finish()` would give, without the running step and the
+`exit` event), at most once every `CHECKPOINT_SECONDS` and never more often than
+`1 / CHECKPOINT_SHARE` times its own cost, so checkpoints take at most that share of the run. A killed
+run's partial trace therefore holds the window as it was at most a checkpoint interval before the
+kill (on a run of quick steps, about a second), and no `exit` event, so tapedeck opens it as
+incomplete.
 """
 
 import json
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -54,6 +67,10 @@ _SPACES = ("t", "vc", "st", "n", "i", "b")
 _SKIPPED = ('{"k":"run"', '{"k":"result"', '{"k":"release"', '{"k":"print"', '{"k":"backward"',
             '{"k":"bwend"', '{"k":"recorder_error"')
 _ACCUMULATE_GRAD = "torch::autograd::AccumulateGrad"
+CHECKPOINT_SECONDS = 1.0
+"""The shortest time between two checkpoints of the partial trace."""
+CHECKPOINT_SHARE = 0.05
+"""The largest share of the run's time that checkpoints may take."""
 
 
 class _Segment:
@@ -78,6 +95,29 @@ class StepWindow:
         self._segments: deque[_Segment] = deque()
         self._start_live: set[int] = set()
         self._carried = _Carried()
+        self._checkpoint_at = time.monotonic()
+        self._checkpoint_cost = 0.0
+
+    @property
+    def dropped(self) -> bool:
+        """Whether a step was dropped: the trace is then the window, renumbered, not every line."""
+        return self._carried.steps > 0
+
+    def checkpoint_due(self) -> bool:
+        """Whether the partial trace should be rewritten now (at a step boundary): steps were dropped
+        and the last checkpoint is long enough ago (see the module's docstring)."""
+        if not self._carried.steps:
+            return False
+        wait = max(CHECKPOINT_SECONDS, self._checkpoint_cost / CHECKPOINT_SHARE)
+        return time.monotonic() - self._checkpoint_at >= wait
+
+    def checkpoint(self, write: Callable[[list[str]], None]) -> None:
+        """Hands `write` the trace of the steps held now, header first and without an `exit` event
+        (the partial trace), and times both for `checkpoint_due`."""
+        start = time.monotonic()
+        write(self.finish([]))
+        self._checkpoint_at = time.monotonic()
+        self._checkpoint_cost = self._checkpoint_at - start
 
     def end_step(self, lines: list[str]) -> None:
         """The lines of a step that just ended; drops the oldest step once more than `keep` are held."""

@@ -93,7 +93,9 @@ class TraceWriter:
         self._printed = ""
         self._print_at = -1
         self._detached = False
-        self._held = False
+        self._keep = False
+        self._written = 0
+        self._appending = True
 
     def printed(self, text: str) -> None:
         if not text:
@@ -117,49 +119,76 @@ class TraceWriter:
         self._detached = True
 
     def _discard(self) -> None:
-        del self._lines[:]
+        if self._keep:
+            self._written = len(self._lines)
+        else:
+            del self._lines[:]
         self._print_at = -1
 
     def drain(self) -> None:
-        """Writes the collected lines once there are enough of them (never while held)."""
-        if len(self._lines) >= self.CHUNK and not self._held:
+        """Writes the collected lines once there are enough of them."""
+        if len(self._lines) - self._written >= self.CHUNK and self._appending:
             self._write()
 
-    def hold(self) -> None:
-        """Keeps every line in memory until `close()`: a step window decides what gets written."""
-        self._held = True
+    def keep(self) -> None:
+        """Keeps every line in memory until `take()` while still writing them in chunks: a step
+        window takes each step's lines, and the file holds the run as it goes until the window's
+        first `rewrite()`, so a run killed before any step was dropped leaves every whole chunk."""
+        self._keep = True
 
     def take(self) -> list[str]:
-        """The lines collected since the last `take()`, removed."""
+        """The lines collected since the last `take()`, removed (written first while appending)."""
+        if self._keep and self._appending and len(self._lines) > self._written:
+            self._write()
         lines = self._lines[:]
         del self._lines[:]
+        self._written = 0
         self._print_at = -1
         return lines
 
-    def replace(self, lines: list[str]) -> None:
-        """Makes `lines` (header first) the whole trace, in place of the header written so far: a
-        step window rewrites the trace once, at the end. A detached writer leaves the file alone."""
-        del self._lines[:]
-        self._print_at = -1
+    def rewrite(self, lines: list[str], final: bool) -> None:
+        """Makes `lines` (header first) the whole trace: a step window's checkpoint of the kept steps
+        (the partial trace, replaced whole through a temporary file and a rename, so a kill never
+        leaves half of it), or with `final` the finished trace under `path`. From the first rewrite
+        on, lines are no longer appended: their ids are the recorder's, not the rewritten trace's.
+        A detached writer leaves the files alone."""
+        self._appending = False
         if self._detached:
             return
-        self._file.seek(0)
-        self._file.truncate()
-        self._lines.extend(lines)
+        if not self._file.closed:
+            self._file.close()
+        temporary = self.partial + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+            f.write("\n")
+            f.flush()
+            if final:
+                os.fsync(f.fileno())
+        if final:
+            os.replace(temporary, self.path)
+            if os.path.exists(self.partial):
+                os.remove(self.partial)
+        else:
+            os.replace(temporary, self.partial)
 
     def _write(self) -> None:
-        """Writes the collected lines and hands them to the OS, so a killed run keeps whole chunks."""
-        self._file.write("\n".join(self._lines))
+        """Writes the collected lines and hands them to the OS, so a killed run keeps whole chunks.
+        Kept lines (`keep()`) stay in memory, marked written."""
+        lines = self._lines
+        self._file.write("\n".join(lines[self._written:] if self._written else lines))
         self._file.write("\n")
         self._file.flush()
-        del self._lines[:]
+        if self._keep:
+            self._written = len(lines)
+        else:
+            del lines[:]
         self._print_at = -1
 
     def close(self) -> None:
         """Writes what is left, makes it durable (fsync) and renames the partial trace to `path`."""
         if self._file.closed:
             return
-        if self._lines:
+        if len(self._lines) > self._written:
             self._write()
         if self._detached:
             self._file.close()

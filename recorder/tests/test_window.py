@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -9,6 +10,7 @@ import pytest
 import torch
 
 import tapedeck_torch
+from tapedeck_torch import window
 from conftest import Run, _env, assert_same_behaviour, run_plain
 from reference_explain import explain
 from trace_schema import load_trace
@@ -149,3 +151,91 @@ def test_keep_steps_must_be_positive(tmp_path):
     with pytest.raises(ValueError, match="at least 1"):
         with tapedeck_torch.record(str(tmp_path / "x.tdt"), keep_steps=0):
             pass
+
+
+# Trains for three seconds of CPU time (so checkpoints, at most one a second, are due), prints, then
+# kills itself.
+_KILLED = """\
+import os, signal, time
+import torch
+torch.manual_seed(0)
+model = torch.nn.Linear(4, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+x = torch.randn(8, 4)
+start = time.process_time()
+steps = 0
+while time.process_time() - start < 3:
+    optimizer.zero_grad()
+    model(x).sigmoid().sum().backward()
+    optimizer.step()
+    steps += 1
+print("steps", steps, flush=True)
+os.kill(os.getpid(), signal.%s)
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
+def test_a_killed_windowed_run_leaves_its_kept_steps(tmp_path, signal_name):
+    """Before, the window held every line until the end: a killed run left only the header."""
+    program = tmp_path / "loop.py"
+    program.write_text(_KILLED % signal_name)
+    trace = tmp_path / "loop.tdt"
+    proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", "--keep-steps", "2", "-o", str(trace), "loop.py"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_env())
+    assert proc.returncode == -getattr(signal, signal_name), proc.stderr
+    steps = int(proc.stdout.split()[1])
+    assert sorted(os.listdir(tmp_path)) == ["loop.py", "loop.tdt.partial"], "no final trace, no temporary file"
+    header, events = load_trace(str(tmp_path / "loop.tdt.partial"))
+    assert header["version"] == "1.1"
+    assert 0 < header["dropped"]["steps"] < steps
+    assert len([e for e in events if e["k"] == "backward"]) == 2, "the two kept steps of the last checkpoint"
+    assert len([e for e in events if e["k"] == "bwend"]) == 2
+    assert not [e for e in events if e["k"] == "exit"], "no exit event: tapedeck calls the run incomplete"
+
+
+def test_a_run_killed_before_any_step_was_dropped_keeps_its_chunks(tmp_path):
+    """Until the window drops a step, lines are appended in chunks as without a window."""
+    program = tmp_path / "loop.py"
+    program.write_text("import os, signal\nimport torch\nx = torch.ones(3, requires_grad=True)\n"
+                       "for i in range(3000):\n    y = x * 2\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", "--keep-steps", "2", "-o", "loop.tdt", "loop.py"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_env())
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    header, events = load_trace(str(tmp_path / "loop.tdt.partial"))
+    assert header["version"] == "1.0"
+    assert len([e for e in events if e["k"] == "op"]) >= 1000, "whole chunks (4,096 lines each) were written"
+
+
+def test_each_checkpoint_is_the_trace_so_far_without_its_end(tmp_path, monkeypatch):
+    """With a checkpoint at every step boundary, the partial trace is at each boundary a whole
+    trace: every line until the first drop, then the kept steps with what was dropped."""
+    monkeypatch.setattr(window, "CHECKPOINT_SECONDS", 0.0)
+    monkeypatch.setattr(window, "CHECKPOINT_SHARE", float("inf"))
+    path = tmp_path / "run.tdt"
+    partial = tmp_path / "run.tdt.partial"
+    snapshots = []
+
+    def run() -> None:
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+        x = torch.randn(16, 4)
+        for step in range(13):
+            optimizer.zero_grad()
+            out = model(x).sigmoid()
+            if step == 12:
+                out.mul_(2)
+            out.sum().backward()
+            optimizer.step()
+            snapshots.append(load_trace(str(partial)))
+    header, events = record(path, 2, run)
+    assert sorted(os.listdir(tmp_path)) == ["run.tdt"]
+    early_header, early = snapshots[1]
+    assert early_header["version"] == "1.0" and len([e for e in early if e["k"] == "backward"]) == 2
+    ninth_header, ninth = snapshots[9]
+    assert ninth_header["dropped"]["steps"] == 8
+    assert len([e for e in ninth if e["k"] == "backward"]) == 2
+    assert not [e for e in ninth if e["k"] == "exit"]
+    assert header["dropped"]["steps"] == 10
+    culprit = explain(events)
+    assert culprit.op["call"] == "Tensor.mul_"
