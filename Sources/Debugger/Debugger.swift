@@ -176,6 +176,7 @@ public struct Debugger: Sendable {
     /// labels every tensor of a tape).
     public func labels(of tensors: [(tensor: Int, position: Int)]) -> [String] {
         let blame = Blame(index: index, replays: replays, freedBy: freedBy, source: source)
-        return tensors.map { blame.label(of: $0.tensor, before: $0.position) }
+        var targets: [Int: String?] = [:]
+        return tensors.map { blame.label(of: $0.tensor, before: $0.position, targets: &targets) }
     }
 }
