@@ -554,9 +554,11 @@ struct Parser {
         return try limited(try conditionalExpression())
     }
 
-    /// One level deeper into the parser's recursion, refused where CPython's parser runs out of stack.
-    private mutating func enterNesting() throws(SyntaxError) {
-        nesting += 1
+    /// `levels` deeper into the parser's recursion, refused where CPython's parser runs out of stack.
+    /// CPython spends one of its levels on each prefix operator or conditional expression of a chain
+    /// and two on each `lambda` or `**` (a chain of 2984 of either is its `MemoryError`).
+    private mutating func enterNesting(levels: Int = 1) throws(SyntaxError) {
+        nesting += levels
         if nesting > Parser.parserStackLimit { throw SyntaxError("", at: current.span, kind: .memory) }
     }
 
@@ -583,6 +585,8 @@ struct Parser {
 
     private mutating func lambda() throws(SyntaxError) -> Expr {
         let start = advance().span
+        try enterNesting()
+        defer { nesting -= 1 }
         let params = try parameters(closing: ":")
         try expect(":")
         let body = try expression()
@@ -680,8 +684,8 @@ struct Parser {
     private mutating func power() throws(SyntaxError) -> Expr {
         let base = try primary()
         if accept("**") {
-            try enterNesting()
-            defer { nesting -= 1 }
+            try enterNesting(levels: 2)
+            defer { nesting -= 2 }
             let exponent = try unary()
             return try limited(Expr(kind: .binary(.power, base, exponent), span: base.span.through(exponent.span)))
         }
