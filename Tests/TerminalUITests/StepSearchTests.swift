@@ -56,10 +56,7 @@ import Testing
             let (haystack, needle) = (text(Int(random.next() % 12)), text(1 + Int(random.next() % 4)))
             let automaton = try #require(ASCIINeedle(needle))
             var matched = 0
-            let found = haystack.utf8.contains { byte in
-                matched = automaton.next(matched, byte)
-                return matched == automaton.bytes.count
-            }
+            let found = automaton.feed(Array(haystack.utf8), &matched)
             #expect(found == characterContains(haystack, needle), "\(needle.debugDescription) in \(haystack.debugDescription)")
         }
         #expect(ASCIINeedle("a\r\nb") == nil && ASCIINeedle("é") == nil && ASCIINeedle("") == nil)

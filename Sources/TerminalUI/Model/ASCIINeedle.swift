@@ -29,11 +29,17 @@ struct ASCIINeedle {
         bytes.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "\r") }
     }
 
-    /// The number of needle bytes matched after `byte`, from `matched` (less than the needle's
-    /// length); the needle's length when the needle ends here.
-    func next(_ matched: Int, _ byte: UInt8) -> Int {
-        var matched = matched
+    /// Feeds `byte` on from `matched` needle bytes matched (fewer than the needle's); whether the
+    /// needle ends with it.
+    func feed(_ byte: UInt8, _ matched: inout Int) -> Bool {
         while matched > 0 && bytes[matched] != byte { matched = fallback[matched - 1] }
-        return bytes[matched] == byte ? matched + 1 : matched
+        if bytes[matched] == byte { matched += 1 }
+        return matched == bytes.count
+    }
+
+    /// Feeds `text` on from `matched` bytes matched; whether the needle ends inside it.
+    func feed(_ text: [UInt8], _ matched: inout Int) -> Bool {
+        for byte in text where feed(byte, &matched) { return true }
+        return false
     }
 }

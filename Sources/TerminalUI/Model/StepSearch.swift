@@ -12,7 +12,8 @@ import Tape
 ///
 /// A needle without a space lies inside one field, so the fields decide it alone; a needle with a
 /// space is first narrowed to the steps with fields containing each of its space-free parts, and
-/// those steps' texts are then matched whole. A field whose first or last character would join
+/// those steps are then matched across their fields, byte by byte where the needle and fields are
+/// plain ASCII (`ASCIINeedle`), else on their whole text. A field whose first or last character would join
 /// the space beside it into one character (a leading combining mark) is matched whole as well.
 public final class StepSearch: Sendable {
     /// The distinct texts lowercased, by id: the form the needle is matched against.
@@ -121,35 +122,27 @@ public final class StepSearch: Sendable {
     /// field is not plain ASCII. Only for a step without a field that joins the space beside it.
     private func plainText(of step: Int, contains needle: ASCIINeedle) -> Bool? {
         var matched = 0
-        func feed(_ byte: UInt8) -> Bool {
-            matched = needle.next(matched, byte)
-            return matched == needle.bytes.count
-        }
-        func feed(_ text: Int32) -> Bool? {
-            guard let bytes = plainBytes[Int(text)] else { return nil }
-            return bytes.contains(where: feed)
-        }
         let start = step == 0 ? 0 : fieldEnds[step - 1]
-        for (offset, field) in fields[start..<fieldEnds[step]].enumerated() {
-            if offset > 0 && feed(UInt8(ascii: " ")) { return true }
+        for index in start..<fieldEnds[step] {
+            let field = fields[index]
+            if index > start && needle.feed(UInt8(ascii: " "), &matched) { return true }
             if field >= 0 {
-                guard let found = feed(field) else { return nil }
-                if found { return true }
+                guard let bytes = plainBytes[Int(field)] else { return nil }
+                if needle.feed(bytes, &matched) { return true }
                 continue
             }
             let tensor = Int(-1 - field)
-            if feed(UInt8(ascii: "t")) { return true }
+            if needle.feed(UInt8(ascii: "t"), &matched) { return true }
             var power = 1
             while power <= tensor / 10 { power *= 10 }
             while power > 0 {
-                if feed(UInt8(ascii: "0") + UInt8(tensor / power % 10)) { return true }
+                if needle.feed(UInt8(ascii: "0") + UInt8(tensor / power % 10), &matched) { return true }
                 power /= 10
             }
             let name = labelNames[tensor]
             if name >= 0 {
-                if feed(UInt8(ascii: " ")) { return true }
-                guard let found = feed(name) else { return nil }
-                if found { return true }
+                guard let bytes = plainBytes[Int(name)] else { return nil }
+                if needle.feed(UInt8(ascii: " "), &matched) || needle.feed(bytes, &matched) { return true }
             }
         }
         return false
