@@ -165,7 +165,7 @@ class Recorder:
         self._step_ended = False
         self._step_hook: Any = None
         if keep_steps is not None:
-            self.window = StepWindow(keep_steps, fields, self.registry.live_ids)
+            self.window = StepWindow(keep_steps, fields, self.registry.live_ids, self.registry.versions)
             self.writer.keep()
 
     # ------------------------------------------------------------------ lifecycle
