@@ -45,8 +45,9 @@ let package = Package(
             dependencies: ["Tape", "Debugger", "TerminalUI", "Script"],
             path: "Benchmarks"
         ),
-        /// The one loader of Tests/Conformance/cases, shared by every test target that reads cases.
-        .target(name: "ConformanceCases", dependencies: ["Autograd"], path: "Tests/ConformanceCases"),
+        /// The one loader of Tests/Conformance/cases, and the one run of each case on the engine, shared by
+        /// every test target that reads cases.
+        .target(name: "ConformanceCases", dependencies: ["Autograd", "Script"], path: "Tests/ConformanceCases"),
         .testTarget(name: "TapeTests", dependencies: ["Tape"]),
         .testTarget(name: "TorchRulesTests", dependencies: ["TorchRules"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Tape"]),

@@ -26,13 +26,13 @@ struct BackwardSimulation: Sendable {
     }
 
     /// A simulation of one call from `roots`.
-    init(roots: [Edge], nodes: [NodeRecord]) {
-        self.init(nodeCount: nodes.count)
-        start(roots: roots, nodes: nodes)
+    init(roots: [Edge], graph: NodeGraph) {
+        self.init(nodeCount: graph.count)
+        start(roots: roots, graph: graph)
     }
 
     /// Starts a new call from `roots`, forgetting what is left of the previous one.
-    mutating func start(roots: [Edge], nodes: [NodeRecord]) {
+    mutating func start(roots: [Edge], graph: NodeGraph) {
         for node in reached { pending[node] = 0 }
         reached.removeAll(keepingCapacity: true)
         queue = ReadyQueue()
@@ -48,7 +48,7 @@ struct BackwardSimulation: Sendable {
         }
         var stack = reached
         while let node = stack.popLast() {
-            for case let edge? in nodes[node].next {
+            for case let edge? in graph.next(of: node) {
                 if pending[edge.node] == 0 {
                     reached.append(edge.node)
                     stack.append(edge.node)
@@ -57,9 +57,9 @@ struct BackwardSimulation: Sendable {
             }
         }
         if roots.count == 1 {
-            push(roots[0].node, nodes: nodes)
+            push(roots[0].node, graph: graph)
         } else {
-            for root in roots { deliver(to: root.node, nodes: nodes) }
+            for root in roots { deliver(to: root.node, graph: graph) }
         }
     }
 
@@ -76,16 +76,16 @@ struct BackwardSimulation: Sendable {
     }
 
     /// `node` ran: pass a gradient along each of its `next_functions`.
-    mutating func finish(_ node: Int, nodes: [NodeRecord]) {
-        for case let edge? in nodes[node].next { deliver(to: edge.node, nodes: nodes) }
+    mutating func finish(_ node: Int, graph: NodeGraph) {
+        for case let edge? in graph.next(of: node) { deliver(to: edge.node, graph: graph) }
     }
 
-    private mutating func deliver(to target: Int, nodes: [NodeRecord]) {
+    private mutating func deliver(to target: Int, graph: NodeGraph) {
         pending[target] -= 1
-        if pending[target] == 0 { push(target, nodes: nodes) }
+        if pending[target] == 0 { push(target, graph: graph) }
     }
 
-    private mutating func push(_ node: Int, nodes: [NodeRecord]) {
-        queue.push(node, sequenceNr: nodes[node].sequenceNr)
+    private mutating func push(_ node: Int, graph: NodeGraph) {
+        queue.push(node, sequenceNr: graph.sequenceNrs[node])
     }
 }

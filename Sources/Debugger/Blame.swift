@@ -98,9 +98,10 @@ struct Blame: Sendable {
         let statement = hints.statement(at: error.site)
         var match: UnpackFailure?
         for i in stride(from: index.saveCount(before: position) - 1, through: 0, by: -1) {
-            let (node, slot) = index.saveOrder[i]
+            let save = index.saveList[i]
+            let node = save.node
             let freed = freedBy[node].flatMap { replays[$0].event < position ? $0 : nil }
-            let saved = replayer.savedValue(index.saves[node][slot], at: position, freedBy: freed)
+            let saved = replayer.savedValue(save, at: position, freedBy: freed)
             guard saved.status != .fresh else { continue }
             let message = replayer.message(for: saved, at: position)
             guard message == error.message else { continue }
@@ -199,7 +200,7 @@ struct Blame: Sendable {
     private func silentMutation(saved: SavedValue, write: TapeIndex.Bump, replay: BackwardReplay, node: Int) -> Diagnosis {
         let op = index.op(write.bump.op)
         let savedName = label(of: saved.tensor, before: replay.event)
-        let nodeName = index.nodes[node].name
+        let nodeName = index.name(ofNode: node)
         let message = "no error is raised: `\(source.text(at: op.site))` (line \(op.site.line)) wrote through a tensor that shares memory but not the version counter with `\(savedName)`, which \(nodeName) saved as `\(saved.slot)`; the backward call at line \(replay.call.site.line) used the overwritten values, so its gradients are silently wrong"
         var diagnosis = Diagnosis(
             kind: .silentMutation, errorType: nil, message: message, site: replay.call.site, event: replay.event,
@@ -217,7 +218,7 @@ struct Blame: Sendable {
     }
 
     private func node(_ id: Int) -> Diagnosis.Node {
-        let record = index.nodes[id]
+        let record = index.node(id)
         return Diagnosis.Node(
             id: id, name: record.name, sequenceNr: record.sequenceNr, op: record.op,
             site: record.op.map { index.op($0).site })

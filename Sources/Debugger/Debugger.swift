@@ -39,11 +39,11 @@ public struct Debugger: Sendable {
     public func endPosition(ofOp opIndex: Int) -> Int { index.opEnds[opIndex] }
     /// The number of ops recorded before `position`; the op at the cursor is this minus one.
     public func opCount(at position: Int) -> Int { index.opCount(before: position) }
-    public func node(_ id: Int) -> NodeRecord { index.nodes[id] }
+    public func node(_ id: Int) -> NodeRecord { index.node(id) }
     public func tensorInfo(_ id: Int) -> TensorInfo { index.tensorInfo(id) }
     /// The nodes the engine itself reported running in backward call `backward` (`run` events),
     /// empty when the tape has none (traces from real PyTorch may not).
-    public func engineRuns(backward: Int) -> [Int] { index.engineRuns[backward] ?? [] }
+    public func engineRuns(backward: Int) -> [Int] { index.engineRuns[backward] }
     /// How the engine reported backward call `backward` ended (`bwend`), if it did.
     public func engineEnd(backward: Int) -> BackwardEnd? { index.backwardEnds[backward]?.end }
     /// The exit code the run ended with, if the tape records it.
@@ -61,16 +61,17 @@ public struct Debugger: Sendable {
         let info = index.tensorInfo(id)
         let change = index.gradFns[id].value(before: position)
         let replayer = Replayer(index: index)
+        let latest = index.latestValues(of: id, before: position)
         return TensorState(
             info: info,
             name: index.name(of: id, before: position),
             version: index.version(of: id, before: position),
-            shape: index.shape(of: id, before: position),
+            shape: latest?.shape ?? info.shape,
             gradFn: change?.node,
             gradFnName: replayer.currentGradFnName(of: id, at: position),
             outputNr: change?.outputNr ?? 0,
             requiresGrad: replayer.requiresGrad(id, at: position),
-            values: index.latestValues(of: id, before: position)?.values ?? info.values)
+            values: latest?.values ?? info.values)
     }
 
     /// The tensors announced before `position`, optionally only the ids in `range` (for paging).
@@ -87,8 +88,7 @@ public struct Debugger: Sendable {
     public func savedValues(at position: Int, in range: Range<Int>? = nil) -> [SavedValue] {
         let all = 0..<savedCount(at: position)
         return (range?.clamped(to: all) ?? all).map { i in
-            let (node, slot) = index.saveOrder[i]
-            return savedValue(index.saves[node][slot], at: position)
+            savedValue(index.saveList[i], at: position)
         }
     }
 
@@ -102,7 +102,7 @@ public struct Debugger: Sendable {
     public func wrappedNode(of id: Int) -> Int? { index.wrapped[id] }
 
     private func savedValue(_ save: TapeIndex.Save, at position: Int) -> SavedValue {
-        let freed = freedBy[save.slot.node].flatMap { replays[$0].event < position ? $0 : nil }
+        let freed = freedBy[save.node].flatMap { replays[$0].event < position ? $0 : nil }
         return Replayer(index: index).savedValue(save, at: position, freedBy: freed)
     }
 
@@ -115,7 +115,7 @@ public struct Debugger: Sendable {
     }
 
     private func subtree(_ id: Int, edge: Int, inputNr: Int, at position: Int, depth: Int, expanded: inout Set<Int>) -> GradFnTree {
-        let record = index.nodes[id]
+        let record = index.node(id)
         var tree = GradFnTree(
             node: id, name: record.name, sequenceNr: record.sequenceNr, op: record.op, variable: record.variable,
             edge: edge, inputNr: inputNr, saved: savedValues(ofNode: id, at: position))
@@ -144,10 +144,10 @@ public struct Debugger: Sendable {
         let count = max(0, min(steps, replay.steps.count))
         var state = ReplayState(backward: backward, ran: replay.steps[..<count].map(\.node))
         guard case .rejected = replay.outcome else {
-            var simulation = BackwardSimulation(roots: replay.call.roots, nodes: index.nodes)
+            var simulation = BackwardSimulation(roots: replay.call.roots, graph: index.graph)
             for step in replay.steps[..<count] {
                 _ = simulation.next()
-                simulation.finish(step.node, nodes: index.nodes)
+                simulation.finish(step.node, graph: index.graph)
             }
             state.ready = simulation.queue.contents
             state.waiting = simulation.waiting

@@ -64,7 +64,12 @@ public struct ExplainReport: Hashable, Sendable {
         switch verdict {
         case .clean where diagnoses.isEmpty: return "\(path): no autograd errors"
         case .clean, .autogradErrors: return "\(errors), \(warnings) generated."
-        case .incomplete: return "\(path): incomplete run: no autograd errors in the part that ran, nothing after it checked (\(warnings) generated)."
+        case .incomplete:
+            if end.wasInterrupted, let error = end.exception {
+                return "\(path): incomplete run, interrupted by the user at \(place(error.site)): no autograd errors before that point; "
+                    + "no verdict is possible about the steps after it (\(warnings) generated)."
+            }
+            return "\(path): incomplete run: no autograd errors in the part that ran, nothing after it checked (\(warnings) generated)."
         }
     }
 
@@ -80,8 +85,12 @@ public struct ExplainReport: Hashable, Sendable {
     private var stopText: String? {
         guard let reason = end.reason, !end.stoppedByAutogradError else { return nil }
         var lines: [String]
-        if let error = end.exception {
-            lines = ["\(location(error.site)): note: the run stopped here, incomplete: \(error.type): \(error.message)"]
+        if let error = end.exception, end.wasInterrupted {
+            lines = ["\(location(error.site)): note: the run was interrupted by the user here, incomplete: \(Self.described(error))"]
+            lines += snippet(error.site)
+            lines.append("  \(reason) at \(place(error.site)); the steps after it did not run, so no verdict about them is possible")
+        } else if let error = end.exception {
+            lines = ["\(location(error.site)): note: the run stopped here, incomplete: \(Self.described(error))"]
             lines += snippet(error.site)
             lines.append("  \(reason); later lines did not run, so autograd errors there are not diagnosed")
         } else {
@@ -158,6 +167,17 @@ public struct ExplainReport: Hashable, Sendable {
             column = (line.firstIndex { $0 != " " && $0 != "\t" }.map { line.distance(from: line.startIndex, to: $0) } ?? 0) + 1
         }
         return "\(file):\(site.line):\(max(column, 1))"
+    }
+
+    /// `FILE:LINE` of a site, as a user looks it up.
+    private func place(_ site: CallSite) -> String {
+        "\(site.file ?? path):\(site.line)"
+    }
+
+    /// An exception as python3's traceback ends: `TYPE: MESSAGE`, or the type alone when the message
+    /// is empty (`KeyboardInterrupt`).
+    private static func described(_ error: RaisedError) -> String {
+        error.message.isEmpty ? error.type : "\(error.type): \(error.message)"
     }
 
     private func snippet(_ site: CallSite) -> [String] {

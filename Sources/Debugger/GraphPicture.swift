@@ -74,7 +74,7 @@ extension Debugger {
         while head < queue.count {
             let id = queue[head]
             head += 1
-            let record = index.nodes[id]
+            let record = index.node(id)
             nodes.append(pictureNode(record, at: position, failure: failure, culpritOp: culpritOp))
             for next in record.next.compactMap({ $0 }) where index.nodeEvents[next.node] < position {
                 edges.append(GraphPicture.Edge(from: id, to: next.node, inputNr: next.inputNr))
@@ -108,7 +108,7 @@ extension Debugger {
         let created = index.nodes.indices.filter { index.nodeEvents[$0] < position }
         var reached = Set<Int>()
         for id in created {
-            for next in index.nodes[id].next.compactMap({ $0 }) { reached.insert(next.node) }
+            for case let next? in index.graph.next(of: id) { reached.insert(next.node) }
         }
         return created.filter { !reached.contains($0) }
     }

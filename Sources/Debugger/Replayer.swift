@@ -11,7 +11,7 @@ struct Replayer: Sendable {
     /// node id: the call that freed each node's saved variables, nil while they live.
     func replayAll() -> (replays: [BackwardReplay], freedBy: [Int?]) {
         var freedBy = [Int?](repeating: nil, count: index.nodes.count)
-        var simulation = BackwardSimulation(nodeCount: index.nodes.count)
+        var simulation = BackwardSimulation(nodeCount: index.graph.count)
         var replays: [BackwardReplay] = []
         replays.reserveCapacity(index.backwardCalls.count)
         for (position, call) in zip(index.backwardEvents, index.backwardCalls) {
@@ -27,12 +27,15 @@ struct Replayer: Sendable {
         if let message = rejection(of: call) {
             return BackwardReplay(call: call, event: position, steps: [], outcome: .rejected(message: message))
         }
-        simulation.start(roots: call.roots, nodes: index.nodes)
+        simulation.start(roots: call.roots, graph: index.graph)
         var steps: [ReplayStep] = []
         while let node = simulation.next() {
-            let saved = index.unpackedSaves(of: node).map { savedValue($0, at: position, freedBy: freedBy[$0.slot.node]) }
-            let record = index.nodes[node]
-            steps.append(ReplayStep(node: node, name: record.name, sequenceNr: record.sequenceNr, saved: saved))
+            var saved: [SavedValue] = []
+            for save in index.saves(of: node) { saved.append(savedValue(save, at: position, freedBy: freedBy[save.node])) }
+            if let inner = index.wrapped[node] {
+                for save in index.saves(of: inner) { saved.append(savedValue(save, at: position, freedBy: freedBy[save.node])) }
+            }
+            steps.append(ReplayStep(node: node, name: index.name(ofNode: node), sequenceNr: index.graph.sequenceNrs[node], saved: saved))
             if let bad = saved.first(where: { $0.status != .fresh }) {
                 let anomaly = anomalyDetection(in: call)
                 let failure = UnpackFailure(node: bad.node, saved: bad, message: message(for: bad, at: position, anomalyDetection: anomaly))
@@ -41,7 +44,7 @@ struct Replayer: Sendable {
             if !call.retainGraph {
                 for value in saved { freedBy[value.node] = call.id }
             }
-            simulation.finish(node, nodes: index.nodes)
+            simulation.finish(node, graph: index.graph)
         }
         return BackwardReplay(call: call, event: position, steps: steps, outcome: .completed)
     }
@@ -49,29 +52,27 @@ struct Replayer: Sendable {
     /// A saved slot as unpacking would see it before `position`, where `freedBy` is the backward
     /// call that freed its node's saved variables before `position`, if one did.
     func savedValue(_ save: TapeIndex.Save, at position: Int, freedBy: Int?) -> SavedValue {
-        let slot = save.slot
-        let current = index.version(of: slot.tensor, before: position)
+        let current = index.version(of: save.tensor, before: position)
         let status: SavedValue.Status
         if let backward = freedBy {
             status = .freed(byBackward: backward)
-        } else if current != slot.savedVersion {
+        } else if current != save.savedVersion {
             status = .stale
         } else {
             status = .fresh
         }
         return SavedValue(
-            node: slot.node, slot: slot.slot, tensor: slot.tensor, savedVersion: slot.savedVersion,
-            currentVersion: current, isOutput: slot.isOutput, outputNr: slot.outputNr, status: status,
+            node: save.node, slot: index.slotName(of: save), tensor: save.tensor, savedVersion: save.savedVersion,
+            currentVersion: current, isOutput: save.isOutput, outputNr: save.outputNr, status: status,
             event: save.event)
     }
 
     /// The error unpacking `saved` raises before `position`.
     func message(for saved: SavedValue, at position: Int, anomalyDetection: Bool = false) -> String {
         if case .freed = saved.status { return AutogradMessage.backwardTwice }
-        let info = index.tensors[saved.tensor]
         let keepsOriginal = keepsOriginal(saved)
         return AutogradMessage.versionMismatch(
-            dtype: info.dtype,
+            dtype: index.dtype(of: saved.tensor),
             sizes: keepsOriginal ? index.shape(of: saved.tensor, before: position) : shapeAtSave(saved),
             gradFn: gradFnClause(for: saved, keepsOriginal: keepsOriginal, at: position),
             current: saved.currentVersion, saved: saved.savedVersion, anomalyDetection: anomalyDetection)
@@ -94,14 +95,14 @@ struct Replayer: Sendable {
     }
 
     private func shapeAtSave(_ saved: SavedValue) -> [Int] {
-        index.saves[saved.node].first { $0.event == saved.event }?.slot.shape ?? index.tensors[saved.tensor].shape
+        index.shapeAtSave(event: saved.event)
     }
 
     /// The `, which is output N of OP,` clause: the current grad_fn of a kept original (N = 0),
     /// nothing when it has none and was a leaf at save time; the saving node (or, for an in-place
     /// op on a view, the view's grad_fn while it lives) with the real output number for outputs.
     private func gradFnClause(for saved: SavedValue, keepsOriginal: Bool, at position: Int) -> (name: String, outputNr: Int)? {
-        let saving = index.nodes[saved.node].name
+        let saving = index.name(ofNode: saved.node)
         if keepsOriginal {
             if let name = currentGradFnName(of: saved.tensor, at: position) { return (name, 0) }
             let leafAtSave = index.gradFns[saved.tensor].value(before: saved.event)?.node == nil
@@ -110,7 +111,7 @@ struct Replayer: Sendable {
         if isInPlaceOnView(saved),
            let change = index.gradFns[saved.tensor].value(before: position),
            let node = change.node, change.version == saved.savedVersion {
-            return (index.nodes[node].name, saved.outputNr)
+            return (index.name(ofNode: node), saved.outputNr)
         }
         return (saving, saved.outputNr)
     }
@@ -130,7 +131,7 @@ struct Replayer: Sendable {
            change?.version != index.version(of: tensor, before: position) {
             return "AsStridedBackward0"
         }
-        return change?.node.map { index.nodes[$0].name }
+        return change?.node.map(index.name(ofNode:))
     }
 
     func requiresGrad(_ tensor: Int, at position: Int) -> Bool {

@@ -53,6 +53,10 @@ public enum RunEnd: Hashable, Sendable {
         exception.map { Diagnosis.Kind(classifying: $0) != nil } ?? false
     }
 
+    /// Whether the user stopped the run: Ctrl-C, an uncaught `KeyboardInterrupt` (exit 130). The
+    /// program did nothing wrong there, and nothing can be said about what it would have done next.
+    public var wasInterrupted: Bool { exception?.type == "KeyboardInterrupt" }
+
     /// The name written in `explain --json` (`run.end`).
     public var name: String {
         switch self {
@@ -69,6 +73,7 @@ public enum RunEnd: Hashable, Sendable {
         case .completed: nil
         case let .exited(code): "the program called exit(\(code)) before its end"
         case let .raised(error, _) where error.isBudgetStop: error.message
+        case .raised where wasInterrupted: "the user interrupted the run (Ctrl-C, KeyboardInterrupt)"
         case let .raised(error, _):
             error.message.hasPrefix("tapedeck does not support")
                 ? "the program uses something outside tapedeck's Python subset"
@@ -81,6 +86,9 @@ public enum RunEnd: Hashable, Sendable {
     public var hint: String? {
         guard case let .raised(error, _) = self else {
             return self == .unfinished ? "record the program again and let it finish" : nil
+        }
+        if wasInterrupted {
+            return "run the program again and let it finish to have its later steps checked"
         }
         if error.isBudgetStop {
             return "if the program is meant to run that long, raise the budget (--max-steps, --max-memory); else find the loop that does not end"

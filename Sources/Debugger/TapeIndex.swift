@@ -3,10 +3,37 @@ import Tape
 /// Linear-time indexes over a tape, built in one pass so that every question the debugger asks
 /// ("which version was counter 3 at event 900?", "what did node 7 save?") is a lookup or a
 /// binary search instead of a scan.
+///
+/// The pass reads only the fields it keeps (`Tape.summary(at:)`: ids, versions, flags, interned
+/// names) and an op's tensors and a node's edges in place; it builds no `Event`, no string and
+/// no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
+/// when asked.
 struct TapeIndex: Sendable {
-    /// A saved slot with the position of its `save` event.
+    /// What the index keeps of a tensor's first sighting (decode `tensorEvents` for the rest).
+    struct Tensor: Hashable, Sendable {
+        var counter: Int
+        var storage: Int
+        var base: Int?
+        var requiresGrad: Bool
+    }
+
+    /// What the index keeps of a grad_fn node; its sequence_nr and edges are in `graph`.
+    struct Node: Hashable, Sendable {
+        /// The interned id of its name, nil when the event had none.
+        var name: Int?
+        var op: Int?
+        var variable: Int?
+    }
+
+    /// A saved slot with the position of its `save` event (its shape is decoded from the event).
     struct Save: Hashable, Sendable {
-        var slot: SavedSlot
+        var node: Int
+        /// The interned id of the slot's name, nil when the event had none.
+        var slot: Int?
+        var tensor: Int
+        var savedVersion: Int
+        var isOutput: Bool
+        var outputNr: Int
         var event: Int
     }
 
@@ -21,8 +48,8 @@ struct TapeIndex: Sendable {
     let tape: Tape
     private(set) var eventCount = 0
 
-    /// Each tensor's first sighting, without its values preview (decode `tensorEvents` for it).
-    private(set) var tensors: [TensorInfo] = []
+    /// Each tensor's counter, storage, base and requires_grad at its first sighting.
+    private(set) var tensors: [Tensor] = []
     private(set) var tensorEvents: [Int] = []
     /// Each tensor's grad_fn changes.
     private(set) var gradFns = Timelines<GradFnChange>()
@@ -38,10 +65,16 @@ struct TapeIndex: Sendable {
     /// bump, values and tensor events the engine records right after it.
     private(set) var opEnds: [Int] = []
 
-    private(set) var nodes: [NodeRecord] = []
+    private(set) var nodes: [Node] = []
     private(set) var nodeEvents: [Int] = []
-    /// Each node's saved slots in the order they were saved, which is the order backward unpacks them.
-    private(set) var saves: [[Save]] = []
+    /// Every node's sequence_nr and `next_functions`, for the replay.
+    private(set) var graph = NodeGraph()
+    /// Every save in tape order.
+    private(set) var saveList: [Save] = []
+    /// The saves grouped by node, each node's in the order they were saved (the order backward
+    /// unpacks them): node `i`'s are `savesByNode[saveStarts[i]..<saveStarts[i + 1]]`.
+    private var savesByNode: [Save] = []
+    private var saveStarts: [Int] = []
     /// For a `CopySlices` node, the in-place op's node it wraps and runs inside its own apply
     /// (recorded by the same op, before it); its saved variables are unpacked when CopySlices runs.
     private(set) var wrapped: [Int: Int] = [:]
@@ -49,8 +82,8 @@ struct TapeIndex: Sendable {
     /// the node a `CopySlices` of the same op wraps.
     /// By op index; an op index past the tape's op count fails the check after indexing.
     private var plainNodeOfOp: [Int?] = []
-    /// Every save in tape order, as (node, position in that node's saves).
-    private(set) var saveOrder: [(node: Int, slot: Int)] = []
+    /// The interned id of `CopySlices`' name, nil when no event of the tape uses it.
+    private let copySlicesName: Int?
     private(set) var saveEvents: [Int] = []
 
     /// The observed value of each version counter over time (versions only grow).
@@ -66,8 +99,8 @@ struct TapeIndex: Sendable {
     private(set) var backwardCalls: [BackwardCall] = []
     private(set) var backwardEvents: [Int] = []
     private(set) var backwardEnds: [Int: (end: BackwardEnd, event: Int)] = [:]
-    /// The nodes the engine itself reported running, per backward call (empty for traces without them).
-    private(set) var engineRuns: [Int: [Int]] = [:]
+    /// The nodes the engine itself reported running, by backward call (none for traces without them).
+    private(set) var engineRuns = Grouping(keys: [], values: [])
 
     /// Every version bump in tape order, with their positions in that order grouped by the op
     /// that caused them.
@@ -99,6 +132,7 @@ struct TapeIndex: Sendable {
 
     init(_ tape: Tape) throws(DebuggerError) {
         self.tape = tape
+        copySlicesName = tape.internedID(of: Self.copySlices)
         reserveCapacity()
         for position in 0..<tape.count {
             try add(at: position)
@@ -121,6 +155,7 @@ struct TapeIndex: Sendable {
     /// The (key, value) pairs gathered in one pass for the groupings built once indexing is done.
     private struct PendingGroups: Sendable {
         var bumpOps: [Int] = []
+        var runBackwards: [Int] = []
         var runNodes: [Int] = []
         var runEvents: [Int] = []
         var resultNodes: [Int] = []
@@ -133,15 +168,19 @@ struct TapeIndex: Sendable {
     /// tensors and saves already indexed.
     private mutating func groupPending() {
         bumpsOfOp = Grouping(keys: pending.bumpOps, values: Array(pending.bumpOps.indices))
+        engineRuns = Grouping(keys: pending.runBackwards, values: pending.runNodes)
         runsOfNode = Grouping(keys: pending.runNodes, values: pending.runEvents)
         resultsOfNode = Grouping(keys: pending.resultNodes, values: pending.resultEvents)
         accumulateRuns = Grouping(keys: pending.accumulateTensors, values: pending.accumulateEvents)
         pending = PendingGroups()
-        let views = tensors.filter { $0.base.map(tensors.indices.contains) ?? false }
-        viewsOfBase = Grouping(keys: views.map { $0.base ?? 0 }, values: views.map(\.id))
+        let views = tensors.indices.filter { tensors[$0].base.map(tensors.indices.contains) ?? false }
+        viewsOfBase = Grouping(keys: views.map { tensors[$0].base ?? 0 }, values: views)
         tensorsOfCounter = Grouping(keys: tensors.map(\.counter), values: Array(tensors.indices))
-        let saveCounters = saveOrder.map { tensors[saves[$0.node][$0.slot].slot.tensor].counter }
+        let saveCounters = saveList.map { tensors[$0.tensor].counter }
         savesOfCounter = Grouping(keys: saveCounters, values: Array(saveCounters.indices))
+        let (starts, order) = Grouping.stableOrder(keys: saveList.map(\.node), keyCount: nodes.count)
+        saveStarts = starts
+        savesByNode = order.map { saveList[$0] }
     }
 
     static let copySlices = "torch::autograd::CopySlices"
@@ -160,6 +199,42 @@ struct TapeIndex: Sendable {
     func tensorInfo(_ id: Int) -> TensorInfo {
         guard case let .tensor(info) = tape[tensorEvents[id]] else { preconditionFailure("tensor event index out of sync") }
         return info
+    }
+
+    /// Tensor `id`'s first sighting without its values preview, decoded from its event.
+    private func tensorInfoWithoutPreview(_ id: Int) -> TensorInfo {
+        guard case let .tensor(info) = tape.eventWithoutPreview(at: tensorEvents[id]) else {
+            preconditionFailure("tensor event index out of sync")
+        }
+        return info
+    }
+
+    /// Tensor `id`'s dtype, decoded from its first sighting.
+    func dtype(of id: Int) -> String { tensorInfoWithoutPreview(id).dtype }
+
+    /// Node `id` as recorded, its edges and name read from the index.
+    func node(_ id: Int) -> NodeRecord {
+        let node = nodes[id]
+        return NodeRecord(
+            id: id, name: name(ofNode: id), sequenceNr: graph.sequenceNrs[id], op: node.op,
+            next: Array(graph.next(of: id)), variable: node.variable)
+    }
+
+    /// Node `id`'s grad_fn name.
+    func name(ofNode id: Int) -> String { nodes[id].name.map(tape.internedString) ?? "" }
+
+    /// The name of a save's slot (`self` in `_saved_self`).
+    func slotName(of save: Save) -> String { save.slot.map(tape.internedString) ?? "" }
+
+    /// The shape the tensor of the save at `event` had when it was saved.
+    func shapeAtSave(event: Int) -> [Int] {
+        guard case let .save(slot) = tape.eventWithoutPreview(at: event) else { preconditionFailure("save event index out of sync") }
+        return slot.shape
+    }
+
+    /// The saves of `node` in the order they were saved, which is the order backward unpacks them.
+    func saves(of node: Int) -> ArraySlice<Save> {
+        savesByNode[saveStarts[node]..<saveStarts[node + 1]]
     }
 
     /// The latest values preview of `tensor` before `position`, nil when none was recorded.
@@ -185,8 +260,8 @@ struct TapeIndex: Sendable {
 
     /// The saved variables unpacked when `node` runs: its own, then those of the node it wraps.
     func unpackedSaves(of node: Int) -> [Save] {
-        guard let inner = wrapped[node] else { return saves[node] }
-        return saves[node] + saves[inner]
+        guard let inner = wrapped[node] else { return Array(saves(of: node)) }
+        return Array(saves(of: node)) + saves(of: inner)
     }
 
     func counter(of tensor: Int) -> Int { tensors[tensor].counter }
@@ -208,7 +283,7 @@ struct TapeIndex: Sendable {
 
     /// The tensor's shape after events `0..<position` (`t_()` and `resize_` change it).
     func shape(of tensor: Int, before position: Int) -> [Int] {
-        latestValues(of: tensor, before: position)?.shape ?? tensors[tensor].shape
+        latestValues(of: tensor, before: position)?.shape ?? tensorInfoWithoutPreview(tensor).shape
     }
 
     /// The number of tensors announced by events `0..<position` (ids are dense, in order).
@@ -250,9 +325,16 @@ struct TapeIndex: Sendable {
         opEnds.reserveCapacity(count(.op))
         nodes.reserveCapacity(count(.node))
         nodeEvents.reserveCapacity(count(.node))
-        saves.reserveCapacity(count(.node))
-        saveOrder.reserveCapacity(count(.save))
+        graph.reserveCapacity(nodes: count(.node))
+        saveList.reserveCapacity(count(.save))
         saveEvents.reserveCapacity(count(.save))
+        bumpList.reserveCapacity(count(.bump))
+        pending.bumpOps.reserveCapacity(count(.bump))
+        pending.runBackwards.reserveCapacity(count(.nodeRun))
+        pending.runNodes.reserveCapacity(count(.nodeRun))
+        pending.runEvents.reserveCapacity(count(.nodeRun))
+        pending.resultNodes.reserveCapacity(count(.nodeResult))
+        pending.resultEvents.reserveCapacity(count(.nodeResult))
         gradFns.reserveCapacity(count(.gradFn))
         values.reserveCapacity(count(.values))
         bindings.reserveCapacity(count(.binding))
@@ -260,8 +342,8 @@ struct TapeIndex: Sendable {
         firstNodeOfOp = Array(repeating: nil, count: count(.op))
     }
 
-    /// Indexes event `position`: kinds whose payload the index does not keep are read through
-    /// `Tape.summary(at:)`, which decodes no strings or arrays; the others are decoded in full.
+    /// Indexes event `position`. Every kind but the rare ones (errors, backward calls and ends,
+    /// exit) is read through `Tape.summary(at:)`, which decodes no strings or arrays.
     private mutating func add(at position: Int) throws(DebuggerError) {
         let kind = tape.kind(at: position)
         switch kind {
@@ -271,120 +353,177 @@ struct TapeIndex: Sendable {
             break
         }
         switch kind {
-        case .values:
-            let tensor = tape.summary(at: position).tensor ?? 0
-            try checkTensor(tensor, at: position)
-            values.append(position, for: tensor, at: position)
-        case .nodeRun:
-            let run = tape.summary(at: position)
-            let (backward, node) = (run.backward ?? 0, run.node ?? 0)
-            try checkBackward(backward, at: position)
-            try checkNode(node, at: position)
-            engineRuns[backward, default: []].append(node)
-            pending.runNodes.append(node)
-            pending.runEvents.append(position)
-            if let variable = nodes[node].variable {
-                pending.accumulateTensors.append(variable)
-                pending.accumulateEvents.append(position)
-            }
-        case .nodeResult:
-            let result = tape.summary(at: position)
-            try checkBackward(result.backward ?? 0, at: position)
-            try checkNode(result.node ?? 0, at: position)
-            pending.resultNodes.append(result.node ?? 0)
-            pending.resultEvents.append(position)
-        case .release:
-            try checkNode(tape.summary(at: position).node ?? 0, at: position)
-        case .output:
-            consoleEvents.append(position)
-        case .binding:
-            let tensor = tape.summary(at: position).tensor ?? 0
-            try checkTensor(tensor, at: position)
-            bindings.append(position, for: tensor, at: position)
-        default:
+        case .error, .backward, .backwardEnd, .exit:
             try add(tape.eventWithoutPreview(at: position), at: position)
+        default:
+            try add(tape.summary(at: position), at: position)
         }
     }
 
-    /// Indexes a decoded event of a kind whose payload the index keeps.
-    private mutating func add(_ event: Event, at position: Int) throws(DebuggerError) {
-        switch event {
-        case let .tensor(info):
-            guard info.id == tensors.count else {
-                throw .idOutOfOrder(kind: "tensor", id: info.id, expected: tensors.count, event: position)
+    /// The handler of each kind indexed from its summary, by `Event.Kind.rawValue`.
+    private static let summaryHandlers: [@Sendable (inout TapeIndex, EventSummary, Int) throws(DebuggerError) -> Void] =
+        Event.Kind.allCases.map { kind in
+            switch kind {
+            case .tensor: addTensor
+            case .op: addOp
+            case .node: addNode
+            case .gradFn: addGradFn
+            case .save: addSave
+            case .bump: addBump
+            case .values: addValues
+            case .binding: addBinding
+            case .output: addOutput
+            case .nodeRun: addRun
+            case .nodeResult: addResult
+            case .release: addRelease
+            case .error, .backward, .backwardEnd, .exit: { _, summary, _ in
+                preconditionFailure("\(summary.kind) events are indexed from their decoded event")
             }
-            guard info.counter >= 0, info.counter <= latestVersions.count else {
-                throw .idOutOfOrder(kind: "version counter", id: info.counter, expected: latestVersions.count, event: position)
             }
-            guard info.storage >= 0, info.storage <= storageBumps.count else {
-                throw .idOutOfOrder(kind: "storage", id: info.storage, expected: storageBumps.count, event: position)
-            }
-            if info.counter == latestVersions.count {
-                latestVersions.append(Int.min)
-                counterBumps.append([])
-            }
-            if info.storage == storageBumps.count { storageBumps.append([]) }
-            tensors.append(info)
-            tensorEvents.append(position)
-            producers.append(nil)
-            observe(counter: info.counter, version: tape.header.dropped?.versions[info.counter] ?? 0, at: position)
-        case let .op(op):
-            guard op.index == opEvents.count else {
-                throw .idOutOfOrder(kind: "op", id: op.index, expected: opEvents.count, event: position)
-            }
-            for seen in op.inputs { try observe(seen, at: position) }
-            for seen in op.outputs { try observe(seen, at: position) }
-            for output in op.outputs where producers[output.tensor] == nil {
-                producers[output.tensor] = op.index
-            }
-            opEvents.append(position)
-            opEnds.append(position + 1)
-        case let .node(node):
-            guard node.id == nodes.count else {
-                throw .idOutOfOrder(kind: "node", id: node.id, expected: nodes.count, event: position)
-            }
-            if let op = node.op { opReferences.append((op, position)) }
-            if let variable = node.variable { try checkTensor(variable, at: position) }
-            for case let edge? in node.next where edge.node >= node.id {
-                throw .unknownNode(id: edge.node, event: position)
-            }
-            if let op = node.op {
-                if firstNodeOfOp.indices.contains(op), firstNodeOfOp[op] == nil { firstNodeOfOp[op] = node.id }
-                if plainNodeOfOp.indices.contains(op) {
-                    if node.name == Self.copySlices {
-                        if let inner = plainNodeOfOp[op] { wrapped[node.id] = inner }
-                    } else if node.variable == nil {
-                        plainNodeOfOp[op] = node.id
-                    }
+        }
+
+    private mutating func add(_ summary: EventSummary, at position: Int) throws(DebuggerError) {
+        try Self.summaryHandlers[Int(summary.kind.rawValue)](&self, summary, position)
+    }
+
+    private static func addTensor(_ index: inout TapeIndex, _ t: EventSummary, at position: Int) throws(DebuggerError) {
+        let (id, counter) = (t.tensor ?? 0, t.counter ?? 0)
+        guard id == index.tensors.count else {
+            throw .idOutOfOrder(kind: "tensor", id: id, expected: index.tensors.count, event: position)
+        }
+        guard counter >= 0, counter <= index.latestVersions.count else {
+            throw .idOutOfOrder(kind: "version counter", id: counter, expected: index.latestVersions.count, event: position)
+        }
+        guard t.storage >= 0, t.storage <= index.storageBumps.count else {
+            throw .idOutOfOrder(kind: "storage", id: t.storage, expected: index.storageBumps.count, event: position)
+        }
+        if counter == index.latestVersions.count {
+            index.latestVersions.append(Int.min)
+            index.counterBumps.append([])
+        }
+        if t.storage == index.storageBumps.count { index.storageBumps.append([]) }
+        index.tensors.append(Tensor(counter: counter, storage: t.storage, base: t.base, requiresGrad: t.requiresGrad))
+        index.tensorEvents.append(position)
+        index.producers.append(nil)
+        index.observe(counter: counter, version: index.tape.header.dropped?.versions[counter] ?? 0, at: position)
+    }
+
+    private static func addOp(_ index: inout TapeIndex, _ op: EventSummary, at position: Int) throws(DebuggerError) {
+        let id = op.op ?? 0
+        guard id == index.opEvents.count else {
+            throw .idOutOfOrder(kind: "op", id: id, expected: index.opEvents.count, event: position)
+        }
+        try index.tape.forEachTensorVersion(ofOpAt: position) { (seen, isOutput) throws(DebuggerError) in
+            try index.observe(seen, at: position)
+            if isOutput, index.producers[seen.tensor] == nil { index.producers[seen.tensor] = id }
+        }
+        index.opEvents.append(position)
+        index.opEnds.append(position + 1)
+    }
+
+    private static func addNode(_ index: inout TapeIndex, _ n: EventSummary, at position: Int) throws(DebuggerError) {
+        let id = n.node ?? 0
+        guard id == index.nodes.count else {
+            throw .idOutOfOrder(kind: "node", id: id, expected: index.nodes.count, event: position)
+        }
+        if let op = n.op { index.opReferences.append((op, position)) }
+        if let variable = n.variable { try index.checkTensor(variable, at: position) }
+        index.graph.add(sequenceNr: n.sequenceNr, nodeEvent: position, of: index.tape)
+        for case let edge? in index.graph.next(of: id) where edge.node >= id {
+            throw .unknownNode(id: edge.node, event: position)
+        }
+        if let op = n.op {
+            if index.firstNodeOfOp.indices.contains(op), index.firstNodeOfOp[op] == nil { index.firstNodeOfOp[op] = id }
+            if index.plainNodeOfOp.indices.contains(op) {
+                if n.name != nil, n.name == index.copySlicesName {
+                    if let inner = index.plainNodeOfOp[op] { index.wrapped[id] = inner }
+                } else if n.variable == nil {
+                    index.plainNodeOfOp[op] = id
                 }
             }
-            nodes.append(node)
-            nodeEvents.append(position)
-            saves.append([])
-        case let .gradFn(change):
-            try checkTensor(change.tensor, at: position)
-            if let node = change.node { try checkNode(node, at: position) }
-            gradFns.append(change, for: change.tensor, at: position)
-            try observe(TensorVersion(tensor: change.tensor, version: change.version), at: position)
-        case let .save(slot):
-            try checkNode(slot.node, at: position)
-            try checkTensor(slot.tensor, at: position)
-            saveOrder.append((slot.node, saves[slot.node].count))
-            saveEvents.append(position)
-            saves[slot.node].append(Save(slot: slot, event: position))
-            try observe(TensorVersion(tensor: slot.tensor, version: slot.savedVersion), at: position)
-        case let .bump(bump):
-            try checkTensor(bump.tensor, at: position)
-            opReferences.append((bump.op, position))
-            let entry = Bump(bump: bump, event: position)
-            guard bump.counter == tensors[bump.tensor].counter else {
-                throw .counterMismatch(tensor: bump.tensor, counter: bump.counter, event: position)
-            }
-            counterBumps[bump.counter].append(entry)
-            bumpList.append(bump)
-            pending.bumpOps.append(bump.op)
-            storageBumps[tensors[bump.tensor].storage].append(entry)
-            observe(counter: bump.counter, version: bump.to, at: position)
+        }
+        index.nodes.append(Node(name: n.name, op: n.op, variable: n.variable))
+        index.nodeEvents.append(position)
+    }
+
+    private static func addGradFn(_ index: inout TapeIndex, _ g: EventSummary, at position: Int) throws(DebuggerError) {
+        let change = GradFnChange(
+            tensor: g.tensor ?? 0, node: g.node, outputNr: g.outputNr, requiresGrad: g.requiresGrad, version: g.version)
+        try index.checkTensor(change.tensor, at: position)
+        if let node = change.node { try index.checkNode(node, at: position) }
+        index.gradFns.append(change, for: change.tensor, at: position)
+        try index.observe(TensorVersion(tensor: change.tensor, version: change.version), at: position)
+    }
+
+    private static func addSave(_ index: inout TapeIndex, _ s: EventSummary, at position: Int) throws(DebuggerError) {
+        let save = Save(
+            node: s.node ?? 0, slot: s.slot, tensor: s.tensor ?? 0, savedVersion: s.version, isOutput: s.isOutput,
+            outputNr: s.outputNr, event: position)
+        try index.checkNode(save.node, at: position)
+        try index.checkTensor(save.tensor, at: position)
+        index.saveList.append(save)
+        index.saveEvents.append(position)
+        try index.observe(TensorVersion(tensor: save.tensor, version: save.savedVersion), at: position)
+    }
+
+    private static func addBump(_ index: inout TapeIndex, _ b: EventSummary, at position: Int) throws(DebuggerError) {
+        let bump = VersionBump(counter: b.counter ?? 0, tensor: b.tensor ?? 0, from: b.from, to: b.to, op: b.op ?? 0)
+        try index.checkTensor(bump.tensor, at: position)
+        index.opReferences.append((bump.op, position))
+        let entry = Bump(bump: bump, event: position)
+        guard bump.counter == index.tensors[bump.tensor].counter else {
+            throw .counterMismatch(tensor: bump.tensor, counter: bump.counter, event: position)
+        }
+        index.counterBumps[bump.counter].append(entry)
+        index.bumpList.append(bump)
+        index.pending.bumpOps.append(bump.op)
+        index.storageBumps[index.tensors[bump.tensor].storage].append(entry)
+        index.observe(counter: bump.counter, version: bump.to, at: position)
+    }
+
+    private static func addValues(_ index: inout TapeIndex, _ v: EventSummary, at position: Int) throws(DebuggerError) {
+        let tensor = v.tensor ?? 0
+        try index.checkTensor(tensor, at: position)
+        index.values.append(position, for: tensor, at: position)
+    }
+
+    private static func addBinding(_ index: inout TapeIndex, _ b: EventSummary, at position: Int) throws(DebuggerError) {
+        let tensor = b.tensor ?? 0
+        try index.checkTensor(tensor, at: position)
+        index.bindings.append(position, for: tensor, at: position)
+    }
+
+    private static func addOutput(_ index: inout TapeIndex, _: EventSummary, at position: Int) throws(DebuggerError) {
+        index.consoleEvents.append(position)
+    }
+
+    private static func addRun(_ index: inout TapeIndex, _ run: EventSummary, at position: Int) throws(DebuggerError) {
+        let (backward, node) = (run.backward ?? 0, run.node ?? 0)
+        try index.checkBackward(backward, at: position)
+        try index.checkNode(node, at: position)
+        index.pending.runBackwards.append(backward)
+        index.pending.runNodes.append(node)
+        index.pending.runEvents.append(position)
+        if let variable = index.nodes[node].variable {
+            index.pending.accumulateTensors.append(variable)
+            index.pending.accumulateEvents.append(position)
+        }
+    }
+
+    private static func addResult(_ index: inout TapeIndex, _ result: EventSummary, at position: Int) throws(DebuggerError) {
+        try index.checkBackward(result.backward ?? 0, at: position)
+        try index.checkNode(result.node ?? 0, at: position)
+        index.pending.resultNodes.append(result.node ?? 0)
+        index.pending.resultEvents.append(position)
+    }
+
+    private static func addRelease(_ index: inout TapeIndex, _ release: EventSummary, at position: Int) throws(DebuggerError) {
+        try index.checkNode(release.node ?? 0, at: position)
+    }
+
+    /// Indexes a decoded event of one of the rare kinds whose payload the index keeps whole.
+    private mutating func add(_ event: Event, at position: Int) throws(DebuggerError) {
+        switch event {
         case let .error(error):
             if let backward = error.backward, backward >= backwardCalls.count {
                 throw .unknownBackward(id: backward, event: position)
@@ -407,7 +546,7 @@ struct TapeIndex: Sendable {
             backwardEnds[end.backward] = (end, position)
         case let .exit(code):
             exitCode = code
-        case .values, .nodeRun, .nodeResult, .release, .output, .binding:
+        default:
             preconditionFailure("\(event.kind) events are indexed from their summary")
         }
     }

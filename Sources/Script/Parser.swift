@@ -18,8 +18,23 @@ struct Parser {
         self.tokens = tokens
     }
 
-    /// Parses a whole program.
+    /// The parser's own stack. Its recursion is bounded by the limits above and the tokenizer's 200
+    /// brackets, per parser: the program's and one for each of up to four f-strings nested in it. The
+    /// deepest input those allow (`ParserStackTests`: a chain of 5700 conditional expressions in
+    /// brackets in each of the five) needs under 96 MiB in a debug build and under 128 MiB with
+    /// AddressSanitizer (measured 2026-12-05); this is four times that.
+    static let stackSize = 1 << 29
+
+    /// Parses a whole program, on a thread of its own whose stack holds the deepest recursion the
+    /// nesting limits allow, so deep input ends in Python's error on any caller's thread (libFuzzer's
+    /// 8 MiB main thread overflowed at 198 nested brackets under AddressSanitizer).
     static func parse(_ source: String) throws(SyntaxError) -> [Stmt] {
+        try OwnStack.run(size: stackSize) {
+            Result { () throws(SyntaxError) in try parseOnThisStack(source) }
+        }.get()
+    }
+
+    private static func parseOnThisStack(_ source: String) throws(SyntaxError) -> [Stmt] {
         let (tokens, unclosed) = try Lexer.tokenizeProgram(source)
         var parser = Parser(tokens: tokens)
         var body: [Stmt] = []
@@ -539,9 +554,11 @@ struct Parser {
         return try limited(try conditionalExpression())
     }
 
-    /// One level deeper into the parser's recursion, refused where CPython's parser runs out of stack.
-    private mutating func enterNesting() throws(SyntaxError) {
-        nesting += 1
+    /// `levels` deeper into the parser's recursion, refused where CPython's parser runs out of stack.
+    /// CPython spends one of its levels on each prefix operator or conditional expression of a chain
+    /// and two on each `lambda` or `**` (a chain of 2984 of either is its `MemoryError`).
+    private mutating func enterNesting(levels: Int = 1) throws(SyntaxError) {
+        nesting += levels
         if nesting > Parser.parserStackLimit { throw SyntaxError("", at: current.span, kind: .memory) }
     }
 
@@ -568,6 +585,8 @@ struct Parser {
 
     private mutating func lambda() throws(SyntaxError) -> Expr {
         let start = advance().span
+        try enterNesting()
+        defer { nesting -= 1 }
         let params = try parameters(closing: ":")
         try expect(":")
         let body = try expression()
@@ -665,8 +684,8 @@ struct Parser {
     private mutating func power() throws(SyntaxError) -> Expr {
         let base = try primary()
         if accept("**") {
-            try enterNesting()
-            defer { nesting -= 1 }
+            try enterNesting(levels: 2)
+            defer { nesting -= 2 }
             let exponent = try unary()
             return try limited(Expr(kind: .binary(.power, base, exponent), span: base.span.through(exponent.span)))
         }

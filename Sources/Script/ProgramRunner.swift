@@ -18,6 +18,9 @@ public struct RunOutcome: Sendable {
 public struct ProgramRunner: Sendable {
     /// The producer name written in tape headers.
     public static let producer = "tapedeck 0.1.0"
+    /// The interpreter's stack: deep enough for Python's recursion limit (1000 frames of the program,
+    /// each many native frames) and for walking an expression 2999 deep.
+    static let stackSize = 1 << 28
 
     public let path: String
     public let source: String
@@ -53,17 +56,10 @@ public struct ProgramRunner: Sendable {
     /// Runs the program to completion (blocking), streaming its stdout and stderr text through the
     /// callbacks, and returns the exit code with the tape (header, every event, then `.exit`).
     public func run(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void) -> RunOutcome {
-        let box = OutcomeBox()
-        let done = DispatchSemaphore(value: 0)
         let path = self.path, source = self.source, limits = self.limits, encodingError = self.encodingError
-        let thread = Thread {
-            box.outcome = ProgramRunner.execute(path: path, source: source, encodingError: encodingError, limits: limits, stdout: stdout, stderr: stderr)
-            done.signal()
+        return OwnStack.run(size: ProgramRunner.stackSize) {
+            ProgramRunner.execute(path: path, source: source, encodingError: encodingError, limits: limits, stdout: stdout, stderr: stderr)
         }
-        thread.stackSize = 1 << 28
-        thread.start()
-        done.wait()
-        return box.outcome!
     }
 
     private static func execute(
@@ -116,9 +112,4 @@ public struct ProgramRunner: Sendable {
         out += "\(error.kind.rawValue): \(error.message)\n"
         return out
     }
-}
-
-/// Carries the outcome from the interpreter thread back to the caller.
-private final class OutcomeBox: @unchecked Sendable {
-    var outcome: RunOutcome?
 }

@@ -51,6 +51,21 @@ struct StringTable: Sendable {
         return id
     }
 
+    /// The id of `string` when it was interned, nil otherwise (the table is not changed).
+    func id(of string: String) -> Int? {
+        var string = string
+        return string.withUTF8 { bytes in
+            let mask = slots.count - 1
+            var slot = Self.hash(bytes) & mask
+            while slots[slot] >= 0 {
+                let id = Int(slots[slot])
+                if matches(id, bytes) { return id }
+                slot = (slot + 1) & mask
+            }
+            return nil
+        }
+    }
+
     private func matches(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = id == 0 ? 0 : ends[id - 1]
         guard ends[id] - start == bytes.count else { return false }

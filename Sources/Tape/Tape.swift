@@ -38,8 +38,8 @@ public struct Tape: Sendable {
     /// The kind of the event at `index`, read without decoding the event.
     public func kind(at index: Int) -> Event.Kind { store.kind(at: index) }
 
-    /// The tensor, node, op, backward call, counter, base and line event `index` names, read
-    /// without decoding its strings and arrays (far cheaper than `self[index]` in a full scan).
+    /// The scalar fields of event `index` (its ids, versions, flags, line and interned names),
+    /// read without decoding its strings and arrays (far cheaper than `self[index]` in a full scan).
     public func summary(at index: Int) -> EventSummary { store.summary(at: index) }
 
     /// Approximate heap bytes held by the events, their strings and the line map: the figure
@@ -64,4 +64,27 @@ extension Tape: Equatable {
     public static func == (lhs: Tape, rhs: Tape) -> Bool {
         lhs.header == rhs.header && lhs.elementsEqual(rhs)
     }
+}
+
+extension Tape {
+    /// Calls `body` with each input (`isOutput` false), then each output of the op event at
+    /// `index`, read in place without building the op (nothing for another kind of event).
+    public func forEachTensorVersion<E: Error>(
+        ofOpAt index: Int, _ body: (TensorVersion, _ isOutput: Bool) throws(E) -> Void
+    ) throws(E) {
+        try store.forEachTensorVersion(ofOpAt: index, body)
+    }
+
+    /// Appends the `next_functions` of the node event at `index` to `edges`, read in place;
+    /// returns how many it appended (none for another kind of event).
+    @discardableResult
+    public func appendEdges(ofNodeAt index: Int, to edges: inout [Edge?]) -> Int {
+        store.appendEdges(ofNodeAt: index, to: &edges)
+    }
+
+    /// The string an `EventSummary` names by its interned id (`name`, `slot`).
+    public func internedString(_ id: Int) -> String { store.strings[id] }
+
+    /// The interned id of `string` when some event of the tape uses it, nil otherwise.
+    public func internedID(of string: String) -> Int? { store.strings.id(of: string) }
 }

@@ -7,10 +7,11 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Diagnose every autograd error of a run and name the in-place op to blame.",
         discussion: """
-            TARGET is a program (its output sent to stderr) or one or more trace files (one per \
-            rank of a distributed run: `run.rank*.tdt`). A program runs on tapedeck's engine when it \
+            TARGET is a program or one or more trace files (one per rank of a distributed run: \
+            `run.rank*.tdt`). A program runs on tapedeck's engine (its output not shown) when it \
             stays inside the Python subset, else it is recorded with real PyTorch (python3 -m \
-            tapedeck_torch, ARGS passed on); one line on stderr says which engine ran and why. The \
+            tapedeck_torch, ARGS passed on, its output sent to stderr); one line on stderr says \
+            which engine ran and why. The \
             text report reads like a compiler diagnostic; --json prints one object described in \
             docs/explain-json.md (an array of them, one per trace, for several traces).
 

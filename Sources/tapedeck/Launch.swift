@@ -50,7 +50,7 @@ struct Launch {
         guard case let .program(path, bytes) = try Target.load(first) else {
             return try targets.map { path throws(CommandError) in
                 guard case .trace = try Target.load(path) else { throw .notATrace(path) }
-                return Run(path: path, debugger: try Target.trace(path: path).debugger())
+                return Run(path: path, debugger: try Target.debugger(ofTrace: path))
             }
         }
         let program = Program(path: path, bytes: bytes, arguments: Array(targets.dropFirst()))
@@ -66,7 +66,7 @@ struct Launch {
                 try? FileManager.default.removeItem(atPath: TorchRecorder.partialPath(of: trace))
             }
             let written = try recorder.record(path, arguments: program.arguments, to: trace, announce: announce)
-            return [Run(path: path, debugger: try Target.trace(path: written).debugger())]
+            return [Run(path: path, debugger: try Target.debugger(ofTrace: written))]
         }
     }
 

@@ -46,7 +46,7 @@ struct Record: ParsableCommand {
                 Standard.note(note)
                 let written = try recorder.record(
                     program.path, arguments: program.arguments, to: output, programOutput: .standardOutput, announce: Standard.note)
-                debugger = try Target.trace(path: written).debugger()
+                debugger = try Target.debugger(ofTrace: written)
             }
             let report = debugger.explain()
             if case let .incomplete(end) = report.verdict, let reason = end.reason {

@@ -1,6 +1,5 @@
 import Debugger
 import Foundation
-import Script
 import Tape
 
 /// What the user pointed tapedeck at: a program to run, or a trace file to load.
@@ -33,27 +32,16 @@ enum Target {
         return .program(path: path, bytes: bytes)
     }
 
-    /// The tape of the target: the trace as recorded (its load warnings printed to stderr), or
-    /// the program run with its output discarded, stopped at `limits`.
-    func tape(limits: RunLimits = .standard) throws(CommandError) -> Tape {
-        switch self {
-        case let .program(path, bytes):
-            return ProgramRunner(path: path, bytes: bytes, limits: limits).run(stdout: { _ in }, stderr: { _ in }).tape
-        case let .trace(path):
-            let tape: Tape
-            do {
-                tape = try TraceReader.read(contentsOf: path)
-            } catch {
-                throw .badTrace(error)
-            }
-            for warning in tape.warnings { Standard.error("tapedeck: \(warning)\n") }
-            return tape
+    /// The trace file at `path`, read (its load warnings printed to stderr), indexed and replayed.
+    static func debugger(ofTrace path: String) throws(CommandError) -> Debugger {
+        let tape: Tape
+        do {
+            tape = try TraceReader.read(contentsOf: path)
+        } catch {
+            throw .badTrace(error)
         }
-    }
-
-    /// The target's tape, indexed and replayed.
-    func debugger() throws(CommandError) -> Debugger {
-        try Self.debugger(of: tape(), path: path)
+        for warning in tape.warnings { Standard.error("tapedeck: \(warning)\n") }
+        return try debugger(of: tape, path: path)
     }
 
     /// `tape` indexed and replayed; a tape that refers to what it never announced names `path`.
@@ -62,12 +50,6 @@ enum Target {
             return try Debugger(tape: tape)
         } catch {
             throw .badTape(path: path, error)
-        }
-    }
-
-    var path: String {
-        switch self {
-        case let .program(path, _), let .trace(path): path
         }
     }
 }

@@ -9,12 +9,9 @@ import XCTest
 /// Runs every conformance program on tapedeck's own engine and checks that the debugger, from the
 /// tape alone, agrees with what the engine did and with what real PyTorch printed.
 final class ConformanceReplayTests: XCTestCase {
-    /// Every case, run once on the engine and shared by the tests below.
+    /// Every case's one run on the engine (`ConformanceRun.all`), indexed once for the tests below.
     private static let runs = Result {
-        try ConformanceCase.all().map { program in
-            let outcome = ProgramRunner(path: program.file, source: program.source).run(stdout: { _ in }, stderr: { _ in })
-            return (program: program, debugger: try Debugger(tape: outcome.tape))
-        }
+        try ConformanceRun.all.get().map { run in (program: run.program, debugger: try Debugger(tape: run.outcome.tape)) }
     }
 
     /// Every backward call the engine ran: the replay runs the same nodes in the same order and

@@ -56,6 +56,34 @@ final class VerdictTests: XCTestCase {
         XCTAssertEqual(offsets, offsets.sorted(), "keys come in the documented order")
     }
 
+    /// Ctrl-C ends a run with an uncaught `KeyboardInterrupt` (exit 130), recorded as any exception is
+    /// (by the PyTorch recorder too); the report says plainly that the user stopped the run there and
+    /// that nothing can be said about the steps after it, instead of `KeyboardInterrupt: ` and the
+    /// hint to fix the exception.
+    func testARunInterruptedByTheUserSaysSoAndGivesNoVerdictAboutLaterSteps() throws {
+        let source = "import torch\nx = torch.ones(2, requires_grad=True)\ny = (x * 2).sum()\nraise KeyboardInterrupt\ny.backward()\n"
+        let report = try report(source, path: "train.py")
+        XCTAssertTrue(report.end.wasInterrupted)
+        XCTAssertEqual(report.end.exitCode, 130)
+        guard case .incomplete = report.verdict else { return XCTFail("expected an incomplete verdict, got \(report.verdict)") }
+        XCTAssertEqual(report.exitStatus, 3)
+        XCTAssertEqual(report.text(), """
+            train.py:4:7: note: the run was interrupted by the user here, incomplete: KeyboardInterrupt
+              4 | raise KeyboardInterrupt
+                |       ^~~~~~~~~~~~~~~~~
+              the user interrupted the run (Ctrl-C, KeyboardInterrupt) at train.py:4; the steps after it did not run, so no verdict about them is possible
+              hint: run the program again and let it finish to have its later steps checked
+
+            train.py: incomplete run, interrupted by the user at train.py:4: no autograd errors before that point; no verdict is possible about the steps after it (0 warnings generated).
+
+            """)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        XCTAssertEqual(object["verdict"] as? String, "incomplete")
+        let run = try XCTUnwrap(object["run"] as? [String: Any])
+        XCTAssertEqual(run["exit_code"] as? Int, 130)
+        XCTAssertEqual(run["reason"] as? String, "the user interrupted the run (Ctrl-C, KeyboardInterrupt)")
+    }
+
     func testASyntaxErrorIsIncomplete() throws {
         let report = try report("x = (1,\n")
         XCTAssertEqual(report.end.exception?.type, "SyntaxError")

@@ -1,3 +1,4 @@
+import ConformanceCases
 @testable import Script
 import Tape
 import XCTest

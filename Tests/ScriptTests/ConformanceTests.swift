@@ -10,17 +10,25 @@ final class ConformanceTests: XCTestCase {
     /// `TAPEDECK_CASES_DIR` points it at another folder of recorded cases; `TAPEDECK_CASE` picks cases by prefix.
     func testConformanceCases() throws {
         let override = ProcessInfo.processInfo.environment["TAPEDECK_CASES_DIR"].map { URL(fileURLWithPath: $0) }
-        try runCases(in: override ?? ConformanceCase.directory)
+        try runCases(in: override)
     }
 
-    private func runCases(in directory: URL) throws {
+    private func runCases(in directory: URL?) throws {
         let only = ProcessInfo.processInfo.environment["TAPEDECK_CASE"]
-        let cases = try ConformanceCase.all(in: directory)
-        XCTAssertFalse(cases.isEmpty, "no cases in \(directory.path)")
+        let runs: [ConformanceRun]
+        if directory == nil && only == nil {
+            runs = try ConformanceRun.all.get()
+        } else {
+            runs = try ConformanceCase.all(in: directory ?? ConformanceCase.directory)
+                .filter { only == nil || $0.name.hasPrefix(only!) }
+                .map(ConformanceRun.init)
+        }
+        let folder = (directory ?? ConformanceCase.directory).lastPathComponent
+        XCTAssertFalse(runs.isEmpty, "no cases in \(folder)")
         var passed = 0
-        for item in cases where only == nil || item.name.hasPrefix(only!) {
-            let (name, expected) = (item.file, item.expected)
-            let result = Self.run(path: name, source: item.source)
+        for run in runs {
+            let (name, expected) = (run.program.file, run.program.expected)
+            let result = Result(stdout: run.stdout, stderr: run.stderr, exitCode: run.outcome.exitCode)
             var ok = true
             func check(_ condition: Bool, _ message: @autoclosure () -> String) {
                 if !condition {
@@ -38,7 +46,7 @@ final class ConformanceTests: XCTestCase {
             }
             if ok { passed += 1 }
         }
-        print("\(directory.lastPathComponent): \(passed)/\(cases.count) cases pass")
+        print("\(folder): \(passed)/\(runs.count) cases pass")
     }
 
     struct Result {
@@ -68,23 +76,5 @@ final class ConformanceTests: XCTestCase {
         let out = Collector(), err = Collector()
         let outcome = ProgramRunner(path: path, source: source, limits: limits).run(stdout: { out.append($0) }, stderr: { err.append($0) })
         return Result(stdout: out.text, stderr: err.text, exitCode: outcome.exitCode)
-    }
-}
-
-/// Collects text written by a run.
-final class Collector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [String] = []
-
-    func append(_ text: String) {
-        lock.lock()
-        parts.append(text)
-        lock.unlock()
-    }
-
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return parts.joined()
     }
 }

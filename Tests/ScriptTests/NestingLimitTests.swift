@@ -34,6 +34,21 @@ final class NestingLimitTests: XCTestCase {
         }
     }
 
+    /// CPython's parser spends two levels on each `lambda` and `**` of a chain, so 2984 of them are
+    /// already its `MemoryError` (3000 `-` and 1484 `**` too), where 2983 compile.
+    func testAChainOf2984LambdasOrPowersRunsOutOfParserStack() {
+        for (source, expected) in [
+            ("x = " + String(repeating: "lambda: ", count: 2984) + "1\n", "MemoryError\n"),
+            ("x = a" + String(repeating: "**a", count: 2984) + "\n", "MemoryError\n"),
+            ("x = " + String(repeating: "-", count: 3000) + "a" + String(repeating: "**a", count: 1484) + "\n", "MemoryError\n"),
+            ("x = " + String(repeating: "-", count: 3000) + "a" + String(repeating: "**a", count: 1483) + "\n",
+             "RecursionError: maximum recursion depth exceeded during compilation\n"),
+        ] {
+            XCTAssertEqual(run(source).stderr, expected)
+        }
+        XCTAssertEqual(run("x = " + String(repeating: "lambda: ", count: 2983) + "1\n").exitCode, 0)
+    }
+
     func testOneHundredLevelsOfIndentationIsTheTokenizersLimit() {
         var source = ""
         for level in 0..<150 { source += String(repeating: " ", count: level) + "if True:\n" }

@@ -5,17 +5,16 @@ import Script
 import XCTest
 @testable import TerminalUI
 
-/// Every conformance program, run by the engine, renders at a dozen steps spread over the run (the
+/// Every conformance program, run once by the engine (`ConformanceRun.all`), renders at a dozen steps spread over the run (the
 /// status line names the step shown) and with every pane's details open at its last step, and every
 /// failure it raised is reachable with `e`.
 final class ConformanceSmokeTests: XCTestCase {
     func testEveryConformanceProgramRendersAcrossItsRun() throws {
-        let cases = try ConformanceCase.all()
-        XCTAssertGreaterThan(cases.count, 20)
-        for program in cases {
-            let name = program.name
-            let outcome = ProgramRunner(path: program.file, source: program.source).run(stdout: { _ in }, stderr: { _ in })
-            var state = DebuggerState(debugger: try Debugger(tape: outcome.tape))
+        let runs = try ConformanceRun.all.get()
+        XCTAssertGreaterThan(runs.count, 20)
+        for run in runs {
+            let name = run.program.name
+            var state = DebuggerState(debugger: try Debugger(tape: run.outcome.tape))
             for step in stride(from: 0, to: state.stepCount, by: max(1, state.stepCount / 12)) {
                 state.move(to: step)
                 let status = state.render(width: 100, height: 30).lines.last ?? ""

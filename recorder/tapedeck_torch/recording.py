@@ -1,7 +1,6 @@
 """`record()`: record a region of code, and `run_program()`: record a whole script run as `__main__`."""
 
 import builtins
-import io
 import os
 import sys
 import tokenize
@@ -11,6 +10,7 @@ from types import TracebackType
 import torch
 
 from .recorder import Recorder
+from .source import program_text
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__))
@@ -65,10 +65,10 @@ def run_program(path: str, args: list[str], output: str, values: int = 64, keep_
     and exits 130, as `python3` and `tapedeck run` do."""
     with open(path, "rb") as f:
         raw = f.read()
-    source = tokenize.detect_encoding(io.BytesIO(raw).readline)
-    text = raw.decode(source[0])
     filename = os.path.abspath(path)
+    text = raw.decode("utf-8", errors="replace")
     try:
+        text = program_text(raw, filename)
         code = compile(raw, filename, "exec", dont_inherit=True)
     except SyntaxError as e:
         Recorder(output, path, text, values).syntax_error(e)

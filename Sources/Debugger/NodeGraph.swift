@@ -1,0 +1,45 @@
+import Tape
+
+/// The grad_fn graph the engine walks: each node's `sequence_nr` and `next_functions`, kept in
+/// flat arrays (one for every node's edges) so that indexing a million nodes allocates no array
+/// per node and the replay reads the edges without decoding the node events again.
+struct NodeGraph: Sendable {
+    private(set) var sequenceNrs: [UInt64] = []
+    /// Node `i`'s edges are `edges[edgeStarts[i]..<edgeStarts[i + 1]]`.
+    private var edgeStarts: [Int] = [0]
+    private var edges: [Edge?] = []
+
+    init() {}
+
+    /// The graph of `records`, whose ids are their positions.
+    init(_ records: [NodeRecord]) {
+        for record in records {
+            edges.append(contentsOf: record.next)
+            add(sequenceNr: record.sequenceNr)
+        }
+    }
+
+    var count: Int { sequenceNrs.count }
+
+    mutating func reserveCapacity(nodes: Int) {
+        sequenceNrs.reserveCapacity(nodes)
+        edgeStarts.reserveCapacity(nodes + 1)
+        edges.reserveCapacity(nodes * 2)
+    }
+
+    /// Adds the node recorded by event `position` of `tape`, reading its edges in place.
+    mutating func add(sequenceNr: UInt64, nodeEvent position: Int, of tape: Tape) {
+        tape.appendEdges(ofNodeAt: position, to: &edges)
+        add(sequenceNr: sequenceNr)
+    }
+
+    private mutating func add(sequenceNr: UInt64) {
+        sequenceNrs.append(sequenceNr)
+        edgeStarts.append(edges.count)
+    }
+
+    /// Node `node`'s `next_functions`, nil where an input needs no gradient.
+    func next(of node: Int) -> ArraySlice<Edge?> {
+        edges[edgeStarts[node]..<edgeStarts[node + 1]]
+    }
+}

@@ -1,0 +1,91 @@
+import XCTest
+@testable import Tape
+
+/// The field-only reads (`summary(at:)`, `forEachTensorVersion(ofOpAt:_:)`,
+/// `appendEdges(ofNodeAt:to:)`) must give exactly the fields the full decoder gives, on arbitrary
+/// events and on events read back from a trace file.
+final class EventSummaryTests: XCTestCase {
+    func testFieldReadsAgreeWithTheFullDecoderOnGeneratedEvents() throws {
+        var generator = EventGenerator(seed: 7)
+        var tape = Tape(header: TraceHeader(producer: "p", path: "p.py", source: ""))
+        for _ in 0..<5_000 { tape.append(generator.event()) }
+        let read = try TraceReader.decode(TraceWriter.encode(tape), file: "summary.tdt")
+        for checked in [tape, read] {
+            for position in checked.indices { assertAgrees(checked, at: position) }
+        }
+    }
+
+    /// A trace line that repeats a list key keeps its last copy, in the field reads as in the decoder.
+    func testRepeatedListFieldsCountByTheirLastCopy() throws {
+        let text = [
+            #"{"format":"tapedeck-trace","version":"1.0"}"#,
+            #"{"k":"tensor","t":0,"vc":0,"st":0,"shape":[],"dtype":"float32","rg":true}"#,
+            #"{"k":"node","n":0,"name":"A","seq":1,"next":[null],"next":[]}"#,
+            #"{"k":"node","n":1,"name":"B","seq":2,"next":[[0,0]],"next":[[0,1],null]}"#,
+            #"{"k":"op","i":0,"name":"aten::x","line":1,"grad":true,"in":[[0,0]],"out":[],"in":[[0,3]],"out":[[0,4]]}"#,
+        ].joined(separator: "\n")
+        let tape = try TraceReader.decode(Array(text.utf8), file: "repeat.tdt")
+        for position in tape.indices { assertAgrees(tape, at: position) }
+    }
+
+    private func assertAgrees(_ tape: Tape, at position: Int, file: StaticString = #filePath, line: UInt = #line) {
+        let summary = tape.summary(at: position)
+        var edges: [Edge?] = [nil]
+        let appended = tape.appendEdges(ofNodeAt: position, to: &edges)
+        XCTAssertEqual(edges.count, appended + 1, "appends after what the array held", file: file, line: line)
+        var inputs: [TensorVersion] = []
+        var outputs: [TensorVersion] = []
+        tape.forEachTensorVersion(ofOpAt: position) { seen, isOutput in
+            if isOutput { outputs.append(seen) } else { inputs.append(seen) }
+        }
+        let name = summary.name.map(tape.internedString)
+        XCTAssertEqual(summary.kind, tape.kind(at: position), file: file, line: line)
+        switch tape[position] {
+        case let .tensor(t):
+            XCTAssertEqual([summary.tensor, summary.counter, summary.storage, summary.base], [t.id, t.counter, t.storage, t.base], file: file, line: line)
+            XCTAssertEqual(summary.requiresGrad, t.requiresGrad, file: file, line: line)
+        case let .op(o):
+            XCTAssertEqual(summary.op, o.index, file: file, line: line)
+            XCTAssertEqual(name, o.name, file: file, line: line)
+            XCTAssertEqual(summary.line, o.site.line, file: file, line: line)
+            XCTAssertEqual(inputs, o.inputs, file: file, line: line)
+            XCTAssertEqual(outputs, o.outputs, file: file, line: line)
+        case let .node(n):
+            XCTAssertEqual([summary.node, summary.op, summary.variable], [n.id, n.op, n.variable], file: file, line: line)
+            XCTAssertEqual(name, n.name, file: file, line: line)
+            XCTAssertEqual(summary.sequenceNr, n.sequenceNr, file: file, line: line)
+            XCTAssertEqual(Array(edges.dropFirst()), n.next, file: file, line: line)
+        case let .gradFn(g):
+            XCTAssertEqual([summary.tensor, summary.node, summary.outputNr, summary.version], [g.tensor, g.node, g.outputNr, g.version], file: file, line: line)
+            XCTAssertEqual(summary.requiresGrad, g.requiresGrad, file: file, line: line)
+        case let .save(s):
+            XCTAssertEqual([summary.node, summary.tensor, summary.version, summary.outputNr], [s.node, s.tensor, s.savedVersion, s.outputNr], file: file, line: line)
+            XCTAssertEqual(summary.slot.map(tape.internedString), s.slot, file: file, line: line)
+            XCTAssertEqual(summary.isOutput, s.isOutput, file: file, line: line)
+        case let .bump(b):
+            XCTAssertEqual([summary.counter, summary.tensor, summary.from, summary.to, summary.op], [b.counter, b.tensor, b.from, b.to, b.op], file: file, line: line)
+        case let .values(v):
+            XCTAssertEqual(summary.tensor, v.tensor, file: file, line: line)
+        case let .binding(b):
+            XCTAssertEqual([summary.tensor, summary.line], [b.tensor, b.line], file: file, line: line)
+            XCTAssertEqual(name, b.name, file: file, line: line)
+        case let .nodeRun(r):
+            XCTAssertEqual([summary.backward, summary.node], [r.backward, r.node], file: file, line: line)
+        case let .nodeResult(r):
+            XCTAssertEqual([summary.backward, summary.node], [r.backward, r.node], file: file, line: line)
+        case let .release(node):
+            XCTAssertEqual(summary.node, node, file: file, line: line)
+        case let .backward(b):
+            XCTAssertEqual([summary.backward, summary.line], [b.id, b.site.line], file: file, line: line)
+        case let .backwardEnd(e):
+            XCTAssertEqual(summary.backward, e.backward, file: file, line: line)
+            XCTAssertEqual(summary.slot.map(tape.internedString), e.failedSlot, file: file, line: line)
+        case let .error(e):
+            XCTAssertEqual([summary.backward, summary.line], [e.backward, e.site.line], file: file, line: line)
+        case .output, .exit:
+            break
+        }
+        if summary.kind != .op { XCTAssertTrue(inputs.isEmpty && outputs.isEmpty, file: file, line: line) }
+        if summary.kind != .node { XCTAssertEqual(appended, 0, file: file, line: line) }
+    }
+}
