@@ -48,6 +48,20 @@ import Testing
         #expect(TensorIDPattern(needle: "t" + String(repeating: "9", count: 30)) == .none)
     }
 
+    @Test func theASCIINeedleFindsWhatContainsFinds() throws {
+        var random = SplitMix(seed: 11)
+        let alphabet = Array("ab ab\tx")
+        func text(_ length: Int) -> String { String((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }) }
+        for _ in 0..<2_000 {
+            let (haystack, needle) = (text(Int(random.next() % 12)), text(1 + Int(random.next() % 4)))
+            let automaton = try #require(ASCIINeedle(needle))
+            var matched = 0
+            let found = automaton.feed(Array(haystack.utf8), &matched)
+            #expect(found == characterContains(haystack, needle), "\(needle.debugDescription) in \(haystack.debugDescription)")
+        }
+        #expect(ASCIINeedle("a\r\nb") == nil && ASCIINeedle("é") == nil && ASCIINeedle("") == nil)
+    }
+
     @Test func nextAndPreviousMatchWrapAroundFromTheCursor() throws {
         var random = SplitMix(seed: 3)
         var state = DebuggerState(debugger: try Debugger(tape: GeneratedTape.make(ops: 60, random: &random)))
@@ -138,7 +152,8 @@ enum GeneratedTape {
     static let fixedNeedles = [
         "t", "T", "t1", "t12", "1", "0", "05", "12", "t0", " ", "  ", "mul", "MUL", "ΣU", "σu", "i", "İ", "\u{301}",
         "t1 x", "* t", "h t", "x t1", "backward", "BackwardCall", "mulbackward0", "rror: b", "a b", "\u{301}odd", " \u{301}",
-        "tab", "↵", "red", "�", "loss", "zz", "t3 t3", "sum t", ": ",
+        "tab", "↵", "red", "�", "loss", "zz", "t3 t3", "sum t", ": ", "l t", "0 t", "* t1", "w t", "t1 t", "e t2 x",
+        " t", "x ", "mm linear", ".tensor  t", "tanh * t",
     ]
 
     static func make(ops: Int, random: inout SplitMix) -> Tape {

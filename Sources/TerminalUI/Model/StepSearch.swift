@@ -12,11 +12,14 @@ import Tape
 ///
 /// A needle without a space lies inside one field, so the fields decide it alone; a needle with a
 /// space is first narrowed to the steps with fields containing each of its space-free parts, and
-/// those steps' texts are then matched whole. A field whose first or last character would join
+/// those steps are then matched across their fields, byte by byte where the needle and fields are
+/// plain ASCII (`ASCIINeedle`), else on their whole text. A field whose first or last character would join
 /// the space beside it into one character (a leading combining mark) is matched whole as well.
 public final class StepSearch: Sendable {
     /// The distinct texts lowercased, by id: the form the needle is matched against.
     private let lowered: [String]
+    /// The UTF-8 bytes of each lowercased text when it is plain ASCII (`ASCIINeedle.isPlain`), else nil.
+    private let plainBytes: [[UInt8]?]
     /// Each step's fields, back to back, step `i`'s ending at `fieldEnds[i]`: a text id, or
     /// `-1 - tensor` for a tensor's label.
     private let fields: [Int32]
@@ -75,6 +78,10 @@ public final class StepSearch: Sendable {
             }
         }
         lowered = texts.strings.map { $0.lowercased() }
+        plainBytes = lowered.map { text in
+            let bytes = Array(text.utf8)
+            return ASCIINeedle.isPlain(bytes) ? bytes : nil
+        }
         let joinsSpace = lowered.map { (" " + $0 + " ").count != $0.count + 2 }
         self.labelNames = labelNames
         wholeSteps = fieldEnds.indices.map { step in
@@ -104,9 +111,41 @@ public final class StepSearch: Sendable {
             return fieldEnds.indices.filter { textContains($0, needle) }
         }
         let parts = needle.split(separator: " ").map { part(String($0)) }
+        let plain = ASCIINeedle(needle)
         return fieldEnds.indices.filter { step in
-            parts.allSatisfy { hasField(step, containing: $0) } && textContains(step, needle)
+            parts.allSatisfy { hasField(step, containing: $0) }
+                && ((wholeSteps[step] ? nil : plain.flatMap { plainText(of: step, contains: $0) }) ?? textContains(step, needle))
         }
+    }
+
+    /// Whether step `step`'s lowercased text contains `needle`, fed field by field; nil when a
+    /// field is not plain ASCII. Only for a step without a field that joins the space beside it.
+    private func plainText(of step: Int, contains needle: ASCIINeedle) -> Bool? {
+        var matched = 0
+        let start = step == 0 ? 0 : fieldEnds[step - 1]
+        for index in start..<fieldEnds[step] {
+            let field = fields[index]
+            if index > start && needle.feed(UInt8(ascii: " "), &matched) { return true }
+            if field >= 0 {
+                guard let bytes = plainBytes[Int(field)] else { return nil }
+                if needle.feed(bytes, &matched) { return true }
+                continue
+            }
+            let tensor = Int(-1 - field)
+            if needle.feed(UInt8(ascii: "t"), &matched) { return true }
+            var power = 1
+            while power <= tensor / 10 { power *= 10 }
+            while power > 0 {
+                if needle.feed(UInt8(ascii: "0") + UInt8(tensor / power % 10), &matched) { return true }
+                power /= 10
+            }
+            let name = labelNames[tensor]
+            if name >= 0 {
+                guard let bytes = plainBytes[Int(name)] else { return nil }
+                if needle.feed(UInt8(ascii: " "), &matched) || needle.feed(bytes, &matched) { return true }
+            }
+        }
+        return false
     }
 
     /// A lowercased needle without spaces, matched once against the distinct texts and tensor ids.
