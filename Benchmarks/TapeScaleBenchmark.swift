@@ -4,8 +4,9 @@ import Tape
 /// Loads `TrainingLoopTrace` traces of 10k, 100k, 1M and 3M events and measures, in the same
 /// run, each load against its baselines (issue 9): `wc -l` on the same file, Python's `orjson`
 /// and `json` loading every line (when installed), the loader's memory per event and the peak
-/// resident memory of a process that only loads (`tape-load-once`), and the 10k load including
-/// process start.
+/// resident memory of a process that only loads (`tape-load-once`), and the load including
+/// process start: of that process, and of the whole `tapedeck explain` when the `tapedeck`
+/// binary was built next to this one (`swift build -c release`), each as wall and CPU time.
 enum TapeScaleBenchmark {
     static let sizes = [10_000, 100_000, 1_000_000, 3_000_000]
 
@@ -14,11 +15,15 @@ enum TapeScaleBenchmark {
         let python = pythonBaselines()
         let baseline = try processBaseline()
         print("peak RSS of a process that loads a one-event trace (runtime + Foundation): \(baseline >> 20) MiB")
+        let tapedeck = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tapedeck").path
+        let explains = FileManager.default.isExecutableFile(atPath: tapedeck)
+        print(explains ? "whole command: \(tapedeck) explain" : "no tapedeck binary next to this one: `swift build -c release` adds the whole-command row")
         for events in sizes {
             try Measure.withTraceFile(TrainingLoopTrace.make(events: events), named: "scale-\(events)") { path in
                 let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
                 print("\n\(events) events, \(size / 1_000_000) MB (\(size / events) bytes/line)")
-                var load = Samples(), cpu = Samples(), wc = Samples(), start = Samples(), orjson = Samples(), json = Samples()
+                var load = Samples(), cpu = Samples(), wc = Samples(), orjson = Samples(), json = Samples()
+                var start = Samples(), startCPU = Samples(), explain = Samples(), explainCPU = Samples()
                 var peak = 0, footprint = 0
                 for run in 0..<runs {
                     let (_, loadWall, loadCPU) = try Measure.timed { try TraceReader.read(contentsOf: path) }
@@ -27,6 +32,12 @@ enum TapeScaleBenchmark {
                     wc.add(try Measure.seconds { try shell(["wc", "-l", path]) })
                     let once = try shell([CommandLine.arguments[0], "tape-load-once", path])
                     start.add(once.wall)
+                    startCPU.add(once.cpu)
+                    if explains, events <= 100_000 {
+                        let command = try shell([tapedeck, "explain", path])
+                        explain.add(command.wall)
+                        explainCPU.add(command.cpu)
+                    }
                     let fields = once.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
                     if fields.count == 2 { (peak, footprint) = (max(peak, fields[0]), fields[1]) }
                     if python.orjson, run < 3 || events <= 1_000_000 { orjson.add(try pythonLoad(path, module: "orjson")) }
@@ -37,7 +48,8 @@ enum TapeScaleBenchmark {
                 print("  wc -l: \(wc); load / wc -l = \(ratio(load.median, wc.median))")
                 if !orjson.values.isEmpty { print("  orjson, every line: \(orjson); orjson / load = \(ratio(orjson.median, load.median))") }
                 if !json.values.isEmpty { print("  python json, every line, one run: \(json); json / load = \(ratio(json.median, load.median))") }
-                print("  process start + load + exit: \(start)")
+                print("  process start + load + exit: \(start) wall, \(startCPU) CPU")
+                if !explain.values.isEmpty { print("  `tapedeck explain`, its own process: \(explain) wall, \(explainCPU) CPU") }
                 print("  memory: \(footprint / events) bytes/event (\(footprint >> 20) MiB); peak RSS of a load-only process \(peak >> 20) MiB "
                       + "= footprint + \((peak - footprint) >> 20) MiB = process baseline + footprint + \((peak - footprint - baseline) >> 20) MiB")
             }
@@ -107,7 +119,7 @@ enum TapeScaleBenchmark {
     }
 
     @discardableResult
-    static func shell(_ arguments: [String]) throws -> (status: Int32, output: String, wall: Double) {
+    static func shell(_ arguments: [String]) throws -> (status: Int32, output: String, wall: Double, cpu: Double) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -115,10 +127,11 @@ enum TapeScaleBenchmark {
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpu = Measure.childCPUSeconds()
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), wall)
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), wall, Measure.childCPUSeconds() - cpu)
     }
 }

@@ -5,12 +5,14 @@ import Foundation
 //   swift run -c release tapedeck-bench tape-load-file TRACE.tdt
 //   swift run -c release tapedeck-bench tape-scale [RUNS [EVENTS...]]   (10k–3M events against wc -l, orjson, json; peak memory)
 //   swift run -c release tapedeck-bench frame                          (keypress to frame on a 1,000,000-event tape)
+//   swift run -c release tapedeck-bench search [EVENTS [RUNS]]          (`/` search: the table of text ids against the linear search)
+//   swift run -c release tapedeck-bench backward-key [EVENTS [RUNS]]    (the `b` key on a backward call of ~140,000 nodes)
 //   swift run -c release tapedeck-bench open [EVENTS [RUNS]]           (trace file to first frame, phase by phase)
 //   swift run -c release tapedeck-bench open-file TRACE.tdt [RUNS]
 //   swift run -c release tapedeck-bench relations [NODES]              (index, replay, blame and queries over a NODES-node graph)
 //   swift run -c release tapedeck-bench explain-file TRACE.tdt [RUNS]  (the whole of `tapedeck explain` against wc -l)
 let arguments = Array(CommandLine.arguments.dropFirst())
-let benchmarks = ["tape-load", "tape-load-file", "tape-scale", "frame", "open", "open-file", "relations", "explain-file"]
+let benchmarks = ["tape-load", "tape-load-file", "tape-scale", "frame", "search", "backward-key", "open", "open-file", "relations", "explain-file"]
 
 do {
     switch arguments.first {
@@ -27,6 +29,12 @@ do {
         try TapeScaleBenchmark.loadOnce(path: arguments[1])
     case "frame":
         runFrameBenchmark()
+    case "search":
+        try SearchBenchmark.run(events: arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000,
+                                runs: arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20)
+    case "backward-key":
+        try BackwardKeyBenchmark.run(events: arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000,
+                                     runs: arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20)
     case "open":
         try OpenBenchmark.run(events: arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000,
                               runs: arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5)

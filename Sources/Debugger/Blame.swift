@@ -228,6 +228,13 @@ struct Blame: Sendable {
     /// only named later); without `bind` events (traces of real PyTorch), the simple target of
     /// the assignment whose value the tensor is. Nil when it has no name.
     func name(of tensor: Int, before position: Int) -> String? {
+        var targets: [Int: String?] = [:]
+        return name(of: tensor, before: position, targets: &targets)
+    }
+
+    /// `name(of:before:)`, keeping in `targets` the assignment target of each source line it
+    /// read: naming many tensors (a search table names them all) tokenizes each line once.
+    func name(of tensor: Int, before position: Int, targets: inout [Int: String?]) -> String? {
         if let bound = index.name(of: tensor, before: position) ?? index.lastName(of: tensor) { return bound }
         guard let producer = index.producers[tensor] else { return nil }
         let op = index.op(producer)
@@ -236,13 +243,21 @@ struct Blame: Sendable {
             let next = index.op(producer + 1).site
             guard next.line != op.site.line || next.file != nil else { return nil }
         }
-        guard let target = hints.assignmentTarget(hints.statement(at: op.site)),
-              target.allSatisfy({ $0.isIdentifierCharacter || $0 == "." }) else { return nil }
+        if let known = targets[op.site.line] { return known }
+        let target = hints.assignmentTarget(hints.statement(at: op.site)).flatMap { target in
+            target.allSatisfy { $0.isIdentifierCharacter || $0 == "." } ? target : nil
+        }
+        targets[op.site.line] = target
         return target
     }
 
     /// The tensor's name, or `t<id>` when the program never named it.
     func label(of tensor: Int, before position: Int) -> String {
         name(of: tensor, before: position) ?? "t\(tensor)"
+    }
+
+    /// `label(of:before:)`, with the assignment targets of `name(of:before:targets:)`.
+    func label(of tensor: Int, before position: Int, targets: inout [Int: String?]) -> String {
+        name(of: tensor, before: position, targets: &targets) ?? "t\(tensor)"
     }
 }

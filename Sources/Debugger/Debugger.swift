@@ -171,4 +171,12 @@ public struct Debugger: Sendable {
     public func label(of tensor: Int, at position: Int) -> String {
         Blame(index: index, replays: replays, freedBy: freedBy, source: source).label(of: tensor, before: position)
     }
+
+    /// `label(of:at:)` of each (tensor, position), set up once for all of them (a search table
+    /// labels every tensor of a tape).
+    public func labels(of tensors: [(tensor: Int, position: Int)]) -> [String] {
+        let blame = Blame(index: index, replays: replays, freedBy: freedBy, source: source)
+        var targets: [Int: String?] = [:]
+        return tensors.map { blame.label(of: $0.tensor, before: $0.position, targets: &targets) }
+    }
 }

@@ -360,30 +360,26 @@ struct TapeIndex: Sendable {
         }
     }
 
-    /// The handler of each kind indexed from its summary, by `Event.Kind.rawValue`.
-    private static let summaryHandlers: [@Sendable (inout TapeIndex, EventSummary, Int) throws(DebuggerError) -> Void] =
-        Event.Kind.allCases.map { kind in
-            switch kind {
-            case .tensor: addTensor
-            case .op: addOp
-            case .node: addNode
-            case .gradFn: addGradFn
-            case .save: addSave
-            case .bump: addBump
-            case .values: addValues
-            case .binding: addBinding
-            case .output: addOutput
-            case .nodeRun: addRun
-            case .nodeResult: addResult
-            case .release: addRelease
-            case .error, .backward, .backwardEnd, .exit: { _, summary, _ in
-                preconditionFailure("\(summary.kind) events are indexed from their decoded event")
-            }
-            }
-        }
-
+    /// Indexes an event of a kind read from its summary, with that kind's handler. (A `switch`
+    /// rather than a table of closures: the table's reabstraction thunks cost more per event
+    /// than the handlers' own work.)
     private mutating func add(_ summary: EventSummary, at position: Int) throws(DebuggerError) {
-        try Self.summaryHandlers[Int(summary.kind.rawValue)](&self, summary, position)
+        switch summary.kind {
+        case .tensor: try Self.addTensor(&self, summary, at: position)
+        case .op: try Self.addOp(&self, summary, at: position)
+        case .node: try Self.addNode(&self, summary, at: position)
+        case .gradFn: try Self.addGradFn(&self, summary, at: position)
+        case .save: try Self.addSave(&self, summary, at: position)
+        case .bump: try Self.addBump(&self, summary, at: position)
+        case .values: try Self.addValues(&self, summary, at: position)
+        case .binding: try Self.addBinding(&self, summary, at: position)
+        case .output: consoleEvents.append(position)
+        case .nodeRun: try Self.addRun(&self, summary, at: position)
+        case .nodeResult: try Self.addResult(&self, summary, at: position)
+        case .release: try checkNode(summary.node ?? 0, at: position)
+        case .error, .backward, .backwardEnd, .exit:
+            preconditionFailure("\(summary.kind) events are indexed from their decoded event")
+        }
     }
 
     private static func addTensor(_ index: inout TapeIndex, _ t: EventSummary, at position: Int) throws(DebuggerError) {
@@ -493,10 +489,6 @@ struct TapeIndex: Sendable {
         index.bindings.append(position, for: tensor, at: position)
     }
 
-    private static func addOutput(_ index: inout TapeIndex, _: EventSummary, at position: Int) throws(DebuggerError) {
-        index.consoleEvents.append(position)
-    }
-
     private static func addRun(_ index: inout TapeIndex, _ run: EventSummary, at position: Int) throws(DebuggerError) {
         let (backward, node) = (run.backward ?? 0, run.node ?? 0)
         try index.checkBackward(backward, at: position)
@@ -515,10 +507,6 @@ struct TapeIndex: Sendable {
         try index.checkNode(result.node ?? 0, at: position)
         index.pending.resultNodes.append(result.node ?? 0)
         index.pending.resultEvents.append(position)
-    }
-
-    private static func addRelease(_ index: inout TapeIndex, _ release: EventSummary, at position: Int) throws(DebuggerError) {
-        try index.checkNode(release.node ?? 0, at: position)
     }
 
     /// Indexes a decoded event of one of the rare kinds whose payload the index keeps whole.

@@ -9,7 +9,7 @@ struct EventCursor {
     mutating func field() -> TraceField? {
         guard position < end else { return nil }
         defer { position += 1 }
-        return TraceField(rawValue: base[position])
+        return TraceField(stored: base[position])
     }
 
     @inline(__always)

@@ -95,7 +95,7 @@ struct EventLineReader {
     private func field(_ packed: UInt64) -> TraceField? {
         let slot = Int(truncatingIfNeeded: (packed &* keyTable.multiplier) >> 56)
         guard keyTable.keys[slot] == packed, packed != 0 else { return nil }
-        return TraceField(rawValue: keyTable.fields[slot])
+        return TraceField(stored: keyTable.fields[slot])
     }
 
     /// Reads `"key": value` pairs up to the closing `}`, storing the fields `kind` has.
@@ -108,7 +108,7 @@ struct EventLineReader {
             let packed = try s.key()
             try s.expect(UInt8(ascii: ":"), "':' after the key")
             guard let field = field(packed), case let raw = schema.types[kindBase | Int(field.rawValue)], raw != 0,
-                  let type = FieldType(rawValue: raw - 1)
+                  let type = FieldType(stored: raw - 1)
             else {
                 try s.skipValue()
                 continue

@@ -26,7 +26,7 @@ extension EventStore where Bytes == [UInt8] {
     var footprint: Int { bytes.count + starts.count * 8 + strings.footprint }
 
     func kind(at index: Int) -> Event.Kind {
-        Event.Kind(rawValue: bytes[starts[index]])!
+        Event.Kind(stored: bytes[starts[index]])!
     }
 
     /// The byte range of event `index`, without its kind byte.

@@ -129,6 +129,6 @@ struct TraceSchema: Sendable {
     @inline(__always)
     func type(of field: TraceField, in kind: Event.Kind) -> FieldType? {
         let raw = types[Int(kind.rawValue) << 6 | Int(field.rawValue)]
-        return raw == 0 ? nil : FieldType(rawValue: raw - 1)
+        return raw == 0 ? nil : FieldType(stored: raw - 1)
     }
 }

@@ -11,6 +11,27 @@ final class HeldOutput: @unchecked Sendable {
 
     private let lock = NSLock()
     private var writes: [Write] = []
+    /// Whether the trial has ended, after which no notice is given.
+    private var finished = false
+
+    /// Calls `notice` once, `delay` from now, if the trial is still running then: a long run
+    /// inside the subset would otherwise show nothing until it ends, like a hung program.
+    func notice(after delay: Duration, _ notice: @escaping @Sendable () -> Void) {
+        let (seconds, attoseconds) = delay.components
+        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [self] in
+            lock.lock()
+            defer { lock.unlock() }
+            if !finished { notice() }
+        }
+    }
+
+    /// Marks the trial ended: a notice not yet given never will be.
+    func finish() {
+        lock.lock()
+        finished = true
+        lock.unlock()
+    }
 
     /// The sink for the program's stdout.
     var stdout: @Sendable (String) -> Void {

@@ -19,6 +19,8 @@ struct Launch {
     var engine: Engine?
     /// The budgets a program run on tapedeck's engine stops at.
     var limits: RunLimits = .standard
+    /// How long a trial runs before `choose` says its output is held (`run` and `record` show it).
+    var holdNotice: Duration = .seconds(2)
 
     /// One tape to debug.
     struct Run {
@@ -79,9 +81,11 @@ struct Launch {
 
     /// Decides the engine for `program`, running it on tapedeck's engine unless `--engine torch`
     /// says otherwise. Under `--engine tapedeck` its output goes to `stdout` and `stderr` as it is
-    /// written; when deciding, it is held back for the caller to release if the run is kept.
+    /// written; when deciding, it is held back for the caller to release if the run is kept, and
+    /// `notice` gets a line saying so once the trial has run for `holdNotice`.
     func choose(
-        _ program: Program, stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void
+        _ program: Program, stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void,
+        notice: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(CommandError) -> Choice {
         if engine == .torch {
             return .torch(try TorchRecorder.locate(reason: "--engine torch"), note: "engine: torch (--engine torch)")
@@ -91,7 +95,12 @@ struct Launch {
             return .tapedeck(runner.run(stdout: stdout, stderr: stderr), held: nil, note: "engine: tapedeck (--engine tapedeck)")
         }
         let held = HeldOutput()
+        held.notice(after: holdNotice) {
+            notice("\(program.path) is running on tapedeck's engine on trial; its output is held until the run ends "
+                + "(--engine tapedeck shows it as it comes)")
+        }
         let outcome = runner.run(stdout: held.stdout, stderr: held.stderr)
+        held.finish()
         if let unsupported = Self.unsupported(in: outcome.tape) {
             let reason = "\(program.path):\(unsupported.site.line): \(unsupported.message)"
             return .torch(try TorchRecorder.locate(reason: reason), note: "engine: torch, because \(reason)")

@@ -33,7 +33,7 @@ struct Record: ParsableCommand {
             let launch = target.launch
             let program = try launch.program()
             let debugger: Debugger
-            switch try launch.choose(program, stdout: Standard.out, stderr: Standard.error) {
+            switch try launch.choose(program, stdout: Standard.out, stderr: Standard.error, notice: Standard.progress) {
             case let .tapedeck(outcome, held, _):
                 held?.release(stdout: Standard.out, stderr: Standard.error)
                 do {

@@ -9,7 +9,8 @@ struct Run: ParsableCommand {
             Prints what the program prints; an uncaught exception prints a Python traceback to \
             stderr. A program outside tapedeck's Python subset is run by python3 with real PyTorch \
             instead (ARGS passed on), and one line on stderr says so; --engine forces either. The \
-            program runs once: a trial on tapedeck's engine shows nothing until it is kept. Exit \
+            program runs once: a trial on tapedeck's engine shows nothing until it is kept (on a \
+            terminal, one line says so after 2 seconds; --engine tapedeck shows output as it comes). Exit \
             status: the program's (0, or 1 after an uncaught exception); 2 when PROGRAM cannot be read.
             """
     )
@@ -25,7 +26,7 @@ struct Run: ParsableCommand {
         do throws(CommandError) {
             let launch = target.launch
             let program = try launch.program()
-            switch try launch.choose(program, stdout: Standard.out, stderr: Standard.error) {
+            switch try launch.choose(program, stdout: Standard.out, stderr: Standard.error, notice: Standard.progress) {
             case let .tapedeck(outcome, held, _):
                 held?.release(stdout: Standard.out, stderr: Standard.error)
                 return outcome.exitCode

@@ -1,3 +1,4 @@
+import Debugger
 import Tape
 import Testing
 @testable import TerminalUI
@@ -47,6 +48,20 @@ import Testing
         state.reduce(.character("b"))
         #expect(state.message == "backward 0 has no more nodes")
         #expect(press([.character("G"), .character("b")], on: press([])).cursor == 8)
+    }
+
+    @Test func backwardReplayGoesWhereAScanOfTheStepsWould() throws {
+        var random = SplitMix(seed: 7)
+        let start = DebuggerState(debugger: try Debugger(tape: GeneratedTape.make(ops: 120, random: &random)))
+        #expect(start.debugger.backwardCount > 3)
+        for cursor in 0..<start.stepCount {
+            var state = start
+            state.move(to: cursor)
+            let backward = state.step?.backward ?? state.index.steps.dropFirst(cursor + 1).first { $0.kind == .backwardCall }?.backward
+            let expected = backward.flatMap { call in state.nodeSteps(of: call).first { $0 > cursor } } ?? cursor
+            state.reduce(.character("b"))
+            #expect(state.cursor == expected, "from step \(cursor)")
+        }
     }
 
     @Test func errorJumpStopsAtTheFailingNodeAndRevealsTheCulprit() throws {

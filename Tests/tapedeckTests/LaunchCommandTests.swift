@@ -111,6 +111,31 @@ final class LaunchCommandTests: XCTestCase {
         XCTAssertTrue(output.stderr.hasPrefix("Traceback (most recent call last):\n"), output.stderr)
     }
 
+    /// A kept trial writes what the program wrote, stdout and stderr interleaved in the order the
+    /// program wrote them, exactly as `--engine tapedeck` streams it.
+    func testAKeptTrialReleasesItsOutputInTheOrderItWasWritten() throws {
+        let directory = try temporaryDirectory()
+        try """
+            import torch
+            x = torch.ones(2, requires_grad=True)
+            print("before")
+            with torch.no_grad():
+                x.add_(1)
+            y = torch.sigmoid(x)
+            y.mul_(2)
+            print("after")
+            y.sum().backward()
+
+            """.write(to: directory.appendingPathComponent("order.py"), atomically: true, encoding: .utf8)
+        func combined(_ arguments: String) throws -> String {
+            try Binary.run(["-c", "exec \"$0\" run \(arguments) order.py 2>&1", Binary.url.path], in: directory,
+                           executable: URL(fileURLWithPath: "/bin/sh")).stdout
+        }
+        let trial = try combined("")
+        XCTAssertTrue(trial.hasPrefix("before\nafter\nTraceback (most recent call last):\n"), trial)
+        XCTAssertEqual(trial, try combined("--engine tapedeck"))
+    }
+
     func testSeveralTracesAreExplainedOneByOne() throws {
         let traces = ["samples/saved_input_plus_equals.tdt", "samples/backward_twice.tdt"]
         let json = try Binary.run(["explain", "--json"] + traces)

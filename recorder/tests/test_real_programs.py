@@ -27,6 +27,23 @@ def record_distributed(name, tmp_path):
     return torchrun(["-m", "tapedeck_torch", program, "-o", str(tmp_path / "run.tdt")], tmp_path)
 
 
+TEARDOWN_ABORT = "terminate called without an active exception"
+"""What a rank prints when torch 2.14.1's c10d/gloo aborts it (SIGABRT) after the program has ended:
+3 of 31 plain `torchrun` runs of ddp_batchnorm_broadcast_buffers.py, without the recorder
+(docs/torch-versions.md)."""
+
+
+def to_the_end(run, ranks=2):
+    """`run()` (a torchrun), made again, at most twice more, while a rank died in torch's own teardown
+    after every rank had printed its `rank N done` line: that abort is torch's, not the program's."""
+    for _ in range(2):
+        proc = run()
+        finished = all("rank %d done" % rank in proc.stdout for rank in range(ranks))
+        if proc.returncode == 0 or not finished or TEARDOWN_ABORT not in proc.stderr:
+            return proc
+    return run()
+
+
 def test_rank_path_names_one_trace_per_rank():
     sys.path.insert(0, RECORDER_DIR)
     from tapedeck_torch.distributed import rank_path
@@ -56,8 +73,9 @@ def test_ddp_batchnorm_broadcast_buffers_behaves_as_plain_torch(tmp_path):
     """The classic report (BatchNorm, broadcast_buffers=True, two forwards before one backward) no
     longer fails in torch 2.13 (DDP broadcasts buffers under _unsafe_preserve_version_counter); the
     recorded run must do whatever the plain run does on this torch, and blame a line if it fails."""
-    plain = torchrun([os.path.join(DISTRIBUTED_DIR, "ddp_batchnorm_broadcast_buffers.py")], tmp_path)
-    recorded = record_distributed("ddp_batchnorm_broadcast_buffers", tmp_path)
+    program = os.path.join(DISTRIBUTED_DIR, "ddp_batchnorm_broadcast_buffers.py")
+    plain = to_the_end(lambda: torchrun([program], tmp_path))
+    recorded = to_the_end(lambda: record_distributed("ddp_batchnorm_broadcast_buffers", tmp_path))
     assert recorded.returncode == plain.returncode
     assert sorted(recorded.stdout.splitlines()) == sorted(plain.stdout.splitlines())
     for rank in (0, 1):

@@ -17,7 +17,7 @@ extension DebuggerState {
 
     /// Takes over `complete`, the state over the whole tape, keeping what the user did while it
     /// loaded: the selected step (clamped to the tape), focus, pane rows, layout and mode. A
-    /// search is dropped, as its matches were the partial tape's.
+    /// search is run again over the whole tape, as its matches were the partial tape's.
     public mutating func finishLoading(with complete: DebuggerState) {
         var next = complete
         next.glyphs = glyphs
@@ -31,6 +31,7 @@ extension DebuggerState {
         next.screen = screen
         next.message = message
         next.isFinished = isFinished
+        next.search = search.map { ($0.query, complete.searchTable.matches(for: $0.query)) }
         next.loading = nil
         next.reach()
         self = next

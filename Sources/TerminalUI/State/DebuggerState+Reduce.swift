@@ -157,14 +157,18 @@ extension DebuggerState {
         move(to: index)
     }
 
+    /// `b`: the next node of the cursor's backward call, or of the next call after a forward
+    /// step; a binary search and a range, so that a key costs the same on a call of a million nodes.
     private mutating func backwardNode() {
-        let steps = index.steps
-        let backward = step?.backward ?? steps.dropFirst(cursor + 1).first { $0.kind == .backwardCall }?.backward
+        let later = index.backwardSteps.countBefore(cursor + 1)
+        let backward = step?.backward ?? (later < index.backwardSteps.count ? later : nil)
         guard let backward else {
             message = "no backward() call after this step"
             return
         }
-        if let next = nodeSteps(of: backward).first(where: { $0 > cursor }) {
+        let nodes = nodeSteps(of: backward)
+        let next = max(nodes.lowerBound, cursor + 1)
+        if next < nodes.upperBound {
             move(to: next)
         } else {
             message = "backward \(backward) has no more nodes"
@@ -246,9 +250,7 @@ extension DebuggerState {
             search = nil
             return
         }
-        let needle = query.lowercased()
-        var labels: [Int: String] = [:]
-        let matches = index.steps.indices.filter { searchText(of: $0, labels: &labels).lowercased().contains(needle) }
+        let matches = searchTable.matches(for: query)
         search = (query, matches)
         guard !matches.isEmpty else {
             message = "no match for \(query)"
@@ -257,49 +259,23 @@ extension DebuggerState {
         jumpToMatch(forward: true, includingCurrent: true)
     }
 
-    /// The text `/` searches for a step: its op or node, its call and the names of its tensors
-    /// (each tensor named as where the search first met it, kept in `labels`).
-    func searchText(of step: Int, labels: inout [Int: String]) -> String {
-        let row = index.steps[step]
-        if case .node(let node) = row.kind, let backward = row.backward {
-            return debugger.replays[backward].steps[node].name
-        }
-        switch tape[row.event] {
-        case .op(let op):
-            let position = index.positions[step]
-            let tensors = (op.inputs + op.outputs).map { tensor in
-                if let known = labels[tensor.tensor] {
-                    return known
-                }
-                let name = label(tensor.tensor, at: position)
-                labels[tensor.tensor] = name
-                return name
-            }
-            return ([op.name, op.call] + tensors).joined(separator: " ")
-        case .error(let error):
-            return "\(error.type): \(error.message)"
-        case .backward:
-            return "backward"
-        default:
-            return ""
-        }
-    }
-
     private mutating func jumpToMatch(forward: Bool, includingCurrent: Bool = false) {
         guard let search, !search.matches.isEmpty else {
             message = "no search: press / to search"
             return
         }
+        // Matches are in step order: the next or previous one is a binary search from the cursor.
         let matches = search.matches
-        let target: Int
+        let found: Int
         if forward {
-            target = matches.first { includingCurrent ? $0 >= cursor : $0 > cursor } ?? matches[0]
+            let next = matches.countBefore(includingCurrent ? cursor : cursor + 1)
+            found = next < matches.count ? next : 0
         } else {
-            target = matches.last { $0 < cursor } ?? matches[matches.count - 1]
+            let before = matches.countBefore(cursor)
+            found = before > 0 ? before - 1 : matches.count - 1
         }
-        move(to: target)
-        let position = (matches.firstIndex(of: target) ?? 0) + 1
-        message = "match \(position)/\(matches.count) for \(search.query)"
+        move(to: matches[found])
+        message = "match \(found + 1)/\(matches.count) for \(search.query)"
     }
 
     private func overlayKey(_ key: Key, scroll: Int) -> Int? {

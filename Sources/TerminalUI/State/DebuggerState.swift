@@ -8,6 +8,8 @@ import Tape
 public struct DebuggerState: Sendable {
     public let debugger: Debugger
     public let index: StepIndex
+    /// What `/` matches, per step (built with the steps, so that a search only scans integers).
+    public let searchTable: StepSearch
     /// The diagnoses of the run placed on their failing steps, in step order.
     public let failures: [Failure]
     /// Clean, autograd errors or incomplete: the status bar says when the run stopped early, and
@@ -47,6 +49,7 @@ public struct DebuggerState: Sendable {
         self.debugger = debugger
         self.loading = loading
         index = StepIndex(debugger: debugger)
+        searchTable = StepSearch(debugger: debugger, index: index)
         let report = debugger.explain()
         failures = Failure.all(report.diagnoses, debugger: debugger, index: index)
         verdict = report.verdict
