@@ -5,7 +5,9 @@
 #   scripts/fuzz-trace-reader.sh [ITERATIONS [SEED]]     # defaults: 200000, the current time
 #
 # The suite runs the same fuzzer briefly (Tests/TapeTests/TraceFuzzTests.swift, 600 iterations).
-# Phase 2 fails on any exit status other than 0, 1 or 2 (a trap is 132/134/139) or a hang.
+# Phase 2 fails on any exit status other than explain's own, 0 (clean), 1 (autograd errors), 2 (bad input)
+# and 3 (an incomplete run: a trace cut off, or one that ends in another exception), or on a hang
+# (a trap is 132/134/139).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iterations=${1:-200000}
@@ -51,7 +53,7 @@ with tempfile.TemporaryDirectory() as scratch:
         except subprocess.TimeoutExpired:
             open("fuzz-hang.tdt", "wb").write(mutated)
             sys.exit(f"run {run}: tapedeck explain hung (seed {seed}); input kept at fuzz-hang.tdt")
-        if done.returncode not in (0, 1, 2):
+        if done.returncode not in (0, 1, 2, 3):
             open("fuzz-crash.tdt", "wb").write(mutated)
             sys.exit(f"run {run}: exit {done.returncode} (seed {seed}); input kept at fuzz-crash.tdt\n{done.stderr.decode(errors='replace')[-2000:]}")
     print(f"{runs} runs, no crash or hang")

@@ -20,6 +20,10 @@ The configurations run interleaved, round by round, so a change in machine load 
                   memory:
                   the floor of a recorder that leaves Python dispatch
 
+With `--window STEPS`, it times instead one recording of STEPS steps in a row (after 3 warm-up
+steps), as a long run is recorded: plain, everything recorded, and `keep_steps=2` (the step window,
+which drops all but the last steps at each step boundary), each repeated and interleaved.
+
 Figures are the median and minimum of the process's CPU time per step (`time.process_time`, so other
 processes on a shared machine do not add to them; torch runs on one thread) and the ratio to plain.
 When a GPU is present the same step also runs on CUDA, with a synchronize at the end of each step;
@@ -221,6 +225,40 @@ def measure(name: str, step: Callable[[], torch.Tensor], sync: Callable[[], None
     return ratios
 
 
+def measure_window(width: int, steps: int, repeats: int, folder: str) -> None:
+    """Times `steps` steps recorded into one trace, whole and with `keep_steps=2`, against plain."""
+    step = make_step(width, "cpu")
+
+    def plain() -> None:
+        for _ in range(steps):
+            step()
+
+    def recorded(keep: int | None) -> Callable[[], None]:
+        def run() -> None:
+            with tapedeck_torch.record(os.path.join(folder, "window-%s.tdt" % keep), keep_steps=keep):
+                for _ in range(steps):
+                    step()
+        return run
+    configs = [("plain", plain), ("recorded", recorded(None)), ("keep_steps=2", recorded(2))]
+    for _ in range(3):
+        step()
+    samples: dict[str, list[float]] = {config: [] for config, _ in configs}
+    for _ in range(repeats):
+        for config, action in configs:
+            start = time.process_time()
+            action()
+            samples[config].append((time.process_time() - start) / steps)
+    base = statistics.median(samples["plain"])
+    print("cpu width %d, %d steps in one recording:" % (width, steps))
+    print("  %-16s %11s %7s %11s %7s %10s" % ("config", "median ms", "x", "min ms", "x", "bytes"))
+    for config, _ in configs:
+        keep = {"recorded": "None", "keep_steps=2": "2"}.get(config)
+        size = os.path.getsize(os.path.join(folder, "window-%s.tdt" % keep)) if keep else 0
+        median, low = statistics.median(samples[config]), min(samples[config])
+        print("  %-16s %11.2f %7.2f %11.2f %7.2f %10d" % (config, median * 1e3, median / base, low * 1e3,
+                                                           low / min(samples["plain"]), size))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--width", type=int, nargs="+", default=[16, 32], help="model widths (16-32)")
@@ -229,6 +267,8 @@ def main() -> None:
     parser.add_argument("--cuda", action="store_true", help="fail rather than skip when there is no GPU")
     parser.add_argument("--cpp-observer", action="store_true",
                         help="also time record_function_floor.cpp (needs a C++ compiler and ninja)")
+    parser.add_argument("--window", type=int, metavar="STEPS",
+                        help="time STEPS steps in one recording, whole and with keep_steps=2, instead")
     options = parser.parse_args()
     floor = cpp_observer() if options.cpp_observer else None
     torch.set_num_threads(options.threads)
@@ -237,6 +277,10 @@ def main() -> None:
     print("machine: %s, %d CPUs, Python %s, torch %s; torch threads %d, %d interleaved repeats, load %.2f" % (
         platform.platform(), os.cpu_count(), platform.python_version(), torch.__version__, options.threads,
         options.repeats, os.getloadavg()[0]))
+    if options.window:
+        for width in options.width:
+            measure_window(width, options.window, options.repeats, folder)
+        return
     for width in options.width:
         measure("cpu width %d" % width, make_step(width, "cpu"), lambda: None, options.repeats, folder, floor)
     if torch.cuda.is_available():

@@ -7,7 +7,7 @@ from torch.autograd.graph import Node
 
 from . import schema
 from .registry import TensorInfo, TensorRegistry
-from .schema import js
+from .schema import js_name
 from .writer import TraceWriter, int_list
 
 _Tensor = torch.Tensor
@@ -91,7 +91,7 @@ class GraphRecorder:
             else:
                 edges.append("[%d,%d]" % (child.metadata[key], nr))
         variable = self._registry.get(node.variable).tid if name == _ACCUMULATE_GRAD else None
-        self._writer.emit(schema.node(nid, js(name), node._sequence_nr(), op, edges, variable))
+        self._writer.emit(schema.node(nid, js_name(name), node._sequence_nr(), op, edges, variable))
         node.metadata[key] = nid
         if is_custom(node):
             self._emit_custom_saves(node, nid, saved_versions)
@@ -146,11 +146,11 @@ class GraphRecorder:
         """A slot packed by saved-tensor hooks: one `save` of each input of the running checkpoint."""
         for tensor, version in self._hooked_inputs():
             info = self._registry.get(tensor)
-            self._writer.emit(schema.save(nid, js(slot), info.tid, version, False, 0, int_list(tensor.shape)))
+            self._writer.emit(schema.save(nid, js_name(slot), info.tid, version, False, 0, int_list(tensor.shape)))
 
     def _write_save(self, nid: int, slot: str, tensor: torch.Tensor, is_output: bool, output_nr: int,
                     saved_versions: SavedVersion, shape: torch.Size | None = None) -> None:
         info = self._registry.get(tensor)
         version = saved_versions(info, is_output)
         dims = tensor.shape if shape is None else shape
-        self._writer.emit(schema.save(nid, js(slot), info.tid, version, is_output, output_nr, int_list(dims)))
+        self._writer.emit(schema.save(nid, js_name(slot), info.tid, version, is_output, output_nr, int_list(dims)))

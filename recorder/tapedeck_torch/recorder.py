@@ -23,7 +23,7 @@ from .graph import GraphRecorder, SavedVersion, is_custom, saved_slot_names
 from .names import NameBinder
 from .ops import OpInfo, op_info, tensors_in
 from .registry import TensorInfo, TensorRegistry
-from .schema import js
+from .schema import js, js_name
 from .sites import CallSites
 from .stdout import StdoutTee
 from .warnings_site import wrap_showwarnmsg
@@ -36,6 +36,9 @@ _grad_enabled = torch.is_grad_enabled
 _inference_mode = torch.is_inference_mode_enabled
 _recording_ids = itertools.count(1)
 _DETACH = js("Tensor.detach")
+_KINDS: dict[Any, tuple[int, str | None]] = {}
+"""`calls.classify` of each torch function met, shared by every recording in the process (never
+of a method bound to a tensor, which the table would keep alive)."""
 
 
 class OpContext(NamedTuple):
@@ -89,10 +92,11 @@ class _FunctionMode(TorchFunctionMode):
             kind, spelling = rec.kinds[func]
         except (KeyError, TypeError):
             kind, spelling = calls.classify(func)
-            try:
-                rec.kinds[func] = (kind, spelling)
-            except TypeError:
-                pass
+            if not isinstance(getattr(func, "__self__", None), _Tensor):
+                try:
+                    rec.kinds[func] = (kind, spelling)
+                except TypeError:
+                    pass
         if kind == calls.PASS or rec.passive:
             return func(*args, **kwargs)
         if kind == calls.QUIET:
@@ -146,7 +150,7 @@ class Recorder:
         self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % next(_recording_ids),
                                    self.checkpoints.current)
         self.names = NameBinder(self.writer, self.registry)
-        self.kinds: dict[Any, tuple[int, str | None]] = {}
+        self.kinds = _KINDS
         self.passive = 0
         self.depth = 0
         self.contexts: list[OpContext] = []
@@ -165,7 +169,7 @@ class Recorder:
         self._step_ended = False
         self._step_hook: Any = None
         if keep_steps is not None:
-            self.window = StepWindow(keep_steps, fields, self.registry.live_ids)
+            self.window = StepWindow(keep_steps, fields, self.registry.live_ids, self.registry.versions)
             self.writer.keep()
 
     # ------------------------------------------------------------------ lifecycle
@@ -316,7 +320,7 @@ class Recorder:
         DDP's parameter broadcast): its `call` is the operator the bytecode shows, else `""` as
         docs/trace-format.md says, so readers show the aten name (`aten::copy_`)."""
         site, spelling, _ = self.sites.site(sys._getframe(3))
-        return OpContext(js(spelling or ""), site, False)
+        return OpContext(js_name(spelling or ""), site, False)
 
     def call(self, func: Callable[..., Any], args: tuple, kwargs: dict, spelling: str | None, is_data: bool,
              is_apply: bool) -> Any:
@@ -333,7 +337,7 @@ class Recorder:
         except Exception as e:
             self.report(e, "call site")
             site, operator = schema.site(0), None
-        self.contexts.append(OpContext(js(operator or spelling), site, is_data))
+        self.contexts.append(OpContext(js_name(operator or spelling), site, is_data))
         self.depth += 1
         result = None
         try:

@@ -25,6 +25,18 @@ def js(text: str) -> str:
     return _dumps(text)
 
 
+_NAMES: dict[str, str] = {}
+
+
+def js_name(name: str) -> str:
+    """`js(name)` for a name the recorder writes again and again (a grad_fn or slot name, a call's
+    spelling, a library frame, a variable): memoized, as the set of such names is small."""
+    literal = _NAMES.get(name)
+    if literal is None:
+        literal = _NAMES[name] = _dumps(name)
+    return literal
+
+
 def _bool(value: bool) -> str:
     return "true" if value else "false"
 
@@ -49,7 +61,7 @@ def site_file(filename: str) -> str:
 
 def site_frame(name: str) -> str:
     """The `frame` field: the library function the op ran inside (`Adam.step`)."""
-    return ',"frame":' + js(name)
+    return ',"frame":' + js_name(name)
 
 
 def header_fields(program_path: str, source: str, producer: str) -> dict[str, str]:
@@ -138,7 +150,7 @@ def gradfn(tid: int, nid: int, output_nr: int, requires_grad: bool, version: int
 
 def bind(name: str, tid: int, line: int) -> str:
     """The program's variable `name` holds tensor `tid` from `line` on."""
-    return '{"k":"bind","name":%s,"t":%d,"line":%d}' % (js(name), tid, line)
+    return '{"k":"bind","name":%s,"t":%d,"line":%d}' % (js_name(name), tid, line)
 
 
 def printed(text: str) -> str:

@@ -1,6 +1,7 @@
 """CallSites: finds the program line behind an op, and the library function it ran inside."""
 
 import dis
+import functools
 import os
 import site
 import sysconfig
@@ -23,6 +24,18 @@ _FORWARDERS = {"Module._wrapped_call_impl", "Module._call_impl", "_DecoratorCont
                "handle_torch_function"}
 
 
+@functools.cache
+def _realpath(path: str) -> str:
+    """`os.path.realpath`, once per file name in the process: it stats every path component, and
+    each new recording would otherwise redo it for every code object it meets."""
+    return os.path.realpath(path)
+
+
+_POSITIONS: dict[CodeType, list[tuple[int | None, int | None, int | None, int | None]]] = {}
+"""`code.co_positions()` of each code object met, shared by every recording in the process."""
+
+
+@functools.cache
 def _library_roots() -> tuple[str, ...]:
     roots = {os.path.dirname(torch.__file__), os.path.dirname(os.path.abspath(__file__))}
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
@@ -47,7 +60,6 @@ class CallSites:
         self._program = os.path.realpath(program_path) if program_path else None
         self._roots = _library_roots()
         self._is_library: dict[CodeType, bool] = {}
-        self._positions: dict[CodeType, list[tuple[int | None, int | None, int | None, int | None]]] = {}
         self._files: dict[str, str] = {}
 
     def is_library(self, code: CodeType) -> bool:
@@ -57,7 +69,7 @@ class CallSites:
             if name.startswith("<"):
                 known = not name.startswith("<stdin>") and not name.startswith("<string>")
             else:
-                known = os.path.abspath(name).startswith(self._roots) and os.path.realpath(name) != self._program
+                known = os.path.abspath(name).startswith(self._roots) and _realpath(name) != self._program
             self._is_library[code] = known
         return known
 
@@ -126,7 +138,7 @@ class CallSites:
     def _file_field(self, filename: str) -> str:
         field = self._files.get(filename)
         if field is None:
-            if self._program is not None and os.path.realpath(filename) == self._program:
+            if self._program is not None and _realpath(filename) == self._program:
                 field = ""
             else:
                 field = schema.site_file(filename)
@@ -134,10 +146,10 @@ class CallSites:
         return field
 
     def _position(self, code: CodeType, lasti: int) -> tuple[int | None, int, int]:
-        table = self._positions.get(code)
+        table = _POSITIONS.get(code)
         if table is None:
             table = list(code.co_positions())
-            self._positions[code] = table
+            _POSITIONS[code] = table
         index = lasti // 2
         if index < 0 or index >= len(table):
             return None, 0, 0

@@ -11,6 +11,8 @@ before it. Events of older steps are dropped as the run goes on, except what the
 need: the `tensor`, `node`, `save`, `gradfn`, `values` and `bind` events of what is alive at the cut
 (parameters, optimizer state, a graph that outlives its step), every `error` event (an exception a
 dropped step caught must not vanish from the verdict), and each version counter's value at the cut.
+A kept node whose saved tensors a dropped backward call freed is kept without its `save` events
+(`_Carried._saves_of`), so a later backward through it reads as the freed graph PyTorch reports.
 At the end the kept events are renumbered so ids stay dense, as docs/trace-format.md requires, and
 the header's `dropped` field says what went: steps, events, errors and the counters' versions.
 
@@ -63,10 +65,8 @@ _RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "sync": (("vc", "vc", "ref"), ("t", "t", "ref")),
 }
 _SPACES = ("t", "vc", "st", "n", "i", "b")
-# Lines the fold never needs: node runs, releases and printed text of a dropped step.
-_SKIPPED = ('{"k":"run"', '{"k":"result"', '{"k":"release"', '{"k":"print"', '{"k":"backward"',
-            '{"k":"bwend"', '{"k":"recorder_error"')
 _ACCUMULATE_GRAD = "torch::autograd::AccumulateGrad"
+_ACCUMULATE_NAME = ',"name":"%s",' % _ACCUMULATE_GRAD
 CHECKPOINT_SECONDS = 1.0
 """The shortest time between two checkpoints of the partial trace."""
 CHECKPOINT_SHARE = 0.05
@@ -74,26 +74,31 @@ CHECKPOINT_SHARE = 0.05
 
 
 class _Segment:
-    """The lines of one step, and the tensors alive when it started (what it may refer to)."""
+    """The lines of one step, the tensors alive when it started (what it may refer to), and the
+    version counters' versions then (what the step before left them at)."""
 
-    __slots__ = ("lines", "live")
+    __slots__ = ("lines", "live", "versions")
 
-    def __init__(self, lines: list[str], live: set[int]) -> None:
+    def __init__(self, lines: list[str], live: set[int], versions: dict[int, int]) -> None:
         self.lines = lines
         self.live = live
+        self.versions = versions
 
 
 class StepWindow:
     """Holds the events of the last `keep` steps in memory and folds older ones into `_Carried`."""
 
-    def __init__(self, keep: int, header: dict[str, Any], live_tensors: Callable[[], set[int]]) -> None:
+    def __init__(self, keep: int, header: dict[str, Any], live_tensors: Callable[[], set[int]],
+                 versions: dict[int, int]) -> None:
         if keep < 1:
             raise ValueError("keep_steps must be at least 1, got %d" % keep)
         self.keep = keep
         self._header = header
         self._live_tensors = live_tensors
+        self._versions = versions
         self._segments: deque[_Segment] = deque()
         self._start_live: set[int] = set()
+        self._start_versions: dict[int, int] = {}
         self._carried = _Carried()
         self._checkpoint_at = time.monotonic()
         self._checkpoint_cost = 0.0
@@ -121,10 +126,11 @@ class StepWindow:
 
     def end_step(self, lines: list[str]) -> None:
         """The lines of a step that just ended; drops the oldest step once more than `keep` are held."""
-        self._segments.append(_Segment(lines, self._start_live))
+        self._segments.append(_Segment(lines, self._start_live, self._start_versions))
         self._start_live = self._live_tensors()
+        self._start_versions = self._versions.copy()
         while len(self._segments) > self.keep:
-            self._carried.fold(self._segments.popleft().lines)
+            self._carried.fold(self._segments.popleft().lines, self._segments[0].versions)
             self._carried.prune(self._segments[0].live)
 
     def rejoin(self) -> list[str]:
@@ -134,6 +140,7 @@ class StepWindow:
             return []
         segment = self._segments.pop()
         self._start_live = segment.live
+        self._start_versions = segment.versions
         return segment.lines
 
     def finish(self, lines: list[str]) -> list[str]:
@@ -149,87 +156,194 @@ class StepWindow:
         return [schema.header_of(header)] + out
 
 
+class _Def:
+    """A definition line a dropped step left, parsed only when the window needs its fields."""
+
+    __slots__ = ("order", "line", "_event")
+
+    def __init__(self, order: int, line: str) -> None:
+        self.order = order
+        self.line = line
+        self._event: dict[str, Any] | None = None
+
+    @property
+    def event(self) -> dict[str, Any]:
+        if self._event is None:
+            self._event = _loads(self.line)
+        return self._event
+
+
 class _Carried:
-    """What dropped steps leave behind: definitions still needed, errors, and counter versions."""
+    """What dropped steps leave behind: definitions still needed, errors, and counter versions.
+
+    Folding a dropped step reads only each line's kind and its own id from the schema's fixed
+    templates (schema.py: every line starts `{"k":"KIND","ID":N`; a `bind` ends `"t":N,"line":N}`,
+    an AccumulateGrad `node` `"var":N}`), never the whole JSON: most dropped
+    lines are never needed again, and those that are get parsed once, when the window needs them.
+    The counters' versions at the cut are the registry's, snapshot at each step boundary, so `op` and
+    `bump` lines are not read at all."""
 
     def __init__(self) -> None:
         self.steps = 0
         self.events = 0
         self.order = 0
-        self.tensors: dict[int, tuple[int, dict[str, Any]]] = {}
-        self.nodes: dict[int, tuple[int, dict[str, Any]]] = {}
-        self.saves: dict[int, list[tuple[int, dict[str, Any]]]] = {}
-        self.gradfns: dict[int, tuple[int, dict[str, Any]]] = {}
-        self.values: dict[int, tuple[int, dict[str, Any]]] = {}
-        self.binds: dict[str, tuple[int, dict[str, Any]]] = {}
-        self.errors: list[tuple[int, dict[str, Any]]] = []
+        self.tensors: dict[int, _Def] = {}
+        self.nodes: dict[int, _Def] = {}
+        self.accumulate: dict[int, int] = {}
+        self.saves: dict[int, list[_Def]] = {}
+        self.gradfns: dict[int, _Def] = {}
+        self.values: dict[int, _Def] = {}
+        self.binds: dict[str, tuple[_Def, int]] = {}
+        self.errors: list[_Def] = []
+        self.freed: set[int] = set()
         self.versions: dict[int, int] = {}
         self._pruned_at = 0
 
-    def fold(self, lines: list[str]) -> None:
-        """Takes the definitions, errors and versions out of a dropped step's lines."""
+    def fold(self, lines: list[str], versions: dict[int, int]) -> None:
+        """Takes the definitions and errors out of a dropped step's lines; `versions` are the
+        counters' versions at its end."""
         self.steps += 1
         self.events += len(lines)
-        versions = self.versions
-        tensors = self.tensors
+        self.versions.update(versions)
+        order = self.order
+        tensors, nodes, saves, gradfns, values = self.tensors, self.nodes, self.saves, self.gradfns, self.values
         for line in lines:
-            if line.startswith(_SKIPPED):
-                continue
-            event = _loads(line)
-            kind = event["k"]
-            self.order += 1
-            entry = (self.order, event)
-            if kind == "op":
-                for pairs in (event["in"], event["out"]):
-                    for tid, version in pairs:
-                        known = tensors.get(tid)
-                        if known is not None:
-                            vc = known[1]["vc"]
-                            if version > versions.get(vc, 0):
-                                versions[vc] = version
-            elif kind == "tensor":
-                tensors[event["t"]] = entry
+            kind = line[6:line.index('"', 6)]
+            if kind == "tensor":
+                order += 1
+                tensors[int(line[18:line.index(",", 18)])] = _Def(order, line)
             elif kind == "node":
-                self.nodes[event["n"]] = entry
-                self.saves[event["n"]] = []
+                order += 1
+                comma = line.index(",", 16)
+                nid = int(line[16:comma])
+                nodes[nid] = _Def(order, line)
+                saves[nid] = []
+                if line.startswith(_ACCUMULATE_NAME, comma):
+                    self.accumulate[int(line[line.rindex(',"var":') + 7:-1])] = nid
             elif kind == "save":
-                self.saves.setdefault(event["n"], []).append(entry)
-            elif kind == "bump":
-                if event["to"] > versions.get(event["vc"], 0):
-                    versions[event["vc"]] = event["to"]
+                order += 1
+                saves.setdefault(int(line[16:line.index(",", 16)]), []).append(_Def(order, line))
             elif kind == "gradfn":
-                self.gradfns[event["t"]] = entry
-                known = tensors.get(event["t"])
-                if known is not None and event["v"] > versions.get(known[1]["vc"], 0):
-                    versions[known[1]["vc"]] = event["v"]
+                order += 1
+                gradfns[int(line[18:line.index(",", 18)])] = _Def(order, line)
             elif kind == "values":
-                self.values[event["t"]] = entry
+                order += 1
+                values[int(line[18:line.index(",", 18)])] = _Def(order, line)
             elif kind == "bind":
-                self.binds[event["name"]] = entry
+                order += 1
+                at = line.rindex(',"t":')
+                self.binds[line[19:at]] = (_Def(order, line), int(line[at + 5:line.index(",", at + 5)]))
             elif kind == "error":
-                self.errors.append(entry)
+                order += 1
+                self.errors.append(_Def(order, line))
+            elif kind == "release":
+                self.freed.add(int(line[19:-1]))
+        self.order = order
+        self.line = line
+        self._event: dict[str, Any] | None = None
+
+    @property
+    def event(self) -> dict[str, Any]:
+        if self._event is None:
+            self._event = _loads(self.line)
+        return self._event
+
+
+def _int_after(line: str, start: int) -> int:
+    """The integer that starts at `start` and ends at the next `,` or `}`."""
+    end = line.find(",", start)
+    return int(line[start:end if end >= 0 else -1])
+
+
+class _Carried:
+    """What dropped steps leave behind: definitions still needed, errors, and counter versions.
+
+    Folding a dropped step reads only each line's kind and its own id from the schema's fixed
+    templates (schema.py: every line starts `{"k":"KIND","ID":N`; a `bind` ends `"t":N,"line":N}`,
+    an AccumulateGrad `node` `"var":N}`), never the whole JSON: most dropped
+    lines are never needed again, and those that are get parsed once, when the window needs them.
+    The counters' versions at the cut are the registry's, snapshot at each step boundary, so `op` and
+    `bump` lines are not read at all."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.events = 0
+        self.order = 0
+        self.tensors: dict[int, _Def] = {}
+        self.nodes: dict[int, _Def] = {}
+        self.accumulate: dict[int, int] = {}
+        self.saves: dict[int, list[_Def]] = {}
+        self.gradfns: dict[int, _Def] = {}
+        self.values: dict[int, _Def] = {}
+        self.binds: dict[str, tuple[_Def, int]] = {}
+        self.errors: list[_Def] = []
+        self.freed: set[int] = set()
+        self.versions: dict[int, int] = {}
+        self._pruned_at = 0
+
+    def fold(self, lines: list[str], versions: dict[int, int]) -> None:
+        """Takes the definitions and errors out of a dropped step's lines; `versions` are the
+        counters' versions at its end."""
+        self.steps += 1
+        self.events += len(lines)
+        self.versions.update(versions)
+        order = self.order
+        tensors, nodes, saves, gradfns, values = self.tensors, self.nodes, self.saves, self.gradfns, self.values
+        for line in lines:
+            kind = line[6:line.index('"', 6)]
+            if kind == "tensor":
+                order += 1
+                tensors[_int_after(line, 18)] = _Def(order, line)
+            elif kind == "node":
+                order += 1
+                nid = _int_after(line, 16)
+                nodes[nid] = _Def(order, line)
+                saves[nid] = []
+                if line.startswith(_ACCUMULATE_NAME, line.index(",", 16)):
+                    self.accumulate[_int_after(line, line.rindex(',"var":') + 7)] = nid
+            elif kind == "save":
+                order += 1
+                saves.setdefault(_int_after(line, 16), []).append(_Def(order, line))
+            elif kind == "gradfn":
+                order += 1
+                gradfns[_int_after(line, 18)] = _Def(order, line)
+            elif kind == "values":
+                order += 1
+                values[_int_after(line, 18)] = _Def(order, line)
+            elif kind == "bind":
+                order += 1
+                at = line.rindex(',"t":')
+                self.binds[line[19:at]] = (_Def(order, line), _int_after(line, at + 5))
+            elif kind == "error":
+                order += 1
+                self.errors.append(_Def(order, line))
+            elif kind == "release":
+                self.freed.add(_int_after(line, 19))
+        self.order = order
 
     def prune(self, live: set[int]) -> None:
         """Forgets the definitions nothing after the cut can refer to: tensors dead at the cut and the
-        nodes no live tensor reaches. Runs when the carried state has doubled since the last prune."""
+        nodes no live tensor reaches. Runs when the carried state has doubled since the last prune
+        (and grown by 16,384 definitions: a few steps of a small model)."""
         size = len(self.tensors) + len(self.nodes)
-        if size < 2 * self._pruned_at + 1024:
+        if size < 2 * self._pruned_at + 16384:
             return
         keep_t, keep_n = self.needed({t for t in live if t in self.tensors}, set())
         for table, keep in ((self.tensors, keep_t), (self.gradfns, keep_t), (self.values, keep_t),
                             (self.nodes, keep_n), (self.saves, keep_n)):
             for key in [key for key in table if key not in keep]:
                 del table[key]
-        self.binds = {name: entry for name, entry in self.binds.items() if entry[1]["t"] in keep_t}
-        counters = {entry[1]["vc"] for entry in self.tensors.values()}
+        self.accumulate = {tid: nid for tid, nid in self.accumulate.items() if nid in keep_n}
+        self.freed &= keep_n
+        self.binds = {name: entry for name, entry in self.binds.items() if entry[1] in keep_t}
+        counters = {entry.event["vc"] for entry in self.tensors.values()}
         self.versions = {vc: v for vc, v in self.versions.items() if vc in counters}
         self._pruned_at = len(self.tensors) + len(self.nodes)
 
     def needed(self, tensors: set[int], nodes: set[int]) -> tuple[set[int], set[int]]:
         """The carried tensors and nodes that `tensors` and `nodes` need: grad_fns and the graph below
         them, AccumulateGrad nodes of leaves, saved tensors, view bases."""
-        accumulate = {entry[1].get("var"): nid for nid, entry in self.nodes.items()
-                      if entry[1]["name"] == _ACCUMULATE_GRAD}
+        accumulate = self.accumulate
         keep_t: set[int] = set()
         keep_n: set[int] = set()
         todo_t = list(tensors)
@@ -240,12 +354,12 @@ class _Carried:
                 if tid in keep_t or tid not in self.tensors:
                     continue
                 keep_t.add(tid)
-                base = self.tensors[tid][1].get("base")
+                base = self.tensors[tid].event.get("base")
                 if base is not None:
                     todo_t.append(base)
                 gradfn = self.gradfns.get(tid)
-                if gradfn is not None and gradfn[1].get("n") is not None:
-                    todo_n.append(gradfn[1]["n"])
+                if gradfn is not None and gradfn.event.get("n") is not None:
+                    todo_n.append(gradfn.event["n"])
                 if tid in accumulate:
                     todo_n.append(accumulate[tid])
             while todo_n:
@@ -253,15 +367,23 @@ class _Carried:
                 if nid in keep_n or nid not in self.nodes:
                     continue
                 keep_n.add(nid)
-                node = self.nodes[nid][1]
+                node = self.nodes[nid].event
                 for edge in node.get("next") or ():
                     if edge is not None:
                         todo_n.append(edge[0])
                 if node.get("var") is not None:
                     todo_t.append(node["var"])
-                for _, save in self.saves.get(nid, ()):
-                    todo_t.append(save["t"])
+                for save in self._saves_of(nid):
+                    todo_t.append(save.event["t"])
         return keep_t, keep_n
+
+    def _saves_of(self, nid: int) -> list[_Def]:
+        """The `save` events the trace keeps for carried node `nid`: none once a dropped backward
+        call freed its saved tensors (its `release` was dropped with that call, so the saves would
+        read as still unpacked and, bumped since, blame a write instead of the second backward)."""
+        if nid in self.freed:
+            return []
+        return self.saves.get(nid, [])
 
     def renumber(self, window: list[str]) -> tuple[list[str], dict[str, Any]]:
         """The carried definitions the window needs, then the window, with dense ids; and the
@@ -281,22 +403,22 @@ class _Carried:
                     wanted_n.update(ids)
         keep_t, keep_n = self.needed(wanted_t, wanted_n)
         carried = [self.tensors[t] for t in keep_t] + [self.nodes[n] for n in keep_n]
-        carried += [save for n in keep_n for save in self.saves.get(n, ())]
+        carried += [save for n in keep_n for save in self._saves_of(n)]
         carried += [self.gradfns[t] for t in keep_t if t in self.gradfns]
         carried += [self.values[t] for t in keep_t if t in self.values]
-        carried += [entry for entry in self.binds.values() if entry[1]["t"] in keep_t]
+        carried += [entry for entry, tid in self.binds.values() if tid in keep_t]
         carried += self.errors
-        carried.sort(key=lambda entry: entry[0])
+        carried.sort(key=lambda entry: entry.order)
         renumber = _Renumbering()
         out = []
         unresolved = 0
-        for event in [entry[1] for entry in carried] + events:
+        for event in [entry.event for entry in carried] + events:
             line = renumber.rewrite(event)
             if line is None:
                 unresolved += 1
             else:
                 out.append(line)
-        kept_counters = {self.tensors[t][1]["vc"] for t in keep_t}
+        kept_counters = {self.tensors[t].event["vc"] for t in keep_t}
         versions = sorted([renumber.ids["vc"][vc], v] for vc, v in self.versions.items()
                           if v > 0 and vc in kept_counters and vc in renumber.ids["vc"])
         dropped = {"steps": self.steps, "events": self.events + unresolved, "errors": len(self.errors),

@@ -239,3 +239,36 @@ def test_each_checkpoint_is_the_trace_so_far_without_its_end(tmp_path, monkeypat
     assert header["dropped"]["steps"] == 10
     culprit = explain(events)
     assert culprit.op["call"] == "Tensor.mul_"
+
+
+def test_a_node_freed_in_a_dropped_step_keeps_no_saves(tmp_path):
+    """`kept`'s graph is freed by its backward call in step 1, which is dropped with its `release`
+    events; `w` is bumped by every optimizer step since. Keeping the node's `save` of `w` would make
+    the second backward read as a stale save whose write was dropped (what `tapedeck explain` said);
+    without the saves it reads as what PyTorch raised: backward through a freed graph."""
+    def run() -> None:
+        w = torch.nn.Parameter(torch.ones(3))
+        optimizer = torch.optim.SGD([w], lr=0.1)
+        kept = None
+        for i in range(6):
+            optimizer.zero_grad()
+            loss = (w * 2).sum()
+            if i == 1:
+                kept = (w * w).sum()
+                kept.backward()
+            loss.backward()
+            optimizer.step()
+        kept.backward()
+    _, full = record(tmp_path / "full.tdt", None, run)
+    header, events = record(tmp_path / "kept.tdt", 1, run)
+    assert header["dropped"]["steps"] == 5
+    for trace in (full, events):
+        end = [e for e in trace if e["k"] == "bwend" and "msg" in e][-1]
+        assert "backward through the graph a second time" in end["msg"]
+    end = [e for e in events if e["k"] == "bwend" and "msg" in e][-1]
+    failed = next(e for e in events if e["k"] == "node" and e["n"] == end["fail"])
+    assert failed["name"] == "MulBackward0"
+    assert not [e for e in events if e["k"] == "save" and e["n"] == end["fail"]]
+    full_end = [e for e in full if e["k"] == "bwend" and "msg" in e][-1]
+    assert len([e for e in full if e["k"] == "save" and e["n"] == full_end["fail"]]) == 2
+    assert explain(events) is None, "no in-place write is blamed"
