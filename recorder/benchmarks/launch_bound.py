@@ -196,6 +196,18 @@ def configurations(step: Callable[[], torch.Tensor], trace: str, sync: Callable[
     return configs
 
 
+def interleaved(configs: list[tuple[str, Callable[[], None]]], repeats: int, per: int) -> dict[str, list[float]]:
+    """CPU seconds of each configuration's action, `repeats` times, the configurations taking turns
+    so a change in the machine's load falls on all of them alike; each sample divided by `per`."""
+    samples: dict[str, list[float]] = {config: [] for config, _ in configs}
+    for _ in range(repeats):
+        for config, action in configs:
+            start = time.process_time()
+            action()
+            samples[config].append((time.process_time() - start) / per)
+    return samples
+
+
 def measure(name: str, step: Callable[[], torch.Tensor], sync: Callable[[], None], repeats: int,
             folder: str, floor: Any) -> dict[str, float]:
     trace = os.path.join(folder, "%s.tdt" % name.replace(" ", "-"))
@@ -203,12 +215,7 @@ def measure(name: str, step: Callable[[], torch.Tensor], sync: Callable[[], None
     for _, action in configs:
         for _ in range(3):
             action()
-    samples: dict[str, list[float]] = {config: [] for config, _ in configs}
-    for _ in range(repeats):
-        for config, action in configs:
-            start = time.process_time()
-            action()
-            samples[config].append(time.process_time() - start)
+    samples = interleaved(configs, repeats, per=1)
     base = statistics.median(samples["plain"])
     base_min = min(samples["plain"])
     with open(trace) as f:
@@ -242,12 +249,7 @@ def measure_window(width: int, steps: int, repeats: int, folder: str) -> None:
     configs = [("plain", plain), ("recorded", recorded(None)), ("keep_steps=2", recorded(2))]
     for _ in range(3):
         step()
-    samples: dict[str, list[float]] = {config: [] for config, _ in configs}
-    for _ in range(repeats):
-        for config, action in configs:
-            start = time.process_time()
-            action()
-            samples[config].append((time.process_time() - start) / steps)
+    samples = interleaved(configs, repeats, per=steps)
     base = statistics.median(samples["plain"])
     print("cpu width %d, %d steps in one recording:" % (width, steps))
     print("  %-16s %11s %7s %11s %7s %10s" % ("config", "median ms", "x", "min ms", "x", "bytes"))
