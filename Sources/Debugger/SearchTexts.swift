@@ -20,21 +20,38 @@ public struct SearchTexts: Sendable {
     private var opTensors: [Int32] = []
     private var opTensorEnds: [Int] = []
 
-    /// Decodes every op of `debugger`'s tape once and interns its texts.
+    /// Reads every op's name, call and tensors, and every node's name, from the tape's compact
+    /// events and the index: names are already interned there, so each distinct one is turned
+    /// into a `String` once, and no op or node is decoded again.
     public init(debugger: Debugger) {
-        opNames.reserveCapacity(debugger.opCount)
-        opCalls.reserveCapacity(debugger.opCount)
-        opTensorEnds.reserveCapacity(debugger.opCount)
-        opTensors.reserveCapacity(debugger.opCount * 3)
-        for index in 0..<debugger.opCount {
-            let op = debugger.op(index)
-            opNames.append(intern(op.name))
-            opCalls.append(intern(op.call))
-            for seen in op.inputs { opTensors.append(Int32(truncatingIfNeeded: seen.tensor)) }
-            for seen in op.outputs { opTensors.append(Int32(truncatingIfNeeded: seen.tensor)) }
+        let index = debugger.index
+        let tape = index.tape
+        opNames.reserveCapacity(index.opCount)
+        opCalls.reserveCapacity(index.opCount)
+        opTensorEnds.reserveCapacity(index.opCount)
+        opTensors.reserveCapacity(index.opCount * 3)
+        var fromTape: [Int: Int32] = [:]
+        for position in index.opEvents {
+            let summary = tape.summary(at: position)
+            opNames.append(intern(tapeString: summary.name, of: tape, cache: &fromTape))
+            opCalls.append(intern(tapeString: summary.call, of: tape, cache: &fromTape))
+            tape.forEachTensorVersion(ofOpAt: position) { seen, _ in opTensors.append(Int32(truncatingIfNeeded: seen.tensor)) }
             opTensorEnds.append(opTensors.count)
         }
-        nodeNames = (0..<debugger.nodeCount).map { intern(debugger.node($0).name) }
+        nodeNames.reserveCapacity(index.nodes.count)
+        for node in index.nodes {
+            nodeNames.append(intern(tapeString: node.name, of: tape, cache: &fromTape))
+        }
+    }
+
+    /// The id here of the tape's interned string `id` (the empty text when the event lacks it, as
+    /// the full decoder gives), remembered in `cache` so each is looked up once.
+    private mutating func intern(tapeString id: Int?, of tape: Tape, cache: inout [Int: Int32]) -> Int32 {
+        guard let id else { return intern("") }
+        if let known = cache[id] { return known }
+        let interned = intern(tape.internedString(id))
+        cache[id] = interned
+        return interned
     }
 
     /// The id of `text`, adding it when new.

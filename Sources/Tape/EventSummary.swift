@@ -1,6 +1,6 @@
 /// The scalar fields of one event — the ids it names (tensor, node, op, backward call, version
-/// counter, storage, base, leaf), its versions, flags and line, and its names as interned string
-/// ids — read from a tape's compact storage in one pass without building strings, arrays or an
+/// counter, storage, base, leaf), its versions, flags and line, and its names (and an op's call)
+/// as interned string ids — read from a tape's compact storage in one pass without building strings, arrays or an
 /// `Event`, for indexes that scan a whole tape and keep only these. An op's inputs and outputs
 /// and a node's `next_functions` are read in place by `Tape.forEachTensorVersion(ofOpAt:_:)` and
 /// `Tape.appendEdges(ofNodeAt:to:)`; names come from `Tape.internedString(_:)`.
@@ -44,6 +44,8 @@ public struct EventSummary: Hashable, Sendable {
     public var name: Int?
     /// The interned id of `slot` (a saved slot's name).
     public var slot: Int?
+    /// The interned id of an op's `call` (`torch.mm`, `*`).
+    public var call: Int?
 
     public init(kind: Event.Kind) {
         self.kind = kind
@@ -78,6 +80,7 @@ extension EventStore where Bytes == [UInt8] {
                 case .variable: summary.variable = c.int()
                 case .name: summary.name = c.stringID()
                 case .slot: summary.slot = c.stringID()
+                case .call where kind == .op: summary.call = c.stringID()
                 default: if let type = TraceSchema.shared.type(of: field, in: kind) { c.skip(type) }
                 }
             }

@@ -47,6 +47,7 @@ final class EventSummaryTests: XCTestCase {
         case let .op(o):
             XCTAssertEqual(summary.op, o.index, file: file, line: line)
             XCTAssertEqual(name, o.name, file: file, line: line)
+            XCTAssertEqual(summary.call.map(tape.internedString) ?? "", o.call, file: file, line: line)
             XCTAssertEqual(summary.line, o.site.line, file: file, line: line)
             XCTAssertEqual(inputs, o.inputs, file: file, line: line)
             XCTAssertEqual(outputs, o.outputs, file: file, line: line)
