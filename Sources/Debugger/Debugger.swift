@@ -135,28 +135,6 @@ public struct Debugger: Sendable {
         return tree
     }
 
-    // MARK: Backward replay
-
-    /// The replay cursor of backward call `backward` after its first `steps` nodes ran: what ran,
-    /// what is ready (next first), which nodes still wait for gradients, and the next step.
-    public func replayState(backward: Int, steps: Int) -> ReplayState {
-        let replay = replays[backward]
-        let count = max(0, min(steps, replay.steps.count))
-        var state = ReplayState(backward: backward, ran: replay.steps[..<count].map(\.node))
-        guard case .rejected = replay.outcome else {
-            var simulation = BackwardSimulation(roots: replay.call.roots, graph: index.graph)
-            for step in replay.steps[..<count] {
-                _ = simulation.next()
-                simulation.finish(step.node, graph: index.graph)
-            }
-            state.ready = simulation.queue.contents
-            state.waiting = simulation.waiting
-            state.next = count < replay.steps.count ? replay.steps[count] : nil
-            return state
-        }
-        return state
-    }
-
     // MARK: Diagnosis
 
     /// Diagnoses every autograd error raised during the run (caught or not) and warns about

@@ -57,21 +57,6 @@ final class StateTests: XCTestCase {
         XCTAssertTrue(debugger.graph(from: root, at: debugger.eventCount, depth: 0).isTruncated)
     }
 
-    func testReplayCursorShowsReadyQueueAndWaitingNodes() throws {
-        let debugger = try Debugger(tape: Programs.optimizerStepBetweenBackwards())
-        let start = debugger.replayState(backward: 0, steps: 0)
-        XCTAssertEqual(start.ran, [])
-        XCTAssertEqual(start.next?.name, "MeanBackward0")
-        let afterAddmm = debugger.replayState(backward: 0, steps: 2)
-        XCTAssertEqual(afterAddmm.ran.map { debugger.node($0).name }, ["MeanBackward0", "AddmmBackward0"])
-        XCTAssertEqual(afterAddmm.ready.count, 3)
-        XCTAssertEqual(afterAddmm.next?.name, "torch::autograd::AccumulateGrad")
-        let end = debugger.replayState(backward: 0, steps: 99)
-        XCTAssertNil(end.next)
-        XCTAssertTrue(end.ready.isEmpty)
-        XCTAssertTrue(end.waiting.isEmpty)
-    }
-
     func testIncomingGradientsComeFromTheEnginesRunEvents() throws {
         let b = TapeBuilder(source: "")
         let x = b.tensor(shape: [2], requiresGrad: true)
