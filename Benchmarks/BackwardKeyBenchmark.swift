@@ -2,6 +2,7 @@ import Debugger
 import Foundation
 import Tape
 import TerminalUI
+import TestSupport
 
 /// The `b` key (replay backward one node at a time) on one backward call of the whole chain of a
 /// 1,000,000-event tape (~140,000 nodes): key to frame bytes from places before, at and deep
@@ -34,18 +35,9 @@ enum BackwardKeyBenchmark {
                 }
                 best = min(best, time)
             }
-            let scans = Measure.seconds { precondition(linearScans(state) == after.cursor, "the linear scans find another step") }
+            let scans = Measure.seconds { precondition(state.scannedBackwardTarget() == after.cursor, "the linear scans find another step") }
             print(String(format: "  from %@ (step %d → %d): key to frame %.3f ms (best of %d); the linear scans it made before %.3f ms",
                          name, step + 1, after.cursor + 1, best * 1000, runs, scans * 1000))
         }
-    }
-
-    /// The step `b` moved to before (the backward call after a forward step, then the first of its
-    /// nodes after the cursor), found by the scans it made then.
-    private static func linearScans(_ state: DebuggerState) -> Int {
-        let steps = state.index.steps
-        let backward = state.step?.backward ?? steps.dropFirst(state.cursor + 1).first { $0.kind == .backwardCall }?.backward
-        guard let backward else { return state.cursor }
-        return state.nodeSteps(of: backward).first { $0 > state.cursor } ?? state.cursor
     }
 }
