@@ -41,11 +41,6 @@ public struct Debugger: Sendable {
     public func opCount(at position: Int) -> Int { index.opCount(before: position) }
     public func node(_ id: Int) -> NodeRecord { index.node(id) }
     public func tensorInfo(_ id: Int) -> TensorInfo { index.tensorInfo(id) }
-    /// The nodes the engine itself reported running in backward call `backward` (`run` events),
-    /// empty when the tape has none (traces from real PyTorch may not).
-    public func engineRuns(backward: Int) -> [Int] { index.engineRuns[backward] }
-    /// How the engine reported backward call `backward` ended (`bwend`), if it did.
-    public func engineEnd(backward: Int) -> BackwardEnd? { index.backwardEnds[backward]?.end }
     /// The exit code the run ended with, if the tape records it.
     public var exitCode: Int? { index.exitCode }
     /// How the run ended: completed, `exit()`, an uncaught exception, or a tape cut short.

@@ -72,24 +72,15 @@ final class StateTests: XCTestCase {
         XCTAssertEqual(debugger.grad(of: x, before: debugger.eventCount), nil, "no AccumulateGrad run reached x")
     }
 
-    func testCursorStepsByEventAndByOp() throws {
+    func testOpsOwnTheirEventsUpToTheirEndPosition() throws {
         let debugger = try Debugger(tape: Programs.savedInputMul())
-        var cursor = TapeCursor(end: debugger.eventCount)
-        XCTAssertNil(cursor.currentOp(in: debugger))
-        cursor.stepOp(by: 1, in: debugger)
-        XCTAssertEqual(cursor.currentOp(in: debugger), 0)
-        XCTAssertEqual(cursor.position, debugger.endPosition(ofOp: 0))
+        XCTAssertEqual(debugger.opCount(at: 0), 0)
+        XCTAssertEqual(debugger.opCount(at: debugger.endPosition(ofOp: 0)), 1)
         XCTAssertEqual(debugger.savedCount(at: debugger.position(ofOp: 1) + 1), 0)
         XCTAssertEqual(debugger.savedCount(at: debugger.endPosition(ofOp: 1)), 1, "op #1's save event belongs to it")
-        cursor.stepOp(by: 2, in: debugger)
-        XCTAssertEqual(cursor.currentOp(in: debugger), 2)
-        XCTAssertEqual(debugger.savedCount(at: cursor.position), 3, "the saves of op #2 are in")
-        cursor.stepOp(by: -1, in: debugger)
-        XCTAssertEqual(cursor.currentOp(in: debugger), 1)
-        cursor.step(by: -1000)
-        XCTAssertEqual(cursor.position, 0)
-        cursor.step(by: 1000)
-        XCTAssertEqual(cursor.position, debugger.eventCount)
+        XCTAssertEqual(debugger.opCount(at: debugger.endPosition(ofOp: 2)), 3)
+        XCTAssertEqual(debugger.savedCount(at: debugger.endPosition(ofOp: 2)), 3, "the saves of op #2 are in")
+        XCTAssertEqual(debugger.opCount(at: debugger.eventCount), debugger.opCount)
     }
 
     func testUncaughtErrorComesFirst() throws {
