@@ -26,7 +26,8 @@ let package = Package(
         .target(name: "PythonLexer"),
         /// Parser and interpreter of the Python subset, bound to Autograd.
         .target(name: "Script", dependencies: ["Autograd", "Tape", "PythonLexer"]),
-        /// Cursor over a tape, backward replay from the tape alone, blame and fix hints.
+        /// The one index of a tape, its state at any position, backward replay from the tape alone,
+        /// blame and fix hints.
         .target(name: "Debugger", dependencies: ["Tape", "TorchRules", "PythonLexer"]),
         /// The C shim that makes ncursesw's macros and globals callable from Swift.
         .target(name: "CTerminal", linkerSettings: [.linkedLibrary("ncursesw")]),
