@@ -3,10 +3,8 @@ import Autograd
 /// The tensor factories of the `torch` namespace (`torch.tensor`, `torch.zeros`, `torch.arange`,
 /// `torch.ones_like`, `torch.cat`...).
 extension TorchBindings {
-    typealias FactoryHandler = @Sendable (TorchBindings) -> (inout Arguments) throws(PyException) -> Value
-
     /// The factories, each a named handler below (`torch.zeros_like` is `factoryZerosLike`).
-    static let factoryHandlers: [String: FactoryHandler] = [
+    static let factoryHandlers: [String: FunctionHandler] = [
         "tensor": TorchBindings.factoryTensor,
         "ones": TorchBindings.factoryOnes,
         "zeros": TorchBindings.factoryZeros,

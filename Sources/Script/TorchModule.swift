@@ -39,33 +39,10 @@ extension TorchBindings {
         }
         torch.members["no_grad"] = gradModeFactory("torch.no_grad", .noGrad, enabled: false)
         torch.members["enable_grad"] = gradModeFactory("torch.enable_grad", .enableGrad, enabled: true)
-        torch.members["set_grad_enabled"] = builtin("torch.set_grad_enabled") { (a: inout Arguments) throws(PyException) in
-            .object(GradModeContext(kind: .setGradEnabled, enabled: try self.bool(try a.required(0, "mode")), torch: self))
-        }
-        torch.members["is_grad_enabled"] = builtin("torch.is_grad_enabled") { _ in .bool(self.runtime.isGradEnabled) }
-        torch.members["manual_seed"] = builtin("torch.manual_seed") { (a: inout Arguments) throws(PyException) in
-            let seed = try self.int(try a.required(0, "seed"), "manual_seed", "seed")
-            try a.finish(maxPositional: 1)
-            self.runtime.manualSeed(UInt64(bitPattern: Int64(seed)))
-            return .object(GeneratorObject())
-        }
-        torch.members["where"] = builtin("torch.where") { (a: inout Arguments) throws(PyException) in
-            let condition = try self.requireTensor(try a.required(0, "condition"), "where", "condition")
-            guard let x = a.take(1, "input"), let y = a.take(2, "other") else { throw self.unsupported("torch.where(condition) with one argument") }
-            return .object(try self.run { try Tensor.where(condition, try self.operand(x, "where", "input"), try self.operand(y, "where")) })
-        }
-        torch.members["is_tensor"] = builtin("torch.is_tensor") { (a: inout Arguments) throws(PyException) in
-            .bool(self.tensor(try a.required(0, "obj")) != nil)
-        }
-        torch.members["numel"] = builtin("torch.numel") { (a: inout Arguments) throws(PyException) in
-            .int(try self.requireTensor(try a.required(0, "input"), "numel").numel)
+        for (name, handler) in Self.torchFunctionHandlers {
+            torch.members[name] = builtin("torch.\(name)", handler(self))
         }
         torch.members["__version__"] = .str("2.13.0+cpu")
-        torch.members["device"] = builtin("torch.device") { (a: inout Arguments) throws(PyException) in
-            let value = try a.required(0, "type")
-            try self.checkDevice(value)
-            return .object(DeviceObject(type: "cpu"))
-        }
         let cuda = PyModuleObject(name: "torch.cuda", knownNames: [])
         cuda.members["is_available"] = builtin("torch.cuda.is_available") { _ in .bool(false) }
         cuda.members["device_count"] = builtin("torch.cuda.device_count") { _ in .int(0) }
@@ -89,6 +66,10 @@ extension TorchBindings {
         }))
         optim.members["Optimizer"] = .type(PyClass(name: "Optimizer", bases: [interpreter.types["object"]!], module: "torch.optim.optimizer"))
     }
+
+    /// The handler of a torch function, made for one `TorchBindings` (the entries of the tables of
+    /// `torch.NAME` and `F.NAME` functions).
+    typealias FunctionHandler = @Sendable (TorchBindings) -> Builtin.Implementation
 
     /// A torch function. A keyword argument it did not take is refused by name rather than
     /// ignored: PyTorch either honours it (`out=`, `layout=`, `generator=`) or rejects it.
@@ -133,5 +114,4 @@ extension TorchBindings {
             return try context.call(&a) ?? .object(context)
         }
     }
-
 }
