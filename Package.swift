@@ -26,7 +26,8 @@ let package = Package(
         .target(name: "PythonLexer"),
         /// Parser and interpreter of the Python subset, bound to Autograd.
         .target(name: "Script", dependencies: ["Autograd", "Tape", "PythonLexer"]),
-        /// Cursor over a tape, backward replay from the tape alone, blame and fix hints.
+        /// The one index of a tape, its state at any position, backward replay from the tape alone,
+        /// blame and fix hints.
         .target(name: "Debugger", dependencies: ["Tape", "TorchRules", "PythonLexer"]),
         /// The C shim that makes ncursesw's macros and globals callable from Swift.
         .target(name: "CTerminal", linkerSettings: [.linkedLibrary("ncursesw")]),
@@ -42,19 +43,23 @@ let package = Package(
         /// Benchmarks for the figures in docs/benchmarks.md (run with `swift run -c release tapedeck-bench`).
         .executableTarget(
             name: "tapedeck-bench",
-            dependencies: ["Tape", "Debugger", "TerminalUI", "Script"],
+            dependencies: ["Tape", "Debugger", "TerminalUI", "Script", "TestSupport"],
             path: "Benchmarks"
         ),
         /// The one loader of Tests/Conformance/cases, and the one run of each case on the engine, shared by
         /// every test target that reads cases.
         .target(name: "ConformanceCases", dependencies: ["Autograd", "Script"], path: "Tests/ConformanceCases"),
-        .testTarget(name: "TapeTests", dependencies: ["Tape"]),
+        /// What the tests and the benchmarks share and no product uses: the seeded generator and the
+        /// linear search and step scans that the search table and the `b` key replaced (the reference
+        /// the tests compare with and the baseline the benchmarks time).
+        .target(name: "TestSupport", dependencies: ["TerminalUI"], path: "Tests/TestSupport"),
+        .testTarget(name: "TapeTests", dependencies: ["Tape", "TestSupport"]),
         .testTarget(name: "TorchRulesTests", dependencies: ["TorchRules"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Tape"]),
         .testTarget(name: "PythonLexerTests", dependencies: ["PythonLexer"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "PythonLexer", "Autograd", "Tape", "ConformanceCases"]),
         .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape", "TorchRules", "ConformanceCases"], exclude: ["Traces"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Debugger", "Script", "Tape", "ConformanceCases"], exclude: ["Golden"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Debugger", "Script", "Tape", "ConformanceCases", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "tapedeckTests", dependencies: ["tapedeck", "ConformanceCases"]),
     ]
 )

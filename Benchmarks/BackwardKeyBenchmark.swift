@@ -2,12 +2,12 @@ import Debugger
 import Foundation
 import Tape
 import TerminalUI
+import TestSupport
 
 /// The `b` key (replay backward one node at a time) on one backward call of the whole chain of a
 /// 1,000,000-event tape (~140,000 nodes): key to frame bytes from places before, at and deep
 /// inside the call, each the best of `runs` tries, next to the linear scans of the steps that
-/// the key made before (the same run's baseline). Also times `Debugger.replayState`, which
-/// rebuilds the engine's queue from the start of the call (the TUI does not call it).
+/// the key made before (the same run's baseline).
 enum BackwardKeyBenchmark {
     static func run(events: Int, runs: Int) throws {
         let tape = FrameBenchmarkTape.make(events: events, message: FrameBenchmarkTape.fullMessage)
@@ -35,22 +35,9 @@ enum BackwardKeyBenchmark {
                 }
                 best = min(best, time)
             }
-            let scans = Measure.seconds { precondition(linearScans(state) == after.cursor, "the linear scans find another step") }
+            let scans = Measure.seconds { precondition(state.scannedBackwardTarget() == after.cursor, "the linear scans find another step") }
             print(String(format: "  from %@ (step %d → %d): key to frame %.3f ms (best of %d); the linear scans it made before %.3f ms",
                          name, step + 1, after.cursor + 1, best * 1000, runs, scans * 1000))
         }
-        for steps in [1, nodes / 2, nodes] {
-            let replay = Measure.timed { debugger.replayState(backward: 0, steps: steps) }
-            print(String(format: "  replayState(backward: 0, steps: %d): %.1f ms CPU, %.1f ms wall", steps, replay.cpu * 1000, replay.wall * 1000))
-        }
-    }
-
-    /// The step `b` moved to before (the backward call after a forward step, then the first of its
-    /// nodes after the cursor), found by the scans it made then.
-    private static func linearScans(_ state: DebuggerState) -> Int {
-        let steps = state.index.steps
-        let backward = state.step?.backward ?? steps.dropFirst(state.cursor + 1).first { $0.kind == .backwardCall }?.backward
-        guard let backward else { return state.cursor }
-        return state.nodeSteps(of: backward).first { $0 > state.cursor } ?? state.cursor
     }
 }

@@ -2,10 +2,11 @@ import Debugger
 import Foundation
 import Tape
 import TerminalUI
+import TestSupport
 
 /// `/` search over 1,000,000-event tapes (issue 9: ≤ 5 ms): the table of text ids (`StepSearch`)
-/// against the linear search it replaced (every step's text built and lowercased, kept here as
-/// the baseline), in the same run and on the same tapes, with the matches of both compared.
+/// against the linear search it replaced (every step's text built and lowercased, kept in
+/// TestSupport as the baseline), in the same run and on the same tapes, with the matches of both compared.
 /// Also times building the table, which `DebuggerState` does once when a tape is loaded.
 enum SearchBenchmark {
     /// Op names, node names, tensor ids and names, a needle with a space and one that matches nothing.
@@ -22,7 +23,7 @@ enum SearchBenchmark {
             let texts = (0..<runs).map { _ in Measure.timed { SearchTexts(debugger: debugger) }.cpu }
             print("    of which SearchTexts (every op decoded, texts interned) \(Self.range(texts)) ms CPU")
             let state = DebuggerState(debugger: debugger)
-            let linearTexts = Measure.timed { state.linearSearchTexts() }
+            let linearTexts = Measure.timed { state.linearSearchTexts().count }
             print(String(format: "    the linear search's step texts alone: %.0f ms CPU", linearTexts.cpu * 1000))
             for needle in needles {
                 let linear = Measure.timed { state.linearSearch(needle) }
@@ -41,53 +42,4 @@ enum SearchBenchmark {
     private static func range(_ seconds: [Double]) -> String {
         String(format: "%.3f–%.3f", (seconds.min() ?? 0) * 1000, (seconds.max() ?? 0) * 1000)
     }
-}
-
-extension DebuggerState {
-    /// The baseline: the search `/` ran before the table, every step's text built and lowercased.
-    func linearSearch(_ query: String) -> [Int] {
-        let needle = query.lowercased()
-        var labels: [Int: String] = [:]
-        return index.steps.indices.filter { characterContains(linearSearchText(of: $0, labels: &labels).lowercased(), needle) }
-    }
-
-    /// Every step's text as the linear search built it (the part of its cost that is not matching).
-    func linearSearchTexts() -> Int {
-        var labels: [Int: String] = [:]
-        return index.steps.indices.reduce(0) { $0 + linearSearchText(of: $1, labels: &labels).utf8.count }
-    }
-
-    /// The text the linear search built for a step: its op or node, its call and the labels of its
-    /// tensors (each labelled as where the search first met it, kept in `labels`).
-    private func linearSearchText(of step: Int, labels: inout [Int: String]) -> String {
-        let row = index.steps[step]
-        if case .node(let node) = row.kind, let backward = row.backward {
-            return debugger.replays[backward].steps[node].name
-        }
-        switch tape[row.event] {
-        case .op(let op):
-            let position = index.positions[step]
-            let tensors = (op.inputs + op.outputs).map { tensor in
-                if let known = labels[tensor.tensor] {
-                    return known
-                }
-                let name = label(tensor.tensor, at: position)
-                labels[tensor.tensor] = name
-                return name
-            }
-            return ([op.name, op.call] + tensors).joined(separator: " ")
-        case .error(let error):
-            return "\(error.type): \(error.message)"
-        case .backward:
-            return "backward"
-        default:
-            return ""
-        }
-    }
-}
-
-/// `text.contains(needle)` by whole characters, as the TerminalUI module (without Foundation)
-/// calls it; this target imports Foundation, whose `contains` differs.
-func characterContains<Text: Collection>(_ text: Text, _ needle: Text) -> Bool where Text.Element == Character {
-    text.contains(needle)
 }

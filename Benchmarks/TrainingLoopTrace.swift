@@ -1,4 +1,5 @@
 import Tape
+import TestSupport
 
 /// Generates the tape of a plausible training loop — a 3-layer MLP with Adam — until it holds
 /// `events` events: forward ops with their tensors, grad_fn nodes, saved tensors and bindings,
@@ -6,7 +7,7 @@ import Tape
 /// in-place ops with version bumps and 8-value previews, and a print every 10 steps.
 struct TrainingLoopTrace {
     private var tape: Tape
-    private var state: UInt64 = 0x1234_5678
+    private var generator = SplitMix64(seed: 0x1234_5678)
     private var nextTensor = 0, nextCounter = 0, nextNode = 0, nextOp = 0, nextBackward = 0
     private var sequenceNr: UInt64 = 0
     private let target: Int
@@ -23,13 +24,7 @@ struct TrainingLoopTrace {
         tape = Tape(header: TraceHeader(producer: "tapedeck-bench", path: "train.py", source: source))
     }
 
-    private mutating func random() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func random() -> UInt64 { generator.next() }
 
     /// A float32 value widened to double, as a real float32 tensor's preview holds.
     private mutating func value() -> Double {

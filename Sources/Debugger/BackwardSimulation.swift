@@ -18,17 +18,11 @@ struct BackwardSimulation: Sendable {
     private var pending: [Int32]
     /// The nodes the current call reached from its roots, in discovery order.
     private var reached: [Int] = []
-    private(set) var queue = ReadyQueue<Int>()
+    private var queue = ReadyQueue<Int>()
 
     /// A simulation over a graph of `nodeCount` nodes, before any call starts.
     init(nodeCount: Int) {
         pending = [Int32](repeating: 0, count: nodeCount)
-    }
-
-    /// A simulation of one call from `roots`.
-    init(roots: [Edge], graph: NodeGraph) {
-        self.init(nodeCount: graph.count)
-        start(roots: roots, graph: graph)
     }
 
     /// Starts a new call from `roots`, forgetting what is left of the previous one.
@@ -61,13 +55,6 @@ struct BackwardSimulation: Sendable {
         } else {
             for root in roots { deliver(to: root.node, graph: graph) }
         }
-    }
-
-    /// The nodes still waiting for gradients, with how many they wait for.
-    var waiting: [Int: Int] {
-        var waiting: [Int: Int] = [:]
-        for node in reached where pending[node] > 0 { waiting[node] = Int(pending[node]) }
-        return waiting
     }
 
     /// The next node the engine runs, nil when the backward pass is done.

@@ -43,11 +43,6 @@ public struct Debugger: Sendable {
     public func opCount(at position: Int) -> Int { index.opCount(before: position) }
     public func node(_ id: Int) -> NodeRecord { index.node(id) }
     public func tensorInfo(_ id: Int) -> TensorInfo { index.tensorInfo(id) }
-    /// The nodes the engine itself reported running in backward call `backward` (`run` events),
-    /// empty when the tape has none (traces from real PyTorch may not).
-    public func engineRuns(backward: Int) -> [Int] { index.engineRuns[backward] }
-    /// How the engine reported backward call `backward` ended (`bwend`), if it did.
-    public func engineEnd(backward: Int) -> BackwardEnd? { index.backwardEnds[backward]?.end }
     /// The exit code the run ended with, if the tape records it.
     public var exitCode: Int? { index.exitCode }
     /// How the run ended: completed, `exit()`, an uncaught exception, or a tape cut short.
@@ -135,28 +130,6 @@ public struct Debugger: Sendable {
                 next.node, edge: slot, inputNr: next.inputNr, at: position, depth: depth - 1, expanded: &expanded))
         }
         return tree
-    }
-
-    // MARK: Backward replay
-
-    /// The replay cursor of backward call `backward` after its first `steps` nodes ran: what ran,
-    /// what is ready (next first), which nodes still wait for gradients, and the next step.
-    public func replayState(backward: Int, steps: Int) -> ReplayState {
-        let replay = replays[backward]
-        let count = max(0, min(steps, replay.steps.count))
-        var state = ReplayState(backward: backward, ran: replay.steps[..<count].map(\.node))
-        guard case .rejected = replay.outcome else {
-            var simulation = BackwardSimulation(roots: replay.call.roots, graph: index.graph)
-            for step in replay.steps[..<count] {
-                _ = simulation.next()
-                simulation.finish(step.node, graph: index.graph)
-            }
-            state.ready = simulation.queue.contents
-            state.waiting = simulation.waiting
-            state.next = count < replay.steps.count ? replay.steps[count] : nil
-            return state
-        }
-        return state
     }
 
     // MARK: Diagnosis

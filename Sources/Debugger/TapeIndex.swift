@@ -99,8 +99,6 @@ struct TapeIndex: Sendable {
     private(set) var backwardCalls: [BackwardCall] = []
     private(set) var backwardEvents: [Int] = []
     private(set) var backwardEnds: [Int: (end: BackwardEnd, event: Int)] = [:]
-    /// The nodes the engine itself reported running, by backward call (none for traces without them).
-    private(set) var engineRuns = Grouping(keys: [], values: [])
 
     /// Every version bump in tape order, with their positions in that order grouped by the op
     /// that caused them.
@@ -155,7 +153,6 @@ struct TapeIndex: Sendable {
     /// The (key, value) pairs gathered in one pass for the groupings built once indexing is done.
     private struct PendingGroups: Sendable {
         var bumpOps: [Int] = []
-        var runBackwards: [Int] = []
         var runNodes: [Int] = []
         var runEvents: [Int] = []
         var resultNodes: [Int] = []
@@ -168,7 +165,6 @@ struct TapeIndex: Sendable {
     /// tensors and saves already indexed.
     private mutating func groupPending() {
         bumpsOfOp = Grouping(keys: pending.bumpOps, values: Array(pending.bumpOps.indices))
-        engineRuns = Grouping(keys: pending.runBackwards, values: pending.runNodes)
         runsOfNode = Grouping(keys: pending.runNodes, values: pending.runEvents)
         resultsOfNode = Grouping(keys: pending.resultNodes, values: pending.resultEvents)
         accumulateRuns = Grouping(keys: pending.accumulateTensors, values: pending.accumulateEvents)
@@ -330,7 +326,6 @@ struct TapeIndex: Sendable {
         saveEvents.reserveCapacity(count(.save))
         bumpList.reserveCapacity(count(.bump))
         pending.bumpOps.reserveCapacity(count(.bump))
-        pending.runBackwards.reserveCapacity(count(.nodeRun))
         pending.runNodes.reserveCapacity(count(.nodeRun))
         pending.runEvents.reserveCapacity(count(.nodeRun))
         pending.resultNodes.reserveCapacity(count(.nodeResult))
@@ -495,7 +490,6 @@ struct TapeIndex: Sendable {
         let (backward, node) = (run.backward ?? 0, run.node ?? 0)
         try index.checkBackward(backward, at: position)
         try index.checkNode(node, at: position)
-        index.pending.runBackwards.append(backward)
         index.pending.runNodes.append(node)
         index.pending.runEvents.append(position)
         if let variable = index.nodes[node].variable {

@@ -1,3 +1,5 @@
+import Tape
+
 /// Values that change at known event positions, answering "what was it before position p" in O(log n).
 ///
 /// A view into a `Timelines` table: the entries of one key, in position order.

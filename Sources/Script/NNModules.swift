@@ -70,36 +70,14 @@ extension TorchBindings {
         nn.members["ModuleList"] = .type(containerClass("ModuleList", chains: false))
         nn.members["functional"] = .object(functional)
 
-        functional.members["relu"] = builtin("F.relu") { (a: inout Arguments) throws(PyException) in
-            let t = try self.requireTensor(try a.required(0, "input"), "relu")
-            let inplace = try self.bool(a.take(1, "inplace"))
-            return .object(try self.run { inplace ? try t.relu_() : try t.relu() })
+        for (name, handler) in Self.functionalHandlers {
+            functional.members[name] = builtin("F.\(name)", handler(self))
         }
         for name in ["sigmoid", "tanh", "relu_"] {
             functional.members[name] = functionalForm(name, spelling: "F.\(name)")
         }
         for name in ["softmax", "log_softmax"] {
             functional.members[name] = functionalForm(name, spelling: "F.\(name)")
-        }
-        functional.members["linear"] = builtin("F.linear") { (a: inout Arguments) throws(PyException) in
-            try self.linear(try a.required(0, "input"), try a.required(1, "weight"), a.take(2, "bias") ?? .none)
-        }
-        functional.members["cross_entropy"] = builtin("F.cross_entropy") { (a: inout Arguments) throws(PyException) in
-            let input = try a.required(0, "input"), target = try a.required(1, "target")
-            try self.checkClassWeights(a.take(2, "weight"), ignoreIndex: a.take(4, "ignore_index"), smoothing: a.take(7, "label_smoothing"))
-            _ = a.take(3, "size_average"); _ = a.take(5, "reduce")
-            return try self.classificationLoss(input, target, reduction: a.take(6, "reduction") ?? .str("mean"), logSoftmax: true)
-        }
-        functional.members["nll_loss"] = builtin("F.nll_loss") { (a: inout Arguments) throws(PyException) in
-            let input = try a.required(0, "input"), target = try a.required(1, "target")
-            try self.checkClassWeights(a.take(2, "weight"), ignoreIndex: a.take(4, "ignore_index"), smoothing: nil)
-            _ = a.take(3, "size_average"); _ = a.take(5, "reduce")
-            return try self.classificationLoss(input, target, reduction: a.take(6, "reduction") ?? .str("mean"), logSoftmax: false)
-        }
-        functional.members["mse_loss"] = builtin("F.mse_loss") { (a: inout Arguments) throws(PyException) in
-            let input = try a.required(0, "input"), target = try a.required(1, "target")
-            _ = a.take(2, "size_average"); _ = a.take(3, "reduce")
-            return try self.mseLoss(input, target, reduction: a.take(4, "reduction") ?? .str("mean"))
         }
     }
 

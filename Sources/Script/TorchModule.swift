@@ -39,33 +39,10 @@ extension TorchBindings {
         }
         torch.members["no_grad"] = gradModeFactory("torch.no_grad", .noGrad, enabled: false)
         torch.members["enable_grad"] = gradModeFactory("torch.enable_grad", .enableGrad, enabled: true)
-        torch.members["set_grad_enabled"] = builtin("torch.set_grad_enabled") { (a: inout Arguments) throws(PyException) in
-            .object(GradModeContext(kind: .setGradEnabled, enabled: try self.bool(try a.required(0, "mode")), torch: self))
-        }
-        torch.members["is_grad_enabled"] = builtin("torch.is_grad_enabled") { _ in .bool(self.runtime.isGradEnabled) }
-        torch.members["manual_seed"] = builtin("torch.manual_seed") { (a: inout Arguments) throws(PyException) in
-            let seed = try self.int(try a.required(0, "seed"), "manual_seed", "seed")
-            try a.finish(maxPositional: 1)
-            self.runtime.manualSeed(UInt64(bitPattern: Int64(seed)))
-            return .object(GeneratorObject())
-        }
-        torch.members["where"] = builtin("torch.where") { (a: inout Arguments) throws(PyException) in
-            let condition = try self.requireTensor(try a.required(0, "condition"), "where", "condition")
-            guard let x = a.take(1, "input"), let y = a.take(2, "other") else { throw self.unsupported("torch.where(condition) with one argument") }
-            return .object(try self.run { try Tensor.where(condition, try self.operand(x, "where", "input"), try self.operand(y, "where")) })
-        }
-        torch.members["is_tensor"] = builtin("torch.is_tensor") { (a: inout Arguments) throws(PyException) in
-            .bool(self.tensor(try a.required(0, "obj")) != nil)
-        }
-        torch.members["numel"] = builtin("torch.numel") { (a: inout Arguments) throws(PyException) in
-            .int(try self.requireTensor(try a.required(0, "input"), "numel").numel)
+        for (name, handler) in Self.torchFunctionHandlers {
+            torch.members[name] = builtin("torch.\(name)", handler(self))
         }
         torch.members["__version__"] = .str("2.13.0+cpu")
-        torch.members["device"] = builtin("torch.device") { (a: inout Arguments) throws(PyException) in
-            let value = try a.required(0, "type")
-            try self.checkDevice(value)
-            return .object(DeviceObject(type: "cpu"))
-        }
         let cuda = PyModuleObject(name: "torch.cuda", knownNames: [])
         cuda.members["is_available"] = builtin("torch.cuda.is_available") { _ in .bool(false) }
         cuda.members["device_count"] = builtin("torch.cuda.device_count") { _ in .int(0) }
@@ -89,6 +66,10 @@ extension TorchBindings {
         }))
         optim.members["Optimizer"] = .type(PyClass(name: "Optimizer", bases: [interpreter.types["object"]!], module: "torch.optim.optimizer"))
     }
+
+    /// The handler of a torch function, made for one `TorchBindings` (the entries of the tables of
+    /// `torch.NAME` and `F.NAME` functions).
+    typealias FunctionHandler = @Sendable (TorchBindings) -> Builtin.Implementation
 
     /// A torch function. A keyword argument it did not take is refused by name rather than
     /// ignored: PyTorch either honours it (`out=`, `layout=`, `generator=`) or rejects it.
@@ -131,101 +112,6 @@ extension TorchBindings {
             let context = GradModeContext(kind: kind, enabled: enabled, torch: self)
             guard !a.positional.isEmpty else { return .object(context) }
             return try context.call(&a) ?? .object(context)
-        }
-    }
-
-    private func installFactories(_ torch: PyModuleObject) {
-        torch.members["tensor"] = builtin("torch.tensor") { (a: inout Arguments) throws(PyException) in
-            let data = try self.nested(try a.required(0, "data"))
-            let dt = try self.dtype(a.keyword("dtype"))
-            let grad = try self.bool(a.keyword("requires_grad"))
-            try self.checkDevice(a.keyword("device"))
-            try a.finish(maxPositional: 1)
-            return .object(try self.run { try self.runtime.tensor(data, dtype: dt, requiresGrad: grad) })
-        }
-        for name in ["ones", "zeros", "rand", "randn", "empty"] {
-            torch.members[name] = builtin("torch.\(name)") { (a: inout Arguments) throws(PyException) in
-                let dt = try self.dtype(a.keyword("dtype")) ?? .defaultFloat
-                let grad = try self.bool(a.keyword("requires_grad"))
-                try self.checkDevice(a.keyword("device"))
-                let s = try self.shape(a.keyword("size").map { [$0] } ?? a.positional, name)
-                return .object(try self.run { () throws -> Tensor in
-                    switch name {
-                    case "ones": return try self.runtime.ones(s, dtype: dt, requiresGrad: grad)
-                    case "rand": return try self.runtime.rand(s, dtype: dt, requiresGrad: grad)
-                    case "randn": return try self.runtime.randn(s, dtype: dt, requiresGrad: grad)
-                    default: return try self.runtime.zeros(s, dtype: dt, requiresGrad: grad)
-                    }
-                })
-            }
-        }
-        torch.members["full"] = builtin("torch.full") { (a: inout Arguments) throws(PyException) in
-            let s = try self.shape([try a.required(0, "size")], "full")
-            guard let v = self.scalar(try a.required(1, "fill_value")) else { throw self.typeError("full(): argument 'fill_value' must be Number") }
-            try self.checkDevice(a.keyword("device"))
-            let dt = try self.dtype(a.keyword("dtype"))
-            let grad = try self.bool(a.keyword("requires_grad"))
-            return .object(try self.run { try self.runtime.full(s, value: v, dtype: dt, requiresGrad: grad) })
-        }
-        torch.members["arange"] = builtin("torch.arange") { (a: inout Arguments) throws(PyException) in
-            var bounds: [Scalar] = []
-            for v in a.positional {
-                guard let s = self.scalar(v) else { throw self.typeError("arange(): argument 'end' must be Number, not \(self.interpreter.typeName(v))") }
-                bounds.append(s)
-            }
-            if let end = a.keyword("end").flatMap({ self.scalar($0) }) { bounds.append(end) }
-            try self.checkDevice(a.keyword("device"))
-            let dt = try self.dtype(a.keyword("dtype"))
-            let grad = try self.bool(a.keyword("requires_grad"))
-            guard !bounds.isEmpty else { throw self.typeError("arange() received an invalid combination of arguments") }
-            let start = bounds.count >= 2 ? bounds[0] : .int(0)
-            let end = bounds.count >= 2 ? bounds[1] : bounds[0]
-            let step = bounds.count >= 3 ? bounds[2] : .int(1)
-            return .object(try self.run { try self.runtime.arange(start: start, end: end, step: step, dtype: dt, requiresGrad: grad) })
-        }
-        torch.members["eye"] = builtin("torch.eye") { (a: inout Arguments) throws(PyException) in
-            let n = try self.int(try a.required(0, "n"), "eye", "n")
-            let m = try a.take(1, "m").map { (v) throws(PyException) in try self.int(v, "eye", "m") }
-            try self.checkDevice(a.keyword("device"))
-            let dt = try self.dtype(a.keyword("dtype")) ?? .defaultFloat
-            let grad = try self.bool(a.keyword("requires_grad"))
-            return .object(try self.run { try self.runtime.eye(n, m, dtype: dt, requiresGrad: grad) })
-        }
-        for name in ["ones_like", "zeros_like", "rand_like", "randn_like", "full_like", "empty_like"] {
-            torch.members[name] = builtin("torch.\(name)") { (a: inout Arguments) throws(PyException) in
-                let t = try self.requireTensor(try a.required(0, "input"), name)
-                var fill: Scalar = .int(0)
-                if name == "full_like" {
-                    guard let v = self.scalar(try a.required(1, "fill_value")) else { throw self.typeError("full_like(): argument 'fill_value' must be Number") }
-                    fill = v
-                }
-                try self.checkDevice(a.keyword("device"))
-                let dt = try self.dtype(a.keyword("dtype"))
-                let grad = try self.bool(a.keyword("requires_grad"))
-                return .object(try self.run { () throws -> Tensor in
-                    switch name {
-                    case "ones_like": return try self.runtime.onesLike(t, dtype: dt, requiresGrad: grad)
-                    case "rand_like": return try self.runtime.randLike(t, dtype: dt, requiresGrad: grad)
-                    case "randn_like": return try self.runtime.randnLike(t, dtype: dt, requiresGrad: grad)
-                    case "full_like": return try self.runtime.fullLike(t, value: fill, dtype: dt, requiresGrad: grad)
-                    default: return try self.runtime.zerosLike(t, dtype: dt, requiresGrad: grad)
-                    }
-                })
-            }
-        }
-        for name in ["cat", "stack"] {
-            torch.members[name] = builtin("torch.\(name)") { (a: inout Arguments) throws(PyException) in
-                let items = try self.interpreter.iterate(try a.required(0, "tensors"))
-                var tensors: [Tensor] = []
-                for (i, item) in items.enumerated() {
-                    guard let t = self.tensor(item) else {
-                        throw self.typeError("expected Tensor as element \(i) in argument 0, but got \(self.interpreter.typeName(item))")
-                    }
-                    tensors.append(t)
-                }
-                let d = try a.take(1, "dim").map { (v) throws(PyException) in try self.int(v, name, "dim") } ?? 0
-                return .object(try self.run { name == "cat" ? try self.runtime.cat(tensors, dim: d) : try self.runtime.stack(tensors, dim: d) })
-            }
         }
     }
 }

@@ -28,13 +28,9 @@ struct TraceLines: Sendable, Equatable {
 
     /// The 1-based file line of `event`; nil for a tape that was not read from a file.
     func line(of event: Int) -> Int? {
-        var low = 0, high = runs.count
-        while low < high {
-            let middle = (low + high) / 2
-            if runs[middle].event <= event { low = middle + 1 } else { high = middle }
-        }
-        guard low > 0 else { return nil }
-        let run = runs[low - 1]
+        let started = runs.lazy.map(\.event).countBefore(event + 1)
+        guard started > 0 else { return nil }
+        let run = runs[started - 1]
         return run.line + event - run.event
     }
 }

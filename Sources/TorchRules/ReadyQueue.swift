@@ -27,15 +27,6 @@ public struct ReadyQueue<Node> {
     @inlinable
     public var isEmpty: Bool { heap.isEmpty }
 
-    /// The queued nodes, the one that runs next first (does not change the queue).
-    @inlinable
-    public var contents: [Node] {
-        var copy = self
-        var nodes: [Node] = []
-        while let node = copy.pop() { nodes.append(node) }
-        return nodes
-    }
-
     /// Queues `node`, which became ready, with its `sequence_nr`.
     @inlinable
     public mutating func push(_ node: Node, sequenceNr: UInt64) {

@@ -24,9 +24,10 @@ final class BackwardSimulationTests: XCTestCase {
     }
 
     func testWaitsForEveryBranchAndRunsTheLaterOneFirst() {
-        var simulation = BackwardSimulation(roots: [Edge(node: 4, inputNr: 0)], graph: graph)
+        var simulation = BackwardSimulation(nodeCount: graph.count)
+        simulation.start(roots: [Edge(node: 4, inputNr: 0)], graph: graph)
         XCTAssertEqual(runAll(&simulation), [4, 3, 2, 1, 0])
-        XCTAssertTrue(simulation.waiting.isEmpty)
+        XCTAssertNil(simulation.next(), "nothing is left queued")
     }
 
     /// A call that stopped part-way (an unpack failure) leaves counts behind; the next call on the
@@ -37,11 +38,11 @@ final class BackwardSimulationTests: XCTestCase {
         XCTAssertEqual(simulation.next(), 4)
         simulation.finish(4, graph: graph)
         XCTAssertEqual(simulation.next(), 3, "Sin has the higher sequence_nr")
-        XCTAssertEqual(simulation.waiting, [1: 2, 0: 1])
 
+        // Mul still waits for Exp's gradient here; a count left behind would keep it from ever
+        // becoming ready in the next call, which would then stop after Sin.
         simulation.start(roots: [Edge(node: 3, inputNr: 0)], graph: graph)
         XCTAssertEqual(runAll(&simulation), [3, 1, 0])
-        XCTAssertTrue(simulation.waiting.isEmpty)
     }
 
     func testSeveralRootsCountTheGraphRootsEdges() {

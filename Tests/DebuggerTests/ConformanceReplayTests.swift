@@ -20,14 +20,15 @@ final class ConformanceReplayTests: XCTestCase {
         var calls = 0
         var failures = 0
         for (program, debugger) in try Self.runs.get() {
+            let engine = EngineRecord(tape: debugger.tape)
             for replay in debugger.replays {
                 calls += 1
                 let id = replay.call.id
-                let engineRuns = debugger.engineRuns(backward: id)
+                let engineRuns = engine.runs(backward: id)
                 if !engineRuns.isEmpty {
                     XCTAssertEqual(replay.steps.map(\.node), engineRuns, "\(program.name): node order of backward #\(id)")
                 }
-                guard let end = debugger.engineEnd(backward: id), let failedNode = end.failedNode, end.failedSlot != nil else {
+                guard let end = engine.end(backward: id), let failedNode = end.failedNode, end.failedSlot != nil else {
                     XCTAssertNil(replay.failure, "\(program.name): backward #\(id) succeeded on the engine")
                     continue
                 }

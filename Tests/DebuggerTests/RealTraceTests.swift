@@ -25,13 +25,14 @@ final class RealTraceTests: XCTestCase {
     func testReplayMatchesPyTorchsEngine() throws {
         var failing = 0
         for (name, debugger) in try traces() {
+            let engine = EngineRecord(tape: debugger.tape)
             for replay in debugger.replays {
                 let id = replay.call.id
-                let ran = debugger.engineRuns(backward: id)
+                let ran = engine.runs(backward: id)
                 if !ran.isEmpty {
                     XCTAssertEqual(replay.steps.map(\.node), ran, "\(name): node order of backward #\(id)")
                 }
-                guard let end = debugger.engineEnd(backward: id), let node = end.failedNode, end.failedSlot != nil else {
+                guard let end = engine.end(backward: id), let node = end.failedNode, end.failedSlot != nil else {
                     XCTAssertNil(replay.failure, "\(name): backward #\(id) did not fail on an unpack in PyTorch")
                     continue
                 }

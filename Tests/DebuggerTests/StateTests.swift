@@ -57,21 +57,6 @@ final class StateTests: XCTestCase {
         XCTAssertTrue(debugger.graph(from: root, at: debugger.eventCount, depth: 0).isTruncated)
     }
 
-    func testReplayCursorShowsReadyQueueAndWaitingNodes() throws {
-        let debugger = try Debugger(tape: Programs.optimizerStepBetweenBackwards())
-        let start = debugger.replayState(backward: 0, steps: 0)
-        XCTAssertEqual(start.ran, [])
-        XCTAssertEqual(start.next?.name, "MeanBackward0")
-        let afterAddmm = debugger.replayState(backward: 0, steps: 2)
-        XCTAssertEqual(afterAddmm.ran.map { debugger.node($0).name }, ["MeanBackward0", "AddmmBackward0"])
-        XCTAssertEqual(afterAddmm.ready.count, 3)
-        XCTAssertEqual(afterAddmm.next?.name, "torch::autograd::AccumulateGrad")
-        let end = debugger.replayState(backward: 0, steps: 99)
-        XCTAssertNil(end.next)
-        XCTAssertTrue(end.ready.isEmpty)
-        XCTAssertTrue(end.waiting.isEmpty)
-    }
-
     func testIncomingGradientsComeFromTheEnginesRunEvents() throws {
         let b = TapeBuilder(source: "")
         let x = b.tensor(shape: [2], requiresGrad: true)
@@ -87,24 +72,15 @@ final class StateTests: XCTestCase {
         XCTAssertEqual(debugger.grad(of: x, before: debugger.eventCount), nil, "no AccumulateGrad run reached x")
     }
 
-    func testCursorStepsByEventAndByOp() throws {
+    func testOpsOwnTheirEventsUpToTheirEndPosition() throws {
         let debugger = try Debugger(tape: Programs.savedInputMul())
-        var cursor = TapeCursor(end: debugger.eventCount)
-        XCTAssertNil(cursor.currentOp(in: debugger))
-        cursor.stepOp(by: 1, in: debugger)
-        XCTAssertEqual(cursor.currentOp(in: debugger), 0)
-        XCTAssertEqual(cursor.position, debugger.endPosition(ofOp: 0))
+        XCTAssertEqual(debugger.opCount(at: 0), 0)
+        XCTAssertEqual(debugger.opCount(at: debugger.endPosition(ofOp: 0)), 1)
         XCTAssertEqual(debugger.savedCount(at: debugger.position(ofOp: 1) + 1), 0)
         XCTAssertEqual(debugger.savedCount(at: debugger.endPosition(ofOp: 1)), 1, "op #1's save event belongs to it")
-        cursor.stepOp(by: 2, in: debugger)
-        XCTAssertEqual(cursor.currentOp(in: debugger), 2)
-        XCTAssertEqual(debugger.savedCount(at: cursor.position), 3, "the saves of op #2 are in")
-        cursor.stepOp(by: -1, in: debugger)
-        XCTAssertEqual(cursor.currentOp(in: debugger), 1)
-        cursor.step(by: -1000)
-        XCTAssertEqual(cursor.position, 0)
-        cursor.step(by: 1000)
-        XCTAssertEqual(cursor.position, debugger.eventCount)
+        XCTAssertEqual(debugger.opCount(at: debugger.endPosition(ofOp: 2)), 3)
+        XCTAssertEqual(debugger.savedCount(at: debugger.endPosition(ofOp: 2)), 3, "the saves of op #2 are in")
+        XCTAssertEqual(debugger.opCount(at: debugger.eventCount), debugger.opCount)
     }
 
     func testUncaughtErrorComesFirst() throws {

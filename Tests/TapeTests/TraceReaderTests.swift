@@ -147,6 +147,17 @@ final class TraceReaderTests: XCTestCase {
         }
     }
 
+    /// The range checks made after parsing (dense ids) name the file's line too, past blank lines
+    /// and lines of kinds this build skips (`sync`), not "event + 2".
+    func testRangeErrorsNameTheRealLineOfTheFile() {
+        let tensor = #"{"k":"tensor","t":3,"vc":0,"st":0,"shape":[2],"dtype":"float32","rg":false}"#
+        let lines = [headerLine, "", #"{"k":"sync","vc":0}"#, "", tensor]
+        XCTAssertThrowsError(try TraceReader.load(Array((lines.joined(separator: "\n") + "\n").utf8), file: "run.tdt")) { error in
+            XCTAssertEqual((error as? TraceError)?.description,
+                           #"run.tdt:5: field "t" of "tensor" is 3, but the next new tensor id is 0 (ids are dense, in order of first appearance)"#)
+        }
+    }
+
     func testRejectsNewerMajorVersionNamingFileAndVersions() {
         let message = failure([#"{"format":"tapedeck-trace","version":"2.1","producer":"future"}"#], file: "runs/new.tdt")
         XCTAssertEqual(message, "runs/new.tdt: trace format version 2.1 is newer than this tapedeck reads (1.1); upgrade tapedeck to open it")

@@ -2,6 +2,7 @@ import Debugger
 import Tape
 import Testing
 @testable import TerminalUI
+import TestSupport
 
 /// Key handling is pure: each test feeds keys to a state and checks where it ends up.
 @Suite struct ReducerTests {
@@ -51,14 +52,13 @@ import Testing
     }
 
     @Test func backwardReplayGoesWhereAScanOfTheStepsWould() throws {
-        var random = SplitMix(seed: 7)
+        var random = SplitMix64(seed: 7)
         let start = DebuggerState(debugger: try Debugger(tape: GeneratedTape.make(ops: 120, random: &random)))
         #expect(start.debugger.backwardCount > 3)
         for cursor in 0..<start.stepCount {
             var state = start
             state.move(to: cursor)
-            let backward = state.step?.backward ?? state.index.steps.dropFirst(cursor + 1).first { $0.kind == .backwardCall }?.backward
-            let expected = backward.flatMap { call in state.nodeSteps(of: call).first { $0 > cursor } } ?? cursor
+            let expected = state.scannedBackwardTarget()
             state.reduce(.character("b"))
             #expect(state.cursor == expected, "from step \(cursor)")
         }

@@ -2,17 +2,18 @@ import Debugger
 import Tape
 import Testing
 @testable import TerminalUI
+import TestSupport
 
 /// The `/` search over the table of text ids (`StepSearch`) finds exactly the steps that the
-/// original linear search found by building and lowercasing each step's text, kept here as the
-/// reference, on generated tapes with odd names, cases, spaces and tensor ids in every needle.
+/// original linear search found by building and lowercasing each step's text (TestSupport keeps
+/// it as the reference), on generated tapes with odd names, cases, spaces and tensor ids in every needle.
 @Suite struct StepSearchTests {
     @Test(arguments: 0..<12)
     func theTableFindsWhatTheLinearSearchFinds(seed: Int) throws {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SplitMix64(seed: UInt64(seed))
         let tape = GeneratedTape.make(ops: 40 + seed * 15, random: &random)
         let state = DebuggerState(debugger: try Debugger(tape: tape))
-        let texts = state.referenceTexts()
+        let texts = state.linearSearchTexts()
         var needles = GeneratedTape.fixedNeedles
         for _ in 0..<60 {
             let text = Array(texts[Int(random.next() % UInt64(texts.count))])
@@ -23,15 +24,15 @@ import Testing
             needles.append(random.next() % 2 == 0 ? needle : needle.uppercased())
         }
         for needle in needles {
-            #expect(state.searchTable.matches(for: needle) == referenceMatches(texts, needle), "needle \(needle.debugDescription), seed \(seed)")
+            #expect(state.searchTable.matches(for: needle) == linearSearch(needle, in: texts), "needle \(needle.debugDescription), seed \(seed)")
         }
     }
 
     @Test func eachStepsTextIsTheOneTheLinearSearchLowercased() throws {
-        var random = SplitMix(seed: 99)
+        var random = SplitMix64(seed: 99)
         let state = DebuggerState(debugger: try Debugger(tape: GeneratedTape.make(ops: 80, random: &random)))
         #expect(state.stepCount > 80)
-        let texts = state.referenceTexts()
+        let texts = state.linearSearchTexts()
         for step in 0..<state.stepCount {
             #expect(state.searchTable.loweredText(of: step) == texts[step].lowercased())
         }
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func theASCIINeedleFindsWhatContainsFinds() throws {
-        var random = SplitMix(seed: 11)
+        var random = SplitMix64(seed: 11)
         let alphabet = Array("ab ab\tx")
         func text(_ length: Int) -> String { String((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }) }
         for _ in 0..<2_000 {
@@ -63,7 +64,7 @@ import Testing
     }
 
     @Test func nextAndPreviousMatchWrapAroundFromTheCursor() throws {
-        var random = SplitMix(seed: 3)
+        var random = SplitMix64(seed: 3)
         var state = DebuggerState(debugger: try Debugger(tape: GeneratedTape.make(ops: 60, random: &random)))
         for key in [Key.character("/"), .character("m"), .character("u"), .character("l"), .enter] { state.reduce(key) }
         let matches = try #require(state.search?.matches)
@@ -77,67 +78,6 @@ import Testing
         state.reduce(.character("."))
         #expect(state.cursor == matches[1])
         #expect(state.message == "match 2/\(matches.count) for mul")
-    }
-}
-
-extension DebuggerState {
-    /// The text the linear search that the table replaced built for each step, in one pass as it
-    /// did: its op or node, its call and the labels of its tensors, each tensor labelled as at the
-    /// first op step that lists it.
-    func referenceTexts() -> [String] {
-        var labels: [Int: String] = [:]
-        return index.steps.indices.map { step in
-            let row = index.steps[step]
-            if case .node(let node) = row.kind, let backward = row.backward {
-                return debugger.replays[backward].steps[node].name
-            }
-            switch tape[row.event] {
-            case .op(let op):
-                let tensors = (op.inputs + op.outputs).map { tensor in
-                    if let known = labels[tensor.tensor] {
-                        return known
-                    }
-                    let name = label(tensor.tensor, at: index.positions[step])
-                    labels[tensor.tensor] = name
-                    return name
-                }
-                return ([op.name, op.call] + tensors).joined(separator: " ")
-            case .error(let error):
-                return "\(error.type): \(error.message)"
-            case .backward:
-                return "backward"
-            default:
-                return ""
-            }
-        }
-    }
-}
-
-/// The steps whose text, lowercased, contains `query` lowercased: the linear search's rule.
-func referenceMatches(_ texts: [String], _ query: String) -> [Int] {
-    let needle = query.lowercased()
-    return texts.indices.filter { characterContains(texts[$0].lowercased(), needle) }
-}
-
-/// `text.contains(needle)` as the TerminalUI module (without Foundation) calls it, by whole
-/// characters: in this test module Foundation's `contains` would be chosen instead, which also
-/// finds a combining mark inside a character (`"\u{301}"` in `" \u{301}"`).
-func characterContains<Text: Collection>(_ text: Text, _ needle: Text) -> Bool where Text.Element == Character {
-    text.contains(needle)
-}
-
-/// A deterministic generator for the tests (SplitMix64).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -156,7 +96,7 @@ enum GeneratedTape {
         " t", "x ", "mm linear", ".tensor  t", "tanh * t",
     ]
 
-    static func make(ops: Int, random: inout SplitMix) -> Tape {
+    static func make(ops: Int, random: inout SplitMix64) -> Tape {
         var tape = Tape(header: TraceHeader(producer: "tests", path: "generated.py", source: "x = 1\n"))
         var tensors = 0
         var nodes = 0

@@ -1,6 +1,7 @@
 extension RandomAccessCollection where Element == Int {
     /// How many elements are `< value`, for an ascending collection: the one binary search behind
-    /// every "what happened before position p" question of the debugger and its views.
+    /// every "what happened before position p" question of the debugger and its views, and behind
+    /// the file line of an event (`TraceLines`).
     public func countBefore(_ value: Int) -> Int {
         var low = startIndex
         var high = endIndex
