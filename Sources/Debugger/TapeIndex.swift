@@ -240,13 +240,14 @@ struct TapeIndex: Sendable {
     }
 
     /// The name `tensor` was last bound to before `position`, nil when it was not yet named.
+    /// (A closure rather than `flatMap(name(bound:))`: the method reference copies the index.)
     func name(of tensor: Int, before position: Int) -> String? {
-        bindings[tensor].value(before: position).flatMap(name(bound:))
+        bindings[tensor].value(before: position).flatMap { name(bound: $0) }
     }
 
     /// The last name `tensor` was bound to anywhere on the tape, nil when it never was.
     func lastName(of tensor: Int) -> String? {
-        bindings[tensor].last.flatMap(name(bound:))
+        bindings[tensor].last.flatMap { name(bound: $0) }
     }
 
     private func name(bound position: Int) -> String? {
