@@ -7,7 +7,8 @@ import TerminalUI
 /// about 7.3 events per node, with PyTorch's full error text so that the replay runs every node
 /// down to the one whose saved tensor was overwritten): indexing the tape and replaying its one backward call through every
 /// node (`Debugger(tape:)`, with the same tape cut before its backward call as the baseline: the
-/// index alone, so that the difference is the replay), blame (`explain()`), the Tape pane's steps (`DebuggerState`), and the
+/// index alone, so that the difference is the replay), blame (`explain()`), the Tape pane's steps (`DebuggerState`), the first `/` search (which
+/// builds the search table) and a second one, and the
 /// per-keystroke relation queries the panes make, each timed over many random queries. Prints wall
 /// and process CPU time; the CPU figure is the steadier one on a shared machine.
 enum RelationsBenchmark {
@@ -24,6 +25,9 @@ enum RelationsBenchmark {
         precondition(!report.diagnoses.isEmpty)
         let state = phase("DebuggerState steps + diagnoses") { DebuggerState(debugger: debugger) }
         precondition(state.stepCount > debugger.opCount)
+        let matches = phase("first / search (builds the table)") { state.searchTable.matches(for: "mul") }
+        _ = phase("second / search") { state.searchTable.matches(for: "backward") }
+        precondition(!matches.isEmpty)
         var random = SystemRandomNumberGenerator()
         let queries = 200_000
         let tensors = (0..<queries).map { _ in Int.random(in: 0..<debugger.tensorCount, using: &random) }

@@ -3,7 +3,8 @@ import Tape
 /// Turns the run's autograd errors into diagnoses: which node and saved slot failed, which in-place
 /// op moved the saved tensor's version counter first (through any view sharing it), and how to fix it.
 struct Blame: Sendable {
-    let index: TapeIndex
+    let indexReference: IndexReference
+    var index: TapeIndex { indexReference.index }
     let replays: [BackwardReplay]
     /// The backward call that freed each node's saved variables, by node id.
     let freedBy: [Int?]
@@ -11,8 +12,8 @@ struct Blame: Sendable {
     let source: SourceText
     let hints: FixHint
 
-    init(index: TapeIndex, replays: [BackwardReplay], freedBy: [Int?], source: SourceText) {
-        self.index = index
+    init(index: IndexReference, replays: [BackwardReplay], freedBy: [Int?], source: SourceText) {
+        indexReference = index
         self.replays = replays
         self.freedBy = freedBy
         self.replayer = Replayer(index: index)

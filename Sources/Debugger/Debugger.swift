@@ -12,7 +12,9 @@ public struct Debugger: Sendable {
     public let source: SourceText
     /// Every backward call, replayed in order, each finding the graph as earlier calls left it.
     public let replays: [BackwardReplay]
-    let index: TapeIndex
+    /// The index, shared with every `Replayer` and `Blame` made from this debugger.
+    let indexReference: IndexReference
+    var index: TapeIndex { indexReference.index }
     /// The backward call that freed each node's saved variables, by node id.
     private let freedBy: [Int?]
 
@@ -20,9 +22,9 @@ public struct Debugger: Sendable {
     /// node, op or backward call it never announced.
     public init(tape: Tape) throws(DebuggerError) {
         self.tape = tape
-        index = try TapeIndex(tape)
+        indexReference = IndexReference(try TapeIndex(tape))
         source = SourceText(tape.header.source)
-        (replays, freedBy) = Replayer(index: index).replayAll()
+        (replays, freedBy) = Replayer(index: indexReference).replayAll()
     }
 
     // MARK: The recorded run
@@ -55,7 +57,7 @@ public struct Debugger: Sendable {
     public func tensor(_ id: Int, at position: Int) -> TensorState {
         let info = index.tensorInfo(id)
         let change = index.gradFns[id].value(before: position)
-        let replayer = Replayer(index: index)
+        let replayer = Replayer(index: indexReference)
         let latest = index.latestValues(of: id, before: position)
         return TensorState(
             info: info,
@@ -98,7 +100,7 @@ public struct Debugger: Sendable {
 
     private func savedValue(_ save: TapeIndex.Save, at position: Int) -> SavedValue {
         let freed = freedBy[save.node].flatMap { replays[$0].event < position ? $0 : nil }
-        return Replayer(index: index).savedValue(save, at: position, freedBy: freed)
+        return Replayer(index: indexReference).savedValue(save, at: position, freedBy: freed)
     }
 
     /// The grad_fn graph below `node` as it was at `position`: `next_functions` down to
@@ -135,20 +137,20 @@ public struct Debugger: Sendable {
     /// Diagnoses every autograd error raised during the run (caught or not) and warns about
     /// mutations PyTorch cannot detect.
     public func explain() -> ExplainReport {
-        let blame = Blame(index: index, replays: replays, freedBy: freedBy, source: source)
+        let blame = Blame(index: indexReference, replays: replays, freedBy: freedBy, source: source)
         return ExplainReport(path: tape.header.path, source: source, diagnoses: blame.diagnoses(), end: end,
                              dropped: tape.header.dropped)
     }
 
     /// The program's latest name for `tensor` before `position`, or `t<id>` when it has none.
     public func label(of tensor: Int, at position: Int) -> String {
-        Blame(index: index, replays: replays, freedBy: freedBy, source: source).label(of: tensor, before: position)
+        Blame(index: indexReference, replays: replays, freedBy: freedBy, source: source).label(of: tensor, before: position)
     }
 
     /// `label(of:at:)` of each (tensor, position), set up once for all of them (a search table
     /// labels every tensor of a tape).
     public func labels(of tensors: [(tensor: Int, position: Int)]) -> [String] {
-        let blame = Blame(index: index, replays: replays, freedBy: freedBy, source: source)
+        let blame = Blame(index: indexReference, replays: replays, freedBy: freedBy, source: source)
         var targets: [Int: String?] = [:]
         return tensors.map { blame.label(of: $0.tensor, before: $0.position, targets: &targets) }
     }

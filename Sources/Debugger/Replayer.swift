@@ -4,7 +4,12 @@ import TorchRules
 /// Replays backward calls and checks saved variables from the tape alone, the way
 /// `SavedVariable::unpack` does in PyTorch: freed data first, then the version counter.
 struct Replayer: Sendable {
-    let index: TapeIndex
+    let indexReference: IndexReference
+    var index: TapeIndex { indexReference.index }
+
+    init(index: IndexReference) {
+        indexReference = index
+    }
 
     /// Replays every backward call in order; a call frees the saved variables of the nodes it ran
     /// unless it retained the graph, which later calls then find freed. `freedBy` is indexed by
@@ -131,7 +136,7 @@ struct Replayer: Sendable {
            change?.version != index.version(of: tensor, before: position) {
             return "AsStridedBackward0"
         }
-        return change?.node.map(index.name(ofNode:))
+        return change?.node.map { index.name(ofNode: $0) }
     }
 
     func requiresGrad(_ tensor: Int, at position: Int) -> Bool {

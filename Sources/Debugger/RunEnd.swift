@@ -82,6 +82,19 @@ public enum RunEnd: Hashable, Sendable {
         }
     }
 
+    /// The run's end in one line for a screen's status bar, nil when it completed: a run the user
+    /// interrupted gets no verdict about its later steps, any other stop names the exception and its
+    /// line, so the debugger never passes for a clean run and says what `explain` says.
+    public var statusLine: String? {
+        switch self {
+        case .completed: nil
+        case let .raised(error, _) where wasInterrupted:
+            "INTERRUPTED by the user at line \(error.site.line): no verdict about later steps"
+        case let .raised(error, _): "STOPPED: \(error.type) at line \(error.site.line)"
+        case .exited, .unfinished: reason.map { "STOPPED: \($0)" }
+        }
+    }
+
     /// What to do about an incomplete run, nil when there is nothing to suggest.
     public var hint: String? {
         guard case let .raised(error, _) = self else {

@@ -133,7 +133,7 @@ struct TapeIndex: Sendable {
         copySlicesName = tape.internedID(of: Self.copySlices)
         reserveCapacity()
         for position in 0..<tape.count {
-            try add(at: position)
+            try add(at: position, of: tape)
         }
         eventCount = tape.count
         gradFns.finish(keyCount: tensors.count)
@@ -240,13 +240,14 @@ struct TapeIndex: Sendable {
     }
 
     /// The name `tensor` was last bound to before `position`, nil when it was not yet named.
+    /// (A closure rather than `flatMap(name(bound:))`: the method reference copies the index.)
     func name(of tensor: Int, before position: Int) -> String? {
-        bindings[tensor].value(before: position).flatMap(name(bound:))
+        bindings[tensor].value(before: position).flatMap { name(bound: $0) }
     }
 
     /// The last name `tensor` was bound to anywhere on the tape, nil when it never was.
     func lastName(of tensor: Int) -> String? {
-        bindings[tensor].last.flatMap(name(bound:))
+        bindings[tensor].last.flatMap { name(bound: $0) }
     }
 
     private func name(bound position: Int) -> String? {
@@ -337,9 +338,11 @@ struct TapeIndex: Sendable {
         firstNodeOfOp = Array(repeating: nil, count: count(.op))
     }
 
-    /// Indexes event `position`. Every kind but the rare ones (errors, backward calls and ends,
-    /// exit) is read through `Tape.summary(at:)`, which decodes no strings or arrays.
-    private mutating func add(at position: Int) throws(DebuggerError) {
+    /// Indexes event `position` of `tape` (this index's tape, passed apart so that reading an op's
+    /// tensors in place while the index changes does not copy the `Tape` per op). Every kind but
+    /// the rare ones (errors, backward calls and ends, exit) is read through `Tape.summary(at:)`,
+    /// which decodes no strings or arrays.
+    private mutating func add(at position: Int, of tape: Tape) throws(DebuggerError) {
         let kind = tape.kind(at: position)
         switch kind {
         case .node, .gradFn, .save, .bump, .values, .tensor:
@@ -351,17 +354,17 @@ struct TapeIndex: Sendable {
         case .error, .backward, .backwardEnd, .exit:
             try add(tape.eventWithoutPreview(at: position), at: position)
         default:
-            try add(tape.summary(at: position), at: position)
+            try add(tape.summary(at: position), at: position, of: tape)
         }
     }
 
     /// Indexes an event of a kind read from its summary, with that kind's handler. (A `switch`
     /// rather than a table of closures: the table's reabstraction thunks cost more per event
     /// than the handlers' own work.)
-    private mutating func add(_ summary: EventSummary, at position: Int) throws(DebuggerError) {
+    private mutating func add(_ summary: EventSummary, at position: Int, of tape: Tape) throws(DebuggerError) {
         switch summary.kind {
         case .tensor: try Self.addTensor(&self, summary, at: position)
-        case .op: try Self.addOp(&self, summary, at: position)
+        case .op: try Self.addOp(&self, summary, at: position, of: tape)
         case .node: try Self.addNode(&self, summary, at: position)
         case .gradFn: try Self.addGradFn(&self, summary, at: position)
         case .save: try Self.addSave(&self, summary, at: position)
@@ -399,12 +402,12 @@ struct TapeIndex: Sendable {
         index.observe(counter: counter, version: index.tape.header.dropped?.versions[counter] ?? 0, at: position)
     }
 
-    private static func addOp(_ index: inout TapeIndex, _ op: EventSummary, at position: Int) throws(DebuggerError) {
+    private static func addOp(_ index: inout TapeIndex, _ op: EventSummary, at position: Int, of tape: Tape) throws(DebuggerError) {
         let id = op.op ?? 0
         guard id == index.opEvents.count else {
             throw .idOutOfOrder(kind: "op", id: id, expected: index.opEvents.count, event: position)
         }
-        try index.tape.forEachTensorVersion(ofOpAt: position) { (seen, isOutput) throws(DebuggerError) in
+        try tape.forEachTensorVersion(ofOpAt: position) { (seen, isOutput) throws(DebuggerError) in
             try index.observe(seen, at: position)
             if isOutput, index.producers[seen.tensor] == nil { index.producers[seen.tensor] = id }
         }

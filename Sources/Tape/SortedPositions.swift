@@ -1,7 +1,10 @@
 extension RandomAccessCollection where Element == Int {
     /// How many elements are `< value`, for an ascending collection: the one binary search behind
     /// every "what happened before position p" question of the debugger and its views, and behind
-    /// the file line of an event (`TraceLines`).
+    /// the file line of an event (`TraceLines`). Inlinable so that callers in other modules get
+    /// it specialized for their collection: called as generic code from the Debugger it made
+    /// `explain()`'s blame 6× and a which-op-bumped query 7× slower.
+    @inlinable
     public func countBefore(_ value: Int) -> Int {
         var low = startIndex
         var high = endIndex

@@ -30,13 +30,15 @@ struct Explain: ParsableCommand {
     var json = false
 
     func run() throws {
-        Interruption.install()
-        throw ExitCode(execute())
+        throw ExitCode(Self.execute(target.launch, json: json))
     }
 
-    private func execute() -> Int32 {
+    /// Explains `launch` (the report on stdout) and returns the exit status; also the whole of
+    /// `ExplainShortcut`'s run.
+    static func execute(_ launch: Launch, json: Bool) -> Int32 {
+        Interruption.install()
         do throws(CommandError) {
-            let runs = try target.launch.runs(announce: Standard.note)
+            let runs = try launch.runs(announce: Standard.note)
             let reports = runs.map { $0.debugger.explain() }
             if runs.count == 1 {
                 Standard.out(json ? reports[0].json() : reports[0].text())

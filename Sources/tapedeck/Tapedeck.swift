@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 
 /// The `tapedeck` command: a debugger for PyTorch autograd errors that names the in-place op to blame.
 @main
@@ -13,4 +14,13 @@ struct Tapedeck: ParsableCommand {
         subcommands: [Open.self, Run.self, Explain.self, Record.self, Graph.self],
         defaultSubcommand: Open.self
     )
+
+    /// Runs a plain `explain` command line directly (`ExplainShortcut`), anything else through
+    /// ArgumentParser.
+    static func main() {
+        if let shortcut = ExplainShortcut(CommandLine.arguments.dropFirst()) {
+            Glibc.exit(Explain.execute(shortcut.launch, json: shortcut.json))
+        }
+        main(nil)
+    }
 }

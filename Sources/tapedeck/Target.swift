@@ -9,14 +9,18 @@ enum Target {
     /// A trace file, left on disk: `TraceReader` maps and parses it itself.
     case trace(path: String)
 
-    /// Opens `path` and decides what it is: a file whose first non-blank byte opens a JSON object
-    /// is a trace, anything else a program. Only a program is read here.
+    /// Opens `path` and decides what it is: a file named `*.tdt` (or `*.tdt.partial`, a recording
+    /// cut short) is a trace whatever it holds, so an empty or garbled trace file gets the trace
+    /// reader's message (exit 2) instead of running as a program and passing for a clean run;
+    /// otherwise a file whose first non-blank byte opens a JSON object is a trace, anything else a
+    /// program. Only a program is read here.
     static func load(_ path: String) throws(CommandError) -> Target {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missing(path) }
         guard !isDirectory.boolValue else { throw .isDirectory(path) }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path) }
         defer { try? handle.close() }
+        if path.hasSuffix(".tdt") || path.hasSuffix(".tdt.partial") { return .trace(path: path) }
         var bytes: [UInt8] = []
         do {
             while let chunk = try handle.read(upToCount: 4096), !chunk.isEmpty {

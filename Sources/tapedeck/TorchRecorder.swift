@@ -70,7 +70,7 @@ struct TorchRecorder {
         } catch {
             throw .pythonDidNotStart(program: program)
         }
-        process.waitUntilExit()
+        ChildProcess.wait(for: process)
         return process
     }
 

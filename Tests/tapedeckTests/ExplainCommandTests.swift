@@ -176,6 +176,23 @@ final class ExplainCommandTests: XCTestCase {
         XCTAssertTrue(output.stderr.hasPrefix("tapedeck: error: bad.tdt:3: "), output.stderr)
     }
 
+    /// A `.tdt` file is read as a trace whatever it holds: an empty one (a recording that never
+    /// wrote its header) used to run as an empty program and be called clean (exit 0), and a
+    /// garbled header ran as Python (a `SyntaxError`, exit 3).
+    func testAnEmptyOrGarbledTraceFileIsABadTraceNotAProgram() throws {
+        let traces = Binary.root.appendingPathComponent("Tests/BadInputs/traces")
+        let empty = try Binary.run(["explain", "empty.tdt"], in: traces)
+        XCTAssertEqual(empty.status, 2)
+        XCTAssertEqual(empty.stdout, "")
+        XCTAssertEqual(empty.stderr, "tapedeck: error: empty.tdt:1: expected the trace header {\"format\":\"tapedeck-trace\",...}, found an empty file\n")
+        let garbled = try Binary.run(["explain", "header-not-json.tdt"], in: traces)
+        XCTAssertEqual(garbled.status, 2)
+        XCTAssertTrue(garbled.stderr.hasPrefix("tapedeck: error: header-not-json.tdt:1: expected the trace header"), garbled.stderr)
+        let run = try Binary.run(["run", "empty.tdt"], in: traces)
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("empty.tdt: is a trace file"), run.stderr)
+    }
+
     func testANewerMajorTraceVersionIsRefused() throws {
         let directory = try temporaryDirectory()
         try #"{"format":"tapedeck-trace","version":"2.0","producer":"future","path":"p.py","source":""}"#

@@ -40,6 +40,50 @@ final class LaunchCommandTests: XCTestCase {
         XCTAssertEqual((diagnosis["culprit"] as? [String: Any])?["line"] as? Int, 10)
     }
 
+    /// SIGTERM or SIGHUP sent to tapedeck alone, while real PyTorch runs a program that never ends,
+    /// ends the python3 child too; it used to keep running after tapedeck died.
+    func testTerminatingTapedeckEndsTheRecorderItWaitsOn() throws {
+        try requireTorch()
+        let directory = try temporaryDirectory()
+        try "import torch\nz = torch.linspace(0, 1, 3)\nprint('started', flush=True)\nwhile True:\n    pass\n"
+            .write(to: directory.appendingPathComponent("loop.py"), atomically: true, encoding: .utf8)
+        for signal in [SIGTERM, SIGHUP] {
+            let process = Process()
+            process.executableURL = Binary.url
+            process.arguments = ["explain", "loop.py"]
+            process.currentDirectoryURL = directory
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            var printed = ""
+            while !printed.contains("started") {
+                let chunk = err.fileHandleForReading.availableData
+                XCTAssertFalse(chunk.isEmpty, "tapedeck ended before the program started: \(printed)")
+                if chunk.isEmpty { return }
+                printed += String(decoding: chunk, as: UTF8.self)
+            }
+            let children = try String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8)
+            let child = try XCTUnwrap(children.split(separator: " ").first.flatMap { Int32($0) }, "the recorder's python3")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+            XCTAssertEqual(process.terminationStatus, signal)
+            let deadline = Date().addingTimeInterval(10)
+            while Self.isRunning(child), Date() < deadline { usleep(50_000) }
+            XCTAssertFalse(Self.isRunning(child), "python3 \(child) still runs after tapedeck got signal \(signal)")
+            if Self.isRunning(child) { kill(child, SIGKILL) }
+        }
+    }
+
+    /// Whether `pid` is a live process: not gone and not a zombie (an orphan nobody reaps).
+    private static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[close...].hasPrefix(") Z")
+    }
+
     func testEngineTorchForcesTheRecorderOnASubsetProgram() throws {
         try requireTorch()
         let engine = try Binary.run(["explain", "samples/saved_input_plus_equals.py"])

@@ -19,7 +19,7 @@ _QUIET = {"__repr__", "__str__", "__format__", "tolist", "item", "numpy", "__boo
 _PASS = {"size", "dim", "numel", "stride", "is_contiguous", "data_ptr", "storage_offset", "untyped_storage",
          "element_size", "nelement", "ndimension", "get_device", "is_floating_point", "is_complex",
          "requires_grad_", "retain_grad", "register_hook", "register_post_accumulate_grad_hook",
-         "_set_grad_enabled", "is_grad_enabled", "_is_view", "__len__", "type", "is_set_to", "has_names",
+         "_set_grad_enabled", "is_grad_enabled", "_is_view", "__len__", "is_set_to", "has_names",
          "__contains__", "__dir__", "_version"}
 _OPERATORS = {
     "__add__": "+", "__radd__": "+", "__iadd__": "+=", "__sub__": "-", "__rsub__": "-", "__isub__": "-=",
@@ -30,6 +30,8 @@ _OPERATORS = {
     "__eq__": "==", "__ne__": "!=", "__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">=",
 }
 _DATA_DESCRIPTOR = torch._C.TensorBase.__dict__["data"]
+_VIEW_PROPERTIES = {torch._C.TensorBase.__dict__[name] for name in ("T", "mT", "H", "mH", "real", "imag")}
+"""Tensor properties whose getter runs aten ops (`x.T` is `aten::permute`): recorded as `Tensor.T`."""
 
 
 def classify(func: Any) -> tuple[int, str | None]:
@@ -39,6 +41,8 @@ def classify(func: Any) -> tuple[int, str | None]:
     if name in ("__get__", "__set__", "__delete__"):
         if owner is _DATA_DESCRIPTOR and name == "__get__":
             return DATA, "Tensor.data"
+        if owner in _VIEW_PROPERTIES and name == "__get__":
+            return RECORD, "Tensor." + owner.__name__
         return PASS, None
     if name in _PASS:
         return PASS, None

@@ -217,12 +217,14 @@ class Recorder:
             self.writer.emit(schema.exit_code(exit_code))
         self._close()
 
-    def syntax_error(self, error: SyntaxError) -> None:
-        """Writes the trace of a program that did not compile: its error and exit code 1."""
+    def syntax_error(self, error: SyntaxError, line: int = 0) -> None:
+        """Writes the trace of a program that did not compile: its error and exit code 1. `line` is
+        where the error is when the `SyntaxError` itself has no location (a file python3 cannot
+        decode names the line only in its message)."""
         if error.offset and error.end_offset and error.end_lineno == error.lineno:
             site = schema.site(error.lineno or 0, error.offset, max(error.end_offset, error.offset + 1))
         else:
-            site = schema.site(error.lineno or 0)
+            site = schema.site(error.lineno or line)
         self.writer.emit(schema.error(type(error).__name__, error.msg, site, None))
         self.writer.emit(schema.exit_code(1))
         self._close()

@@ -10,7 +10,7 @@ from types import TracebackType
 import torch
 
 from .recorder import Recorder
-from .source import program_text
+from .source import SourceRefused, program_text
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__))
@@ -70,6 +70,10 @@ def run_program(path: str, args: list[str], output: str, values: int = 64, keep_
     try:
         text = program_text(raw, filename)
         code = compile(raw, filename, "exec", dont_inherit=True)
+    except SourceRefused as refused:
+        Recorder(output, path, text, values).syntax_error(refused.error, refused.line)
+        sys.excepthook(SyntaxError, refused.error, None)
+        return 1
     except SyntaxError as e:
         Recorder(output, path, text, values).syntax_error(e)
         sys.excepthook(type(e), e.with_traceback(None), None)

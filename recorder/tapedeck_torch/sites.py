@@ -22,6 +22,10 @@ _NB_SYMBOLS = [symbol for _, symbol in getattr(dis, "_nb_ops", [])]
 # function below them that a user would recognise (`Adam.step`, `ReLU.forward`).
 _FORWARDERS = {"Module._wrapped_call_impl", "Module._call_impl", "_DecoratorContextManager.__call__",
                "handle_torch_function"}
+_DISPATCHERS = ("__torch_function__", "__torch_dispatch__")
+"""Method names of torch's dispatch machinery (modes, tensor subclasses, this recorder's own modes):
+an op issued while they forward a call is the call's, never theirs to be named after."""
+_RECORDER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 @functools.cache
@@ -60,6 +64,7 @@ class CallSites:
         self._program = os.path.realpath(program_path) if program_path else None
         self._roots = _library_roots()
         self._is_library: dict[CodeType, bool] = {}
+        self._is_machinery: dict[CodeType, bool] = {}
         self._files: dict[str, str] = {}
 
     def is_library(self, code: CodeType) -> bool:
@@ -127,13 +132,23 @@ class CallSites:
         while frame is not None and frame is not user:
             code = frame.f_code
             name = code.co_qualname
-            if code is not called and "<locals>" not in name and name not in _FORWARDERS:
+            if code is not called and "<locals>" not in name and name not in _FORWARDERS \
+                    and not self._machinery(code):
                 chain.append(name)
             frame = frame.f_back
         for name in chain:
             if "." in name:
                 return name
         return chain[-1] if chain else None
+
+    def _machinery(self, code: CodeType) -> bool:
+        """Whether `code` is dispatch plumbing no user would recognise: a `__torch_function__` or
+        `__torch_dispatch__` method, or any function of this recorder."""
+        known = self._is_machinery.get(code)
+        if known is None:
+            known = code.co_name in _DISPATCHERS or os.path.abspath(code.co_filename).startswith(_RECORDER_DIR)
+            self._is_machinery[code] = known
+        return known
 
     def _file_field(self, filename: str) -> str:
         field = self._files.get(filename)

@@ -17,10 +17,22 @@ _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
 _BLANK = re.compile(rb"^[ \t\f]*(?:[#\r\n]|$)", re.ASCII)
 
 
+class SourceRefused(Exception):
+    """python3's refusal of a program file it cannot decode, before any of it runs. `error` is the
+    `SyntaxError` python3 prints, without a location as python3's has none; `line` is the line its
+    message names (`... on line 2, but no encoding declared`), 0 when it names none (`encoding
+    problem: NAME`), so a trace can point at that line as tapedeck's own engine does."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.error = SyntaxError(message)
+        self.line = line
+
+
 def program_text(raw: bytes, filename: str) -> str:
-    """The text of the program file whose bytes are `raw`, as python3 decodes it. Raises the
-    `SyntaxError` python3 raises before running a file it cannot decode (no location: python3 prints
-    only its message). Where python3's error is a located `(unicode error)` (a file that declares
+    """The text of the program file whose bytes are `raw`, as python3 decodes it. Raises
+    `SourceRefused` with the `SyntaxError` python3 raises before running a file it cannot decode.
+    Where python3's error is a located `(unicode error)` (a file that declares
     UTF-8, or starts with a byte order mark, and is not), the text is decoded with replacement
     characters and `compile()` raises that error itself. `filename` is the absolute path python3 names."""
     bom = raw.startswith(codecs.BOM_UTF8)
@@ -39,7 +51,7 @@ def program_text(raw: bytes, filename: str) -> str:
     name = _normal_name(declared) if declared is not None else "utf-8"
     if bom:
         if name != "utf-8":
-            raise SyntaxError(f"encoding problem: {name} with BOM")
+            raise SourceRefused(f"encoding problem: {name} with BOM")
         return body.decode("utf-8", errors="replace")
     if declared is None:
         for number, line in enumerate(lines, start=1):
@@ -50,18 +62,19 @@ def program_text(raw: bytes, filename: str) -> str:
     try:
         return raw.decode(codecs.lookup(name).name)
     except (LookupError, UnicodeDecodeError):
-        raise SyntaxError(f"encoding problem: {name}") from None
+        raise SourceRefused(f"encoding problem: {name}") from None
 
 
 def _require_utf8(line: bytes, filename: str, number: int) -> None:
-    """Raises python3's error for a line of a file without a declared encoding that is not UTF-8,
+    """Raises python3's refusal of a line of a file without a declared encoding that is not UTF-8,
     naming the first byte that does not start a well-formed sequence."""
     try:
         line.decode("utf-8")
     except UnicodeDecodeError as error:
         bad = line[error.start]
-        raise SyntaxError(f"Non-UTF-8 code starting with '\\x{bad:02x}' in file {filename} on line {number}, "
-                          "but no encoding declared; see https://peps.python.org/pep-0263/ for details") from None
+        message = (f"Non-UTF-8 code starting with '\\x{bad:02x}' in file {filename} on line {number}, "
+                   "but no encoding declared; see https://peps.python.org/pep-0263/ for details")
+        raise SourceRefused(message, number) from None
 
 
 def _normal_name(declared: str) -> str:

@@ -26,12 +26,19 @@ print("not reached")
 """
 
 
+def _default_sigint() -> None:
+    """Gives the recording child SIGINT's default action, however the suite was started: a shell
+    starts a background job (`pytest ... &`) with SIGINT ignored, the child inherits that, and
+    python3 then installs no KeyboardInterrupt handler, so Ctrl-C would do nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _record(tmp_path, signal_name):
     program = tmp_path / "loop.py"
     program.write_text(_LOOP % signal_name)
     trace = tmp_path / "loop.tdt"
     proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", "loop.py", "-o", str(trace)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300, env=_env())
+                          capture_output=True, text=True, timeout=300, env=_env(), preexec_fn=_default_sigint)
     return proc, trace
 
 

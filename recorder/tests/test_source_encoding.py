@@ -3,6 +3,7 @@ it refuses, with the same message and exit status (it used to die of a raw Unico
 Each case is checked against the python3 running these tests, not against a written copy."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -46,6 +47,23 @@ def test_the_recorder_reads_a_program_file_as_python3_does(name, tmp_path, capfd
     if python.returncode:
         assert events[-2]["type"] == "SyntaxError"
         assert events[-2]["msg"] in python.stderr
+        named = re.search(r" on line (\d+), but no encoding declared", python.stderr)
+        if named:
+            assert events[-2]["line"] == int(named.group(1))
+
+
+def test_the_trace_of_a_file_that_is_not_utf8_points_at_the_line_python3_names(tmp_path, capfd, monkeypatch):
+    """python3's `SyntaxError` for such a file has no `lineno` and names the line only in its message;
+    the trace's error carries that line (it used to carry 0, no location), as tapedeck's engine does."""
+    program = tmp_path / "prog.py"
+    program.write_bytes(CASES["bad bytes win over a syntax error"])
+    python = subprocess.run([sys.executable, str(program)], capture_output=True, text=True)
+    assert " on line 4, but no encoding declared" in python.stderr
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    assert run_program(str(program), [], str(tmp_path / "prog.tdt")) == 1
+    assert capfd.readouterr().err == python.stderr
+    events = [json.loads(line) for line in (tmp_path / "prog.tdt").read_text(encoding="utf-8").splitlines()]
+    assert events[-2]["line"] == 4
 
 
 def test_a_file_that_is_not_utf8_exits_1_from_the_command_line(tmp_path):

@@ -207,3 +207,26 @@ def test_frames_name_the_library_method(record_snippet):
     )
     assert [e.get("frame") for e in ops_at(events, 4)] == [None]
     assert [e.get("frame") for e in ops_at(events, 5) if e["name"] == "aten::relu_"] == ["ReLU.forward"]
+
+
+def test_tensor_properties_that_run_ops_are_calls_on_the_users_line(record_snippet):
+    """`x.T`, `x.mT`, `x.H`, `x.mH`, `z.real`, `z.imag` and `x.type(dtype)` run aten ops from a
+    property getter or a metadata-looking method: each is a call of its own, named as written, with
+    no library frame (the recorder's own `__torch_function__` once showed up there)."""
+    _, _, events = record_snippet(
+        "import torch\n"                                                          # 1
+        "x = torch.ones(3, 3, requires_grad=True) * 2\n"                          # 2
+        "z = torch.ones(2, dtype=torch.complex64, requires_grad=True) * 2\n"      # 3
+        "a = x.T\n"                                                               # 4
+        "b = x.mT\n"                                                              # 5
+        "c = x.H\n"                                                               # 6
+        "d = x.mH\n"                                                              # 7
+        "r = z.real\n"                                                            # 8
+        "i = z.imag\n"                                                            # 9
+        "f = x.type(torch.float64)\n"                                             # 10
+    )
+    calls = {line: {(e["call"], e.get("frame")) for e in ops_at(events, line)} for line in range(4, 11)}
+    assert calls == {4: {("Tensor.T", None)}, 5: {("Tensor.mT", None)}, 6: {("Tensor.H", None)},
+                     7: {("Tensor.mH", None)}, 8: {("Tensor.real", None)}, 9: {("Tensor.imag", None)},
+                     10: {("Tensor.type", None)}}
+    assert not any("__torch_function__" in e.get("frame", "") for e in events)

@@ -85,12 +85,11 @@ extension DebuggerState {
         }
     }
 
-    /// `STOPPED: NotImplementedError at line 4` for a run that did not complete and has no autograd
-    /// error to show, so the screen never passes for a clean run.
+    /// `STOPPED: NotImplementedError at line 4` (the Debugger's `RunEnd.statusLine`) for a run that
+    /// did not complete and has no autograd error to show, so the screen never passes for a clean run.
     var stoppedText: String? {
         guard case let .incomplete(end) = verdict else { return nil }
-        guard let error = end.exception else { return "STOPPED: \(end.reason ?? "incomplete run")" }
-        return Sanitizer.line("STOPPED: \(error.type) at line \(error.site.line)")
+        return end.statusLine.map { Sanitizer.line($0) }
     }
 
     private func renderTooSmall(into buffer: inout Buffer, width: Int, height: Int) {

@@ -8,8 +8,8 @@ import Tape
 public struct DebuggerState: Sendable {
     public let debugger: Debugger
     public let index: StepIndex
-    /// What `/` matches, per step (built with the steps, so that a search only scans integers).
-    public let searchTable: StepSearch
+    /// What `/` matches, built on the first search (see `searchTable`).
+    private let searchCache = LazySearchTable()
     /// The diagnoses of the run placed on their failing steps, in step order.
     public let failures: [Failure]
     /// Clean, autograd errors or incomplete: the status bar says when the run stopped early, and
@@ -49,7 +49,6 @@ public struct DebuggerState: Sendable {
         self.debugger = debugger
         self.loading = loading
         index = StepIndex(debugger: debugger)
-        searchTable = StepSearch(debugger: debugger, index: index)
         let report = debugger.explain()
         failures = Failure.all(report.diagnoses, debugger: debugger, index: index)
         verdict = report.verdict
@@ -61,6 +60,12 @@ public struct DebuggerState: Sendable {
     // MARK: Derived
 
     public var tape: Tape { debugger.tape }
+
+    /// What `/` matches, per step, so that a search only scans integers: built by the first
+    /// search (all copies of this state share it), not with the steps.
+    public var searchTable: StepSearch {
+        searchCache.table { StepSearch(debugger: debugger, index: index) }
+    }
 
     /// The number of steps.
     public var stepCount: Int { index.steps.count }

@@ -77,7 +77,11 @@ public final class TraceOpening: Sendable {
         } catch {
             return finish(.failure(.trace(error)))
         }
-        finish(Self.whole(loader, glyphs: glyphs))
+        let result = Self.whole(loader, glyphs: glyphs)
+        finish(result)
+        // Built here once the whole state is out, so that a first `/` finds the table ready (the
+        // UI's copies of the state share it) instead of building it on the key.
+        if case .success(let complete) = result { _ = complete.searchTable }
     }
 
     private func finish(_ result: Result<DebuggerState, Failure>) {
