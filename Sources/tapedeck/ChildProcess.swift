@@ -27,12 +27,21 @@ enum ChildProcess {
     /// and removing the files at `removing` if a signal ends tapedeck; the handlers that were
     /// installed before are put back afterwards.
     static func wait(for process: Process, removing paths: [String] = []) {
+        guarding(removing: paths, child: process.processIdentifier) { process.waitUntilExit() }
+    }
+
+    /// Runs `body` with SIGTERM, SIGHUP and a second SIGINT ending `child` (when not 0) and removing
+    /// the files at `paths` before tapedeck dies of them (`tapedeck record` writing its trace's
+    /// temporary file has no child); the handlers installed before are put back afterwards.
+    static func guarding<Result, Failure: Error>(
+        removing paths: [String], child: Int32 = 0, _ body: () throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         let list = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: paths.count + 1)
         for (index, path) in paths.enumerated() { list[index] = strdup(path) }
         list[paths.count] = nil
         temporary = list
         interrupts.store(0, ordering: .relaxed)
-        running.store(process.processIdentifier, ordering: .relaxed)
+        running.store(child, ordering: .relaxed)
         let previous = forwarded.map { number in
             signal(number) { number in
                 ChildProcess.end(passing: number)
@@ -45,13 +54,15 @@ enum ChildProcess {
             ChildProcess.end(passing: SIGTERM)
             _exit(130)
         }
-        process.waitUntilExit()
-        signal(SIGINT, previousInterrupt)
-        for (number, handler) in zip(forwarded, previous) { signal(number, handler) }
-        running.store(0, ordering: .relaxed)
-        temporary = nil
-        for index in 0..<paths.count { free(list[index]) }
-        list.deallocate()
+        defer {
+            signal(SIGINT, previousInterrupt)
+            for (number, handler) in zip(forwarded, previous) { signal(number, handler) }
+            running.store(0, ordering: .relaxed)
+            temporary = nil
+            for index in 0..<paths.count { free(list[index]) }
+            list.deallocate()
+        }
+        return try body()
     }
 
     /// From a signal handler: sends `number` to the child, waits for it to end, removes the files.
