@@ -347,7 +347,15 @@ struct TraceScanner {
     ]
 
     /// 5^0 ... 5^27, every power of five below 2^64.
-    private static let powersOfFive: [UInt64] = (0...27).map { power in (0..<power).reduce(1) { product, _ in product * 5 } }
+    /// (A literal, so it is a static object: a computed table costs a `swift_once` call per read.)
+    private static let powersOfFive: [UInt64] = [
+        1, 5, 25, 125, 625,
+        3_125, 15_625, 78_125, 390_625, 1_953_125,
+        9_765_625, 48_828_125, 244_140_625, 1_220_703_125, 6_103_515_625,
+        30_517_578_125, 152_587_890_625, 762_939_453_125, 3_814_697_265_625, 19_073_486_328_125,
+        95_367_431_640_625, 476_837_158_203_125, 2_384_185_791_015_625, 11_920_928_955_078_125, 59_604_644_775_390_625,
+        298_023_223_876_953_125, 1_490_116_119_384_765_625, 7_450_580_596_923_828_125,
+    ]
 
     /// `mantissa × 10^exponent` correctly rounded, for `|exponent| <= 27`, by exact integer
     /// arithmetic: 10^k = 5^k·2^k, so only the product or quotient by 5^k (which fits in 64
