@@ -79,7 +79,7 @@ struct EventLineReader {
 
     /// The kind named by a `"k"` value, nil when unknown.
     private func readKind(_ s: inout TraceScanner) throws(TraceError) -> Event.Kind? {
-        let packed = TraceField.pack(try s.string("field \"k\" (event kind)"))
+        let packed = try s.packedString("field \"k\" (event kind)")
         guard packed != 0, let raw = kindNames.firstIndex(of: packed) else { return nil }
         return Event.Kind(rawValue: UInt8(raw))
     }
