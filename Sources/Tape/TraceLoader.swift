@@ -90,7 +90,7 @@ public final class TraceLoader {
             tape.store.bytes.reserveCapacity(fileSize / 2 + 4096)
             tape.store.starts.reserveCapacity(fileSize / 16 + 64)
             tape.store.bytes.withUnsafeBufferPointer { adviseHugePages($0.baseAddress, tape.store.bytes.capacity) }
-            tape.store.starts.withUnsafeBufferPointer { adviseHugePages($0.baseAddress, tape.store.starts.capacity * 8) }
+            tape.store.starts.withReservedBytes { adviseHugePages($0, $1) }
         }
     }
 
@@ -144,7 +144,7 @@ public final class TraceLoader {
         guard end > 0 else { return prefix }
         let byteEnd = end < tape.count ? tape.store.starts[end] : tape.store.bytes.count
         prefix.store.bytes = Array(tape.store.bytes[..<byteEnd])
-        prefix.store.starts = Array(tape.store.starts[..<end])
+        prefix.store.starts = tape.store.starts.prefix(end)
         prefix.store.strings = tape.store.strings
         prefix.lines = tape.lines
         return prefix
