@@ -91,12 +91,15 @@ public enum TraceWriter {
         return out.bytes
     }
 
+    /// The file `write(_:toFile:)` writes before renaming it to `path`.
+    public static func temporaryPath(of path: String) -> String { path + ".tmp" }
+
     /// Writes the trace of `tape` to `path`, through a temporary file `path.tmp` flushed to disk
     /// (`fsync`) and then renamed into place, so neither a reader nor a crash of the machine ever
     /// leaves half a trace under the final name.
     public static func write(_ tape: Tape, toFile path: String) throws(TraceError) {
         let bytes = encode(tape)
-        let temporary = path + ".tmp"
+        let temporary = temporaryPath(of: path)
         func failure(_ action: String) -> TraceError {
             .io(file: path, reason: "cannot \(action): \(String(cString: strerror(errno)))")
         }

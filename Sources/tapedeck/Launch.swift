@@ -67,7 +67,7 @@ struct Launch {
                 try? FileManager.default.removeItem(atPath: trace)
                 try? FileManager.default.removeItem(atPath: TorchRecorder.partialPath(of: trace))
             }
-            let written = try recorder.record(path, arguments: program.arguments, to: trace, announce: announce)
+            let written = try recorder.record(path, arguments: program.arguments, to: trace, temporary: true, announce: announce)
             return [Run(path: path, debugger: try Target.debugger(ofTrace: written))]
         }
     }
@@ -88,7 +88,7 @@ struct Launch {
         notice: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(CommandError) -> Choice {
         if engine == .torch {
-            return .torch(try TorchRecorder.locate(reason: "--engine torch"), note: "engine: torch (--engine torch)")
+            return .torch(try TorchRecorder.locate(reason: "--engine torch", limits: limits), note: "engine: torch (--engine torch)")
         }
         let runner = ProgramRunner(path: program.path, bytes: program.bytes, limits: limits)
         if engine == .tapedeck {
@@ -103,7 +103,7 @@ struct Launch {
         held.finish()
         if let unsupported = Self.unsupported(in: outcome.tape) {
             let reason = "\(program.path):\(unsupported.site.line): \(unsupported.message)"
-            return .torch(try TorchRecorder.locate(reason: reason), note: "engine: torch, because \(reason)")
+            return .torch(try TorchRecorder.locate(reason: reason, limits: limits), note: "engine: torch, because \(reason)")
         }
         return .tapedeck(outcome, held: held, note: "engine: tapedeck (the program stays inside its Python subset; --engine torch runs real PyTorch)")
     }

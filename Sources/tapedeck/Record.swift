@@ -37,7 +37,9 @@ struct Record: ParsableCommand {
             case let .tapedeck(outcome, held, _):
                 held?.release(stdout: Standard.out, stderr: Standard.error)
                 do {
-                    try TraceWriter.write(outcome.tape, toFile: output)
+                    try ChildProcess.guarding(removing: [TraceWriter.temporaryPath(of: output)]) { () throws(TraceError) in
+                        try TraceWriter.write(outcome.tape, toFile: output)
+                    }
                 } catch {
                     throw .cannotWrite(error)
                 }

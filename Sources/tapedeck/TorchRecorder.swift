@@ -1,4 +1,5 @@
 import Foundation
+import Script
 
 /// The recorder package (`tapedeck_torch`) run by `python3` with real PyTorch: records a program
 /// into a trace file so a program outside tapedeck's subset can still be debugged.
@@ -7,15 +8,22 @@ import Foundation
 /// `tapedeck_torch/`), else a `tapedeck_torch/` or `recorder/tapedeck_torch/` beside the binary or
 /// in a folder above it (a checkout's `.build/release/tapedeck` finds the checkout's `recorder/`),
 /// else whatever `python3` itself imports (`pip install ./recorder`).
+///
+/// The program runs under the same step and memory budgets as on tapedeck's engine: the recorder
+/// counts the statements of the program's own files and limits python3's memory
+/// (`--max-steps`, `--max-memory`, recorder/tapedeck_torch/budget.py), and stops it with the
+/// engine's message and exit status 1, its trace ending with the `tapedeck.BudgetExceeded` error.
 struct TorchRecorder {
     /// `python3` on PATH.
     let python: URL
     /// The folder to put on PYTHONPATH, nil when python3 imports `tapedeck_torch` by itself.
     let packageRoot: URL?
+    /// The budgets the program runs under.
+    var limits: RunLimits = .standard
 
-    /// Finds `python3` with torch and the recorder; throws naming what is missing, with `reason`
-    /// (why torch is needed) in the message.
-    static func locate(reason: String) throws(CommandError) -> TorchRecorder {
+    /// Finds `python3` with torch and the recorder, to run programs under `limits`; throws naming
+    /// what is missing, with `reason` (why torch is needed) in the message.
+    static func locate(reason: String, limits: RunLimits = .standard) throws(CommandError) -> TorchRecorder {
         guard let python = Executable.find("python3") else { throw .torchMissing(reason: reason, detail: "python3 is not on PATH") }
         let root = packageRoot()
         let probe = run(python, ["-c", "import importlib.util as u; print(u.find_spec('torch') is not None, u.find_spec('tapedeck_torch') is not None)"], packageRoot: root)
@@ -23,7 +31,7 @@ struct TorchRecorder {
         guard found.count == 2 else { throw .torchMissing(reason: reason, detail: "python3 did not start") }
         guard found[0] else { throw .torchMissing(reason: reason, detail: "python3 cannot import torch") }
         guard found[1] else { throw .recorderMissing }
-        return TorchRecorder(python: python, packageRoot: root)
+        return TorchRecorder(python: python, packageRoot: root, limits: limits)
     }
 
     /// Runs `program` with `arguments` under the recorder and returns the path of the trace to
@@ -32,11 +40,15 @@ struct TorchRecorder {
     /// trace has no `exit` event, so the debugger calls the run incomplete. The program's stdout goes
     /// to `programOutput`: tapedeck's stderr by default, so stdout stays free for reports
     /// (`tapedeck record` passes its own stdout).
+    /// With `temporary`, the trace is tapedeck's own: both names are removed if tapedeck is ended
+    /// by a signal while the recorder runs (`ChildProcess`).
     func record(
         _ program: String, arguments: [String], to trace: String, programOutput: FileHandle = .standardError,
-        announce: (String) -> Void
+        temporary: Bool = false, announce: (String) -> Void
     ) throws(CommandError) -> String {
-        let process = try execute(["-m", "tapedeck_torch", "-o", trace, program] + arguments, program: program, stdout: programOutput)
+        let process = try execute(
+            ["-m", "tapedeck_torch"] + budgetArguments + ["-o", trace, program] + arguments, program: program,
+            stdout: programOutput, temporary: temporary ? [trace, Self.partialPath(of: trace)] : [])
         if FileManager.default.fileExists(atPath: trace) { return trace }
         let partial = Self.partialPath(of: trace)
         guard FileManager.default.fileExists(atPath: partial) else {
@@ -49,15 +61,26 @@ struct TorchRecorder {
         return partial
     }
 
-    /// Runs `program` with `arguments` as `python3 PROGRAM ARGS...` would, on tapedeck's own
-    /// standard streams, and returns its exit status (128 + N after signal N, as a shell says).
+    /// Runs `program` with `arguments` as `python3 PROGRAM ARGS...` would (through the recorder's
+    /// `--no-trace`, which adds only the budgets), on tapedeck's own standard streams, and returns
+    /// its exit status (128 + N after signal N, as a shell says).
     func run(_ program: String, arguments: [String]) throws(CommandError) -> Int32 {
-        let process = try execute([program] + arguments, program: program, stdout: .standardOutput)
+        let process = try execute(
+            ["-m", "tapedeck_torch", "--no-trace"] + budgetArguments + [program] + arguments, program: program,
+            stdout: .standardOutput, temporary: [])
         return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 
-    /// Starts `python3 ARGUMENTS` and returns the process once it has ended.
-    private func execute(_ arguments: [String], program: String, stdout: FileHandle) throws(CommandError) -> Process {
+    /// The recorder's options for `limits` (its `--max-memory` is in MiB, as tapedeck's).
+    var budgetArguments: [String] {
+        ["--max-steps", String(limits.maxSteps), "--max-memory", String(limits.maxMemory >> 20)]
+    }
+
+    /// Starts `python3 ARGUMENTS` and returns the process once it has ended; `temporary` names the
+    /// files to remove if tapedeck is ended by a signal meanwhile.
+    private func execute(
+        _ arguments: [String], program: String, stdout: FileHandle, temporary: [String]
+    ) throws(CommandError) -> Process {
         let process = Process()
         process.executableURL = python
         process.arguments = arguments
@@ -70,7 +93,7 @@ struct TorchRecorder {
         } catch {
             throw .pythonDidNotStart(program: program)
         }
-        ChildProcess.wait(for: process)
+        ChildProcess.wait(for: process, removing: temporary)
         return process
     }
 

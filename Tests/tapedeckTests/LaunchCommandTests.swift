@@ -41,17 +41,22 @@ final class LaunchCommandTests: XCTestCase {
     }
 
     /// SIGTERM or SIGHUP sent to tapedeck alone, while real PyTorch runs a program that never ends,
-    /// ends the python3 child too; it used to keep running after tapedeck died.
+    /// ends the python3 child too (it used to keep running after tapedeck died), and tapedeck's
+    /// temporary trace is removed (it used to stay in $TMPDIR as `tapedeck-UUID.tdt.partial`). Two
+    /// SIGINTs (Ctrl-C twice, which exits 130 at once) do the same.
     func testTerminatingTapedeckEndsTheRecorderItWaitsOn() throws {
         try requireTorch()
         let directory = try temporaryDirectory()
         try "import torch\nz = torch.linspace(0, 1, 3)\nprint('started', flush=True)\nwhile True:\n    pass\n"
             .write(to: directory.appendingPathComponent("loop.py"), atomically: true, encoding: .utf8)
-        for signal in [SIGTERM, SIGHUP] {
+        for signals in [[SIGTERM], [SIGHUP], [SIGINT, SIGINT]] {
+            let temporary = try temporaryDirectory()
             let process = Process()
             process.executableURL = Binary.url
-            process.arguments = ["explain", "loop.py"]
+            // The budget is out of reach here: the loop must still be running when the signal comes.
+            process.arguments = ["explain", "--max-steps", "1000000000000", "loop.py"]
             process.currentDirectoryURL = directory
+            process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": temporary.path]) { $1 }
             let err = Pipe()
             process.standardError = err
             process.standardOutput = FileHandle.nullDevice
@@ -66,15 +71,58 @@ final class LaunchCommandTests: XCTestCase {
             }
             let children = try String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8)
             let child = try XCTUnwrap(children.split(separator: " ").first.flatMap { Int32($0) }, "the recorder's python3")
-            kill(process.processIdentifier, signal)
+            let traces = try FileManager.default.contentsOfDirectory(atPath: temporary.path).filter { $0.hasPrefix("tapedeck-") }
+            XCTAssertEqual(traces.count, 1, "the recording is under way in $TMPDIR: \(traces)")
+            for signal in signals {
+                kill(process.processIdentifier, signal)
+                usleep(100_000)
+            }
             process.waitUntilExit()
-            XCTAssertEqual(process.terminationReason, .uncaughtSignal)
-            XCTAssertEqual(process.terminationStatus, signal)
+            if signals.first == SIGINT {
+                XCTAssertEqual(process.terminationReason, .exit)
+                XCTAssertEqual(process.terminationStatus, 130)
+            } else {
+                XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+                XCTAssertEqual(process.terminationStatus, signals[0])
+            }
             let deadline = Date().addingTimeInterval(10)
             while Self.isRunning(child), Date() < deadline { usleep(50_000) }
-            XCTAssertFalse(Self.isRunning(child), "python3 \(child) still runs after tapedeck got signal \(signal)")
+            XCTAssertFalse(Self.isRunning(child), "python3 \(child) still runs after tapedeck got \(signals)")
             if Self.isRunning(child) { kill(child, SIGKILL) }
+            let left = try FileManager.default.contentsOfDirectory(atPath: temporary.path).filter { $0.hasPrefix("tapedeck-") }
+            XCTAssertEqual(left, [], "tapedeck's temporary trace is left behind after \(signals)")
         }
+    }
+
+    /// `--max-steps` and `--max-memory` bound a program on real PyTorch as on tapedeck's engine:
+    /// stopped with the engine's line on stderr, `run` exit 1, `explain` and `record` exit 3 with
+    /// the stop in the report and the trace. `tapedeck explain` on this loop used to run until killed.
+    func testBudgetsStopAProgramOnRealPyTorch() throws {
+        try requireTorch()
+        let directory = try temporaryDirectory()
+        try "import torch\nz = torch.linspace(0, 1, 3)\nwhile True:\n    pass\n"
+            .write(to: directory.appendingPathComponent("loop.py"), atomically: true, encoding: .utf8)
+        try "import torch\nkept = []\nwhile True:\n    kept.append(torch.ones(1 << 20))\n"
+            .write(to: directory.appendingPathComponent("grow.py"), atomically: true, encoding: .utf8)
+        let stop = "tapedeck: loop.py:4: the program was stopped after 100000 steps (statements executed); raise the budget with --max-steps\n"
+        let run = try Binary.run(["run", "--max-steps", "100000", "loop.py"], in: directory)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(run.stderr.hasSuffix(stop), run.stderr)
+        let explain = try Binary.run(["explain", "--max-steps", "100000", "loop.py"], in: directory)
+        XCTAssertEqual(explain.status, 3, explain.stderr)
+        XCTAssertTrue(explain.stderr.hasSuffix(stop), explain.stderr)
+        XCTAssertTrue(explain.stdout.contains("loop.py:4:5: note: the run stopped here, incomplete: tapedeck.BudgetExceeded"), explain.stdout)
+        XCTAssertTrue(explain.stdout.contains("loop.py: incomplete run"), explain.stdout)
+        let record = try Binary.run(["record", "--engine", "torch", "--max-steps", "100000", "loop.py", "-o", "loop.tdt"], in: directory)
+        XCTAssertEqual(record.status, 3, record.stderr)
+        let trace = try String(contentsOf: directory.appendingPathComponent("loop.tdt"), encoding: .utf8)
+        XCTAssertTrue(trace.hasSuffix("\"line\":4}\n{\"k\":\"exit\",\"code\":1}\n"), String(trace.suffix(300)))
+        XCTAssertTrue(trace.contains("{\"k\":\"error\",\"type\":\"tapedeck.BudgetExceeded\""), String(trace.suffix(300)))
+        let grow = try Binary.run(["run", "--engine", "torch", "--max-memory", "768", "grow.py"], in: directory)
+        XCTAssertEqual(grow.status, 1, grow.stderr)
+        XCTAssertTrue(grow.stderr.contains("tapedeck: grow.py:4: the program was stopped "), grow.stderr)
+        XCTAssertTrue(grow.stderr.hasSuffix("768 MiB memory budget; raise it with --max-memory\n")
+            || grow.stderr.hasSuffix("768 MiB of memory; raise the budget with --max-memory\n"), grow.stderr)
     }
 
     /// Whether `pid` is a live process: not gone and not a zombie (an orphan nobody reaps).

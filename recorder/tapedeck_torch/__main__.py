@@ -1,12 +1,14 @@
-"""Command line: python3 -m tapedeck_torch [-o OUT] [--values N] [--keep-steps N] SCRIPT [ARGS...] [-o OUT]"""
+"""Command line: python3 -m tapedeck_torch [OPTIONS] SCRIPT [ARGS...] [-o OUT]"""
 
 import os
 import sys
+from typing import NamedTuple
 
 from .distributed import rank_path
 from .recording import run_program
 
-USAGE = """usage: python3 -m tapedeck_torch [-o OUT.tdt] [--values N] [--keep-steps N] SCRIPT.py [ARGS...] [-o OUT.tdt]
+USAGE = """usage: python3 -m tapedeck_torch [-o OUT.tdt] [--values N] [--keep-steps N] [--max-steps N]
+                              [--max-memory MIB] [--no-trace] SCRIPT.py [ARGS...] [-o OUT.tdt]
 
 Runs SCRIPT.py as __main__ with ARGS and records it into a tapedeck trace (default SCRIPT.tdt).
 A trailing `-o OUT` after the script's arguments is taken by the recorder, not the script.
@@ -14,36 +16,68 @@ A trailing `-o OUT` after the script's arguments is taken by the recorder, not t
   --values N         preview the values of tensors with at most N elements (default 64, 0 = off)
   --keep-steps N     keep only the last N steps (each optimizer.step(), or each backward() in a
                      program without an optimizer) and the step running at the end; the trace
-                     says what was dropped (default: keep everything)"""
+                     says what was dropped (default: keep everything)
+  --max-steps N      stop the program after N lines of its own files executed (default: no limit;
+                     tapedeck passes its own --max-steps)
+  --max-memory MIB   stop the program once it holds more than MIB MiB (resident, and a limit on
+                     its data segment; default: no limit); a stopped run exits 1, its trace ending
+                     with a tapedeck.BudgetExceeded error
+  --no-trace         run SCRIPT.py as python3 would, with the budgets, and write no trace"""
 
 
-def parse(argv: list[str]) -> tuple[str, list[str], str, int, int | None]:
-    """(script, script_args, output, values, keep_steps) from the command line; raises ValueError on
-    bad usage."""
+class Options(NamedTuple):
+    """The command line, parsed."""
+
+    script: str
+    args: list[str]
+    output: str | None
+    """The trace to write, None under `--no-trace`."""
+    values: int = 64
+    keep_steps: int | None = None
+    max_steps: int | None = None
+    max_memory: int | None = None
+    """Bytes."""
+
+
+def _integer(option: str, text: str, least: int | None = None) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError("%s expects an integer, got %r" % (option, text)) from None
+    if least is not None and value < least:
+        raise ValueError("%s expects at least %d, got %d" % (option, least, value))
+    return value
+
+
+def parse(argv: list[str]) -> Options:
+    """The options of the command line; raises ValueError on bad usage."""
     output = None
     values = 64
     keep_steps = None
+    max_steps = None
+    max_memory = None
+    trace = True
     i = 0
     while i < len(argv) and argv[i].startswith("-"):
         option = argv[i]
         if option in ("-h", "--help"):
             raise ValueError(None)
+        if option == "--no-trace":
+            trace = False
+            i += 1
+            continue
         if i + 1 >= len(argv):
             raise ValueError("option %s needs a value" % option)
         if option in ("-o", "--output"):
             output = argv[i + 1]
         elif option == "--values":
-            try:
-                values = int(argv[i + 1])
-            except ValueError:
-                raise ValueError("--values expects an integer, got %r" % argv[i + 1]) from None
+            values = _integer(option, argv[i + 1])
         elif option == "--keep-steps":
-            try:
-                keep_steps = int(argv[i + 1])
-            except ValueError:
-                raise ValueError("--keep-steps expects an integer, got %r" % argv[i + 1]) from None
-            if keep_steps < 1:
-                raise ValueError("--keep-steps expects at least 1, got %d" % keep_steps)
+            keep_steps = _integer(option, argv[i + 1], 1)
+        elif option == "--max-steps":
+            max_steps = _integer(option, argv[i + 1], 1)
+        elif option == "--max-memory":
+            max_memory = _integer(option, argv[i + 1], 1) << 20
         else:
             raise ValueError("unknown option %s" % option)
         i += 2
@@ -51,26 +85,30 @@ def parse(argv: list[str]) -> tuple[str, list[str], str, int, int | None]:
         raise ValueError("missing the script to run")
     script = argv[i]
     rest = list(argv[i + 1:])
-    if output is None and len(rest) >= 2 and rest[-2] in ("-o", "--output"):
+    if trace and output is None and len(rest) >= 2 and rest[-2] in ("-o", "--output"):
         output = rest[-1]
         rest = rest[:-2]
-    if output is None:
+    if not trace:
+        output = None
+    elif output is None:
         output = os.path.splitext(os.path.basename(script))[0] + ".tdt"
-    return script, rest, output, values, keep_steps
+    return Options(script, rest, output, values, keep_steps, max_steps, max_memory)
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        script, args, output, values, keep_steps = parse(sys.argv[1:] if argv is None else argv)
+        options = parse(sys.argv[1:] if argv is None else argv)
     except ValueError as e:
         if e.args[0]:
             print("tapedeck_torch: %s" % e.args[0], file=sys.stderr)
         print(USAGE, file=sys.stderr)
         return 2
-    if not os.path.isfile(script):
-        print("tapedeck_torch: cannot open %s: no such file" % script, file=sys.stderr)
+    if not os.path.isfile(options.script):
+        print("tapedeck_torch: cannot open %s: no such file" % options.script, file=sys.stderr)
         return 2
-    return run_program(script, args, rank_path(output), values, keep_steps)
+    output = None if options.output is None else rank_path(options.output)
+    return run_program(options.script, options.args, output, options.values, options.keep_steps,
+                       options.max_steps, options.max_memory)
 
 
 if __name__ == "__main__":

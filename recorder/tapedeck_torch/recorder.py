@@ -229,6 +229,20 @@ class Recorder:
         self.writer.emit(schema.exit_code(1))
         self._close()
 
+    def abort(self, kind: str, message: str, file: str, line: int) -> None:
+        """Ends the trace of a program stopped from outside at `file`:`line` (a budget ran out): the
+        ops still pending, an error of type `kind` there, exit code 1, the file closed and renamed.
+        The modes and patches stay, since the process ends at once (`os._exit`)."""
+        if not self.active:
+            return
+        self.active = False
+        self.passive += 1
+        self.guard(self.resolve, "resolve")
+        site = schema.site(line) + self.sites.file_field(file)
+        self.writer.emit(schema.error(kind, message, site, None))
+        self.writer.emit(schema.exit_code(1))
+        self._close()
+
     def _close(self) -> None:
         """Writes what is left (once a window dropped steps: the kept steps, renumbered, in place of
         the last checkpoint) and closes the file."""

@@ -5,11 +5,15 @@ import os
 import sys
 import tokenize
 import types
+from collections.abc import Callable
 from types import TracebackType
+from typing import NoReturn
 
 import torch
 
+from .budget import BUDGET_EXCEEDED, Budget, allocation_failure, instrument, memory_message
 from .recorder import Recorder
+from .sites import CallSites
 from .source import SourceRefused, program_text
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -57,12 +61,16 @@ def _read_source(path: str) -> str:
         return ""
 
 
-def run_program(path: str, args: list[str], output: str, values: int = 64, keep_steps: int | None = None) -> int:
+def run_program(path: str, args: list[str], output: str | None, values: int = 64, keep_steps: int | None = None,
+                max_steps: int | None = None, max_memory: int | None = None) -> int:
     """Runs the script at `path` as `__main__` (with `sys.argv = [path, *args]`, an absolute
     `__file__` and the script's folder first on `sys.path`, as `python3 path` does) under a recorder
-    and returns its exit code. An uncaught exception prints the same traceback Python would print, minus
-    the recorder's own frames; Ctrl-C (`KeyboardInterrupt`) is recorded as the error that ended the run
-    and exits 130, as `python3` and `tapedeck run` do."""
+    writing `output` (None: no trace, only the budgets) and returns its exit code. An uncaught
+    exception prints the same traceback Python would print, minus the recorder's own frames; Ctrl-C
+    (`KeyboardInterrupt`) is recorded as the error that ended the run and exits 130, as `python3` and
+    `tapedeck run` do. `max_steps` and `max_memory` (bytes) are the budgets (budget.py): a run that
+    uses one up is stopped at once with one line on stderr, the trace ending with a
+    `tapedeck.BudgetExceeded` error, and the process exits 1, as on tapedeck's engine."""
     with open(path, "rb") as f:
         raw = f.read()
     filename = os.path.abspath(path)
@@ -70,12 +78,16 @@ def run_program(path: str, args: list[str], output: str, values: int = 64, keep_
     try:
         text = program_text(raw, filename)
         code = compile(raw, filename, "exec", dont_inherit=True)
+        if max_steps is not None or max_memory is not None:
+            code = instrument(raw, filename)
     except SourceRefused as refused:
-        Recorder(output, path, text, values).syntax_error(refused.error, refused.line)
+        if output is not None:
+            Recorder(output, path, text, values).syntax_error(refused.error, refused.line)
         sys.excepthook(SyntaxError, refused.error, None)
         return 1
     except SyntaxError as e:
-        Recorder(output, path, text, values).syntax_error(e)
+        if output is not None:
+            Recorder(output, path, text, values).syntax_error(e)
         sys.excepthook(type(e), e.with_traceback(None), None)
         return 1
     module = types.ModuleType("__main__")
@@ -85,24 +97,42 @@ def run_program(path: str, args: list[str], output: str, values: int = 64, keep_
     sys.argv = [path] + list(args)
     sys.path[0] = os.path.dirname(filename)
     sys.modules["__main__"] = module
-    recorder = Recorder(output, path, text, values, keep_steps)
+    recorder = None if output is None else Recorder(output, path, text, values, keep_steps)
+    budget = None
+    is_program = CallSites(filename).is_program_file
+    if max_steps is not None or max_memory is not None:
+        budget = Budget(is_program, max_steps, max_memory,
+                        lambda message, frame: _stop(recorder, budget, path, filename, message,
+                                                     frame.f_code.co_filename, frame.f_lineno or 0))
     status = 0
     error = None
     # `python3 path` runs the script at stack depth 1; here the recorder's frames sit below it.
     # Raising the limit by their number makes RecursionError fire at the same program frame.
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(limit + _frames_below())
-    recorder.start()
+    if recorder is not None:
+        recorder.start()
+    if budget is not None:
+        budget.start()
     try:
         exec(code, module.__dict__)
     except SystemExit as e:
-        recorder.stop(_exit_status(e.code))
+        if budget is not None:
+            budget.end()
+        if recorder is not None:
+            recorder.stop(_exit_status(e.code))
         raise
     except BaseException as e:
         error = e
         status = 130 if isinstance(e, KeyboardInterrupt) else 1
+        failed, requested = allocation_failure(e)
+        if failed and budget is not None and budget.max_memory is not None:
+            file, line = _program_line(e, is_program, filename)
+            _stop(recorder, budget, path, filename, memory_message(budget.max_memory, True, requested), file, line)
     finally:
-        if recorder.active:
+        if budget is not None:
+            budget.end()
+        if recorder is not None and recorder.active:
             recorder.stop(status, error)
         sys.setrecursionlimit(limit)
         sys.argv, sys.path[0] = saved[0], saved[1]
@@ -110,6 +140,39 @@ def run_program(path: str, args: list[str], output: str, values: int = 64, keep_
         _strip_recorder_frames(error)
         sys.excepthook(type(error), error, error.__traceback__)
     return status
+
+
+def _stop(recorder: Recorder | None, budget: Budget | None, path: str, filename: str, message: str, file: str,
+          line: int) -> NoReturn:
+    """Ends the process of a program whose budget ran out at `file`:`line`: the trace closed with
+    the stop, the program's output flushed, then `tapedeck: PATH:LINE: MESSAGE` on stderr and exit 1,
+    as tapedeck's engine ends such a run. `finally` blocks and exit handlers do not run."""
+    if budget is not None:
+        budget.end()
+    if recorder is not None:
+        recorder.abort(BUDGET_EXCEEDED, message, file, line)
+    where = path if file == filename else file
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        sys.stderr.write("tapedeck: %s:%d: %s\n" % (where, line, message))
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(1)
+
+
+def _program_line(error: BaseException, is_program: Callable[[str], bool], filename: str) -> tuple[str, int]:
+    """The file and line of the innermost frame of the program in `error`'s traceback."""
+    found = (filename, 0)
+    tb = error.__traceback__
+    while tb is not None:
+        if is_program(tb.tb_frame.f_code.co_filename):
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def _frames_below() -> int:

@@ -78,6 +78,13 @@ class CallSites:
             self._is_library[code] = known
         return known
 
+    def is_program_file(self, filename: str) -> bool:
+        """Whether code from `filename` is the program's own: a real file (not `<string>`) outside
+        torch, the standard library, installed packages and this recorder, or the program itself."""
+        if filename.startswith("<"):
+            return False
+        return not os.path.abspath(filename).startswith(self._roots) or _realpath(filename) == self._program
+
     def user_frame(self, frame: FrameType | None) -> tuple[FrameType | None, FrameType | None]:
         """The innermost program frame at or above `frame`, and `frame` itself when it is a library
         frame (the start of the library call chain below the program frame), else None."""
@@ -98,7 +105,7 @@ class CallSites:
         if line is None:
             line = user.f_lineno or 0
         text = schema.site(line, col, end)
-        file = self._file_field(code.co_filename)
+        file = self.file_field(code.co_filename)
         if file:
             text += file
         spelling = None
@@ -122,7 +129,7 @@ class CallSites:
         code = best.tb_frame.f_code
         line, col, end = self._position(code, best.tb_lasti)
         text = schema.site(line if line is not None else best.tb_lineno, col, end)
-        return text + self._file_field(code.co_filename)
+        return text + self.file_field(code.co_filename)
 
     def _frame_name(self, user: FrameType, library: FrameType, called: CodeType | None) -> str | None:
         """The innermost method in the library chain (`ReLU.forward`, `Adam.step`), else its
@@ -150,7 +157,8 @@ class CallSites:
             self._is_machinery[code] = known
         return known
 
-    def _file_field(self, filename: str) -> str:
+    def file_field(self, filename: str) -> str:
+        """The `file` field for a site in `filename`: empty in the traced program."""
         field = self._files.get(filename)
         if field is None:
             if self._program is not None and _realpath(filename) == self._program:

@@ -162,10 +162,12 @@ def test_non_finite_values_are_strings(record_snippet):
 
 
 @pytest.mark.parametrize("argv, expected", [
-    (["train.py", "--lr", "1", "-o", "out.tdt"], ("train.py", ["--lr", "1"], "out.tdt", 64, None)),
-    (["-o", "a.tdt", "--values", "0", "train.py", "-o", "x"], ("train.py", ["-o", "x"], "a.tdt", 0, None)),
-    (["train.py"], ("train.py", [], "train.tdt", 64, None)),
-    (["--keep-steps", "3", "train.py"], ("train.py", [], "train.tdt", 64, 3)),
+    (["train.py", "--lr", "1", "-o", "out.tdt"], ("train.py", ["--lr", "1"], "out.tdt", 64, None, None, None)),
+    (["-o", "a.tdt", "--values", "0", "train.py", "-o", "x"], ("train.py", ["-o", "x"], "a.tdt", 0, None, None, None)),
+    (["train.py"], ("train.py", [], "train.tdt", 64, None, None, None)),
+    (["--keep-steps", "3", "train.py"], ("train.py", [], "train.tdt", 64, 3, None, None)),
+    (["--max-steps", "10", "--max-memory", "512", "t.py"], ("t.py", [], "t.tdt", 64, None, 10, 512 << 20)),
+    (["--no-trace", "--max-steps", "5", "t.py", "-o", "x"], ("t.py", ["-o", "x"], None, 64, None, 5, None)),
 ])
 def test_command_line(argv, expected):
     from tapedeck_torch.__main__ import parse
@@ -180,6 +182,10 @@ def test_command_line_rejects_bad_usage():
         parse(["--values", "many", "t.py"])
     with pytest.raises(ValueError, match="at least 1"):
         parse(["--keep-steps", "0", "t.py"])
+    with pytest.raises(ValueError, match="at least 1"):
+        parse(["--max-steps", "0", "t.py"])
+    with pytest.raises(ValueError, match="expects an integer"):
+        parse(["--max-memory", "4G", "t.py"])
 
 
 def test_names_are_bound_to_tensors(record_snippet):
