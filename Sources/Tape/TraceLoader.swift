@@ -13,8 +13,9 @@ import Darwin
 /// events to the tape and range-checks them (`TraceValidator`). `finish()` reads the rest and
 /// returns the tape. Errors are `FILE:LINE: what was expected`, the line counted in the whole file.
 public final class TraceLoader {
-    /// The bytes read per chunk.
-    public static let defaultChunkSize = 4 << 20
+    /// The bytes read per chunk: 2 MiB, which the two threads still split; 4 MiB took the same
+    /// CPU time and 2.7 MiB more peak memory (docs/benchmarks.md).
+    public static let defaultChunkSize = 2 << 20
     /// The bytes read with the header: little, so the first events are ready soon.
     private static let headerChunk = 256 << 10
     /// Chunks larger than this are parsed in two halves on two threads.
