@@ -13,10 +13,7 @@ struct NodeGraph: Sendable {
 
     /// The graph of `records`, whose ids are their positions.
     init(_ records: [NodeRecord]) {
-        for record in records {
-            edges.append(contentsOf: record.next)
-            add(sequenceNr: record.sequenceNr)
-        }
+        for record in records { add(sequenceNr: record.sequenceNr, next: record.next[...]) }
     }
 
     var count: Int { sequenceNrs.count }
@@ -27,13 +24,9 @@ struct NodeGraph: Sendable {
         edges.reserveCapacity(nodes * 2)
     }
 
-    /// Adds the node recorded by event `position` of `tape`, reading its edges in place.
-    mutating func add(sequenceNr: UInt64, nodeEvent position: Int, of tape: Tape) {
-        tape.appendEdges(ofNodeAt: position, to: &edges)
-        add(sequenceNr: sequenceNr)
-    }
-
-    private mutating func add(sequenceNr: UInt64) {
+    /// Adds the next node, with its `next_functions`.
+    mutating func add(sequenceNr: UInt64, next: ArraySlice<Edge?>) {
+        edges.append(contentsOf: next)
         sequenceNrs.append(sequenceNr)
         edgeStarts.append(edges.count)
     }

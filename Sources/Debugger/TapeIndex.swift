@@ -4,9 +4,9 @@ import Tape
 /// ("which version was counter 3 at event 900?", "what did node 7 save?") is a lookup or a
 /// binary search instead of a scan.
 ///
-/// The pass reads only the fields it keeps (`Tape.summary(at:)`: ids, versions, flags, interned
-/// names) and an op's tensors and a node's edges in place; it builds no `Event`, no string and
-/// no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
+/// The pass reads only the fields it keeps (`Tape.scan(_:)`: ids, versions, flags, interned
+/// names, an op's tensors and a node's edges, in one pass over the compact storage); it builds no
+/// `Event`, no string and no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
 /// when asked.
 struct TapeIndex: Sendable {
     /// What the index keeps of a tensor's first sighting (decode `tensorEvents` for the rest).
@@ -132,9 +132,17 @@ struct TapeIndex: Sendable {
         self.tape = tape
         copySlicesName = tape.internedID(of: Self.copySlices)
         reserveCapacity()
-        for position in 0..<tape.count {
-            try add(at: position, of: tape)
+        var failure: DebuggerError?
+        tape.scan { position, event in
+            do throws(DebuggerError) {
+                try add(event, at: position, of: tape)
+                return true
+            } catch {
+                failure = error
+                return false
+            }
         }
+        if let failure { throw failure }
         eventCount = tape.count
         gradFns.finish(keyCount: tensors.count)
         values.finish(keyCount: tensors.count)
@@ -312,8 +320,7 @@ struct TapeIndex: Sendable {
     /// Sizes the arrays from a count of the tape's event kinds (read without decoding), so that
     /// indexing a million events does not copy them over and over as they grow.
     private mutating func reserveCapacity() {
-        var counts = [Int](repeating: 0, count: Event.Kind.allCases.count)
-        for position in 0..<tape.count { counts[Int(tape.kind(at: position).rawValue)] += 1 }
+        let counts = tape.kindCounts()
         func count(_ kind: Event.Kind) -> Int { counts[Int(kind.rawValue)] }
         tensors.reserveCapacity(count(.tensor))
         tensorEvents.reserveCapacity(count(.tensor))
@@ -338,12 +345,13 @@ struct TapeIndex: Sendable {
         firstNodeOfOp = Array(repeating: nil, count: count(.op))
     }
 
-    /// Indexes event `position` of `tape` (this index's tape, passed apart so that reading an op's
-    /// tensors in place while the index changes does not copy the `Tape` per op). Every kind but
-    /// the rare ones (errors, backward calls and ends, exit) is read through `Tape.summary(at:)`,
-    /// which decodes no strings or arrays.
-    private mutating func add(at position: Int, of tape: Tape) throws(DebuggerError) {
-        let kind = tape.kind(at: position)
+    /// Indexes event `position` of `tape` (this index's tape, passed apart so that reading it while
+    /// the index changes does not copy the `Tape`), as `Tape.scan(_:)` read it: every kind but the
+    /// rare ones (errors, backward calls and ends, exit) from its summary and lists, which hold no
+    /// strings. (A `switch` rather than a table of closures: the table's reabstraction thunks cost
+    /// more per event than the handlers' own work.)
+    private mutating func add(_ event: ScannedEvent, at position: Int, of tape: Tape) throws(DebuggerError) {
+        let kind = event.summary.kind
         switch kind {
         case .node, .gradFn, .save, .bump, .values, .tensor:
             if let last = opEnds.indices.last, opEnds[last] == position { opEnds[last] = position + 1 }
@@ -351,32 +359,19 @@ struct TapeIndex: Sendable {
             break
         }
         switch kind {
-        case .error, .backward, .backwardEnd, .exit:
-            try add(tape.eventWithoutPreview(at: position), at: position)
-        default:
-            try add(tape.summary(at: position), at: position, of: tape)
-        }
-    }
-
-    /// Indexes an event of a kind read from its summary, with that kind's handler. (A `switch`
-    /// rather than a table of closures: the table's reabstraction thunks cost more per event
-    /// than the handlers' own work.)
-    private mutating func add(_ summary: EventSummary, at position: Int, of tape: Tape) throws(DebuggerError) {
-        switch summary.kind {
-        case .tensor: try Self.addTensor(&self, summary, at: position)
-        case .op: try Self.addOp(&self, summary, at: position, of: tape)
-        case .node: try Self.addNode(&self, summary, at: position)
-        case .gradFn: try Self.addGradFn(&self, summary, at: position)
-        case .save: try Self.addSave(&self, summary, at: position)
-        case .bump: try Self.addBump(&self, summary, at: position)
-        case .values: try Self.addValues(&self, summary, at: position)
-        case .binding: try Self.addBinding(&self, summary, at: position)
+        case .tensor: try Self.addTensor(&self, event.summary, at: position)
+        case .op: try Self.addOp(&self, event, at: position)
+        case .node: try Self.addNode(&self, event, at: position)
+        case .gradFn: try Self.addGradFn(&self, event.summary, at: position)
+        case .save: try Self.addSave(&self, event.summary, at: position)
+        case .bump: try Self.addBump(&self, event.summary, at: position)
+        case .values: try Self.addValues(&self, event.summary, at: position)
+        case .binding: try Self.addBinding(&self, event.summary, at: position)
         case .output: consoleEvents.append(position)
-        case .nodeRun: try Self.addRun(&self, summary, at: position)
-        case .nodeResult: try Self.addResult(&self, summary, at: position)
-        case .release: try checkNode(summary.node ?? 0, at: position)
-        case .error, .backward, .backwardEnd, .exit:
-            preconditionFailure("\(summary.kind) events are indexed from their decoded event")
+        case .nodeRun: try Self.addRun(&self, event.summary, at: position)
+        case .nodeResult: try Self.addResult(&self, event.summary, at: position)
+        case .release: try checkNode(event.summary.node ?? 0, at: position)
+        case .error, .backward, .backwardEnd, .exit: try add(tape.eventWithoutPreview(at: position), at: position)
         }
     }
 
@@ -402,41 +397,42 @@ struct TapeIndex: Sendable {
         index.observe(counter: counter, version: index.tape.header.dropped?.versions[counter] ?? 0, at: position)
     }
 
-    private static func addOp(_ index: inout TapeIndex, _ op: EventSummary, at position: Int, of tape: Tape) throws(DebuggerError) {
-        let id = op.op ?? 0
+    private static func addOp(_ index: inout TapeIndex, _ op: ScannedEvent, at position: Int) throws(DebuggerError) {
+        let id = op.summary.op ?? 0
         guard id == index.opEvents.count else {
             throw .idOutOfOrder(kind: "op", id: id, expected: index.opEvents.count, event: position)
         }
-        try tape.forEachTensorVersion(ofOpAt: position) { (seen, isOutput) throws(DebuggerError) in
+        for seen in op.inputs { try index.observe(seen, at: position) }
+        for seen in op.outputs {
             try index.observe(seen, at: position)
-            if isOutput, index.producers[seen.tensor] == nil { index.producers[seen.tensor] = id }
+            if index.producers[seen.tensor] == nil { index.producers[seen.tensor] = id }
         }
         index.opEvents.append(position)
         index.opEnds.append(position + 1)
     }
 
-    private static func addNode(_ index: inout TapeIndex, _ n: EventSummary, at position: Int) throws(DebuggerError) {
-        let id = n.node ?? 0
+    private static func addNode(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
+        let id = event.summary.node ?? 0
         guard id == index.nodes.count else {
             throw .idOutOfOrder(kind: "node", id: id, expected: index.nodes.count, event: position)
         }
-        if let op = n.op { index.opReferences.append((op, position)) }
-        if let variable = n.variable { try index.checkTensor(variable, at: position) }
-        index.graph.add(sequenceNr: n.sequenceNr, nodeEvent: position, of: index.tape)
-        for case let edge? in index.graph.next(of: id) where edge.node >= id {
+        if let op = event.summary.op { index.opReferences.append((op, position)) }
+        if let variable = event.summary.variable { try index.checkTensor(variable, at: position) }
+        for case let edge? in event.edges where edge.node >= id {
             throw .unknownNode(id: edge.node, event: position)
         }
-        if let op = n.op {
+        if let op = event.summary.op {
             if index.firstNodeOfOp.indices.contains(op), index.firstNodeOfOp[op] == nil { index.firstNodeOfOp[op] = id }
             if index.plainNodeOfOp.indices.contains(op) {
-                if n.name != nil, n.name == index.copySlicesName {
+                if event.summary.name != nil, event.summary.name == index.copySlicesName {
                     if let inner = index.plainNodeOfOp[op] { index.wrapped[id] = inner }
-                } else if n.variable == nil {
+                } else if event.summary.variable == nil {
                     index.plainNodeOfOp[op] = id
                 }
             }
         }
-        index.nodes.append(Node(name: n.name, op: n.op, variable: n.variable))
+        index.graph.add(sequenceNr: event.summary.sequenceNr, next: event.edges)
+        index.nodes.append(Node(name: event.summary.name, op: event.summary.op, variable: event.summary.variable))
         index.nodeEvents.append(position)
     }
 
@@ -532,7 +528,7 @@ struct TapeIndex: Sendable {
         case let .exit(code):
             exitCode = code
         default:
-            preconditionFailure("\(event.kind) events are indexed from their summary")
+            preconditionFailure("\(event.kind) events are indexed from their scanned fields")
         }
     }
 

@@ -31,13 +31,16 @@ struct EventCursor {
         return Int(Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1))
     }
 
+    @inline(__always)
     mutating func sequenceNr() -> UInt64 { varint() &- 1 }
 
+    @inline(__always)
     mutating func bool() -> Bool {
         defer { position += 1 }
         return base[position] != 0
     }
 
+    @inline(__always)
     mutating func stringID() -> Int { Int(varint()) }
 
     /// `count` values made by `element`, without intermediate arrays.
@@ -91,6 +94,7 @@ struct EventCursor {
     }
 
     /// Skips a value of `type` without building it.
+    @inline(__always)
     mutating func skip(_ type: FieldType) {
         switch type {
         case .int, .uint64, .string: skipVarints(1)
@@ -109,6 +113,7 @@ struct EventCursor {
         }
     }
 
+    @inline(__always)
     private mutating func skipVarints(_ count: Int) {
         for _ in 0..<count {
             while base[position] >= 0x80 { position += 1 }

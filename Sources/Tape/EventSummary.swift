@@ -1,54 +1,125 @@
 /// The scalar fields of one event — the ids it names (tensor, node, op, backward call, version
 /// counter, storage, base, leaf), its versions, flags and line, and its names (and an op's call)
 /// as interned string ids — read from a tape's compact storage in one pass without building strings, arrays or an
-/// `Event`, for indexes that scan a whole tape and keep only these. An op's inputs and outputs
-/// and a node's `next_functions` are read in place by `Tape.forEachTensorVersion(ofOpAt:_:)` and
-/// `Tape.appendEdges(ofNodeAt:to:)`; names come from `Tape.internedString(_:)`.
+/// `Event`, for indexes that scan a whole tape and keep only these. A whole-tape scan
+/// (`Tape.scan(_:)`) also reads an op's inputs and outputs and a node's `next_functions` in the
+/// same pass; `Tape.forEachTensorVersion(ofOpAt:_:)` reads one op's; names come from
+/// `Tape.internedString(_:)`.
 ///
 /// A field the event does not have is nil (or 0 / false for the non-optional ones, the default
 /// the full decoder gives a missing field).
 public struct EventSummary: Hashable, Sendable {
-    public var kind: Event.Kind
+    public internal(set) var kind: Event.Kind
+    /// Which slots (`Slot`) the event had: bit `slot`. A slot's value is meaningful only here.
+    @usableFromInline var present: UInt32 = 0
+    /// The values by slot: integers as read, bools as 0 or 1, a sequence_nr by its bit pattern.
+    /// Not zeroed between events of a scan: `present` says which hold this event's values.
+    @usableFromInline var values = InlineArray<19, Int>(repeating: 0)
+
+    /// Where each kept field's value lives in `values` (the getters below name these numbers).
+    enum Slot: Int {
+        case tensor, node, op, backward, counter, base, line, storage, version, from, to, outputNr
+        case sequenceNr, requiresGrad, isOutput, variable, name, slot, call
+    }
+
     /// `t`: the tensor the event announces, changes, saves, writes through or previews.
-    public var tensor: Int?
+    @inlinable public var tensor: Int? { value(0) }
     /// `n`: the node it creates, saves for, runs or releases.
-    public var node: Int?
+    @inlinable public var node: Int? { value(1) }
     /// The op index of an `op` event (`i`), or the op that made a node or bump (`op`).
-    public var op: Int?
+    @inlinable public var op: Int? { value(2) }
     /// `b`: the backward call.
-    public var backward: Int?
+    @inlinable public var backward: Int? { value(3) }
     /// `vc`: the version counter of a tensor or bump.
-    public var counter: Int?
+    @inlinable public var counter: Int? { value(4) }
     /// The base tensor of a view.
-    public var base: Int?
+    @inlinable public var base: Int? { value(5) }
     /// The source line of an op, binding, error or backward call.
-    public var line: Int?
+    @inlinable public var line: Int? { value(6) }
     /// `st`: a tensor's storage.
-    public var storage = 0
+    @inlinable public var storage: Int { value(7) ?? 0 }
     /// `v`: the version a grad_fn change or a save recorded.
-    public var version = 0
+    @inlinable public var version: Int { value(8) ?? 0 }
     /// `from` and `to` of a version bump.
-    public var from = 0
-    public var to = 0
+    @inlinable public var from: Int { value(9) ?? 0 }
+    @inlinable public var to: Int { value(10) ?? 0 }
     /// `nr`: the output number of a grad_fn change or a saved output.
-    public var outputNr = 0
+    @inlinable public var outputNr: Int { value(11) ?? 0 }
     /// `seq`: a node's sequence_nr.
-    public var sequenceNr: UInt64 = 0
+    @inlinable public var sequenceNr: UInt64 { UInt64(bitPattern: Int64(value(12) ?? 0)) }
     /// `rg`: requires_grad of a tensor or grad_fn change.
-    public var requiresGrad = false
+    @inlinable public var requiresGrad: Bool { value(13) == 1 }
     /// `out` of a save: whether the saved tensor is an output of the saving node.
-    public var isOutput = false
+    @inlinable public var isOutput: Bool { value(14) == 1 }
     /// `var`: the leaf tensor of an AccumulateGrad node.
-    public var variable: Int?
+    @inlinable public var variable: Int? { value(15) }
     /// The interned id of `name` (an op's aten name, a node's grad_fn name, a bound name).
-    public var name: Int?
+    @inlinable public var name: Int? { value(16) }
     /// The interned id of `slot` (a saved slot's name).
-    public var slot: Int?
+    @inlinable public var slot: Int? { value(17) }
     /// The interned id of an op's `call` (`torch.mm`, `*`).
-    public var call: Int?
+    @inlinable public var call: Int? { value(18) }
+
+    /// The value in `slot`, nil when the event did not have it.
+    @inlinable
+    func value(_ slot: Int) -> Int? {
+        present & (1 << UInt32(slot)) != 0 ? values[slot] : nil
+    }
 
     public init(kind: Event.Kind) {
         self.kind = kind
+    }
+
+    /// Forgets the fields read so far, for the next event of a scan, which is of `kind`.
+    @inline(__always)
+    mutating func reset(_ kind: Event.Kind) {
+        self.kind = kind
+        present = 0
+    }
+
+    /// Reads `field` of an event of `kind` from `c` when it is one the summary keeps; false (and
+    /// `c` unmoved) for a field to skip.
+    @inline(__always)
+    mutating func read(_ field: TraceField, of kind: Event.Kind, from c: inout EventCursor) -> Bool {
+        let slot: Slot
+        let value: Int
+        switch field {
+        case .tensor: (slot, value) = (.tensor, c.int())
+        case .node: (slot, value) = (.node, c.int())
+        case .index, .op: (slot, value) = (.op, c.int())
+        case .backward: (slot, value) = (.backward, c.int())
+        case .counter: (slot, value) = (.counter, c.int())
+        case .base: (slot, value) = (.base, c.int())
+        case .line: (slot, value) = (.line, c.int())
+        case .storage: (slot, value) = (.storage, c.int())
+        case .version: (slot, value) = (.version, c.int())
+        case .from: (slot, value) = (.from, c.int())
+        case .to: (slot, value) = (.to, c.int())
+        case .outputNr: (slot, value) = (.outputNr, c.int())
+        case .sequenceNr: (slot, value) = (.sequenceNr, Int(bitPattern: UInt(c.sequenceNr())))
+        case .requiresGrad: (slot, value) = (.requiresGrad, c.bool() ? 1 : 0)
+        case .out where kind == .save: (slot, value) = (.isOutput, c.bool() ? 1 : 0)
+        case .variable: (slot, value) = (.variable, c.int())
+        case .name: (slot, value) = (.name, c.stringID())
+        case .slot: (slot, value) = (.slot, c.stringID())
+        case .call where kind == .op: (slot, value) = (.call, c.stringID())
+        default: return false
+        }
+        values[slot.rawValue] = value
+        present |= 1 << UInt32(slot.rawValue)
+        return true
+    }
+
+    public static func == (lhs: EventSummary, rhs: EventSummary) -> Bool {
+        guard lhs.kind == rhs.kind, lhs.present == rhs.present else { return false }
+        for slot in 0..<19 where lhs.value(slot) != rhs.value(slot) { return false }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(present)
+        for slot in 0..<19 { hasher.combine(value(slot)) }
     }
 }
 
@@ -61,31 +132,42 @@ extension EventStore where Bytes == [UInt8] {
             var c = EventCursor(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound)
             var summary = EventSummary(kind: kind)
             while let field = c.field() {
-                switch field {
-                case .tensor: summary.tensor = c.int()
-                case .node: summary.node = c.int()
-                case .index, .op: summary.op = c.int()
-                case .backward: summary.backward = c.int()
-                case .counter: summary.counter = c.int()
-                case .base: summary.base = c.int()
-                case .line: summary.line = c.int()
-                case .storage: summary.storage = c.int()
-                case .version: summary.version = c.int()
-                case .from: summary.from = c.int()
-                case .to: summary.to = c.int()
-                case .outputNr: summary.outputNr = c.int()
-                case .sequenceNr: summary.sequenceNr = c.sequenceNr()
-                case .requiresGrad: summary.requiresGrad = c.bool()
-                case .out where kind == .save: summary.isOutput = c.bool()
-                case .variable: summary.variable = c.int()
-                case .name: summary.name = c.stringID()
-                case .slot: summary.slot = c.stringID()
-                case .call where kind == .op: summary.call = c.stringID()
-                default: if let type = TraceSchema.shared.type(of: field, in: kind) { c.skip(type) }
-                }
+                if !summary.read(field, of: kind, from: &c), let type = TraceSchema.shared.type(of: field, in: kind) { c.skip(type) }
             }
             return summary
         }
+    }
+
+    /// Calls `body` with each event from the first, in order, until it returns false: the whole
+    /// tape read in one pass (one buffer access, the schema's table looked up once), each event
+    /// as `summary(at:)` and `forEachTensorVersion(ofOpAt:_:)` read it, with a node's edges.
+    func scan(_ body: (_ position: Int, _ event: ScannedEvent) -> Bool) {
+        let count = starts.count
+        guard count > 0 else { return }
+        var event = ScannedEvent()
+        bytes.withUnsafeBufferPointer { buffer in
+            starts.withUnsafeBufferPointer { starts in
+                TraceSchema.shared.types.withUnsafeBufferPointer { types in
+                    let base = buffer.baseAddress!
+                    for index in 0..<count {
+                        let begin = starts[index]
+                        let end = index + 1 < count ? starts[index + 1] : buffer.count
+                        var c = EventCursor(base: base, position: begin + 1, end: end)
+                        event.read(Event.Kind(stored: base[begin])!, &c, types: types)
+                        guard body(index, event) else { return }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The number of events of each kind, indexed by `Event.Kind.rawValue`.
+    func kindCounts() -> [Int] {
+        var counts = [Int](repeating: 0, count: Event.Kind.allCases.count)
+        bytes.withUnsafeBufferPointer { buffer in
+            for start in starts { counts[Int(buffer[start])] += 1 }
+        }
+        return counts
     }
 
     /// Calls `body` with each input (`isOutput` false), then each output of op event `index`,
@@ -112,36 +194,6 @@ extension EventStore where Bytes == [UInt8] {
                     try body(TensorVersion(tensor: tensor, version: c.int()), isOutput)
                 }
             }
-        }
-    }
-
-    /// Appends the `next_functions` of node event `index` to `edges`, read in place; returns how
-    /// many it appended (none for any other kind of event; a list stored twice counts by its last copy).
-    @discardableResult
-    func appendEdges(ofNodeAt index: Int, to edges: inout [Edge?]) -> Int {
-        guard kind(at: index) == .node else { return 0 }
-        let range = fieldRange(of: index)
-        return bytes.withUnsafeBufferPointer { buffer in
-            var c = EventCursor(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound)
-            var appended = 0
-            while let field = c.field() {
-                guard field == .next else {
-                    if let type = TraceSchema.shared.type(of: field, in: .node) { c.skip(type) }
-                    continue
-                }
-                edges.removeLast(appended)
-                let count = Int(c.varint())
-                for _ in 0..<count {
-                    if c.bool() {
-                        let node = c.int()
-                        edges.append(Edge(node: node, inputNr: c.int()))
-                    } else {
-                        edges.append(nil)
-                    }
-                }
-                appended = count
-            }
-            return appended
         }
     }
 }

@@ -75,12 +75,16 @@ extension Tape {
         try store.forEachTensorVersion(ofOpAt: index, body)
     }
 
-    /// Appends the `next_functions` of the node event at `index` to `edges`, read in place;
-    /// returns how many it appended (none for another kind of event).
-    @discardableResult
-    public func appendEdges(ofNodeAt index: Int, to edges: inout [Edge?]) -> Int {
-        store.appendEdges(ofNodeAt: index, to: &edges)
+    /// Calls `body` with each event from the first, in order, until it returns false: its summary
+    /// and an op's tensors or a node's edges, read in one pass over the compact storage without
+    /// building an `Event` (what `summary(at:)` and `forEachTensorVersion(ofOpAt:_:)` read, at a
+    /// fraction of their cost per event in a whole-tape scan).
+    public func scan(_ body: (_ position: Int, _ event: ScannedEvent) -> Bool) {
+        store.scan(body)
     }
+
+    /// How many events of each kind the tape holds, indexed by `Event.Kind.rawValue`.
+    public func kindCounts() -> [Int] { store.kindCounts() }
 
     /// The string an `EventSummary` names by its interned id (`name`, `slot`).
     public func internedString(_ id: Int) -> String { store.strings[id] }
