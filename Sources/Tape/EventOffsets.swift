@@ -55,7 +55,7 @@ struct EventOffsets: Sendable {
     mutating func reserveCapacity(_ events: Int) { low.reserveCapacity(events) }
 
     /// The offsets of events `0..<end`.
-    func prefix(_ end: Int) -> EventOffsets {
+    func prefix(events end: Int) -> EventOffsets {
         var prefix = EventOffsets()
         prefix.low = Array(low[..<end])
         prefix.wraps = wraps.filter { $0 < end }
@@ -75,8 +75,32 @@ struct EventOffsets: Sendable {
         return copy
     }
 
+    /// Calls `body` with the offsets read through a pointer, without the array's bounds checks
+    /// (for scans over every event).
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeView) throws -> R) rethrows -> R {
+        try low.withUnsafeBufferPointer { try body(UnsafeView(low: $0, wraps: wraps)) }
+    }
+
+    /// The offsets seen through a pointer to their low words, valid inside `withUnsafeBufferPointer`.
+    struct UnsafeView {
+        let low: UnsafeBufferPointer<UInt32>
+        let wraps: [Int]
+
+        @inline(__always)
+        subscript(index: Int) -> Int {
+            let offset = Int(low[index])
+            if _fastPath(wraps.isEmpty) { return offset }
+            return offset + wraps.countBefore(index + 1) << 32
+        }
+    }
+
     /// Calls `body` with the start address and the bytes of the reserved low words (for `madvise`).
     func withReservedBytes<R>(_ body: (UnsafeRawPointer?, Int) -> R) -> R {
         low.withUnsafeBufferPointer { body(UnsafeRawPointer($0.baseAddress), low.capacity * 4) }
     }
+}
+
+extension EventOffsets: RandomAccessCollection {
+    var startIndex: Int { 0 }
+    var endIndex: Int { low.count }
 }

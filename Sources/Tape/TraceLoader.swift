@@ -145,7 +145,7 @@ public final class TraceLoader {
         guard end > 0 else { return prefix }
         let byteEnd = end < tape.count ? tape.store.starts[end] : tape.store.bytes.count
         prefix.store.bytes = Array(tape.store.bytes[..<byteEnd])
-        prefix.store.starts = tape.store.starts.prefix(end)
+        prefix.store.starts = tape.store.starts.prefix(events: end)
         prefix.store.strings = tape.store.strings
         prefix.lines = tape.lines
         return prefix

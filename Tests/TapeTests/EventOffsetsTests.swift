@@ -11,9 +11,11 @@ final class EventOffsetsTests: XCTestCase {
         var one = EventOffsets()
         for offset in offsets { one.append(offset) }
         XCTAssertEqual((0..<one.count).map { one[$0] }, offsets)
-        XCTAssertEqual(one.prefix(4).count, 4)
-        XCTAssertEqual((0..<4).map { one.prefix(4)[$0] }, Array(offsets.prefix(4)))
+        XCTAssertEqual(one.prefix(events: 4).count, 4)
+        XCTAssertEqual((0..<4).map { one.prefix(events: 4)[$0] }, Array(offsets.prefix(4)))
         XCTAssertEqual((0..<one.count).map { one.trimmed()[$0] }, offsets)
+        XCTAssertEqual(Array(one), offsets)
+        XCTAssertEqual(one.withUnsafeBufferPointer { view in (0..<one.count).map { view[$0] } }, offsets)
         one.removeLast(5)
         XCTAssertEqual((0..<one.count).map { one[$0] }, Array(offsets.prefix(4)))
         one.append(5_000_000_000)
