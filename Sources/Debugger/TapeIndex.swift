@@ -359,51 +359,51 @@ struct TapeIndex: Sendable {
             break
         }
         switch kind {
-        case .tensor: try Self.addTensor(&self, event.summary, at: position)
+        case .tensor: try Self.addTensor(&self, event, at: position)
         case .op: try Self.addOp(&self, event, at: position)
         case .node: try Self.addNode(&self, event, at: position)
-        case .gradFn: try Self.addGradFn(&self, event.summary, at: position)
-        case .save: try Self.addSave(&self, event.summary, at: position)
-        case .bump: try Self.addBump(&self, event.summary, at: position)
-        case .values: try Self.addValues(&self, event.summary, at: position)
-        case .binding: try Self.addBinding(&self, event.summary, at: position)
+        case .gradFn: try Self.addGradFn(&self, event, at: position)
+        case .save: try Self.addSave(&self, event, at: position)
+        case .bump: try Self.addBump(&self, event, at: position)
+        case .values: try Self.addValues(&self, event, at: position)
+        case .binding: try Self.addBinding(&self, event, at: position)
         case .output: consoleEvents.append(position)
-        case .nodeRun: try Self.addRun(&self, event.summary, at: position)
-        case .nodeResult: try Self.addResult(&self, event.summary, at: position)
+        case .nodeRun: try Self.addRun(&self, event, at: position)
+        case .nodeResult: try Self.addResult(&self, event, at: position)
         case .release: try checkNode(event.summary.node ?? 0, at: position)
         case .error, .backward, .backwardEnd, .exit: try add(tape.eventWithoutPreview(at: position), at: position)
         }
     }
 
-    private static func addTensor(_ index: inout TapeIndex, _ t: EventSummary, at position: Int) throws(DebuggerError) {
-        let (id, counter) = (t.tensor ?? 0, t.counter ?? 0)
+    private static func addTensor(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
+        let (id, counter, storage) = (event.summary.tensor ?? 0, event.summary.counter ?? 0, event.summary.storage)
         guard id == index.tensors.count else {
             throw .idOutOfOrder(kind: "tensor", id: id, expected: index.tensors.count, event: position)
         }
         guard counter >= 0, counter <= index.latestVersions.count else {
             throw .idOutOfOrder(kind: "version counter", id: counter, expected: index.latestVersions.count, event: position)
         }
-        guard t.storage >= 0, t.storage <= index.storageBumps.count else {
-            throw .idOutOfOrder(kind: "storage", id: t.storage, expected: index.storageBumps.count, event: position)
+        guard storage >= 0, storage <= index.storageBumps.count else {
+            throw .idOutOfOrder(kind: "storage", id: storage, expected: index.storageBumps.count, event: position)
         }
         if counter == index.latestVersions.count {
             index.latestVersions.append(Int.min)
             index.counterBumps.append([])
         }
-        if t.storage == index.storageBumps.count { index.storageBumps.append([]) }
-        index.tensors.append(Tensor(counter: counter, storage: t.storage, base: t.base, requiresGrad: t.requiresGrad))
+        if storage == index.storageBumps.count { index.storageBumps.append([]) }
+        index.tensors.append(Tensor(counter: counter, storage: storage, base: event.summary.base, requiresGrad: event.summary.requiresGrad))
         index.tensorEvents.append(position)
         index.producers.append(nil)
         index.observe(counter: counter, version: index.tape.header.dropped?.versions[counter] ?? 0, at: position)
     }
 
-    private static func addOp(_ index: inout TapeIndex, _ op: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let id = op.summary.op ?? 0
+    private static func addOp(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
+        let id = event.summary.op ?? 0
         guard id == index.opEvents.count else {
             throw .idOutOfOrder(kind: "op", id: id, expected: index.opEvents.count, event: position)
         }
-        for seen in op.inputs { try index.observe(seen, at: position) }
-        for seen in op.outputs {
+        for seen in event.inputs { try index.observe(seen, at: position) }
+        for seen in event.outputs {
             try index.observe(seen, at: position)
             if index.producers[seen.tensor] == nil { index.producers[seen.tensor] = id }
         }
@@ -418,7 +418,8 @@ struct TapeIndex: Sendable {
         }
         if let op = event.summary.op { index.opReferences.append((op, position)) }
         if let variable = event.summary.variable { try index.checkTensor(variable, at: position) }
-        for case let edge? in event.edges where edge.node >= id {
+        let edges = event.edges
+        for case let edge? in edges where edge.node >= id {
             throw .unknownNode(id: edge.node, event: position)
         }
         if let op = event.summary.op {
@@ -431,24 +432,24 @@ struct TapeIndex: Sendable {
                 }
             }
         }
-        index.graph.add(sequenceNr: event.summary.sequenceNr, next: event.edges)
+        index.graph.add(sequenceNr: event.summary.sequenceNr, next: edges)
         index.nodes.append(Node(name: event.summary.name, op: event.summary.op, variable: event.summary.variable))
         index.nodeEvents.append(position)
     }
 
-    private static func addGradFn(_ index: inout TapeIndex, _ g: EventSummary, at position: Int) throws(DebuggerError) {
+    private static func addGradFn(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let change = GradFnChange(
-            tensor: g.tensor ?? 0, node: g.node, outputNr: g.outputNr, requiresGrad: g.requiresGrad, version: g.version)
+            tensor: event.summary.tensor ?? 0, node: event.summary.node, outputNr: event.summary.outputNr, requiresGrad: event.summary.requiresGrad, version: event.summary.version)
         try index.checkTensor(change.tensor, at: position)
         if let node = change.node { try index.checkNode(node, at: position) }
         index.gradFns.append(change, for: change.tensor, at: position)
         try index.observe(TensorVersion(tensor: change.tensor, version: change.version), at: position)
     }
 
-    private static func addSave(_ index: inout TapeIndex, _ s: EventSummary, at position: Int) throws(DebuggerError) {
+    private static func addSave(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let save = Save(
-            node: s.node ?? 0, slot: s.slot, tensor: s.tensor ?? 0, savedVersion: s.version, isOutput: s.isOutput,
-            outputNr: s.outputNr, event: position)
+            node: event.summary.node ?? 0, slot: event.summary.slot, tensor: event.summary.tensor ?? 0, savedVersion: event.summary.version, isOutput: event.summary.isOutput,
+            outputNr: event.summary.outputNr, event: position)
         try index.checkNode(save.node, at: position)
         try index.checkTensor(save.tensor, at: position)
         index.saveList.append(save)
@@ -456,8 +457,8 @@ struct TapeIndex: Sendable {
         try index.observe(TensorVersion(tensor: save.tensor, version: save.savedVersion), at: position)
     }
 
-    private static func addBump(_ index: inout TapeIndex, _ b: EventSummary, at position: Int) throws(DebuggerError) {
-        let bump = VersionBump(counter: b.counter ?? 0, tensor: b.tensor ?? 0, from: b.from, to: b.to, op: b.op ?? 0)
+    private static func addBump(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
+        let bump = VersionBump(counter: event.summary.counter ?? 0, tensor: event.summary.tensor ?? 0, from: event.summary.from, to: event.summary.to, op: event.summary.op ?? 0)
         try index.checkTensor(bump.tensor, at: position)
         index.opReferences.append((bump.op, position))
         let entry = Bump(bump: bump, event: position)
@@ -471,20 +472,20 @@ struct TapeIndex: Sendable {
         index.observe(counter: bump.counter, version: bump.to, at: position)
     }
 
-    private static func addValues(_ index: inout TapeIndex, _ v: EventSummary, at position: Int) throws(DebuggerError) {
-        let tensor = v.tensor ?? 0
+    private static func addValues(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
+        let tensor = event.summary.tensor ?? 0
         try index.checkTensor(tensor, at: position)
         index.values.append(position, for: tensor, at: position)
     }
 
-    private static func addBinding(_ index: inout TapeIndex, _ b: EventSummary, at position: Int) throws(DebuggerError) {
-        let tensor = b.tensor ?? 0
+    private static func addBinding(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
+        let tensor = event.summary.tensor ?? 0
         try index.checkTensor(tensor, at: position)
         index.bindings.append(position, for: tensor, at: position)
     }
 
-    private static func addRun(_ index: inout TapeIndex, _ run: EventSummary, at position: Int) throws(DebuggerError) {
-        let (backward, node) = (run.backward ?? 0, run.node ?? 0)
+    private static func addRun(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
+        let (backward, node) = (event.summary.backward ?? 0, event.summary.node ?? 0)
         try index.checkBackward(backward, at: position)
         try index.checkNode(node, at: position)
         index.pending.runNodes.append(node)
@@ -495,10 +496,10 @@ struct TapeIndex: Sendable {
         }
     }
 
-    private static func addResult(_ index: inout TapeIndex, _ result: EventSummary, at position: Int) throws(DebuggerError) {
-        try index.checkBackward(result.backward ?? 0, at: position)
-        try index.checkNode(result.node ?? 0, at: position)
-        index.pending.resultNodes.append(result.node ?? 0)
+    private static func addResult(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
+        try index.checkBackward(event.summary.backward ?? 0, at: position)
+        try index.checkNode(event.summary.node ?? 0, at: position)
+        index.pending.resultNodes.append(event.summary.node ?? 0)
         index.pending.resultEvents.append(position)
     }
 

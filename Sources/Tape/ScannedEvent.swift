@@ -4,21 +4,21 @@
 public struct ScannedEvent: Sendable {
     public internal(set) var summary = EventSummary(kind: .tensor)
     /// The lists' storage, longer than this event's lists after a longer earlier one.
-    private var inputStorage: [TensorVersion] = []
-    private var outputStorage: [TensorVersion] = []
-    private var edgeStorage: [Edge?] = []
-    private var inputCount = 0
-    private var outputCount = 0
-    private var edgeCount = 0
+    @usableFromInline var inputStorage: [TensorVersion] = []
+    @usableFromInline var outputStorage: [TensorVersion] = []
+    @usableFromInline var edgeStorage: [Edge?] = []
+    @usableFromInline var inputCount = 0
+    @usableFromInline var outputCount = 0
+    @usableFromInline var edgeCount = 0
 
     init() {}
 
     /// An op's inputs (`in`), by their last copy when the line repeats the key.
-    public var inputs: ArraySlice<TensorVersion> { inputStorage[..<inputCount] }
+    @inlinable public var inputs: ArraySlice<TensorVersion> { inputStorage[..<inputCount] }
     /// An op's outputs (`out`), by their last copy.
-    public var outputs: ArraySlice<TensorVersion> { outputStorage[..<outputCount] }
+    @inlinable public var outputs: ArraySlice<TensorVersion> { outputStorage[..<outputCount] }
     /// A node's `next_functions`, nil where an input needs no gradient, by their last copy.
-    public var edges: ArraySlice<Edge?> { edgeStorage[..<edgeCount] }
+    @inlinable public var edges: ArraySlice<Edge?> { edgeStorage[..<edgeCount] }
 
     /// Reads the event of `kind` whose fields `c` points at; `types` is `TraceSchema.types`.
     @inline(__always)

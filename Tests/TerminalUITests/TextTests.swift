@@ -62,6 +62,13 @@ import Testing
         #expect(ValueFormat.value(-1.25, dtype: "float64") == "-1.2500")
         #expect(ValueFormat.value(3, dtype: "int64") == "3")
         #expect(ValueFormat.value(1, dtype: "bool") == "True")
+        // Whatever a recorded torch.empty previews: huge values format instead of trapping.
+        #expect(ValueFormat.value(1.2345678e30, dtype: "float32") == "1.2346e+30")
+        #expect(ValueFormat.value(-3.4028234663852886e38, dtype: "float32") == "-3.4028e+38")
+        #expect(ValueFormat.value(99_999.5e3, dtype: "float32") == "99999500.")
+        #expect(ValueFormat.value(9.99999e8, dtype: "float64") == "1.0000e+09")
+        #expect(ValueFormat.value(1.7976931348623157e308, dtype: "float64") == "1.7977e+308")
+        #expect(ValueFormat.value(1e19, dtype: "int64") == "1e+19")
         #expect(ValueFormat.shape([]) == "[]")
         #expect(ValueFormat.shape([2, 3]) == "[2, 3]")
     }

@@ -71,6 +71,63 @@ final class TUIEndToEndTests: XCTestCase {
         XCTAssertEqual(try tmux.terminalModes(), "icanon echo")
     }
 
+    /// `tapedeck train.py ARGS` on a program outside the subset (argparse, an `nn.Module` whose
+    /// residual `+=` writes sigmoid's saved output): recorded with real PyTorch, opened in the
+    /// debugger, `e` shows the failing node and the culprit, searching for the write shows its
+    /// line highlighted, and on quit the terminal is back with the line saying which engine ran and why.
+    func testAProgramOutsideTheSubsetIsRecordedByPyTorchAndDebugged() throws {
+        try requireTorch()
+        let directory = try temporaryDirectory()
+        let program = directory.appendingPathComponent("train.py")
+        try """
+            import argparse
+            import torch
+            import torch.nn as nn
+
+
+            class Block(nn.Module):
+                def __init__(self, width):
+                    super().__init__()
+                    self.fc = nn.Linear(width, width)
+
+                def forward(self, x):
+                    h = torch.sigmoid(self.fc(x))
+                    h += x
+                    return h
+
+
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--epochs", type=int, default=1)
+            args = parser.parse_args()
+            model = nn.Sequential(nn.Linear(4, 8), Block(8), nn.Linear(8, 3))
+            for epoch in range(args.epochs):
+                loss = model(torch.randn(16, 4)).sum()
+                loss.backward()
+
+            """.write(to: program, atomically: true, encoding: .utf8)
+        let tmux = try TmuxSession(command: "\(Self.binary) \(program.path) --epochs 2")
+        defer { tmux.close() }
+        try tmux.waitFor("· forward", seconds: 120)
+        tmux.send("e")
+        try tmux.waitFor("✗ RuntimeError: one of the variables needed for gradient computation")
+        var screen = tmux.screen()
+        XCTAssertTrue(screen.contains("✗ SigmoidBackward0"), screen)
+        XCTAssertTrue(screen.contains("+= at line 13 ✗ culprit"), screen)
+        tmux.send("/", "a", "d", "d", "_", "Enter")
+        try tmux.waitFor("for add_")
+        screen = tmux.screen()
+        XCTAssertTrue(screen.contains("✗13         h += x"), screen)
+        let culpritRow = tmux.styledScreen().split(separator: "\n").map(String.init).first { Self.plain($0).contains("✗13") } ?? ""
+        let attributes = Set(culpritRow.matches(of: /\u{1B}\[([0-9;]*)m/).flatMap { $0.1.split(separator: ";").map(String.init) })
+        XCTAssertTrue(attributes.contains("1"), "the culprit line is drawn bold: \(culpritRow.debugDescription)")
+        XCTAssertFalse(attributes.isDisjoint(with: ["7", "41"]), "the culprit line is drawn reversed or on red: \(culpritRow.debugDescription)")
+        tmux.send("q")
+        XCTAssertEqual(try tmux.exitStatus(), 1, "q exits with the verdict: autograd errors")
+        XCTAssertEqual(tmux.paneModes(), Self.givenBack)
+        XCTAssertEqual(try tmux.terminalModes(), "icanon echo")
+        XCTAssertTrue(tmux.screen().contains("tapedeck: engine: torch, because"), tmux.screen())
+    }
+
     func testHelpSearchAndGoTo() throws {
         let tmux = try TmuxSession(command: "\(Self.binary) \(Self.cases)/saved_input_mul.py")
         defer { tmux.close() }

@@ -54,9 +54,10 @@ struct TmuxSession {
         return line.trimmingCharacters(in: .whitespaces)
     }
 
-    /// Polls the screen until it contains `text` (3 s at most).
-    func waitFor(_ text: String) throws {
-        for _ in 0..<100 {
+    /// Polls the screen until it contains `text` (`seconds` at most: 3 by default, longer for a
+    /// program that real PyTorch records first).
+    func waitFor(_ text: String, seconds: Int = 3) throws {
+        for _ in 0..<(seconds * 100 / 3) {
             if screen().contains(text) {
                 return
             }

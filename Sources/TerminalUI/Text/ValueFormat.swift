@@ -5,17 +5,19 @@ public enum ValueFormat {
         "[" + shape.map(String.init).joined(separator: ", ") + "]"
     }
 
-    /// One value in PyTorch's print style: `2.`, `0.5000`, `3`, `True`.
+    /// One value in PyTorch's print style: `2.`, `0.5000`, `3`, `True`, and `1.2346e+30` from 1e8
+    /// up (a recorded `torch.empty` previews whatever memory it got, so any double must format).
     public static func value(_ value: Double, dtype: String) -> String {
         switch dtype {
         case "bool":
             return value != 0 ? "True" : "False"
         case "int64", "int32", "int16", "int8", "uint8":
-            return value.isFinite ? String(Int(value)) : String(value)
+            return abs(value) < Self.intLimit ? String(Int(value)) : String(value)
         default:
             if value.isNaN { return "nan" }
             if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-            if value == value.rounded(), abs(value) < 1e15 {
+            if abs(value) >= 1e8 { return scientific(value) }
+            if value == value.rounded() {
                 return String(Int(value)) + "."
             }
             return fixed(value, digits: 4)
@@ -30,6 +32,24 @@ public enum ValueFormat {
         let shown = values.prefix(limit).map { value($0, dtype: dtype) }
         let cut = values.count > limit || values.count < numel
         return "[" + shown.joined(separator: ", ") + (cut ? ", \(ellipsis)]" : "]")
+    }
+
+    /// Doubles below this convert to `Int` without trapping (2^63 is exactly representable).
+    private static let intLimit = 9_223_372_036_854_775_808.0
+
+    /// `value` (finite, at least 1 in magnitude) as PyTorch's scientific mode prints it: `-1.2346e+30`.
+    private static func scientific(_ value: Double) -> String {
+        var mantissa = abs(value), exponent = 0
+        while mantissa >= 10 {
+            mantissa /= 10
+            exponent += 1
+        }
+        if (mantissa * 10_000).rounded() >= 100_000 {
+            mantissa /= 10
+            exponent += 1
+        }
+        let exponentText = exponent < 10 ? "0\(exponent)" : "\(exponent)"
+        return fixed(value < 0 ? -mantissa : mantissa, digits: 4) + "e+" + exponentText
     }
 
     private static func fixed(_ value: Double, digits: Int) -> String {
