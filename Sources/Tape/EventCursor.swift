@@ -12,16 +12,21 @@ struct EventCursor {
         return TraceField(stored: base[position])
     }
 
+    /// A LEB128 varint; most ids and versions take one byte, read without entering the loop.
+    /// (Wrapping arithmetic: the store's varints are at most ten bytes, written by `EventStore`.)
     @inline(__always)
     mutating func varint() -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
+        let first = base[position]
+        position &+= 1
+        guard first >= 0x80 else { return UInt64(first) }
+        var result = UInt64(first & 0x7F)
+        var shift: UInt64 = 7
         while true {
             let byte = base[position]
-            position += 1
-            result |= UInt64(byte & 0x7F) << shift
+            position &+= 1
+            result |= UInt64(byte & 0x7F) &<< shift
             if byte < 0x80 { return result }
-            shift += 7
+            shift &+= 7
         }
     }
 
