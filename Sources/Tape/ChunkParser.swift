@@ -56,5 +56,8 @@ struct ChunkParser {
     }
 
     /// Frees the byte buffer; the parser must not be used again.
-    func deallocate() { store.bytes.deallocate() }
+    func deallocate() {
+        store.bytes.deallocate()
+        reader.deallocate()
+    }
 }

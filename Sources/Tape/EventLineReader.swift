@@ -14,11 +14,17 @@ struct EventLineReader {
     private let recordsStrings: Bool
     /// The offsets in the store of the string ids written, when `recordsStrings`.
     private(set) var stringPositions: [Int] = []
-    private var ints: [Int] = []
-    private var doubles: [Double] = []
+    private var ints = ScratchBuffer<Int>()
+    private var doubles = ScratchBuffer<Double>()
 
     init(recordsStrings: Bool) {
         self.recordsStrings = recordsStrings
+    }
+
+    /// Frees the scratch buffers; the reader must not be used again.
+    func deallocate() {
+        ints.deallocate()
+        doubles.deallocate()
     }
 
     /// Forgets every string position (a new chunk starts at byte 0).
@@ -73,7 +79,7 @@ struct EventLineReader {
 
     /// The kind named by a `"k"` value, nil when unknown.
     private func readKind(_ s: inout TraceScanner) throws(TraceError) -> Event.Kind? {
-        let packed = TraceField.pack(try s.string("field \"k\" (event kind)"))
+        let packed = try s.packedString("field \"k\" (event kind)")
         guard packed != 0, let raw = kindNames.firstIndex(of: packed) else { return nil }
         return Event.Kind(rawValue: UInt8(raw))
     }
@@ -137,7 +143,7 @@ struct EventLineReader {
             case .ints:
                 try readInts(&s, name)
                 store.putVarint(UInt64(ints.count))
-                for value in ints { store.putInt(value) }
+                for index in 0..<ints.count { store.putInt(ints[index]) }
             case .pairs:
                 try readPairs(&s, name, type, nullable: false)
                 store.putVarint(UInt64(ints.count / 3))
@@ -187,7 +193,7 @@ struct EventLineReader {
 
     private mutating func readInts(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
         try openArray(&s, name, .ints)
-        ints.removeAll(keepingCapacity: true)
+        ints.removeAll()
         if s.consume(UInt8(ascii: "]")) { return }
         repeat { ints.append(try s.int("each element of \(name)")) } while s.consume(UInt8(ascii: ","))
         try closeArray(&s, name)
@@ -196,7 +202,7 @@ struct EventLineReader {
     /// Reads `[[a, b], ...]` (with `null` entries when `nullable`) into `ints` as `(present, a, b)` triples.
     private mutating func readPairs(_ s: inout TraceScanner, _ name: FieldName, _ type: FieldType, nullable: Bool) throws(TraceError) {
         try openArray(&s, name, type)
-        ints.removeAll(keepingCapacity: true)
+        ints.removeAll()
         if s.consume(UInt8(ascii: "]")) { return }
         repeat {
             if nullable && s.keyword("null") {
@@ -219,7 +225,7 @@ struct EventLineReader {
 
     private mutating func readDoubles(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
         try openArray(&s, name, .doubles)
-        doubles.removeAll(keepingCapacity: true)
+        doubles.removeAll()
         if s.consume(UInt8(ascii: "]")) { return }
         repeat { doubles.append(try s.double("each element of \(name)")) } while s.consume(UInt8(ascii: ","))
         try closeArray(&s, name)
@@ -242,8 +248,8 @@ struct EventLineReader {
             try s.expect(UInt8(ascii: "{"), "each element of \(name) to be {\"shape\":[...],\"val\":[...]} or null")
             var tensor = -1
             var shapeCount = 0
-            doubles.removeAll(keepingCapacity: true)
-            ints.removeAll(keepingCapacity: true)
+            doubles.removeAll()
+            ints.removeAll()
             if !s.consume(UInt8(ascii: "}")) {
                 repeat {
                     let key = try s.key()
@@ -262,7 +268,7 @@ struct EventLineReader {
             store.putBool(true)
             store.putInt(tensor)
             store.putVarint(UInt64(shapeCount))
-            for size in ints.prefix(shapeCount) { store.putInt(size) }
+            for index in 0..<shapeCount { store.putInt(ints[index]) }
             doubles.withUnsafeBufferPointer { store.putDoubles($0) }
         } while s.consume(UInt8(ascii: ","))
         try closeArray(&s, name)

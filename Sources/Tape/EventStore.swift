@@ -4,13 +4,13 @@
 /// LEB128 varints (most ids and versions take one or two bytes), strings as ids in an interned
 /// `StringTable`, arrays as a count and their elements, doubles as raw 4-byte floats when every
 /// value of the array is exactly a `Float` and raw 8-byte doubles otherwise. `starts` holds
-/// where each event begins, so decoding event `i` touches only its own bytes.
+/// where each event begins (`EventOffsets`, 4 bytes an event), so decoding event `i` touches only its own bytes.
 ///
 /// A tape's store keeps its bytes in a `[UInt8]`; the trace reader fills a `RawBytes` per thread
 /// (no copy-on-write check per byte) and hands the bytes over as an array when done.
 struct EventStore<Bytes: ByteSink>: Sendable {
     var bytes: Bytes
-    var starts: [Int] = []
+    var starts = EventOffsets()
     var strings = StringTable()
 }
 
@@ -23,13 +23,14 @@ extension EventStore where Bytes == [UInt8] {
 
     /// Approximate memory held: the bytes and offsets in use (capacity reserved beyond them and
     /// never written is not counted: its pages are never touched) and the strings.
-    var footprint: Int { bytes.count + starts.count * 8 + strings.footprint }
+    var footprint: Int { bytes.count + starts.footprint + strings.footprint }
 
     func kind(at index: Int) -> Event.Kind {
         Event.Kind(stored: bytes[starts[index]])!
     }
 
     /// The byte range of event `index`, without its kind byte.
+    @inline(__always)
     func fieldRange(of index: Int) -> Range<Int> {
         let end = index + 1 < starts.count ? starts[index + 1] : bytes.count
         return starts[index] + 1..<end
@@ -41,7 +42,7 @@ extension EventStore where Bytes == [UInt8] {
     /// therefore never become resident.
     mutating func trim() {
         if bytes.count < Self.trimLimit, bytes.capacity - bytes.count > bytes.count / 8 { bytes = Self.exactCopy(bytes) }
-        if starts.count * 8 < Self.trimLimit, starts.capacity - starts.count > starts.count / 8 { starts = Self.exactCopy(starts) }
+        if starts.count * 4 < Self.trimLimit, starts.capacity - starts.count > starts.count / 8 { starts = starts.trimmed() }
     }
 
     /// Arrays of at least this many bytes are not trimmed.
@@ -68,8 +69,7 @@ extension EventStore where Bytes == [UInt8] {
     /// store's (its string table was this one's while it parsed).
     mutating func append(sharingStrings chunk: EventStore<RawBytes>) {
         reserve(extra: chunk.bytes.count, events: chunk.starts.count)
-        let offset = bytes.count
-        for start in chunk.starts { starts.append(offset + start) }
+        starts.append(contentsOf: chunk.starts, adding: bytes.count)
         chunk.bytes.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
     }
 

@@ -142,23 +142,44 @@ struct TraceScanner {
         guard position < count && base[position] == UInt8(ascii: "\"") else {
             throw fail("expected a key (a string), \(found)")
         }
-        let start = position
-        position += 1
-        var word: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < count {
-            let byte = base[position]
-            if byte == UInt8(ascii: "\"") {
-                position += 1
-                return shift <= 64 ? word : 0
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            if shift < 64 { word |= UInt64(byte) << shift }
-            shift += 8
-            position += 1
-        }
-        position = start
+        if let packed = shortString() { return packed }
         return TraceField.pack(try string("a key"))
+    }
+
+    /// Reads a string value packed as `TraceField.pack` packs it (an event kind's name).
+    @inline(__always)
+    mutating func packedString(_ what: @autoclosure () -> String) throws(TraceError) -> UInt64 {
+        skipSpaces()
+        if position < count && base[position] == UInt8(ascii: "\""), let packed = shortString() { return packed }
+        return TraceField.pack(try string(what()))
+    }
+
+    /// At an opening quote: a string of at most 7 plain bytes (no escape, no control
+    /// character) packed, its closing quote consumed; nil, the position unchanged, for any
+    /// other string. The closing quote is found among the 8 bytes after the opening one at
+    /// once (SWAR, as in simdjson), not with a branch per byte.
+    @inline(__always)
+    private mutating func shortString() -> UInt64? {
+        guard count - position > 8 else { return nil }
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + position + 1).loadUnaligned(as: UInt64.self))
+        let special = Self.specialBytes(word)
+        guard special != 0 else { return nil }
+        let index = special.trailingZeroBitCount >> 3
+        guard base[position + 1 + index] == UInt8(ascii: "\"") else { return nil }
+        position += index + 2
+        return word & ((1 &<< UInt64(index &* 8)) &- 1)
+    }
+
+    /// The high bit set in the lowest byte of `word` that is `"`, `\\` or a control character
+    /// (and possibly in bytes after it); 0 when no byte is.
+    @inline(__always)
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+        let zeroQuote = (quotes &- ones) & ~quotes
+        let zeroBackslash = (backslashes &- ones) & ~backslashes
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & highs
     }
 
     private mutating func reserveScratch(_ needed: Int) {
@@ -299,7 +320,19 @@ struct TraceScanner {
     private mutating func digits(_ what: @autoclosure () -> String) throws(TraceError) -> UInt64 {
         let start = position
         var value: UInt64 = 0
+        // Up to 19 digits cannot overflow; only a longer number takes the checked loop.
+        let fastEnd = min(count, start + 19)
+        while position < fastEnd {
+            let digit = base[position] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            value = value &* 10 &+ UInt64(digit)
+            position += 1
+        }
         var overflow = false
+        if position == start + 19 && position < count && base[position] &- UInt8(ascii: "0") < 10 {
+            position = start
+            value = 0
+        }
         while position < count {
             let digit = base[position] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
@@ -347,7 +380,15 @@ struct TraceScanner {
     ]
 
     /// 5^0 ... 5^27, every power of five below 2^64.
-    private static let powersOfFive: [UInt64] = (0...27).map { power in (0..<power).reduce(1) { product, _ in product * 5 } }
+    /// (A literal, so it is a static object: a computed table costs a `swift_once` call per read.)
+    private static let powersOfFive: [UInt64] = [
+        1, 5, 25, 125, 625,
+        3_125, 15_625, 78_125, 390_625, 1_953_125,
+        9_765_625, 48_828_125, 244_140_625, 1_220_703_125, 6_103_515_625,
+        30_517_578_125, 152_587_890_625, 762_939_453_125, 3_814_697_265_625, 19_073_486_328_125,
+        95_367_431_640_625, 476_837_158_203_125, 2_384_185_791_015_625, 11_920_928_955_078_125, 59_604_644_775_390_625,
+        298_023_223_876_953_125, 1_490_116_119_384_765_625, 7_450_580_596_923_828_125,
+    ]
 
     /// `mantissa × 10^exponent` correctly rounded, for `|exponent| <= 27`, by exact integer
     /// arithmetic: 10^k = 5^k·2^k, so only the product or quotient by 5^k (which fits in 64

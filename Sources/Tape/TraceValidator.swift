@@ -98,6 +98,10 @@ struct TraceValidator {
     }
 
     private let file: String
+    /// `rules` and the schema's field types, held here: a static read from the per-field loop
+    /// costs a `swift_once` call each time.
+    private let fieldRules = Self.rules
+    private let schema = TraceSchema.shared
     /// The line map of the tape being checked, during `check` only (the validator must not
     /// keep the tape: the reader appends to it after each chunk, and a second owner would make
     /// it copy its arrays).
@@ -161,8 +165,8 @@ struct TraceValidator {
         var counter = 0, bumpTensor = 0
         while let field = c.field() {
             let name = FieldName(field: field, kind: kind)
-            guard let rule = Self.rules[Int(kind.rawValue) << 6 | Int(field.rawValue)] else {
-                if let type = TraceSchema.shared.type(of: field, in: kind) { c.skip(type) }
+            guard let rule = fieldRules[Int(kind.rawValue) << 6 | Int(field.rawValue)] else {
+                if let type = schema.type(of: field, in: kind) { c.skip(type) }
                 continue
             }
             switch rule {
@@ -225,7 +229,10 @@ struct TraceValidator {
         }
         if kind == .tensor { tensorCounters.append(counter) }
         if kind == .bump { try checkBump(event, counter: counter, tensor: bumpTensor) }
-        for space in Space.allCases where announced & (1 << space.rawValue) != 0 { counts[space.rawValue] += 1 }
+        while announced != 0 {
+            counts[announced.trailingZeroBitCount] += 1
+            announced &= announced - 1
+        }
     }
 
     /// A bump's counter must be the one its tensor uses.

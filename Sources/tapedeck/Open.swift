@@ -35,9 +35,13 @@ struct Open: ParsableCommand {
             if launch.targets.count == 1, case .trace(let path) = try Target.load(target.target) {
                 return try openTrace(path)
             }
-            let run = try launch.runs(announce: Standard.note)[0]
+            var engine: String?
+            let run = try launch.runs { line in
+                Standard.note(line)
+                engine = engine ?? line
+            }[0]
             do {
-                return try DebuggerApp(debugger: run.debugger).run()
+                return try DebuggerApp(debugger: run.debugger, note: engine).run()
             } catch {
                 throw .noTerminal(error)
             }

@@ -116,6 +116,41 @@ final class TraceReaderTests: XCTestCase {
         }
     }
 
+    /// The scanner's fast paths (a key or kind of up to 7 bytes read 8 bytes at once, an
+    /// integer of up to 19 digits without overflow checks) agree with the byte-by-byte reading
+    /// at their edges: escapes, 7- and 8-byte keys, 19- and 20-digit numbers, the end of the input.
+    func testFastPathsAgreeAtTheirEdges() throws {
+        let plain = try read([headerLine, #"{"k":"op","i":1,"name":"a","call":"b","line":1,"grad":true,"in":[],"out":[],"inplace":true}"#,
+                              #"{"k":"node","n":0,"name":"A","seq":18446744073709551615}"#,
+                              #"{"k":"backward","b":0,"line":1,"roots":[]}"#])
+        let escaped = try read([headerLine, #"{"k":"op","i":1,"name":"a","call":"b","line":1,"grad":true,"in":[],"out":[],"inplace":true}"#,
+                                #"{"k":"node","n":0,"name":"A","seq":0018446744073709551615}"#,
+                                #"{"k":"backward","b":0,"line":1,"roots":[]}"#])
+        XCTAssertEqual(Array(plain), Array(escaped))
+        XCTAssertEqual(plain.count, 3)
+        guard case .op(let op) = plain[0], case .node(let node) = plain[1] else { return XCTFail("not op, node") }
+        XCTAssertTrue(op.isInPlace)
+        XCTAssertEqual(node.sequenceNr, UInt64.max)
+        // An 8-byte key is not one of the 7-byte ones it starts with.
+        XCTAssertEqual(Array(try read([headerLine, #"{"k":"exit","code":3,"inplacex":1}"#])), [.exit(code: 3)])
+        // 19 digits, 20 digits, and one more than the largest value.
+        let cases: [(String, Int?)] = [("1234567890123456789", 1_234_567_890_123_456_789), ("9223372036854775807", Int.max),
+                                       ("-9223372036854775808", Int.min), ("00000000000000000001", 1),
+                                       ("9223372036854775808", nil), ("12345678901234567890", nil)]
+        for (text, expected) in cases {
+            let line = #"{"k":"exit","code":\#(text)}"#
+            if let expected {
+                XCTAssertEqual(Array(try read([headerLine, line])), [.exit(code: expected)], text)
+            } else {
+                XCTAssertEqual(failure([headerLine, line]), #"run.tdt:2: field "code" of "exit" is out of range for a 64-bit integer"#, text)
+            }
+        }
+        XCTAssertTrue(failure([headerLine, #"{"k":"node","n":0,"name":"A","seq":18446744073709551616}"#])?.hasSuffix("is out of range for a 64-bit integer") == true)
+        // A key and a number that end the input, with no bytes after them to read ahead.
+        let bytes = Array((headerLine + "\n" + #"{"k":"exit","code":7}"#).utf8)
+        XCTAssertEqual(Array(try TraceReader.decode(bytes, file: "run.tdt")), [.exit(code: 7)])
+    }
+
     func testErrorsNameFileLineAndWhatWasExpected() {
         let cases: [([String], String)] = [
             ([], "run.tdt:1: expected the trace header"),

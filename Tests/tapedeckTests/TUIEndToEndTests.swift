@@ -108,6 +108,7 @@ final class TUIEndToEndTests: XCTestCase {
         let tmux = try TmuxSession(command: "\(Self.binary) \(program.path) --epochs 2")
         defer { tmux.close() }
         try tmux.waitFor("· forward", seconds: 120)
+        XCTAssertTrue(tmux.screen().contains("engine: torch, because"), "the engine line is on the first screen too: \(tmux.screen())")
         tmux.send("e")
         try tmux.waitFor("✗ RuntimeError: one of the variables needed for gradient computation")
         var screen = tmux.screen()

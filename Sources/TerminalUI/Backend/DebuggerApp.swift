@@ -14,8 +14,11 @@ public struct DebuggerApp {
     }
 
     /// The debugger over a run: a program's tape or a trace file, indexed and replayed by `debugger`.
-    public init(debugger: Debugger) {
+    /// `note` (which engine ran the program and why) stands in the status bar until the first key,
+    /// so the line printed on stderr before the screen was taken is seen on it too.
+    public init(debugger: Debugger, note: String? = nil) {
         state = DebuggerState(debugger: debugger)
+        state.message = note
     }
 
     /// Throws `TerminalError.notATerminal` when the debugger could not start here, so a caller can
