@@ -144,10 +144,12 @@ extension EventStore where Bytes == [UInt8] {
     func scan(_ body: (_ position: Int, _ event: ScannedEvent) -> Bool) {
         let count = starts.count
         guard count > 0 else { return }
-        var event = ScannedEvent()
         bytes.withUnsafeBufferPointer { buffer in
             starts.withUnsafeBufferPointer { starts in
                 TraceSchema.shared.types.withUnsafeBufferPointer { types in
+                    // Declared here, not captured from outside: captured by the closures, it was
+                    // copied through its value witness (three retains) per event.
+                    var event = ScannedEvent()
                     let base = buffer.baseAddress!
                     for index in 0..<count {
                         let begin = starts[index]
