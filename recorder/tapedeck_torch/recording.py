@@ -75,11 +75,11 @@ def run_program(path: str, args: list[str], output: str | None, values: int = 64
         raw = f.read()
     filename = os.path.abspath(path)
     text = raw.decode("utf-8", errors="replace")
+    budgeted = max_steps is not None or max_memory is not None
     try:
         text = program_text(raw, filename)
-        code = compile(raw, filename, "exec", dont_inherit=True)
-        if max_steps is not None or max_memory is not None:
-            code = instrument(raw, filename)
+        # `instrument` raises the SyntaxError `compile` would (same message, line and columns).
+        code = instrument(raw, filename) if budgeted else compile(raw, filename, "exec", dont_inherit=True)
     except SourceRefused as refused:
         if output is not None:
             Recorder(output, path, text, values).syntax_error(refused.error, refused.line)
@@ -100,7 +100,7 @@ def run_program(path: str, args: list[str], output: str | None, values: int = 64
     recorder = None if output is None else Recorder(output, path, text, values, keep_steps)
     budget = None
     is_program = CallSites(filename).is_program_file
-    if max_steps is not None or max_memory is not None:
+    if budgeted:
         budget = Budget(is_program, max_steps, max_memory,
                         lambda message, frame: _stop(recorder, budget, path, filename, message,
                                                      frame.f_code.co_filename, frame.f_lineno or 0))
