@@ -350,10 +350,23 @@ struct TraceScanner {
         return value
     }
 
-    /// Reads a number: a JSON number, or `"nan"`, `"inf"`, `"-inf"` (also Python's bare `NaN`,
-    /// `Infinity`, `-Infinity`).
+    /// Reads a number: a JSON number (`DecimalParser`), or `"nan"`, `"inf"`, `"-inf"` (also
+    /// Python's bare `NaN`, `Infinity`, `-Infinity`).
     mutating func double(_ what: @autoclosure () -> String) throws(TraceError) -> Double {
         skipSpaces()
+        // Numbers come first, as nearly every value is one: the parser turns the other
+        // spellings away at their first byte (after a `-`), leaving the position unchanged.
+        if let (value, end) = DecimalParser.parse(base, from: position, to: count) {
+            position = end
+            return value
+        }
+        return try nonNumericDouble(what())
+    }
+
+    /// The spellings of a double that are not JSON numbers, or the error for what is here; kept
+    /// out of line so that `double` keeps only the number's path.
+    @inline(never)
+    private mutating func nonNumericDouble(_ what: @autoclosure () -> String) throws(TraceError) -> Double {
         switch byte {
         case UInt8(ascii: "\""):
             let text = try string(what())
@@ -365,20 +378,12 @@ struct TraceScanner {
             if keyword("NaN") { return .nan }
         case UInt8(ascii: "I"):
             if keyword("Infinity") { return .infinity }
-        case UInt8(ascii: "-") where position + 1 < count && base[position + 1] == UInt8(ascii: "I"):
+        case UInt8(ascii: "-"):
             if keyword("-Infinity") { return -.infinity }
         default:
-            if let value = number() { return value }
+            break
         }
         throw fail("\(what()) must be a number, \(found)")
-    }
-
-    /// Parses a JSON number (`DecimalParser`). Nil, with the position unchanged, if no number is here.
-    @inline(__always)
-    private mutating func number() -> Double? {
-        guard let (value, end) = DecimalParser.parse(base, from: position, to: count) else { return nil }
-        position = end
-        return value
     }
 
     // MARK: Skipping
