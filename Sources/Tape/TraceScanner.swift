@@ -319,20 +319,30 @@ struct TraceScanner {
     @inline(__always)
     private mutating func digits(_ what: @autoclosure () -> String) throws(TraceError) -> UInt64 {
         let start = position
+        var p = start
         var value: UInt64 = 0
-        // Up to 19 digits cannot overflow; only a longer number takes the checked loop.
-        let fastEnd = min(count, start + 19)
-        while position < fastEnd {
-            let digit = base[position] &- UInt8(ascii: "0")
-            guard digit < 10 else { break }
+        // Up to 19 digits cannot overflow. Whatever else ends them than a plain terminator (no
+        // digit at all, a 20th digit, a fraction or an exponent) takes the checked path.
+        let fastEnd = min(count, start &+ 19)
+        while p < fastEnd, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
             value = value &* 10 &+ UInt64(digit)
-            position += 1
+            p &+= 1
         }
+        let next = p < count ? base[p] : 0
+        guard p > start, next &- UInt8(ascii: "0") >= 10, next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e") else {
+            return try checkedDigits(what())
+        }
+        position = p
+        return value
+    }
+
+    /// `digits` for what its fast loop does not take: more than 19 digits, checked for
+    /// overflow, or no integer here. Out of line: rare, and it holds the error messages.
+    @inline(never)
+    private mutating func checkedDigits(_ what: @autoclosure () -> String) throws(TraceError) -> UInt64 {
+        let start = position
+        var value: UInt64 = 0
         var overflow = false
-        if position == start + 19 && position < count && base[position] &- UInt8(ascii: "0") < 10 {
-            position = start
-            value = 0
-        }
         while position < count {
             let digit = base[position] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
