@@ -1,5 +1,5 @@
 /// Parses the text of a JSON number into the nearest `Double` (ties to even), as `Double(String)`
-/// does, without building a `String` or dividing.
+/// does, without building a `String` and without integer division.
 ///
 /// The digits are read into a 64-bit decimal significand `w` (at most 19 digits) and a decimal
 /// exponent `q`. Then, in order:
@@ -96,7 +96,7 @@ enum DecimalParser {
         Double(String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self))
     }
 
-    /// `w·10^q` rounded to the nearest double, ties to even, for `w` in `1..<10^19`.
+    /// `w·10^q` rounded to the nearest double, ties to even, for `w` in `1...10^19`.
     @inline(__always)
     static func eiselLemire(_ w: UInt64, _ q: Int) -> Double {
         // Below 10^-343 even 10^19 - 1 rounds to zero; above 10^308 even 1 overflows.
