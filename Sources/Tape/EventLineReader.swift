@@ -26,6 +26,17 @@ struct EventLineReader {
     }()
     private var ints = ScratchBuffer<Int>()
     private var doubles = ScratchBuffer<Double>()
+    /// Per event kind, `predictedKeys` slots: the `n`th key of the last line of that kind read
+    /// (see `PredictedKey`). Writers put the keys of a kind in one order, so the next line of
+    /// the kind usually has the same bytes at the same place; out of line like `notes`.
+    private let predictions: UnsafeMutablePointer<PredictedKey> = {
+        let count = Event.Kind.allCases.count * EventLineReader.predictedKeys
+        let predictions = UnsafeMutablePointer<PredictedKey>.allocate(capacity: count)
+        predictions.initialize(repeating: .never, count: count)
+        return predictions
+    }()
+    /// How many keys of a line are predicted; later ones are always parsed.
+    private static let predictedKeys = 16
 
     init(recordsStrings: Bool) {
         self.recordsStrings = recordsStrings
@@ -37,10 +48,57 @@ struct EventLineReader {
     private struct FieldPlan {
         var type: UInt8
         var action: RangeNotes.Action
+
+        /// For a key the kind has no field for: its value is skipped.
+        static let skip = FieldPlan(type: 0, action: .none)
+    }
+
+    /// A key as it was last seen at one place in the lines of one kind: its bytes from where
+    /// the key was expected up to and including the `:` after it (`"shape":`, any spaces
+    /// before the key or the colon included), at most 16, as two little-endian words with the
+    /// bytes past the end masked off; and what the key resolved to in that kind.
+    ///
+    /// Equal bytes parse to the same key, so when the bytes at the cursor match, the key, the
+    /// `:` and both table lookups are skipped with the same outcome; any other bytes (another
+    /// order, other spacing, an unknown or a longer key) go through `TraceScanner.key()` as
+    /// before, which also gives every error its message, and replace the prediction.
+    private struct PredictedKey {
+        var low: UInt64
+        var lowMask: UInt64
+        var high: UInt64
+        var highMask: UInt64
+        /// How many bytes the key and its colon take.
+        var length: UInt8
+        /// `TraceField.rawValue`; meaningless when `plan.type` is 0 (the key is skipped).
+        var field: UInt8
+        var plan: FieldPlan
+
+        /// Matches nothing: no byte masked with `0xFF` equals `0x100`.
+        static let never = PredictedKey(
+            low: 0x100, lowMask: 0xFF, high: 0, highMask: 0, length: 0, field: 0,
+            plan: .skip)
+
+        /// Whether the 16 bytes at `words` (loaded from the cursor) start with this key.
+        @inline(__always)
+        func matches(_ words: (UInt64, UInt64)) -> Bool {
+            (words.0 & lowMask) == low && (words.1 & highMask) == high
+        }
+
+        /// The prediction for the `length` bytes whose first 16 are `words`; nil when longer than 16.
+        @inline(__always)
+        static func learn(_ words: (UInt64, UInt64), length: Int, field: UInt8, plan: FieldPlan) -> PredictedKey? {
+            guard length <= 16 else { return nil }
+            let lowMask: UInt64 = length >= 8 ? ~0 : (1 &<< UInt64(8 &* length)) &- 1
+            let highMask: UInt64 = length <= 8 ? 0 : length == 16 ? ~0 : (1 &<< UInt64(8 &* (length &- 8))) &- 1
+            return PredictedKey(
+                low: words.0 & lowMask, lowMask: lowMask, high: words.1 & highMask, highMask: highMask,
+                length: UInt8(length), field: field, plan: plan)
+        }
     }
 
     /// Frees the scratch buffers; the reader must not be used again.
     func deallocate() {
+        predictions.deinitialize(count: Event.Kind.allCases.count * Self.predictedKeys).deallocate()
         ints.deallocate()
         doubles.deallocate()
         notes.pointee.deallocate()
@@ -137,12 +195,34 @@ struct EventLineReader {
     ) throws(TraceError) {
         var seen: UInt64 = 0
         let kindBase = Int(kind.rawValue) << 6
+        let predicted = predictions + Int(kind.rawValue) &* Self.predictedKeys
+        var slot = 0
         repeat {
-            let packed = try s.key()
-            try s.expect(UInt8(ascii: ":"), "':' after the key")
-            guard let field = field(packed), case let plan = plans[kindBase | Int(field.rawValue)], plan.type != 0,
-                  let type = FieldType(stored: plan.type - 1)
-            else {
+            let fieldRaw: UInt8
+            let plan: FieldPlan
+            let words = s.words()
+            if slot < Self.predictedKeys, let words, predicted[slot].matches(words) {
+                fieldRaw = predicted[slot].field
+                plan = predicted[slot].plan
+                s.position &+= Int(predicted[slot].length)
+            } else {
+                let start = s.position
+                let packed = try s.key()
+                try s.expect(UInt8(ascii: ":"), "':' after the key")
+                if let field = field(packed) {
+                    fieldRaw = field.rawValue
+                    plan = plans[kindBase | Int(field.rawValue)]
+                } else {
+                    fieldRaw = 0
+                    plan = .skip
+                }
+                if slot < Self.predictedKeys, let words,
+                   let learned = PredictedKey.learn(words, length: s.position - start, field: fieldRaw, plan: plan) {
+                    predicted[slot] = learned
+                }
+            }
+            slot &+= 1
+            guard plan.type != 0, let field = TraceField(stored: fieldRaw), let type = FieldType(stored: plan.type - 1) else {
                 try s.skipValue()
                 continue
             }

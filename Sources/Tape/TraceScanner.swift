@@ -55,6 +55,15 @@ struct TraceScanner {
         }
     }
 
+    /// The 16 bytes at the position as two little-endian words; nil when fewer remain.
+    @inline(__always)
+    func words() -> (UInt64, UInt64)? {
+        guard count &- position >= 16 else { return nil }
+        let raw = UnsafeRawPointer(base + position)
+        return (UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)),
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+    }
+
     /// Consumes `byte` after optional spaces, or fails with "expected `what`".
     @inline(__always)
     mutating func expect(_ byte: UInt8, _ what: @autoclosure () -> String) throws(TraceError) {
