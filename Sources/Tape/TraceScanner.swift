@@ -64,6 +64,24 @@ struct TraceScanner {
                 UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
     }
 
+    /// At `{"k":"NAME",` with NAME of 1 to 7 plain bytes (no escape, no control character):
+    /// NAME packed as `TraceField.pack` packs it and how many bytes up to and including the
+    /// comma; nil otherwise. Does not move.
+    @inline(__always)
+    func kindOpening() -> (name: UInt64, length: Int)? {
+        guard let (low, high) = words(), low & 0xFFFF_FFFF_FFFF == Self.kindOpeningBytes else { return nil }
+        let name = low >> 48 | high << 16
+        let special = Self.specialBytes(name)
+        let index = special.trailingZeroBitCount >> 3
+        guard special != 0, index != 0, base[position + 6 + index] == UInt8(ascii: "\""),
+              base[position + 7 + index] == UInt8(ascii: ",")
+        else { return nil }
+        return (name & ((1 &<< UInt64(index &* 8)) &- 1), index + 8)
+    }
+
+    /// `{"k":"` (7B 22 6B 22 3A 22) as a little-endian word.
+    private static let kindOpeningBytes: UInt64 = 0x22_3A22_6B22_7B
+
     /// Consumes `byte` after optional spaces, or fails with "expected `what`".
     @inline(__always)
     mutating func expect(_ byte: UInt8, _ what: @autoclosure () -> String) throws(TraceError) {
