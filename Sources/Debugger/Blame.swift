@@ -185,14 +185,30 @@ struct Blame: Sendable {
         var reported = Set<[Int]>()
         for replay in replays {
             for step in replay.steps {
-                for saved in step.saved where saved.status == .fresh {
-                    let info = index.tensors[saved.tensor]
-                    let writes = index.bumps(index.storageBumps[info.storage], after: saved.event, before: replay.event)
+                func check(tensor: Int, event: Int, saved: () -> SavedValue) {
+                    let info = index.tensors[tensor]
+                    let writes = index.bumps(index.storageBumps[info.storage], after: event, before: replay.event)
                     for write in writes where index.counter(of: write.bump.tensor) != info.counter {
-                        guard reported.insert([saved.event, write.event]).inserted else { continue }
-                        warnings.append(silentMutation(saved: saved, write: write, replay: replay, node: step.node))
+                        guard reported.insert([event, write.event]).inserted else { continue }
+                        warnings.append(silentMutation(saved: saved(), write: write, replay: replay, node: step.node))
                     }
                 }
+                if let unpacked = step.unpacked {
+                    for saved in unpacked where saved.status == .fresh {
+                        check(tensor: saved.tensor, event: saved.event) { saved }
+                    }
+                    continue
+                }
+                // Every saved variable of a step that did not fail unpacked fresh: read them from
+                // the index, making a `SavedValue` only for a warning.
+                func checkSaves(of node: Int) {
+                    for i in index.saveRange(of: node) {
+                        let save = index.save(at: i)
+                        check(tensor: save.tensor, event: save.event) { SavedValue(fresh: save, slot: index.slotName(of: save)) }
+                    }
+                }
+                checkSaves(of: step.node)
+                if !index.wrapped.isEmpty, let inner = index.wrapped[step.node] { checkSaves(of: inner) }
             }
         }
         return warnings

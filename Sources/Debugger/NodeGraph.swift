@@ -31,6 +31,15 @@ struct NodeGraph: Sendable {
         edgeStarts.append(edges.count)
     }
 
+    /// Calls `body` with each of node `node`'s `next_functions` that is not nil, in order, without
+    /// slicing `edges` (a slice retains the array; the replay walks every edge twice).
+    @inline(__always)
+    func forEachEdge(of node: Int, _ body: (Edge) -> Void) {
+        for i in edgeStarts[node]..<edgeStarts[node + 1] {
+            if let edge = edges[i] { body(edge) }
+        }
+    }
+
     /// Node `node`'s `next_functions`, nil where an input needs no gradient.
     func next(of node: Int) -> ArraySlice<Edge?> {
         edges[edgeStarts[node]..<edgeStarts[node + 1]]

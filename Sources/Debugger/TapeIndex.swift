@@ -238,8 +238,20 @@ struct TapeIndex: Sendable {
 
     /// The saves of `node` in the order they were saved, which is the order backward unpacks them.
     func saves(of node: Int) -> ArraySlice<Save> {
-        savesByNode[saveStarts[node]..<saveStarts[node + 1]]
+        savesByNode[saveRange(of: node)]
     }
+
+    /// Where the saves of `node` are among all saves grouped by node (`save(at:)`): the replay
+    /// reads them one by one instead of slicing, which retains the array per node.
+    func saveRange(of node: Int) -> Range<Int> {
+        saveStarts[node]..<saveStarts[node + 1]
+    }
+
+    /// Save `i` of all saves grouped by node.
+    func save(at i: Int) -> Save { savesByNode[i] }
+
+    /// Whether `node` saved any variable.
+    func hasSaves(_ node: Int) -> Bool { saveStarts[node] != saveStarts[node + 1] }
 
     /// The latest values preview of `tensor` before `position`, nil when none was recorded.
     func latestValues(of tensor: Int, before position: Int) -> TensorValues? {
@@ -279,7 +291,7 @@ struct TapeIndex: Sendable {
 
     /// The value of `counter` after events `0..<position`.
     func version(ofCounter counter: Int, before position: Int) -> Int {
-        counterVersions[counter].value(before: position) ?? 0
+        counterVersions.value(for: counter, before: position) ?? 0
     }
 
     func version(of tensor: Int, before position: Int) -> Int {

@@ -53,6 +53,19 @@ struct Timelines<Value: Sendable>: Sendable {
         self.starts = starts
     }
 
+    /// The last value recorded for `key` at an event index below `position`, nil if none:
+    /// `self[key].value(before: position)` without making the slices, which retain both arrays
+    /// (the replay asks it per saved variable).
+    func value(for key: Int, before position: Int) -> Value? {
+        let first = starts[key]
+        var (low, high) = (first, starts[key + 1])
+        while low < high {
+            let middle = low + (high - low) / 2
+            if positions[middle] < position { low = middle + 1 } else { high = middle }
+        }
+        return low == first ? nil : values[low - 1]
+    }
+
     /// The timeline of `key` (empty for a key without entries).
     subscript(key: Int) -> Timeline<Value> {
         let range = starts[key]..<starts[key + 1]

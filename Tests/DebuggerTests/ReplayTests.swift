@@ -249,4 +249,30 @@ extension ReplayTests {
             XCTAssertEqual(error as? DebuggerError, .counterMismatch(tensor: 0, counter: 1, event: 3))
         }
     }
+
+    /// A replay keeps only node ids and the failing step's values: every other step's saved
+    /// variables, derived as fresh when asked, read the same as the state at the call's event.
+    func testStepsThatRanReadTheirSavedVariablesAsTheStateAtTheCall() throws {
+        let tapes = [Programs.savedInputMul(), Programs.optimizerStepBetweenBackwards(), Programs.backwardTwice(),
+                     Programs.reluInPlace(), Programs.leafInPlace()]
+        var checked = 0
+        for tape in tapes {
+            let debugger = try Debugger(tape: tape)
+            for replay in debugger.replays {
+                for (number, step) in replay.steps.enumerated() {
+                    if number == replay.steps.count - 1, let failure = replay.failure {
+                        XCTAssertTrue(step.saved.contains(failure.saved))
+                        XCTAssertTrue(step.saved.contains { $0.status != .fresh })
+                        continue
+                    }
+                    XCTAssertEqual(step.saved, debugger.savedValues(ofNode: step.node, at: replay.event))
+                    XCTAssertTrue(step.saved.allSatisfy { $0.status == .fresh })
+                    XCTAssertEqual(step.name, debugger.node(step.node).name)
+                    XCTAssertEqual(step.sequenceNr, debugger.node(step.node).sequenceNr)
+                    checked += step.saved.count
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 0, "some step that ran saved a variable")
+    }
 }
