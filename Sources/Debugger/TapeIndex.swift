@@ -64,6 +64,9 @@ struct TapeIndex: Sendable {
     /// One past the last event that belongs to each op: the op event and the node, grad_fn, save,
     /// bump, values and tensor events the engine records right after it.
     private(set) var opEnds: [Int] = []
+    /// While indexing, one past the last event of the latest op, appended to `opEnds` when the
+    /// next op starts (a scalar, not a write into `opEnds` per event); -1 before the first op.
+    private var openOpEnd = -1
 
     private(set) var nodes: [Node] = []
     private(set) var nodeEvents: [Int] = []
@@ -91,10 +94,13 @@ struct TapeIndex: Sendable {
     private(set) var counterVersions = Timelines<Int>()
     /// The latest version of each counter while indexing (`counterVersions` answers afterwards).
     private var latestVersions: [Int] = []
-    private(set) var counterBumps: [[Bump]] = []
+    /// Each counter's bumps, in tape order.
+    private(set) var counterBumps = Timelines<Bump>()
     /// Bumps by the storage of the tensor written through, to spot writes that bypass a counter.
     /// Indexed by storage id (dense, checked when a tensor introduces one).
-    private(set) var storageBumps: [[Bump]] = []
+    private(set) var storageBumps = Timelines<Bump>()
+    /// The number of storages the tensors introduced (ids are dense).
+    private var storageCount = 0
 
     private(set) var backwardCalls: [BackwardCall] = []
     private(set) var backwardEvents: [Int] = []
@@ -103,22 +109,22 @@ struct TapeIndex: Sendable {
     /// Every version bump in tape order, with their positions in that order grouped by the op
     /// that caused them.
     private(set) var bumpList: [VersionBump] = []
-    private(set) var bumpsOfOp = Grouping(keys: [], values: [])
+    private(set) var bumpsOfOp = Grouping()
     /// The first node each op created, by op index.
     private(set) var firstNodeOfOp: [Int?] = []
     /// The `output` and `error` events: what a terminal would have shown while the program ran.
     private(set) var consoleEvents: [Int] = []
     /// The tensors that are views of each base tensor.
-    private(set) var viewsOfBase = Grouping(keys: [], values: [])
+    private(set) var viewsOfBase = Grouping()
     /// The tensors of each version counter (views, `detach()`, unpacked saves).
-    private(set) var tensorsOfCounter = Grouping(keys: [], values: [])
+    private(set) var tensorsOfCounter = Grouping()
     /// For each version counter, the positions in save order of the saves of its tensors.
-    private(set) var savesOfCounter = Grouping(keys: [], values: [])
+    private(set) var savesOfCounter = Grouping()
     /// The positions of each node's `run` and `result` events, over all backward calls.
-    private(set) var runsOfNode = Grouping(keys: [], values: [])
-    private(set) var resultsOfNode = Grouping(keys: [], values: [])
+    private(set) var runsOfNode = Grouping()
+    private(set) var resultsOfNode = Grouping()
     /// The positions of the `run` events of each leaf's AccumulateGrad nodes, by tensor.
-    private(set) var accumulateRuns = Grouping(keys: [], values: [])
+    private(set) var accumulateRuns = Grouping()
     /// Keys and values collected while indexing for the groupings above.
     private var pending = PendingGroups()
 
@@ -148,6 +154,9 @@ struct TapeIndex: Sendable {
         values.finish(keyCount: tensors.count)
         bindings.finish(keyCount: tensors.count)
         counterVersions.finish(keyCount: latestVersions.count)
+        counterBumps.finish(keyCount: latestVersions.count)
+        storageBumps.finish(keyCount: storageCount)
+        if openOpEnd >= 0 { opEnds.append(openOpEnd) }
         latestVersions = []
         // Nodes and bumps may be recorded just before the op event that caused them.
         for (op, position) in opReferences where op < 0 || op >= opEvents.count {
@@ -161,30 +170,36 @@ struct TapeIndex: Sendable {
     /// The (key, value) pairs gathered in one pass for the groupings built once indexing is done.
     private struct PendingGroups: Sendable {
         var bumpOps: [Int] = []
-        var runNodes: [Int] = []
-        var runEvents: [Int] = []
-        var resultNodes: [Int] = []
-        var resultEvents: [Int] = []
-        var accumulateTensors: [Int] = []
-        var accumulateEvents: [Int] = []
+        /// (node, position of the `run` event).
+        var runs: [(key: Int, event: Int)] = []
+        /// (node, position of the `result` event).
+        var results: [(key: Int, event: Int)] = []
+        /// (leaf tensor, position of the `run` event of its AccumulateGrad node).
+        var accumulates: [(key: Int, event: Int)] = []
     }
 
     /// Builds the groupings, each with one counting sort, from what indexing gathered and from the
     /// tensors and saves already indexed.
     private mutating func groupPending() {
-        bumpsOfOp = Grouping(keys: pending.bumpOps, values: Array(pending.bumpOps.indices))
-        runsOfNode = Grouping(keys: pending.runNodes, values: pending.runEvents)
-        resultsOfNode = Grouping(keys: pending.resultNodes, values: pending.resultEvents)
-        accumulateRuns = Grouping(keys: pending.accumulateTensors, values: pending.accumulateEvents)
-        pending = PendingGroups()
+        let pending = self.pending
+        self.pending = PendingGroups()
+        bumpsOfOp = Grouping(count: pending.bumpOps.count, key: { pending.bumpOps[$0] }, value: { $0 })
+        runsOfNode = Self.grouping(pending.runs)
+        resultsOfNode = Self.grouping(pending.results)
+        accumulateRuns = Self.grouping(pending.accumulates)
+        let tensors = self.tensors
         let views = tensors.indices.filter { tensors[$0].base.map(tensors.indices.contains) ?? false }
-        viewsOfBase = Grouping(keys: views.map { tensors[$0].base ?? 0 }, values: views)
-        tensorsOfCounter = Grouping(keys: tensors.map(\.counter), values: Array(tensors.indices))
-        let saveCounters = saveList.map { tensors[$0.tensor].counter }
-        savesOfCounter = Grouping(keys: saveCounters, values: Array(saveCounters.indices))
-        let (starts, order) = Grouping.stableOrder(keys: saveList.map(\.node), keyCount: nodes.count)
-        saveStarts = starts
-        savesByNode = order.map { saveList[$0] }
+        viewsOfBase = Grouping(count: views.count, key: { tensors[views[$0]].base ?? 0 }, value: { views[$0] })
+        tensorsOfCounter = Grouping(count: tensors.count, key: { tensors[$0].counter }, value: { $0 })
+        let saveList = self.saveList
+        savesOfCounter = Grouping(count: saveList.count, key: { tensors[saveList[$0].tensor].counter }, value: { $0 })
+        (saveStarts, savesByNode) = Grouping.grouped(
+            count: saveList.count, keyCount: nodes.count, key: { saveList[$0].node }, value: { saveList[$0] })
+    }
+
+    /// The events of `pairs` grouped by their keys.
+    private static func grouping(_ pairs: [(key: Int, event: Int)]) -> Grouping {
+        Grouping(count: pairs.count, key: { pairs[$0].key }, value: { pairs[$0].event })
     }
 
     static let copySlices = "torch::autograd::CopySlices"
@@ -320,11 +335,12 @@ struct TapeIndex: Sendable {
         backwardEvents.countBefore(position)
     }
 
-    /// The bumps in `bumps` (sorted by event) recorded strictly between `start` and `end`.
-    func bumps(_ bumps: [Bump], after start: Int, before end: Int) -> ArraySlice<Bump> {
-        let events = bumps.lazy.map(\.event)
-        let low = events.countBefore(start + 1)
-        return bumps[low..<max(low, events.countBefore(end))]
+    /// The bumps of `timeline` (a key of `counterBumps` or `storageBumps`) recorded strictly
+    /// between `start` and `end`.
+    func bumps(_ timeline: Timeline<Bump>, after start: Int, before end: Int) -> ArraySlice<Bump> {
+        let low = timeline.count(before: start + 1)
+        let base = timeline.values.startIndex
+        return timeline.values[(base + low)..<(base + max(low, timeline.count(before: end)))]
     }
 
     // MARK: Building
@@ -335,6 +351,12 @@ struct TapeIndex: Sendable {
         let counts = tape.kindCounts()
         func count(_ kind: Event.Kind) -> Int { counts[Int(kind.rawValue)] }
         tensors.reserveCapacity(count(.tensor))
+        // Each tensor may bring a new counter and storage; each bump and new counter a version.
+        latestVersions.reserveCapacity(count(.tensor))
+        counterBumps.reserveCapacity(count(.bump))
+        storageBumps.reserveCapacity(count(.bump))
+        counterVersions.reserveCapacity(count(.tensor) + count(.bump))
+        opReferences.reserveCapacity(count(.node) + count(.bump))
         tensorEvents.reserveCapacity(count(.tensor))
         producers.reserveCapacity(count(.tensor))
         opEvents.reserveCapacity(count(.op))
@@ -346,10 +368,8 @@ struct TapeIndex: Sendable {
         saveEvents.reserveCapacity(count(.save))
         bumpList.reserveCapacity(count(.bump))
         pending.bumpOps.reserveCapacity(count(.bump))
-        pending.runNodes.reserveCapacity(count(.nodeRun))
-        pending.runEvents.reserveCapacity(count(.nodeRun))
-        pending.resultNodes.reserveCapacity(count(.nodeResult))
-        pending.resultEvents.reserveCapacity(count(.nodeResult))
+        pending.runs.reserveCapacity(count(.nodeRun))
+        pending.results.reserveCapacity(count(.nodeResult))
         gradFns.reserveCapacity(count(.gradFn))
         values.reserveCapacity(count(.values))
         bindings.reserveCapacity(count(.binding))
@@ -366,7 +386,7 @@ struct TapeIndex: Sendable {
         let kind = event.summary.kind
         switch kind {
         case .node, .gradFn, .save, .bump, .values, .tensor:
-            if let last = opEnds.indices.last, opEnds[last] == position { opEnds[last] = position + 1 }
+            if openOpEnd == position { openOpEnd = position + 1 }
         default:
             break
         }
@@ -395,18 +415,19 @@ struct TapeIndex: Sendable {
         guard counter >= 0, counter <= index.latestVersions.count else {
             throw .idOutOfOrder(kind: "version counter", id: counter, expected: index.latestVersions.count, event: position)
         }
-        guard storage >= 0, storage <= index.storageBumps.count else {
-            throw .idOutOfOrder(kind: "storage", id: storage, expected: index.storageBumps.count, event: position)
+        guard storage >= 0, storage <= index.storageCount else {
+            throw .idOutOfOrder(kind: "storage", id: storage, expected: index.storageCount, event: position)
         }
         if counter == index.latestVersions.count {
+            // A counter starts at its version when the trace starts; a tensor sharing an older
+            // counter finds it there or later (versions only grow), so only a new one is observed.
             index.latestVersions.append(Int.min)
-            index.counterBumps.append([])
+            index.observe(counter: counter, version: index.startVersion(ofCounter: counter), at: position)
         }
-        if storage == index.storageBumps.count { index.storageBumps.append([]) }
+        if storage == index.storageCount { index.storageCount += 1 }
         index.tensors.append(Tensor(counter: counter, storage: storage, base: event.summary.base, requiresGrad: event.summary.requiresGrad))
         index.tensorEvents.append(position)
         index.producers.append(nil)
-        index.observe(counter: counter, version: index.tape.header.dropped?.versions[counter] ?? 0, at: position)
     }
 
     private static func addOp(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
@@ -420,7 +441,8 @@ struct TapeIndex: Sendable {
             if index.producers[seen.tensor] == nil { index.producers[seen.tensor] = id }
         }
         index.opEvents.append(position)
-        index.opEnds.append(position + 1)
+        if index.openOpEnd >= 0 { index.opEnds.append(index.openOpEnd) }
+        index.openOpEnd = position + 1
     }
 
     private static func addNode(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
@@ -477,10 +499,10 @@ struct TapeIndex: Sendable {
         guard bump.counter == index.tensors[bump.tensor].counter else {
             throw .counterMismatch(tensor: bump.tensor, counter: bump.counter, event: position)
         }
-        index.counterBumps[bump.counter].append(entry)
+        index.counterBumps.append(entry, for: bump.counter, at: position)
         index.bumpList.append(bump)
         index.pending.bumpOps.append(bump.op)
-        index.storageBumps[index.tensors[bump.tensor].storage].append(entry)
+        index.storageBumps.append(entry, for: index.tensors[bump.tensor].storage, at: position)
         index.observe(counter: bump.counter, version: bump.to, at: position)
     }
 
@@ -500,19 +522,16 @@ struct TapeIndex: Sendable {
         let (backward, node) = (event.summary.backward ?? 0, event.summary.node ?? 0)
         try index.checkBackward(backward, at: position)
         try index.checkNode(node, at: position)
-        index.pending.runNodes.append(node)
-        index.pending.runEvents.append(position)
+        index.pending.runs.append((node, position))
         if let variable = index.nodes[node].variable {
-            index.pending.accumulateTensors.append(variable)
-            index.pending.accumulateEvents.append(position)
+            index.pending.accumulates.append((variable, position))
         }
     }
 
     private static func addResult(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         try index.checkBackward(event.summary.backward ?? 0, at: position)
         try index.checkNode(event.summary.node ?? 0, at: position)
-        index.pending.resultNodes.append(event.summary.node ?? 0)
-        index.pending.resultEvents.append(position)
+        index.pending.results.append((event.summary.node ?? 0, position))
     }
 
     /// Indexes a decoded event of one of the rare kinds whose payload the index keeps whole.

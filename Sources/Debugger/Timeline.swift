@@ -24,7 +24,14 @@ struct Timeline<Value: Sendable>: Sendable {
 /// two arrays per key: appended in position order while a tape is indexed, then grouped by key
 /// once by `finish` (a stable counting sort, so each key's entries stay in position order).
 struct Timelines<Value: Sendable>: Sendable {
-    private var keys: [Int] = []
+    /// An entry as appended: one array to grow while indexing instead of three.
+    private struct Entry: Sendable {
+        var key: Int
+        var position: Int
+        var value: Value
+    }
+
+    private var entries: [Entry] = []
     private var positions: [Int] = []
     private var values: [Value] = []
     /// Where each key's entries start, once finished; one more entry than there are keys.
@@ -32,24 +39,30 @@ struct Timelines<Value: Sendable>: Sendable {
 
     /// Makes room for `count` entries, when the tape says how many there will be.
     mutating func reserveCapacity(_ count: Int) {
-        keys.reserveCapacity(count)
-        positions.reserveCapacity(count)
-        values.reserveCapacity(count)
+        entries.reserveCapacity(count)
     }
 
     /// Records `value` for `key` as of event `position`; positions must not decrease.
     mutating func append(_ value: Value, for key: Int, at position: Int) {
-        keys.append(key)
-        positions.append(position)
-        values.append(value)
+        entries.append(Entry(key: key, position: position, value: value))
     }
 
     /// Groups the entries by key, for keys `0..<keyCount`; call once, after the last `append`.
     mutating func finish(keyCount: Int) {
-        let (starts, order) = Grouping.stableOrder(keys: keys, keyCount: keyCount)
-        positions = order.map { positions[$0] }
-        values = order.map { values[$0] }
-        keys = []
+        let entries = self.entries
+        self.entries = []
+        let count = entries.count
+        var starts: [Int] = []
+        positions = [Int](unsafeUninitializedCapacity: count) { positions, initializedPositions in
+            values = [Value](unsafeUninitializedCapacity: count) { values, initializedValues in
+                starts = Grouping.scatter(count: count, keyCount: keyCount, key: { entries[$0].key }) { entry, slot in
+                    (positions.baseAddress! + slot).initialize(to: entries[entry].position)
+                    (values.baseAddress! + slot).initialize(to: entries[entry].value)
+                }
+                initializedValues = count
+            }
+            initializedPositions = count
+        }
         self.starts = starts
     }
 
