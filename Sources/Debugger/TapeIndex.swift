@@ -9,8 +9,10 @@ import Tape
 /// `Event`, no string and no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
 /// when asked.
 struct TapeIndex: Sendable {
-    /// What the index keeps of a tensor's first sighting (decode `tensorEvents` for the rest).
+    /// What the index keeps of a tensor's first sighting (decode its event for the rest).
     struct Tensor: Hashable, Sendable {
+        /// The position of the `tensor` event.
+        var event: Int
         var counter: Int
         var storage: Int
         var base: Int?
@@ -23,6 +25,8 @@ struct TapeIndex: Sendable {
         var name: Int?
         var op: Int?
         var variable: Int?
+        /// The position of the `node` event.
+        var event: Int
     }
 
     /// A saved slot with the position of its `save` event (its shape is decoded from the event).
@@ -50,7 +54,6 @@ struct TapeIndex: Sendable {
 
     /// Each tensor's counter, storage, base and requires_grad at its first sighting.
     private(set) var tensors: [Tensor] = []
-    private(set) var tensorEvents: [Int] = []
     /// Each tensor's grad_fn changes.
     private(set) var gradFns = Timelines<GradFnChange>()
     /// The positions of each tensor's `values` events.
@@ -69,7 +72,6 @@ struct TapeIndex: Sendable {
     private var openOpEnd = -1
 
     private(set) var nodes: [Node] = []
-    private(set) var nodeEvents: [Int] = []
     /// Every node's sequence_nr and `next_functions`, for the replay.
     private(set) var graph = NodeGraph()
     /// Every save in tape order.
@@ -87,7 +89,6 @@ struct TapeIndex: Sendable {
     private var plainNodeOfOp: [Int?] = []
     /// The interned id of `CopySlices`' name, nil when no event of the tape uses it.
     private let copySlicesName: Int?
-    private(set) var saveEvents: [Int] = []
 
     /// The observed value of each version counter over time (versions only grow).
     /// Indexed by counter id (dense, checked when a tensor introduces one).
@@ -132,7 +133,13 @@ struct TapeIndex: Sendable {
     /// The first error raised inside each backward call.
     private(set) var firstErrorByBackward: [Int: RaisedError] = [:]
     private(set) var exitCode: Int?
-    private var opReferences: [(op: Int, event: Int)] = []
+    /// The number of op events on the tape, counted before the pass: op ids are dense, so once
+    /// every op is indexed they are `0..<opTotal`.
+    private var opTotal = 0
+    /// The first node or bump, in tape order, naming an op outside `0..<opTotal`. Thrown only once
+    /// the pass is done, as a list of references checked then would: such events may be
+    /// recorded just before the op they name, and an error the pass finds comes first.
+    private var unknownOpReference: (op: Int, event: Int)?
 
     init(_ tape: Tape) throws(DebuggerError) {
         self.tape = tape
@@ -159,10 +166,7 @@ struct TapeIndex: Sendable {
         if openOpEnd >= 0 { opEnds.append(openOpEnd) }
         latestVersions = []
         // Nodes and bumps may be recorded just before the op event that caused them.
-        for (op, position) in opReferences where op < 0 || op >= opEvents.count {
-            throw .unknownOp(index: op, event: position)
-        }
-        opReferences = []
+        if let (op, position) = unknownOpReference { throw .unknownOp(index: op, event: position) }
         plainNodeOfOp = []
         groupPending()
     }
@@ -216,13 +220,13 @@ struct TapeIndex: Sendable {
 
     /// Tensor `id`'s first sighting with its values preview, decoded from its event.
     func tensorInfo(_ id: Int) -> TensorInfo {
-        guard case let .tensor(info) = tape[tensorEvents[id]] else { preconditionFailure("tensor event index out of sync") }
+        guard case let .tensor(info) = tape[tensors[id].event] else { preconditionFailure("tensor event index out of sync") }
         return info
     }
 
     /// Tensor `id`'s first sighting without its values preview, decoded from its event.
     private func tensorInfoWithoutPreview(_ id: Int) -> TensorInfo {
-        guard case let .tensor(info) = tape.eventWithoutPreview(at: tensorEvents[id]) else {
+        guard case let .tensor(info) = tape.eventWithoutPreview(at: tensors[id].event) else {
             preconditionFailure("tensor event index out of sync")
         }
         return info
@@ -320,7 +324,7 @@ struct TapeIndex: Sendable {
 
     /// The number of tensors announced by events `0..<position` (ids are dense, in order).
     func tensorCount(before position: Int) -> Int {
-        tensorEvents.countBefore(position)
+        tensors.lazy.map(\.event).countBefore(position)
     }
 
     func opCount(before position: Int) -> Int {
@@ -328,7 +332,7 @@ struct TapeIndex: Sendable {
     }
 
     func saveCount(before position: Int) -> Int {
-        saveEvents.countBefore(position)
+        saveList.lazy.map(\.event).countBefore(position)
     }
 
     func backwardCount(before position: Int) -> Int {
@@ -356,16 +360,13 @@ struct TapeIndex: Sendable {
         counterBumps.reserveCapacity(count(.bump))
         storageBumps.reserveCapacity(count(.bump))
         counterVersions.reserveCapacity(count(.tensor) + count(.bump))
-        opReferences.reserveCapacity(count(.node) + count(.bump))
-        tensorEvents.reserveCapacity(count(.tensor))
+        opTotal = count(.op)
         producers.reserveCapacity(count(.tensor))
         opEvents.reserveCapacity(count(.op))
         opEnds.reserveCapacity(count(.op))
         nodes.reserveCapacity(count(.node))
-        nodeEvents.reserveCapacity(count(.node))
         graph.reserveCapacity(nodes: count(.node))
         saveList.reserveCapacity(count(.save))
-        saveEvents.reserveCapacity(count(.save))
         bumpList.reserveCapacity(count(.bump))
         pending.bumpOps.reserveCapacity(count(.bump))
         pending.runs.reserveCapacity(count(.nodeRun))
@@ -382,6 +383,7 @@ struct TapeIndex: Sendable {
     /// rare ones (errors, backward calls and ends, exit) from its summary and lists, which hold no
     /// strings. (A `switch` rather than a table of closures: the table's reabstraction thunks cost
     /// more per event than the handlers' own work.)
+    @inline(__always)
     private mutating func add(_ event: ScannedEvent, at position: Int, of tape: Tape) throws(DebuggerError) {
         let kind = event.summary.kind
         switch kind {
@@ -407,6 +409,7 @@ struct TapeIndex: Sendable {
         }
     }
 
+    @inline(__always)
     private static func addTensor(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let (id, counter, storage) = (event.summary.tensor ?? 0, event.summary.counter ?? 0, event.summary.storage)
         guard id == index.tensors.count else {
@@ -425,18 +428,18 @@ struct TapeIndex: Sendable {
             index.observe(counter: counter, version: index.startVersion(ofCounter: counter), at: position)
         }
         if storage == index.storageCount { index.storageCount += 1 }
-        index.tensors.append(Tensor(counter: counter, storage: storage, base: event.summary.base, requiresGrad: event.summary.requiresGrad))
-        index.tensorEvents.append(position)
+        index.tensors.append(Tensor(event: position, counter: counter, storage: storage, base: event.summary.base, requiresGrad: event.summary.requiresGrad))
         index.producers.append(nil)
     }
 
+    @inline(__always)
     private static func addOp(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let id = event.summary.op ?? 0
         guard id == index.opEvents.count else {
             throw .idOutOfOrder(kind: "op", id: id, expected: index.opEvents.count, event: position)
         }
-        for seen in event.inputs { try index.observe(seen, at: position) }
-        for seen in event.outputs {
+        try event.forEachInput { (seen) throws(DebuggerError) in try index.observe(seen, at: position) }
+        try event.forEachOutput { (seen) throws(DebuggerError) in
             try index.observe(seen, at: position)
             if index.producers[seen.tensor] == nil { index.producers[seen.tensor] = id }
         }
@@ -445,16 +448,17 @@ struct TapeIndex: Sendable {
         index.openOpEnd = position + 1
     }
 
+    @inline(__always)
     private static func addNode(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let id = event.summary.node ?? 0
         guard id == index.nodes.count else {
             throw .idOutOfOrder(kind: "node", id: id, expected: index.nodes.count, event: position)
         }
-        if let op = event.summary.op { index.opReferences.append((op, position)) }
+        if let op = event.summary.op { index.reference(op: op, at: position) }
         if let variable = event.summary.variable { try index.checkTensor(variable, at: position) }
-        let edges = event.edges
-        for case let edge? in edges where edge.node >= id {
-            throw .unknownNode(id: edge.node, event: position)
+        try event.forEachEdge { (edge) throws(DebuggerError) in
+            if let edge, edge.node >= id { throw .unknownNode(id: edge.node, event: position) }
+            index.graph.append(edge: edge)
         }
         if let op = event.summary.op {
             if index.firstNodeOfOp.indices.contains(op), index.firstNodeOfOp[op] == nil { index.firstNodeOfOp[op] = id }
@@ -466,11 +470,11 @@ struct TapeIndex: Sendable {
                 }
             }
         }
-        index.graph.add(sequenceNr: event.summary.sequenceNr, next: edges)
-        index.nodes.append(Node(name: event.summary.name, op: event.summary.op, variable: event.summary.variable))
-        index.nodeEvents.append(position)
+        index.graph.closeNode(sequenceNr: event.summary.sequenceNr)
+        index.nodes.append(Node(name: event.summary.name, op: event.summary.op, variable: event.summary.variable, event: position))
     }
 
+    @inline(__always)
     private static func addGradFn(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let change = GradFnChange(
             tensor: event.summary.tensor ?? 0, node: event.summary.node, outputNr: event.summary.outputNr, requiresGrad: event.summary.requiresGrad, version: event.summary.version)
@@ -480,6 +484,7 @@ struct TapeIndex: Sendable {
         try index.observe(TensorVersion(tensor: change.tensor, version: change.version), at: position)
     }
 
+    @inline(__always)
     private static func addSave(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let save = Save(
             node: event.summary.node ?? 0, slot: event.summary.slot, tensor: event.summary.tensor ?? 0, savedVersion: event.summary.version, isOutput: event.summary.isOutput,
@@ -487,14 +492,14 @@ struct TapeIndex: Sendable {
         try index.checkNode(save.node, at: position)
         try index.checkTensor(save.tensor, at: position)
         index.saveList.append(save)
-        index.saveEvents.append(position)
         try index.observe(TensorVersion(tensor: save.tensor, version: save.savedVersion), at: position)
     }
 
+    @inline(__always)
     private static func addBump(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let bump = VersionBump(counter: event.summary.counter ?? 0, tensor: event.summary.tensor ?? 0, from: event.summary.from, to: event.summary.to, op: event.summary.op ?? 0)
         try index.checkTensor(bump.tensor, at: position)
-        index.opReferences.append((bump.op, position))
+        index.reference(op: bump.op, at: position)
         let entry = Bump(bump: bump, event: position)
         guard bump.counter == index.tensors[bump.tensor].counter else {
             throw .counterMismatch(tensor: bump.tensor, counter: bump.counter, event: position)
@@ -506,18 +511,21 @@ struct TapeIndex: Sendable {
         index.observe(counter: bump.counter, version: bump.to, at: position)
     }
 
+    @inline(__always)
     private static func addValues(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let tensor = event.summary.tensor ?? 0
         try index.checkTensor(tensor, at: position)
         index.values.append(position, for: tensor, at: position)
     }
 
+    @inline(__always)
     private static func addBinding(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let tensor = event.summary.tensor ?? 0
         try index.checkTensor(tensor, at: position)
         index.bindings.append(position, for: tensor, at: position)
     }
 
+    @inline(__always)
     private static func addRun(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let (backward, node) = (event.summary.backward ?? 0, event.summary.node ?? 0)
         try index.checkBackward(backward, at: position)
@@ -528,6 +536,7 @@ struct TapeIndex: Sendable {
         }
     }
 
+    @inline(__always)
     private static func addResult(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         try index.checkBackward(event.summary.backward ?? 0, at: position)
         try index.checkNode(event.summary.node ?? 0, at: position)
@@ -562,6 +571,11 @@ struct TapeIndex: Sendable {
         default:
             preconditionFailure("\(event.kind) events are indexed from their scanned fields")
         }
+    }
+
+    /// Notes a node's or bump's op, checked against the tape's op count.
+    private mutating func reference(op: Int, at position: Int) {
+        if unknownOpReference == nil, op < 0 || op >= opTotal { unknownOpReference = (op, position) }
     }
 
     private mutating func observe(_ seen: TensorVersion, at position: Int) throws(DebuggerError) {

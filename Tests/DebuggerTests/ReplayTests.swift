@@ -250,6 +250,27 @@ extension ReplayTests {
         }
     }
 
+    /// A node may name the op recorded just after it; one naming an op the tape never records is
+    /// reported once the whole tape is read, unless the pass found an error first.
+    func testNodesNamingUnknownOpsAreRejectedAfterThePass() throws {
+        func tape(nodeOp: Int, thenUnknownTensor: Bool) -> Tape {
+            var tape = Tape(header: TraceHeader(producer: "tests", path: "p.py", source: ""))
+            tape.append(.tensor(TensorInfo(id: 0, counter: 0, storage: 0, shape: [1], dtype: "float32", requiresGrad: true)))
+            tape.append(.node(NodeRecord(id: 0, name: "NegBackward0", sequenceNr: 0, op: nodeOp, next: [])))
+            tape.append(.op(OpRecord(index: 0, name: "aten::neg", call: "-", site: CallSite(line: 1), gradMode: true,
+                                     inputs: [TensorVersion(tensor: 0, version: 0)], outputs: [TensorVersion(tensor: 0, version: 0)])))
+            if thenUnknownTensor { tape.append(.gradFn(GradFnChange(tensor: 9, node: 0, outputNr: 0, requiresGrad: true, version: 0))) }
+            return tape
+        }
+        XCTAssertEqual(try Debugger(tape: tape(nodeOp: 0, thenUnknownTensor: false)).opCount, 1)
+        XCTAssertThrowsError(try Debugger(tape: tape(nodeOp: 3, thenUnknownTensor: false))) { error in
+            XCTAssertEqual(error as? DebuggerError, .unknownOp(index: 3, event: 1))
+        }
+        XCTAssertThrowsError(try Debugger(tape: tape(nodeOp: 3, thenUnknownTensor: true))) { error in
+            XCTAssertEqual(error as? DebuggerError, .unknownTensor(id: 9, event: 3))
+        }
+    }
+
     /// A replay keeps only node ids and the failing step's values: every other step's saved
     /// variables, derived as fresh when asked, read the same as the state at the call's event.
     func testStepsThatRanReadTheirSavedVariablesAsTheStateAtTheCall() throws {
