@@ -89,17 +89,58 @@ struct StringTable: Sendable {
         }
     }
 
-    /// FNV-1a over the bytes, folded so the low bits used for the slot depend on every byte.
+    /// A multiply–xorshift hash over the bytes, eight at a time (names are mostly 5–20 bytes, and
+    /// byte-at-a-time FNV-1a was ≈ 4 % of loading a trace): each word is mixed in with one
+    /// multiplication, and the high half folded down so the low bits used for the slot depend on
+    /// every byte. Ids never depend on the hash, only lookups do.
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        let count = bytes.count
+        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        guard let base = bytes.baseAddress else { return Int(truncatingIfNeeded: hash) }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 <= count {
+            hash = mix(hash, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        if offset < count {
+            // The last 1–7 bytes, read whole when the string has a word before them.
+            let tail = count >= 8
+                ? raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                : partialWord(base, count)
+            hash = mix(hash, tail)
+        }
         return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+    }
+
+    @inline(__always)
+    private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        let product = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+        return product ^ (product >> 32)
+    }
+
+    /// The `count` (< 8) bytes at `base` in one word, without reading past them.
+    @inline(__always)
+    private static func partialWord(_ base: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var word: UInt64 = 0
+        for index in 0..<count { word |= UInt64(base[index]) << (8 * index) }
+        return word
     }
 }
 
-/// Whether `count` bytes at `a` and `b` are equal.
+/// Whether `count` bytes at `a` and `b` are equal, compared eight at a time.
 @inline(__always)
 func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    for offset in 0..<count where a[offset] != b[offset] { return false }
+    let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
+    var offset = 0
+    while offset + 8 <= count {
+        guard rawA.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            == rawB.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+        offset += 8
+    }
+    while offset < count {
+        guard a[offset] == b[offset] else { return false }
+        offset += 1
+    }
     return true
 }

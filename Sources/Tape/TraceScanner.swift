@@ -319,20 +319,30 @@ struct TraceScanner {
     @inline(__always)
     private mutating func digits(_ what: @autoclosure () -> String) throws(TraceError) -> UInt64 {
         let start = position
+        var p = start
         var value: UInt64 = 0
-        // Up to 19 digits cannot overflow; only a longer number takes the checked loop.
-        let fastEnd = min(count, start + 19)
-        while position < fastEnd {
-            let digit = base[position] &- UInt8(ascii: "0")
-            guard digit < 10 else { break }
+        // Up to 19 digits cannot overflow. Whatever else ends them than a plain terminator (no
+        // digit at all, a 20th digit, a fraction or an exponent) takes the checked path.
+        let fastEnd = min(count, start &+ 19)
+        while p < fastEnd, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
             value = value &* 10 &+ UInt64(digit)
-            position += 1
+            p &+= 1
         }
+        let next = p < count ? base[p] : 0
+        guard p > start, next &- UInt8(ascii: "0") >= 10, next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e") else {
+            return try checkedDigits(what())
+        }
+        position = p
+        return value
+    }
+
+    /// `digits` for what its fast loop does not take: more than 19 digits, checked for
+    /// overflow, or no integer here. Out of line: rare, and it holds the error messages.
+    @inline(never)
+    private mutating func checkedDigits(_ what: @autoclosure () -> String) throws(TraceError) -> UInt64 {
+        let start = position
+        var value: UInt64 = 0
         var overflow = false
-        if position == start + 19 && position < count && base[position] &- UInt8(ascii: "0") < 10 {
-            position = start
-            value = 0
-        }
         while position < count {
             let digit = base[position] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
@@ -350,10 +360,23 @@ struct TraceScanner {
         return value
     }
 
-    /// Reads a number: a JSON number, or `"nan"`, `"inf"`, `"-inf"` (also Python's bare `NaN`,
-    /// `Infinity`, `-Infinity`).
+    /// Reads a number: a JSON number (`DecimalParser`), or `"nan"`, `"inf"`, `"-inf"` (also
+    /// Python's bare `NaN`, `Infinity`, `-Infinity`).
     mutating func double(_ what: @autoclosure () -> String) throws(TraceError) -> Double {
         skipSpaces()
+        // Numbers come first, as nearly every value is one: the parser turns the other
+        // spellings away at their first byte (after a `-`), leaving the position unchanged.
+        if let (value, end) = DecimalParser.parse(base, from: position, to: count) {
+            position = end
+            return value
+        }
+        return try nonNumericDouble(what())
+    }
+
+    /// The spellings of a double that are not JSON numbers, or the error for what is here; kept
+    /// out of line so that `double` keeps only the number's path.
+    @inline(never)
+    private mutating func nonNumericDouble(_ what: @autoclosure () -> String) throws(TraceError) -> Double {
         switch byte {
         case UInt8(ascii: "\""):
             let text = try string(what())
@@ -365,142 +388,12 @@ struct TraceScanner {
             if keyword("NaN") { return .nan }
         case UInt8(ascii: "I"):
             if keyword("Infinity") { return .infinity }
-        case UInt8(ascii: "-") where position + 1 < count && base[position + 1] == UInt8(ascii: "I"):
+        case UInt8(ascii: "-"):
             if keyword("-Infinity") { return -.infinity }
         default:
-            if let value = number() { return value }
+            break
         }
         throw fail("\(what()) must be a number, \(found)")
-    }
-
-    /// Exact powers of ten that a `Double` holds exactly.
-    private static let powersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
-
-    /// 5^0 ... 5^27, every power of five below 2^64.
-    /// (A literal, so it is a static object: a computed table costs a `swift_once` call per read.)
-    private static let powersOfFive: [UInt64] = [
-        1, 5, 25, 125, 625,
-        3_125, 15_625, 78_125, 390_625, 1_953_125,
-        9_765_625, 48_828_125, 244_140_625, 1_220_703_125, 6_103_515_625,
-        30_517_578_125, 152_587_890_625, 762_939_453_125, 3_814_697_265_625, 19_073_486_328_125,
-        95_367_431_640_625, 476_837_158_203_125, 2_384_185_791_015_625, 11_920_928_955_078_125, 59_604_644_775_390_625,
-        298_023_223_876_953_125, 1_490_116_119_384_765_625, 7_450_580_596_923_828_125,
-    ]
-
-    /// `mantissa × 10^exponent` correctly rounded, for `|exponent| <= 27`, by exact integer
-    /// arithmetic: 10^k = 5^k·2^k, so only the product or quotient by 5^k (which fits in 64
-    /// bits) needs rounding, done once by the integer-to-double conversion with a sticky bit.
-    @inline(__always)
-    private static func scaled(_ mantissa: UInt64, _ exponent: Int) -> Double {
-        let five = powersOfFive[Int(exponent.magnitude)]
-        if exponent >= 0 {
-            let (high, low) = mantissa.multipliedFullWidth(by: five)
-            if high == 0 { return Double(low) * Double(sign: .plus, exponent: exponent, significand: 1) }
-            let shift = high.leadingZeroBitCount
-            let top = shift == 0 ? high : high << shift | low >> (64 - shift)
-            let sticky: UInt64 = low << shift == 0 ? 0 : 1
-            return Double(top | sticky) * Double(sign: .plus, exponent: 64 - shift + exponent, significand: 1)
-        }
-        let mantissaShift = mantissa.leadingZeroBitCount
-        let divisorShift = five.leadingZeroBitCount
-        let numerator = mantissa << mantissaShift
-        let divisor = five << divisorShift
-        let (quotient, remainder) = divisor.dividingFullWidth((numerator >> 1, numerator << 63))
-        let sticky: UInt64 = remainder == 0 ? 0 : 1
-        return Double(quotient | sticky)
-            * Double(sign: .plus, exponent: divisorShift - mantissaShift - 63 + exponent, significand: 1)
-    }
-
-    /// Parses a JSON number, correctly rounded: exactly by one multiplication or division when
-    /// the digits fit in 2^53 and the exponent in ±22 (Clinger's fast path), by exact integer
-    /// arithmetic for up to 19 digits and exponents in ±27 (`scaled`), otherwise by the standard library. Nil, with the position unchanged, if no number is here.
-    private mutating func number() -> Double? {
-        let start = position
-        var p = position
-        let negative = p < count && base[p] == UInt8(ascii: "-")
-        if negative { p += 1 }
-        // Up to 19 digits accumulate exactly in `mantissa`; past that, `dropped` sends the
-        // number to the standard library.
-        var mantissa: UInt64 = 0
-        var dropped = false
-        var exponent = 0
-        let integerStart = p
-        while p < count, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
-            if mantissa < 1_000_000_000_000_000_000 {
-                mantissa = mantissa * 10 + UInt64(digit)
-            } else {
-                dropped = true
-                exponent += 1
-            }
-            p += 1
-        }
-        guard p > integerStart else { return nil }
-        if p < count && base[p] == UInt8(ascii: ".") {
-            p += 1
-            let fractionStart = p
-            while mantissa < 100_000_000_000, let chunk = eightDigits(at: p) {
-                mantissa = mantissa * 100_000_000 + chunk
-                exponent -= 8
-                p += 8
-            }
-            while p < count, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
-                if mantissa < 1_000_000_000_000_000_000 {
-                    mantissa = mantissa * 10 + UInt64(digit)
-                    exponent -= 1
-                } else {
-                    dropped = true
-                }
-                p += 1
-            }
-            guard p > fractionStart else { return nil }
-        }
-        if p < count && (base[p] == UInt8(ascii: "e") || base[p] == UInt8(ascii: "E")) {
-            p += 1
-            var exponentNegative = false
-            if p < count && (base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-")) {
-                exponentNegative = base[p] == UInt8(ascii: "-")
-                p += 1
-            }
-            var written = 0
-            let exponentStart = p
-            while p < count, case let digit = base[p] &- UInt8(ascii: "0"), digit < 10 {
-                written = min(written * 10 + Int(digit), 1_000_000)
-                p += 1
-            }
-            guard p > exponentStart else { return nil }
-            exponent += exponentNegative ? -written : written
-        }
-        position = p
-        if mantissa == 0 && !dropped { return negative ? -0.0 : 0.0 }
-        if !dropped && exponent >= -27 && exponent <= 27 {
-            var value: Double
-            if mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
-                value = Double(mantissa)
-                value = exponent < 0 ? value / Self.powersOfTen[-exponent] : value * Self.powersOfTen[exponent]
-            } else {
-                value = Self.scaled(mantissa, exponent)
-            }
-            return negative ? -value : value
-        }
-        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: p - start), as: UTF8.self)
-        return Double(text)
-    }
-
-    /// The value of the 8 ASCII digits at `p`, nil unless all 8 are digits (SWAR, as in fast_float).
-    @inline(__always)
-    private func eightDigits(at p: Int) -> UInt64? {
-        guard count - p >= 8 else { return nil }
-        let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
-        let digitCheck = (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
-        guard digitCheck == 0x3333_3333_3333_3333 else { return nil }
-        var value = word &- 0x3030_3030_3030_3030
-        value = value &* 10 &+ (value >> 8)
-        let mask: UInt64 = 0x0000_00FF_0000_00FF
-        value = ((value & mask) &* 0x000F_4240_0000_0064 &+ ((value >> 16) & mask) &* 0x0000_2710_0000_0001) >> 32
-        return value & 0xFFFF_FFFF
     }
 
     // MARK: Skipping
