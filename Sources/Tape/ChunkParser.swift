@@ -23,6 +23,7 @@ struct ChunkParser {
         store.bytes.removeAll()
         store.starts.removeAll(keepingCapacity: true)
         reader.resetStringPositions()
+        reader.notes.pointee.reset()
         lines = TraceLines()
         lineCount = 0
         cutOffLine = nil
@@ -45,6 +46,8 @@ struct ChunkParser {
                     cutOffLine = scanner.line
                     store.dropEvents(from: events)
                     reader.dropStringPositions(from: store.bytes.count)
+                    // The dropped event may be half noted: have the validator decode the chunk.
+                    reader.notes.pointee.distrust()
                     break
                 }
                 if store.starts.count > events { lines.note(event: events, line: line) }

@@ -10,21 +10,41 @@ struct EventLineReader {
         Array(kind.traceName.utf8).withUnsafeBufferPointer { TraceField.pack($0) }
     }
     private let kindKey = TraceField.kind.packedKey
+    /// Per `(kind << 6 | field)`: the field's stored type (`TraceSchema.types`) and what its
+    /// value tells the range checks, read with one lookup per field.
+    private let plans: [FieldPlan]
     /// Whether to note where string ids are stored (for `EventStore.append(_:stringPositions:)`).
     private let recordsStrings: Bool
     /// The offsets in the store of the string ids written, when `recordsStrings`.
     private(set) var stringPositions: [Int] = []
+    /// What the range checks need from the events read since the last `reset()` of the notes;
+    /// kept out of line, so the reader stays small to pass around in the per-field loop.
+    let notes: UnsafeMutablePointer<RangeNotes> = {
+        let notes = UnsafeMutablePointer<RangeNotes>.allocate(capacity: 1)
+        notes.initialize(to: RangeNotes())
+        return notes
+    }()
     private var ints = ScratchBuffer<Int>()
     private var doubles = ScratchBuffer<Double>()
 
     init(recordsStrings: Bool) {
         self.recordsStrings = recordsStrings
+        plans = zip(TraceSchema.shared.types, RangeNotes.Action.table).map { FieldPlan(type: $0, action: $1) }
+    }
+
+    /// A field's stored type, `FieldType.rawValue + 1` (0 when the kind has no such field), and
+    /// its range-check action.
+    private struct FieldPlan {
+        var type: UInt8
+        var action: RangeNotes.Action
     }
 
     /// Frees the scratch buffers; the reader must not be used again.
     func deallocate() {
         ints.deallocate()
         doubles.deallocate()
+        notes.pointee.deallocate()
+        notes.deinitialize(count: 1).deallocate()
     }
 
     /// Forgets every string position (a new chunk starts at byte 0).
@@ -40,15 +60,15 @@ struct EventLineReader {
     mutating func readEvent(_ s: inout TraceScanner, into store: inout EventStore<RawBytes>) throws(TraceError) {
         try s.expect(UInt8(ascii: "{"), "an event object {\"k\":...}")
         let fieldsStart = s.position
-        if s.consume(UInt8(ascii: "}")) { throw missingKind(s) }
+        if s.consume(UInt8(ascii: "}")) { throw Self.missingKind(s) }
         let firstKey = try s.key()
         try s.expect(UInt8(ascii: ":"), "':' after the key")
         if firstKey == kindKey {
-            guard let kind = try readKind(&s) else {
-                if s.consume(UInt8(ascii: ",")) { try skipFields(&s) } else { try closeObject(&s, "the event") }
+            guard let kind = try Self.readKind(&s, kindNames) else {
+                if s.consume(UInt8(ascii: ",")) { try Self.skipFields(&s) } else { try Self.closeObject(&s, "the event") }
                 return
             }
-            store.begin(kind)
+            begin(kind, &store)
             if s.consume(UInt8(ascii: ",")) { return try readFields(&s, kind, &store) }
             return try finish(&s, kind, seen: 0)
         }
@@ -59,42 +79,49 @@ struct EventLineReader {
             let key = try s.key()
             try s.expect(UInt8(ascii: ":"), "':' after the key")
             if key == kindKey {
-                kind = try readKind(&s)
+                kind = try Self.readKind(&s, kindNames)
                 found = true
             } else {
                 try s.skipValue()
             }
         }
-        try closeObject(&s, "the event")
-        guard found else { throw missingKind(s) }
+        try Self.closeObject(&s, "the event")
+        guard found else { throw Self.missingKind(s) }
         guard let kind else { return }
         s.position = fieldsStart
-        store.begin(kind)
+        begin(kind, &store)
         return try readFields(&s, kind, &store)
     }
 
-    private func missingKind(_ s: TraceScanner) -> TraceError {
+    @inline(__always)
+    private mutating func begin(_ kind: Event.Kind, _ store: inout EventStore<RawBytes>) {
+        store.begin(kind)
+        notes.pointee.begin(kind, event: store.starts.count - 1)
+    }
+
+    private static func missingKind(_ s: TraceScanner) -> TraceError {
         s.fail("expected \"k\" (event kind) in object")
     }
 
-    /// The kind named by a `"k"` value, nil when unknown.
-    private func readKind(_ s: inout TraceScanner) throws(TraceError) -> Event.Kind? {
+    /// The kind named by a `"k"` value, nil when unknown. Static, with the names passed: a
+    /// method would be handed a copy of the whole reader (144 bytes, a `memcpy`) per event.
+    private static func readKind(_ s: inout TraceScanner, _ kindNames: [UInt64]) throws(TraceError) -> Event.Kind? {
         let packed = try s.packedString("field \"k\" (event kind)")
         guard packed != 0, let raw = kindNames.firstIndex(of: packed) else { return nil }
         return Event.Kind(rawValue: UInt8(raw))
     }
 
-    private func closeObject(_ s: inout TraceScanner, _ what: @autoclosure () -> String) throws(TraceError) {
+    private static func closeObject(_ s: inout TraceScanner, _ what: @autoclosure () -> String) throws(TraceError) {
         try s.expect(UInt8(ascii: "}"), "',' or '}' in \(what())")
     }
 
-    private func skipFields(_ s: inout TraceScanner) throws(TraceError) {
+    private static func skipFields(_ s: inout TraceScanner) throws(TraceError) {
         repeat {
             _ = try s.string("a key")
             try s.expect(UInt8(ascii: ":"), "':' after the key")
             try s.skipValue()
         } while s.consume(UInt8(ascii: ","))
-        try closeObject(&s, "the event")
+        try Self.closeObject(&s, "the event")
     }
 
     @inline(__always)
@@ -113,13 +140,14 @@ struct EventLineReader {
         repeat {
             let packed = try s.key()
             try s.expect(UInt8(ascii: ":"), "':' after the key")
-            guard let field = field(packed), case let raw = schema.types[kindBase | Int(field.rawValue)], raw != 0,
-                  let type = FieldType(stored: raw - 1)
+            guard let field = field(packed), case let plan = plans[kindBase | Int(field.rawValue)], plan.type != 0,
+                  let type = FieldType(stored: plan.type - 1)
             else {
                 try s.skipValue()
                 continue
             }
             let name = FieldName(field: field, kind: kind)
+            let action = plan.action
             s.skipSpaces()
             if s.byte == UInt8(ascii: "n") && s.keyword("null") {
                 if schema.requiredMasks[Int(kind.rawValue)] & (1 << UInt64(field.rawValue)) != 0 {
@@ -131,7 +159,9 @@ struct EventLineReader {
             store.putTag(field)
             switch type {
             case .int:
-                store.putInt(try s.int("\(name)"))
+                let value = try s.int("\(name)")
+                store.putInt(value)
+                notes.pointee.note(value, action)
             case .uint64:
                 store.putSequenceNr(try s.uint64("\(name)"))
             case .bool:
@@ -144,6 +174,7 @@ struct EventLineReader {
                 try readInts(&s, name)
                 store.putVarint(UInt64(ints.count))
                 for index in 0..<ints.count { store.putInt(ints[index]) }
+                if action == .shape { notes.pointee.shape(ints, count: ints.count) }
             case .pairs:
                 try readPairs(&s, name, type, nullable: false)
                 store.putVarint(UInt64(ints.count / 3))
@@ -151,6 +182,7 @@ struct EventLineReader {
                     store.putInt(ints[index + 1])
                     store.putInt(ints[index + 2])
                 }
+                notes.pointee.pairs(ints, action)
             case .edges:
                 try readPairs(&s, name, type, nullable: true)
                 store.putVarint(UInt64(ints.count / 3))
@@ -161,47 +193,51 @@ struct EventLineReader {
                         store.putInt(ints[index + 2])
                     }
                 }
+                notes.pointee.pairs(ints, action)
             case .doubles:
                 try readDoubles(&s, name)
                 doubles.withUnsafeBufferPointer { store.putDoubles($0) }
             case .grads:
-                try readGrads(&s, name, &store)
+                try readGrads(&s, name, &store, noting: action == .gradients)
             }
         } while s.consume(UInt8(ascii: ","))
         try finish(&s, kind, seen: seen)
     }
 
-    private func finish(
-        _ s: inout TraceScanner, _ kind: Event.Kind, seen: UInt64
-    ) throws(TraceError) {
-        try closeObject(&s, "the \"\(kind.traceName)\" event")
+    /// Closes the event, checks it has its required fields and ends its notes. Inlined: a
+    /// method called from a mutating one is handed a copy of the reader (the helpers below are
+    /// static for the same reason).
+    @inline(__always)
+    private func finish(_ s: inout TraceScanner, _ kind: Event.Kind, seen: UInt64) throws(TraceError) {
+        try Self.closeObject(&s, "the \"\(kind.traceName)\" event")
         if schema.requiredMasks[Int(kind.rawValue)] & ~seen != 0,
            let spec = schema.fields[Int(kind.rawValue)].first(where: { $0.required && seen & (1 << UInt64($0.field.rawValue)) == 0 }) {
             throw s.fail("expected \"\(spec.field.key)\" (\(spec.meaning)) in \"\(kind.traceName)\" event")
         }
+        notes.pointee.end()
     }
 
-    private func openArray(_ s: inout TraceScanner, _ name: FieldName, _ type: FieldType) throws(TraceError) {
+    private static func openArray(_ s: inout TraceScanner, _ name: FieldName, _ type: FieldType) throws(TraceError) {
         s.skipSpaces()
         guard s.byte == UInt8(ascii: "[") else { throw s.fail("\(name) must be \(type.expectation), \(s.found)") }
         s.position += 1
     }
 
-    private func closeArray(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
+    private static func closeArray(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
         try s.expect(UInt8(ascii: "]"), "',' or ']' in \(name)")
     }
 
     private mutating func readInts(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
-        try openArray(&s, name, .ints)
+        try Self.openArray(&s, name, .ints)
         ints.removeAll()
         if s.consume(UInt8(ascii: "]")) { return }
         repeat { ints.append(try s.int("each element of \(name)")) } while s.consume(UInt8(ascii: ","))
-        try closeArray(&s, name)
+        try Self.closeArray(&s, name)
     }
 
     /// Reads `[[a, b], ...]` (with `null` entries when `nullable`) into `ints` as `(present, a, b)` triples.
     private mutating func readPairs(_ s: inout TraceScanner, _ name: FieldName, _ type: FieldType, nullable: Bool) throws(TraceError) {
-        try openArray(&s, name, type)
+        try Self.openArray(&s, name, type)
         ints.removeAll()
         if s.consume(UInt8(ascii: "]")) { return }
         repeat {
@@ -220,21 +256,23 @@ struct EventLineReader {
             ints.append(first)
             ints.append(second)
         } while s.consume(UInt8(ascii: ","))
-        try closeArray(&s, name)
+        try Self.closeArray(&s, name)
     }
 
     private mutating func readDoubles(_ s: inout TraceScanner, _ name: FieldName) throws(TraceError) {
-        try openArray(&s, name, .doubles)
+        try Self.openArray(&s, name, .doubles)
         doubles.removeAll()
         if s.consume(UInt8(ascii: "]")) { return }
         repeat { doubles.append(try s.double("each element of \(name)")) } while s.consume(UInt8(ascii: ","))
-        try closeArray(&s, name)
+        try Self.closeArray(&s, name)
     }
 
     /// Reads gradients, storing each as presence, tensor (-1 when absent), shape and values,
-    /// after their count (patched in once known).
-    private mutating func readGrads(_ s: inout TraceScanner, _ name: FieldName, _ store: inout EventStore<RawBytes>) throws(TraceError) {
-        try openArray(&s, name, .grads)
+    /// after their count (patched in once known); notes each tensor and shape when `noting`.
+    private mutating func readGrads(
+        _ s: inout TraceScanner, _ name: FieldName, _ store: inout EventStore<RawBytes>, noting: Bool
+    ) throws(TraceError) {
+        try Self.openArray(&s, name, .grads)
         let countPosition = store.bytes.count
         store.putVarint(0)
         var count = 0
@@ -263,7 +301,11 @@ struct EventLineReader {
                     default: try s.skipValue(depth: 2)
                     }
                 } while s.consume(UInt8(ascii: ","))
-                try closeObject(&s, "a gradient in \(name)")
+                try Self.closeObject(&s, "a gradient in \(name)")
+            }
+            if noting {
+                notes.pointee.gradientTensor(tensor)
+                notes.pointee.shape(ints, count: shapeCount)
             }
             store.putBool(true)
             store.putInt(tensor)
@@ -271,7 +313,7 @@ struct EventLineReader {
             for index in 0..<shapeCount { store.putInt(ints[index]) }
             doubles.withUnsafeBufferPointer { store.putDoubles($0) }
         } while s.consume(UInt8(ascii: ","))
-        try closeArray(&s, name)
+        try Self.closeArray(&s, name)
         store.patchCount(count, at: countPosition)
     }
 }

@@ -18,8 +18,6 @@ public final class TraceLoader {
     public static let defaultChunkSize = 2 << 20
     /// The bytes read with the header: little, so the first events are ready soon.
     private static let headerChunk = 256 << 10
-    /// Chunks larger than this are parsed in two halves on two threads.
-    private static let parallelThreshold = 1 << 20
 
     public let file: String
     /// The header and the events read so far.
@@ -32,6 +30,9 @@ public final class TraceLoader {
     public let fileSize: Int?
 
     private var chunks: TraceChunks
+    /// Chunks larger than this are parsed in two halves on two threads: half the chunk size
+    /// (1 MiB by default), so every full chunk is split, small chunk sizes included (tests).
+    private let parallelThreshold: Int
     private let descriptor: Int32?
     /// The two reader threads. The first interns into the tape's string table (lent to it while
     /// it parses); the second has its own, re-interned as its events are appended.
@@ -61,18 +62,19 @@ public final class TraceLoader {
             throw Self.failure(path, "read", code)
         }
         let size = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
-        try self.init(chunks: TraceChunks(fd: fd, path: path, capacity: chunkSize), descriptor: fd,
+        try self.init(chunks: TraceChunks(fd: fd, path: path, capacity: chunkSize), chunkSize: chunkSize, descriptor: fd,
                       file: path, fileSize: size, validates: true)
     }
 
     /// A loader over a trace already in memory (copied chunk by chunk); `file` names it in errors.
     convenience init(bytes: UnsafeBufferPointer<UInt8>, file: String, validates: Bool, chunkSize: Int = defaultChunkSize) throws(TraceError) {
-        try self.init(chunks: TraceChunks(bytes: bytes, capacity: chunkSize), descriptor: nil,
+        try self.init(chunks: TraceChunks(bytes: bytes, capacity: chunkSize), chunkSize: chunkSize, descriptor: nil,
                       file: file, fileSize: bytes.count, validates: validates)
     }
 
-    private init(chunks: TraceChunks, descriptor: Int32?, file: String, fileSize: Int?, validates: Bool) throws(TraceError) {
+    private init(chunks: TraceChunks, chunkSize: Int, descriptor: Int32?, file: String, fileSize: Int?, validates: Bool) throws(TraceError) {
         self.chunks = chunks
+        parallelThreshold = chunkSize / 2
         self.descriptor = descriptor
         self.file = file
         self.fileSize = fileSize
@@ -172,7 +174,7 @@ public final class TraceLoader {
             bytes = try chunks.next(limit: limit)
         }
         let isLast = !chunks.hasMore
-        let ranges = Self.split(bytes)
+        let ranges = split(bytes)
         // Safe to share: the input is only read, and each iteration writes only its own parser.
         nonisolated(unsafe) let input = bytes
         nonisolated(unsafe) let workers = parsers
@@ -217,11 +219,11 @@ public final class TraceLoader {
             tape.warnings.append(.cutOffLastLine(file: file, line: linesBefore + line, events: tape.count))
         }
         linesBefore += parser.lineCount
-        try validator?.check(tape, events: first..<tape.count)
+        try validator?.check(tape, events: first..<tape.count, notes: parser.reader.notes.pointee)
     }
 
     /// The byte ranges of `bytes`'s lines, cut after a newline into two halves when there are many.
-    private static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    private func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         guard bytes.count > parallelThreshold else { return [0..<bytes.count] }
         var cut = bytes.count / 2
         while cut < bytes.count && bytes[cut] != UInt8(ascii: "\n") { cut += 1 }

@@ -3,11 +3,15 @@
 /// appearance, every reference names a tensor, node, op or backward call the trace announces,
 /// versions and counts are non-negative, shapes have a representable element count.
 ///
-/// One pass over the compact events of each chunk once it is parsed and appended (the two
-/// parser threads cannot see each other's ids); a failure names the event's real line in the file.
+/// Each chunk is checked once it is parsed and appended (the two parser threads cannot see each
+/// other's ids). The parser notes what the checks need as it reads (`RangeNotes`), so a
+/// well-formed chunk is checked from those notes in time proportional to its tensors, bumps and
+/// ops; a chunk whose notes show or may hide a broken rule is checked by decoding its compact
+/// events one by one, which finds the first bad event. A failure names the event's real line in the file.
 struct TraceValidator {
     /// What a field's value must be, by `(kind << 6 | field)`; fields without a rule are free.
-    private static let rules: [Rule?] = {
+    /// The parser threads read it too, to note what the checks need (`RangeNotes`).
+    static let rules: [Rule?] = {
         var rules = [Rule?](repeating: nil, count: Event.Kind.allCases.count << 6)
         func set(_ kind: Event.Kind, _ pairs: [(TraceField, Rule)]) {
             for (field, rule) in pairs { rules[Int(kind.rawValue) << 6 | Int(field.rawValue)] = rule }
@@ -32,7 +36,7 @@ struct TraceValidator {
     }()
 
     /// The rule a field's value obeys.
-    private enum Rule {
+    enum Rule {
         /// A new id: the next dense id of its space.
         case announces(Space)
         /// An id some earlier event announced.
@@ -127,11 +131,27 @@ struct TraceValidator {
     }
 
     /// Checks events `events` of `tape` against the ids announced by the events before them,
-    /// which this validator has checked already (the trace reader calls it after each chunk).
+    /// which this validator has checked already, by decoding each event.
     mutating func check(_ tape: Tape, events: Range<Int>) throws(TraceError) {
         lines = tape.lines
         defer { lines = TraceLines() }
-        let store = tape.store
+        try decodeAndCheck(tape.store, events: events)
+        dropResolvedOps()
+    }
+
+    /// Checks events `events` of `tape`, parsed by one thread that noted them in `notes`
+    /// (the trace reader calls it after each chunk): from the notes when they show the events
+    /// well formed, else by decoding them, with the same first error either way.
+    mutating func check(_ tape: Tape, events: Range<Int>, notes: RangeNotes) throws(TraceError) {
+        lines = tape.lines
+        defer { lines = TraceLines() }
+        if notes.suspect || !admit(notes, first: events.lowerBound) {
+            try decodeAndCheck(tape.store, events: events)
+        }
+        dropResolvedOps()
+    }
+
+    private mutating func decodeAndCheck(_ store: EventStore<[UInt8]>, events: Range<Int>) throws(TraceError) {
         try store.bytes.withUnsafeBufferPointer { buffer throws(TraceError) in
             for event in events {
                 let range = store.fieldRange(of: event)
@@ -139,8 +159,49 @@ struct TraceValidator {
                 try check(event, store.kind(at: event), &c)
             }
         }
+    }
+
+    private mutating func dropResolvedOps() {
         let recorded = counts[Space.op.rawValue]
         opReferences.removeAll { $0.op < recorded }
+    }
+
+    /// Takes in a chunk whose events start at event `first`, from its notes: true when every
+    /// rule holds (the counts, tensor counters and pending op references then include the
+    /// chunk), false, with nothing changed, when one may not (the caller then decodes the events).
+    private mutating func admit(_ notes: RangeNotes, first: Int) -> Bool {
+        for space in 0..<4 {
+            if notes.hasBase & (1 << space) != 0 && notes.base(space) != counts[space] { return false }
+            if notes.maxReference(space) >= counts[space] { return false }
+        }
+        if notes.maxViewBase > counts[Space.tensor.rawValue] { return false }
+        var newCounts = counts
+        let counters = Space.counter.rawValue, storages = Space.storage.rawValue
+        let tensors = notes.tensors
+        for index in stride(from: 0, to: tensors.count, by: 2) {
+            let counter = tensors[index], storage = tensors[index + 1]
+            guard counter <= newCounts[counters], storage <= newCounts[storages] else { return false }
+            if counter == newCounts[counters] { newCounts[counters] += 1 }
+            if storage == newCounts[storages] { newCounts[storages] += 1 }
+        }
+        let known = tensorCounters.count
+        let bumps = notes.bumps
+        for index in stride(from: 0, to: bumps.count, by: 2) {
+            let tensor = bumps[index]
+            guard tensor < known + tensors.count / 2 else { return false }
+            let expected = tensor < known ? tensorCounters[tensor] : max(tensors[2 * (tensor - known)], 0)
+            guard bumps[index + 1] == expected else { return false }
+        }
+        for index in stride(from: 0, to: tensors.count, by: 2) { tensorCounters.append(max(tensors[index], 0)) }
+        for space in 0..<4 { newCounts[space] += notes.announced(space) }
+        let ops = notes.laterOps
+        for index in stride(from: 0, to: ops.count, by: 4) where ops[index + 2] >= counts[Space.op.rawValue] {
+            let event = first + ops[index]
+            let kind = Event.Kind(rawValue: UInt8(ops[index + 3]))!
+            opReferences.append((ops[index + 1], event, FieldName(field: .op, kind: kind), line(of: event)))
+        }
+        counts = newCounts
+        return true
     }
 
     /// The first event that names an op no event checked so far records; the events before it
