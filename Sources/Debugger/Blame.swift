@@ -161,7 +161,7 @@ struct Blame: Sendable {
     /// The saved tensor's counter moves between its save and `position`, the first one marked culprit.
     private func bumps(after saved: SavedValue, before position: Int) -> [Diagnosis.Bump] {
         let counter = index.counter(of: saved.tensor)
-        let moves = index.bumps(index.counterBumps[counter], after: saved.event, before: position)
+        let moves = index.counterBumps.values(for: counter, after: saved.event, before: position)
         return moves.enumerated().map { offset, entry in
             let op = index.op(entry.bump.op)
             return Diagnosis.Bump(
@@ -184,20 +184,20 @@ struct Blame: Sendable {
         var warnings: [Diagnosis] = []
         var reported = Set<[Int]>()
         for replay in replays {
-            for step in replay.steps {
+            replay.steps.forEachStep { node, unpacked in
                 func check(tensor: Int, event: Int, saved: () -> SavedValue) {
                     let info = index.tensors[tensor]
-                    let writes = index.bumps(index.storageBumps[info.storage], after: event, before: replay.event)
+                    let writes = index.storageBumps.values(for: info.storage, after: event, before: replay.event)
                     for write in writes where index.counter(of: write.bump.tensor) != info.counter {
                         guard reported.insert([event, write.event]).inserted else { continue }
-                        warnings.append(silentMutation(saved: saved(), write: write, replay: replay, node: step.node))
+                        warnings.append(silentMutation(saved: saved(), write: write, replay: replay, node: node))
                     }
                 }
-                if let unpacked = step.unpacked {
+                if let unpacked {
                     for saved in unpacked where saved.status == .fresh {
                         check(tensor: saved.tensor, event: saved.event) { saved }
                     }
-                    continue
+                    return
                 }
                 // Every saved variable of a step that did not fail unpacked fresh: read them from
                 // the index, making a `SavedValue` only for a warning.
@@ -207,8 +207,8 @@ struct Blame: Sendable {
                         check(tensor: save.tensor, event: save.event) { SavedValue(fresh: save, slot: index.slotName(of: save)) }
                     }
                 }
-                checkSaves(of: step.node)
-                if !index.wrapped.isEmpty, let inner = index.wrapped[step.node] { checkSaves(of: inner) }
+                checkSaves(of: node)
+                if !index.wrapped.isEmpty, let inner = index.wrapped[node] { checkSaves(of: inner) }
             }
         }
         return warnings

@@ -27,6 +27,15 @@ public struct ReplaySteps: RandomAccessCollection, Hashable, Sendable {
         return ReplayStep(index: indexReference, node: nodes[position], unpacked: saved)
     }
 
+    /// Calls `body` with each step's node and, for a failing last step, its saved variables as
+    /// unpacked (nil for a step that unpacked them all fresh), without making a `ReplayStep`
+    /// per node.
+    func forEachStep(_ body: (_ node: Int, _ unpacked: [SavedValue]?) -> Void) {
+        for (number, node) in nodes.enumerated() {
+            body(node, number == nodes.count - 1 ? failingSaved : nil)
+        }
+    }
+
     public static func == (lhs: ReplaySteps, rhs: ReplaySteps) -> Bool {
         lhs.elementsEqual(rhs)
     }

@@ -339,13 +339,7 @@ struct TapeIndex: Sendable {
         backwardEvents.countBefore(position)
     }
 
-    /// The bumps of `timeline` (a key of `counterBumps` or `storageBumps`) recorded strictly
-    /// between `start` and `end`.
-    func bumps(_ timeline: Timeline<Bump>, after start: Int, before end: Int) -> ArraySlice<Bump> {
-        let low = timeline.count(before: start + 1)
-        let base = timeline.values.startIndex
-        return timeline.values[(base + low)..<(base + max(low, timeline.count(before: end)))]
-    }
+
 
     // MARK: Building
 

@@ -71,12 +71,29 @@ struct Timelines<Value: Sendable>: Sendable {
     /// (the replay asks it per saved variable).
     func value(for key: Int, before position: Int) -> Value? {
         let first = starts[key]
-        var (low, high) = (first, starts[key + 1])
+        let count = firstIndex(atOrAfter: position, in: first..<starts[key + 1])
+        return count == first ? nil : values[count - 1]
+    }
+
+    /// The values recorded for `key` at event indexes strictly between `start` and `end`, in
+    /// position order, found without making a `Timeline` (the blame asks it per saved variable
+    /// of every replayed node, most of them with nothing there).
+    func values(for key: Int, after start: Int, before end: Int) -> ArraySlice<Value> {
+        let range = starts[key]..<starts[key + 1]
+        let low = firstIndex(atOrAfter: start + 1, in: range)
+        let high = max(low, firstIndex(atOrAfter: end, in: range))
+        return low == high ? [] : values[low..<high]
+    }
+
+    /// The first index of `range` whose entry is at `position` or later (`range.upperBound` when
+    /// none is): a binary search, positions growing within a key.
+    private func firstIndex(atOrAfter position: Int, in range: Range<Int>) -> Int {
+        var (low, high) = (range.lowerBound, range.upperBound)
         while low < high {
             let middle = low + (high - low) / 2
             if positions[middle] < position { low = middle + 1 } else { high = middle }
         }
-        return low == first ? nil : values[low - 1]
+        return low
     }
 
     /// The timeline of `key` (empty for a key without entries).
