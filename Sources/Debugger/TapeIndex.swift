@@ -11,8 +11,6 @@ import Tape
 struct TapeIndex: Sendable {
     /// What the index keeps of a tensor's first sighting (decode its event for the rest).
     struct Tensor: Hashable, Sendable {
-        /// The position of the `tensor` event.
-        var event: Int
         var counter: Int
         var storage: Int
         var base: Int?
@@ -54,6 +52,7 @@ struct TapeIndex: Sendable {
 
     /// Each tensor's counter, storage, base and requires_grad at its first sighting.
     private(set) var tensors: [Tensor] = []
+    private(set) var tensorEvents: [Int] = []
     /// Each tensor's grad_fn changes.
     private(set) var gradFns = Timelines<GradFnChange>()
     /// The positions of each tensor's `values` events.
@@ -220,13 +219,13 @@ struct TapeIndex: Sendable {
 
     /// Tensor `id`'s first sighting with its values preview, decoded from its event.
     func tensorInfo(_ id: Int) -> TensorInfo {
-        guard case let .tensor(info) = tape[tensors[id].event] else { preconditionFailure("tensor event index out of sync") }
+        guard case let .tensor(info) = tape[tensorEvents[id]] else { preconditionFailure("tensor event index out of sync") }
         return info
     }
 
     /// Tensor `id`'s first sighting without its values preview, decoded from its event.
     private func tensorInfoWithoutPreview(_ id: Int) -> TensorInfo {
-        guard case let .tensor(info) = tape.eventWithoutPreview(at: tensors[id].event) else {
+        guard case let .tensor(info) = tape.eventWithoutPreview(at: tensorEvents[id]) else {
             preconditionFailure("tensor event index out of sync")
         }
         return info
@@ -324,7 +323,7 @@ struct TapeIndex: Sendable {
 
     /// The number of tensors announced by events `0..<position` (ids are dense, in order).
     func tensorCount(before position: Int) -> Int {
-        tensors.lazy.map(\.event).countBefore(position)
+        tensorEvents.countBefore(position)
     }
 
     func opCount(before position: Int) -> Int {
@@ -422,7 +421,8 @@ struct TapeIndex: Sendable {
             index.observe(counter: counter, version: index.startVersion(ofCounter: counter), at: position)
         }
         if storage == index.storageCount { index.storageCount += 1 }
-        index.tensors.append(Tensor(event: position, counter: counter, storage: storage, base: event.summary.base, requiresGrad: event.summary.requiresGrad))
+        index.tensorEvents.append(position)
+        index.tensors.append(Tensor(counter: counter, storage: storage, base: event.summary.base, requiresGrad: event.summary.requiresGrad))
         index.producers.append(nil)
     }
 
