@@ -17,10 +17,10 @@ public struct BackwardReplay: Hashable, Sendable {
     /// The position of the `backward` event.
     public var event: Int
     /// The nodes in the order the engine runs them, each with its saved variables as unpacked.
-    public var steps: [ReplayStep]
+    public var steps: ReplaySteps
     public var outcome: Outcome
 
-    public init(call: BackwardCall, event: Int, steps: [ReplayStep], outcome: Outcome) {
+    init(call: BackwardCall, event: Int, steps: ReplaySteps, outcome: Outcome) {
         self.call = call
         self.event = event
         self.steps = steps
@@ -34,21 +34,42 @@ public struct BackwardReplay: Hashable, Sendable {
     }
 }
 
-/// A node the engine runs during a replayed backward call.
+/// A node the engine runs during a replayed backward call: its id, with its name and saved
+/// variables read from the index when asked (see `ReplaySteps`).
 public struct ReplayStep: Hashable, Sendable {
-    public var node: Int
-    /// `grad_fn.name()`.
-    public var name: String
-    public var sequenceNr: UInt64
-    /// Its saved variables in unpack order, as seen when it runs (for `CopySlices`, those of the
-    /// node it wraps).
-    public var saved: [SavedValue]
+    let indexReference: IndexReference
+    public let node: Int
+    /// The saved variables as unpacked, when one of them was not fresh (a failing step).
+    let unpacked: [SavedValue]?
 
-    public init(node: Int, name: String, sequenceNr: UInt64, saved: [SavedValue]) {
+    init(index: IndexReference, node: Int, unpacked: [SavedValue]?) {
+        indexReference = index
         self.node = node
-        self.name = name
-        self.sequenceNr = sequenceNr
-        self.saved = saved
+        self.unpacked = unpacked
+    }
+
+    /// `grad_fn.name()`.
+    public var name: String { indexReference.index.name(ofNode: node) }
+
+    public var sequenceNr: UInt64 { indexReference.index.graph.sequenceNrs[node] }
+
+    /// Its saved variables in unpack order, as seen when it runs (for `CopySlices`, those of the
+    /// node it wraps). A step without stored values unpacked them all fresh.
+    public var saved: [SavedValue] {
+        if let unpacked { return unpacked }
+        let index = indexReference.index
+        return index.unpackedSaves(of: node).map { SavedValue(fresh: $0, slot: index.slotName(of: $0)) }
+    }
+
+    public static func == (lhs: ReplayStep, rhs: ReplayStep) -> Bool {
+        lhs.node == rhs.node && lhs.name == rhs.name && lhs.sequenceNr == rhs.sequenceNr && lhs.saved == rhs.saved
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(node)
+        hasher.combine(name)
+        hasher.combine(sequenceNr)
+        hasher.combine(saved)
     }
 }
 

@@ -42,7 +42,7 @@ struct BackwardSimulation: Sendable {
         }
         var stack = reached
         while let node = stack.popLast() {
-            for case let edge? in graph.next(of: node) {
+            graph.forEachEdge(of: node) { edge in
                 if pending[edge.node] == 0 {
                     reached.append(edge.node)
                     stack.append(edge.node)
@@ -64,7 +64,7 @@ struct BackwardSimulation: Sendable {
 
     /// `node` ran: pass a gradient along each of its `next_functions`.
     mutating func finish(_ node: Int, graph: NodeGraph) {
-        for case let edge? in graph.next(of: node) { deliver(to: edge.node, graph: graph) }
+        graph.forEachEdge(of: node) { edge in deliver(to: edge.node, graph: graph) }
     }
 
     private mutating func deliver(to target: Int, graph: NodeGraph) {

@@ -161,7 +161,7 @@ struct Blame: Sendable {
     /// The saved tensor's counter moves between its save and `position`, the first one marked culprit.
     private func bumps(after saved: SavedValue, before position: Int) -> [Diagnosis.Bump] {
         let counter = index.counter(of: saved.tensor)
-        let moves = index.bumps(index.counterBumps[counter], after: saved.event, before: position)
+        let moves = index.counterBumps.values(for: counter, after: saved.event, before: position)
         return moves.enumerated().map { offset, entry in
             let op = index.op(entry.bump.op)
             return Diagnosis.Bump(
@@ -184,15 +184,31 @@ struct Blame: Sendable {
         var warnings: [Diagnosis] = []
         var reported = Set<[Int]>()
         for replay in replays {
-            for step in replay.steps {
-                for saved in step.saved where saved.status == .fresh {
-                    let info = index.tensors[saved.tensor]
-                    let writes = index.bumps(index.storageBumps[info.storage], after: saved.event, before: replay.event)
+            replay.steps.forEachStep { node, unpacked in
+                func check(tensor: Int, event: Int, saved: () -> SavedValue) {
+                    let info = index.tensors[tensor]
+                    let writes = index.storageBumps.values(for: info.storage, after: event, before: replay.event)
                     for write in writes where index.counter(of: write.bump.tensor) != info.counter {
-                        guard reported.insert([saved.event, write.event]).inserted else { continue }
-                        warnings.append(silentMutation(saved: saved, write: write, replay: replay, node: step.node))
+                        guard reported.insert([event, write.event]).inserted else { continue }
+                        warnings.append(silentMutation(saved: saved(), write: write, replay: replay, node: node))
                     }
                 }
+                if let unpacked {
+                    for saved in unpacked where saved.status == .fresh {
+                        check(tensor: saved.tensor, event: saved.event) { saved }
+                    }
+                    return
+                }
+                // Every saved variable of a step that did not fail unpacked fresh: read them from
+                // the index, making a `SavedValue` only for a warning.
+                func checkSaves(of node: Int) {
+                    for i in index.saveRange(of: node) {
+                        let save = index.save(at: i)
+                        check(tensor: save.tensor, event: save.event) { SavedValue(fresh: save, slot: index.slotName(of: save)) }
+                    }
+                }
+                checkSaves(of: node)
+                if !index.wrapped.isEmpty, let inner = index.wrapped[node] { checkSaves(of: inner) }
             }
         }
         return warnings

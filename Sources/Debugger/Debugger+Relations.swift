@@ -25,9 +25,9 @@ extension Debugger {
     /// The bump that moved tensor `tensor`'s version counter to `version` (from `version - 1` when
     /// one op wrote once): a binary search of the counter's bumps, whose versions only grow.
     public func bump(of tensor: Int, to version: Int) -> VersionBump? {
-        let bumps = index.counterBumps[index.counter(of: tensor)]
-        let found = bumps.lazy.map(\.bump.to).countBefore(version)
-        return found < bumps.count && bumps[found].bump.to == version ? bumps[found].bump : nil
+        let bumps = index.counterBumps[index.counter(of: tensor)].values
+        let found = bumps.startIndex + bumps.lazy.map(\.bump.to).countBefore(version)
+        return found < bumps.endIndex && bumps[found].bump.to == version ? bumps[found].bump : nil
     }
 
     /// The first grad_fn node op `opIndex` created, if any.

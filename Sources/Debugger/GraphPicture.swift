@@ -76,7 +76,7 @@ extension Debugger {
             head += 1
             let record = index.node(id)
             nodes.append(pictureNode(record, at: position, failure: failure, culpritOp: culpritOp))
-            for next in record.next.compactMap({ $0 }) where index.nodeEvents[next.node] < position {
+            for next in record.next.compactMap({ $0 }) where index.nodes[next.node].event < position {
                 edges.append(GraphPicture.Edge(from: id, to: next.node, inputNr: next.inputNr))
                 if seen.insert(next.node).inserted { queue.append(next.node) }
             }
@@ -105,7 +105,7 @@ extension Debugger {
     /// The nodes created before `position` that no other node leads to: the grad_fns of the
     /// graph's outputs.
     private func outputNodes(before position: Int) -> [Int] {
-        let created = index.nodes.indices.filter { index.nodeEvents[$0] < position }
+        let created = index.nodes.indices.filter { index.nodes[$0].event < position }
         var reached = Set<Int>()
         for id in created {
             for case let next? in index.graph.next(of: id) { reached.insert(next.node) }

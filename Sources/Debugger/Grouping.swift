@@ -5,11 +5,25 @@ struct Grouping: Sendable {
     private let starts: [Int]
     private let values: [Int]
 
+    /// No groups.
+    init() {
+        starts = []
+        values = []
+    }
+
     /// Groups `values[i]` under `keys[i]`, keeping each group in the order given.
     init(keys: [Int], values: [Int]) {
-        let (starts, order) = Self.stableOrder(keys: keys, keyCount: (keys.max() ?? -1) + 1)
-        self.starts = starts
-        self.values = order.map { values[$0] }
+        self.init(count: keys.count, key: { keys[$0] }, value: { values[$0] })
+    }
+
+    /// Groups entries `0..<count`, entry `i` being `value(i)` under `key(i)`, each group in entry
+    /// order: read through closures, so that grouping a field of the index's records makes no
+    /// array of keys or values first.
+    @inline(__always)
+    init(count: Int, key: (Int) -> Int, value: (Int) -> Int) {
+        var keyCount = 0
+        for entry in 0..<count { keyCount = max(keyCount, key(entry) + 1) }
+        (starts, values) = Self.grouped(count: count, keyCount: keyCount, key: key, value: value)
     }
 
     /// The values grouped under `key`, empty when there are none.
@@ -18,21 +32,49 @@ struct Grouping: Sendable {
         return Array(values[starts[key]..<starts[key + 1]])
     }
 
-    /// A stable counting sort of entries by key (keys in `0..<keyCount`): `order` lists the entry
-    /// indexes grouped by key, each group in entry order, and key `k`'s group is
-    /// `order[starts[k]..<starts[k + 1]]`. Linear time, the one sort behind every per-key index.
-    static func stableOrder(keys: [Int], keyCount: Int) -> (starts: [Int], order: [Int]) {
-        var starts = [Int](repeating: 0, count: keyCount + 1)
-        for key in keys { starts[key + 1] += 1 }
-        for key in 0..<keyCount { starts[key + 1] += starts[key] }
-        var next = starts
-        let order = [Int](unsafeUninitializedCapacity: keys.count) { buffer, initialized in
-            for (entry, key) in keys.enumerated() {
-                buffer[next[key]] = entry
-                next[key] += 1
+    /// `value(i)` of entries `0..<count` (keys in `0..<keyCount`) grouped by `key(i)`, each group in
+    /// entry order: key `k`'s group is `values[starts[k]..<starts[k + 1]]`.
+    @inline(__always)
+    static func grouped<Value>(
+        count: Int, keyCount: Int, key: (Int) -> Int, value: (Int) -> Value
+    ) -> (starts: [Int], values: [Value]) {
+        var starts: [Int] = []
+        let values = [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
+            starts = scatter(count: count, keyCount: keyCount, key: key) { entry, slot in
+                (buffer.baseAddress! + slot).initialize(to: value(entry))
             }
-            initialized = keys.count
+            initialized = count
         }
-        return (starts, order)
+        return (starts, values)
+    }
+
+    /// A stable counting sort of entries `0..<count` by `key(i)` (in `0..<keyCount`): calls
+    /// `place(i, slot)` once per entry with its slot in grouped order, each group in entry order,
+    /// and returns where each key's group starts (one more entry than there are keys). Linear
+    /// time, the one sort behind every per-key index; the slots are handed out from the group
+    /// starts themselves, shifted back afterwards, so no order array or second copy of the
+    /// starts is made.
+    @inline(__always)
+    static func scatter(count: Int, keyCount: Int, key: (Int) -> Int, place: (Int, Int) -> Void) -> [Int] {
+        var starts = [Int](repeating: 0, count: keyCount + 1)
+        // Through a buffer pointer: the array's uniqueness was checked per access otherwise. Every
+        // key is checked once, in the counting pass, before any slot is used.
+        starts.withUnsafeMutableBufferPointer { starts in
+            for entry in 0..<count {
+                let k = key(entry)
+                precondition(k >= 0 && k < keyCount, "grouping key out of range")
+                starts[k + 1] += 1
+            }
+            for k in 0..<keyCount { starts[k + 1] += starts[k] }
+            // starts[k] is key k's next free slot; once placed, it is where key k + 1 starts.
+            for entry in 0..<count {
+                let k = key(entry)
+                place(entry, starts[k])
+                starts[k] += 1
+            }
+            for k in stride(from: keyCount, to: 0, by: -1) { starts[k] = starts[k - 1] }
+            starts[0] = 0
+        }
+        return starts
     }
 }

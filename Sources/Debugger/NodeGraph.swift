@@ -27,8 +27,28 @@ struct NodeGraph: Sendable {
     /// Adds the next node, with its `next_functions`.
     mutating func add(sequenceNr: UInt64, next: ArraySlice<Edge?>) {
         edges.append(contentsOf: next)
+        closeNode(sequenceNr: sequenceNr)
+    }
+
+    /// Appends one of the next node's `next_functions` (the indexer adds them as it reads them);
+    /// `closeNode` then adds the node.
+    mutating func append(edge: Edge?) {
+        edges.append(edge)
+    }
+
+    /// Adds the next node, whose `next_functions` are the edges appended since the previous one.
+    mutating func closeNode(sequenceNr: UInt64) {
         sequenceNrs.append(sequenceNr)
         edgeStarts.append(edges.count)
+    }
+
+    /// Calls `body` with each of node `node`'s `next_functions` that is not nil, in order, without
+    /// slicing `edges` (a slice retains the array; the replay walks every edge twice).
+    @inline(__always)
+    func forEachEdge(of node: Int, _ body: (Edge) -> Void) {
+        for i in edgeStarts[node]..<edgeStarts[node + 1] {
+            if let edge = edges[i] { body(edge) }
+        }
     }
 
     /// Node `node`'s `next_functions`, nil where an input needs no gradient.

@@ -26,32 +26,56 @@ struct Replayer: Sendable {
     }
 
     /// Replays one call from the saved state before `position`, recording the nodes it frees.
+    /// A node's saved variables are only checked here; their values are built for the failing
+    /// node alone (`ReplaySteps` derives the fresh ones of the others when asked).
     private func replay(
         _ call: BackwardCall, at position: Int, freedBy: inout [Int?], simulation: inout BackwardSimulation
     ) -> BackwardReplay {
         if let message = rejection(of: call) {
-            return BackwardReplay(call: call, event: position, steps: [], outcome: .rejected(message: message))
+            let steps = ReplaySteps(index: indexReference, nodes: [], failingSaved: nil)
+            return BackwardReplay(call: call, event: position, steps: steps, outcome: .rejected(message: message))
         }
         simulation.start(roots: call.roots, graph: index.graph)
-        var steps: [ReplayStep] = []
+        var nodes: [Int] = []
         while let node = simulation.next() {
-            var saved: [SavedValue] = []
-            for save in index.saves(of: node) { saved.append(savedValue(save, at: position, freedBy: freedBy[save.node])) }
-            if let inner = index.wrapped[node] {
-                for save in index.saves(of: inner) { saved.append(savedValue(save, at: position, freedBy: freedBy[save.node])) }
-            }
-            steps.append(ReplayStep(node: node, name: index.name(ofNode: node), sequenceNr: index.graph.sequenceNrs[node], saved: saved))
-            if let bad = saved.first(where: { $0.status != .fresh }) {
+            nodes.append(node)
+            let inner = index.wrapped.isEmpty ? nil : index.wrapped[node]
+            if let saved = failingSaves(of: node, wrapping: inner, at: position, freedBy: freedBy),
+               let bad = saved.first(where: { $0.status != .fresh }) {
                 let anomaly = anomalyDetection(in: call)
                 let failure = UnpackFailure(node: bad.node, saved: bad, message: message(for: bad, at: position, anomalyDetection: anomaly))
+                let steps = ReplaySteps(index: indexReference, nodes: nodes, failingSaved: saved)
                 return BackwardReplay(call: call, event: position, steps: steps, outcome: .failed(failure))
             }
             if !call.retainGraph {
-                for value in saved { freedBy[value.node] = call.id }
+                if index.hasSaves(node) { freedBy[node] = call.id }
+                if let inner, index.hasSaves(inner) { freedBy[inner] = call.id }
             }
             simulation.finish(node, graph: index.graph)
         }
-        return BackwardReplay(call: call, event: position, steps: steps, outcome: .completed)
+        return BackwardReplay(call: call, event: position, steps: ReplaySteps(index: indexReference, nodes: nodes, failingSaved: nil), outcome: .completed)
+    }
+
+    /// The saved variables `node` unpacks before `position` (its own, then those of the node
+    /// it wraps), built only when one of them is not fresh; nil when all are.
+    private func failingSaves(of node: Int, wrapping inner: Int?, at position: Int, freedBy: [Int?]) -> [SavedValue]? {
+        if unpacksFresh(node, at: position, freedBy: freedBy), inner.map({ unpacksFresh($0, at: position, freedBy: freedBy) }) ?? true {
+            return nil
+        }
+        return index.unpackedSaves(of: node).map { savedValue($0, at: position, freedBy: freedBy[$0.node]) }
+    }
+
+    /// Whether every saved variable of `node` unpacks before `position`: not freed, and its
+    /// counter still at the saved version.
+    private func unpacksFresh(_ node: Int, at position: Int, freedBy: [Int?]) -> Bool {
+        let saves = index.saveRange(of: node)
+        guard !saves.isEmpty else { return true }
+        guard freedBy[node] == nil else { return false }
+        for i in saves {
+            let save = index.save(at: i)
+            if index.version(of: save.tensor, before: position) != save.savedVersion { return false }
+        }
+        return true
     }
 
     /// A saved slot as unpacking would see it before `position`, where `freedBy` is the backward

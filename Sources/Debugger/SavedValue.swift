@@ -41,4 +41,13 @@ public struct SavedValue: Hashable, Sendable {
         self.status = status
         self.event = event
     }
+
+    /// `save` as unpacked while its counter still reads the saved version and its node was not
+    /// freed, with its slot's name.
+    init(fresh save: TapeIndex.Save, slot: String) {
+        self.init(
+            node: save.node, slot: slot, tensor: save.tensor, savedVersion: save.savedVersion,
+            currentVersion: save.savedVersion, isOutput: save.isOutput, outputNr: save.outputNr, status: .fresh,
+            event: save.event)
+    }
 }

@@ -9,7 +9,7 @@ import Tape
 /// `Event`, no string and no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
 /// when asked.
 struct TapeIndex: Sendable {
-    /// What the index keeps of a tensor's first sighting (decode `tensorEvents` for the rest).
+    /// What the index keeps of a tensor's first sighting (decode its event for the rest).
     struct Tensor: Hashable, Sendable {
         var counter: Int
         var storage: Int
@@ -23,6 +23,8 @@ struct TapeIndex: Sendable {
         var name: Int?
         var op: Int?
         var variable: Int?
+        /// The position of the `node` event.
+        var event: Int
     }
 
     /// A saved slot with the position of its `save` event (its shape is decoded from the event).
@@ -64,9 +66,11 @@ struct TapeIndex: Sendable {
     /// One past the last event that belongs to each op: the op event and the node, grad_fn, save,
     /// bump, values and tensor events the engine records right after it.
     private(set) var opEnds: [Int] = []
+    /// While indexing, one past the last event of the latest op, appended to `opEnds` when the
+    /// next op starts (a scalar, not a write into `opEnds` per event); -1 before the first op.
+    private var openOpEnd = -1
 
     private(set) var nodes: [Node] = []
-    private(set) var nodeEvents: [Int] = []
     /// Every node's sequence_nr and `next_functions`, for the replay.
     private(set) var graph = NodeGraph()
     /// Every save in tape order.
@@ -84,17 +88,19 @@ struct TapeIndex: Sendable {
     private var plainNodeOfOp: [Int?] = []
     /// The interned id of `CopySlices`' name, nil when no event of the tape uses it.
     private let copySlicesName: Int?
-    private(set) var saveEvents: [Int] = []
 
     /// The observed value of each version counter over time (versions only grow).
     /// Indexed by counter id (dense, checked when a tensor introduces one).
     private(set) var counterVersions = Timelines<Int>()
     /// The latest version of each counter while indexing (`counterVersions` answers afterwards).
     private var latestVersions: [Int] = []
-    private(set) var counterBumps: [[Bump]] = []
+    /// Each counter's bumps, in tape order.
+    private(set) var counterBumps = Timelines<Bump>()
     /// Bumps by the storage of the tensor written through, to spot writes that bypass a counter.
     /// Indexed by storage id (dense, checked when a tensor introduces one).
-    private(set) var storageBumps: [[Bump]] = []
+    private(set) var storageBumps = Timelines<Bump>()
+    /// The number of storages the tensors introduced (ids are dense).
+    private var storageCount = 0
 
     private(set) var backwardCalls: [BackwardCall] = []
     private(set) var backwardEvents: [Int] = []
@@ -103,22 +109,22 @@ struct TapeIndex: Sendable {
     /// Every version bump in tape order, with their positions in that order grouped by the op
     /// that caused them.
     private(set) var bumpList: [VersionBump] = []
-    private(set) var bumpsOfOp = Grouping(keys: [], values: [])
+    private(set) var bumpsOfOp = Grouping()
     /// The first node each op created, by op index.
     private(set) var firstNodeOfOp: [Int?] = []
     /// The `output` and `error` events: what a terminal would have shown while the program ran.
     private(set) var consoleEvents: [Int] = []
     /// The tensors that are views of each base tensor.
-    private(set) var viewsOfBase = Grouping(keys: [], values: [])
+    private(set) var viewsOfBase = Grouping()
     /// The tensors of each version counter (views, `detach()`, unpacked saves).
-    private(set) var tensorsOfCounter = Grouping(keys: [], values: [])
+    private(set) var tensorsOfCounter = Grouping()
     /// For each version counter, the positions in save order of the saves of its tensors.
-    private(set) var savesOfCounter = Grouping(keys: [], values: [])
+    private(set) var savesOfCounter = Grouping()
     /// The positions of each node's `run` and `result` events, over all backward calls.
-    private(set) var runsOfNode = Grouping(keys: [], values: [])
-    private(set) var resultsOfNode = Grouping(keys: [], values: [])
+    private(set) var runsOfNode = Grouping()
+    private(set) var resultsOfNode = Grouping()
     /// The positions of the `run` events of each leaf's AccumulateGrad nodes, by tensor.
-    private(set) var accumulateRuns = Grouping(keys: [], values: [])
+    private(set) var accumulateRuns = Grouping()
     /// Keys and values collected while indexing for the groupings above.
     private var pending = PendingGroups()
 
@@ -126,7 +132,13 @@ struct TapeIndex: Sendable {
     /// The first error raised inside each backward call.
     private(set) var firstErrorByBackward: [Int: RaisedError] = [:]
     private(set) var exitCode: Int?
-    private var opReferences: [(op: Int, event: Int)] = []
+    /// The number of op events on the tape, counted before the pass: op ids are dense, so once
+    /// every op is indexed they are `0..<opTotal`.
+    private var opTotal = 0
+    /// The first node or bump, in tape order, naming an op outside `0..<opTotal`. Thrown only once
+    /// the pass is done, as a list of references checked then would: such events may be
+    /// recorded just before the op they name, and an error the pass finds comes first.
+    private var unknownOpReference: (op: Int, event: Int)?
 
     init(_ tape: Tape) throws(DebuggerError) {
         self.tape = tape
@@ -148,12 +160,12 @@ struct TapeIndex: Sendable {
         values.finish(keyCount: tensors.count)
         bindings.finish(keyCount: tensors.count)
         counterVersions.finish(keyCount: latestVersions.count)
+        counterBumps.finish(keyCount: latestVersions.count)
+        storageBumps.finish(keyCount: storageCount)
+        if openOpEnd >= 0 { opEnds.append(openOpEnd) }
         latestVersions = []
         // Nodes and bumps may be recorded just before the op event that caused them.
-        for (op, position) in opReferences where op < 0 || op >= opEvents.count {
-            throw .unknownOp(index: op, event: position)
-        }
-        opReferences = []
+        if let (op, position) = unknownOpReference { throw .unknownOp(index: op, event: position) }
         plainNodeOfOp = []
         groupPending()
     }
@@ -161,30 +173,36 @@ struct TapeIndex: Sendable {
     /// The (key, value) pairs gathered in one pass for the groupings built once indexing is done.
     private struct PendingGroups: Sendable {
         var bumpOps: [Int] = []
-        var runNodes: [Int] = []
-        var runEvents: [Int] = []
-        var resultNodes: [Int] = []
-        var resultEvents: [Int] = []
-        var accumulateTensors: [Int] = []
-        var accumulateEvents: [Int] = []
+        /// (node, position of the `run` event).
+        var runs: [(key: Int, event: Int)] = []
+        /// (node, position of the `result` event).
+        var results: [(key: Int, event: Int)] = []
+        /// (leaf tensor, position of the `run` event of its AccumulateGrad node).
+        var accumulates: [(key: Int, event: Int)] = []
     }
 
     /// Builds the groupings, each with one counting sort, from what indexing gathered and from the
     /// tensors and saves already indexed.
     private mutating func groupPending() {
-        bumpsOfOp = Grouping(keys: pending.bumpOps, values: Array(pending.bumpOps.indices))
-        runsOfNode = Grouping(keys: pending.runNodes, values: pending.runEvents)
-        resultsOfNode = Grouping(keys: pending.resultNodes, values: pending.resultEvents)
-        accumulateRuns = Grouping(keys: pending.accumulateTensors, values: pending.accumulateEvents)
-        pending = PendingGroups()
+        let pending = self.pending
+        self.pending = PendingGroups()
+        bumpsOfOp = Grouping(count: pending.bumpOps.count, key: { pending.bumpOps[$0] }, value: { $0 })
+        runsOfNode = Self.grouping(pending.runs)
+        resultsOfNode = Self.grouping(pending.results)
+        accumulateRuns = Self.grouping(pending.accumulates)
+        let tensors = self.tensors
         let views = tensors.indices.filter { tensors[$0].base.map(tensors.indices.contains) ?? false }
-        viewsOfBase = Grouping(keys: views.map { tensors[$0].base ?? 0 }, values: views)
-        tensorsOfCounter = Grouping(keys: tensors.map(\.counter), values: Array(tensors.indices))
-        let saveCounters = saveList.map { tensors[$0.tensor].counter }
-        savesOfCounter = Grouping(keys: saveCounters, values: Array(saveCounters.indices))
-        let (starts, order) = Grouping.stableOrder(keys: saveList.map(\.node), keyCount: nodes.count)
-        saveStarts = starts
-        savesByNode = order.map { saveList[$0] }
+        viewsOfBase = Grouping(count: views.count, key: { tensors[views[$0]].base ?? 0 }, value: { views[$0] })
+        tensorsOfCounter = Grouping(count: tensors.count, key: { tensors[$0].counter }, value: { $0 })
+        let saveList = self.saveList
+        savesOfCounter = Grouping(count: saveList.count, key: { tensors[saveList[$0].tensor].counter }, value: { $0 })
+        (saveStarts, savesByNode) = Grouping.grouped(
+            count: saveList.count, keyCount: nodes.count, key: { saveList[$0].node }, value: { saveList[$0] })
+    }
+
+    /// The events of `pairs` grouped by their keys.
+    private static func grouping(_ pairs: [(key: Int, event: Int)]) -> Grouping {
+        Grouping(count: pairs.count, key: { pairs[$0].key }, value: { pairs[$0].event })
     }
 
     static let copySlices = "torch::autograd::CopySlices"
@@ -238,8 +256,20 @@ struct TapeIndex: Sendable {
 
     /// The saves of `node` in the order they were saved, which is the order backward unpacks them.
     func saves(of node: Int) -> ArraySlice<Save> {
-        savesByNode[saveStarts[node]..<saveStarts[node + 1]]
+        savesByNode[saveRange(of: node)]
     }
+
+    /// Where the saves of `node` are among all saves grouped by node (`save(at:)`): the replay
+    /// reads them one by one instead of slicing, which retains the array per node.
+    func saveRange(of node: Int) -> Range<Int> {
+        saveStarts[node]..<saveStarts[node + 1]
+    }
+
+    /// Save `i` of all saves grouped by node.
+    func save(at i: Int) -> Save { savesByNode[i] }
+
+    /// Whether `node` saved any variable.
+    func hasSaves(_ node: Int) -> Bool { saveStarts[node] != saveStarts[node + 1] }
 
     /// The latest values preview of `tensor` before `position`, nil when none was recorded.
     func latestValues(of tensor: Int, before position: Int) -> TensorValues? {
@@ -279,7 +309,7 @@ struct TapeIndex: Sendable {
 
     /// The value of `counter` after events `0..<position`.
     func version(ofCounter counter: Int, before position: Int) -> Int {
-        counterVersions[counter].value(before: position) ?? 0
+        counterVersions.value(for: counter, before: position) ?? 0
     }
 
     func version(of tensor: Int, before position: Int) -> Int {
@@ -301,19 +331,14 @@ struct TapeIndex: Sendable {
     }
 
     func saveCount(before position: Int) -> Int {
-        saveEvents.countBefore(position)
+        saveList.lazy.map(\.event).countBefore(position)
     }
 
     func backwardCount(before position: Int) -> Int {
         backwardEvents.countBefore(position)
     }
 
-    /// The bumps in `bumps` (sorted by event) recorded strictly between `start` and `end`.
-    func bumps(_ bumps: [Bump], after start: Int, before end: Int) -> ArraySlice<Bump> {
-        let events = bumps.lazy.map(\.event)
-        let low = events.countBefore(start + 1)
-        return bumps[low..<max(low, events.countBefore(end))]
-    }
+
 
     // MARK: Building
 
@@ -323,21 +348,22 @@ struct TapeIndex: Sendable {
         let counts = tape.kindCounts()
         func count(_ kind: Event.Kind) -> Int { counts[Int(kind.rawValue)] }
         tensors.reserveCapacity(count(.tensor))
-        tensorEvents.reserveCapacity(count(.tensor))
+        // Each tensor may bring a new counter and storage; each bump and new counter a version.
+        latestVersions.reserveCapacity(count(.tensor))
+        counterBumps.reserveCapacity(count(.bump))
+        storageBumps.reserveCapacity(count(.bump))
+        counterVersions.reserveCapacity(count(.tensor) + count(.bump))
+        opTotal = count(.op)
         producers.reserveCapacity(count(.tensor))
         opEvents.reserveCapacity(count(.op))
         opEnds.reserveCapacity(count(.op))
         nodes.reserveCapacity(count(.node))
-        nodeEvents.reserveCapacity(count(.node))
         graph.reserveCapacity(nodes: count(.node))
         saveList.reserveCapacity(count(.save))
-        saveEvents.reserveCapacity(count(.save))
         bumpList.reserveCapacity(count(.bump))
         pending.bumpOps.reserveCapacity(count(.bump))
-        pending.runNodes.reserveCapacity(count(.nodeRun))
-        pending.runEvents.reserveCapacity(count(.nodeRun))
-        pending.resultNodes.reserveCapacity(count(.nodeResult))
-        pending.resultEvents.reserveCapacity(count(.nodeResult))
+        pending.runs.reserveCapacity(count(.nodeRun))
+        pending.results.reserveCapacity(count(.nodeResult))
         gradFns.reserveCapacity(count(.gradFn))
         values.reserveCapacity(count(.values))
         bindings.reserveCapacity(count(.binding))
@@ -350,11 +376,12 @@ struct TapeIndex: Sendable {
     /// rare ones (errors, backward calls and ends, exit) from its summary and lists, which hold no
     /// strings. (A `switch` rather than a table of closures: the table's reabstraction thunks cost
     /// more per event than the handlers' own work.)
+    @inline(__always)
     private mutating func add(_ event: ScannedEvent, at position: Int, of tape: Tape) throws(DebuggerError) {
         let kind = event.summary.kind
         switch kind {
         case .node, .gradFn, .save, .bump, .values, .tensor:
-            if let last = opEnds.indices.last, opEnds[last] == position { opEnds[last] = position + 1 }
+            if openOpEnd == position { openOpEnd = position + 1 }
         default:
             break
         }
@@ -375,6 +402,7 @@ struct TapeIndex: Sendable {
         }
     }
 
+    @inline(__always)
     private static func addTensor(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let (id, counter, storage) = (event.summary.tensor ?? 0, event.summary.counter ?? 0, event.summary.storage)
         guard id == index.tensors.count else {
@@ -383,44 +411,48 @@ struct TapeIndex: Sendable {
         guard counter >= 0, counter <= index.latestVersions.count else {
             throw .idOutOfOrder(kind: "version counter", id: counter, expected: index.latestVersions.count, event: position)
         }
-        guard storage >= 0, storage <= index.storageBumps.count else {
-            throw .idOutOfOrder(kind: "storage", id: storage, expected: index.storageBumps.count, event: position)
+        guard storage >= 0, storage <= index.storageCount else {
+            throw .idOutOfOrder(kind: "storage", id: storage, expected: index.storageCount, event: position)
         }
         if counter == index.latestVersions.count {
+            // A counter starts at its version when the trace starts; a tensor sharing an older
+            // counter finds it there or later (versions only grow), so only a new one is observed.
             index.latestVersions.append(Int.min)
-            index.counterBumps.append([])
+            index.observe(counter: counter, version: index.startVersion(ofCounter: counter), at: position)
         }
-        if storage == index.storageBumps.count { index.storageBumps.append([]) }
-        index.tensors.append(Tensor(counter: counter, storage: storage, base: event.summary.base, requiresGrad: event.summary.requiresGrad))
+        if storage == index.storageCount { index.storageCount += 1 }
         index.tensorEvents.append(position)
+        index.tensors.append(Tensor(counter: counter, storage: storage, base: event.summary.base, requiresGrad: event.summary.requiresGrad))
         index.producers.append(nil)
-        index.observe(counter: counter, version: index.tape.header.dropped?.versions[counter] ?? 0, at: position)
     }
 
+    @inline(__always)
     private static func addOp(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let id = event.summary.op ?? 0
         guard id == index.opEvents.count else {
             throw .idOutOfOrder(kind: "op", id: id, expected: index.opEvents.count, event: position)
         }
-        for seen in event.inputs { try index.observe(seen, at: position) }
-        for seen in event.outputs {
+        try event.forEachInput { (seen) throws(DebuggerError) in try index.observe(seen, at: position) }
+        try event.forEachOutput { (seen) throws(DebuggerError) in
             try index.observe(seen, at: position)
             if index.producers[seen.tensor] == nil { index.producers[seen.tensor] = id }
         }
         index.opEvents.append(position)
-        index.opEnds.append(position + 1)
+        if index.openOpEnd >= 0 { index.opEnds.append(index.openOpEnd) }
+        index.openOpEnd = position + 1
     }
 
+    @inline(__always)
     private static func addNode(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let id = event.summary.node ?? 0
         guard id == index.nodes.count else {
             throw .idOutOfOrder(kind: "node", id: id, expected: index.nodes.count, event: position)
         }
-        if let op = event.summary.op { index.opReferences.append((op, position)) }
+        if let op = event.summary.op { index.reference(op: op, at: position) }
         if let variable = event.summary.variable { try index.checkTensor(variable, at: position) }
-        let edges = event.edges
-        for case let edge? in edges where edge.node >= id {
-            throw .unknownNode(id: edge.node, event: position)
+        try event.forEachEdge { (edge) throws(DebuggerError) in
+            if let edge, edge.node >= id { throw .unknownNode(id: edge.node, event: position) }
+            index.graph.append(edge: edge)
         }
         if let op = event.summary.op {
             if index.firstNodeOfOp.indices.contains(op), index.firstNodeOfOp[op] == nil { index.firstNodeOfOp[op] = id }
@@ -432,11 +464,11 @@ struct TapeIndex: Sendable {
                 }
             }
         }
-        index.graph.add(sequenceNr: event.summary.sequenceNr, next: edges)
-        index.nodes.append(Node(name: event.summary.name, op: event.summary.op, variable: event.summary.variable))
-        index.nodeEvents.append(position)
+        index.graph.closeNode(sequenceNr: event.summary.sequenceNr)
+        index.nodes.append(Node(name: event.summary.name, op: event.summary.op, variable: event.summary.variable, event: position))
     }
 
+    @inline(__always)
     private static func addGradFn(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let change = GradFnChange(
             tensor: event.summary.tensor ?? 0, node: event.summary.node, outputNr: event.summary.outputNr, requiresGrad: event.summary.requiresGrad, version: event.summary.version)
@@ -446,6 +478,7 @@ struct TapeIndex: Sendable {
         try index.observe(TensorVersion(tensor: change.tensor, version: change.version), at: position)
     }
 
+    @inline(__always)
     private static func addSave(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let save = Save(
             node: event.summary.node ?? 0, slot: event.summary.slot, tensor: event.summary.tensor ?? 0, savedVersion: event.summary.version, isOutput: event.summary.isOutput,
@@ -453,54 +486,55 @@ struct TapeIndex: Sendable {
         try index.checkNode(save.node, at: position)
         try index.checkTensor(save.tensor, at: position)
         index.saveList.append(save)
-        index.saveEvents.append(position)
         try index.observe(TensorVersion(tensor: save.tensor, version: save.savedVersion), at: position)
     }
 
+    @inline(__always)
     private static func addBump(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let bump = VersionBump(counter: event.summary.counter ?? 0, tensor: event.summary.tensor ?? 0, from: event.summary.from, to: event.summary.to, op: event.summary.op ?? 0)
         try index.checkTensor(bump.tensor, at: position)
-        index.opReferences.append((bump.op, position))
+        index.reference(op: bump.op, at: position)
         let entry = Bump(bump: bump, event: position)
         guard bump.counter == index.tensors[bump.tensor].counter else {
             throw .counterMismatch(tensor: bump.tensor, counter: bump.counter, event: position)
         }
-        index.counterBumps[bump.counter].append(entry)
+        index.counterBumps.append(entry, for: bump.counter, at: position)
         index.bumpList.append(bump)
         index.pending.bumpOps.append(bump.op)
-        index.storageBumps[index.tensors[bump.tensor].storage].append(entry)
+        index.storageBumps.append(entry, for: index.tensors[bump.tensor].storage, at: position)
         index.observe(counter: bump.counter, version: bump.to, at: position)
     }
 
+    @inline(__always)
     private static func addValues(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let tensor = event.summary.tensor ?? 0
         try index.checkTensor(tensor, at: position)
         index.values.append(position, for: tensor, at: position)
     }
 
+    @inline(__always)
     private static func addBinding(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let tensor = event.summary.tensor ?? 0
         try index.checkTensor(tensor, at: position)
         index.bindings.append(position, for: tensor, at: position)
     }
 
+    @inline(__always)
     private static func addRun(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         let (backward, node) = (event.summary.backward ?? 0, event.summary.node ?? 0)
         try index.checkBackward(backward, at: position)
         try index.checkNode(node, at: position)
-        index.pending.runNodes.append(node)
-        index.pending.runEvents.append(position)
+        index.pending.runs.append((node, position))
         if let variable = index.nodes[node].variable {
-            index.pending.accumulateTensors.append(variable)
-            index.pending.accumulateEvents.append(position)
+            index.pending.accumulates.append((variable, position))
         }
     }
 
+    @inline(__always)
     private static func addResult(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
         try index.checkBackward(event.summary.backward ?? 0, at: position)
         try index.checkNode(event.summary.node ?? 0, at: position)
-        index.pending.resultNodes.append(event.summary.node ?? 0)
-        index.pending.resultEvents.append(position)
+        index.pending.results.append((event.summary.node ?? 0, position))
     }
 
     /// Indexes a decoded event of one of the rare kinds whose payload the index keeps whole.
@@ -531,6 +565,11 @@ struct TapeIndex: Sendable {
         default:
             preconditionFailure("\(event.kind) events are indexed from their scanned fields")
         }
+    }
+
+    /// Notes a node's or bump's op, checked against the tape's op count.
+    private mutating func reference(op: Int, at position: Int) {
+        if unknownOpReference == nil, op < 0 || op >= opTotal { unknownOpReference = (op, position) }
     }
 
     private mutating func observe(_ seen: TensorVersion, at position: Int) throws(DebuggerError) {

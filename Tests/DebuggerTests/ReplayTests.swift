@@ -249,4 +249,51 @@ extension ReplayTests {
             XCTAssertEqual(error as? DebuggerError, .counterMismatch(tensor: 0, counter: 1, event: 3))
         }
     }
+
+    /// A node may name the op recorded just after it; one naming an op the tape never records is
+    /// reported once the whole tape is read, unless the pass found an error first.
+    func testNodesNamingUnknownOpsAreRejectedAfterThePass() throws {
+        func tape(nodeOp: Int, thenUnknownTensor: Bool) -> Tape {
+            var tape = Tape(header: TraceHeader(producer: "tests", path: "p.py", source: ""))
+            tape.append(.tensor(TensorInfo(id: 0, counter: 0, storage: 0, shape: [1], dtype: "float32", requiresGrad: true)))
+            tape.append(.node(NodeRecord(id: 0, name: "NegBackward0", sequenceNr: 0, op: nodeOp, next: [])))
+            tape.append(.op(OpRecord(index: 0, name: "aten::neg", call: "-", site: CallSite(line: 1), gradMode: true,
+                                     inputs: [TensorVersion(tensor: 0, version: 0)], outputs: [TensorVersion(tensor: 0, version: 0)])))
+            if thenUnknownTensor { tape.append(.gradFn(GradFnChange(tensor: 9, node: 0, outputNr: 0, requiresGrad: true, version: 0))) }
+            return tape
+        }
+        XCTAssertEqual(try Debugger(tape: tape(nodeOp: 0, thenUnknownTensor: false)).opCount, 1)
+        XCTAssertThrowsError(try Debugger(tape: tape(nodeOp: 3, thenUnknownTensor: false))) { error in
+            XCTAssertEqual(error as? DebuggerError, .unknownOp(index: 3, event: 1))
+        }
+        XCTAssertThrowsError(try Debugger(tape: tape(nodeOp: 3, thenUnknownTensor: true))) { error in
+            XCTAssertEqual(error as? DebuggerError, .unknownTensor(id: 9, event: 3))
+        }
+    }
+
+    /// A replay keeps only node ids and the failing step's values: every other step's saved
+    /// variables, derived as fresh when asked, read the same as the state at the call's event.
+    func testStepsThatRanReadTheirSavedVariablesAsTheStateAtTheCall() throws {
+        let tapes = [Programs.savedInputMul(), Programs.optimizerStepBetweenBackwards(), Programs.backwardTwice(),
+                     Programs.reluInPlace(), Programs.leafInPlace()]
+        var checked = 0
+        for tape in tapes {
+            let debugger = try Debugger(tape: tape)
+            for replay in debugger.replays {
+                for (number, step) in replay.steps.enumerated() {
+                    if number == replay.steps.count - 1, let failure = replay.failure {
+                        XCTAssertTrue(step.saved.contains(failure.saved))
+                        XCTAssertTrue(step.saved.contains { $0.status != .fresh })
+                        continue
+                    }
+                    XCTAssertEqual(step.saved, debugger.savedValues(ofNode: step.node, at: replay.event))
+                    XCTAssertTrue(step.saved.allSatisfy { $0.status == .fresh })
+                    XCTAssertEqual(step.name, debugger.node(step.node).name)
+                    XCTAssertEqual(step.sequenceNr, debugger.node(step.node).sequenceNr)
+                    checked += step.saved.count
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 0, "some step that ran saved a variable")
+    }
 }

@@ -65,6 +65,13 @@ final class EventSummaryTests: XCTestCase {
         }
         XCTAssertEqual(Array(event.inputs), inputs, file: file, line: line)
         XCTAssertEqual(Array(event.outputs), outputs, file: file, line: line)
+        var (inPlaceInputs, inPlaceOutputs, inPlaceEdges): ([TensorVersion], [TensorVersion], [Edge?]) = ([], [], [])
+        event.forEachInput { inPlaceInputs.append($0) }
+        event.forEachOutput { inPlaceOutputs.append($0) }
+        event.forEachEdge { inPlaceEdges.append($0) }
+        XCTAssertEqual(inPlaceInputs, inputs, file: file, line: line)
+        XCTAssertEqual(inPlaceOutputs, outputs, file: file, line: line)
+        XCTAssertEqual(inPlaceEdges, Array(event.edges), file: file, line: line)
         let name = summary.name.map(tape.internedString)
         XCTAssertEqual(summary.kind, tape.kind(at: position), file: file, line: line)
         switch tape[position] {
