@@ -82,17 +82,26 @@ struct TraceScanner {
     /// `{"k":"` (7B 22 6B 22 3A 22) as a little-endian word.
     private static let kindOpeningBytes: UInt64 = 0x22_3A22_6B22_7B
 
-    /// Consumes `byte` after optional spaces, or fails with "expected `what`".
+    /// Consumes `byte` after optional spaces, or fails with "expected `what`". The byte is
+    /// tested before any space is looked for: writers put none.
     @inline(__always)
     mutating func expect(_ byte: UInt8, _ what: @autoclosure () -> String) throws(TraceError) {
+        if position < count && base[position] == byte {
+            position += 1
+            return
+        }
         skipSpaces()
         guard position < count && base[position] == byte else { throw fail("expected \(what()), \(found)") }
         position += 1
     }
 
-    /// Consumes `byte` after optional spaces if it is there.
+    /// Consumes `byte` after optional spaces if it is there; tested first without spaces, as in `expect`.
     @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
+        if position < count && base[position] == byte {
+            position += 1
+            return true
+        }
         skipSpaces()
         guard position < count && base[position] == byte else { return false }
         position += 1
