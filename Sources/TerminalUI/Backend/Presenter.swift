@@ -11,21 +11,21 @@ public enum Presenter {
 
     /// The runs that bring a terminal showing `previous` (nil: unknown, repaint all) to `next`.
     public static func runs(from previous: Buffer?, to next: Buffer) -> [Run] {
-        let changes = previous.map { next.diff(from: $0) } ?? next.diff(from: Buffer(width: 0, height: 0))
         var runs: [Run] = []
         var nextColumn = -1
-        for change in changes {
-            if change.cell.isContinuation {
-                nextColumn = change.column + 1
-                continue
+        next.forEachChange(from: previous ?? Buffer(width: 0, height: 0)) { column, row, cell in
+            if cell.isContinuation {
+                nextColumn = column + 1
+                return
             }
-            if var last = runs.last, last.row == change.row, last.role == change.cell.role, nextColumn == change.column {
-                last.text += change.cell.symbol
-                runs[runs.count - 1] = last
+            if let last = runs.last, last.row == row, last.role == cell.role, nextColumn == column {
+                // Appended in place: a copy of the last run would share its text, and appending
+                // to the copy would copy the whole text at every cell.
+                runs[runs.count - 1].text += cell.symbol
             } else {
-                runs.append(Run(column: change.column, row: change.row, text: change.cell.symbol, role: change.cell.role))
+                runs.append(Run(column: column, row: row, text: cell.symbol, role: cell.role))
             }
-            nextColumn = change.column + 1
+            nextColumn = column + 1
         }
         return runs
     }

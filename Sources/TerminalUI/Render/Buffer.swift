@@ -129,12 +129,24 @@ public struct Buffer: Hashable, Sendable {
 
     /// The cells that differ from `previous`, in row-major order; everything when the sizes differ.
     public func diff(from previous: Buffer) -> [CellChange] {
-        let sameSize = previous.width == width && previous.height == height
         var changes: [CellChange] = []
-        for index in cells.indices where !sameSize || cells[index] != previous.cells[index] {
-            changes.append(CellChange(column: index % width, row: index / width, cell: cells[index]))
+        forEachChange(from: previous) { column, row, cell in
+            changes.append(CellChange(column: column, row: row, cell: cell))
         }
         return changes
+    }
+
+    /// Calls `body` with the column, row and cell of each cell that differs from `previous`, in
+    /// row-major order (every cell when the sizes differ), without collecting them.
+    func forEachChange(from previous: Buffer, _ body: (_ column: Int, _ row: Int, _ cell: Cell) -> Void) {
+        let sameSize = previous.width == width && previous.height == height
+        var index = 0
+        for row in 0..<height {
+            for column in 0..<width {
+                if !sameSize || cells[index] != previous.cells[index] { body(column, row, cells[index]) }
+                index += 1
+            }
+        }
     }
 
     private func clip(_ rect: Rect) -> Rect {
