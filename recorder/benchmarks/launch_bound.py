@@ -152,7 +152,8 @@ def cpp_observer() -> Any:
         source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "record_function_floor.cpp")
         with open(source) as f:
             return cpp_extension.load_inline("tapedeck_record_function_floor", cpp_sources=f.read(),
-                                             functions=["start", "stop"], extra_cflags=["-O2", "-DNDEBUG"])
+                                             functions=["start", "stop"], extra_cflags=["-O2", "-DNDEBUG"],
+                                             extra_include_paths=[os.path.dirname(source)])
     except Exception as e:
         print("C++ observer: skipped, could not build record_function_floor.cpp (%s)" % str(e).splitlines()[0])
         return None

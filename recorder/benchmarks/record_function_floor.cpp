@@ -5,43 +5,17 @@
 #include <torch/extension.h>
 #include <ATen/record_function.h>
 
+#include "op_record.h"
+
 #include <vector>
 
 namespace {
 
-struct OpRecord {
-  const char* name;
-  int64_t sequence_nr;
-  std::vector<std::pair<const void*, uint32_t>> inputs;
-  std::vector<const void*> outputs;
-};
-
 std::vector<OpRecord> records;
 at::CallbackHandle handle = 0;
 
-uint32_t version_of(const at::Tensor& t) {
-  auto* impl = t.unsafeGetTensorImpl();
-  if (impl->is_inference() || !impl->version_counter().enabled()) {
-    return 0;
-  }
-  return impl->version_counter().current_version();
-}
-
 std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
-  OpRecord record{fn.name(), fn.seqNr(), {}, {}};
-  for (const auto& value : fn.inputs()) {
-    if (value.isTensor()) {
-      const auto& t = value.toTensor();
-      if (t.defined()) {
-        record.inputs.emplace_back(t.unsafeGetTensorImpl(), version_of(t));
-      }
-    } else if (value.isTensorList()) {
-      for (const at::Tensor& t : value.toTensorList()) {
-        record.inputs.emplace_back(t.unsafeGetTensorImpl(), version_of(t));
-      }
-    }
-  }
-  records.push_back(std::move(record));
+  records.push_back(record_of(fn));
   return nullptr;
 }
 

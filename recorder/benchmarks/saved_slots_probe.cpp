@@ -32,6 +32,8 @@
 #include <torch/csrc/autograd/variable.h>
 #include <torch/csrc/dynamo/compiled_autograd.h>
 
+#include "op_record.h"
+
 #include <malloc.h>
 
 #include <algorithm>
@@ -229,13 +231,6 @@ Node* node_of(PyObject* grad_fn) {
 
 // The observer: as record_function_floor.cpp, plus, with enumeration on, the saved slots of each
 // node an op creates (the grad_fn of an output with a sequence number not seen yet).
-struct OpRecord {
-  const char* name;
-  int64_t sequence_nr;
-  std::vector<std::pair<const void*, uint32_t>> inputs;
-  std::vector<const void*> outputs;
-};
-
 struct NodeRecord {
   const Node* node;
   size_t first_slot;
@@ -262,29 +257,8 @@ bool with_stacks = false;
 uint64_t last_sequence_nr = 0;
 bool seen_any = false;
 
-uint32_t version_of(const at::Tensor& t) {
-  auto* impl = t.unsafeGetTensorImpl();
-  if (impl->is_inference() || !impl->version_counter().enabled()) {
-    return 0;
-  }
-  return impl->version_counter().current_version();
-}
-
 std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
-  OpRecord record{fn.name(), fn.seqNr(), {}, {}};
-  for (const auto& value : fn.inputs()) {
-    if (value.isTensor()) {
-      const auto& t = value.toTensor();
-      if (t.defined()) {
-        record.inputs.emplace_back(t.unsafeGetTensorImpl(), version_of(t));
-      }
-    } else if (value.isTensorList()) {
-      for (const at::Tensor& t : value.toTensorList()) {
-        record.inputs.emplace_back(t.unsafeGetTensorImpl(), version_of(t));
-      }
-    }
-  }
-  records.push_back(std::move(record));
+  records.push_back(record_of(fn));
   return nullptr;
 }
 

@@ -57,7 +57,8 @@ def build() -> Any:
             return cpp_extension.load_inline("tapedeck_saved_slots_probe", cpp_sources=f.read(),
                                              functions=["slots_of", "node_address", "enumerate_many", "start",
                                                         "stop"],
-                                             extra_cflags=["-O2", "-DNDEBUG"])
+                                             extra_cflags=["-O2", "-DNDEBUG"],
+                                             extra_include_paths=[os.path.dirname(source)])
     except Exception as e:
         print("saved slots probe: skipped, could not build saved_slots_probe.cpp (%s)" % str(e).splitlines()[0])
         return None
