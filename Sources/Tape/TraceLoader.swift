@@ -92,8 +92,6 @@ public final class TraceLoader {
             // third of its line; lines are at least 16 bytes.
             tape.store.bytes.reserveCapacity(fileSize / 2 + 4096)
             tape.store.starts.reserveCapacity(fileSize / 16 + 64)
-            tape.store.bytes.withUnsafeBufferPointer { adviseHugePages($0.baseAddress, tape.store.bytes.capacity) }
-            tape.store.starts.withReservedBytes { adviseHugePages($0, $1) }
         }
     }
 
@@ -193,6 +191,7 @@ public final class TraceLoader {
             try append(&parsers[index], shared: index == 0)
         }
         bytesRead += bytes.count
+        if !isLast { adviseHugePagesAhead() }
         if isLast {
             try validator?.finish(header: tape.header)
             tape.trimCapacity()
@@ -200,6 +199,33 @@ public final class TraceLoader {
             release()
         }
     }
+
+    /// How many bytes from the start of the tape's event bytes and of its offsets are advised
+    /// as transparent huge pages.
+    private var hugeBytes = 0
+    private var hugeOffsets = 0
+
+    /// Advises as huge pages the part of the tape's arrays that the rest of the file will fill,
+    /// projected from what the bytes read so far stored, less a twentieth. A 2 MiB page takes
+    /// one fault instead of 512 (5 % of a load's CPU), but the last, partly filled one counts
+    /// whole in the peak: advising the whole reserved capacity put 1.3–2.3 MiB of untouched
+    /// bytes into it. Called before the next chunk is parsed, so the advice precedes the writes.
+    private func adviseHugePagesAhead() {
+        guard let fileSize, bytesRead > 0 else { return }
+        let scale = 0.95 * Double(fileSize) / Double(bytesRead)
+        let bytes = min(Int(Double(tape.store.bytes.count) * scale), tape.store.bytes.capacity)
+        if bytes >= hugeBytes + Self.hugePage {
+            tape.store.bytes.withUnsafeBufferPointer { adviseHugePages($0.baseAddress, bytes) }
+            hugeBytes = bytes
+        }
+        let offsets = Int(Double(tape.count * 4) * scale)
+        if offsets >= hugeOffsets + Self.hugePage {
+            tape.store.starts.withReservedBytes { adviseHugePages($0, min(offsets, $1)) }
+            hugeOffsets = offsets
+        }
+    }
+
+    private static let hugePage = 2 << 20
 
     /// Appends one parser's events to the tape and checks them, or throws its error with the
     /// line counted in the whole file.
