@@ -82,20 +82,14 @@ struct TraceScanner {
     /// `{"k":"` (7B 22 6B 22 3A 22) as a little-endian word.
     private static let kindOpeningBytes: UInt64 = 0x22_3A22_6B22_7B
 
-    /// Consumes `byte` after optional spaces, or fails with "expected `what`". The byte is
-    /// tested before any space is looked for: writers put none.
+    /// Consumes `byte` after optional spaces (`consume`), or fails with "expected `what`".
     @inline(__always)
     mutating func expect(_ byte: UInt8, _ what: @autoclosure () -> String) throws(TraceError) {
-        if position < count && base[position] == byte {
-            position += 1
-            return
-        }
-        skipSpaces()
-        guard position < count && base[position] == byte else { throw fail("expected \(what()), \(found)") }
-        position += 1
+        guard consume(byte) else { throw fail("expected \(what()), \(found)") }
     }
 
-    /// Consumes `byte` after optional spaces if it is there; tested first without spaces, as in `expect`.
+    /// Consumes `byte` after optional spaces if it is there. The byte is tested before any space
+    /// is looked for: writers put none.
     @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         if position < count && base[position] == byte {
