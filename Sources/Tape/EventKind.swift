@@ -50,3 +50,10 @@ extension Event {
         }
     }
 }
+
+extension Event.Kind {
+    /// Every event kind by its trace name packed like a key, in a perfect hash found once.
+    static let byPackedName = PackedNameTable(allCases.map { kind in
+        (Array(kind.traceName.utf8).withUnsafeBufferPointer { TraceField.pack($0) }, kind.rawValue)
+    })
+}

@@ -4,8 +4,8 @@
 /// the order the line has them; the schema says each field's type for the event's kind.
 struct EventLineReader {
     private let schema = TraceSchema.shared
-    private let keyTable = KeyTable.shared
-    private let kindNames = KindNames()
+    private let keyTable = TraceField.byPackedKey
+    private let kindNames = Event.Kind.byPackedName
     private let kindKey = TraceField.kind.packedKey
     /// Per `(kind << 6 | field)`: the field's stored type (`TraceSchema.types`) and what its
     /// value tells the range checks, read with one lookup per field.
@@ -110,54 +110,13 @@ struct EventLineReader {
         while let last = stringPositions.last, last >= end { stringPositions.removeLast() }
     }
 
-    /// `Event.Kind` trace names packed like keys, in a 64-slot perfect hash found once.
-    private struct KindNames {
-        let multiplier: UInt64
-        /// The packed name in its slot, 0 in the empty ones.
-        let names: [UInt64]
-        /// The kind's raw value in its name's slot.
-        let kinds: [UInt8]
-
-        init() {
-            let packed = Event.Kind.allCases.map { kind in
-                Array(kind.traceName.utf8).withUnsafeBufferPointer { TraceField.pack($0) }
-            }
-            var multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-            while true {
-                var names = [UInt64](repeating: 0, count: 64)
-                var kinds = [UInt8](repeating: 0, count: 64)
-                for (kind, name) in zip(Event.Kind.allCases, packed) {
-                    let slot = Int(truncatingIfNeeded: (name &* multiplier) >> 58)
-                    guard names[slot] == 0 else { break }
-                    names[slot] = name
-                    kinds[slot] = kind.rawValue
-                }
-                if names.filter({ $0 != 0 }).count == packed.count {
-                    self.multiplier = multiplier
-                    self.names = names
-                    self.kinds = kinds
-                    return
-                }
-                multiplier = multiplier &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            }
-        }
-
-        /// The kind named `packed`; nil for 0 and names no kind has.
-        @inline(__always)
-        func kind(_ packed: UInt64) -> Event.Kind? {
-            let slot = Int(truncatingIfNeeded: (packed &* multiplier) >> 58)
-            guard names[slot] == packed, packed != 0 else { return nil }
-            return Event.Kind(stored: kinds[slot])
-        }
-    }
-
     /// Reads the event object at the scanner's position into `store`; stores nothing when its
     /// kind is one this build does not know (the line is skipped).
     ///
     /// A line opening with `{"k":"NAME",` (a known kind, no spaces: every writer's lines) is
     /// read from two word loads; equal bytes parse as they would below, so the outcome is the same.
     mutating func readEvent(_ s: inout TraceScanner, into store: inout EventStore<RawBytes>) throws(TraceError) {
-        if let (name, length) = s.kindOpening(), let kind = kindNames.kind(name) {
+        if let (name, length) = s.kindOpening(), let kind = Self.kind(name, kindNames) {
             s.position &+= length
             begin(kind, &store)
             return try readFields(&s, kind, &store)
@@ -209,8 +168,14 @@ struct EventLineReader {
 
     /// The kind named by a `"k"` value, nil when unknown. Static, with the names passed: a
     /// method would be handed a copy of the whole reader (144 bytes, a `memcpy`) per event.
-    private static func readKind(_ s: inout TraceScanner, _ kindNames: KindNames) throws(TraceError) -> Event.Kind? {
-        kindNames.kind(try s.packedString("field \"k\" (event kind)"))
+    private static func readKind(_ s: inout TraceScanner, _ kindNames: PackedNameTable) throws(TraceError) -> Event.Kind? {
+        kind(try s.packedString("field \"k\" (event kind)"), kindNames)
+    }
+
+    /// The kind named `packed`; nil for names no kind has.
+    @inline(__always)
+    private static func kind(_ packed: UInt64, _ kindNames: PackedNameTable) -> Event.Kind? {
+        kindNames.value(of: packed).flatMap(Event.Kind.init(stored:))
     }
 
     private static func closeObject(_ s: inout TraceScanner, _ what: @autoclosure () -> String) throws(TraceError) {
@@ -228,9 +193,7 @@ struct EventLineReader {
 
     @inline(__always)
     private func field(_ packed: UInt64) -> TraceField? {
-        let slot = Int(truncatingIfNeeded: (packed &* keyTable.multiplier) >> 56)
-        guard keyTable.keys[slot] == packed, packed != 0 else { return nil }
-        return TraceField(stored: keyTable.fields[slot])
+        keyTable.value(of: packed).flatMap(TraceField.init(stored:))
     }
 
     /// Reads `"key": value` pairs up to the closing `}`, storing the fields `kind` has.

@@ -72,34 +72,7 @@ enum TraceField: UInt8, CaseIterable, Sendable {
     }
 }
 
-/// A 256-slot perfect hash from packed keys to fields, found once at start-up.
-struct KeyTable: Sendable {
-    static let shared = KeyTable()
-
-    let multiplier: UInt64
-    let keys: [UInt64]
-    let fields: [UInt8]
-
-    private init() {
-        let packed = TraceField.allCases.map(\.packedKey)
-        var multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-        while true {
-            var keys = [UInt64](repeating: 0, count: 256)
-            var fields = [UInt8](repeating: 0, count: 256)
-            var collided = false
-            for (field, word) in zip(TraceField.allCases, packed) {
-                let slot = Int(truncatingIfNeeded: (word &* multiplier) >> 56)
-                if keys[slot] != 0 { collided = true; break }
-                keys[slot] = word
-                fields[slot] = field.rawValue
-            }
-            if !collided {
-                self.multiplier = multiplier
-                self.keys = keys
-                self.fields = fields
-                return
-            }
-            multiplier = multiplier &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        }
-    }
+extension TraceField {
+    /// Every field by its packed key, in a perfect hash found once at start-up.
+    static let byPackedKey = PackedNameTable(allCases.map { ($0.packedKey, $0.rawValue) })
 }
