@@ -65,13 +65,7 @@ struct EventOffsets: Sendable {
     /// A copy without spare capacity.
     func trimmed() -> EventOffsets {
         var copy = self
-        copy.low = [UInt32](unsafeUninitializedCapacity: low.count) { buffer, count in
-            low.withUnsafeBufferPointer { source in
-                guard let base = source.baseAddress else { return }
-                buffer.baseAddress!.initialize(from: base, count: source.count)
-            }
-            count = low.count
-        }
+        copy.low = low.exactCopy()
         return copy
     }
 

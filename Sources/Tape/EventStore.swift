@@ -41,22 +41,12 @@ extension EventStore where Bytes == [UInt8] {
     /// the reader reserves them from the file size without touching the spare pages, which
     /// therefore never become resident.
     mutating func trim() {
-        if bytes.count < Self.trimLimit, bytes.capacity - bytes.count > bytes.count / 8 { bytes = Self.exactCopy(bytes) }
+        if bytes.count < Self.trimLimit, bytes.capacity - bytes.count > bytes.count / 8 { bytes = bytes.exactCopy() }
         if starts.count * 4 < Self.trimLimit, starts.capacity - starts.count > starts.count / 8 { starts = starts.trimmed() }
     }
 
     /// Arrays of at least this many bytes are not trimmed.
     private static var trimLimit: Int { 1 << 20 }
-
-    private static func exactCopy<T>(_ array: [T]) -> [T] {
-        [T](unsafeUninitializedCapacity: array.count) { buffer, count in
-            array.withUnsafeBufferPointer { source in
-                guard let base = source.baseAddress else { return }
-                buffer.baseAddress!.initialize(from: base, count: source.count)
-            }
-            count = array.count
-        }
-    }
 
     /// Makes room for `extra` more bytes and `events` more events, doubling when it must grow
     /// (so appending chunk after chunk copies each byte a bounded number of times).

@@ -36,10 +36,7 @@ struct ScratchBuffer<Element: BitwiseCopyable> {
     }
 
     private mutating func grow() {
-        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
-        larger.initialize(from: base, count: count)
-        base.deallocate()
-        base = larger
+        base = base.doubled(capacity: capacity, keeping: count)
         capacity *= 2
     }
 

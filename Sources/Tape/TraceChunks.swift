@@ -91,10 +91,7 @@ struct TraceChunks {
     var hasMore: Bool { !isExhausted || filled > handedOut }
 
     private mutating func grow() {
-        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-        larger.initialize(from: buffer, count: filled)
-        buffer.deallocate()
-        buffer = larger
+        buffer = buffer.doubled(capacity: capacity, keeping: filled)
         capacity *= 2
     }
 }
