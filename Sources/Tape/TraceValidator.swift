@@ -131,45 +131,32 @@ struct TraceValidator {
     }
 
     /// Checks events `events` of `tape` against the ids announced by the events before them,
-    /// which this validator has checked already, by decoding each event.
-    mutating func check(_ tape: Tape, events: Range<Int>) throws(TraceError) {
+    /// which this validator has checked already (the trace reader calls it after each chunk):
+    /// from `notes`, what the thread that parsed them noted, when they show the events well
+    /// formed, else by decoding each event, with the same first error either way.
+    mutating func check(_ tape: Tape, events: Range<Int>, notes: RangeNotes? = nil) throws(TraceError) {
         lines = tape.lines
         defer { lines = TraceLines() }
-        try decodeAndCheck(tape.store, events: events)
-        dropResolvedOps()
-    }
-
-    /// Checks events `events` of `tape`, parsed by one thread that noted them in `notes`
-    /// (the trace reader calls it after each chunk): from the notes when they show the events
-    /// well formed, else by decoding them, with the same first error either way.
-    mutating func check(_ tape: Tape, events: Range<Int>, notes: RangeNotes) throws(TraceError) {
-        lines = tape.lines
-        defer { lines = TraceLines() }
-        if notes.suspect || !admit(notes, first: events.lowerBound) {
-            try decodeAndCheck(tape.store, events: events)
-        }
-        dropResolvedOps()
-    }
-
-    private mutating func decodeAndCheck(_ store: EventStore<[UInt8]>, events: Range<Int>) throws(TraceError) {
-        try store.bytes.withUnsafeBufferPointer { buffer throws(TraceError) in
-            for event in events {
-                let range = store.fieldRange(of: event)
-                var c = EventCursor(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound)
-                try check(event, store.kind(at: event), &c)
+        if !admits(notes, first: events.lowerBound) {
+            let store = tape.store
+            try store.bytes.withUnsafeBufferPointer { buffer throws(TraceError) in
+                for event in events {
+                    let range = store.fieldRange(of: event)
+                    var c = EventCursor(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound)
+                    try check(event, store.kind(at: event), &c)
+                }
             }
         }
-    }
-
-    private mutating func dropResolvedOps() {
         let recorded = counts[Space.op.rawValue]
         opReferences.removeAll { $0.op < recorded }
     }
 
     /// Takes in a chunk whose events start at event `first`, from its notes: true when every
     /// rule holds (the counts, tensor counters and pending op references then include the
-    /// chunk), false, with nothing changed, when one may not (the caller then decodes the events).
-    private mutating func admit(_ notes: RangeNotes, first: Int) -> Bool {
+    /// chunk), false, with nothing changed, when there are no notes or they show or may hide a
+    /// broken rule (the caller then decodes the events).
+    private mutating func admits(_ notes: RangeNotes?, first: Int) -> Bool {
+        guard let notes, !notes.suspect else { return false }
         for space in 0..<4 {
             if notes.hasBase & (1 << space) != 0 && notes.base(space) != counts[space] { return false }
             if notes.maxReference(space) >= counts[space] { return false }
