@@ -191,12 +191,13 @@ public final class TraceLoader {
             try append(&parsers[index], shared: index == 0)
         }
         bytesRead += bytes.count
-        if !isLast { adviseHugePagesAhead() }
         if isLast {
             try validator?.finish(header: tape.header)
             tape.trimCapacity()
             isComplete = true
             release()
+        } else {
+            adviseHugePagesAhead()
         }
     }
 
@@ -214,18 +215,16 @@ public final class TraceLoader {
         guard let fileSize, bytesRead > 0 else { return }
         let scale = 0.95 * Double(fileSize) / Double(bytesRead)
         let bytes = min(Int(Double(tape.store.bytes.count) * scale), tape.store.bytes.capacity)
-        if bytes >= hugeBytes + Self.hugePage {
+        if bytes >= hugeBytes + hugePage {
             tape.store.bytes.withUnsafeBufferPointer { adviseHugePages($0.baseAddress, bytes) }
             hugeBytes = bytes
         }
         let offsets = Int(Double(tape.count * 4) * scale)
-        if offsets >= hugeOffsets + Self.hugePage {
+        if offsets >= hugeOffsets + hugePage {
             tape.store.starts.withReservedBytes { adviseHugePages($0, min(offsets, $1)) }
             hugeOffsets = offsets
         }
     }
-
-    private static let hugePage = 2 << 20
 
     /// Appends one parser's events to the tape and checks them, or throws its error with the
     /// line counted in the whole file.
@@ -258,15 +257,17 @@ public final class TraceLoader {
     }
 }
 
+/// The size of a transparent huge page on x86-64.
+private let hugePage = 2 << 20
+
 /// Asks for transparent huge pages over the whole 2 MiB blocks of `bytes` bytes at `start`:
 /// first touching a fresh 4 KiB page costs a fault each (a third of a load's time on the shared
 /// VM), a 2 MiB page one fault per 512 of them.
 private func adviseHugePages(_ start: UnsafeRawPointer?, _ bytes: Int) {
     #if canImport(Glibc)
     guard let start else { return }
-    let huge = 2 << 20
-    let first = (Int(bitPattern: start) + huge - 1) & ~(huge - 1)
-    let end = (Int(bitPattern: start) + bytes) & ~(huge - 1)
+    let first = (Int(bitPattern: start) + hugePage - 1) & ~(hugePage - 1)
+    let end = (Int(bitPattern: start) + bytes) & ~(hugePage - 1)
     guard end > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
     _ = madvise(pointer, end - first, MADV_HUGEPAGE)
     #endif
