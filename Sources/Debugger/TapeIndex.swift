@@ -4,8 +4,9 @@ import Tape
 /// ("which version was counter 3 at event 900?", "what did node 7 save?") is a lookup or a
 /// binary search instead of a scan.
 ///
-/// The pass reads only the fields it keeps (`Tape.scan(_:)`: ids, versions, flags, interned
-/// names, an op's tensors and a node's edges, in one pass over the compact storage); it builds no
+/// The pass reads only the fields it keeps (`ScannedBatch`: ids, versions, flags, interned
+/// names, an op's tensors and a node's edges, in one pass over the compact storage, on a second
+/// thread for a large tape); it builds no
 /// `Event`, no string and no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
 /// when asked.
 struct TapeIndex: Sendable {
@@ -140,12 +141,16 @@ struct TapeIndex: Sendable {
     /// recorded just before the op they name, and an error the pass finds comes first.
     private var unknownOpReference: (op: Int, event: Int)?
 
-    init(_ tape: Tape) throws(DebuggerError) {
+    /// Indexes `tape`, its events read by `events` (by default a `ScanPipeline` that reads a large
+    /// tape on a second thread while the events already read are indexed); throws when the tape
+    /// refers to a tensor, node, op or backward call it never announced.
+    init(_ tape: Tape, events: ScanPipeline? = nil) throws(DebuggerError) {
         self.tape = tape
+        let events = events ?? ScanPipeline(tape)
         copySlicesName = tape.internedID(of: Self.copySlices)
         reserveCapacity()
         var failure: DebuggerError?
-        tape.scan { position, event in
+        events.forEach { position, event in
             do throws(DebuggerError) {
                 try add(event, at: position, of: tape)
                 return true
@@ -372,7 +377,7 @@ struct TapeIndex: Sendable {
     }
 
     /// Indexes event `position` of `tape` (this index's tape, passed apart so that reading it while
-    /// the index changes does not copy the `Tape`), as `Tape.scan(_:)` read it: every kind but the
+    /// the index changes does not copy the `Tape`), as `ScannedBatch` read it: every kind but the
     /// rare ones (errors, backward calls and ends, exit) from its summary and lists, which hold no
     /// strings. (A `switch` rather than a table of closures: the table's reabstraction thunks cost
     /// more per event than the handlers' own work.)
