@@ -1,3 +1,4 @@
+import Dispatch
 import Tape
 
 /// Linear-time indexes over a tape, built in one pass so that every question the debugger asks
@@ -161,18 +162,11 @@ struct TapeIndex: Sendable {
         }
         if let failure { throw failure }
         eventCount = tape.count
-        gradFns.finish(keyCount: tensors.count)
-        values.finish(keyCount: tensors.count)
-        bindings.finish(keyCount: tensors.count)
-        counterVersions.finish(keyCount: latestVersions.count)
-        counterBumps.finish(keyCount: latestVersions.count)
-        storageBumps.finish(keyCount: storageCount)
         if openOpEnd >= 0 { opEnds.append(openOpEnd) }
-        latestVersions = []
         // Nodes and bumps may be recorded just before the op event that caused them.
         if let (op, position) = unknownOpReference { throw .unknownOp(index: op, event: position) }
         plainNodeOfOp = []
-        groupPending()
+        finish(concurrently: events.isConcurrent)
     }
 
     /// The (key, value) pairs gathered in one pass for the groupings built once indexing is done.
@@ -186,23 +180,49 @@ struct TapeIndex: Sendable {
         var accumulates: [(key: Int, event: Int)] = []
     }
 
-    /// Builds the groupings, each with one counting sort, from what indexing gathered and from the
-    /// tensors and saves already indexed.
-    private mutating func groupPending() {
+    /// Groups what the pass gathered, each table with one counting sort, in two halves that need
+    /// nothing from each other and run on two threads for a large tape (the reading thread is
+    /// idle by then): the timelines and the engine's groupings, then the groupings of the
+    /// tensors and saves.
+    private mutating func finish(concurrently: Bool) {
+        let keyCounts = (tensors: tensors.count, counters: latestVersions.count, storages: storageCount)
+        latestVersions = []
+        // Moved out, so that each table is uniquely referenced while it is rebuilt.
+        nonisolated(unsafe) var timelines = (gradFns, values, bindings, counterVersions, counterBumps, storageBumps)
+        (gradFns, values, bindings, counterVersions, counterBumps, storageBumps) = (.init(), .init(), .init(), .init(), .init(), .init())
         let pending = self.pending
         self.pending = PendingGroups()
-        bumpsOfOp = Grouping(count: pending.bumpOps.count, key: { pending.bumpOps[$0] }, value: { $0 })
-        runsOfNode = Self.grouping(pending.runs)
-        resultsOfNode = Self.grouping(pending.results)
-        accumulateRuns = Self.grouping(pending.accumulates)
-        let tensors = self.tensors
-        let views = tensors.indices.filter { tensors[$0].base.map(tensors.indices.contains) ?? false }
-        viewsOfBase = Grouping(count: views.count, key: { tensors[views[$0]].base ?? 0 }, value: { views[$0] })
-        tensorsOfCounter = Grouping(count: tensors.count, key: { tensors[$0].counter }, value: { $0 })
-        let saveList = self.saveList
-        savesOfCounter = Grouping(count: saveList.count, key: { tensors[saveList[$0].tensor].counter }, value: { $0 })
-        (saveStarts, savesByNode) = Grouping.grouped(
-            count: saveList.count, keyCount: nodes.count, key: { saveList[$0].node }, value: { saveList[$0] })
+        nonisolated(unsafe) var engineGroups = (Grouping(), Grouping(), Grouping(), Grouping())
+        let first: @Sendable () -> Void = {
+            timelines.0.finish(keyCount: keyCounts.tensors)
+            timelines.1.finish(keyCount: keyCounts.tensors)
+            timelines.2.finish(keyCount: keyCounts.tensors)
+            timelines.3.finish(keyCount: keyCounts.counters)
+            timelines.4.finish(keyCount: keyCounts.counters)
+            timelines.5.finish(keyCount: keyCounts.storages)
+            engineGroups = (
+                Grouping(count: pending.bumpOps.count, key: { pending.bumpOps[$0] }, value: { $0 }),
+                Self.grouping(pending.runs), Self.grouping(pending.results), Self.grouping(pending.accumulates))
+        }
+        let (tensors, saveList, nodeCount) = (self.tensors, self.saveList, nodes.count)
+        nonisolated(unsafe) var tensorGroups = (Grouping(), Grouping(), Grouping(), (starts: [Int](), values: [Save]()))
+        let second: @Sendable () -> Void = {
+            let views = tensors.indices.filter { tensors[$0].base.map(tensors.indices.contains) ?? false }
+            tensorGroups = (
+                Grouping(count: views.count, key: { tensors[views[$0]].base ?? 0 }, value: { views[$0] }),
+                Grouping(count: tensors.count, key: { tensors[$0].counter }, value: { $0 }),
+                Grouping(count: saveList.count, key: { tensors[saveList[$0].tensor].counter }, value: { $0 }),
+                Grouping.grouped(count: saveList.count, keyCount: nodeCount, key: { saveList[$0].node }, value: { saveList[$0] }))
+        }
+        if concurrently {
+            DispatchQueue.concurrentPerform(iterations: 2) { $0 == 0 ? first() : second() }
+        } else {
+            first()
+            second()
+        }
+        (gradFns, values, bindings, counterVersions, counterBumps, storageBumps) = timelines
+        (bumpsOfOp, runsOfNode, resultsOfNode, accumulateRuns) = engineGroups
+        (viewsOfBase, tensorsOfCounter, savesOfCounter, (saveStarts, savesByNode)) = tensorGroups
     }
 
     /// The events of `pairs` grouped by their keys.

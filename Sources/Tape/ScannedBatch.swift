@@ -129,7 +129,17 @@ public final class ScannedBatch: @unchecked Sendable {
             default:
                 if !summary.pointee.read(field, of: kind, from: &c) {
                     let raw = types[Int(kind.rawValue) << 6 | Int(field.rawValue)]
-                    if raw != 0 { c.skip(FieldType(stored: raw - 1)!) }
+                    guard raw != 0 else { continue }
+                    // The one-value types (names, lines, columns, flags) skipped here rather than
+                    // through `skip`'s call and switch: most skipped fields of a recorded trace
+                    // are one of them.
+                    switch FieldType(stored: raw - 1)! {
+                    case .int, .uint64, .string:
+                        while c.base[c.position] >= 0x80 { c.position &+= 1 }
+                        c.position &+= 1
+                    case .bool: c.position &+= 1
+                    case let type: c.skip(type)
+                    }
                 }
             }
         }
