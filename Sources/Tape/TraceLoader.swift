@@ -187,6 +187,11 @@ public final class TraceLoader {
             }
         }
         swap(&parsers[0].store.strings, &tape.store.strings)
+        if isLast {
+            // The file's bytes are parsed: free them before the tape grows by the last chunk's
+            // events, so the two are not resident at once (the process's peak).
+            chunks.deallocate()
+        }
         for index in ranges.indices {
             try append(&parsers[index], shared: index == 0)
         }
