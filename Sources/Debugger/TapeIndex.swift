@@ -1,4 +1,3 @@
-import Dispatch
 import Tape
 
 /// Linear-time indexes over a tape, built in one pass so that every question the debugger asks
@@ -6,8 +5,7 @@ import Tape
 /// binary search instead of a scan.
 ///
 /// The pass reads only the fields it keeps (`ScannedBatch`: ids, versions, flags, interned
-/// names, an op's tensors and a node's edges, in one pass over the compact storage, on a second
-/// thread for a large tape); it builds no
+/// names, an op's tensors and a node's edges, in one pass over the compact storage); it builds no
 /// `Event`, no string and no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
 /// when asked.
 struct TapeIndex: Sendable {
@@ -142,31 +140,43 @@ struct TapeIndex: Sendable {
     /// recorded just before the op they name, and an error the pass finds comes first.
     private var unknownOpReference: (op: Int, event: Int)?
 
-    /// Indexes `tape`, its events read by `events` (by default a `ScanPipeline` that reads a large
-    /// tape on a second thread while the events already read are indexed); throws when the tape
+    /// Indexes `tape`, its events read a batch of `batchSize` at a time; throws when the tape
     /// refers to a tensor, node, op or backward call it never announced.
-    init(_ tape: Tape, events: ScanPipeline? = nil) throws(DebuggerError) {
+    init(_ tape: Tape, batchSize: Int = 1024) throws(DebuggerError) {
         self.tape = tape
-        let events = events ?? ScanPipeline(tape)
         copySlicesName = tape.internedID(of: Self.copySlices)
         reserveCapacity()
         var failure: DebuggerError?
-        events.forEach { position, event in
-            do throws(DebuggerError) {
-                try add(event, at: position, of: tape)
-                return true
-            } catch {
-                failure = error
-                return false
+        // A batch at a time (`ScannedBatch`) rather than through `Tape.scan(_:)`, whose body is
+        // called through a closure per event: here the handlers are inlined into the loop.
+        let batch = ScannedBatch(capacity: batchSize)
+        var goesOn = true
+        for start in stride(from: 0, to: tape.count, by: batchSize) where goesOn {
+            tape.read(start..<Swift.min(start + batchSize, tape.count), into: batch)
+            goesOn = batch.forEach { position, event in
+                do throws(DebuggerError) {
+                    try add(event, at: position, of: tape)
+                    return true
+                } catch {
+                    failure = error
+                    return false
+                }
             }
         }
         if let failure { throw failure }
         eventCount = tape.count
+        gradFns.finish(keyCount: tensors.count)
+        values.finish(keyCount: tensors.count)
+        bindings.finish(keyCount: tensors.count)
+        counterVersions.finish(keyCount: latestVersions.count)
+        counterBumps.finish(keyCount: latestVersions.count)
+        storageBumps.finish(keyCount: storageCount)
         if openOpEnd >= 0 { opEnds.append(openOpEnd) }
+        latestVersions = []
         // Nodes and bumps may be recorded just before the op event that caused them.
         if let (op, position) = unknownOpReference { throw .unknownOp(index: op, event: position) }
         plainNodeOfOp = []
-        finish(concurrently: events.isConcurrent)
+        groupPending()
     }
 
     /// The (key, value) pairs gathered in one pass for the groupings built once indexing is done.
@@ -180,49 +190,23 @@ struct TapeIndex: Sendable {
         var accumulates: [(key: Int, event: Int)] = []
     }
 
-    /// Groups what the pass gathered, each table with one counting sort, in two halves that need
-    /// nothing from each other and run on two threads for a large tape (the reading thread is
-    /// idle by then): the timelines and the engine's groupings, then the groupings of the
-    /// tensors and saves.
-    private mutating func finish(concurrently: Bool) {
-        let keyCounts = (tensors: tensors.count, counters: latestVersions.count, storages: storageCount)
-        latestVersions = []
-        // Moved out, so that each table is uniquely referenced while it is rebuilt.
-        nonisolated(unsafe) var timelines = (gradFns, values, bindings, counterVersions, counterBumps, storageBumps)
-        (gradFns, values, bindings, counterVersions, counterBumps, storageBumps) = (.init(), .init(), .init(), .init(), .init(), .init())
+    /// Builds the groupings, each with one counting sort, from what indexing gathered and from the
+    /// tensors and saves already indexed.
+    private mutating func groupPending() {
         let pending = self.pending
         self.pending = PendingGroups()
-        nonisolated(unsafe) var engineGroups = (Grouping(), Grouping(), Grouping(), Grouping())
-        let first: @Sendable () -> Void = {
-            timelines.0.finish(keyCount: keyCounts.tensors)
-            timelines.1.finish(keyCount: keyCounts.tensors)
-            timelines.2.finish(keyCount: keyCounts.tensors)
-            timelines.3.finish(keyCount: keyCounts.counters)
-            timelines.4.finish(keyCount: keyCounts.counters)
-            timelines.5.finish(keyCount: keyCounts.storages)
-            engineGroups = (
-                Grouping(count: pending.bumpOps.count, key: { pending.bumpOps[$0] }, value: { $0 }),
-                Self.grouping(pending.runs), Self.grouping(pending.results), Self.grouping(pending.accumulates))
-        }
-        let (tensors, saveList, nodeCount) = (self.tensors, self.saveList, nodes.count)
-        nonisolated(unsafe) var tensorGroups = (Grouping(), Grouping(), Grouping(), (starts: [Int](), values: [Save]()))
-        let second: @Sendable () -> Void = {
-            let views = tensors.indices.filter { tensors[$0].base.map(tensors.indices.contains) ?? false }
-            tensorGroups = (
-                Grouping(count: views.count, key: { tensors[views[$0]].base ?? 0 }, value: { views[$0] }),
-                Grouping(count: tensors.count, key: { tensors[$0].counter }, value: { $0 }),
-                Grouping(count: saveList.count, key: { tensors[saveList[$0].tensor].counter }, value: { $0 }),
-                Grouping.grouped(count: saveList.count, keyCount: nodeCount, key: { saveList[$0].node }, value: { saveList[$0] }))
-        }
-        if concurrently {
-            DispatchQueue.concurrentPerform(iterations: 2) { $0 == 0 ? first() : second() }
-        } else {
-            first()
-            second()
-        }
-        (gradFns, values, bindings, counterVersions, counterBumps, storageBumps) = timelines
-        (bumpsOfOp, runsOfNode, resultsOfNode, accumulateRuns) = engineGroups
-        (viewsOfBase, tensorsOfCounter, savesOfCounter, (saveStarts, savesByNode)) = tensorGroups
+        bumpsOfOp = Grouping(count: pending.bumpOps.count, key: { pending.bumpOps[$0] }, value: { $0 })
+        runsOfNode = Self.grouping(pending.runs)
+        resultsOfNode = Self.grouping(pending.results)
+        accumulateRuns = Self.grouping(pending.accumulates)
+        let tensors = self.tensors
+        let views = tensors.indices.filter { tensors[$0].base.map(tensors.indices.contains) ?? false }
+        viewsOfBase = Grouping(count: views.count, key: { tensors[views[$0]].base ?? 0 }, value: { views[$0] })
+        tensorsOfCounter = Grouping(count: tensors.count, key: { tensors[$0].counter }, value: { $0 })
+        let saveList = self.saveList
+        savesOfCounter = Grouping(count: saveList.count, key: { tensors[saveList[$0].tensor].counter }, value: { $0 })
+        (saveStarts, savesByNode) = Grouping.grouped(
+            count: saveList.count, keyCount: nodes.count, key: { saveList[$0].node }, value: { saveList[$0] })
     }
 
     /// The events of `pairs` grouped by their keys.

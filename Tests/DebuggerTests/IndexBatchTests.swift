@@ -3,39 +3,35 @@ import Tape
 import XCTest
 @testable import Debugger
 
-/// The index built from events read on a second thread (`ScanPipeline`, small batches so the
-/// ring wraps many times) agrees with the index built on one thread: every record, timeline and
-/// grouping, on every recorded trace and on a long generated chain, and the same error on tapes
-/// that refer to something never announced, wherever the bad event is.
-final class ScanPipelineTests: XCTestCase {
+/// The index built from events read in small batches (`ScannedBatch`: buffers reused and grown
+/// from batch to batch, events at every position in a batch) agrees with the index built from
+/// 1,024-event batches: every record, timeline and grouping, on every recorded trace and on a
+/// long generated chain, and the same error on tapes that refer to something never announced,
+/// wherever the bad event is.
+final class IndexBatchTests: XCTestCase {
     private static let tracesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Traces")
 
-    func testConcurrentIndexAgreesOnRecordedTraces() throws {
+    func testSmallBatchesAgreeOnRecordedTraces() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.tracesDirectory.path).filter { $0.hasSuffix(".tdt") }
         XCTAssertFalse(files.isEmpty)
         for file in files.sorted() {
             let tape = try TraceReader.read(contentsOf: Self.tracesDirectory.appendingPathComponent(file).path)
-            let sequential = try TapeIndex(tape, events: ScanPipeline(tape, concurrent: false))
-            for (batchSize, depth) in [(1, 1), (3, 2), (64, 8)] {
-                let concurrent = try TapeIndex(tape, events: ScanPipeline(tape, concurrent: true, batchSize: batchSize, depth: depth))
-                assertAgree(sequential, concurrent, "\(file), batches of \(batchSize), ring of \(depth)")
+            let whole = try TapeIndex(tape)
+            for batchSize in [1, 3, 64] {
+                assertAgree(whole, try TapeIndex(tape, batchSize: batchSize), "\(file), batches of \(batchSize)")
             }
         }
     }
 
-    func testConcurrentIndexAgreesOnALongChain() throws {
+    func testSmallBatchesAgreeOnALongChain() throws {
         let tape = Self.chain(ops: 3_000)
-        XCTAssertGreaterThan(tape.count, ScanPipeline.concurrentThreshold / 4)
-        let sequential = try TapeIndex(tape, events: ScanPipeline(tape, concurrent: false))
-        XCTAssertTrue(ScanPipeline(tape, concurrent: true).isConcurrent)
-        assertAgree(sequential, try TapeIndex(tape, events: ScanPipeline(tape, concurrent: true)), "default batches")
-        assertAgree(sequential, try TapeIndex(tape, events: ScanPipeline(tape, concurrent: true, batchSize: 100, depth: 3)), "batches of 100")
-        XCTAssertFalse(ScanPipeline(tape).isConcurrent, "below the threshold a tape is read on the calling thread")
+        let whole = try TapeIndex(tape)
+        assertAgree(whole, try TapeIndex(tape, batchSize: 100), "batches of 100")
+        assertAgree(whole, try TapeIndex(tape, batchSize: 7), "batches of 7")
     }
 
-    /// A bad reference early (the reader has many batches left when the index stops: it must
-    /// stop too, not wait for a free slot forever), in the middle and in the last event.
-    func testConcurrentIndexThrowsTheSameFirstError() throws {
+    /// A bad reference early (most batches never read), in the middle and in the last event.
+    func testSmallBatchesThrowTheSameFirstError() throws {
         let chain = Self.chain(ops: 500)
         for bad in [5, chain.count / 2, chain.count] {
             var tape = Tape(header: chain.header)
@@ -45,8 +41,8 @@ final class ScanPipelineTests: XCTestCase {
             }
             if bad == chain.count { tape.append(.release(node: 1_000_000)) }
             var errors: [DebuggerError] = []
-            for events in [ScanPipeline(tape, concurrent: false), ScanPipeline(tape, concurrent: true, batchSize: 7, depth: 2)] {
-                XCTAssertThrowsError(try TapeIndex(tape, events: events)) { errors.append(($0 as? DebuggerError)!) }
+            for batchSize in [1024, 7] {
+                XCTAssertThrowsError(try TapeIndex(tape, batchSize: batchSize)) { errors.append(($0 as? DebuggerError)!) }
             }
             XCTAssertEqual(errors, [.unknownNode(id: 1_000_000, event: bad), .unknownNode(id: 1_000_000, event: bad)])
         }
