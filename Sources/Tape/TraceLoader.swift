@@ -8,7 +8,7 @@ import Darwin
 /// Reads a trace a chunk at a time, so the tape can be looked at before the whole file is read
 /// (the debugger's first screen) and the file is never resident at once.
 ///
-/// Each `loadChunk()` reads the next few MiB of whole lines into a reused buffer, parses them on
+/// Each `loadChunk()` reads the next MiB of whole lines into a reused buffer, parses them on
 /// two threads when there is enough (each half into a reused store of its own), appends the
 /// events to the tape and range-checks them (`TraceValidator`). `finish()` reads the rest and
 /// returns the tape. Errors are `FILE:LINE: what was expected`, the line counted in the whole file.
