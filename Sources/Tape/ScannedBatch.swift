@@ -1,11 +1,10 @@
 /// A run of consecutive events as a whole-tape scan reads them (`Tape.read(_:into:)`): each
 /// event's `EventSummary`, an op's inputs and outputs and a node's `next_functions`, kept in
-/// buffers reused from run to run. One thread can fill a batch while another indexes the batch
-/// filled before it (the Debugger's index of a large tape); `forEach` hands out each event as a
-/// `ScannedEvent` that points into the batch, without copying its summary.
+/// buffers reused from run to run (the Debugger's index reads a tape 1,024 events at a time);
+/// `forEach` hands out each event as a `ScannedEvent` that points into the batch, without
+/// copying its summary, and is inlinable so that the caller's body is inlined into its loop.
 ///
-/// Not thread-safe by itself: a batch must be filled and read by one thread at a time, the
-/// hand-over ordered by the caller (a semaphore).
+/// Not thread-safe: a batch must be filled and read by one thread at a time.
 public final class ScannedBatch: @unchecked Sendable {
     /// Where an event's lists are in the batch's list buffers: an op's inputs and outputs in
     /// `tensorVersions`, a node's edges in `edges` (counts 0 for the other kinds).

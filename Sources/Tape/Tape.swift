@@ -92,7 +92,8 @@ extension Tape {
     static var scanBatch: Int { 256 }
 
     /// Reads events `range` into `batch` (as `scan(_:)` reads them), replacing what it held: a
-    /// caller can read the next batch on one thread while it indexes the previous one on another.
+    /// caller that reads every event reads the tape a batch at a time and inlines its handling
+    /// of each event into `ScannedBatch.forEach`'s loop.
     public func read(_ range: Range<Int>, into batch: ScannedBatch) {
         batch.fill(from: store, range: range)
     }
