@@ -13,15 +13,21 @@ enum ExplainBenchmark {
         let phases = ["read trace", "Debugger(tape:)", "explain()", "report text", "total"]
         var wall = Array(repeating: TapeScaleBenchmark.Samples(), count: phases.count)
         var cpu = Array(repeating: TapeScaleBenchmark.Samples(), count: phases.count)
+        var faults = Array(repeating: [Int](), count: phases.count)
+        var system = Array(repeating: TapeScaleBenchmark.Samples(), count: phases.count)
         var wc = TapeScaleBenchmark.Samples()
         var summary = ""
         for _ in 0..<runs {
             wc.add(try TapeScaleBenchmark.shell(["wc", "-l", path]).wall)
-            var laps: [(wall: Double, cpu: Double)] = []
+            var laps: [(wall: Double, cpu: Double, faults: Int, system: Double)] = []
+            var usage = Measure.usage()
             var clock = (wall: DispatchTime.now().uptimeNanoseconds, cpu: Measure.cpuSeconds())
             func lap() {
                 let now = (wall: DispatchTime.now().uptimeNanoseconds, cpu: Measure.cpuSeconds())
-                laps.append((Double(now.wall - clock.wall) / 1e9, now.cpu - clock.cpu))
+                let used = Measure.usage()
+                laps.append((Double(now.wall - clock.wall) / 1e9, now.cpu - clock.cpu,
+                             used.faults - usage.faults, used.system - usage.system))
+                usage = used
                 clock = (DispatchTime.now().uptimeNanoseconds, Measure.cpuSeconds())
             }
             let tape = try TraceReader.read(contentsOf: path)
@@ -32,17 +38,21 @@ enum ExplainBenchmark {
             lap()
             let text = report.text()
             lap()
-            laps.append((laps.reduce(0) { $0 + $1.wall }, laps.reduce(0) { $0 + $1.cpu }))
+            laps.append((laps.reduce(0) { $0 + $1.wall }, laps.reduce(0) { $0 + $1.cpu },
+                         laps.reduce(0) { $0 + $1.faults }, laps.reduce(0) { $0 + $1.system }))
             for (index, lap) in laps.enumerated() {
                 wall[index].add(lap.wall)
                 cpu[index].add(lap.cpu)
+                faults[index].append(lap.faults)
+                system[index].add(lap.system)
             }
             summary = "\(tape.count) events, \(debugger.nodeCount) nodes, \(debugger.replays.count) backward calls, "
                 + "\(debugger.replays.reduce(0) { $0 + $1.steps.count }) nodes replayed, \(report.diagnoses.count) diagnoses, \(text.utf8.count) bytes of report"
         }
         print("  \(summary)")
         for (index, phase) in phases.enumerated() {
-            print("  \(phase.padding(toLength: 16, withPad: " ", startingAt: 0)) wall \(wall[index]); CPU \(cpu[index])")
+            print("  \(phase.padding(toLength: 16, withPad: " ", startingAt: 0)) wall \(wall[index]); CPU \(cpu[index]); "
+                  + "of it system \(system[index]); page faults \(faults[index].min() ?? 0)–\(faults[index].max() ?? 0)")
         }
         print("  wc -l (baseline): \(wc)")
         let total = wall[phases.count - 1].median

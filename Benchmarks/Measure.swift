@@ -35,6 +35,14 @@ enum Measure {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
+    /// The minor page faults this process has taken and the CPU seconds it has spent in the
+    /// kernel: a fresh page's first touch costs a fault and its zeroing, counted as system time.
+    static func usage() -> (faults: Int, system: Double) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return (usage.ru_minflt, Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6)
+    }
+
     /// CPU seconds (user + system) used by this process's children that have been waited for:
     /// the difference around one child is that child's CPU time, steady on a shared machine.
     static func childCPUSeconds() -> Double {

@@ -32,7 +32,7 @@ extension Debugger {
 
     /// The first grad_fn node op `opIndex` created, if any.
     public func firstNode(ofOp opIndex: Int) -> Int? {
-        index.firstNodeOfOp.indices.contains(opIndex) ? index.firstNodeOfOp[opIndex] : nil
+        index.firstNode(ofOp: opIndex)
     }
 
     /// What the program printed and raised before `position`, oldest first, at most `limit` events.

@@ -16,6 +16,9 @@ public enum DebuggerError: Error, Hashable, Sendable, CustomStringConvertible {
     case idOutOfOrder(kind: String, id: Int, expected: Int, event: Int)
     /// A bump names a counter that the tensor it wrote through does not use.
     case counterMismatch(tensor: Int, counter: Int, event: Int)
+    /// The tape holds more events or interned strings than the index numbers in 4 bytes
+    /// (2,147,483,647 of each).
+    case tooLarge(events: Int, strings: Int)
 
     public var description: String {
         switch self {
@@ -29,6 +32,8 @@ public enum DebuggerError: Error, Hashable, Sendable, CustomStringConvertible {
             return "event \(event) (trace line \(event + 2)): refers to backward call b\(id), which no earlier backward event started"
         case let .counterMismatch(tensor, counter, event):
             return "event \(event) (trace line \(event + 2)): bumps version counter vc\(counter) through tensor t\(tensor), which uses another counter"
+        case let .tooLarge(events, strings):
+            return "the tape holds \(events) events and \(strings) distinct names; the debugger indexes at most \(Int32.max) of each"
         case let .idOutOfOrder(kind, id, expected, event):
             return "event \(event) (trace line \(event + 2)): found \(kind) id \(id), but the next new \(kind) id is \(expected) (ids are dense, in order of first appearance)"
         }

@@ -8,35 +8,100 @@ import Tape
 /// names, an op's tensors and a node's edges, in one pass over the compact storage); it builds no
 /// `Event`, no string and no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
 /// when asked.
+///
+/// Ids, event positions and interned names are kept in 4 bytes (`init` checks that the tape's
+/// events and strings fit, and every id is checked against the ids announced before it), nil as
+/// -1: every page of the index is fresh memory, whose first touch costs a page fault, and on the
+/// RNN trace those faults were half of `Debugger(tape:)`'s time (docs/benchmarks.md).
 struct TapeIndex: Sendable {
     /// What the index keeps of a tensor's first sighting (decode its event for the rest).
     struct Tensor: Hashable, Sendable {
-        var counter: Int
-        var storage: Int
-        var base: Int?
-        var requiresGrad: Bool
+        private let storedCounter: Int32
+        private let storedStorage: Int32
+        /// The base as recorded: not checked against the tensors (`viewsOfBase` skips one that
+        /// is not a tensor), so kept whole.
+        private let storedBase: Int
+        private let hasBase: Bool
+        let requiresGrad: Bool
+
+        init(counter: Int, storage: Int, base: Int?, requiresGrad: Bool) {
+            storedCounter = Int32(truncatingIfNeeded: counter)
+            storedStorage = Int32(truncatingIfNeeded: storage)
+            storedBase = base ?? 0
+            hasBase = base != nil
+            self.requiresGrad = requiresGrad
+        }
+
+        var counter: Int { Int(storedCounter) }
+        var storage: Int { Int(storedStorage) }
+        var base: Int? { hasBase ? storedBase : nil }
     }
 
     /// What the index keeps of a grad_fn node; its sequence_nr and edges are in `graph`.
     struct Node: Hashable, Sendable {
+        private let storedName: Int32
+        private let storedOp: Int32
+        private let storedVariable: Int32
+        private let storedEvent: Int32
+
+        init(name: Int?, op: Int?, variable: Int?, event: Int) {
+            storedName = Int32(truncatingIfNeeded: name ?? -1)
+            storedOp = Int32(truncatingIfNeeded: op ?? -1)
+            storedVariable = Int32(truncatingIfNeeded: variable ?? -1)
+            storedEvent = Int32(truncatingIfNeeded: event)
+        }
+
         /// The interned id of its name, nil when the event had none.
-        var name: Int?
-        var op: Int?
-        var variable: Int?
+        var name: Int? { storedName < 0 ? nil : Int(storedName) }
+        var op: Int? { storedOp < 0 ? nil : Int(storedOp) }
+        var variable: Int? { storedVariable < 0 ? nil : Int(storedVariable) }
         /// The position of the `node` event.
-        var event: Int
+        var event: Int { Int(storedEvent) }
     }
 
     /// A saved slot with the position of its `save` event (its shape is decoded from the event).
     struct Save: Hashable, Sendable {
-        var node: Int
+        private let storedNode: Int32
+        private let storedSlot: Int32
+        private let storedTensor: Int32
+        private let storedEvent: Int32
+        let savedVersion: Int
+        let outputNr: Int
+        let isOutput: Bool
+
+        init(node: Int, slot: Int?, tensor: Int, savedVersion: Int, isOutput: Bool, outputNr: Int, event: Int) {
+            storedNode = Int32(truncatingIfNeeded: node)
+            storedSlot = Int32(truncatingIfNeeded: slot ?? -1)
+            storedTensor = Int32(truncatingIfNeeded: tensor)
+            storedEvent = Int32(truncatingIfNeeded: event)
+            self.savedVersion = savedVersion
+            self.outputNr = outputNr
+            self.isOutput = isOutput
+        }
+
+        var node: Int { Int(storedNode) }
         /// The interned id of the slot's name, nil when the event had none.
-        var slot: Int?
-        var tensor: Int
-        var savedVersion: Int
-        var isOutput: Bool
-        var outputNr: Int
-        var event: Int
+        var slot: Int? { storedSlot < 0 ? nil : Int(storedSlot) }
+        var tensor: Int { Int(storedTensor) }
+        var event: Int { Int(storedEvent) }
+    }
+
+    /// A grad_fn change as a tensor's timeline keeps it: the tensor is the timeline's key, the
+    /// node id fits in 4 bytes (-1 for none). Read as `GradFnChange`'s fields.
+    struct GradFn: Hashable, Sendable {
+        private let storedNode: Int32
+        let requiresGrad: Bool
+        let outputNr: Int
+        let version: Int
+
+        init(_ change: GradFnChange) {
+            storedNode = Int32(truncatingIfNeeded: change.node ?? -1)
+            requiresGrad = change.requiresGrad
+            outputNr = change.outputNr
+            version = change.version
+        }
+
+        var node: Int? { storedNode < 0 ? nil : Int(storedNode) }
     }
 
     /// A version bump with the position of its `bump` event.
@@ -54,13 +119,13 @@ struct TapeIndex: Sendable {
     private(set) var tensors: [Tensor] = []
     private(set) var tensorEvents: [Int] = []
     /// Each tensor's grad_fn changes.
-    private(set) var gradFns = Timelines<GradFnChange>()
+    private(set) var gradFns = Timelines<GradFn>()
     /// The positions of each tensor's `values` events.
     private(set) var values = Timelines<Int>()
     /// The positions of the `bind` events that named each tensor (decode one for its name).
     private(set) var bindings = Timelines<Int>()
-    /// The first op that returned each tensor.
-    private(set) var producers: [Int?] = []
+    /// The first op that returned each tensor, -1 for none (`producer(of:)`).
+    private(set) var producers: [Int32] = []
 
     private(set) var opEvents: [Int] = []
     /// One past the last event that belongs to each op: the op event and the node, grad_fn, save,
@@ -76,16 +141,17 @@ struct TapeIndex: Sendable {
     /// Every save in tape order.
     private(set) var saveList: [Save] = []
     /// The saves grouped by node, each node's in the order they were saved (the order backward
-    /// unpacks them): node `i`'s are `savesByNode[saveStarts[i]..<saveStarts[i + 1]]`.
-    private var savesByNode: [Save] = []
-    private var saveStarts: [Int] = []
+    /// unpacks them), as positions in `saveList`: node `i`'s are
+    /// `savesByNode[saveStarts[i]..<saveStarts[i + 1]]`.
+    private var savesByNode: [Int32] = []
+    private var saveStarts: [Int32] = []
     /// For a `CopySlices` node, the in-place op's node it wraps and runs inside its own apply
     /// (recorded by the same op, before it); its saved variables are unpacked when CopySlices runs.
     private(set) var wrapped: [Int: Int] = [:]
     /// The latest node each op created that is neither a `CopySlices` nor an `AccumulateGrad`:
     /// the node a `CopySlices` of the same op wraps.
-    /// By op index; an op index past the tape's op count fails the check after indexing.
-    private var plainNodeOfOp: [Int?] = []
+    /// By op index, -1 for none; an op index past the tape's op count fails the check after indexing.
+    private var plainNodeOfOp: [Int32] = []
     /// The interned id of `CopySlices`' name, nil when no event of the tape uses it.
     private let copySlicesName: Int?
 
@@ -110,8 +176,8 @@ struct TapeIndex: Sendable {
     /// that caused them.
     private(set) var bumpList: [VersionBump] = []
     private(set) var bumpsOfOp = Grouping()
-    /// The first node each op created, by op index.
-    private(set) var firstNodeOfOp: [Int?] = []
+    /// The first node each op created, by op index, -1 for none (`firstNode(ofOp:)`).
+    private(set) var firstNodeOfOp: [Int32] = []
     /// The `output` and `error` events: what a terminal would have shown while the program ran.
     private(set) var consoleEvents: [Int] = []
     /// The tensors that are views of each base tensor.
@@ -141,8 +207,12 @@ struct TapeIndex: Sendable {
     private var unknownOpReference: (op: Int, event: Int)?
 
     /// Indexes `tape`, its events read a batch of `batchSize` at a time; throws when the tape
-    /// refers to a tensor, node, op or backward call it never announced.
+    /// refers to a tensor, node, op or backward call it never announced, or holds more events
+    /// or interned strings than 4-byte ids can number.
     init(_ tape: Tape, batchSize: Int = 1024) throws(DebuggerError) {
+        guard tape.count <= Int(Int32.max), tape.internedStringCount <= Int(Int32.max) else {
+            throw .tooLarge(events: tape.count, strings: tape.internedStringCount)
+        }
         self.tape = tape
         copySlicesName = tape.internedID(of: Self.copySlices)
         reserveCapacity()
@@ -183,11 +253,11 @@ struct TapeIndex: Sendable {
     private struct PendingGroups: Sendable {
         var bumpOps: [Int] = []
         /// (node, position of the `run` event).
-        var runs: [(key: Int, event: Int)] = []
+        var runs: [(key: Int32, event: Int32)] = []
         /// (node, position of the `result` event).
-        var results: [(key: Int, event: Int)] = []
+        var results: [(key: Int32, event: Int32)] = []
         /// (leaf tensor, position of the `run` event of its AccumulateGrad node).
-        var accumulates: [(key: Int, event: Int)] = []
+        var accumulates: [(key: Int32, event: Int32)] = []
     }
 
     /// Builds the groupings, each with one counting sort, from what indexing gathered and from the
@@ -206,12 +276,12 @@ struct TapeIndex: Sendable {
         let saveList = self.saveList
         savesOfCounter = Grouping(count: saveList.count, key: { tensors[saveList[$0].tensor].counter }, value: { $0 })
         (saveStarts, savesByNode) = Grouping.grouped(
-            count: saveList.count, keyCount: nodes.count, key: { saveList[$0].node }, value: { saveList[$0] })
+            count: saveList.count, keyCount: nodes.count, key: { saveList[$0].node }, value: { Int32(truncatingIfNeeded: $0) })
     }
 
     /// The events of `pairs` grouped by their keys.
-    private static func grouping(_ pairs: [(key: Int, event: Int)]) -> Grouping {
-        Grouping(count: pairs.count, key: { pairs[$0].key }, value: { pairs[$0].event })
+    private static func grouping(_ pairs: [(key: Int32, event: Int32)]) -> Grouping {
+        Grouping(count: pairs.count, key: { Int(pairs[$0].key) }, value: { Int(pairs[$0].event) })
     }
 
     static let copySlices = "torch::autograd::CopySlices"
@@ -264,18 +334,18 @@ struct TapeIndex: Sendable {
     }
 
     /// The saves of `node` in the order they were saved, which is the order backward unpacks them.
-    func saves(of node: Int) -> ArraySlice<Save> {
-        savesByNode[saveRange(of: node)]
+    func saves(of node: Int) -> [Save] {
+        saveRange(of: node).map(save(at:))
     }
 
     /// Where the saves of `node` are among all saves grouped by node (`save(at:)`): the replay
     /// reads them one by one instead of slicing, which retains the array per node.
     func saveRange(of node: Int) -> Range<Int> {
-        saveStarts[node]..<saveStarts[node + 1]
+        Int(saveStarts[node])..<Int(saveStarts[node + 1])
     }
 
     /// Save `i` of all saves grouped by node.
-    func save(at i: Int) -> Save { savesByNode[i] }
+    func save(at i: Int) -> Save { saveList[Int(savesByNode[i])] }
 
     /// Whether `node` saved any variable.
     func hasSaves(_ node: Int) -> Bool { saveStarts[node] != saveStarts[node + 1] }
@@ -304,11 +374,23 @@ struct TapeIndex: Sendable {
 
     /// The saved variables unpacked when `node` runs: its own, then those of the node it wraps.
     func unpackedSaves(of node: Int) -> [Save] {
-        guard let inner = wrapped[node] else { return Array(saves(of: node)) }
-        return Array(saves(of: node)) + saves(of: inner)
+        guard let inner = wrapped[node] else { return saves(of: node) }
+        return saves(of: node) + saves(of: inner)
     }
 
     func counter(of tensor: Int) -> Int { tensors[tensor].counter }
+
+    /// The first op that returned `tensor`, nil when no op did.
+    func producer(of tensor: Int) -> Int? {
+        let op = producers[tensor]
+        return op < 0 ? nil : Int(op)
+    }
+
+    /// The first node op `index` created, nil when it created none or is not an op of the tape.
+    func firstNode(ofOp index: Int) -> Int? {
+        guard firstNodeOfOp.indices.contains(index), firstNodeOfOp[index] >= 0 else { return nil }
+        return Int(firstNodeOfOp[index])
+    }
 
     /// The version `counter` had when the trace starts: above 0 when a step window dropped the
     /// bumps that moved it (`TraceHeader.dropped`).
@@ -376,8 +458,8 @@ struct TapeIndex: Sendable {
         gradFns.reserveCapacity(count(.gradFn))
         values.reserveCapacity(count(.values))
         bindings.reserveCapacity(count(.binding))
-        plainNodeOfOp = Array(repeating: nil, count: count(.op))
-        firstNodeOfOp = Array(repeating: nil, count: count(.op))
+        plainNodeOfOp = Array(repeating: -1, count: count(.op))
+        firstNodeOfOp = Array(repeating: -1, count: count(.op))
     }
 
     /// Indexes event `position` of `tape` (this index's tape, passed apart so that reading it while
@@ -432,7 +514,7 @@ struct TapeIndex: Sendable {
         if storage == index.storageCount { index.storageCount += 1 }
         index.tensorEvents.append(position)
         index.tensors.append(Tensor(counter: counter, storage: storage, base: event.summary.base, requiresGrad: event.summary.requiresGrad))
-        index.producers.append(nil)
+        index.producers.append(-1)
     }
 
     @inline(__always)
@@ -444,7 +526,7 @@ struct TapeIndex: Sendable {
         try event.forEachInput { (seen) throws(DebuggerError) in try index.observe(seen, at: position) }
         try event.forEachOutput { (seen) throws(DebuggerError) in
             try index.observe(seen, at: position)
-            if index.producers[seen.tensor] == nil { index.producers[seen.tensor] = id }
+            if index.producers[seen.tensor] < 0 { index.producers[seen.tensor] = Int32(truncatingIfNeeded: id) }
         }
         index.opEvents.append(position)
         if index.openOpEnd >= 0 { index.opEnds.append(index.openOpEnd) }
@@ -464,12 +546,15 @@ struct TapeIndex: Sendable {
             index.graph.append(edge: edge)
         }
         if let op = event.summary.op {
-            if index.firstNodeOfOp.indices.contains(op), index.firstNodeOfOp[op] == nil { index.firstNodeOfOp[op] = id }
+            if index.firstNodeOfOp.indices.contains(op), index.firstNodeOfOp[op] < 0 {
+                index.firstNodeOfOp[op] = Int32(truncatingIfNeeded: id)
+            }
             if index.plainNodeOfOp.indices.contains(op) {
                 if event.summary.name != nil, event.summary.name == index.copySlicesName {
-                    if let inner = index.plainNodeOfOp[op] { index.wrapped[id] = inner }
+                    let inner = index.plainNodeOfOp[op]
+                    if inner >= 0 { index.wrapped[id] = Int(inner) }
                 } else if event.summary.variable == nil {
-                    index.plainNodeOfOp[op] = id
+                    index.plainNodeOfOp[op] = Int32(truncatingIfNeeded: id)
                 }
             }
         }
@@ -483,17 +568,18 @@ struct TapeIndex: Sendable {
             tensor: event.summary.tensor ?? 0, node: event.summary.node, outputNr: event.summary.outputNr, requiresGrad: event.summary.requiresGrad, version: event.summary.version)
         try index.checkTensor(change.tensor, at: position)
         if let node = change.node { try index.checkNode(node, at: position) }
-        index.gradFns.append(change, for: change.tensor, at: position)
+        index.gradFns.append(GradFn(change), for: change.tensor, at: position)
         try index.observe(TensorVersion(tensor: change.tensor, version: change.version), at: position)
     }
 
     @inline(__always)
     private static func addSave(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
+        let (node, tensor) = (event.summary.node ?? 0, event.summary.tensor ?? 0)
+        try index.checkNode(node, at: position)
+        try index.checkTensor(tensor, at: position)
         let save = Save(
-            node: event.summary.node ?? 0, slot: event.summary.slot, tensor: event.summary.tensor ?? 0, savedVersion: event.summary.version, isOutput: event.summary.isOutput,
+            node: node, slot: event.summary.slot, tensor: tensor, savedVersion: event.summary.version, isOutput: event.summary.isOutput,
             outputNr: event.summary.outputNr, event: position)
-        try index.checkNode(save.node, at: position)
-        try index.checkTensor(save.tensor, at: position)
         index.saveList.append(save)
         try index.observe(TensorVersion(tensor: save.tensor, version: save.savedVersion), at: position)
     }
@@ -533,17 +619,18 @@ struct TapeIndex: Sendable {
         let (backward, node) = (event.summary.backward ?? 0, event.summary.node ?? 0)
         try index.checkBackward(backward, at: position)
         try index.checkNode(node, at: position)
-        index.pending.runs.append((node, position))
+        index.pending.runs.append((Int32(truncatingIfNeeded: node), Int32(truncatingIfNeeded: position)))
         if let variable = index.nodes[node].variable {
-            index.pending.accumulates.append((variable, position))
+            index.pending.accumulates.append((Int32(truncatingIfNeeded: variable), Int32(truncatingIfNeeded: position)))
         }
     }
 
     @inline(__always)
     private static func addResult(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
+        let node = event.summary.node ?? 0
         try index.checkBackward(event.summary.backward ?? 0, at: position)
-        try index.checkNode(event.summary.node ?? 0, at: position)
-        index.pending.results.append((event.summary.node ?? 0, position))
+        try index.checkNode(node, at: position)
+        index.pending.results.append((Int32(truncatingIfNeeded: node), Int32(truncatingIfNeeded: position)))
     }
 
     /// Indexes a decoded event of one of the rare kinds whose payload the index keeps whole.

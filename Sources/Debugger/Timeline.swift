@@ -4,11 +4,12 @@ import Tape
 ///
 /// A view into a `Timelines` table: the entries of one key, in position order.
 struct Timeline<Value: Sendable>: Sendable {
-    let positions: ArraySlice<Int>
+    /// Event positions in 4 bytes (`Timelines`).
+    let positions: ArraySlice<Int32>
     let values: ArraySlice<Value>
 
     /// The number of entries recorded at event indexes below `position`.
-    func count(before position: Int) -> Int { positions.countBefore(position) }
+    func count(before position: Int) -> Int { positions.firstIndex(atOrAfter: position) - positions.startIndex }
 
     /// The last value recorded at an event index below `position`, nil if none.
     func value(before position: Int) -> Value? {
@@ -23,41 +24,45 @@ struct Timeline<Value: Sendable>: Sendable {
 /// One timeline per key (a tensor or a version counter), all held in flat arrays rather than
 /// two arrays per key: appended in position order while a tape is indexed, then grouped by key
 /// once by `finish` (a stable counting sort, so each key's entries stay in position order).
+/// Keys, positions and group starts take 4 bytes each (`TapeIndex` checks that the tape's event
+/// count fits): every page of the index is a fresh one, whose first touch is a page fault.
 struct Timelines<Value: Sendable>: Sendable {
-    /// An entry as appended: one array to grow while indexing instead of three.
-    private struct Entry: Sendable {
-        var key: Int
-        var position: Int
-        var value: Value
-    }
-
-    private var entries: [Entry] = []
-    private var positions: [Int] = []
+    /// Each entry's key while indexing (in tape order); emptied by `finish`.
+    private var keys: [Int32] = []
+    /// Each entry's position: in tape order while indexing, grouped by key once finished.
+    private var positions: [Int32] = []
     private var values: [Value] = []
-    /// Where each key's entries start, once finished; one more entry than there are keys.
-    private var starts: [Int] = []
+    /// Where each key's entries start, once finished; one more entry than there are keys, or
+    /// none when no key has an entry (a table of starts per tensor for nothing otherwise).
+    private var starts: [Int32] = []
 
     /// Makes room for `count` entries, when the tape says how many there will be.
     mutating func reserveCapacity(_ count: Int) {
-        entries.reserveCapacity(count)
+        keys.reserveCapacity(count)
+        positions.reserveCapacity(count)
+        values.reserveCapacity(count)
     }
 
-    /// Records `value` for `key` as of event `position`; positions must not decrease.
+    /// Records `value` for `key` as of event `position`; positions must not decrease, and both
+    /// must fit in 4 bytes (the index's check).
     mutating func append(_ value: Value, for key: Int, at position: Int) {
-        entries.append(Entry(key: key, position: position, value: value))
+        keys.append(Int32(truncatingIfNeeded: key))
+        positions.append(Int32(truncatingIfNeeded: position))
+        values.append(value)
     }
 
     /// Groups the entries by key, for keys `0..<keyCount`; call once, after the last `append`.
     mutating func finish(keyCount: Int) {
-        let entries = self.entries
-        self.entries = []
-        let count = entries.count
-        var starts: [Int] = []
-        positions = [Int](unsafeUninitializedCapacity: count) { positions, initializedPositions in
+        let (keys, byTape, valuesByTape) = (self.keys, self.positions, self.values)
+        (self.keys, self.positions, self.values) = ([], [], [])
+        let count = keys.count
+        guard count > 0 else { return }
+        var starts: [Int32] = []
+        positions = [Int32](unsafeUninitializedCapacity: count) { positions, initializedPositions in
             values = [Value](unsafeUninitializedCapacity: count) { values, initializedValues in
-                starts = Grouping.scatter(count: count, keyCount: keyCount, key: { entries[$0].key }) { entry, slot in
-                    (positions.baseAddress! + slot).initialize(to: entries[entry].position)
-                    (values.baseAddress! + slot).initialize(to: entries[entry].value)
+                starts = Grouping.scatter(count: count, keyCount: keyCount, key: { Int(keys[$0]) }) { entry, slot in
+                    (positions.baseAddress! + slot).initialize(to: byTape[entry])
+                    (values.baseAddress! + slot).initialize(to: valuesByTape[entry])
                 }
                 initializedValues = count
             }
@@ -70,8 +75,9 @@ struct Timelines<Value: Sendable>: Sendable {
     /// `self[key].value(before: position)` without making the slices, which retain both arrays
     /// (the replay asks it per saved variable).
     func value(for key: Int, before position: Int) -> Value? {
-        let first = starts[key]
-        let count = firstIndex(atOrAfter: position, in: first..<starts[key + 1])
+        guard !starts.isEmpty else { return nil }
+        let first = Int(starts[key])
+        let count = firstIndex(atOrAfter: position, in: first..<Int(starts[key + 1]))
         return count == first ? nil : values[count - 1]
     }
 
@@ -79,7 +85,8 @@ struct Timelines<Value: Sendable>: Sendable {
     /// position order, found without making a `Timeline` (the blame asks it per saved variable
     /// of every replayed node, most of them with nothing there).
     func values(for key: Int, after start: Int, before end: Int) -> ArraySlice<Value> {
-        let range = starts[key]..<starts[key + 1]
+        guard !starts.isEmpty else { return [] }
+        let range = Int(starts[key])..<Int(starts[key + 1])
         let low = firstIndex(atOrAfter: start + 1, in: range)
         let high = max(low, firstIndex(atOrAfter: end, in: range))
         return low == high ? [] : values[low..<high]
@@ -88,17 +95,26 @@ struct Timelines<Value: Sendable>: Sendable {
     /// The first index of `range` whose entry is at `position` or later (`range.upperBound` when
     /// none is): a binary search, positions growing within a key.
     private func firstIndex(atOrAfter position: Int, in range: Range<Int>) -> Int {
-        var (low, high) = (range.lowerBound, range.upperBound)
-        while low < high {
-            let middle = low + (high - low) / 2
-            if positions[middle] < position { low = middle + 1 } else { high = middle }
-        }
-        return low
+        positions[range].firstIndex(atOrAfter: position)
     }
 
     /// The timeline of `key` (empty for a key without entries).
     subscript(key: Int) -> Timeline<Value> {
-        let range = starts[key]..<starts[key + 1]
+        guard !starts.isEmpty else { return Timeline(positions: [], values: []) }
+        let range = Int(starts[key])..<Int(starts[key + 1])
         return Timeline(positions: positions[range], values: values[range])
+    }
+}
+
+extension ArraySlice<Int32> {
+    /// The first index whose position is `position` or later (`endIndex` when none is), for
+    /// ascending positions: a binary search.
+    func firstIndex(atOrAfter position: Int) -> Int {
+        var (low, high) = (startIndex, endIndex)
+        while low < high {
+            let middle = low + (high - low) / 2
+            if Int(self[middle]) < position { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

@@ -106,4 +106,7 @@ extension Tape {
 
     /// The interned id of `string` when some event of the tape uses it, nil otherwise.
     public func internedID(of string: String) -> Int? { store.strings.id(of: string) }
+
+    /// How many distinct strings the tape has interned (their ids are `0..<internedStringCount`).
+    public var internedStringCount: Int { store.strings.count }
 }

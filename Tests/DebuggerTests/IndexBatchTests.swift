@@ -51,7 +51,7 @@ final class IndexBatchTests: XCTestCase {
     /// A chain of `ops` multiplications, each with its tensor, node, save, grad_fn change,
     /// binding and values (the `relations` benchmark's shape), an in-place write, and a backward
     /// call whose engine runs and releases are recorded.
-    private static func chain(ops: Int) -> Tape {
+    static func chain(ops: Int) -> Tape {
         var tape = Tape(header: TraceHeader(producer: "tests", path: "chain.py", source: "h = h * w\n"))
         tape.append(.tensor(TensorInfo(id: 0, counter: 0, storage: 0, shape: [2], dtype: "float32", requiresGrad: true, values: [1, 2])))
         tape.append(.node(NodeRecord(id: 0, name: "torch::autograd::AccumulateGrad", sequenceNr: NodeRecord.accumulateGradSequenceNr, op: nil, next: [], variable: 0)))
