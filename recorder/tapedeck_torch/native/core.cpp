@@ -40,7 +40,7 @@
 #endif
 
 #include <algorithm>
-#include <cinttypes>
+#include <charconv>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -175,6 +175,12 @@ struct NodeEntry {
   c10::weak_intrusive_ptr<Node> ref;
 };
 
+/// An op output that holds a grad_fn: the node, which output of it the tensor is, and the tensor.
+struct Holder {
+  const Node* node;
+  int64_t output_nr, tid;
+};
+
 /// What the recorder learns once per operator, node type, code object and call site, kept from one
 /// recording to the next (a program that records each step anew pays for it once); code classes and
 /// call sites depend on the recorded program's path and are dropped when it changes.
@@ -232,6 +238,10 @@ struct State {
   OpRec current{};
   bool recording_op = false;
   std::vector<std::pair<c10::TensorImpl*, int64_t>> written;  ///< written tensors, version before
+  // end_op's scratch, kept to spare an allocation per op.
+  std::vector<at::Tensor> outputs, holder_tensors;
+  std::vector<std::pair<int64_t, int64_t>> outs;
+  std::vector<Holder> holders;
   uint64_t op_seq = 0;
 
   std::vector<std::pair<Entry, size_t>> entries;
@@ -251,7 +261,8 @@ struct State {
 };
 
 State* state = nullptr;
-at::CallbackHandle handle = 0;
+at::CallbackHandle ops_handle = 0;   ///< forward ops: inputs and outputs
+at::CallbackHandle runs_handle = 0;  ///< node runs in backward: their incoming gradients
 
 void refuse(const std::string& what) {
   if (state->refusal.empty()) {
@@ -634,11 +645,6 @@ void learn_type(NodeType& type, Node* node) {
   PyGILState_Release(gil);
 }
 
-struct Holder {
-  const Node* node;
-  int64_t output_nr, tid;
-};
-
 int64_t note_node(Node* node, int64_t op, const std::vector<Holder>& holders);
 
 /// Records a new node: its edges (registering unknown children first), AccumulateGrad's variable, and
@@ -809,12 +815,14 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
 void end_op(const at::RecordFunction& fn) {
   OpRec& op = state->current;
   state->recording_op = false;
-  std::vector<at::Tensor> outputs;
+  std::vector<at::Tensor>& outputs = state->outputs;
+  outputs.clear();
   for (const auto& value : fn.outputs()) {
     each_tensor(value, [&](const at::Tensor& t) { outputs.push_back(t); });
   }
   // Outputs are listed at their versions after the op; written inputs that moved are bumps.
-  std::vector<std::pair<int64_t, int64_t>> outs;
+  std::vector<std::pair<int64_t, int64_t>>& outs = state->outs;
+  outs.clear();
   for (const at::Tensor& t : outputs) {
     outs.emplace_back(tensor_id(t), version_of(t.unsafeGetTensorImpl()));
   }
@@ -829,8 +837,10 @@ void end_op(const at::RecordFunction& fn) {
   }
   op.bumps = state->bumps.size() - op.bumps_at;
   // The tensor each output's grad_fn was set on: an in-place write through a view rebases its base.
-  std::vector<Holder> holders;
-  std::vector<at::Tensor> holder_tensors;
+  std::vector<Holder>& holders = state->holders;
+  std::vector<at::Tensor>& holder_tensors = state->holder_tensors;
+  holders.clear();
+  holder_tensors.clear();
   for (const at::Tensor& t : outputs) {
     bool written = false;
     for (const auto& w : state->written) {
@@ -934,10 +944,11 @@ void on_end(const at::RecordFunction& fn, at::ObserverContext*) {
 
 // ------------------------------------------------------------------ formatting
 
-void append_int(std::string& out, int64_t value) {
+template <typename Int>
+void append_int(std::string& out, Int value) {
   char buffer[24];
-  const int n = std::snprintf(buffer, sizeof(buffer), "%" PRId64, value);
-  out.append(buffer, n);
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  out.append(buffer, result.ptr - buffer);
 }
 
 void append_shape(std::string& out, size_t at, size_t dims) {
@@ -1073,8 +1084,7 @@ std::string format_entries() {
         out += ",\"name\":";
         out += type.name;
         out += ",\"seq\":";
-        char buffer[24];
-        out.append(buffer, std::snprintf(buffer, sizeof(buffer), "%" PRIu64, n.seq));
+        append_int(out, n.seq);
         if (n.op >= 0) {
           out += ",\"op\":";
           append_int(out, n.op);
@@ -1207,10 +1217,10 @@ void start(const std::string& program, py::object classify, py::object classify_
   state->parameter_type = py::module_::import("torch.nn").attr("Parameter").ptr();
   state->stack.reserve(64);
   state->active = true;
-  handle = at::addGlobalCallback(at::RecordFunctionCallback(on_start, on_end)
-                                     .needsInputs(true)
-                                     .needsOutputs(true)
-                                     .scopes({at::RecordScope::FUNCTION, at::RecordScope::BACKWARD_FUNCTION}));
+  ops_handle = at::addGlobalCallback(
+      at::RecordFunctionCallback(on_start, on_end).needsInputs(true).needsOutputs(true).scopes({at::RecordScope::FUNCTION}));
+  runs_handle = at::addGlobalCallback(
+      at::RecordFunctionCallback(on_start, on_end).needsInputs(true).scopes({at::RecordScope::BACKWARD_FUNCTION}));
 }
 
 /// Stops recording and forgets everything recorded (take what is left first).
@@ -1218,8 +1228,12 @@ void stop() {
   if (state == nullptr) {
     return;
   }
-  at::removeCallback(handle);
-  handle = 0;
+  if (state->in_backward) {
+    at::reenableCallback(ops_handle);
+  }
+  at::removeCallback(ops_handle);
+  at::removeCallback(runs_handle);
+  ops_handle = runs_handle = 0;
   state->active = false;
   delete state;
   state = nullptr;
@@ -1279,41 +1293,70 @@ py::object node_object(int64_t nid) {
   return py::none();
 }
 
-/// Starts noting the nodes the engine runs (each with its incoming gradients' shapes).
+/// Starts noting the nodes the engine runs (each with its incoming gradients' shapes). Ops run by
+/// backward are not recorded: their observer is switched off until `end_backward`, so they do not
+/// even pay for having their inputs and outputs boxed.
 void begin_backward() {
   State& s = running();
   std::lock_guard<std::mutex> lock(s.run_mutex);
   s.runs.clear();
   s.run_grads.clear();
   s.in_backward = true;
+  at::disableCallback(ops_handle);
 }
 
-/// Stops noting node runs; returns them as [(nid, [shape or None per gradient])], in run order.
-py::list end_backward() {
+/// Stops noting node runs; returns the `run` events of backward call `backward` (with a `release` of
+/// each node before the next one runs, and after the last one when the call `succeeded`, unless the
+/// graph is retained) as trace lines, and the last node that ran (-1 when none).
+py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   State& s = running();
   std::lock_guard<std::mutex> lock(s.run_mutex);
   s.in_backward = false;
-  py::list runs;
+  at::reenableCallback(ops_handle);
+  std::string out;
+  int64_t last = -1;
+  auto release = [&](int64_t nid) {
+    out += "{\"k\":\"release\",\"n\":";
+    append_int(out, nid);
+    out += "}\n";
+  };
   for (const RunRec& run : s.runs) {
-    py::list grads;
+    if (last >= 0 && !retain) {
+      release(last);
+    }
+    last = run.nid;
+    out += "{\"k\":\"run\",\"b\":";
+    append_int(out, backward);
+    out += ",\"n\":";
+    append_int(out, run.nid);
+    out += ",\"grads\":[";
     size_t at = run.grads_at;
     for (size_t i = 0; i < run.grads; ++i) {
+      if (i) {
+        out += ',';
+      }
       const int64_t dims = s.run_grads[at++];
       if (dims < 0) {
-        grads.append(py::none());
+        out += "null";
         continue;
       }
-      py::list shape;
+      out += "{\"shape\":[";
       for (int64_t d = 0; d < dims; ++d) {
-        shape.append(s.run_grads[at++]);
+        if (d) {
+          out += ',';
+        }
+        append_int(out, s.run_grads[at++]);
       }
-      grads.append(shape);
+      out += "]}";
     }
-    runs.append(py::make_tuple(run.nid, grads));
+    out += "]}\n";
+  }
+  if (succeeded && last >= 0 && !retain) {
+    release(last);
   }
   s.runs.clear();
   s.run_grads.clear();
-  return runs;
+  return py::make_tuple(py::str(out), last);
 }
 
 PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {

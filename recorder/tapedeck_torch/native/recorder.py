@@ -19,7 +19,7 @@ from .. import schema
 from ..recorder import _failed_slot, _version
 from ..sites import CallSites
 from ..stdout import StdoutTee
-from ..writer import TraceWriter, int_list
+from ..writer import TraceWriter
 from . import NativeUnsupported, load
 from .sites import NativeSites, classify, slot_names
 
@@ -197,7 +197,7 @@ class NativeRecorder:
             core.begin_backward()
             try:
                 result = original(t_outputs, *args, **kwargs)
-            except Exception as e:
+            except BaseException as e:
                 self._end_backward(backward, retain, site, e)
                 raise
             self._end_backward(backward, retain, site, None)
@@ -209,19 +209,13 @@ class NativeRecorder:
 
     def _end_backward(self, backward: int, retain: bool, site: str, error: BaseException | None) -> None:
         emit = self.writer.emit
-        last = None
-        for nid, grads in self.core.end_backward():
-            if last is not None and not retain:
-                emit(schema.release(last))
-            last = nid
-            emit(schema.run(backward, nid, ["null" if shape is None else schema.gradient(int_list(shape), None)
-                                            for shape in grads]))
+        runs, last = self.core.end_backward(backward, retain, error is None)
+        if runs:
+            emit(runs[:-1])
         if error is None:
-            if last is not None and not retain:
-                emit(schema.release(last))
             emit(schema.backward_end(backward, None, None, None))
             return
-        node = self.core.node_object(last) if last is not None else None
+        node = self.core.node_object(last) if last >= 0 else None
         slot = _failed_slot(node) if node is not None else None
         emit(schema.backward_end(backward, last if node is not None else None, slot, str(error)))
         self._write_error(error, site, backward)
