@@ -236,7 +236,6 @@ struct State {
   int opaque = 0;
   // The op between its start and end callbacks.
   OpRec current{};
-  bool recording_op = false;
   std::vector<std::pair<c10::TensorImpl*, int64_t>> written;  ///< written tensors, version before
   // end_op's scratch, kept to spare an allocation per op.
   std::vector<at::Tensor> outputs, holder_tensors;
@@ -807,14 +806,12 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
   op.ins = state->pairs.size() - op.ins_at;
   op.index = state->next_op++;
   state->op_seq = at::sequence_number::peek();
-  state->recording_op = true;
   state->stack.push_back(recorded);
   ++state->opaque;
 }
 
 void end_op(const at::RecordFunction& fn) {
   OpRec& op = state->current;
-  state->recording_op = false;
   std::vector<at::Tensor>& outputs = state->outputs;
   outputs.clear();
   for (const auto& value : fn.outputs()) {
