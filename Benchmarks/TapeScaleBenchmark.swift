@@ -14,7 +14,7 @@ enum TapeScaleBenchmark {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(Measure.loadAverage()); \(runs) runs each, min–max, median")
         let python = pythonBaselines()
         let baseline = try processBaseline()
-        print("peak RSS of a process that loads a one-event trace (runtime + Foundation): \(baseline >> 20) MiB")
+        print("peak RSS of a process that loads a one-event trace (runtime + Foundation): \(mebibytes(baseline)) MiB")
         let tapedeck = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tapedeck").path
         let explains = FileManager.default.isExecutableFile(atPath: tapedeck)
         print(explains ? "whole command: \(tapedeck) explain" : "no tapedeck binary next to this one: `swift build -c release` adds the whole-command row")
@@ -50,8 +50,8 @@ enum TapeScaleBenchmark {
                 if !json.values.isEmpty { print("  python json, every line, one run: \(json); json / load = \(ratio(json.median, load.median))") }
                 print("  process start + load + exit: \(start) wall, \(startCPU) CPU")
                 if !explain.values.isEmpty { print("  `tapedeck explain`, its own process: \(explain) wall, \(explainCPU) CPU") }
-                print("  memory: \(footprint / events) bytes/event (\(footprint >> 20) MiB); peak RSS of a load-only process \(peak >> 20) MiB "
-                      + "= footprint + \((peak - footprint) >> 20) MiB = process baseline + footprint + \((peak - footprint - baseline) >> 20) MiB")
+                print("  memory: \(footprint / events) bytes/event (\(mebibytes(footprint)) MiB); peak RSS of a load-only process \(mebibytes(peak)) MiB "
+                      + "= footprint + \(mebibytes(peak - footprint)) MiB = process baseline + footprint + \(mebibytes(peak - footprint - baseline)) MiB")
             }
         }
     }
@@ -97,6 +97,9 @@ enum TapeScaleBenchmark {
     }
 
     private static func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.1f×", a / b) }
+
+    /// Bytes in MiB to two decimals: the peak's margin under footprint + 16 MiB is a fraction of one.
+    private static func mebibytes(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1_048_576) }
 
     private static func pythonBaselines() -> (orjson: Bool, json: Bool) {
         let orjson = (try? shell(["python3", "-c", "import orjson"]))?.status == 0

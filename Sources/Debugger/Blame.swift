@@ -115,7 +115,9 @@ struct Blame: Sendable {
 
     /// Fills in the failing node and slot, the culprit and the version timeline.
     private func explainUnpack(_ diagnosis: inout Diagnosis, error: RaisedError, at position: Int) {
-        guard let (failure, statePosition, call) = unpackFailure(of: error, at: position) else {
+        let recorded = unpackFailure(of: error, at: position)
+        guard let (failure, statePosition, call) = recorded
+                ?? (diagnosis.kind == .savedTensorModified ? unrecordedSaveFailure(of: error) : nil) else {
             diagnosis.hint = diagnosis.kind == .backwardTwice
                 ? hints.backwardTwice(firstBackward: nil)
                 : "modify a copy of the saved tensor instead, " + FixHint.lastResort
@@ -132,6 +134,7 @@ struct Blame: Sendable {
         diagnosis.saveOp = index.nodes[saved.node].op
         diagnosis.saveSite = diagnosis.saveOp.map { index.op($0).site }
         diagnosis.replayMessage = failure.message
+        diagnosis.savedSlotUnrecorded = recorded == nil
 
         if case let .freed(by) = saved.status {
             let freeing = replays[by].call.site

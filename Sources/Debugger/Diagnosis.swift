@@ -204,6 +204,10 @@ public struct Diagnosis: Hashable, Sendable {
     public var droppedWritesTo: Int?
     /// The message the replay rebuilt from the tape, for comparison with the raised one.
     public var replayMessage: String?
+    /// The tape has no `save` event of the failing node (a node type whose saved variables the
+    /// recorder cannot read): `saved` is the input or output of its op whose rebuilt message is the
+    /// raised one, and its slot is unknown.
+    public var savedSlotUnrecorded = false
     public var hint: String
 
     public var severity: Severity { kind.isError ? .error : .warning }

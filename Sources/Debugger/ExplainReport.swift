@@ -116,7 +116,13 @@ public struct ExplainReport: Hashable, Sendable {
             let created = node.op.map { op in ", created by op #\(op)" + (node.site.map { " at line \($0.line)" } ?? "") } ?? ""
             var tensor = "tensor t\(saved.tensor)"
             if let view = diagnosis.savedViewOf { tensor += ", a view of " + Self.label(view, diagnosis.savedViewOfName) }
-            lines.append("  \(role): \(node.name) (sequence_nr \(node.sequenceNr)\(created)), saved slot `\(saved.slot)` = `\(diagnosis.savedName ?? "t\(saved.tensor)")` (\(tensor))")
+            let name = diagnosis.savedName ?? "t\(saved.tensor)"
+            if diagnosis.savedSlotUnrecorded {
+                let which = saved.isOutput ? "output \(saved.outputNr)" : "an input"
+                lines.append("  \(role): \(node.name) (sequence_nr \(node.sequenceNr)\(created)); the trace has none of its saved tensors (the recorder cannot read this node type's), so the stale one is the tensor of its op whose rebuilt message is PyTorch's: `\(name)` (\(tensor)), \(which) of \(node.op.map { "op #\($0)" } ?? "its op")")
+            } else {
+                lines.append("  \(role): \(node.name) (sequence_nr \(node.sequenceNr)\(created)), saved slot `\(saved.slot)` = `\(name)` (\(tensor))")
+            }
         }
         if let culprit = diagnosis.culprit, let backward = culprit.backward {
             lines.append("  freed by: backward call #\(backward) at line \(culprit.site.line) (`\(culprit.text)`), which ran without retain_graph=True")
@@ -254,7 +260,8 @@ public struct ExplainReport: Hashable, Sendable {
             } ?? .null),
             ("saved", diagnosis.saved.map { saved in
                 .object([
-                    ("slot", .string(saved.slot)),
+                    ("slot", diagnosis.savedSlotUnrecorded ? .null : .string(saved.slot)),
+                    ("slot_recorded", .bool(!diagnosis.savedSlotUnrecorded)),
                     ("tensor", .int(saved.tensor)),
                     ("name", diagnosis.savedName.map(JSONValue.string) ?? .null),
                     ("view_of", diagnosis.savedViewOf.map(JSONValue.int) ?? .null),

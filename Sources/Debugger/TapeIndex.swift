@@ -4,7 +4,7 @@ import Tape
 /// ("which version was counter 3 at event 900?", "what did node 7 save?") is a lookup or a
 /// binary search instead of a scan.
 ///
-/// The pass reads only the fields it keeps (`Tape.scan(_:)`: ids, versions, flags, interned
+/// The pass reads only the fields it keeps (`ScannedBatch`: ids, versions, flags, interned
 /// names, an op's tensors and a node's edges, in one pass over the compact storage); it builds no
 /// `Event`, no string and no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
 /// when asked.
@@ -140,18 +140,27 @@ struct TapeIndex: Sendable {
     /// recorded just before the op they name, and an error the pass finds comes first.
     private var unknownOpReference: (op: Int, event: Int)?
 
-    init(_ tape: Tape) throws(DebuggerError) {
+    /// Indexes `tape`, its events read a batch of `batchSize` at a time; throws when the tape
+    /// refers to a tensor, node, op or backward call it never announced.
+    init(_ tape: Tape, batchSize: Int = 1024) throws(DebuggerError) {
         self.tape = tape
         copySlicesName = tape.internedID(of: Self.copySlices)
         reserveCapacity()
         var failure: DebuggerError?
-        tape.scan { position, event in
-            do throws(DebuggerError) {
-                try add(event, at: position, of: tape)
-                return true
-            } catch {
-                failure = error
-                return false
+        // A batch at a time (`ScannedBatch`) rather than through `Tape.scan(_:)`, whose body is
+        // called through a closure per event: here the handlers are inlined into the loop.
+        let batch = ScannedBatch(capacity: batchSize)
+        var goesOn = true
+        for start in stride(from: 0, to: tape.count, by: batchSize) where goesOn {
+            tape.read(start..<Swift.min(start + batchSize, tape.count), into: batch)
+            goesOn = batch.forEach { position, event in
+                do throws(DebuggerError) {
+                    try add(event, at: position, of: tape)
+                    return true
+                } catch {
+                    failure = error
+                    return false
+                }
             }
         }
         if let failure { throw failure }
@@ -372,7 +381,7 @@ struct TapeIndex: Sendable {
     }
 
     /// Indexes event `position` of `tape` (this index's tape, passed apart so that reading it while
-    /// the index changes does not copy the `Tape`), as `Tape.scan(_:)` read it: every kind but the
+    /// the index changes does not copy the `Tape`), as `ScannedBatch` read it: every kind but the
     /// rare ones (errors, backward calls and ends, exit) from its summary and lists, which hold no
     /// strings. (A `switch` rather than a table of closures: the table's reabstraction thunks cost
     /// more per event than the handlers' own work.)

@@ -138,31 +138,6 @@ extension EventStore where Bytes == [UInt8] {
         }
     }
 
-    /// Calls `body` with each event from the first, in order, until it returns false: the whole
-    /// tape read in one pass (one buffer access, the schema's table looked up once), each event
-    /// as `summary(at:)` and `forEachTensorVersion(ofOpAt:_:)` read it, with a node's edges.
-    func scan(_ body: (_ position: Int, _ event: ScannedEvent) -> Bool) {
-        let count = starts.count
-        guard count > 0 else { return }
-        bytes.withUnsafeBufferPointer { buffer in
-            starts.withUnsafeBufferPointer { starts in
-                TraceSchema.shared.types.withUnsafeBufferPointer { types in
-                    // Declared here, not captured from outside: captured by the closures, it was
-                    // copied through its value witness (three retains) per event.
-                    var event = ScannedEvent()
-                    let base = buffer.baseAddress!
-                    for index in 0..<count {
-                        let begin = starts[index]
-                        let end = index + 1 < count ? starts[index + 1] : buffer.count
-                        var c = EventCursor(base: base, position: begin + 1, end: end)
-                        event.read(Event.Kind(stored: base[begin])!, &c, types: types)
-                        guard body(index, event) else { return }
-                    }
-                }
-            }
-        }
-    }
-
     /// The number of events of each kind, indexed by `Event.Kind.rawValue`.
     func kindCounts() -> [Int] {
         var counts = [Int](repeating: 0, count: Event.Kind.allCases.count)

@@ -53,7 +53,13 @@ struct TraceChunks {
         }
     }
 
-    func deallocate() { buffer.deallocate() }
+    /// Frees the buffer (once; later calls do nothing). The chunk last handed out is gone, and
+    /// `next()` must not be called again.
+    mutating func deallocate() {
+        guard capacity > 0 else { return }
+        buffer.deallocate()
+        capacity = 0
+    }
 
     /// The next chunk of whole lines (the rest of the input when it ends without a newline),
     /// at most `limit` bytes unless one line is longer; empty once everything was handed out.

@@ -8,14 +8,16 @@ import Darwin
 /// Reads a trace a chunk at a time, so the tape can be looked at before the whole file is read
 /// (the debugger's first screen) and the file is never resident at once.
 ///
-/// Each `loadChunk()` reads the next few MiB of whole lines into a reused buffer, parses them on
+/// Each `loadChunk()` reads the next MiB of whole lines into a reused buffer, parses them on
 /// two threads when there is enough (each half into a reused store of its own), appends the
 /// events to the tape and range-checks them (`TraceValidator`). `finish()` reads the rest and
 /// returns the tape. Errors are `FILE:LINE: what was expected`, the line counted in the whole file.
 public final class TraceLoader {
-    /// The bytes read per chunk: 2 MiB, which the two threads still split; 4 MiB took the same
-    /// CPU time and 2.7 MiB more peak memory (docs/benchmarks.md).
-    public static let defaultChunkSize = 2 << 20
+    /// The bytes read per chunk: 1 MiB, which the two threads still split. The chunk buffer and
+    /// the parsers' output for it are resident with the whole tape at the end of a load, so they
+    /// count in the peak: 2 MiB took the same instructions and CPU time and 1.2–1.4 MiB more
+    /// peak memory, 4 MiB 2.7 MiB more than 2 (docs/benchmarks.md).
+    public static let defaultChunkSize = 1 << 20
     /// The bytes read with the header: little, so the first events are ready soon.
     private static let headerChunk = 256 << 10
 
@@ -31,7 +33,7 @@ public final class TraceLoader {
 
     private var chunks: TraceChunks
     /// Chunks larger than this are parsed in two halves on two threads: half the chunk size
-    /// (1 MiB by default), so every full chunk is split, small chunk sizes included (tests).
+    /// (512 KiB by default), so every full chunk is split, small chunk sizes included (tests).
     private let parallelThreshold: Int
     private let descriptor: Int32?
     /// The two reader threads. The first interns into the tape's string table (lent to it while
@@ -187,6 +189,11 @@ public final class TraceLoader {
             }
         }
         swap(&parsers[0].store.strings, &tape.store.strings)
+        if isLast {
+            // The file's bytes are parsed: free them before the tape grows by the last chunk's
+            // events, so the two are not resident at once (the process's peak).
+            chunks.deallocate()
+        }
         for index in ranges.indices {
             try append(&parsers[index], shared: index == 0)
         }

@@ -1,6 +1,6 @@
 /// Reads a JSON Lines trace (docs/trace-format.md) into a `Tape`.
 ///
-/// One pass over the bytes, linear in the file size, a few MiB at a time (`TraceLoader`): a
+/// One pass over the bytes, linear in the file size, a MiB at a time (`TraceLoader`): a
 /// hand-written scanner reads each value and stores it straight into the tape's compact form
 /// (names interned from the bytes, no `String` per field, no intermediate `Event`). Unknown
 /// fields and unknown event kinds are skipped; anything malformed fails with the file, the

@@ -112,8 +112,11 @@ struct TraceValidator {
     private var lines = TraceLines()
     /// How many ids of each space have been announced so far.
     private var counts = [Int](repeating: 0, count: Space.allCases.count)
-    /// Each tensor's version counter, for checking bumps.
-    private var tensorCounters: [Int] = []
+    /// Each tensor's version counter, for checking bumps: 4 bytes a tensor (at 8 they were
+    /// 3.2 MiB of the peak memory while the 420,000 tensors of the recorded RNN trace load).
+    /// A counter that does not fit is `UInt32.max` here and its value in `wideCounters`.
+    private var tensorCounters: [UInt32] = []
+    private var wideCounters: [Int: Int] = [:]
     /// Ops named by nodes and bumps before any event recorded them, in event order:
     /// `(op, event, field, line)`. Resolved ones are dropped after each chunk.
     private var opReferences: [(op: Int, event: Int, name: FieldName, line: Int)] = []
@@ -176,10 +179,10 @@ struct TraceValidator {
         for index in stride(from: 0, to: bumps.count, by: 2) {
             let tensor = bumps[index]
             guard tensor < known + tensors.count / 2 else { return false }
-            let expected = tensor < known ? tensorCounters[tensor] : max(tensors[2 * (tensor - known)], 0)
+            let expected = tensor < known ? counter(of: tensor) : max(tensors[2 * (tensor - known)], 0)
             guard bumps[index + 1] == expected else { return false }
         }
-        for index in stride(from: 0, to: tensors.count, by: 2) { tensorCounters.append(max(tensors[index], 0)) }
+        for index in stride(from: 0, to: tensors.count, by: 2) { noteCounter(max(tensors[index], 0)) }
         for space in 0..<4 { newCounts[space] += notes.announced(space) }
         let ops = notes.laterOps
         for index in stride(from: 0, to: ops.count, by: 4) where ops[index + 2] >= counts[Space.op.rawValue] {
@@ -275,7 +278,7 @@ struct TraceValidator {
                 }
             }
         }
-        if kind == .tensor { tensorCounters.append(counter) }
+        if kind == .tensor { noteCounter(counter) }
         if kind == .bump { try checkBump(event, counter: counter, tensor: bumpTensor) }
         while announced != 0 {
             counts[announced.trailingZeroBitCount] += 1
@@ -283,9 +286,24 @@ struct TraceValidator {
         }
     }
 
+    /// Notes the counter of the next tensor.
+    private mutating func noteCounter(_ counter: Int) {
+        guard counter < Int(UInt32.max) else {
+            wideCounters[tensorCounters.count] = counter
+            return tensorCounters.append(.max)
+        }
+        tensorCounters.append(UInt32(counter))
+    }
+
+    /// The counter of tensor `tensor`.
+    private func counter(of tensor: Int) -> Int {
+        let counter = tensorCounters[tensor]
+        return counter == .max ? wideCounters[tensor]! : Int(counter)
+    }
+
     /// A bump's counter must be the one its tensor uses.
     private func checkBump(_ event: Int, counter: Int, tensor: Int) throws(TraceError) {
-        let expected = tensorCounters[tensor]
+        let expected = self.counter(of: tensor)
         guard counter == expected else {
             throw fail(event, "field \"vc\" of \"bump\" is \(counter), but tensor \(Space.tensor.spell(tensor)) uses \(Space.counter.spell(expected))")
         }

@@ -39,17 +39,33 @@ final class EventSummaryTests: XCTestCase {
         XCTAssertEqual(seen, Array(0...20))
     }
 
-    /// Every event of `tape`, as the scan reads it, agrees with `summary(at:)`,
-    /// `forEachTensorVersion(ofOpAt:_:)` and the full decoder; the kind counts with the kinds.
+    /// Every event of `tape`, as the scan reads it and as batches of 7 events read it (lists
+    /// and summaries in buffers reused from batch to batch, grown as a longer list comes), agrees
+    /// with `summary(at:)`, `forEachTensorVersion(ofOpAt:_:)` and the full decoder; the kind
+    /// counts with the kinds.
     private func assertAgrees(_ tape: Tape, file: StaticString = #filePath, line: UInt = #line) {
-        var scanned: [ScannedEvent] = []
+        var scanned = 0
         tape.scan { position, event in
-            XCTAssertEqual(position, scanned.count, file: file, line: line)
-            scanned.append(event)
+            XCTAssertEqual(position, scanned, file: file, line: line)
+            assertAgrees(tape, event, at: position, file: file, line: line)
+            scanned += 1
             return true
         }
-        XCTAssertEqual(scanned.count, tape.count, file: file, line: line)
-        for (position, event) in scanned.enumerated() { assertAgrees(tape, event, at: position, file: file, line: line) }
+        XCTAssertEqual(scanned, tape.count, file: file, line: line)
+        let batch = ScannedBatch(capacity: 7)
+        var batched = 0
+        for start in stride(from: 0, to: tape.count, by: 7) {
+            tape.read(start..<min(start + 7, tape.count), into: batch)
+            XCTAssertEqual(batch.range, start..<min(start + 7, tape.count), file: file, line: line)
+            let finished = batch.forEach { position, event in
+                XCTAssertEqual(position, batched, file: file, line: line)
+                assertAgrees(tape, event, at: position, file: file, line: line)
+                batched += 1
+                return true
+            }
+            XCTAssertTrue(finished, file: file, line: line)
+        }
+        XCTAssertEqual(batched, tape.count, file: file, line: line)
         var counts = [Int](repeating: 0, count: Event.Kind.allCases.count)
         for position in tape.indices { counts[Int(tape.kind(at: position).rawValue)] += 1 }
         XCTAssertEqual(tape.kindCounts(), counts, file: file, line: line)

@@ -108,12 +108,7 @@ class GraphRecorder:
         version-check either."""
         raw = getattr(node, "_raw_saved_" + slot)
         if isinstance(raw, (list, tuple)):
-            for index, item in enumerate(raw):
-                data = item.data
-                if isinstance(data, _Tensor):
-                    self._write_save(nid, "%s[%d]" % (slot, index), data, False, 0, saved_versions)
-                elif data is not None:
-                    self._write_hooked(nid, "%s[%d]" % (slot, index))
+            self._emit_saved_list(node, nid, slot, raw, saved_versions, outputs)
             return
         data = raw.data
         if not isinstance(data, _Tensor):
@@ -130,6 +125,31 @@ class GraphRecorder:
         target = outputs.get((id(node), output_nr)) if is_output else None
         self._write_save(nid, slot, target if target is not None else data, is_output, output_nr, saved_versions,
                          shape=data.shape)
+
+    def _emit_saved_list(self, node: Node, nid: int, slot: str, raw: list, saved_versions: SavedVersion,
+                         outputs: dict[tuple[int, int], torch.Tensor]) -> None:
+        """Writes a vector slot (`TensorList` in `Functions.h`) item by item. A foreach op saves its
+        own outputs in one (`ForeachPowBackward0.result`): an item the node saved as its output is
+        written as that output tensor (what the program holds and may modify in place), not as the
+        `SavedVariable`'s shallow copy, which has a tensor of its own."""
+        try:
+            unpacked = getattr(node, "_saved_" + slot)
+        except RuntimeError:
+            unpacked = None
+        for index, item in enumerate(raw):
+            name = "%s[%d]" % (slot, index)
+            data = item.data
+            if not isinstance(data, _Tensor):
+                if data is not None:
+                    self._write_hooked(nid, name)
+                continue
+            saved = unpacked[index] if unpacked is not None and index < len(unpacked) else None
+            if saved is not None and saved.grad_fn is node:
+                target = outputs.get((id(node), saved.output_nr))
+                if target is not None:
+                    self._write_save(nid, name, target, True, saved.output_nr, saved_versions, shape=data.shape)
+                    continue
+            self._write_save(nid, name, data, False, 0, saved_versions)
 
     def _emit_custom_saves(self, node: Node, nid: int, saved_versions: SavedVersion) -> None:
         for index, item in enumerate(node._raw_saved_tensors):

@@ -74,6 +74,24 @@ def test_saved_versions_follow_the_rule(record_snippet):
     assert [(b["from"], b["to"]) for b in bumps] == [(0, 1), (0, 1)]
 
 
+def test_saved_output_lists_name_the_outputs(record_snippet):
+    """A foreach op saves its own outputs in one vector slot: each item is the output the program
+    holds (out, with its output_nr), not the saved variable's shallow copy, so a write to it is
+    blamed through the tensor the user knows."""
+    _, _, events = record_snippet(
+        "import torch\n"
+        "a = torch.ones(3, requires_grad=True)\n"
+        "b = torch.ones(3, requires_grad=True)\n"
+        "x, y = a * 1, b * 1\n"
+        "outs = torch._foreach_pow([x, y], [y, x])\n"  # 5: ForeachPowBackward0 saves result[0..1]
+    )
+    op = next(e for e in ops_at(events, 5) if e["name"].startswith("aten::_foreach_pow"))
+    node = next(e["n"] for e in events if e["k"] == "node" and e["name"] == "ForeachPowBackward0")
+    results = [e for e in events if e["k"] == "save" and e["n"] == node and e["slot"].startswith("result")]
+    assert [(e["slot"], e["t"], e["out"], e["nr"]) for e in results] == [
+        ("result[0]", op["out"][0][0], True, 0), ("result[1]", op["out"][1][0], True, 1)]
+
+
 def test_call_sites_spell_the_operator(record_snippet):
     _, _, events = record_snippet(
         "import torch\n"

@@ -43,7 +43,7 @@ struct ConsolePane: Widget {
         if let node = diagnosis.node, let saved = diagnosis.saved {
             let name = diagnosis.savedName.map { "t\(saved.tensor) \($0)" } ?? "t\(saved.tensor)"
             let at = diagnosis.saveSite.map { " at line \($0.line)" } ?? ""
-            lines.append(timeline("\(Sanitizer.line(name)) saved@v\(saved.savedVersion) by \(TapePane.displayName(node.name)).\(Sanitizer.line(saved.slot))\(at)"))
+            lines.append(timeline("\(Sanitizer.line(name)) saved@v\(saved.savedVersion) by \(TapePane.displayName(node.name)).\(Self.slot(of: diagnosis, saved))\(at)"))
         }
         for bump in diagnosis.bumps {
             let call = Sanitizer.line(bump.spelling)
@@ -51,7 +51,7 @@ struct ConsolePane: Widget {
             lines.append(bump.isCulprit ? Line([Span("  \(glyphs.arrow) ", .dim), Span(text, .culprit), Span(" \(glyphs.culprit) culprit", .culprit)]) : timeline(text))
         }
         if let node = diagnosis.node, let saved = diagnosis.saved {
-            let unpacks = "backward: \(TapePane.displayName(node.name)) unpacks \(Sanitizer.line(saved.slot))"
+            let unpacks = "backward: \(TapePane.displayName(node.name)) unpacks \(Self.slot(of: diagnosis, saved))"
             switch saved.status {
             case .stale: lines.append(timeline("\(unpacks) expecting v\(saved.savedVersion), finds v\(saved.currentVersion)"))
             case .freed(let backward): lines.append(timeline("\(unpacks), freed by backward #\(backward)"))
@@ -62,6 +62,12 @@ struct ConsolePane: Widget {
             lines.append(Line([Span("hint: ", .heading), Span(Sanitizer.line(diagnosis.hint))]))
         }
         return lines
+    }
+
+    /// The saved slot's name, or `(slot not recorded)` when the trace has none of the failing
+    /// node's saves and blame found the tensor by PyTorch's message.
+    private static func slot(of diagnosis: Diagnosis, _ saved: SavedValue) -> String {
+        diagnosis.savedSlotUnrecorded ? "(slot not recorded)" : Sanitizer.line(saved.slot)
     }
 
     private func timeline(_ text: String) -> Line {

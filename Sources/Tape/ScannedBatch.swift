@@ -1,0 +1,181 @@
+/// A run of consecutive events as a whole-tape scan reads them (`Tape.read(_:into:)`): each
+/// event's `EventSummary`, an op's inputs and outputs and a node's `next_functions`, kept in
+/// buffers reused from run to run (the Debugger's index reads a tape 1,024 events at a time);
+/// `forEach` hands out each event as a `ScannedEvent` that points into the batch, without
+/// copying its summary, and is inlinable so that the caller's body is inlined into its loop.
+///
+/// Not thread-safe: a batch must be filled and read by one thread at a time.
+public final class ScannedBatch: @unchecked Sendable {
+    /// Where an event's lists are in the batch's list buffers: an op's inputs and outputs in
+    /// `tensorVersions`, a node's edges in `edges` (counts 0 for the other kinds).
+    @usableFromInline struct Spans {
+        @usableFromInline var inputs: Int32 = 0
+        @usableFromInline var inputCount: Int32 = 0
+        @usableFromInline var outputs: Int32 = 0
+        @usableFromInline var outputCount: Int32 = 0
+        @usableFromInline var edges: Int32 = 0
+        @usableFromInline var edgeCount: Int32 = 0
+
+        init() {}
+    }
+
+    // The `var`s are read and written by one thread at a time (see above) and never while a
+    // pointer into them is held, so their dynamic exclusivity checks (a runtime call per access,
+    // ≈ 60 instructions an event in `fill`) are turned off.
+
+    /// The positions of the events the batch holds.
+    @exclusivity(unchecked) public private(set) var range: Range<Int> = 0..<0
+    /// The most events a batch holds.
+    public let capacity: Int
+    @usableFromInline let summaries: UnsafeMutablePointer<EventSummary>
+    @usableFromInline let spans: UnsafeMutablePointer<Spans>
+    @exclusivity(unchecked) @usableFromInline var tensorVersions: UnsafeMutablePointer<TensorVersion>
+    @exclusivity(unchecked) private var tensorVersionCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var edges: UnsafeMutablePointer<Edge?>
+    @exclusivity(unchecked) private var edgeCapacity: Int
+
+    /// An empty batch for up to `capacity` events.
+    public init(capacity: Int) {
+        precondition(capacity > 0, "a batch holds at least one event")
+        self.capacity = capacity
+        summaries = .allocate(capacity: capacity)
+        summaries.initialize(repeating: EventSummary(kind: .tensor), count: capacity)
+        spans = .allocate(capacity: capacity)
+        spans.initialize(repeating: Spans(), count: capacity)
+        tensorVersionCapacity = capacity * 2
+        tensorVersions = .allocate(capacity: tensorVersionCapacity)
+        edgeCapacity = capacity
+        edges = .allocate(capacity: edgeCapacity)
+    }
+
+    deinit {
+        summaries.deallocate()
+        spans.deallocate()
+        tensorVersions.deallocate()
+        edges.deallocate()
+    }
+
+    /// Calls `body` with each event of the batch, in order, until it returns false; returns
+    /// whether every call returned true. The event points into the batch: valid only during the call.
+    @inlinable
+    public func forEach(_ body: (_ position: Int, _ event: ScannedEvent) -> Bool) -> Bool {
+        let (first, summaries, spans) = (range.lowerBound, summaries, spans)
+        let (tensorVersions, edges) = (UnsafePointer(self.tensorVersions), UnsafePointer(self.edges))
+        for offset in 0..<range.count {
+            let spans = spans[offset]
+            let event = ScannedEvent(
+                summaryPointer: UnsafePointer(summaries + offset),
+                inputs: tensorVersions + Int(spans.inputs), inputCount: Int(spans.inputCount),
+                outputs: tensorVersions + Int(spans.outputs), outputCount: Int(spans.outputCount),
+                edges: edges + Int(spans.edges), edgeCount: Int(spans.edgeCount))
+            guard body(first + offset, event) else { return false }
+        }
+        return true
+    }
+
+    /// Reads events `range` of `store` into the batch, replacing what it held.
+    func fill(from store: EventStore<[UInt8]>, range: Range<Int>) {
+        precondition(range.count <= capacity && range.upperBound <= store.count, "batch range out of bounds")
+        self.range = range
+        var tensorVersionCount = 0
+        var edgeCount = 0
+        store.bytes.withUnsafeBufferPointer { buffer in
+            store.starts.withUnsafeBufferPointer { starts in
+                TraceSchema.shared.types.withUnsafeBufferPointer { types in
+                    let base = buffer.baseAddress!
+                    let count = starts.low.count
+                    for index in range {
+                        let begin = starts[index]
+                        let end = index + 1 < count ? starts[index + 1] : buffer.count
+                        var c = EventCursor(base: base, position: begin + 1, end: end)
+                        let offset = index - range.lowerBound
+                        read(Event.Kind(stored: base[begin])!, &c, types: types, into: summaries + offset, spans: spans + offset,
+                             tensorVersionCount: &tensorVersionCount, edgeCount: &edgeCount)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads the event of `kind` whose fields `c` points at into `summary` and `spans`, its lists
+    /// appended to the list buffers; `types` is `TraceSchema.types`. A list stored twice counts
+    /// once, by its last copy, as in the full decoder.
+    @inline(__always)
+    private func read(
+        _ kind: Event.Kind, _ c: inout EventCursor, types: UnsafeBufferPointer<UInt8>,
+        into summary: UnsafeMutablePointer<EventSummary>, spans: UnsafeMutablePointer<Spans>,
+        tensorVersionCount: inout Int, edgeCount: inout Int
+    ) {
+        summary.pointee.reset(kind)
+        spans.pointee = Spans()
+        while let field = c.field() {
+            switch field {
+            case .inputs where kind == .op:
+                spans.pointee.inputs = Int32(tensorVersionCount)
+                spans.pointee.inputCount = Int32(readTensorVersions(&c, count: &tensorVersionCount))
+            case .out where kind == .op:
+                spans.pointee.outputs = Int32(tensorVersionCount)
+                spans.pointee.outputCount = Int32(readTensorVersions(&c, count: &tensorVersionCount))
+            case .next where kind == .node:
+                let n = Int(c.varint())
+                reserveEdges(used: edgeCount, needed: edgeCount + n)
+                spans.pointee.edges = Int32(edgeCount)
+                spans.pointee.edgeCount = Int32(n)
+                for _ in 0..<n {
+                    (edges + edgeCount).initialize(to: c.bool() ? Edge(node: c.int(), inputNr: c.int()) : nil)
+                    edgeCount += 1
+                }
+            default:
+                if !summary.pointee.read(field, of: kind, from: &c) {
+                    let raw = types[Int(kind.rawValue) << 6 | Int(field.rawValue)]
+                    guard raw != 0 else { continue }
+                    // The one-value types (names, lines, columns, flags) skipped here rather than
+                    // through `skip`'s call and switch: most skipped fields of a recorded trace
+                    // are one of them.
+                    switch FieldType(stored: raw - 1)! {
+                    case .int, .uint64, .string:
+                        while c.base[c.position] >= 0x80 { c.position &+= 1 }
+                        c.position &+= 1
+                    case .bool: c.position &+= 1
+                    case let type: c.skip(type)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends a list of (tensor, version) pairs to `tensorVersions`; returns its length.
+    @inline(__always)
+    private func readTensorVersions(_ c: inout EventCursor, count: inout Int) -> Int {
+        let n = Int(c.varint())
+        reserveTensorVersions(used: count, needed: count + n)
+        for _ in 0..<n {
+            let tensor = c.int()
+            (tensorVersions + count).initialize(to: TensorVersion(tensor: tensor, version: c.int()))
+            count += 1
+        }
+        return n
+    }
+
+    /// Grows `tensorVersions` to hold `needed` pairs, keeping the first `used`.
+    @inline(__always)
+    private func reserveTensorVersions(used: Int, needed: Int) {
+        guard needed > tensorVersionCapacity else { return }
+        let capacity = max(needed, tensorVersionCapacity * 2)
+        let grown = UnsafeMutablePointer<TensorVersion>.allocate(capacity: capacity)
+        grown.moveInitialize(from: tensorVersions, count: used)
+        tensorVersions.deallocate()
+        (tensorVersions, tensorVersionCapacity) = (grown, capacity)
+    }
+
+    /// Grows `edges` to hold `needed` edges, keeping the first `used`.
+    @inline(__always)
+    private func reserveEdges(used: Int, needed: Int) {
+        guard needed > edgeCapacity else { return }
+        let capacity = max(needed, edgeCapacity * 2)
+        let grown = UnsafeMutablePointer<Edge?>.allocate(capacity: capacity)
+        grown.moveInitialize(from: edges, count: used)
+        edges.deallocate()
+        (edges, edgeCapacity) = (grown, capacity)
+    }
+}
