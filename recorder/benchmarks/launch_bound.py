@@ -15,6 +15,9 @@ The configurations run interleaved, round by round, so a change in machine load 
                   shapes): what a recorder built on C++ observers would pay before doing any work
   recorded        under tapedeck_torch.record, one trace file per step
   rec. --values 0 the same without value previews (`values=0`): what formatting previews costs
+  native          under tapedeck_torch.record(native=True), the recorder with the C++ core
+                  (tapedeck_torch/native), one trace file per step; skipped with the reason when
+                  the core cannot be built here
   C++ observer    (with --cpp-observer) under record_function_floor.cpp, a C++ RecordFunction
                   callback that keeps each op's name, input ids and versions and output ids in
                   memory:
@@ -159,8 +162,19 @@ def cpp_observer() -> Any:
         return None
 
 
+def native_available() -> bool:
+    """Whether the native core builds here (tapedeck_torch.native.load), printing why not."""
+    from tapedeck_torch.native import NativeUnavailable, load
+    try:
+        load()
+    except NativeUnavailable as e:
+        print("native: skipped (%s)" % e)
+        return False
+    return True
+
+
 def configurations(step: Callable[[], torch.Tensor], trace: str, sync: Callable[[], None], floor: Any,
-                   ) -> list[tuple[str, Callable[[], None]]]:
+                   native: bool) -> list[tuple[str, Callable[[], None]]]:
     def plain() -> None:
         step()
         sync()
@@ -190,10 +204,17 @@ def configurations(step: Callable[[], torch.Tensor], trace: str, sync: Callable[
         with tapedeck_torch.record(trace + ".novalues", values=0):
             step()
             sync()
+
+    def recorded_native() -> None:
+        with tapedeck_torch.record(trace + ".native", native=True):
+            step()
+            sync()
     configs = [("plain", plain), ("dispatch mode", dispatch_mode), ("observer", observer), ("recorded", recorded),
                ("rec. --values 0", recorded_no_values)]
     if floor is not None:
         configs.insert(1, ("C++ observer", cpp))
+    if native:
+        configs.insert(1, ("native", recorded_native))
     return configs
 
 
@@ -210,9 +231,9 @@ def interleaved(configs: list[tuple[str, Callable[[], None]]], repeats: int, per
 
 
 def measure(name: str, step: Callable[[], torch.Tensor], sync: Callable[[], None], repeats: int,
-            folder: str, floor: Any) -> dict[str, float]:
+            folder: str, floor: Any, native: bool) -> dict[str, float]:
     trace = os.path.join(folder, "%s.tdt" % name.replace(" ", "-"))
-    configs = configurations(step, trace, sync, floor)
+    configs = configurations(step, trace, sync, floor, native)
     for _, action in configs:
         for _ in range(3):
             action()
@@ -223,6 +244,10 @@ def measure(name: str, step: Callable[[], torch.Tensor], sync: Callable[[], None
         events = sum(1 for _ in f) - 1
     print("%s: %d aten ops per step, %d trace events per step, %d bytes" % (
         name, count_ops(step), events, os.path.getsize(trace)))
+    if native:
+        with open(trace + ".native") as f:
+            events = sum(1 for _ in f) - 1
+        print("  native: %d trace events per step, %d bytes" % (events, os.path.getsize(trace + ".native")))
     print("  %-16s %11s %7s %11s %7s" % ("config", "median ms", "x", "min ms", "x"))
     ratios = {}
     for config, _ in configs:
@@ -270,10 +295,12 @@ def main() -> None:
     parser.add_argument("--cuda", action="store_true", help="fail rather than skip when there is no GPU")
     parser.add_argument("--cpp-observer", action="store_true",
                         help="also time record_function_floor.cpp (needs a C++ compiler and ninja)")
+    parser.add_argument("--no-native", action="store_true", help="leave out the native recorder")
     parser.add_argument("--window", type=int, metavar="STEPS",
                         help="time STEPS steps in one recording, whole and with keep_steps=2, instead")
     options = parser.parse_args()
     floor = cpp_observer() if options.cpp_observer else None
+    native = native_available() and not options.no_native
     torch.set_num_threads(options.threads)
     warnings.simplefilter("ignore")
     folder = tempfile.mkdtemp(prefix="tapedeck-launch-")
@@ -285,12 +312,12 @@ def main() -> None:
             measure_window(width, options.window, options.repeats, folder)
         return
     for width in options.width:
-        measure("cpu width %d" % width, make_step(width, "cpu"), lambda: None, options.repeats, folder, floor)
+        measure("cpu width %d" % width, make_step(width, "cpu"), lambda: None, options.repeats, folder, floor, native)
     if torch.cuda.is_available():
         print("cuda: %s" % torch.cuda.get_device_name())
         for width in options.width:
             measure("cuda width %d" % width, make_step(width, "cuda"), torch.cuda.synchronize, options.repeats,
-                    folder, floor)
+                    folder, floor, native)
     elif options.cuda:
         sys.exit("launch_bound: --cuda given but torch.cuda.is_available() is False")
     else:

@@ -12,6 +12,7 @@ from typing import NoReturn
 import torch
 
 from .budget import BUDGET_EXCEEDED, Budget, allocation_failure, instrument, memory_message
+from .native.recorder import NativeRecorder
 from .recorder import Recorder
 from .sites import CallSites
 from .source import SourceRefused, program_text
@@ -32,18 +33,23 @@ class record:
     `exit` event (code 1 when an exception left the block). `values` is how many elements a tensor
     may have to get its values previewed in the trace (0 turns previews off). `keep_steps=N` keeps
     only the step running at the end and the N before it (a step ends at each `optimizer.step()`;
-    see window.py); the header's `dropped` field says what went.
+    see window.py); the header's `dropped` field says what went. `native=True` records through the
+    C++ core (native/), which has no value previews and no window and refuses what it cannot record.
     """
 
-    def __init__(self, path: str, values: int = 64, keep_steps: int | None = None) -> None:
+    def __init__(self, path: str, values: int = 64, keep_steps: int | None = None, native: bool = False) -> None:
+        if native and keep_steps is not None:
+            raise ValueError("tapedeck_torch.record(native=True) does not support keep_steps; record without native")
         self._path = path
         self._values = values
         self._keep_steps = keep_steps
-        self._recorder: Recorder | None = None
+        self._native = native
+        self._recorder: Recorder | NativeRecorder | None = None
 
     def __enter__(self) -> "record":
         program = sys._getframe(1).f_code.co_filename
-        self._recorder = Recorder(self._path, program, _read_source(program), self._values, self._keep_steps)
+        self._recorder = _recorder(self._path, program, _read_source(program), self._values, self._keep_steps,
+                                   self._native)
         self._recorder.start()
         return self
 
@@ -51,6 +57,14 @@ class record:
                  tb: TracebackType | None) -> bool:
         self._recorder.stop(0 if error is None else 1, error)
         return False
+
+
+def _recorder(path: str, program: str, source: str, values: int, keep_steps: int | None,
+              native: bool) -> "Recorder | NativeRecorder":
+    """The Python recorder, or with `native` the one with the C++ core (values and windows aside)."""
+    if native:
+        return NativeRecorder(path, program, source)
+    return Recorder(path, program, source, values, keep_steps)
 
 
 def _read_source(path: str) -> str:
@@ -62,7 +76,7 @@ def _read_source(path: str) -> str:
 
 
 def run_program(path: str, args: list[str], output: str | None, values: int = 64, keep_steps: int | None = None,
-                max_steps: int | None = None, max_memory: int | None = None) -> int:
+                max_steps: int | None = None, max_memory: int | None = None, native: bool = False) -> int:
     """Runs the script at `path` as `__main__` (with `sys.argv = [path, *args]`, an absolute
     `__file__` and the script's folder first on `sys.path`, as `python3 path` does) under a recorder
     writing `output` (None: no trace, only the budgets) and returns its exit code. An uncaught
@@ -97,7 +111,7 @@ def run_program(path: str, args: list[str], output: str | None, values: int = 64
     sys.argv = [path] + list(args)
     sys.path[0] = os.path.dirname(filename)
     sys.modules["__main__"] = module
-    recorder = None if output is None else Recorder(output, path, text, values, keep_steps)
+    recorder = None if output is None else _recorder(output, path, text, values, keep_steps, native)
     budget = None
     is_program = CallSites(filename).is_program_file
     if budgeted:
@@ -142,8 +156,8 @@ def run_program(path: str, args: list[str], output: str | None, values: int = 64
     return status
 
 
-def _stop(recorder: Recorder | None, budget: Budget | None, path: str, filename: str, message: str, file: str,
-          line: int) -> NoReturn:
+def _stop(recorder: Recorder | NativeRecorder | None, budget: Budget | None, path: str, filename: str, message: str,
+          file: str, line: int) -> NoReturn:
     """Ends the process of a program whose budget ran out at `file`:`line`: the trace closed with
     the stop, the program's output flushed, then `tapedeck: PATH:LINE: MESSAGE` on stderr and exit 1,
     as tapedeck's engine ends such a run. `finally` blocks and exit handlers do not run."""

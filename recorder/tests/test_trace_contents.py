@@ -180,12 +180,14 @@ def test_non_finite_values_are_strings(record_snippet):
 
 
 @pytest.mark.parametrize("argv, expected", [
-    (["train.py", "--lr", "1", "-o", "out.tdt"], ("train.py", ["--lr", "1"], "out.tdt", 64, None, None, None)),
-    (["-o", "a.tdt", "--values", "0", "train.py", "-o", "x"], ("train.py", ["-o", "x"], "a.tdt", 0, None, None, None)),
-    (["train.py"], ("train.py", [], "train.tdt", 64, None, None, None)),
-    (["--keep-steps", "3", "train.py"], ("train.py", [], "train.tdt", 64, 3, None, None)),
-    (["--max-steps", "10", "--max-memory", "512", "t.py"], ("t.py", [], "t.tdt", 64, None, 10, 512 << 20)),
-    (["--no-trace", "--max-steps", "5", "t.py", "-o", "x"], ("t.py", ["-o", "x"], None, 64, None, 5, None)),
+    (["train.py", "--lr", "1", "-o", "out.tdt"], ("train.py", ["--lr", "1"], "out.tdt", 64, None, None, None, False)),
+    (["-o", "a.tdt", "--values", "0", "train.py", "-o", "x"],
+     ("train.py", ["-o", "x"], "a.tdt", 0, None, None, None, False)),
+    (["train.py"], ("train.py", [], "train.tdt", 64, None, None, None, False)),
+    (["--keep-steps", "3", "train.py"], ("train.py", [], "train.tdt", 64, 3, None, None, False)),
+    (["--max-steps", "10", "--max-memory", "512", "t.py"], ("t.py", [], "t.tdt", 64, None, 10, 512 << 20, False)),
+    (["--no-trace", "--max-steps", "5", "t.py", "-o", "x"], ("t.py", ["-o", "x"], None, 64, None, 5, None, False)),
+    (["--native", "train.py", "-o", "n.tdt"], ("train.py", [], "n.tdt", 64, None, None, None, True)),
 ])
 def test_command_line(argv, expected):
     from tapedeck_torch.__main__ import parse

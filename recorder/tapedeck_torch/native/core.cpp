@@ -1,0 +1,1370 @@
+// The C++ core of `tapedeck_torch --native`: a RecordFunction observer that records, per top-level
+// aten op, only what cannot be read later — the op, its input and output tensors with their versions,
+// the versions its written arguments moved to, the grad_fn nodes it created with their edges and saved
+// tensors (read through `Node::compiled_args`, as recorder/benchmarks/saved_slots_probe.cpp measured),
+// and the Python call site as code objects and instruction offsets — and formats them into the trace's
+// JSON lines when Python asks for them (`take`), in bulk, between steps.
+//
+// Python (native/recorder.py) decides what each operator is (`classify`), where a code object lives
+// (`classify_code`), what a call site's fields are (`site`) and which names a node type gives its saved
+// slots (`slot_names`), each once per operator, code object, call site or node type. What this file
+// cannot record exactly it refuses: `refusal()` names it, and the Python side stops the recording.
+//
+// The templates below are those of tapedeck_torch/schema.py (docs/trace-format.md); test_native.py
+// reads every line this file writes with the tests' trace schema and compares the verdicts with the
+// Python recorder's.
+#include <torch/extension.h>
+#include <ATen/SavedTensorHooks.h>
+#include <ATen/SequenceNumber.h>
+#include <ATen/record_function.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/functions/accumulate_grad.h>
+#include <torch/csrc/autograd/python_cpp_function.h>
+#include <torch/csrc/autograd/saved_variable.h>
+#include <torch/csrc/autograd/variable.h>
+#include <torch/csrc/dynamo/compiled_autograd.h>
+#include <torch/csrc/Dtype.h>
+#include <torch/csrc/DynamicTypes.h>
+
+#include <malloc.h>
+
+// Python 3.11 and 3.12 keep the running frames as `_PyInterpreterFrame`s and make a frame object only
+// when asked for one (`PyEval_GetFrame`, `PyFrame_GetBack`): reading them directly costs no
+// allocation and no GIL, which the public API would cost per op. Other versions take the public way.
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
+#define TAPEDECK_INTERNAL_FRAMES 1
+#define Py_BUILD_CORE 1
+#include <internal/pycore_frame.h>
+#undef Py_BUILD_CORE
+#endif
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+using torch::autograd::Node;
+using torch::autograd::SavedVariable;
+using torch::dynamo::autograd::AutogradCompilerCall;
+using torch::dynamo::autograd::CompiledNodeArgs;
+using torch::dynamo::autograd::NodeCall;
+using torch::dynamo::autograd::SizeInput;
+using torch::dynamo::autograd::TensorArg;
+using torch::dynamo::autograd::TensorArgs;
+
+/// Reads a private member through a pointer to member formed in an explicit instantiation, where
+/// access is not checked ([temp.spec]/6): the layout comes from the installed headers.
+template <typename Tag, typename Tag::type Member>
+struct Robber {
+  friend typename Tag::type get(Tag) { return Member; }
+};
+
+#define PRIVATE_MEMBER(TAG, CLASS, TYPE, MEMBER) \
+  struct TAG {                                   \
+    using type = TYPE CLASS::*;                  \
+    friend type get(TAG);                        \
+  };                                             \
+  template struct Robber<TAG, &CLASS::MEMBER>
+
+using SavedMapType = std::unordered_map<const SavedVariable*, TensorArg*>;
+PRIVATE_MEMBER(SavedMapTag, TensorArgs, SavedMapType, _saved_variables);
+PRIVATE_MEMBER(DataTag, SavedVariable, at::Tensor, data_);
+PRIVATE_MEMBER(VersionTag, SavedVariable, uint32_t, saved_version_);
+PRIVATE_MEMBER(OutputNrTag, SavedVariable, uint32_t, output_nr_);
+PRIVATE_MEMBER(IsOutputTag, SavedVariable, bool, is_output_);
+PRIVATE_MEMBER(IsLeafTag, SavedVariable, bool, is_leaf_);
+
+static_assert(sizeof(c10::VariableVersion) == sizeof(void*), "VariableVersion is one intrusive_ptr");
+
+/// What an operator is to the recorder (Python's `classify`, once per operator).
+enum class Mode : uint8_t { transparent = 0, recorded = 1, hidden = 2 };
+
+struct OpKind {
+  Mode mode;
+  std::vector<int64_t> writes;  ///< indexes of the arguments the schema writes
+  std::string name;             ///< JSON literal of `aten::add_.Tensor`
+  bool writes_self;
+  bool is_view;
+};
+
+/// What a code object is to the recorder (Python's `classify_code`, once per code object).
+enum CodeClass : int { program_code = 0, library_code = 1, quiet_code = 2, called_code = 3 };
+
+struct TensorRec {
+  int64_t tid, vc, st, base;
+  int8_t dtype;
+  bool rg, param;
+  size_t shape_at, dims;
+};
+
+struct OpRec {
+  int64_t index;
+  size_t kind, site;
+  bool grad;
+  size_t ins_at, ins, outs_at, outs, bumps_at, bumps;
+};
+
+struct SlotRec {
+  size_t name;  ///< index into slot_names
+  int64_t tid, version, output_nr;
+  bool is_output;
+  size_t shape_at, dims;
+};
+
+struct NodeRec {
+  int64_t nid, op, var;
+  size_t type;
+  uint64_t seq;
+  size_t edges_at, edges, slots_at, slots;
+};
+
+struct GradFnRec {
+  int64_t tid, nid, output_nr, version;
+  bool rg;
+};
+
+struct RunRec {
+  int64_t nid;
+  size_t grads_at, grads;  ///< into run_grads: shape start (SIZE_MAX for a missing gradient) and dims
+};
+
+enum class Entry : uint8_t { tensor, op, node, gradfn, sync };
+
+struct Bump {
+  int64_t vc, tid, before, after;
+};
+
+/// A version counter: its id, the version the trace has it at, and a reference that keeps its
+/// address from being reused while the recording knows it.
+struct Counter {
+  int64_t vc;
+  int64_t model;
+  c10::VariableVersion keep;
+};
+
+struct TensorEntry {
+  int64_t tid;
+  Counter* counter;  ///< null for a tensor without a version counter (inference)
+  int64_t node;      ///< the grad_fn node the trace last gave it
+  c10::weak_intrusive_ptr<c10::TensorImpl> ref;
+};
+
+struct SyncRec {
+  int64_t vc, tid, before, after;
+};
+
+struct NodeType {
+  bool known = false;
+  std::string name;                                ///< JSON literal of `grad_fn.name()`
+  std::vector<std::pair<size_t, size_t>> members;  ///< (offset in the node, slot name) per saved member
+  bool vectors = false;                            ///< some member is a std::vector<SavedVariable>
+  std::vector<size_t> vector_names;                ///< names of vector members not located yet
+  bool has_slots = false;
+};
+
+struct NodeEntry {
+  int64_t nid;
+  c10::weak_intrusive_ptr<Node> ref;
+};
+
+/// An op output that holds a grad_fn: the node, which output of it the tensor is, and the tensor.
+struct Holder {
+  const Node* node;
+  int64_t output_nr, tid;
+};
+
+/// What the recorder learns once per operator, node type, code object and call site, kept from one
+/// recording to the next (a program that records each step anew pays for it once); code classes and
+/// call sites depend on the recorded program's path and are dropped when it changes.
+struct Caches {
+  std::unordered_map<const char*, size_t> kind_of_name;
+  std::vector<OpKind> kinds;
+  std::unordered_map<std::string, size_t> slot_name_of;
+  std::vector<std::string> slot_names;  ///< JSON literals
+  std::unordered_map<const std::type_info*, NodeType> node_types;
+  std::vector<const std::type_info*> type_order;
+  std::string program;
+  std::unordered_map<PyCodeObject*, int> code_class;               ///< holds a reference to each code
+  std::vector<std::vector<std::pair<PyCodeObject*, int>>> sites;  ///< frames of each call site
+  std::vector<std::string> site_text;                              ///< its `"call":...,"line":...` fields
+  std::unordered_map<std::string, size_t> site_of_key;
+
+  /// Forgets code classes and call sites (another program is recorded).
+  void forget_program() {
+    for (const auto& entry : code_class) {
+      Py_DECREF(entry.first);
+    }
+    code_class.clear();
+    sites.clear();
+    site_text.clear();
+    site_of_key.clear();
+  }
+};
+
+Caches caches;
+
+/// The recording: one at a time, on the thread that started it.
+struct State {
+  bool active = false;
+  std::thread::id thread;
+  int passive = 0;
+  bool in_backward = false;
+  py::object classify, classify_code, site_of, slot_names_of;
+  PyObject* parameter_type = nullptr;  ///< torch.nn.Parameter (a borrowed reference: torch keeps it)
+  std::string refusal;
+
+  std::string site_key;                                    ///< capture_site's scratch
+  std::vector<std::pair<PyCodeObject*, int>> site_frames;  ///< capture_site's scratch
+
+  std::unordered_map<const c10::TensorImpl*, TensorEntry> tensors;
+  std::unordered_map<const void*, Counter> counters;
+  std::unordered_map<const c10::StorageImpl*, std::pair<int64_t, c10::weak_intrusive_ptr<c10::StorageImpl>>> storages;
+  std::unordered_map<const Node*, NodeEntry> nodes;
+  std::unordered_map<uint64_t, int64_t> nid_of_seq;
+  size_t sweep_at = 4096;
+  int64_t next_tid = 0, next_vc = 0, next_st = 0, next_nid = 0, next_op = 0;
+
+  std::vector<uint8_t> stack;
+  int opaque = 0;
+  // The op between its start and end callbacks.
+  OpRec current{};
+  std::vector<std::pair<c10::TensorImpl*, int64_t>> written;  ///< written tensors, version before
+  // end_op's scratch, kept to spare an allocation per op.
+  std::vector<at::Tensor> outputs, holder_tensors;
+  std::vector<std::pair<int64_t, int64_t>> outs;
+  std::vector<Holder> holders;
+  uint64_t op_seq = 0;
+
+  std::vector<std::pair<Entry, size_t>> entries;
+  std::vector<TensorRec> tensor_recs;
+  std::vector<OpRec> op_recs;
+  std::vector<NodeRec> node_recs;
+  std::vector<GradFnRec> gradfn_recs;
+  std::vector<SyncRec> sync_recs;
+  std::vector<int64_t> shapes;
+  std::vector<std::pair<int64_t, int64_t>> pairs;  ///< op ins/outs, node edges (nid, input_nr; -1 for null)
+  std::vector<Bump> bumps;
+  std::vector<SlotRec> slots;
+
+  std::mutex run_mutex;
+  std::vector<RunRec> runs;
+  std::vector<int64_t> run_grads;
+};
+
+State* state = nullptr;
+at::CallbackHandle ops_handle = 0;   ///< forward ops: inputs and outputs
+at::CallbackHandle runs_handle = 0;  ///< node runs in backward: their incoming gradients
+
+void refuse(const std::string& what) {
+  if (state->refusal.empty()) {
+    state->refusal = what;
+  }
+}
+
+int64_t version_of(c10::TensorImpl* impl) {
+  if (impl->is_inference() || !impl->version_counter().enabled()) {
+    return 0;
+  }
+  return impl->version_counter().current_version();
+}
+
+/// The version counter of `impl` (null without one), met at `version`.
+Counter* counter_of(c10::TensorImpl* impl, int64_t version) {
+  const c10::VariableVersion& shared = impl->version_counter();
+  const void* key = *reinterpret_cast<const void* const*>(&shared);
+  if (key == nullptr || impl->is_inference()) {
+    return nullptr;
+  }
+  auto it = state->counters.find(key);
+  if (it != state->counters.end()) {
+    return &it->second;
+  }
+  return &state->counters.emplace(key, Counter{state->next_vc++, version, shared}).first->second;
+}
+
+int64_t storage_id(c10::TensorImpl* impl) {
+  if (!impl->has_storage()) {
+    return state->next_st++;
+  }
+  const c10::Storage& storage = impl->storage();
+  const c10::StorageImpl* key = storage.unsafeGetStorageImpl();
+  if (key == nullptr) {
+    return state->next_st++;
+  }
+  auto it = state->storages.find(key);
+  if (it != state->storages.end() && !it->second.second.expired()) {
+    return it->second.first;
+  }
+  const int64_t st = state->next_st++;
+  state->storages.insert_or_assign(key, std::make_pair(st, storage.getWeakStorageImpl()));
+  return st;
+}
+
+/// Drops dead tensors, unused counters and freed storages now and then, as the Python registry does.
+void sweep() {
+  auto& tensors = state->tensors;
+  for (auto it = tensors.begin(); it != tensors.end();) {
+    it = it->second.ref.expired() ? tensors.erase(it) : std::next(it);
+  }
+  for (auto it = state->counters.begin(); it != state->counters.end();) {
+    it = it->second.keep.unique() ? state->counters.erase(it) : std::next(it);
+  }
+  for (auto it = state->storages.begin(); it != state->storages.end();) {
+    it = it->second.second.expired() ? state->storages.erase(it) : std::next(it);
+  }
+  state->sweep_at = 2 * tensors.size() + 4096;
+}
+
+/// The tensor's id, registering it (and its view base first) on first sight; `param` is whether its
+/// Python object is an nn.Parameter, known only where the GIL is held.
+int64_t tensor_id(const at::TensorBase& t, PyObject* parameter_type = nullptr) {
+  c10::TensorImpl* impl = t.unsafeGetTensorImpl();
+  auto it = state->tensors.find(impl);
+  if (it != state->tensors.end()) {
+    if (!it->second.ref.expired()) {
+      return it->second.tid;
+    }
+    state->tensors.erase(it);
+  }
+  int64_t base = -1;
+  if (t.is_view()) {
+    base = tensor_id(t._base(), parameter_type);
+  }
+  TensorRec rec{};
+  Counter* counter = counter_of(impl, version_of(impl));
+  rec.vc = counter != nullptr ? counter->vc : state->next_vc++;
+  rec.st = storage_id(impl);
+  rec.base = base;
+  rec.dtype = static_cast<int8_t>(t.scalar_type());
+  rec.rg = t.requires_grad();
+  rec.param = false;
+  if (parameter_type != nullptr) {
+    PyObject* object = impl->pyobj_slot()->load_pyobj();
+    rec.param = object != nullptr && PyObject_TypeCheck(object, reinterpret_cast<PyTypeObject*>(parameter_type));
+  }
+  rec.shape_at = state->shapes.size();
+  for (int64_t size : t.sizes()) {
+    state->shapes.push_back(size);
+  }
+  rec.dims = state->shapes.size() - rec.shape_at;
+  rec.tid = state->next_tid++;
+  state->tensors.emplace(
+      impl, TensorEntry{rec.tid, counter, -1, c10::weak_intrusive_ptr<c10::TensorImpl>(t.getIntrusivePtr())});
+  state->entries.emplace_back(Entry::tensor, state->tensor_recs.size());
+  state->tensor_recs.push_back(rec);
+  if (state->tensors.size() > state->sweep_at) {
+    sweep();
+  }
+  return rec.tid;
+}
+
+/// The registry entry of a tensor `tensor_id` has registered.
+TensorEntry& entry_of(const c10::TensorImpl* impl) {
+  return state->tensors.at(impl);
+}
+
+template <typename F>
+void each_tensor(const c10::IValue& value, F&& f) {
+  if (value.isTensor()) {
+    const at::Tensor& t = value.toTensor();
+    if (t.defined()) {
+      f(t);
+    }
+  } else if (value.isTensorList()) {
+    for (const at::Tensor& t : value.toTensorList()) {
+      if (t.defined()) {
+        f(t);
+      }
+    }
+  } else if (value.isList()) {
+    for (const c10::IValue& item : value.toListRef()) {
+      if (item.isTensor() && item.toTensor().defined()) {
+        f(item.toTensor());
+      }
+    }
+  } else if (value.isTuple()) {
+    for (const c10::IValue& item : value.toTupleRef().elements()) {
+      if (item.isTensor() && item.toTensor().defined()) {
+        f(item.toTensor());
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------------ operators and call sites
+
+size_t kind_of(const at::RecordFunction& fn) {
+  const char* name = fn.name();
+  auto it = caches.kind_of_name.find(name);
+  if (it != caches.kind_of_name.end()) {
+    return it->second;
+  }
+  std::string qualified = name;
+  std::string overload;
+  if (auto op = fn.operator_name()) {
+    qualified = op->name;
+    overload = op->overload_name;
+  }
+  OpKind kind{Mode::hidden, {}, "\"\"", false, false};
+  PyGILState_STATE gil = PyGILState_Ensure();
+  try {
+    py::tuple info = state->classify(qualified, overload);
+    kind.mode = static_cast<Mode>(info[0].cast<int>());
+    kind.writes = info[1].cast<std::vector<int64_t>>();
+    kind.name = info[2].cast<std::string>();
+    kind.writes_self = info[3].cast<bool>();
+    kind.is_view = info[4].cast<bool>();
+  } catch (const std::exception& e) {
+    refuse(std::string("the operator ") + qualified + " could not be classified (" + e.what() + ")");
+  }
+  PyGILState_Release(gil);
+  const size_t index = caches.kinds.size();
+  caches.kinds.push_back(std::move(kind));
+  caches.kind_of_name.emplace(name, index);
+  return index;
+}
+
+int code_class_of(PyCodeObject* code) {
+  auto it = caches.code_class.find(code);
+  if (it != caches.code_class.end()) {
+    return it->second;
+  }
+  int cls = library_code;
+  PyGILState_STATE gil = PyGILState_Ensure();
+  try {
+    cls = state->classify_code(py::handle(reinterpret_cast<PyObject*>(code))).cast<int>();
+  } catch (const std::exception& e) {
+    refuse(std::string("a code object could not be classified (") + e.what() + ")");
+  }
+  Py_INCREF(code);  // kept with its class until the recording stops, so its address stays its own
+  PyGILState_Release(gil);
+  caches.code_class.emplace(code, cls);
+  return cls;
+}
+
+/// The call site of the running op: the Python frames from the innermost to the first program frame,
+/// as an index into `sites`; SIZE_MAX when the op runs inside printing or another quiet call. Without
+/// the GIL: the calling thread's frames do not change while it runs the op, and only a code object
+/// met for the first time takes the GIL (to classify it).
+size_t capture_site() {
+  std::string& key = state->site_key;
+  key.clear();
+  std::vector<std::pair<PyCodeObject*, int>>& frames = state->site_frames;
+  frames.clear();
+  bool quiet = false;
+  auto visit = [&](PyCodeObject* code, int lasti) {
+    const int cls = code_class_of(code);
+    quiet = quiet || cls == quiet_code;
+    frames.emplace_back(code, lasti);
+    key.append(reinterpret_cast<const char*>(&code), sizeof(code));
+    key.append(reinterpret_cast<const char*>(&lasti), sizeof(lasti));
+    return cls == program_code;
+  };
+#ifdef TAPEDECK_INTERNAL_FRAMES
+  PyThreadState* thread = PyGILState_GetThisThreadState();
+  _PyInterpreterFrame* frame = thread != nullptr ? thread->cframe->current_frame : nullptr;
+  for (; frame != nullptr; frame = frame->previous) {
+    if (_PyFrame_IsIncomplete(frame)) {
+      continue;
+    }
+    if (visit(frame->f_code, _PyInterpreterFrame_LASTI(frame) * static_cast<int>(sizeof(_Py_CODEUNIT)))) {
+      break;
+    }
+  }
+#else
+  PyGILState_STATE gil = PyGILState_Ensure();
+  PyFrameObject* frame = PyEval_GetFrame();
+  Py_XINCREF(frame);
+  while (frame != nullptr) {
+    PyCodeObject* code = PyFrame_GetCode(frame);
+#if PY_VERSION_HEX >= 0x030B0000
+    const int lasti = PyFrame_GetLasti(frame);
+#else
+    const int lasti = frame->f_lasti * 2;  // 3.10 counts code units
+#endif
+    const bool program = visit(code, lasti);
+    Py_DECREF(code);  // code_class keeps a reference
+    PyFrameObject* back = program ? nullptr : PyFrame_GetBack(frame);
+    Py_DECREF(frame);
+    frame = back;
+  }
+  PyGILState_Release(gil);
+#endif
+  if (quiet) {
+    return SIZE_MAX;
+  }
+  auto it = caches.site_of_key.find(key);
+  if (it != caches.site_of_key.end()) {
+    return it->second;
+  }
+  const size_t index = caches.sites.size();
+  caches.sites.push_back(frames);
+  caches.site_of_key.emplace(key, index);
+  return index;
+}
+
+// ------------------------------------------------------------------ nodes and saved slots
+
+bool is_python_node(const Node* node) {
+  return std::strcmp(typeid(*node).name(), "N5torch8autograd6PyNodeE") == 0;
+}
+
+struct Placed {
+  size_t offset;
+  size_t index;
+  const SavedVariable* saved;
+};
+
+/// The SavedVariables `compiled_args` collects from `node`, in declaration order, each placed at its
+/// member's offset (a vector element at its vector's offset and index). False when some lie outside
+/// the node and its vector members, or compiled_args fails (`why` says why).
+bool placed_slots(Node* node, std::vector<Placed>& inside, bool& hooked, std::string& why) {
+  AutogradCompilerCall compiler(SizeInput::STATIC);
+  NodeCall call(0, node->getptr());
+  {
+    CompiledNodeArgs args(compiler, call);
+    try {
+      node->compiled_args(args);
+    } catch (const c10::Error& e) {
+      why = e.what_without_backtrace();
+      return false;
+    }
+  }
+  const auto& plain = compiler.tensor_args.*get(SavedMapTag{});
+  hooked = !compiler.sv_to_hooks.empty();
+  if (hooked) {
+    return true;
+  }
+  const char* base = static_cast<const char*>(dynamic_cast<const void*>(node));
+  const size_t size = malloc_usable_size(const_cast<char*>(base));
+  std::vector<const SavedVariable*> heap;
+  for (const auto& entry : plain) {
+    const char* at = reinterpret_cast<const char*>(entry.first);
+    if (at >= base && at < base + size) {
+      inside.push_back({static_cast<size_t>(at - base), 0, entry.first});
+    } else {
+      heap.push_back(entry.first);
+    }
+  }
+  std::sort(heap.begin(), heap.end());
+  size_t start = 0;
+  while (start < heap.size()) {
+    size_t end = start + 1;
+    while (end < heap.size() && heap[end] == heap[end - 1] + 1) {
+      ++end;
+    }
+    size_t offset = SIZE_MAX;
+    for (size_t at = 0; at + sizeof(void*) <= size; at += alignof(void*)) {
+      const void* word;
+      std::memcpy(&word, base + at, sizeof(word));
+      if (word == heap[start]) {
+        offset = at;
+        break;
+      }
+    }
+    if (offset == SIZE_MAX) {
+      why = "saved variables outside the node and its vector members";
+      return false;
+    }
+    for (size_t i = start; i < end; ++i) {
+      inside.push_back({offset, i - start + 1, heap[i]});
+    }
+    start = end;
+  }
+  std::sort(inside.begin(), inside.end(),
+            [](const Placed& a, const Placed& b) { return std::tie(a.offset, a.index) < std::tie(b.offset, b.index); });
+  return true;
+}
+
+size_t slot_name_index(const std::string& literal) {
+  auto it = caches.slot_name_of.find(literal);
+  if (it != caches.slot_name_of.end()) {
+    return it->second;
+  }
+  const size_t index = caches.slot_names.size();
+  caches.slot_names.push_back(literal);
+  caches.slot_name_of.emplace(literal, index);
+  return index;
+}
+
+/// Learns a node type's name and slot names (Python's getters, once per type): each `_raw_saved_<slot>`
+/// getter returns the SavedVariable it reads, whose address gives the member's offset in the node.
+void learn_type(NodeType& type, Node* node) {
+  PyGILState_STATE gil = PyGILState_Ensure();
+  try {
+    py::object object = py::reinterpret_steal<py::object>(torch::autograd::functionToPyObject(node->getptr()));
+    py::tuple info = state->slot_names_of(object);
+    type.name = info[0].cast<std::string>();
+    const char* base = static_cast<const char*>(dynamic_cast<const void*>(node));
+    const size_t size = malloc_usable_size(const_cast<char*>(base));
+    for (const auto& item : info[1].cast<py::list>()) {
+      py::tuple slot = item.cast<py::tuple>();
+      const std::string name = slot[0].cast<std::string>();
+      py::object raw = slot[1];
+      type.has_slots = true;
+      if (py::isinstance<py::list>(raw) || py::isinstance<py::tuple>(raw)) {
+        type.vectors = true;
+        const size_t index = slot_name_index(name);
+        py::sequence elements = raw.cast<py::sequence>();
+        if (elements.size() == 0) {
+          type.vector_names.push_back(index);
+          continue;
+        }
+        const SavedVariable* first = elements[0].cast<SavedVariable*>();
+        size_t offset = SIZE_MAX;
+        for (size_t at = 0; at + sizeof(void*) <= size; at += alignof(void*)) {
+          const void* word;
+          std::memcpy(&word, base + at, sizeof(word));
+          if (word == first) {
+            offset = at;
+            break;
+          }
+        }
+        if (offset == SIZE_MAX) {
+          refuse("the saved slot " + name + " of " + type.name + " could not be located");
+        }
+        type.members.emplace_back(offset, index);
+      } else {
+        const char* at = reinterpret_cast<const char*>(raw.cast<SavedVariable*>());
+        type.members.emplace_back(static_cast<size_t>(at - base), slot_name_index(name));
+      }
+    }
+    type.known = true;
+  } catch (const std::exception& e) {
+    refuse(std::string("the saved slots of a grad_fn could not be read (") + e.what() + ")");
+  }
+  PyGILState_Release(gil);
+}
+
+int64_t note_node(Node* node, int64_t op, const std::vector<Holder>& holders);
+
+/// Records a new node: its edges (registering unknown children first), AccumulateGrad's variable, and
+/// its saved slots with their saved versions.
+int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
+  NodeRec rec{};
+  rec.op = op;
+  rec.var = -1;
+  rec.seq = node->sequence_nr();
+  std::vector<std::pair<int64_t, int64_t>> edges;
+  for (const auto& edge : node->next_edges()) {
+    if (edge.function) {
+      // A child created before this op, or an AccumulateGrad, is not this op's.
+      const bool earlier = edge.function->sequence_nr() < state->op_seq || edge.function->sequence_nr() == UINT64_MAX;
+      edges.emplace_back(note_node(edge.function.get(), earlier ? -1 : op, holders), edge.input_nr);
+    } else {
+      edges.emplace_back(-1, 0);
+    }
+  }
+  if (is_python_node(node)) {
+    refuse("custom autograd Functions");
+  }
+  if (!at::SavedTensorDefaultHooks::get_tls_state().stack.empty()) {
+    refuse("saved-tensor hooks (torch.utils.checkpoint, torch.autograd.graph.saved_tensors_hooks)");
+  }
+  const std::type_info* key = &typeid(*node);
+  NodeType& type = caches.node_types[key];
+  if (!type.known) {
+    caches.type_order.push_back(key);
+    learn_type(type, node);
+  }
+  rec.type = std::find(caches.type_order.begin(), caches.type_order.end(), key) - caches.type_order.begin();
+  if (auto* accumulate = dynamic_cast<torch::autograd::AccumulateGrad*>(node)) {
+    rec.var = tensor_id(accumulate->variable);
+  }
+  rec.nid = state->next_nid++;
+  state->nodes.insert_or_assign(node, NodeEntry{rec.nid, c10::weak_intrusive_ptr<Node>(node->getptr())});
+  if (rec.seq != UINT64_MAX) {
+    state->nid_of_seq[rec.seq] = rec.nid;
+  }
+  rec.edges_at = state->pairs.size();
+  state->pairs.insert(state->pairs.end(), edges.begin(), edges.end());
+  rec.edges = edges.size();
+  rec.slots_at = state->slots.size();
+  if (type.has_slots && state->refusal.empty()) {
+    std::vector<Placed> placed;
+    bool hooked = false;
+    std::string why;
+    if (!placed_slots(node, placed, hooked, why)) {
+      refuse("the saved slots of " + type.name + " (" + why + ")");
+    } else if (hooked) {
+      refuse("saved-tensor hooks (torch.utils.checkpoint, torch.autograd.graph.saved_tensors_hooks)");
+    }
+    for (const Placed& p : placed) {
+      size_t name = SIZE_MAX;
+      for (const auto& member : type.members) {
+        if (member.first == p.offset) {
+          name = member.second;
+        }
+      }
+      if (name == SIZE_MAX && p.index > 0 && type.vector_names.size() == 1) {
+        name = type.vector_names[0];
+        type.members.emplace_back(p.offset, name);
+        type.vector_names.clear();
+      }
+      if (name == SIZE_MAX) {
+        refuse("a saved slot of " + type.name + " has no name");
+        break;
+      }
+      const SavedVariable& saved = *p.saved;
+      const at::Tensor& data = saved.*get(DataTag{});
+      if (!data.defined()) {
+        continue;
+      }
+      SlotRec slot{};
+      if (p.index > 0) {
+        std::string element = caches.slot_names[name];
+        element.insert(element.size() - 1, "[" + std::to_string(p.index - 1) + "]");
+        slot.name = slot_name_index(element);
+      } else {
+        slot.name = name;
+      }
+      slot.is_output = saved.*get(IsOutputTag{}) && !(saved.*get(IsLeafTag{}));
+      slot.output_nr = slot.is_output ? saved.*get(OutputNrTag{}) : 0;
+      slot.version = saved.*get(VersionTag{});
+      slot.tid = -1;
+      if (slot.is_output) {
+        for (const Holder& holder : holders) {
+          if (holder.node == node && holder.output_nr == slot.output_nr) {
+            slot.tid = holder.tid;
+          }
+        }
+      }
+      if (slot.tid < 0) {
+        slot.tid = tensor_id(data);
+      }
+      slot.shape_at = state->shapes.size();
+      for (int64_t size : data.sizes()) {
+        state->shapes.push_back(size);
+      }
+      slot.dims = state->shapes.size() - slot.shape_at;
+      state->slots.push_back(slot);
+    }
+  }
+  rec.slots = state->slots.size() - rec.slots_at;
+  state->entries.emplace_back(Entry::node, state->node_recs.size());
+  state->node_recs.push_back(rec);
+  return rec.nid;
+}
+
+int64_t note_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
+  auto it = state->nodes.find(node);
+  if (it != state->nodes.end()) {
+    if (!it->second.ref.expired()) {
+      return it->second.nid;
+    }
+    state->nodes.erase(it);
+  }
+  return add_node(node, op, holders);
+}
+
+// ------------------------------------------------------------------ the observer
+
+enum Frame : uint8_t { skipped, transparent, opaque, recorded };
+
+void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_index) {
+  const size_t site = capture_site();
+  if (site == SIZE_MAX) {
+    state->stack.push_back(opaque);
+    ++state->opaque;
+    return;
+  }
+  PyObject* parameter_type = state->parameter_type;
+  OpRec& op = state->current;
+  op = OpRec{};
+  op.kind = kind_index;
+  op.site = site;
+  op.grad = at::GradMode::is_enabled();
+  op.ins_at = state->pairs.size();
+  state->written.clear();
+  const auto inputs = fn.inputs();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const bool writes = std::find(kind.writes.begin(), kind.writes.end(), static_cast<int64_t>(i)) != kind.writes.end();
+    each_tensor(inputs[i], [&](const at::Tensor& t) {
+      const int64_t tid = tensor_id(t, parameter_type);
+      const int64_t version = version_of(t.unsafeGetTensorImpl());
+      Counter* counter = entry_of(t.unsafeGetTensorImpl()).counter;
+      if (counter != nullptr && counter->model != version) {
+        // The counter moved where no recorded op wrote (gradient accumulation in backward).
+        state->entries.emplace_back(Entry::sync, state->sync_recs.size());
+        state->sync_recs.push_back({counter->vc, tid, counter->model, version});
+        counter->model = version;
+      }
+      state->pairs.emplace_back(tid, version);
+      if (writes) {
+        state->written.emplace_back(t.unsafeGetTensorImpl(), version);
+      }
+    });
+  }
+  op.ins = state->pairs.size() - op.ins_at;
+  op.index = state->next_op++;
+  state->op_seq = at::sequence_number::peek();
+  state->stack.push_back(recorded);
+  ++state->opaque;
+}
+
+void end_op(const at::RecordFunction& fn) {
+  OpRec& op = state->current;
+  std::vector<at::Tensor>& outputs = state->outputs;
+  outputs.clear();
+  for (const auto& value : fn.outputs()) {
+    each_tensor(value, [&](const at::Tensor& t) { outputs.push_back(t); });
+  }
+  // Outputs are listed at their versions after the op; written inputs that moved are bumps.
+  std::vector<std::pair<int64_t, int64_t>>& outs = state->outs;
+  outs.clear();
+  for (const at::Tensor& t : outputs) {
+    outs.emplace_back(tensor_id(t), version_of(t.unsafeGetTensorImpl()));
+  }
+  op.bumps_at = state->bumps.size();
+  for (const auto& w : state->written) {
+    const int64_t after = version_of(w.first);
+    TensorEntry& written = entry_of(w.first);
+    if (after != w.second && written.counter != nullptr) {
+      state->bumps.push_back({written.counter->vc, written.tid, w.second, after});
+      written.counter->model = after;
+    }
+  }
+  op.bumps = state->bumps.size() - op.bumps_at;
+  // The tensor each output's grad_fn was set on: an in-place write through a view rebases its base.
+  std::vector<Holder>& holders = state->holders;
+  std::vector<at::Tensor>& holder_tensors = state->holder_tensors;
+  holders.clear();
+  holder_tensors.clear();
+  for (const at::Tensor& t : outputs) {
+    bool written = false;
+    for (const auto& w : state->written) {
+      written = written || w.first == t.unsafeGetTensorImpl();
+    }
+    const at::Tensor holder = written && t.is_view() ? at::Tensor(t._base()) : t;
+    Node* node = torch::autograd::impl::grad_fn_unsafe(holder);
+    if (node != nullptr) {
+      holders.push_back({node, holder.output_nr(), tensor_id(holder)});
+      holder_tensors.push_back(holder);
+    }
+  }
+  op.outs_at = state->pairs.size();
+  state->pairs.insert(state->pairs.end(), outs.begin(), outs.end());
+  op.outs = outs.size();
+  state->entries.emplace_back(Entry::op, state->op_recs.size());
+  state->op_recs.push_back(op);
+  for (size_t i = 0; i < holders.size(); ++i) {
+    Node* node = torch::autograd::impl::grad_fn_unsafe(holder_tensors[i]);
+    const int64_t nid = note_node(node, op.index, holders);
+    const at::Tensor& holder = holder_tensors[i];
+    TensorEntry& entry = entry_of(holder.unsafeGetTensorImpl());
+    if (entry.node == nid) {
+      continue;
+    }
+    entry.node = nid;
+    state->entries.emplace_back(Entry::gradfn, state->gradfn_recs.size());
+    state->gradfn_recs.push_back(
+        {holders[i].tid, nid, holders[i].output_nr, version_of(holder.unsafeGetTensorImpl()), holder.requires_grad()});
+  }
+}
+
+void record_run(const at::RecordFunction& fn) {
+  const int64_t seq = fn.seqNr();
+  std::lock_guard<std::mutex> lock(state->run_mutex);
+  auto it = state->nid_of_seq.find(static_cast<uint64_t>(seq));
+  if (seq < 0 || it == state->nid_of_seq.end()) {
+    return;  // AccumulateGrad (no sequence number of its own), or a node this recording never saw
+  }
+  RunRec run{it->second, state->run_grads.size(), 0};
+  for (const auto& value : fn.inputs()) {
+    if (value.isTensor() && value.toTensor().defined()) {
+      const auto sizes = value.toTensor().sizes();
+      state->run_grads.push_back(static_cast<int64_t>(sizes.size()));
+      state->run_grads.insert(state->run_grads.end(), sizes.begin(), sizes.end());
+    } else {
+      state->run_grads.push_back(-1);
+    }
+    ++run.grads;
+  }
+  state->runs.push_back(run);
+}
+
+std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
+  if (state == nullptr || !state->active) {
+    return nullptr;
+  }
+  if (fn.scope() == at::RecordScope::BACKWARD_FUNCTION) {
+    if (state->in_backward) {
+      record_run(fn);
+    }
+    return nullptr;
+  }
+  if (std::this_thread::get_id() != state->thread) {
+    return nullptr;
+  }
+  // Ops run with the Python key excluded (inside tensor construction) are not ops a Python dispatch
+  // mode sees, and the Python recorder does not write them either.
+  if (state->passive || state->opaque > 0 || c10::InferenceMode::is_enabled() ||
+      c10::impl::tls_is_dispatch_key_excluded(c10::DispatchKey::Python)) {
+    state->stack.push_back(skipped);
+    return nullptr;
+  }
+  const size_t kind_index = kind_of(fn);
+  const OpKind& kind = caches.kinds[kind_index];
+  if (kind.mode == Mode::transparent) {
+    state->stack.push_back(transparent);
+  } else if (kind.mode == Mode::hidden) {
+    state->stack.push_back(opaque);
+    ++state->opaque;
+  } else {
+    start_op(fn, kind, kind_index);
+  }
+  return nullptr;
+}
+
+void on_end(const at::RecordFunction& fn, at::ObserverContext*) {
+  if (state == nullptr || !state->active || fn.scope() == at::RecordScope::BACKWARD_FUNCTION ||
+      std::this_thread::get_id() != state->thread || state->stack.empty()) {
+    return;
+  }
+  const uint8_t frame = state->stack.back();
+  state->stack.pop_back();
+  if (frame == recorded) {
+    --state->opaque;
+    end_op(fn);
+  } else if (frame == opaque) {
+    --state->opaque;
+  }
+}
+
+// ------------------------------------------------------------------ formatting
+
+template <typename Int>
+void append_int(std::string& out, Int value) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  out.append(buffer, result.ptr - buffer);
+}
+
+void append_shape(std::string& out, size_t at, size_t dims) {
+  out += '[';
+  for (size_t i = 0; i < dims; ++i) {
+    if (i) {
+      out += ',';
+    }
+    append_int(out, state->shapes[at + i]);
+  }
+  out += ']';
+}
+
+void append_pairs(std::string& out, size_t at, size_t count) {
+  out += '[';
+  for (size_t i = 0; i < count; ++i) {
+    if (i) {
+      out += ',';
+    }
+    out += '[';
+    append_int(out, state->pairs[at + i].first);
+    out += ',';
+    append_int(out, state->pairs[at + i].second);
+    out += ']';
+  }
+  out += ']';
+}
+
+const char* boolean(bool value) {
+  return value ? "true" : "false";
+}
+
+/// Resolves the text of call sites met since the last take (Python's `site`, once per site).
+void resolve_sites() {
+  while (caches.site_text.size() < caches.sites.size()) {
+    py::list frames;
+    for (const auto& frame : caches.sites[caches.site_text.size()]) {
+      frames.append(py::make_tuple(py::handle(reinterpret_cast<PyObject*>(frame.first)), frame.second));
+    }
+    caches.site_text.push_back(state->site_of(frames).cast<std::string>());
+  }
+}
+
+std::vector<std::string> dtype_names() {
+  std::vector<std::string> names;
+  for (int i = 0; i < static_cast<int>(c10::ScalarType::NumOptions); ++i) {
+    try {
+      THPDtype* dtype = torch::getTHPDtype(static_cast<c10::ScalarType>(i));
+      names.push_back(dtype != nullptr ? dtype->name : "unknown");
+    } catch (const std::exception&) {
+      names.push_back("unknown");
+    }
+  }
+  return names;
+}
+
+/// Formats everything recorded since the last take as trace lines (each ending in a newline), and
+/// clears the buffers.
+std::string format_entries() {
+  static const std::vector<std::string> dtypes = dtype_names();
+  resolve_sites();
+  std::string out;
+  out.reserve(state->entries.size() * 96);
+  for (const auto& entry : state->entries) {
+    switch (entry.first) {
+      case Entry::tensor: {
+        const TensorRec& t = state->tensor_recs[entry.second];
+        out += "{\"k\":\"tensor\",\"t\":";
+        append_int(out, t.tid);
+        out += ",\"vc\":";
+        append_int(out, t.vc);
+        out += ",\"st\":";
+        append_int(out, t.st);
+        out += ",\"shape\":";
+        append_shape(out, t.shape_at, t.dims);
+        out += ",\"dtype\":\"";
+        out += dtypes[static_cast<size_t>(t.dtype)];
+        out += "\",\"rg\":";
+        out += boolean(t.rg);
+        if (t.base >= 0) {
+          out += ",\"base\":";
+          append_int(out, t.base);
+        }
+        if (t.param) {
+          out += ",\"param\":true";
+        }
+        out += "}\n";
+        break;
+      }
+      case Entry::op: {
+        const OpRec& op = state->op_recs[entry.second];
+        const OpKind& kind = caches.kinds[op.kind];
+        out += "{\"k\":\"op\",\"i\":";
+        append_int(out, op.index);
+        out += ",\"name\":";
+        out += kind.name;
+        out += ",";
+        out += caches.site_text[op.site];
+        out += ",\"grad\":";
+        out += boolean(op.grad);
+        out += ",\"in\":";
+        append_pairs(out, op.ins_at, op.ins);
+        out += ",\"out\":";
+        append_pairs(out, op.outs_at, op.outs);
+        if (kind.writes_self) {
+          out += ",\"inplace\":true";
+        }
+        if (kind.is_view) {
+          out += ",\"view\":true";
+        }
+        out += "}\n";
+        for (size_t i = op.bumps_at; i < op.bumps_at + op.bumps; ++i) {
+          const Bump& b = state->bumps[i];
+          out += "{\"k\":\"bump\",\"vc\":";
+          append_int(out, b.vc);
+          out += ",\"t\":";
+          append_int(out, b.tid);
+          out += ",\"from\":";
+          append_int(out, b.before);
+          out += ",\"to\":";
+          append_int(out, b.after);
+          out += ",\"op\":";
+          append_int(out, op.index);
+          out += "}\n";
+        }
+        break;
+      }
+      case Entry::node: {
+        const NodeRec& n = state->node_recs[entry.second];
+        const NodeType& type = caches.node_types[caches.type_order[n.type]];
+        out += "{\"k\":\"node\",\"n\":";
+        append_int(out, n.nid);
+        out += ",\"name\":";
+        out += type.name;
+        out += ",\"seq\":";
+        append_int(out, n.seq);
+        if (n.op >= 0) {
+          out += ",\"op\":";
+          append_int(out, n.op);
+        }
+        out += ",\"next\":[";
+        for (size_t i = 0; i < n.edges; ++i) {
+          if (i) {
+            out += ',';
+          }
+          const auto& edge = state->pairs[n.edges_at + i];
+          if (edge.first < 0) {
+            out += "null";
+          } else {
+            out += '[';
+            append_int(out, edge.first);
+            out += ',';
+            append_int(out, edge.second);
+            out += ']';
+          }
+        }
+        out += ']';
+        if (n.var >= 0) {
+          out += ",\"var\":";
+          append_int(out, n.var);
+        }
+        out += "}\n";
+        for (size_t i = n.slots_at; i < n.slots_at + n.slots; ++i) {
+          const SlotRec& s = state->slots[i];
+          out += "{\"k\":\"save\",\"n\":";
+          append_int(out, n.nid);
+          out += ",\"slot\":";
+          out += caches.slot_names[s.name];
+          out += ",\"t\":";
+          append_int(out, s.tid);
+          out += ",\"v\":";
+          append_int(out, s.version);
+          out += ",\"out\":";
+          out += boolean(s.is_output);
+          out += ",\"nr\":";
+          append_int(out, s.output_nr);
+          out += ",\"shape\":";
+          append_shape(out, s.shape_at, s.dims);
+          out += "}\n";
+        }
+        break;
+      }
+      case Entry::gradfn: {
+        const GradFnRec& g = state->gradfn_recs[entry.second];
+        out += "{\"k\":\"gradfn\",\"t\":";
+        append_int(out, g.tid);
+        out += ",\"n\":";
+        append_int(out, g.nid);
+        out += ",\"nr\":";
+        append_int(out, g.output_nr);
+        out += ",\"rg\":";
+        out += boolean(g.rg);
+        out += ",\"v\":";
+        append_int(out, g.version);
+        out += "}\n";
+        break;
+      }
+      case Entry::sync: {
+        const SyncRec& r = state->sync_recs[entry.second];
+        out += "{\"k\":\"sync\",\"vc\":";
+        append_int(out, r.vc);
+        out += ",\"t\":";
+        append_int(out, r.tid);
+        out += ",\"from\":";
+        append_int(out, r.before);
+        out += ",\"to\":";
+        append_int(out, r.after);
+        out += "}\n";
+        break;
+      }
+    }
+  }
+  state->entries.clear();
+  state->sync_recs.clear();
+  state->tensor_recs.clear();
+  state->op_recs.clear();
+  state->node_recs.clear();
+  state->gradfn_recs.clear();
+  state->shapes.clear();
+  state->pairs.clear();
+  state->bumps.clear();
+  state->slots.clear();
+  return out;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ the Python interface
+
+namespace {
+
+Node* node_of(PyObject* grad_fn) {
+  if (torch::autograd::THPCppFunction_Check(grad_fn)) {
+    return reinterpret_cast<torch::autograd::THPCppFunction*>(grad_fn)->cdata.get();
+  }
+  return nullptr;
+}
+
+State& running() {
+  TORCH_CHECK(state != nullptr && state->active, "tapedeck_torch native core: no recording is running");
+  return *state;
+}
+
+}  // namespace
+
+/// Starts recording the calling thread, in `program` (the path call sites are relative to).
+/// `classify(name, overload)` gives an operator's (mode, written
+/// argument indexes, name literal, inplace, view); `classify_code(code)` a code object's class (0
+/// program, 1 library, 2 quiet: ops under it are not recorded, 3 a torch function the program
+/// called, left out of frame names); `site(frames)` the call fields of a site from its (code, lasti)
+/// frames, innermost first; `slot_names(grad_fn)` a node type's (name literal, [(slot literal, the
+/// `_raw_saved_` object)]).
+void start(const std::string& program, py::object classify, py::object classify_code, py::object site,
+           py::object slot_names) {
+  TORCH_CHECK(state == nullptr, "tapedeck_torch native core: a recording is already running");
+  if (program != caches.program) {
+    caches.forget_program();
+    caches.program = program;
+  }
+  state = new State();
+  state->thread = std::this_thread::get_id();
+  state->classify = std::move(classify);
+  state->classify_code = std::move(classify_code);
+  state->site_of = std::move(site);
+  state->slot_names_of = std::move(slot_names);
+  state->parameter_type = py::module_::import("torch.nn").attr("Parameter").ptr();
+  state->stack.reserve(64);
+  state->active = true;
+  ops_handle = at::addGlobalCallback(
+      at::RecordFunctionCallback(on_start, on_end).needsInputs(true).needsOutputs(true).scopes({at::RecordScope::FUNCTION}));
+  runs_handle = at::addGlobalCallback(
+      at::RecordFunctionCallback(on_start, on_end).needsInputs(true).scopes({at::RecordScope::BACKWARD_FUNCTION}));
+}
+
+/// Stops recording and forgets everything recorded (take what is left first).
+void stop() {
+  if (state == nullptr) {
+    return;
+  }
+  if (state->in_backward) {
+    at::reenableCallback(ops_handle);
+  }
+  at::removeCallback(ops_handle);
+  at::removeCallback(runs_handle);
+  ops_handle = runs_handle = 0;
+  state->active = false;
+  delete state;
+  state = nullptr;
+}
+
+/// The trace lines recorded since the last take, formatted (one string, each line ending in "\n").
+py::str take() {
+  State& s = running();
+  ++s.passive;
+  std::string text;
+  try {
+    text = format_entries();
+  } catch (...) {
+    --s.passive;
+    throw;
+  }
+  --s.passive;
+  return py::str(text);
+}
+
+/// Pauses (`delta` 1) or resumes (-1) recording ops: the recorder's own work, backward, forked children.
+void passive(int delta) {
+  if (state != nullptr) {
+    state->passive += delta;
+  }
+}
+
+/// What the recording met and cannot record exactly ("" when nothing).
+std::string refusal() {
+  return state == nullptr ? std::string() : state->refusal;
+}
+
+/// The node id of a C++ grad_fn, recording it (and the nodes it reaches) when new; -1 for anything
+/// else (a custom Function's node is refused).
+int64_t node_id(py::object grad_fn) {
+  State& s = running();
+  Node* node = node_of(grad_fn.ptr());
+  if (node == nullptr) {
+    refuse("custom autograd Functions");
+    return -1;
+  }
+  s.op_seq = UINT64_MAX;
+  return note_node(node, -1, {});
+}
+
+/// The grad_fn object of node `nid` while it is alive, else None.
+py::object node_object(int64_t nid) {
+  State& s = running();
+  for (const auto& entry : s.nodes) {
+    if (entry.second.nid == nid) {
+      auto node = entry.second.ref.lock();
+      if (node) {
+        return py::reinterpret_steal<py::object>(torch::autograd::functionToPyObject(node));
+      }
+    }
+  }
+  return py::none();
+}
+
+/// Starts noting the nodes the engine runs (each with its incoming gradients' shapes). Ops run by
+/// backward are not recorded: their observer is switched off until `end_backward`, so they do not
+/// even pay for having their inputs and outputs boxed.
+void begin_backward() {
+  State& s = running();
+  std::lock_guard<std::mutex> lock(s.run_mutex);
+  s.runs.clear();
+  s.run_grads.clear();
+  s.in_backward = true;
+  at::disableCallback(ops_handle);
+}
+
+/// Stops noting node runs; returns the `run` events of backward call `backward` (with a `release` of
+/// each node before the next one runs, and after the last one when the call `succeeded`, unless the
+/// graph is retained) as trace lines, and the last node that ran (-1 when none).
+py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
+  State& s = running();
+  std::lock_guard<std::mutex> lock(s.run_mutex);
+  s.in_backward = false;
+  at::reenableCallback(ops_handle);
+  std::string out;
+  int64_t last = -1;
+  auto release = [&](int64_t nid) {
+    out += "{\"k\":\"release\",\"n\":";
+    append_int(out, nid);
+    out += "}\n";
+  };
+  for (const RunRec& run : s.runs) {
+    if (last >= 0 && !retain) {
+      release(last);
+    }
+    last = run.nid;
+    out += "{\"k\":\"run\",\"b\":";
+    append_int(out, backward);
+    out += ",\"n\":";
+    append_int(out, run.nid);
+    out += ",\"grads\":[";
+    size_t at = run.grads_at;
+    for (size_t i = 0; i < run.grads; ++i) {
+      if (i) {
+        out += ',';
+      }
+      const int64_t dims = s.run_grads[at++];
+      if (dims < 0) {
+        out += "null";
+        continue;
+      }
+      out += "{\"shape\":[";
+      for (int64_t d = 0; d < dims; ++d) {
+        if (d) {
+          out += ',';
+        }
+        append_int(out, s.run_grads[at++]);
+      }
+      out += "]}";
+    }
+    out += "]}\n";
+  }
+  if (succeeded && last >= 0 && !retain) {
+    release(last);
+  }
+  s.runs.clear();
+  s.run_grads.clear();
+  return py::make_tuple(py::str(out), last);
+}
+
+PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
+  m.doc() = "tapedeck_torch --native: the C++ recorder core (native/core.cpp)";
+  m.def("start", &start);
+  m.def("stop", &stop);
+  m.def("take", &take);
+  m.def("passive", &passive);
+  m.def("refusal", &refusal);
+  m.def("node_id", &node_id);
+  m.def("node_object", &node_object);
+  m.def("begin_backward", &begin_backward);
+  m.def("end_backward", &end_backward);
+}

@@ -1,0 +1,240 @@
+"""NativeRecorder: the recorder of `python3 -m tapedeck_torch --native` and `record(..., native=True)`.
+
+The C++ core (core.cpp) records forward ops, tensors, bumps, nodes with their saved tensors and
+grad_fn changes, and formats them in bulk; this class does what happens once per backward call or
+per run — backward calls and their node runs, errors, printed text, the exit — with the Python
+recorder's schema and writer, and stops at what the core refuses (NativeUnsupported).
+"""
+
+import os
+import sys
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch.autograd.graph import GradientEdge
+
+from .. import schema
+from ..recorder import _failed_slot, _version
+from ..sites import CallSites
+from ..stdout import StdoutTee
+from ..writer import TraceWriter
+from . import NativeUnsupported, load
+from .sites import NativeSites, classify, slot_names
+
+_Tensor = torch.Tensor
+
+
+class _Printed:
+    """The writer as StdoutTee sees it: printed text goes into the trace after the ops before it."""
+
+    def __init__(self, recorder: "NativeRecorder") -> None:
+        self._recorder = recorder
+
+    def printed(self, text: str) -> None:
+        self._recorder.flush()
+        self._recorder.writer.printed(text)
+
+
+class NativeRecorder:
+    """Records the program running between `start()` and `stop()` into a trace file, through the C++
+    core. What it does not record: `bind` events (names of variables), value previews, the Python
+    spelling of calls that are not operators (`call` is `""` there: readers show the aten name),
+    `run`/`release` of AccumulateGrad nodes, and exceptions the program catches. What it refuses
+    (NativeUnsupported): custom autograd Functions, saved-tensor hooks (checkpoint), and any node whose
+    saved slots the core cannot name."""
+
+    def __init__(self, path: str, program_path: str, source: str) -> None:
+        self.core = load()
+        fields = schema.header_fields(program_path, source,
+                                      "tapedeck_torch %s (torch %s, native)" % (_version(), torch.__version__))
+        self.writer = TraceWriter(path, schema.header_of(fields))
+        self._program = os.path.realpath(program_path)
+        self.sites = CallSites(program_path)
+        self._native_sites = NativeSites(self.sites)
+        self.active = False
+        self._next_backward = 0
+        self._in_backward = False
+        self._last_error: BaseException | None = None
+        self._patches: list[tuple[Any, str, Any]] = []
+        self._tee: StdoutTee | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        self._patch(torch.autograd, "_engine_run_backward", self._wrap_engine(torch.autograd._engine_run_backward))
+        self._patch(torch.autograd.graph, "_engine_run_backward",
+                    self._wrap_engine(torch.autograd.graph._engine_run_backward))
+        self._patch(torch.autograd.Function, "apply", self._refuse_apply(torch.autograd.Function.__dict__["apply"]))
+        hooks = torch.autograd.graph.saved_tensors_hooks
+        self._patch(hooks, "__enter__", self._refuse_hooks(hooks.__dict__["__enter__"]))
+        self._tee = StdoutTee(sys.stdout, _Printed(self))  # type: ignore[arg-type]
+        sys.stdout = self._tee
+        self.core.start(self._program, classify, self._native_sites.classify_code, self._native_sites.site,
+                        slot_names)
+        _ACTIVE.add(self)
+        self.active = True
+
+    def stop(self, exit_code: int | None = None, error: BaseException | None = None) -> None:
+        """Stops recording. `error` is the exception that ended the program (recorded if it has not
+        been yet); `exit_code` adds the `exit` event. A refusal still pending ends the trace with a
+        NativeUnsupported error, so the trace never reads as complete."""
+        if not self.active:
+            return
+        refused = None
+        try:
+            self.flush()
+        except NativeUnsupported as e:
+            refused = e
+        self.active = False
+        _ACTIVE.discard(self)
+        self.core.stop()
+        for owner, name, original in reversed(self._patches):
+            setattr(owner, name, original)
+        self._patches = []
+        if sys.stdout is self._tee:
+            sys.stdout = self._tee.target
+        if refused is not None:
+            print("tapedeck_torch: %s" % refused, file=sys.stderr)
+            self._write_error(refused, schema.site(0), None)
+        if error is not None and error is not self._last_error and isinstance(error, (Exception, KeyboardInterrupt)):
+            self._write_error(error, self.sites.site_of_traceback(error.__traceback__), None)
+        if exit_code is not None:
+            self.writer.emit(schema.exit_code(exit_code))
+        self.writer.close()
+
+    def abort(self, kind: str, message: str, file: str, line: int) -> None:
+        """Ends the trace of a program stopped from outside at `file`:`line` (a budget ran out)."""
+        if not self.active:
+            return
+        try:
+            self.flush()
+        except NativeUnsupported:
+            pass
+        self.active = False
+        self.core.stop()
+        site = schema.site(line) + self.sites.file_field(file)
+        self.writer.emit(schema.error(kind, message, site, None))
+        self.writer.emit(schema.exit_code(1))
+        self.writer.close()
+
+    def flush(self) -> None:
+        """Writes what the core recorded since the last flush; raises NativeUnsupported when it met
+        something it cannot record (the program stops there, with the trace so far)."""
+        if not self.active:
+            return
+        text = self.core.take()
+        if text:
+            self.writer.emit(text[:-1])
+            self.writer.drain()
+        refusal = self.core.refusal()
+        if refusal:
+            raise NativeUnsupported(refusal)
+
+    def _patch(self, owner: Any, name: str, replacement: Any) -> None:
+        self._patches.append((owner, name, owner.__dict__[name]))
+        setattr(owner, name, replacement)
+
+    def _write_error(self, error: BaseException, site: str, backward: int | None) -> None:
+        self._last_error = error
+        self.writer.emit(schema.error(type(error).__name__, str(error), site, backward))
+
+    # ------------------------------------------------------------------ refused before they run
+
+    def _refuse_apply(self, original: classmethod) -> classmethod:
+        recorder = self
+        function = original.__func__
+
+        def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
+            if recorder.active and not recorder._in_backward:
+                raise NativeUnsupported("custom autograd Functions (%s.apply)" % cls.__name__)
+            return function(cls, *args, **kwargs)
+        return classmethod(apply)
+
+    def _refuse_hooks(self, original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        recorder = self
+
+        def __enter__(hooks: Any) -> Any:
+            if recorder.active:
+                raise NativeUnsupported("saved-tensor hooks (%s)" % type(hooks).__qualname__)
+            return original(hooks)
+        return __enter__
+
+    # ------------------------------------------------------------------ backward
+
+    def _wrap_engine(self, original: Callable[..., Any]) -> Callable[..., Any]:
+        recorder = self
+
+        def _engine_run_backward(t_outputs: Any, *args: Any, **kwargs: Any) -> Any:
+            if not recorder.active or recorder._in_backward:
+                return original(t_outputs, *args, **kwargs)
+            return recorder.run_backward(original, t_outputs, args, kwargs)
+        return _engine_run_backward
+
+    def run_backward(self, original: Callable[..., Any], t_outputs: Any, args: tuple, kwargs: dict) -> Any:
+        retain = bool(args[1] if len(args) > 1 else kwargs.get("retain_graph", False))
+        core = self.core
+        core.passive(1)
+        try:
+            self.flush()
+            site = self.sites.site(sys._getframe(2))[0]
+            roots = []
+            for t in t_outputs:
+                if isinstance(t, _Tensor):
+                    if t.grad_fn is not None:
+                        roots.append((core.node_id(t.grad_fn), t.output_nr))
+                    elif t.requires_grad:
+                        edge = torch.autograd.graph.get_gradient_edge(t)
+                        roots.append((core.node_id(edge.node), edge.output_nr))
+                elif isinstance(t, GradientEdge):
+                    roots.append((core.node_id(t.node), t.output_nr))
+            self.flush()
+            backward = self._next_backward
+            self._next_backward += 1
+            self.writer.emit(schema.backward(backward, schema.pairs(roots), site, retain))
+            self._in_backward = True
+            core.begin_backward()
+            try:
+                result = original(t_outputs, *args, **kwargs)
+            except BaseException as e:
+                self._end_backward(backward, retain, site, e)
+                raise
+            self._end_backward(backward, retain, site, None)
+            self.writer.drain()
+            return result
+        finally:
+            self._in_backward = False
+            core.passive(-1)
+
+    def _end_backward(self, backward: int, retain: bool, site: str, error: BaseException | None) -> None:
+        emit = self.writer.emit
+        runs, last = self.core.end_backward(backward, retain, error is None)
+        if runs:
+            emit(runs[:-1])
+        if error is None:
+            emit(schema.backward_end(backward, None, None, None))
+            return
+        node = self.core.node_object(last) if last >= 0 else None
+        slot = _failed_slot(node) if node is not None else None
+        emit(schema.backward_end(backward, last if node is not None else None, slot, str(error)))
+        self._write_error(error, site, backward)
+
+
+_ACTIVE: "weakref.WeakSet[NativeRecorder]" = weakref.WeakSet()
+
+
+def _forked() -> None:
+    """A forked child (a DataLoader worker) must not write into the parent's trace."""
+    for recorder in list(_ACTIVE):
+        recorder.active = False
+        recorder.core.passive(1)
+        recorder.writer.detach()
+
+
+def _forking() -> None:
+    for recorder in list(_ACTIVE):
+        recorder.writer.flush()
+
+
+os.register_at_fork(before=_forking, after_in_child=_forked)

@@ -1,0 +1,214 @@
+"""`--native` (tapedeck_torch/native): the recorder with the C++ core gives every program it accepts
+the same behaviour and the same verdict as the Python recorder — the failing node, the stale saved
+slot, the culprit op, its line, columns and library frame, the error — and stops with a message
+naming what it does not support. Skipped, with the reason, where the core cannot be built."""
+
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from conftest import (
+    CASES_DIR,
+    PROGRAMS_DIR,
+    REPO_DIR,
+    Run,
+    _env,
+    assert_same_behaviour,
+    cases,
+    expected_of,
+    programs,
+    run_plain,
+    run_recorded,
+)
+from reference_explain import explain
+from trace_schema import load_trace
+
+from tapedeck_torch import native
+
+try:
+    native.load()
+except native.NativeUnavailable as unavailable:
+    # Under CI=true the run must not pass without these tests (scripts/bootstrap.sh installs ninja).
+    if os.environ.get("CI") == "true":
+        pytest.fail("tapedeck_torch --native is not available (CI=true: its tests must run): %s" % unavailable,
+                    pytrace=False)
+    pytest.skip("tapedeck_torch --native is not available here: %s" % unavailable, allow_module_level=True)
+
+REFUSED = {
+    "custom_function": "custom autograd Functions (Square.apply)",
+    "autograd_features": "saved-tensor hooks (_checkpoint_hook)",
+}
+"""Programs of tests/programs that --native refuses, and what its message names."""
+
+
+def run_native(program, trace, *options):
+    name = os.path.basename(program)
+    proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", "--native", *options, name, "-o", str(trace)],
+                          cwd=os.path.dirname(program), capture_output=True, text=True, timeout=300, env=_env())
+    return Run(proc, name)
+
+
+def verdict(events):
+    """What `tapedeck explain` concludes from a trace: the culprit op (aten name, site, library frame),
+    the stale slot and failing node, and the failed backward's node and message."""
+    culprit = explain(events)
+    failed = [e for e in events if e["k"] == "bwend" and "msg" in e]
+    nodes = {e["n"]: e["name"] for e in events if e["k"] == "node"}
+    ended = [(nodes.get(e.get("fail")), e.get("slot"), e["msg"]) for e in failed[:1]]
+    if culprit is None:
+        return None, ended
+    op = culprit.op
+    return (op.get("name"), op.get("k"), op["line"], op.get("col"), op.get("end"), op.get("file"), op.get("frame"),
+            culprit.slot, culprit.node_name, culprit.message), ended
+
+
+@pytest.fixture(scope="module")
+def recorded_programs(tmp_path_factory):
+    """Each program run plainly, recorded by the Python recorder and recorded with --native."""
+    folder = tmp_path_factory.mktemp("native-programs")
+
+    def record(name):
+        program = os.path.join(PROGRAMS_DIR, name + ".py")
+        python = folder / (name + ".py.tdt")
+        fast = folder / (name + ".native.tdt")
+        return name, (run_plain(program), run_recorded(program, python), str(python), run_native(program, fast),
+                      str(fast))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(pool.map(record, programs()))
+
+
+@pytest.fixture(scope="module")
+def recorded_cases(tmp_path_factory):
+    """Each conformance case recorded with --native (test_conformance.py runs the others)."""
+    folder = tmp_path_factory.mktemp("native-cases")
+
+    def record(case):
+        trace = folder / (case + ".tdt")
+        return case, (run_native(os.path.join(CASES_DIR, case + ".py"), trace), str(trace))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(pool.map(record, cases()))
+
+
+@pytest.mark.parametrize("name", [p for p in programs() if p not in REFUSED])
+def test_program_has_the_python_recorders_verdict(name, recorded_programs):
+    plain, python, python_trace, fast, fast_trace = recorded_programs[name]
+    assert_same_behaviour(fast, plain)
+    _, events = load_trace(fast_trace)
+    _, python_events = load_trace(python_trace)
+    assert events[-1] == {"k": "exit", "code": plain.exit_code}
+    assert not [e for e in events if e["k"] == "recorder_error"]
+    assert "".join(e["text"] for e in events if e["k"] == "print") == plain.stdout
+    assert verdict(events) == verdict(python_events)
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_program_is_refused_by_name(name, recorded_programs):
+    plain, _, _, fast, fast_trace = recorded_programs[name]
+    message = "tapedeck_torch --native does not support %s; record without --native" % REFUSED[name]
+    assert fast.exit_code == 1
+    assert fast.last_error_line == "tapedeck_torch.native.NativeUnsupported: " + message
+    assert fast.stdout == plain.stdout[:len(fast.stdout)]
+    _, events = load_trace(fast_trace)
+    assert (events[-2]["k"], events[-2]["type"], events[-2]["msg"]) == ("error", "NativeUnsupported", message)
+    assert events[-1] == {"k": "exit", "code": 1}
+
+
+@pytest.mark.parametrize("case", cases())
+def test_conformance_case(case, recorded_cases):
+    """Every conformance case either behaves as its expected.json says, recorded with --native, with
+    the culprit line it names, or is refused by name."""
+    run, trace = recorded_cases[case]
+    _, events = load_trace(trace)
+    assert events[-1]["k"] == "exit"
+    if "NativeUnsupported" in run.last_error_line:
+        assert run.last_error_line.startswith("tapedeck_torch.native.NativeUnsupported: tapedeck_torch --native "
+                                              "does not support ")
+        return
+    expected = expected_of(os.path.join(CASES_DIR, case + ".py"))
+    assert run.exit_code == expected["exit_code"]
+    assert not [e for e in events if e["k"] == "recorder_error"]
+    assert "".join(e["text"] for e in events if e["k"] == "print") == run.stdout
+    if expected["exit_code"] != 0:
+        assert run.last_error_line == expected["error"]
+        assert run.error_line == expected["error_line"]
+    if "culprit_line" in expected:
+        assert explain(events) is not None
+        assert explain(events).line == expected["culprit_line"]
+
+
+def test_most_conformance_cases_are_recorded(recorded_cases):
+    """The refusals are the exception: custom Functions and checkpoints, not everyday programs."""
+    refused = [case for case, (run, _) in recorded_cases.items() if "NativeUnsupported" in run.last_error_line]
+    assert len(refused) <= len(recorded_cases) // 5, refused
+
+
+def _tapedeck():
+    for build in ("release", "debug"):
+        path = os.path.join(REPO_DIR, ".build", build, "tapedeck")
+        if os.access(path, os.X_OK):
+            return path
+    return os.environ.get("TAPEDECK")
+
+
+@pytest.mark.skipif(not _tapedeck() and os.environ.get("CI") != "true",
+                    reason="no built tapedeck binary (.build/*/tapedeck or $TAPEDECK)")
+@pytest.mark.parametrize("name", ["residual_inplace", "gan_adam", "relu_inplace_module", "transformer_step"])
+def test_tapedeck_explain_says_the_same(name, recorded_programs):
+    """`tapedeck explain` on both traces: the same diagnosis line, source excerpt, error and culprit
+    line. Op and tensor numbers aside (--native numbers what the C++ observer sees, and tells tensors
+    apart by PyTorch's own objects), and the call's spelling: inside a library, --native names the
+    aten op (`aten::relu_`) where the Python recorder names the Python call (`F.relu`)."""
+    assert _tapedeck(), "no built tapedeck binary (CI=true: scripts/test.sh builds it before these tests)"
+    _, _, python_trace, _, fast_trace = recorded_programs[name]
+
+    def diagnosis(trace):
+        text = subprocess.run([_tapedeck(), "explain", trace], capture_output=True, text=True, timeout=120).stdout
+        lines = text.splitlines()
+        kept = lines[:3] + [line for line in lines if "RuntimeError" in line or "<- culprit" in line]
+        return [re.sub(r"\bt\d+\b", "tN", re.sub(r"#\d+", "#N", re.sub(r"#\d+ `[^`]*`", "#N", line)))
+                for line in kept]
+    assert diagnosis(fast_trace) == diagnosis(python_trace)
+
+
+def test_record_api(tmp_path):
+    program = tmp_path / "api.py"
+    program.write_text(
+        "import torch, tapedeck_torch\n"
+        "x = torch.ones(3, requires_grad=True)\n"
+        "with tapedeck_torch.record('api.tdt', native=True):\n"
+        "    y = x.sigmoid()\n"
+        "    y.mul_(2)\n"
+        "    try:\n"
+        "        y.sum().backward()\n"
+        "    except RuntimeError as e:\n"
+        "        print(type(e).__name__)\n")
+    proc = subprocess.run([sys.executable, str(program)], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env=_env())
+    assert proc.stdout == "RuntimeError\n", proc.stderr
+    _, events = load_trace(str(tmp_path / "api.tdt"))
+    culprit = explain(events)
+    assert (culprit.op["name"], culprit.line, culprit.slot, culprit.node_name) == (
+        "aten::mul_.Tensor", 5, "result", "SigmoidBackward0")
+
+
+def test_keep_steps_is_refused_before_running(tmp_path):
+    program = tmp_path / "p.py"
+    program.write_text("print('ran')\n")
+    run = run_native(str(program), tmp_path / "p.tdt", "--keep-steps", "2")
+    assert run.exit_code == 2
+    assert "--native does not support --keep-steps; record without --native" in run.stderr
+    assert run.stdout == ""
+    with pytest.raises(ValueError, match="native=True\\) does not support keep_steps"):
+        import tapedeck_torch
+        tapedeck_torch.record("x.tdt", keep_steps=2, native=True)
+
+
+def test_a_core_that_cannot_be_built_says_why(monkeypatch):
+    from torch.utils import cpp_extension
+    monkeypatch.setattr(native, "_module", None)
+    monkeypatch.setattr(cpp_extension, "is_ninja_available", lambda: False)
+    with pytest.raises(native.NativeUnavailable, match="needs ninja, which is not installed"):
+        native.load()
