@@ -11,13 +11,16 @@ import TorchRules
 /// The counts live in one dense array over every node of the tape, made once and reused call
 /// after call (`start` clears only the nodes the previous call reached): a training loop replays
 /// thousands of small graphs out of a large tape, and a single call may reach a million nodes,
-/// where a dictionary lookup per edge was the replay's largest cost.
+/// where a dictionary lookup per edge was the replay's largest cost. The discovery stack and the
+/// ready queue keep their storage from call to call too, so a call allocates nothing.
 struct BackwardSimulation: Sendable {
     /// Incoming edges not yet delivered, by node id; meaningful for the nodes in `reached`, zero
     /// for every other node.
     private var pending: [Int32]
     /// The nodes the current call reached from its roots, in discovery order.
     private var reached: [Int] = []
+    /// The nodes reached whose edges are not walked yet (empty between calls).
+    private var stack: [Int] = []
     private var queue = ReadyQueue<Int>()
 
     /// A simulation over a graph of `nodeCount` nodes, before any call starts.
@@ -29,7 +32,7 @@ struct BackwardSimulation: Sendable {
     mutating func start(roots: [Edge], graph: NodeGraph) {
         for node in reached { pending[node] = 0 }
         reached.removeAll(keepingCapacity: true)
-        queue = ReadyQueue()
+        queue.removeAll()
         // A node is reached once its count is non-zero. Edges only point to older nodes, so a
         // single root is never the target of an edge and is reached with a count of zero.
         if roots.count == 1 {
@@ -40,7 +43,7 @@ struct BackwardSimulation: Sendable {
                 pending[root.node] += 1
             }
         }
-        var stack = reached
+        stack.append(contentsOf: reached)
         while let node = stack.popLast() {
             graph.forEachEdge(of: node) { edge in
                 if pending[edge.node] == 0 {

@@ -35,6 +35,12 @@ public struct ReadyQueue<Node> {
         siftUp(task, from: heap.count - 1, top: 0)
     }
 
+    /// Empties the queue, keeping its storage for the next backward call.
+    @inlinable
+    public mutating func removeAll() {
+        heap.removeAll(keepingCapacity: true)
+    }
+
     /// Takes the node that runs next: the highest `sequence_nr`, ties as libstdc++ breaks them.
     @inlinable
     public mutating func pop() -> Node? {
