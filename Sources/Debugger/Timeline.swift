@@ -9,7 +9,7 @@ struct Timeline<Value: Sendable>: Sendable {
     let values: ArraySlice<Value>
 
     /// The number of entries recorded at event indexes below `position`.
-    func count(before position: Int) -> Int { positions.firstIndex(atOrAfter: position) - positions.startIndex }
+    func count(before position: Int) -> Int { positions.countBefore(position) }
 
     /// The last value recorded at an event index below `position`, nil if none.
     func value(before position: Int) -> Value? {
@@ -93,9 +93,9 @@ struct Timelines<Value: Sendable>: Sendable {
     }
 
     /// The first index of `range` whose entry is at `position` or later (`range.upperBound` when
-    /// none is): a binary search, positions growing within a key.
+    /// none is): positions grow within a key.
     private func firstIndex(atOrAfter position: Int, in range: Range<Int>) -> Int {
-        positions[range].firstIndex(atOrAfter: position)
+        range.lowerBound + positions[range].countBefore(position)
     }
 
     /// The timeline of `key` (empty for a key without entries).
@@ -103,18 +103,5 @@ struct Timelines<Value: Sendable>: Sendable {
         guard !starts.isEmpty else { return Timeline(positions: [], values: []) }
         let range = Int(starts[key])..<Int(starts[key + 1])
         return Timeline(positions: positions[range], values: values[range])
-    }
-}
-
-extension ArraySlice<Int32> {
-    /// The first index whose position is `position` or later (`endIndex` when none is), for
-    /// ascending positions: a binary search.
-    func firstIndex(atOrAfter position: Int) -> Int {
-        var (low, high) = (startIndex, endIndex)
-        while low < high {
-            let middle = low + (high - low) / 2
-            if Int(self[middle]) < position { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 }
