@@ -207,14 +207,10 @@ struct Blame: Sendable {
                 }
                 // Every saved variable of a step that did not fail unpacked fresh: read them from
                 // the index, making a `SavedValue` only for a warning.
-                func checkSaves(of node: Int) {
-                    for i in index.saveRange(of: node) {
-                        let save = index.save(at: i)
-                        check(tensor: save.tensor, event: save.event) { SavedValue(fresh: save, slot: index.slotName(of: save)) }
-                    }
+                _ = index.forEachUnpackedSave(of: node) { save in
+                    check(tensor: save.tensor, event: save.event) { SavedValue(fresh: save, slot: index.slotName(of: save)) }
+                    return true
                 }
-                checkSaves(of: node)
-                if !index.wrapped.isEmpty, let inner = index.wrapped[node] { checkSaves(of: inner) }
             }
         }
         return warnings

@@ -40,7 +40,7 @@ struct Replayer: Sendable {
         while let node = simulation.next() {
             nodes.append(node)
             let inner = index.wrapped.isEmpty ? nil : index.wrapped[node]
-            if let saved = failingSaves(of: node, wrapping: inner, at: position, freedBy: freedBy),
+            if let saved = failingSaves(of: node, at: position, freedBy: freedBy),
                let bad = saved.first(where: { $0.status != .fresh }) {
                 let anomaly = anomalyDetection(in: call)
                 let failure = UnpackFailure(node: bad.node, saved: bad, message: message(for: bad, at: position, anomalyDetection: anomaly))
@@ -57,25 +57,14 @@ struct Replayer: Sendable {
     }
 
     /// The saved variables `node` unpacks before `position` (its own, then those of the node
-    /// it wraps), built only when one of them is not fresh; nil when all are.
-    private func failingSaves(of node: Int, wrapping inner: Int?, at position: Int, freedBy: [Int?]) -> [SavedValue]? {
-        if unpacksFresh(node, at: position, freedBy: freedBy), inner.map({ unpacksFresh($0, at: position, freedBy: freedBy) }) ?? true {
-            return nil
+    /// it wraps), built only when one of them is not fresh (freed, or its counter moved past the
+    /// saved version); nil when all are.
+    private func failingSaves(of node: Int, at position: Int, freedBy: [Int?]) -> [SavedValue]? {
+        let allFresh = index.forEachUnpackedSave(of: node) { save in
+            freedBy[save.node] == nil && index.version(of: save.tensor, before: position) == save.savedVersion
         }
+        if allFresh { return nil }
         return index.unpackedSaves(of: node).map { savedValue($0, at: position, freedBy: freedBy[$0.node]) }
-    }
-
-    /// Whether every saved variable of `node` unpacks before `position`: not freed, and its
-    /// counter still at the saved version.
-    private func unpacksFresh(_ node: Int, at position: Int, freedBy: [Int?]) -> Bool {
-        let saves = index.saveRange(of: node)
-        guard !saves.isEmpty else { return true }
-        guard freedBy[node] == nil else { return false }
-        for i in saves {
-            let save = index.save(at: i)
-            if index.version(of: save.tensor, before: position) != save.savedVersion { return false }
-        }
-        return true
     }
 
     /// A saved slot as unpacking would see it before `position`, where `freedBy` is the backward

@@ -374,8 +374,21 @@ struct TapeIndex: Sendable {
 
     /// The saved variables unpacked when `node` runs: its own, then those of the node it wraps.
     func unpackedSaves(of node: Int) -> [Save] {
-        guard let inner = wrapped[node] else { return saves(of: node) }
-        return saves(of: node) + saves(of: inner)
+        var saves: [Save] = []
+        _ = forEachUnpackedSave(of: node) { saves.append($0); return true }
+        return saves
+    }
+
+    /// Calls `body` with each saved variable unpacked when `node` runs, in the order backward
+    /// unpacks them: its own, then those of the node it wraps (a `CopySlices` runs the in-place
+    /// op's node inside its own apply). Stops at the first for which `body` returns false and
+    /// says whether it went through all. Reads the index slot by slot and allocates nothing: the
+    /// replay and the blame ask it of every node they run.
+    func forEachUnpackedSave(of node: Int, _ body: (Save) -> Bool) -> Bool {
+        for i in saveRange(of: node) where !body(save(at: i)) { return false }
+        guard !wrapped.isEmpty, let inner = wrapped[node] else { return true }
+        for i in saveRange(of: inner) where !body(save(at: i)) { return false }
+        return true
     }
 
     func counter(of tensor: Int) -> Int { tensors[tensor].counter }
