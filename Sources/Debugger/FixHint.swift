@@ -103,13 +103,43 @@ struct FixHint: Sendable {
         if let (target, op, value) = augmentedAssignment(statement), !target.contains("[") {
             return "\(target) = \(target) \(op) \(value)"
         }
-        guard let method = inPlaceMethod(statement), !method.receiver.hasSuffix("]"),
-              let call = Self.outOfPlaceCall(method) else { return nil }
+        guard let method = inPlaceMethod(statement), !method.receiver.hasSuffix("]") else { return nil }
         let inPlace = "\(method.receiver).\(method.name)_(\(method.arguments))"
+        if Self.isNamespace(method.receiver) {
+            guard let (written, call) = Self.outOfPlaceFunction(method) else { return nil }
+            return statement == inPlace ? "\(written) = \(call)" : statement.replacingFirst(inPlace, with: call)
+        }
+        guard let call = Self.outOfPlaceCall(method) else { return nil }
         if statement == inPlace && method.receiver.allSatisfy({ $0.isIdentifierCharacter || $0 == "." }) {
             return "\(method.receiver) = \(call)"
         }
         return statement.replacingFirst(inPlace, with: call)
+    }
+
+    /// Whether a call's receiver is a module of functions (`torch`, `torch.nn.functional`, `F`)
+    /// rather than a tensor: `torch.relu_(x)` writes its first argument, not `torch`.
+    static func isNamespace(_ receiver: String) -> Bool {
+        (receiver == "torch" || receiver == "F" || receiver.hasPrefix("torch.") || receiver.hasPrefix("nn."))
+            && receiver.allSatisfy { $0.isIdentifierCharacter || $0 == "." }
+    }
+
+    /// The tensor an in-place function writes (its first argument) and the out-of-place call:
+    /// `(x, torch.relu(x))` for `torch.relu_(x)`, `(x, torch.zeros_like(x))` for `torch.zero_(x)`.
+    /// Nil for a first argument that is not a name, for `torch._foreach_*_` (a list, rebound
+    /// element by element) and for `torch.nn.init`, whose initializers have no out-of-place form.
+    static func outOfPlaceFunction(_ function: (receiver: String, name: String, arguments: String)) -> (String, String)? {
+        let (namespace, name, arguments) = function
+        guard !name.hasPrefix("_foreach_"), !namespace.hasSuffix(".init") else { return nil }
+        let line = StatementTokens(arguments)
+        let comma = line.topLevel.first { line.op($0) == "," }
+        let written = trimmed(comma.map(line.text(before:)) ?? arguments)
+        let rest = comma.map { trimmed(line.text(after: $0)) } ?? ""
+        guard !written.isEmpty, written.allSatisfy({ $0.isIdentifierCharacter || $0 == "." }),
+              let method = outOfPlaceCall((written, name, rest)) else { return nil }
+        switch name {
+        case "zero", "fill", "copy": return (written, method)
+        default: return (written, "\(namespace).\(name)(\(arguments))")
+        }
     }
 
     /// The out-of-place spelling of an in-place method call, nil for methods that have none
