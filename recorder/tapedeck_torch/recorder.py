@@ -16,7 +16,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils import _python_dispatch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from . import calls, inference, schema
+from . import calls, foreach, inference, schema
 from .checkpoint import CheckpointInputs
 from .compat import classmethod_function
 from .graph import GraphRecorder, SavedVersion, is_custom, saved_slot_names
@@ -120,18 +120,19 @@ class _DispatchMode(TorchDispatchMode):
         if kwargs is None:
             kwargs = {}
         rec = self.recorder
-        if rec.passive:
-            return func(*args, **kwargs)
-        try:
-            record = rec.before_op(func, args, kwargs)
-        except Exception as e:
-            rec.report(e, "dispatch")
-            record = None
-        if record is None:
-            return func(*args, **kwargs)
+        record = None
+        if not rec.passive:
+            try:
+                record = rec.before_op(func, args, kwargs)
+            except Exception as e:
+                rec.report(e, "dispatch")
+        lost = foreach.versions_before(func, args)
         out = func(*args, **kwargs)
-        record.outputs = tensors_in(out, [])
-        rec.pending.append(record)
+        if lost:
+            foreach.give_back(lost)
+        if record is not None:
+            record.outputs = tensors_in(out, [])
+            rec.pending.append(record)
         return out
 
 
@@ -186,6 +187,7 @@ class Recorder:
             self._step_hook = register_optimizer_step_post_hook(self._optimizer_step)
         self._tee = StdoutTee(sys.stdout, self.writer)
         sys.stdout = self._tee
+        foreach.bumps_lost_under_mode()  # probed before the modes, which it must not pass through
         self._modes = [_FunctionMode(self), _DispatchMode(self)]
         for mode in self._modes:
             mode.__enter__()

@@ -15,7 +15,7 @@ from reference_explain import explain
 from trace_schema import load_trace
 
 # The library function the culprit write ran inside, when it was not the program's own line.
-CULPRIT_FRAMES = {"gan_adam": "Adam.step", "relu_inplace_module": "ReLU.forward"}
+CULPRIT_FRAMES = {"adamw_foreach": "Adam.step", "gan_adam": "Adam.step", "relu_inplace_module": "ReLU.forward"}
 
 
 @pytest.fixture(scope="module")
