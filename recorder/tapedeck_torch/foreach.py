@@ -7,9 +7,10 @@ the dispatch key that bumps, so the counters stay where they were (pytorch/pytor
 The recorder's mode would then change the program: a parameter that the optimizer updated between
 a forward and its backward no longer fails the backward. So after such an op the recorder bumps,
 once per list entry as PyTorch's in-place kernel does, each written tensor whose version the op
-left unchanged (a kernel that bumps inside the op leaves nothing to give back), and a PyTorch
-that bumps after the mode returns (the fix proposed upstream) is detected once, by a probe, and
-left alone.
+left unchanged: CUDA's fast kernels call `increment_version` themselves, inside the op, which
+leaves nothing to give back (their slow fallback loses the bumps as the CPU kernels do); and a
+PyTorch that bumps after the mode returns (the fix proposed upstream) is detected once, by a
+probe, and left alone.
 """
 
 import functools

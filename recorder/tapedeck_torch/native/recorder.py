@@ -16,6 +16,7 @@ import torch
 from torch.autograd.graph import GradientEdge
 
 from .. import schema
+from ..compat import classmethod_function
 from ..recorder import _failed_slot, _version
 from ..sites import CallSites
 from ..stdout import StdoutTee
@@ -142,9 +143,9 @@ class NativeRecorder:
 
     # ------------------------------------------------------------------ refused before they run
 
-    def _refuse_apply(self, original: classmethod) -> classmethod:
+    def _refuse_apply(self, original: Any) -> classmethod:
         recorder = self
-        function = original.__func__
+        function = classmethod_function(original)
 
         def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
             if recorder.active and not recorder._in_backward:
