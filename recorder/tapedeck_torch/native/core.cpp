@@ -175,10 +175,19 @@ struct NodeEntry {
   c10::weak_intrusive_ptr<Node> ref;
 };
 
-/// An op output that holds a grad_fn: the node, which output of it the tensor is, and the tensor.
+/// An op output that holds a grad_fn: the node, which output of it the tensor is, and the tensor
+/// (its id and registry entry).
 struct Holder {
   const Node* node;
   int64_t output_nr, tid;
+  TensorEntry* entry;
+};
+
+/// An argument the running op writes: its tensor, registry entry and version before the op.
+struct Written {
+  c10::TensorImpl* impl;
+  TensorEntry* entry;
+  int64_t before;
 };
 
 /// What the recorder learns once per operator, node type, code object and call site, kept from one
@@ -236,10 +245,11 @@ struct State {
   int opaque = 0;
   // The op between its start and end callbacks.
   OpRec current{};
-  std::vector<std::pair<c10::TensorImpl*, int64_t>> written;  ///< written tensors, version before
+  std::vector<Written> written;
   // end_op's scratch, kept to spare an allocation per op.
   std::vector<at::Tensor> outputs, holder_tensors;
   std::vector<std::pair<int64_t, int64_t>> outs;
+  std::vector<TensorEntry*> out_entries;
   std::vector<Holder> holders;
   uint64_t op_seq = 0;
 
@@ -323,20 +333,22 @@ void sweep() {
   state->sweep_at = 2 * tensors.size() + 4096;
 }
 
-/// The tensor's id, registering it (and its view base first) on first sight; `param` is whether its
-/// Python object is an nn.Parameter, known only where the GIL is held.
-int64_t tensor_id(const at::TensorBase& t, PyObject* parameter_type = nullptr) {
+/// The registry entry of a tensor (its id, version counter and grad_fn node), registering it (and its
+/// view base first) on first sight; `parameter_type` tells whether its Python object is an
+/// nn.Parameter, known only where the GIL is held. The reference stays valid while the tensor lives:
+/// the map keeps its entries in place, and a sweep drops only dead tensors.
+TensorEntry& tensor_entry(const at::TensorBase& t, PyObject* parameter_type = nullptr) {
   c10::TensorImpl* impl = t.unsafeGetTensorImpl();
   auto it = state->tensors.find(impl);
   if (it != state->tensors.end()) {
     if (!it->second.ref.expired()) {
-      return it->second.tid;
+      return it->second;
     }
     state->tensors.erase(it);
   }
   int64_t base = -1;
   if (t.is_view()) {
-    base = tensor_id(t._base(), parameter_type);
+    base = tensor_entry(t._base(), parameter_type).tid;
   }
   TensorRec rec{};
   Counter* counter = counter_of(impl, version_of(impl));
@@ -356,19 +368,20 @@ int64_t tensor_id(const at::TensorBase& t, PyObject* parameter_type = nullptr) {
   }
   rec.dims = state->shapes.size() - rec.shape_at;
   rec.tid = state->next_tid++;
-  state->tensors.emplace(
-      impl, TensorEntry{rec.tid, counter, -1, c10::weak_intrusive_ptr<c10::TensorImpl>(t.getIntrusivePtr())});
+  TensorEntry& entry = state->tensors.emplace(
+      impl, TensorEntry{rec.tid, counter, -1, c10::weak_intrusive_ptr<c10::TensorImpl>(t.getIntrusivePtr())})
+      .first->second;
   state->entries.emplace_back(Entry::tensor, state->tensor_recs.size());
   state->tensor_recs.push_back(rec);
   if (state->tensors.size() > state->sweep_at) {
     sweep();
   }
-  return rec.tid;
+  return entry;
 }
 
-/// The registry entry of a tensor `tensor_id` has registered.
-TensorEntry& entry_of(const c10::TensorImpl* impl) {
-  return state->tensors.at(impl);
+/// The tensor's id (`tensor_entry`).
+int64_t tensor_id(const at::TensorBase& t, PyObject* parameter_type = nullptr) {
+  return tensor_entry(t, parameter_type).tid;
 }
 
 template <typename F>
@@ -788,9 +801,10 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
   for (size_t i = 0; i < inputs.size(); ++i) {
     const bool writes = std::find(kind.writes.begin(), kind.writes.end(), static_cast<int64_t>(i)) != kind.writes.end();
     each_tensor(inputs[i], [&](const at::Tensor& t) {
-      const int64_t tid = tensor_id(t, parameter_type);
+      TensorEntry& entry = tensor_entry(t, parameter_type);
+      const int64_t tid = entry.tid;
       const int64_t version = version_of(t.unsafeGetTensorImpl());
-      Counter* counter = entry_of(t.unsafeGetTensorImpl()).counter;
+      Counter* counter = entry.counter;
       if (counter != nullptr && counter->model != version) {
         // The counter moved where no recorded op wrote (gradient accumulation in backward).
         state->entries.emplace_back(Entry::sync, state->sync_recs.size());
@@ -799,7 +813,7 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
       }
       state->pairs.emplace_back(tid, version);
       if (writes) {
-        state->written.emplace_back(t.unsafeGetTensorImpl(), version);
+        state->written.push_back({t.unsafeGetTensorImpl(), &entry, version});
       }
     });
   }
@@ -819,16 +833,20 @@ void end_op(const at::RecordFunction& fn) {
   }
   // Outputs are listed at their versions after the op; written inputs that moved are bumps.
   std::vector<std::pair<int64_t, int64_t>>& outs = state->outs;
+  std::vector<TensorEntry*>& out_entries = state->out_entries;
   outs.clear();
+  out_entries.clear();
   for (const at::Tensor& t : outputs) {
-    outs.emplace_back(tensor_id(t), version_of(t.unsafeGetTensorImpl()));
+    TensorEntry& entry = tensor_entry(t);
+    outs.emplace_back(entry.tid, version_of(t.unsafeGetTensorImpl()));
+    out_entries.push_back(&entry);
   }
   op.bumps_at = state->bumps.size();
-  for (const auto& w : state->written) {
-    const int64_t after = version_of(w.first);
-    TensorEntry& written = entry_of(w.first);
-    if (after != w.second && written.counter != nullptr) {
-      state->bumps.push_back({written.counter->vc, written.tid, w.second, after});
+  for (const Written& w : state->written) {
+    const int64_t after = version_of(w.impl);
+    const TensorEntry& written = *w.entry;
+    if (after != w.before && written.counter != nullptr) {
+      state->bumps.push_back({written.counter->vc, written.tid, w.before, after});
       written.counter->model = after;
     }
   }
@@ -838,15 +856,18 @@ void end_op(const at::RecordFunction& fn) {
   std::vector<at::Tensor>& holder_tensors = state->holder_tensors;
   holders.clear();
   holder_tensors.clear();
-  for (const at::Tensor& t : outputs) {
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const at::Tensor& t = outputs[i];
     bool written = false;
-    for (const auto& w : state->written) {
-      written = written || w.first == t.unsafeGetTensorImpl();
+    for (const Written& w : state->written) {
+      written = written || w.impl == t.unsafeGetTensorImpl();
     }
-    const at::Tensor holder = written && t.is_view() ? at::Tensor(t._base()) : t;
+    const bool rebased = written && t.is_view();
+    const at::Tensor holder = rebased ? at::Tensor(t._base()) : t;
     Node* node = torch::autograd::impl::grad_fn_unsafe(holder);
     if (node != nullptr) {
-      holders.push_back({node, holder.output_nr(), tensor_id(holder)});
+      TensorEntry& entry = rebased ? tensor_entry(holder) : *out_entries[i];
+      holders.push_back({node, holder.output_nr(), entry.tid, &entry});
       holder_tensors.push_back(holder);
     }
   }
@@ -859,7 +880,7 @@ void end_op(const at::RecordFunction& fn) {
     Node* node = torch::autograd::impl::grad_fn_unsafe(holder_tensors[i]);
     const int64_t nid = note_node(node, op.index, holders);
     const at::Tensor& holder = holder_tensors[i];
-    TensorEntry& entry = entry_of(holder.unsafeGetTensorImpl());
+    TensorEntry& entry = *holders[i].entry;
     if (entry.node == nid) {
       continue;
     }
