@@ -962,14 +962,79 @@ void on_end(const at::RecordFunction& fn, at::ObserverContext*) {
 
 // ------------------------------------------------------------------ formatting
 
+/// The trace text being formatted: a byte buffer that keeps its memory from one take to the next.
+/// Appending a literal copies a length known at compile time after one capacity check, inline
+/// (std::string's append is an out-of-line call into libstdc++ per piece).
+class Buffer {
+ public:
+  template <size_t N>
+  Buffer& operator+=(const char (&literal)[N]) {
+    append(literal, N - 1);
+    return *this;
+  }
+
+  Buffer& operator+=(const std::string& text) {
+    append(text.data(), text.size());
+    return *this;
+  }
+
+  Buffer& operator+=(char c) {
+    room(1);
+    bytes_[used_++] = c;
+    return *this;
+  }
+
+  void append(const char* text, size_t size) {
+    room(size);
+    std::memcpy(bytes_.data() + used_, text, size);
+    used_ += size;
+  }
+
+  template <typename Int>
+  void number(Int value) {
+    room(24);
+    used_ = std::to_chars(bytes_.data() + used_, bytes_.data() + used_ + 24, value).ptr - bytes_.data();
+  }
+
+  void boolean(bool value) {
+    if (value) {
+      *this += "true";
+    } else {
+      *this += "false";
+    }
+  }
+
+  /// The text so far as a Python bytes object; the buffer is emptied (its memory kept).
+  py::bytes take() {
+    py::bytes text(bytes_.data(), used_);
+    used_ = 0;
+    return text;
+  }
+
+  void clear() {
+    used_ = 0;
+  }
+
+ private:
+  void room(size_t size) {
+    if (bytes_.size() - used_ < size) {
+      bytes_.resize(std::max(2 * bytes_.size(), used_ + size + 4096));
+    }
+  }
+
+  std::vector<char> bytes_;
+  size_t used_ = 0;
+};
+
+/// The text `take` and `end_backward` format, kept from one call to the next (empty between them).
+Buffer formatted;
+
 template <typename Int>
-void append_int(std::string& out, Int value) {
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  out.append(buffer, result.ptr - buffer);
+void append_int(Buffer& out, Int value) {
+  out.number(value);
 }
 
-void append_shape(std::string& out, size_t at, size_t dims) {
+void append_shape(Buffer& out, size_t at, size_t dims) {
   out += '[';
   for (size_t i = 0; i < dims; ++i) {
     if (i) {
@@ -980,7 +1045,7 @@ void append_shape(std::string& out, size_t at, size_t dims) {
   out += ']';
 }
 
-void append_pairs(std::string& out, size_t at, size_t count) {
+void append_pairs(Buffer& out, size_t at, size_t count) {
   out += '[';
   for (size_t i = 0; i < count; ++i) {
     if (i) {
@@ -993,10 +1058,6 @@ void append_pairs(std::string& out, size_t at, size_t count) {
     out += ']';
   }
   out += ']';
-}
-
-const char* boolean(bool value) {
-  return value ? "true" : "false";
 }
 
 /// Resolves the text of call sites met since the last take (Python's `site`, once per site).
@@ -1023,13 +1084,11 @@ std::vector<std::string> dtype_names() {
   return names;
 }
 
-/// Formats everything recorded since the last take as trace lines (each ending in a newline), and
-/// clears the buffers.
-std::string format_entries() {
+/// Formats everything recorded since the last take as trace lines (each ending in a newline) into
+/// `out`, and clears the records.
+void format_entries(Buffer& out) {
   static const std::vector<std::string> dtypes = dtype_names();
   resolve_sites();
-  std::string out;
-  out.reserve(state->entries.size() * 96);
   for (const auto& entry : state->entries) {
     switch (entry.first) {
       case Entry::tensor: {
@@ -1045,7 +1104,7 @@ std::string format_entries() {
         out += ",\"dtype\":\"";
         out += dtypes[static_cast<size_t>(t.dtype)];
         out += "\",\"rg\":";
-        out += boolean(t.rg);
+        out.boolean(t.rg);
         if (t.base >= 0) {
           out += ",\"base\":";
           append_int(out, t.base);
@@ -1066,7 +1125,7 @@ std::string format_entries() {
         out += ",";
         out += caches.site_text[op.site];
         out += ",\"grad\":";
-        out += boolean(op.grad);
+        out.boolean(op.grad);
         out += ",\"in\":";
         append_pairs(out, op.ins_at, op.ins);
         out += ",\"out\":";
@@ -1140,7 +1199,7 @@ std::string format_entries() {
           out += ",\"v\":";
           append_int(out, s.version);
           out += ",\"out\":";
-          out += boolean(s.is_output);
+          out.boolean(s.is_output);
           out += ",\"nr\":";
           append_int(out, s.output_nr);
           out += ",\"shape\":";
@@ -1158,7 +1217,7 @@ std::string format_entries() {
         out += ",\"nr\":";
         append_int(out, g.output_nr);
         out += ",\"rg\":";
-        out += boolean(g.rg);
+        out.boolean(g.rg);
         out += ",\"v\":";
         append_int(out, g.version);
         out += "}\n";
@@ -1189,7 +1248,6 @@ std::string format_entries() {
   state->pairs.clear();
   state->bumps.clear();
   state->slots.clear();
-  return out;
 }
 
 }  // namespace
@@ -1257,19 +1315,20 @@ void stop() {
   state = nullptr;
 }
 
-/// The trace lines recorded since the last take, formatted (one string, each line ending in "\n").
-py::str take() {
+/// The trace lines recorded since the last take, formatted: UTF-8 bytes, each line ending in "\n",
+/// which the writer hands to the file as they are.
+py::bytes take() {
   State& s = running();
   ++s.passive;
-  std::string text;
   try {
-    text = format_entries();
+    format_entries(formatted);
   } catch (...) {
     --s.passive;
+    formatted.clear();
     throw;
   }
   --s.passive;
-  return py::str(text);
+  return formatted.take();
 }
 
 /// Pauses (`delta` 1) or resumes (-1) recording ops: the recorder's own work, backward, forked children.
@@ -1325,13 +1384,14 @@ void begin_backward() {
 
 /// Stops noting node runs; returns the `run` events of backward call `backward` (with a `release` of
 /// each node before the next one runs, and after the last one when the call `succeeded`, unless the
-/// graph is retained) as trace lines, and the last node that ran (-1 when none).
+/// graph is retained) as trace lines (UTF-8 bytes, as `take` gives them), and the last node that ran
+/// (-1 when none).
 py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   State& s = running();
   std::lock_guard<std::mutex> lock(s.run_mutex);
   s.in_backward = false;
   at::reenableCallback(ops_handle);
-  std::string out;
+  Buffer& out = formatted;
   int64_t last = -1;
   auto release = [&](int64_t nid) {
     out += "{\"k\":\"release\",\"n\":";
@@ -1374,7 +1434,7 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   }
   s.runs.clear();
   s.run_grads.clear();
-  return py::make_tuple(py::str(out), last);
+  return py::make_tuple(out.take(), last);
 }
 
 PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {

@@ -126,8 +126,7 @@ class NativeRecorder:
             return
         text = self.core.take()
         if text:
-            self.writer.emit(text[:-1])
-            self.writer.drain()
+            self.writer.write_block(text)
         refusal = self.core.refusal()
         if refusal:
             raise NativeUnsupported(refusal)
@@ -201,7 +200,6 @@ class NativeRecorder:
                 self._end_backward(backward, retain, site, e)
                 raise
             self._end_backward(backward, retain, site, None)
-            self.writer.drain()
             return result
         finally:
             self._in_backward = False
@@ -211,7 +209,7 @@ class NativeRecorder:
         emit = self.writer.emit
         runs, last = self.core.end_backward(backward, retain, error is None)
         if runs:
-            emit(runs[:-1])
+            self.writer.write_block(runs)
         if error is None:
             emit(schema.backward_end(backward, None, None, None))
             return
