@@ -17,7 +17,7 @@ from torch.autograd.graph import GradientEdge
 
 from .. import schema
 from ..recorder import _failed_slot, _version
-from ..sites import CallSites
+from ..sites import CallSites, _realpath
 from ..stdout import StdoutTee
 from ..writer import TraceWriter
 from . import NativeUnsupported, load
@@ -50,7 +50,7 @@ class NativeRecorder:
         fields = schema.header_fields(program_path, source,
                                       "tapedeck_torch %s (torch %s, native)" % (_version(), torch.__version__))
         self.writer = TraceWriter(path, schema.header_of(fields))
-        self._program = os.path.realpath(program_path)
+        self._program = _realpath(os.path.abspath(program_path))
         self.sites = CallSites(program_path)
         self._native_sites = NativeSites(self.sites)
         self.active = False
