@@ -1,13 +1,15 @@
 """Overhead of recording a training step with tapedeck_torch, against the same step unrecorded and
 under PyTorch's anomaly mode, plus how the trace grows with steps.
 
-    python3 recorder/benchmarks/overhead.py [--repeats 7] [--growth 3] [--threads 1]
+    python3 recorder/benchmarks/overhead.py [--repeats 7] [--growth 3] [--threads 1] [--no-native]
 
 Model: a 6-layer nn.TransformerEncoder (d_model 256, 8 heads, feed-forward 1024, dropout on) with a
 Linear head and cross-entropy, batch 8 x 128 tokens; one step is forward + backward on CPU. The
 configurations run interleaved, round by round, so a change in machine load hits them alike; the
 figures are the median and the minimum of the step's CPU time (`time.process_time`, all threads),
 with the median wall time next to them. Each recorded step opens, writes and closes its own trace file.
+The `--native` row records through the C++ core (tapedeck_torch/native); it is left out, with the
+reason, where the core cannot be built.
 """
 
 import argparse
@@ -46,6 +48,17 @@ def step(encoder: nn.Module, head: nn.Module, tokens: torch.Tensor, target: torc
     return loss
 
 
+def native_available() -> bool:
+    """Whether the native core builds here (tapedeck_torch.native.load), printing why not."""
+    from tapedeck_torch.native import NativeUnavailable, load
+    try:
+        load()
+    except NativeUnavailable as e:
+        print("--native: skipped (%s)" % e)
+        return False
+    return True
+
+
 def timed(action: Callable[[], None]) -> tuple[float, float]:
     cpu, wall = time.process_time(), time.perf_counter()
     action()
@@ -58,6 +71,7 @@ def main() -> None:
     parser.add_argument("--growth", type=int, default=3, help="record traces of 1..N steps")
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--no-native", action="store_true", help="leave out the native recorder")
     options = parser.parse_args()
     torch.set_num_threads(options.threads)
     model = build_model()
@@ -75,7 +89,13 @@ def main() -> None:
         with torch.autograd.detect_anomaly(check_nan=False):
             step(*model)
 
+    def recorded_native() -> None:
+        with tapedeck_torch.record(trace + ".native", native=True):
+            step(*model)
+
     configs = [("unrecorded", plain), ("tapedeck_torch", recorded), ("anomaly mode", anomaly)]
+    if not options.no_native and native_available():
+        configs.insert(2, ("--native", recorded_native))
     import warnings
     warnings.simplefilter("ignore")
     for _, action in configs:

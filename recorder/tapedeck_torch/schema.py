@@ -70,10 +70,23 @@ def header_fields(program_path: str, source: str, producer: str) -> dict[str, st
             "source": source}
 
 
+_last_header: tuple[tuple[tuple[str, object], ...], str] | None = None
+"""The fields and the line of the last header of plain strings (`header_fields`) encoded."""
+
+
 def header_of(fields: dict[str, object]) -> str:
     """The header line of `header_fields`, plus `dropped` (version 1.1) when a window dropped steps:
-    `{"steps":N,"events":N,"errors":N,"versions":[[vc,version],...]}`."""
-    return _dumps(fields, ensure_ascii=False)
+    `{"steps":N,"events":N,"errors":N,"versions":[[vc,version],...]}`. A program that records each
+    step anew writes the same header every time, and encoding its source costs more than comparing
+    it (80–90 µs against 3 µs for a 13 KB program), so the last line of plain strings is kept."""
+    global _last_header
+    key = tuple(fields.items())
+    if _last_header is not None and _last_header[0] == key:
+        return _last_header[1]
+    line = _dumps(fields, ensure_ascii=False)
+    if all(isinstance(value, str) for value in fields.values()):
+        _last_header = (key, line)
+    return line
 
 
 def header(program_path: str, source: str, producer: str) -> str:

@@ -61,7 +61,7 @@ class CallSites:
     """
 
     def __init__(self, program_path: str | None) -> None:
-        self._program = os.path.realpath(program_path) if program_path else None
+        self._program = _realpath(os.path.abspath(program_path)) if program_path else None
         self._roots = _library_roots()
         self._is_library: dict[CodeType, bool] = {}
         self._is_machinery: dict[CodeType, bool] = {}

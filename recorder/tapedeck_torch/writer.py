@@ -130,6 +130,21 @@ class TraceWriter:
         if len(self._lines) - self._written >= self.CHUNK and self._appending:
             self._write()
 
+    def write_block(self, block: bytes) -> None:
+        """Writes the collected lines, then `block`: whole event lines, UTF-8 encoded, each ending in
+        a newline (the native core's, formatted in C++), handed to the file's byte buffer as they are
+        rather than turned into a str and joined; lines emitted later follow it. The text layer never
+        holds text between calls (every text write here is flushed), so bytes written under it keep
+        their place. Not for a step window (`keep()`), which takes lines."""
+        if self._detached:
+            return
+        buffer = self._file.buffer
+        if self._lines:
+            buffer.write(("\n".join(self._lines) + "\n").encode("utf-8"))
+            del self._lines[:]
+            self._print_at = -1
+        buffer.write(block)
+
     def keep(self) -> None:
         """Keeps every line in memory until `take()` while still writing them in chunks: a step
         window takes each step's lines, and the file holds the run as it goes until the window's

@@ -194,6 +194,38 @@ def test_record_api(tmp_path):
         "aten::mul_.Tensor", 5, "result", "SigmoidBackward0")
 
 
+def test_events_are_written_in_the_order_the_program_ran(tmp_path):
+    """The core's formatted blocks (ops, tensors, node runs) and the lines Python writes between them
+    (printed text, backward, bwend, exit) reach the file in program order, and two prints with no
+    op between them stay one `print` event."""
+    program = tmp_path / "order.py"
+    program.write_text(
+        "import torch, tapedeck_torch\n"
+        "x = torch.ones(3, requires_grad=True)\n"
+        "with tapedeck_torch.record('order.tdt', native=True):\n"
+        "    y = x * 2\n"
+        "    print('a')\n"
+        "    print('b')\n"
+        "    z = y.sum()\n"
+        "    z.backward()\n"
+        "    print('c')\n"
+        "    w = x + 1\n")
+    proc = subprocess.run([sys.executable, str(program)], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env=_env())
+    assert proc.stdout == "a\nb\nc\n", proc.stderr
+    _, events = load_trace(str(tmp_path / "order.tdt"))
+    story = []
+    for event in events:
+        if event["k"] == "op" and event["name"] in ("aten::mul.Tensor", "aten::sum", "aten::add.Tensor"):
+            story.append(event["name"])
+        elif event["k"] == "print":
+            story.append(event["text"])
+        elif event["k"] in ("backward", "run", "bwend", "exit") and story[-1:] != [event["k"]]:
+            story.append(event["k"])
+    assert story == ["aten::mul.Tensor", "a\nb\n", "aten::sum", "backward", "run", "bwend", "c\n",
+                     "aten::add.Tensor", "exit"]
+
+
 def test_keep_steps_is_refused_before_running(tmp_path):
     program = tmp_path / "p.py"
     program.write_text("print('ran')\n")

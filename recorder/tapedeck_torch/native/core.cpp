@@ -175,10 +175,19 @@ struct NodeEntry {
   c10::weak_intrusive_ptr<Node> ref;
 };
 
-/// An op output that holds a grad_fn: the node, which output of it the tensor is, and the tensor.
+/// An op output that holds a grad_fn: the node, which output of it the tensor is, and the tensor
+/// (its id and registry entry).
 struct Holder {
   const Node* node;
   int64_t output_nr, tid;
+  TensorEntry* entry;
+};
+
+/// An argument the running op writes: its tensor, registry entry and version before the op.
+struct Written {
+  c10::TensorImpl* impl;
+  TensorEntry* entry;
+  int64_t before;
 };
 
 /// What the recorder learns once per operator, node type, code object and call site, kept from one
@@ -236,10 +245,11 @@ struct State {
   int opaque = 0;
   // The op between its start and end callbacks.
   OpRec current{};
-  std::vector<std::pair<c10::TensorImpl*, int64_t>> written;  ///< written tensors, version before
+  std::vector<Written> written;
   // end_op's scratch, kept to spare an allocation per op.
   std::vector<at::Tensor> outputs, holder_tensors;
   std::vector<std::pair<int64_t, int64_t>> outs;
+  std::vector<TensorEntry*> out_entries;
   std::vector<Holder> holders;
   uint64_t op_seq = 0;
 
@@ -323,20 +333,22 @@ void sweep() {
   state->sweep_at = 2 * tensors.size() + 4096;
 }
 
-/// The tensor's id, registering it (and its view base first) on first sight; `param` is whether its
-/// Python object is an nn.Parameter, known only where the GIL is held.
-int64_t tensor_id(const at::TensorBase& t, PyObject* parameter_type = nullptr) {
+/// The registry entry of a tensor (its id, version counter and grad_fn node), registering it (and its
+/// view base first) on first sight; `parameter_type` tells whether its Python object is an
+/// nn.Parameter, known only where the GIL is held. The reference stays valid while the tensor lives:
+/// the map keeps its entries in place, and a sweep drops only dead tensors.
+TensorEntry& tensor_entry(const at::TensorBase& t, PyObject* parameter_type = nullptr) {
   c10::TensorImpl* impl = t.unsafeGetTensorImpl();
   auto it = state->tensors.find(impl);
   if (it != state->tensors.end()) {
     if (!it->second.ref.expired()) {
-      return it->second.tid;
+      return it->second;
     }
     state->tensors.erase(it);
   }
   int64_t base = -1;
   if (t.is_view()) {
-    base = tensor_id(t._base(), parameter_type);
+    base = tensor_entry(t._base(), parameter_type).tid;
   }
   TensorRec rec{};
   Counter* counter = counter_of(impl, version_of(impl));
@@ -356,19 +368,20 @@ int64_t tensor_id(const at::TensorBase& t, PyObject* parameter_type = nullptr) {
   }
   rec.dims = state->shapes.size() - rec.shape_at;
   rec.tid = state->next_tid++;
-  state->tensors.emplace(
-      impl, TensorEntry{rec.tid, counter, -1, c10::weak_intrusive_ptr<c10::TensorImpl>(t.getIntrusivePtr())});
+  TensorEntry& entry = state->tensors.emplace(
+      impl, TensorEntry{rec.tid, counter, -1, c10::weak_intrusive_ptr<c10::TensorImpl>(t.getIntrusivePtr())})
+      .first->second;
   state->entries.emplace_back(Entry::tensor, state->tensor_recs.size());
   state->tensor_recs.push_back(rec);
   if (state->tensors.size() > state->sweep_at) {
     sweep();
   }
-  return rec.tid;
+  return entry;
 }
 
-/// The registry entry of a tensor `tensor_id` has registered.
-TensorEntry& entry_of(const c10::TensorImpl* impl) {
-  return state->tensors.at(impl);
+/// The tensor's id (`tensor_entry`).
+int64_t tensor_id(const at::TensorBase& t, PyObject* parameter_type = nullptr) {
+  return tensor_entry(t, parameter_type).tid;
 }
 
 template <typename F>
@@ -788,9 +801,10 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
   for (size_t i = 0; i < inputs.size(); ++i) {
     const bool writes = std::find(kind.writes.begin(), kind.writes.end(), static_cast<int64_t>(i)) != kind.writes.end();
     each_tensor(inputs[i], [&](const at::Tensor& t) {
-      const int64_t tid = tensor_id(t, parameter_type);
+      TensorEntry& entry = tensor_entry(t, parameter_type);
+      const int64_t tid = entry.tid;
       const int64_t version = version_of(t.unsafeGetTensorImpl());
-      Counter* counter = entry_of(t.unsafeGetTensorImpl()).counter;
+      Counter* counter = entry.counter;
       if (counter != nullptr && counter->model != version) {
         // The counter moved where no recorded op wrote (gradient accumulation in backward).
         state->entries.emplace_back(Entry::sync, state->sync_recs.size());
@@ -799,7 +813,7 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
       }
       state->pairs.emplace_back(tid, version);
       if (writes) {
-        state->written.emplace_back(t.unsafeGetTensorImpl(), version);
+        state->written.push_back({t.unsafeGetTensorImpl(), &entry, version});
       }
     });
   }
@@ -819,16 +833,20 @@ void end_op(const at::RecordFunction& fn) {
   }
   // Outputs are listed at their versions after the op; written inputs that moved are bumps.
   std::vector<std::pair<int64_t, int64_t>>& outs = state->outs;
+  std::vector<TensorEntry*>& out_entries = state->out_entries;
   outs.clear();
+  out_entries.clear();
   for (const at::Tensor& t : outputs) {
-    outs.emplace_back(tensor_id(t), version_of(t.unsafeGetTensorImpl()));
+    TensorEntry& entry = tensor_entry(t);
+    outs.emplace_back(entry.tid, version_of(t.unsafeGetTensorImpl()));
+    out_entries.push_back(&entry);
   }
   op.bumps_at = state->bumps.size();
-  for (const auto& w : state->written) {
-    const int64_t after = version_of(w.first);
-    TensorEntry& written = entry_of(w.first);
-    if (after != w.second && written.counter != nullptr) {
-      state->bumps.push_back({written.counter->vc, written.tid, w.second, after});
+  for (const Written& w : state->written) {
+    const int64_t after = version_of(w.impl);
+    const TensorEntry& written = *w.entry;
+    if (after != w.before && written.counter != nullptr) {
+      state->bumps.push_back({written.counter->vc, written.tid, w.before, after});
       written.counter->model = after;
     }
   }
@@ -838,15 +856,18 @@ void end_op(const at::RecordFunction& fn) {
   std::vector<at::Tensor>& holder_tensors = state->holder_tensors;
   holders.clear();
   holder_tensors.clear();
-  for (const at::Tensor& t : outputs) {
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const at::Tensor& t = outputs[i];
     bool written = false;
-    for (const auto& w : state->written) {
-      written = written || w.first == t.unsafeGetTensorImpl();
+    for (const Written& w : state->written) {
+      written = written || w.impl == t.unsafeGetTensorImpl();
     }
-    const at::Tensor holder = written && t.is_view() ? at::Tensor(t._base()) : t;
+    const bool rebased = written && t.is_view();
+    const at::Tensor holder = rebased ? at::Tensor(t._base()) : t;
     Node* node = torch::autograd::impl::grad_fn_unsafe(holder);
     if (node != nullptr) {
-      holders.push_back({node, holder.output_nr(), tensor_id(holder)});
+      TensorEntry& entry = rebased ? tensor_entry(holder) : *out_entries[i];
+      holders.push_back({node, holder.output_nr(), entry.tid, &entry});
       holder_tensors.push_back(holder);
     }
   }
@@ -859,7 +880,7 @@ void end_op(const at::RecordFunction& fn) {
     Node* node = torch::autograd::impl::grad_fn_unsafe(holder_tensors[i]);
     const int64_t nid = note_node(node, op.index, holders);
     const at::Tensor& holder = holder_tensors[i];
-    TensorEntry& entry = entry_of(holder.unsafeGetTensorImpl());
+    TensorEntry& entry = *holders[i].entry;
     if (entry.node == nid) {
       continue;
     }
@@ -941,14 +962,94 @@ void on_end(const at::RecordFunction& fn, at::ObserverContext*) {
 
 // ------------------------------------------------------------------ formatting
 
+/// The trace text being formatted: a byte buffer that keeps its memory from one take to the next.
+/// Appending a literal copies a length known at compile time after one capacity check, inline (a
+/// std::string append, or this class's when GCC leaves it out of line, is a call per piece: about 37
+/// instructions for a few bytes, 126,000 times a step).
+class Buffer {
+ public:
+  template <size_t N>
+  C10_ALWAYS_INLINE Buffer& operator+=(const char (&literal)[N]) {
+    append(literal, N - 1);
+    return *this;
+  }
+
+  Buffer& operator+=(const std::string& text) {
+    append(text.data(), text.size());
+    return *this;
+  }
+
+  C10_ALWAYS_INLINE Buffer& operator+=(char c) {
+    room(1);
+    bytes_[used_++] = c;
+    return *this;
+  }
+
+  C10_ALWAYS_INLINE void append(const char* text, size_t size) {
+    room(size);
+    std::memcpy(bytes_.data() + used_, text, size);
+    used_ += size;
+  }
+
+  /// A decimal integer; one digit (most versions, output numbers and dimensions) without to_chars.
+  template <typename Int>
+  C10_ALWAYS_INLINE void number(Int value) {
+    if (static_cast<uint64_t>(value) < 10) {
+      *this += static_cast<char>('0' + value);
+    } else {
+      digits(value);
+    }
+  }
+
+  void boolean(bool value) {
+    if (value) {
+      *this += "true";
+    } else {
+      *this += "false";
+    }
+  }
+
+  /// The text so far as a Python bytes object; the buffer is emptied (its memory kept).
+  py::bytes take() {
+    py::bytes text(bytes_.data(), used_);
+    used_ = 0;
+    return text;
+  }
+
+  void clear() {
+    used_ = 0;
+  }
+
+ private:
+  C10_ALWAYS_INLINE void room(size_t size) {
+    if (bytes_.size() - used_ < size) {
+      grow(size);
+    }
+  }
+
+  template <typename Int>
+  C10_NOINLINE void digits(Int value) {
+    room(24);
+    used_ = std::to_chars(bytes_.data() + used_, bytes_.data() + used_ + 24, value).ptr - bytes_.data();
+  }
+
+  C10_NOINLINE void grow(size_t size) {
+    bytes_.resize(std::max(2 * bytes_.size(), used_ + size + 4096));
+  }
+
+  std::vector<char> bytes_;
+  size_t used_ = 0;
+};
+
+/// The text `take` and `end_backward` format, kept from one call to the next (empty between them).
+Buffer formatted;
+
 template <typename Int>
-void append_int(std::string& out, Int value) {
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  out.append(buffer, result.ptr - buffer);
+C10_ALWAYS_INLINE void append_int(Buffer& out, Int value) {
+  out.number(value);
 }
 
-void append_shape(std::string& out, size_t at, size_t dims) {
+void append_shape(Buffer& out, size_t at, size_t dims) {
   out += '[';
   for (size_t i = 0; i < dims; ++i) {
     if (i) {
@@ -959,7 +1060,7 @@ void append_shape(std::string& out, size_t at, size_t dims) {
   out += ']';
 }
 
-void append_pairs(std::string& out, size_t at, size_t count) {
+void append_pairs(Buffer& out, size_t at, size_t count) {
   out += '[';
   for (size_t i = 0; i < count; ++i) {
     if (i) {
@@ -972,10 +1073,6 @@ void append_pairs(std::string& out, size_t at, size_t count) {
     out += ']';
   }
   out += ']';
-}
-
-const char* boolean(bool value) {
-  return value ? "true" : "false";
 }
 
 /// Resolves the text of call sites met since the last take (Python's `site`, once per site).
@@ -1002,13 +1099,11 @@ std::vector<std::string> dtype_names() {
   return names;
 }
 
-/// Formats everything recorded since the last take as trace lines (each ending in a newline), and
-/// clears the buffers.
-std::string format_entries() {
+/// Formats everything recorded since the last take as trace lines (each ending in a newline) into
+/// `out`, and clears the records.
+void format_entries(Buffer& out) {
   static const std::vector<std::string> dtypes = dtype_names();
   resolve_sites();
-  std::string out;
-  out.reserve(state->entries.size() * 96);
   for (const auto& entry : state->entries) {
     switch (entry.first) {
       case Entry::tensor: {
@@ -1024,7 +1119,7 @@ std::string format_entries() {
         out += ",\"dtype\":\"";
         out += dtypes[static_cast<size_t>(t.dtype)];
         out += "\",\"rg\":";
-        out += boolean(t.rg);
+        out.boolean(t.rg);
         if (t.base >= 0) {
           out += ",\"base\":";
           append_int(out, t.base);
@@ -1045,7 +1140,7 @@ std::string format_entries() {
         out += ",";
         out += caches.site_text[op.site];
         out += ",\"grad\":";
-        out += boolean(op.grad);
+        out.boolean(op.grad);
         out += ",\"in\":";
         append_pairs(out, op.ins_at, op.ins);
         out += ",\"out\":";
@@ -1119,7 +1214,7 @@ std::string format_entries() {
           out += ",\"v\":";
           append_int(out, s.version);
           out += ",\"out\":";
-          out += boolean(s.is_output);
+          out.boolean(s.is_output);
           out += ",\"nr\":";
           append_int(out, s.output_nr);
           out += ",\"shape\":";
@@ -1137,7 +1232,7 @@ std::string format_entries() {
         out += ",\"nr\":";
         append_int(out, g.output_nr);
         out += ",\"rg\":";
-        out += boolean(g.rg);
+        out.boolean(g.rg);
         out += ",\"v\":";
         append_int(out, g.version);
         out += "}\n";
@@ -1168,7 +1263,6 @@ std::string format_entries() {
   state->pairs.clear();
   state->bumps.clear();
   state->slots.clear();
-  return out;
 }
 
 }  // namespace
@@ -1236,19 +1330,20 @@ void stop() {
   state = nullptr;
 }
 
-/// The trace lines recorded since the last take, formatted (one string, each line ending in "\n").
-py::str take() {
+/// The trace lines recorded since the last take, formatted: UTF-8 bytes, each line ending in "\n",
+/// which the writer hands to the file as they are.
+py::bytes take() {
   State& s = running();
   ++s.passive;
-  std::string text;
   try {
-    text = format_entries();
+    format_entries(formatted);
   } catch (...) {
     --s.passive;
+    formatted.clear();
     throw;
   }
   --s.passive;
-  return py::str(text);
+  return formatted.take();
 }
 
 /// Pauses (`delta` 1) or resumes (-1) recording ops: the recorder's own work, backward, forked children.
@@ -1304,13 +1399,14 @@ void begin_backward() {
 
 /// Stops noting node runs; returns the `run` events of backward call `backward` (with a `release` of
 /// each node before the next one runs, and after the last one when the call `succeeded`, unless the
-/// graph is retained) as trace lines, and the last node that ran (-1 when none).
+/// graph is retained) as trace lines (UTF-8 bytes, as `take` gives them), and the last node that ran
+/// (-1 when none).
 py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   State& s = running();
   std::lock_guard<std::mutex> lock(s.run_mutex);
   s.in_backward = false;
   at::reenableCallback(ops_handle);
-  std::string out;
+  Buffer& out = formatted;
   int64_t last = -1;
   auto release = [&](int64_t nid) {
     out += "{\"k\":\"release\",\"n\":";
@@ -1353,7 +1449,7 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   }
   s.runs.clear();
   s.run_grads.clear();
-  return py::make_tuple(py::str(out), last);
+  return py::make_tuple(out.take(), last);
 }
 
 PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {

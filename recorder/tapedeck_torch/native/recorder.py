@@ -18,7 +18,7 @@ from torch.autograd.graph import GradientEdge
 from .. import schema
 from ..compat import classmethod_function
 from ..recorder import _failed_slot, _version
-from ..sites import CallSites
+from ..sites import CallSites, _realpath
 from ..stdout import StdoutTee
 from ..writer import TraceWriter
 from . import NativeUnsupported, load
@@ -51,7 +51,7 @@ class NativeRecorder:
         fields = schema.header_fields(program_path, source,
                                       "tapedeck_torch %s (torch %s, native)" % (_version(), torch.__version__))
         self.writer = TraceWriter(path, schema.header_of(fields))
-        self._program = os.path.realpath(program_path)
+        self._program = _realpath(os.path.abspath(program_path))
         self.sites = CallSites(program_path)
         self._native_sites = NativeSites(self.sites)
         self.active = False
@@ -127,8 +127,7 @@ class NativeRecorder:
             return
         text = self.core.take()
         if text:
-            self.writer.emit(text[:-1])
-            self.writer.drain()
+            self.writer.write_block(text)
         refusal = self.core.refusal()
         if refusal:
             raise NativeUnsupported(refusal)
@@ -202,7 +201,6 @@ class NativeRecorder:
                 self._end_backward(backward, retain, site, e)
                 raise
             self._end_backward(backward, retain, site, None)
-            self.writer.drain()
             return result
         finally:
             self._in_backward = False
@@ -212,7 +210,7 @@ class NativeRecorder:
         emit = self.writer.emit
         runs, last = self.core.end_backward(backward, retain, error is None)
         if runs:
-            emit(runs[:-1])
+            self.writer.write_block(runs)
         if error is None:
             emit(schema.backward_end(backward, None, None, None))
             return
