@@ -163,14 +163,12 @@ def cpp_observer() -> Any:
 
 
 def native_available() -> bool:
-    """Whether the native core builds here (tapedeck_torch.native.load), printing why not."""
-    from tapedeck_torch.native import NativeUnavailable, load
-    try:
-        load()
-    except NativeUnavailable as e:
-        print("native: skipped (%s)" % e)
-        return False
-    return True
+    """Whether the native core builds here, printing why not."""
+    from tapedeck_torch.native import unavailable_reason
+    reason = unavailable_reason()
+    if reason is not None:
+        print("native: skipped (%s)" % reason)
+    return reason is None
 
 
 def configurations(step: Callable[[], torch.Tensor], trace: str, sync: Callable[[], None], floor: Any,

@@ -49,14 +49,12 @@ def step(encoder: nn.Module, head: nn.Module, tokens: torch.Tensor, target: torc
 
 
 def native_available() -> bool:
-    """Whether the native core builds here (tapedeck_torch.native.load), printing why not."""
-    from tapedeck_torch.native import NativeUnavailable, load
-    try:
-        load()
-    except NativeUnavailable as e:
-        print("--native: skipped (%s)" % e)
-        return False
-    return True
+    """Whether the native core builds here, printing why not."""
+    from tapedeck_torch.native import unavailable_reason
+    reason = unavailable_reason()
+    if reason is not None:
+        print("--native: skipped (%s)" % reason)
+    return reason is None
 
 
 def timed(action: Callable[[], None]) -> tuple[float, float]:

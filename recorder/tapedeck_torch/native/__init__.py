@@ -54,3 +54,13 @@ def load() -> ModuleType:
         raise NativeUnavailable("the native core could not be built in %s (%s)" % (
             folder, (errors or lines or [type(e).__name__])[-1 if errors else 0][:300])) from None
     return _module
+
+
+def unavailable_reason() -> str | None:
+    """Why the core cannot be built here, or None when it loads (building it on first use): what a
+    benchmark prints when it leaves the native recorder out."""
+    try:
+        load()
+    except NativeUnavailable as e:
+        return str(e)
+    return None
