@@ -42,38 +42,9 @@
 #include <tuple>
 #include <vector>
 
+#include "saved_variable_members.h"
+
 namespace {
-
-using torch::autograd::Node;
-using torch::autograd::SavedVariable;
-using torch::dynamo::autograd::AutogradCompilerCall;
-using torch::dynamo::autograd::CompiledNodeArgs;
-using torch::dynamo::autograd::NodeCall;
-using torch::dynamo::autograd::SizeInput;
-using torch::dynamo::autograd::TensorArg;
-using torch::dynamo::autograd::TensorArgs;
-
-/// Reads a private member through a pointer-to-member formed in an explicit instantiation, where
-/// access checks do not apply: `get(Tag{})` returns the member pointer of type `Tag::type`.
-template <typename Tag, typename Tag::type Member>
-struct Robber {
-  friend typename Tag::type get(Tag) { return Member; }
-};
-
-#define PRIVATE_MEMBER(TAG, CLASS, TYPE, MEMBER) \
-  struct TAG {                                   \
-    using type = TYPE CLASS::*;                  \
-    friend type get(TAG);                        \
-  };                                             \
-  template struct Robber<TAG, &CLASS::MEMBER>
-
-using SavedMapType = std::unordered_map<const SavedVariable*, TensorArg*>;
-PRIVATE_MEMBER(SavedMapTag, TensorArgs, SavedMapType, _saved_variables);
-PRIVATE_MEMBER(DataTag, SavedVariable, at::Tensor, data_);
-PRIVATE_MEMBER(VersionTag, SavedVariable, uint32_t, saved_version_);
-PRIVATE_MEMBER(OutputNrTag, SavedVariable, uint32_t, output_nr_);
-PRIVATE_MEMBER(IsOutputTag, SavedVariable, bool, is_output_);
-PRIVATE_MEMBER(IsLeafTag, SavedVariable, bool, is_leaf_);
 
 /// One saved slot as the recorder needs it: the tensor (its TensorImpl; for a saved output, the node
 /// and output_nr name it, since the SavedVariable keeps a shallow copy, not the output itself), the

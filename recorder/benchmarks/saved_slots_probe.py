@@ -43,6 +43,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from launch_bound import DoNothingMode, TinyGPT, cpp_observer, interleaved, make_step  # noqa: E402
 from tapedeck_torch.graph import is_custom, saved_slot_names  # noqa: E402
 
+NATIVE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tapedeck_torch", "native")
+"""Where saved_variable_members.h is, which the probe shares with the native core."""
+
 Slot = tuple[int, int, bool, int, bool]
 """One saved slot: (tensor, saved version, is_output, output_nr, hooked), where tensor is the
 TensorImpl address of a saved input (`Tensor._cdata`) or the node's address for a saved output."""
@@ -58,7 +61,7 @@ def build() -> Any:
                                              functions=["slots_of", "node_address", "enumerate_many", "start",
                                                         "stop"],
                                              extra_cflags=["-O2", "-DNDEBUG"],
-                                             extra_include_paths=[os.path.dirname(source)])
+                                             extra_include_paths=[os.path.dirname(source), NATIVE_DIR])
     except Exception as e:
         print("saved slots probe: skipped, could not build saved_slots_probe.cpp (%s)" % str(e).splitlines()[0])
         return None
