@@ -264,7 +264,7 @@ struct Blame: Sendable {
         }
         if let known = targets[op.site.line] { return known }
         let target = hints.assignmentTarget(hints.statement(at: op.site)).flatMap { target in
-            target.allSatisfy { $0.isIdentifierCharacter || $0 == "." } ? target : nil
+            target.isDottedName ? target : nil
         }
         targets[op.site.line] = target
         return target

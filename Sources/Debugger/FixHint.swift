@@ -110,7 +110,7 @@ struct FixHint: Sendable {
             return statement == inPlace ? "\(written) = \(call)" : statement.replacingFirst(inPlace, with: call)
         }
         guard let call = Self.outOfPlaceCall(method) else { return nil }
-        if statement == inPlace && method.receiver.allSatisfy({ $0.isIdentifierCharacter || $0 == "." }) {
+        if statement == inPlace && method.receiver.isDottedName {
             return "\(method.receiver) = \(call)"
         }
         return statement.replacingFirst(inPlace, with: call)
@@ -120,7 +120,7 @@ struct FixHint: Sendable {
     /// rather than a tensor: `torch.relu_(x)` writes its first argument, not `torch`.
     static func isNamespace(_ receiver: String) -> Bool {
         (receiver == "torch" || receiver == "F" || receiver.hasPrefix("torch.") || receiver.hasPrefix("nn."))
-            && receiver.allSatisfy { $0.isIdentifierCharacter || $0 == "." }
+            && receiver.isDottedName
     }
 
     /// The tensor an in-place function writes (its first argument) and the out-of-place call:
@@ -134,17 +134,17 @@ struct FixHint: Sendable {
         let comma = line.topLevel.first { line.op($0) == "," }
         let written = trimmed(comma.map(line.text(before:)) ?? arguments)
         let rest = comma.map { trimmed(line.text(after: $0)) } ?? ""
-        guard !written.isEmpty, written.allSatisfy({ $0.isIdentifierCharacter || $0 == "." }),
-              let method = outOfPlaceCall((written, name, rest)) else { return nil }
-        switch name {
-        case "zero", "fill", "copy": return (written, method)
-        default: return (written, "\(namespace).\(name)(\(arguments))")
-        }
+        guard !written.isEmpty, written.isDottedName,
+              let call = outOfPlaceCall((written, name, rest), namespace: namespace) else { return nil }
+        return (written, call)
     }
 
     /// The out-of-place spelling of an in-place method call, nil for methods that have none
-    /// (`uniform_`, `normal_`, `resize_`, `set_`).
-    static func outOfPlaceCall(_ method: (receiver: String, name: String, arguments: String)) -> String? {
+    /// (`uniform_`, `normal_`, `resize_`, `set_`). With `namespace`, the call was the function
+    /// form (`torch.relu_(x)`, receiver `x`), and so is its out-of-place spelling (`torch.relu(x)`).
+    static func outOfPlaceCall(
+        _ method: (receiver: String, name: String, arguments: String), namespace: String? = nil
+    ) -> String? {
         let (receiver, name, arguments) = method
         switch name {
         case "zero": return "torch.zeros_like(\(receiver))"
@@ -153,7 +153,9 @@ struct FixHint: Sendable {
         case "uniform", "normal", "random", "exponential", "geometric", "cauchy", "log_normal", "bernoulli",
              "resize", "resize_as", "set", "detach", "requires_grad", "share_memory":
             return nil
-        default: return "\(receiver).\(name)(\(arguments))"
+        default:
+            guard let namespace else { return "\(receiver).\(name)(\(arguments))" }
+            return "\(namespace).\(name)(\(arguments.isEmpty ? receiver : receiver + ", " + arguments))"
         }
     }
 
@@ -227,6 +229,11 @@ func trimmed(_ text: String) -> String {
 
 extension Character {
     var isIdentifierCharacter: Bool { isLetter || isNumber || self == "_" }
+}
+
+extension String {
+    /// Whether the text is a name or an attribute path (`x`, `self.w`, `torch.nn.functional`).
+    var isDottedName: Bool { allSatisfy { $0.isIdentifierCharacter || $0 == "." } }
 }
 
 extension String {
