@@ -39,7 +39,6 @@ struct Replayer: Sendable {
         var nodes: [Int] = []
         while let node = simulation.next() {
             nodes.append(node)
-            let inner = index.wrapped.isEmpty ? nil : index.wrapped[node]
             if let saved = failingSaves(of: node, at: position, freedBy: freedBy),
                let bad = saved.first(where: { $0.status != .fresh }) {
                 let anomaly = anomalyDetection(in: call)
@@ -48,8 +47,8 @@ struct Replayer: Sendable {
                 return BackwardReplay(call: call, event: position, steps: steps, outcome: .failed(failure))
             }
             if !call.retainGraph {
-                if index.hasSaves(node) { freedBy[node] = call.id }
-                if let inner, index.hasSaves(inner) { freedBy[inner] = call.id }
+                // Frees the saved variables the node unpacked: its own and those of the node it wraps.
+                _ = index.forEachUnpackedSave(of: node) { freedBy[$0.node] = call.id; return true }
             }
             simulation.finish(node, graph: index.graph)
         }
