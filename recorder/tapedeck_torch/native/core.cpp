@@ -1015,18 +1015,13 @@ class Buffer {
 /// The text `take` and `end_backward` format, kept from one call to the next (empty between them).
 Buffer formatted;
 
-template <typename Int>
-C10_ALWAYS_INLINE void append_int(Buffer& out, Int value) {
-  out.number(value);
-}
-
 void append_shape(Buffer& out, size_t at, size_t dims) {
   out += '[';
   for (size_t i = 0; i < dims; ++i) {
     if (i) {
       out += ',';
     }
-    append_int(out, state->shapes[at + i]);
+    out.number(state->shapes[at + i]);
   }
   out += ']';
 }
@@ -1038,9 +1033,9 @@ void append_pairs(Buffer& out, size_t at, size_t count) {
       out += ',';
     }
     out += '[';
-    append_int(out, state->pairs[at + i].first);
+    out.number(state->pairs[at + i].first);
     out += ',';
-    append_int(out, state->pairs[at + i].second);
+    out.number(state->pairs[at + i].second);
     out += ']';
   }
   out += ']';
@@ -1080,11 +1075,11 @@ void format_entries(Buffer& out) {
       case Entry::tensor: {
         const TensorRec& t = state->tensor_recs[entry.second];
         out += "{\"k\":\"tensor\",\"t\":";
-        append_int(out, t.tid);
+        out.number(t.tid);
         out += ",\"vc\":";
-        append_int(out, t.vc);
+        out.number(t.vc);
         out += ",\"st\":";
-        append_int(out, t.st);
+        out.number(t.st);
         out += ",\"shape\":";
         append_shape(out, t.shape_at, t.dims);
         out += ",\"dtype\":\"";
@@ -1093,7 +1088,7 @@ void format_entries(Buffer& out) {
         out.boolean(t.rg);
         if (t.base >= 0) {
           out += ",\"base\":";
-          append_int(out, t.base);
+          out.number(t.base);
         }
         if (t.param) {
           out += ",\"param\":true";
@@ -1105,7 +1100,7 @@ void format_entries(Buffer& out) {
         const OpRec& op = state->op_recs[entry.second];
         const OpKind& kind = caches.kinds[op.kind];
         out += "{\"k\":\"op\",\"i\":";
-        append_int(out, op.index);
+        out.number(op.index);
         out += ",\"name\":";
         out += kind.name;
         out += ",";
@@ -1126,15 +1121,15 @@ void format_entries(Buffer& out) {
         for (size_t i = op.bumps_at; i < op.bumps_at + op.bumps; ++i) {
           const Bump& b = state->bumps[i];
           out += "{\"k\":\"bump\",\"vc\":";
-          append_int(out, b.vc);
+          out.number(b.vc);
           out += ",\"t\":";
-          append_int(out, b.tid);
+          out.number(b.tid);
           out += ",\"from\":";
-          append_int(out, b.before);
+          out.number(b.before);
           out += ",\"to\":";
-          append_int(out, b.after);
+          out.number(b.after);
           out += ",\"op\":";
-          append_int(out, op.index);
+          out.number(op.index);
           out += "}\n";
         }
         break;
@@ -1143,14 +1138,14 @@ void format_entries(Buffer& out) {
         const NodeRec& n = state->node_recs[entry.second];
         const NodeType& type = caches.node_types[caches.type_order[n.type]];
         out += "{\"k\":\"node\",\"n\":";
-        append_int(out, n.nid);
+        out.number(n.nid);
         out += ",\"name\":";
         out += type.name;
         out += ",\"seq\":";
-        append_int(out, n.seq);
+        out.number(n.seq);
         if (n.op >= 0) {
           out += ",\"op\":";
-          append_int(out, n.op);
+          out.number(n.op);
         }
         out += ",\"next\":[";
         for (size_t i = 0; i < n.edges; ++i) {
@@ -1162,32 +1157,32 @@ void format_entries(Buffer& out) {
             out += "null";
           } else {
             out += '[';
-            append_int(out, edge.first);
+            out.number(edge.first);
             out += ',';
-            append_int(out, edge.second);
+            out.number(edge.second);
             out += ']';
           }
         }
         out += ']';
         if (n.var >= 0) {
           out += ",\"var\":";
-          append_int(out, n.var);
+          out.number(n.var);
         }
         out += "}\n";
         for (size_t i = n.slots_at; i < n.slots_at + n.slots; ++i) {
           const SlotRec& s = state->slots[i];
           out += "{\"k\":\"save\",\"n\":";
-          append_int(out, n.nid);
+          out.number(n.nid);
           out += ",\"slot\":";
           out += caches.slot_names[s.name];
           out += ",\"t\":";
-          append_int(out, s.tid);
+          out.number(s.tid);
           out += ",\"v\":";
-          append_int(out, s.version);
+          out.number(s.version);
           out += ",\"out\":";
           out.boolean(s.is_output);
           out += ",\"nr\":";
-          append_int(out, s.output_nr);
+          out.number(s.output_nr);
           out += ",\"shape\":";
           append_shape(out, s.shape_at, s.dims);
           out += "}\n";
@@ -1197,28 +1192,28 @@ void format_entries(Buffer& out) {
       case Entry::gradfn: {
         const GradFnRec& g = state->gradfn_recs[entry.second];
         out += "{\"k\":\"gradfn\",\"t\":";
-        append_int(out, g.tid);
+        out.number(g.tid);
         out += ",\"n\":";
-        append_int(out, g.nid);
+        out.number(g.nid);
         out += ",\"nr\":";
-        append_int(out, g.output_nr);
+        out.number(g.output_nr);
         out += ",\"rg\":";
         out.boolean(g.rg);
         out += ",\"v\":";
-        append_int(out, g.version);
+        out.number(g.version);
         out += "}\n";
         break;
       }
       case Entry::sync: {
         const SyncRec& r = state->sync_recs[entry.second];
         out += "{\"k\":\"sync\",\"vc\":";
-        append_int(out, r.vc);
+        out.number(r.vc);
         out += ",\"t\":";
-        append_int(out, r.tid);
+        out.number(r.tid);
         out += ",\"from\":";
-        append_int(out, r.before);
+        out.number(r.before);
         out += ",\"to\":";
-        append_int(out, r.after);
+        out.number(r.after);
         out += "}\n";
         break;
       }
@@ -1381,7 +1376,7 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   int64_t last = -1;
   auto release = [&](int64_t nid) {
     out += "{\"k\":\"release\",\"n\":";
-    append_int(out, nid);
+    out.number(nid);
     out += "}\n";
   };
   for (const RunRec& run : s.runs) {
@@ -1390,9 +1385,9 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
     }
     last = run.nid;
     out += "{\"k\":\"run\",\"b\":";
-    append_int(out, backward);
+    out.number(backward);
     out += ",\"n\":";
-    append_int(out, run.nid);
+    out.number(run.nid);
     out += ",\"grads\":[";
     size_t at = run.grads_at;
     for (size_t i = 0; i < run.grads; ++i) {
@@ -1409,7 +1404,7 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
         if (d) {
           out += ',';
         }
-        append_int(out, s.run_grads[at++]);
+        out.number(s.run_grads[at++]);
       }
       out += "]}";
     }
