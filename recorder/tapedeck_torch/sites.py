@@ -67,6 +67,11 @@ class CallSites:
         self._is_machinery: dict[CodeType, bool] = {}
         self._files: dict[str, str] = {}
 
+    @property
+    def program(self) -> str | None:
+        """The traced program's real path, None without one."""
+        return self._program
+
     def is_library(self, code: CodeType) -> bool:
         known = self._is_library.get(code)
         if known is None:

@@ -18,7 +18,7 @@ from torch.autograd.graph import GradientEdge
 from .. import schema
 from ..compat import classmethod_function
 from ..recorder import _failed_slot, _version
-from ..sites import CallSites, _realpath
+from ..sites import CallSites
 from ..stdout import StdoutTee
 from ..writer import TraceWriter
 from . import NativeUnsupported, load
@@ -51,7 +51,6 @@ class NativeRecorder:
         fields = schema.header_fields(program_path, source,
                                       "tapedeck_torch %s (torch %s, native)" % (_version(), torch.__version__))
         self.writer = TraceWriter(path, schema.header_of(fields))
-        self._program = _realpath(os.path.abspath(program_path))
         self.sites = CallSites(program_path)
         self._native_sites = NativeSites(self.sites)
         self.active = False
@@ -72,7 +71,7 @@ class NativeRecorder:
         self._patch(hooks, "__enter__", self._refuse_hooks(hooks.__dict__["__enter__"]))
         self._tee = StdoutTee(sys.stdout, _Printed(self))  # type: ignore[arg-type]
         sys.stdout = self._tee
-        self.core.start(self._program, classify, self._native_sites.classify_code, self._native_sites.site,
+        self.core.start(self.sites.program, classify, self._native_sites.classify_code, self._native_sites.site,
                         slot_names)
         _ACTIVE.add(self)
         self.active = True
