@@ -173,22 +173,30 @@ def test_tapedeck_explain_says_the_same(name, recorded_programs):
     assert diagnosis(fast_trace) == diagnosis(python_trace)
 
 
-def test_record_api(tmp_path):
-    program = tmp_path / "api.py"
+def run_record_block(tmp_path, name, body):
+    """Runs a program that records `body` (indented lines, with `x` a leaf of three ones) through
+    `tapedeck_torch.record(NAME.tdt, native=True)`; returns the finished process and the trace's events."""
+    program = tmp_path / (name + ".py")
     program.write_text(
         "import torch, tapedeck_torch\n"
         "x = torch.ones(3, requires_grad=True)\n"
-        "with tapedeck_torch.record('api.tdt', native=True):\n"
+        "with tapedeck_torch.record('%s.tdt', native=True):\n" % name + body)
+    proc = subprocess.run([sys.executable, str(program)], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env=_env())
+    assert proc.returncode == 0, proc.stderr
+    _, events = load_trace(str(tmp_path / (name + ".tdt")))
+    return proc, events
+
+
+def test_record_api(tmp_path):
+    proc, events = run_record_block(tmp_path, "api", (
         "    y = x.sigmoid()\n"
         "    y.mul_(2)\n"
         "    try:\n"
         "        y.sum().backward()\n"
         "    except RuntimeError as e:\n"
-        "        print(type(e).__name__)\n")
-    proc = subprocess.run([sys.executable, str(program)], cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          env=_env())
+        "        print(type(e).__name__)\n"))
     assert proc.stdout == "RuntimeError\n", proc.stderr
-    _, events = load_trace(str(tmp_path / "api.tdt"))
     culprit = explain(events)
     assert (culprit.op["name"], culprit.line, culprit.slot, culprit.node_name) == (
         "aten::mul_.Tensor", 5, "result", "SigmoidBackward0")
@@ -198,22 +206,15 @@ def test_events_are_written_in_the_order_the_program_ran(tmp_path):
     """The core's formatted blocks (ops, tensors, node runs) and the lines Python writes between them
     (printed text, backward, bwend, exit) reach the file in program order, and two prints with no
     op between them stay one `print` event."""
-    program = tmp_path / "order.py"
-    program.write_text(
-        "import torch, tapedeck_torch\n"
-        "x = torch.ones(3, requires_grad=True)\n"
-        "with tapedeck_torch.record('order.tdt', native=True):\n"
+    proc, events = run_record_block(tmp_path, "order", (
         "    y = x * 2\n"
         "    print('a')\n"
         "    print('b')\n"
         "    z = y.sum()\n"
         "    z.backward()\n"
         "    print('c')\n"
-        "    w = x + 1\n")
-    proc = subprocess.run([sys.executable, str(program)], cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          env=_env())
+        "    w = x + 1\n"))
     assert proc.stdout == "a\nb\nc\n", proc.stderr
-    _, events = load_trace(str(tmp_path / "order.tdt"))
     story = []
     for event in events:
         if event["k"] == "op" and event["name"] in ("aten::mul.Tensor", "aten::sum", "aten::add.Tensor"):
