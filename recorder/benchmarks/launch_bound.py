@@ -25,7 +25,8 @@ The configurations run interleaved, round by round, so a change in machine load 
 
 With `--window STEPS`, it times instead one recording of STEPS steps in a row (after 3 warm-up
 steps), as a long run is recorded: plain, everything recorded, and `keep_steps=2` (the step window,
-which drops all but the last steps at each step boundary), each repeated and interleaved.
+which drops all but the last steps at each step boundary), and the same two through the native
+recorder, each repeated and interleaved.
 
 Figures are the median and minimum of the process's CPU time per step (`time.process_time`, so other
 processes on a shared machine do not add to them; torch runs on one thread) and the ratio to plain.
@@ -256,21 +257,25 @@ def measure(name: str, step: Callable[[], torch.Tensor], sync: Callable[[], None
     return ratios
 
 
-def measure_window(width: int, steps: int, repeats: int, folder: str) -> None:
-    """Times `steps` steps recorded into one trace, whole and with `keep_steps=2`, against plain."""
+def measure_window(width: int, steps: int, repeats: int, folder: str, native: bool) -> None:
+    """Times `steps` steps recorded into one trace, whole and with `keep_steps=2`, against plain; with
+    `native`, also through the native recorder."""
     step = make_step(width, "cpu")
 
     def plain() -> None:
         for _ in range(steps):
             step()
 
-    def recorded(keep: int | None) -> Callable[[], None]:
+    def recorded(keep: int | None, fast: bool = False) -> Callable[[], None]:
         def run() -> None:
-            with tapedeck_torch.record(os.path.join(folder, "window-%s.tdt" % keep), keep_steps=keep):
+            path = os.path.join(folder, "window-%s%s.tdt" % (keep, "-native" if fast else ""))
+            with tapedeck_torch.record(path, keep_steps=keep, native=fast):
                 for _ in range(steps):
                     step()
         return run
     configs = [("plain", plain), ("recorded", recorded(None)), ("keep_steps=2", recorded(2))]
+    if native:
+        configs += [("native", recorded(None, True)), ("native keep=2", recorded(2, True))]
     for _ in range(3):
         step()
     samples = interleaved(configs, repeats, per=steps)
@@ -278,7 +283,8 @@ def measure_window(width: int, steps: int, repeats: int, folder: str) -> None:
     print("cpu width %d, %d steps in one recording:" % (width, steps))
     print("  %-16s %11s %7s %11s %7s %10s" % ("config", "median ms", "x", "min ms", "x", "bytes"))
     for config, _ in configs:
-        keep = {"recorded": "None", "keep_steps=2": "2"}.get(config)
+        keep = {"recorded": "None", "keep_steps=2": "2", "native": "None-native",
+                "native keep=2": "2-native"}.get(config)
         size = os.path.getsize(os.path.join(folder, "window-%s.tdt" % keep)) if keep else 0
         median, low = statistics.median(samples[config]), min(samples[config])
         print("  %-16s %11.2f %7.2f %11.2f %7.2f %10d" % (config, median * 1e3, median / base, low * 1e3,
@@ -307,7 +313,7 @@ def main() -> None:
         options.repeats, os.getloadavg()[0]))
     if options.window:
         for width in options.width:
-            measure_window(width, options.window, options.repeats, folder)
+            measure_window(width, options.window, options.repeats, folder, native)
         return
     for width in options.width:
         measure("cpu width %d" % width, make_step(width, "cpu"), lambda: None, options.repeats, folder, floor, native)

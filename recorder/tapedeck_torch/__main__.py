@@ -24,7 +24,7 @@ A trailing `-o OUT` after the script's arguments is taken by the recorder, not t
                      with a tapedeck.BudgetExceeded error
   --no-trace         run SCRIPT.py as python3 would, with the budgets, and write no trace
   --native           record through the C++ core (built on first use; needs a C++ compiler and
-                     ninja): several times cheaper per op, no value previews, no --keep-steps;
+                     ninja): several times cheaper per op, no value previews;
                      stops with a message at what it does not support (custom autograd Functions,
                      saved-tensor hooks)"""
 
@@ -93,8 +93,6 @@ def parse(argv: list[str]) -> Options:
         i += 2
     if i >= len(argv):
         raise ValueError("missing the script to run")
-    if native and keep_steps is not None:
-        raise ValueError("--native does not support --keep-steps; record without --native")
     script = argv[i]
     rest = list(argv[i + 1:])
     if trace and output is None and len(rest) >= 2 and rest[-2] in ("-o", "--output"):

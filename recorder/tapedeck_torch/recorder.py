@@ -170,7 +170,7 @@ class Recorder:
         self._step_ended = False
         self._step_hook: Any = None
         if keep_steps is not None:
-            self.window = StepWindow(keep_steps, fields, self.registry.live_ids, self.registry.versions)
+            self.window = StepWindow(keep_steps, fields, self.registry.live_ids, self.registry.versions.copy)
             self.writer.keep()
 
     # ------------------------------------------------------------------ lifecycle
@@ -248,9 +248,10 @@ class Recorder:
     def _close(self) -> None:
         """Writes what is left (once a window dropped steps: the kept steps, renumbered, in place of
         the last checkpoint) and closes the file."""
-        if self.window is not None and self.window.dropped:
-            self.writer.rewrite(self.window.finish(self.writer.take()), True)
-        self.writer.close()
+        if self.window is not None:
+            self.window.close(self.writer)
+        else:
+            self.writer.close()
 
     def _optimizer_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
         """PyTorch's global hook after any optimizer's `step()`: from now on only these end steps.
@@ -268,15 +269,7 @@ class Recorder:
             return
         self._step_ended = False
         self.resolve()
-        lines = self.writer.take()
-        if rejoin:
-            lines = self.window.rejoin() + lines
-        self.window.end_step(lines)
-        if self.window.checkpoint_due():
-            self.window.checkpoint(self._write_checkpoint)
-
-    def _write_checkpoint(self, lines: list[str]) -> None:
-        self.writer.rewrite(lines, False)
+        self.window.take_step(self.writer, rejoin)
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
         self._patches.append((owner, name, owner.__dict__[name]))

@@ -34,12 +34,10 @@ class record:
     may have to get its values previewed in the trace (0 turns previews off). `keep_steps=N` keeps
     only the step running at the end and the N before it (a step ends at each `optimizer.step()`;
     see window.py); the header's `dropped` field says what went. `native=True` records through the
-    C++ core (native/), which has no value previews and no window and refuses what it cannot record.
+    C++ core (native/), which has no value previews and refuses what it cannot record.
     """
 
     def __init__(self, path: str, values: int = 64, keep_steps: int | None = None, native: bool = False) -> None:
-        if native and keep_steps is not None:
-            raise ValueError("tapedeck_torch.record(native=True) does not support keep_steps; record without native")
         self._path = path
         self._values = values
         self._keep_steps = keep_steps
@@ -61,9 +59,9 @@ class record:
 
 def _recorder(path: str, program: str, source: str, values: int, keep_steps: int | None,
               native: bool) -> "Recorder | NativeRecorder":
-    """The Python recorder, or with `native` the one with the C++ core (values and windows aside)."""
+    """The Python recorder, or with `native` the one with the C++ core (value previews aside)."""
     if native:
-        return NativeRecorder(path, program, source)
+        return NativeRecorder(path, program, source, keep_steps)
     return Recorder(path, program, source, values, keep_steps)
 
 

@@ -39,6 +39,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import schema
+from .writer import TraceWriter
 
 _loads = json.loads
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -89,7 +90,7 @@ class StepWindow:
     """Holds the events of the last `keep` steps in memory and folds older ones into `_Carried`."""
 
     def __init__(self, keep: int, header: dict[str, Any], live_tensors: Callable[[], set[int]],
-                 versions: dict[int, int]) -> None:
+                 versions: Callable[[], dict[int, int]]) -> None:
         if keep < 1:
             raise ValueError("keep_steps must be at least 1, got %d" % keep)
         self.keep = keep
@@ -124,11 +125,28 @@ class StepWindow:
         self._checkpoint_at = time.monotonic()
         self._checkpoint_cost = self._checkpoint_at - start
 
+    def take_step(self, writer: TraceWriter, rejoin: bool) -> None:
+        """A step ended: takes its lines from `writer` (with `rejoin`, after those of the step before,
+        taken back from the window) and rewrites the partial trace when a checkpoint is due."""
+        lines = writer.take()
+        if rejoin:
+            lines = self.rejoin() + lines
+        self.end_step(lines)
+        if self.checkpoint_due():
+            self.checkpoint(lambda kept: writer.rewrite(kept, False))
+
+    def close(self, writer: TraceWriter) -> None:
+        """Ends the trace: once steps were dropped, the kept steps, renumbered, replace `writer`'s
+        last checkpoint as the finished trace; the writer then closes as without a window."""
+        if self.dropped:
+            writer.rewrite(self.finish(writer.take()), True)
+        writer.close()
+
     def end_step(self, lines: list[str]) -> None:
         """The lines of a step that just ended; drops the oldest step once more than `keep` are held."""
         self._segments.append(_Segment(lines, self._start_live, self._start_versions))
         self._start_live = self._live_tensors()
-        self._start_versions = self._versions.copy()
+        self._start_versions = self._versions()
         while len(self._segments) > self.keep:
             self._carried.fold(self._segments.popleft().lines, self._segments[0].versions)
             self._carried.prune(self._segments[0].live)
@@ -186,8 +204,8 @@ class _Carried:
     templates (schema.py: every line starts `{"k":"KIND","ID":N`; a `bind` ends `"t":N,"line":N}`,
     an AccumulateGrad `node` `"var":N}`), never the whole JSON: most dropped
     lines are never needed again, and those that are get parsed once, when the window needs them.
-    The counters' versions at the cut are the registry's, snapshot at each step boundary, so `op` and
-    `bump` lines are not read at all."""
+    The counters' versions at the cut are the recorder's (its registry's, or the native core's),
+    snapshot at each step boundary, so `op` and `bump` lines are not read at all."""
 
     def __init__(self) -> None:
         self.steps = 0

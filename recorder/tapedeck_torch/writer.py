@@ -135,8 +135,14 @@ class TraceWriter:
         a newline (the native core's, formatted in C++), handed to the file's byte buffer as they are
         rather than turned into a str and joined; lines emitted later follow it. The text layer never
         holds text between calls (every text write here is flushed), so bytes written under it keep
-        their place. Not for a step window (`keep()`), which takes lines."""
+        their place. A step window (`keep()`) takes lines, so there the block's lines join the
+        collected ones instead, written in chunks as `drain()` writes."""
         if self._detached:
+            return
+        if self._keep:
+            self._lines.extend(block.decode("utf-8").split("\n")[:-1])
+            self._print_at = -1
+            self.drain()
             return
         buffer = self._file.buffer
         if self._lines:

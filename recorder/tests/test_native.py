@@ -20,6 +20,7 @@ from conftest import (
     cases,
     expected_of,
     programs,
+    require_native,
     run_plain,
     run_recorded,
 )
@@ -28,14 +29,7 @@ from trace_schema import load_trace
 
 from tapedeck_torch import native
 
-try:
-    native.load()
-except native.NativeUnavailable as unavailable:
-    # Under CI=true the run must not pass without these tests (scripts/bootstrap.sh installs ninja).
-    if os.environ.get("CI") == "true":
-        pytest.fail("tapedeck_torch --native is not available (CI=true: its tests must run): %s" % unavailable,
-                    pytrace=False)
-    pytest.skip("tapedeck_torch --native is not available here: %s" % unavailable, allow_module_level=True)
+require_native()
 
 REFUSED = {
     "custom_function": "custom autograd Functions (Square.apply)",
@@ -225,18 +219,6 @@ def test_events_are_written_in_the_order_the_program_ran(tmp_path):
             story.append(event["k"])
     assert story == ["aten::mul.Tensor", "a\nb\n", "aten::sum", "backward", "run", "bwend", "c\n",
                      "aten::add.Tensor", "exit"]
-
-
-def test_keep_steps_is_refused_before_running(tmp_path):
-    program = tmp_path / "p.py"
-    program.write_text("print('ran')\n")
-    run = run_native(str(program), tmp_path / "p.tdt", "--keep-steps", "2")
-    assert run.exit_code == 2
-    assert "--native does not support --keep-steps; record without --native" in run.stderr
-    assert run.stdout == ""
-    with pytest.raises(ValueError, match="native=True\\) does not support keep_steps"):
-        import tapedeck_torch
-        tapedeck_torch.record("x.tdt", keep_steps=2, native=True)
 
 
 def test_a_core_that_cannot_be_built_says_why(monkeypatch):

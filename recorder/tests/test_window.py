@@ -11,7 +11,7 @@ import torch
 
 import tapedeck_torch
 from tapedeck_torch import window
-from conftest import Run, _env, assert_same_behaviour, run_plain
+from conftest import Run, _env, assert_same_behaviour, require_native, run_plain
 from reference_explain import explain
 from trace_schema import load_trace
 
@@ -31,18 +31,31 @@ def train(steps: int, break_at: int | None = None) -> None:
         optimizer.step()
 
 
-def record(path, keep_steps, action, *args):
+@pytest.fixture(params=["python", "native"])
+def native(request):
+    """Each test that takes it runs with the Python recorder and with the `--native` core: both
+    keep the same window."""
+    if request.param == "native":
+        require_native()
+    return request.param == "native"
+
+
+def record(path, keep_steps, action, *args, native=False):
     try:
-        with tapedeck_torch.record(str(path), keep_steps=keep_steps):
+        with tapedeck_torch.record(str(path), keep_steps=keep_steps, native=native):
             action(*args)
     except RuntimeError:
         pass
     return load_trace(str(path))
 
 
-def test_window_keeps_the_failing_step_and_names_the_same_culprit(tmp_path):
-    full_header, full = record(tmp_path / "full.tdt", None, train, 30, 25)
-    header, kept = record(tmp_path / "kept.tdt", 3, train, 30, 25)
+def options(native):
+    return ["--native"] if native else []
+
+
+def test_window_keeps_the_failing_step_and_names_the_same_culprit(tmp_path, native):
+    full_header, full = record(tmp_path / "full.tdt", None, train, 30, 25, native=native)
+    header, kept = record(tmp_path / "kept.tdt", 3, train, 30, 25, native=native)
     assert full_header["version"] == "1.0" and "dropped" not in full_header
     assert header["version"] == "1.1"
     assert header["dropped"]["steps"] == 22  # 25 finished steps, 3 kept, and the failing one
@@ -54,18 +67,18 @@ def test_window_keeps_the_failing_step_and_names_the_same_culprit(tmp_path):
     assert kept[-1] == {"k": "exit", "code": 1}
 
 
-def test_window_bounds_the_trace(tmp_path):
-    record(tmp_path / "short.tdt", 2, train, 20)
-    record(tmp_path / "long.tdt", 2, train, 200)
+def test_window_bounds_the_trace(tmp_path, native):
+    record(tmp_path / "short.tdt", 2, train, 20, native=native)
+    record(tmp_path / "long.tdt", 2, train, 200, native=native)
     short, long = os.path.getsize(tmp_path / "short.tdt"), os.path.getsize(tmp_path / "long.tdt")
     assert long < 1.2 * short
     header, _ = load_trace(str(tmp_path / "long.tdt"))
     assert header["dropped"]["steps"] == 198
 
 
-def test_short_runs_are_written_unchanged(tmp_path):
-    _, full = record(tmp_path / "full.tdt", None, train, 3)
-    header, kept = record(tmp_path / "kept.tdt", 5, train, 3)
+def test_short_runs_are_written_unchanged(tmp_path, native):
+    _, full = record(tmp_path / "full.tdt", None, train, 3, native=native)
+    header, kept = record(tmp_path / "kept.tdt", 5, train, 3, native=native)
     assert "dropped" not in header
 
     def comparable(events: list[dict]) -> list[dict]:
@@ -75,7 +88,7 @@ def test_short_runs_are_written_unchanged(tmp_path):
     assert comparable(full) == comparable(kept)
 
 
-def test_culprit_in_a_dropped_step_leaves_the_counter_ahead_of_the_saved_version(tmp_path):
+def test_culprit_in_a_dropped_step_leaves_the_counter_ahead_of_the_saved_version(tmp_path, native):
     """The graph of step 2 outlives its step; the optimizer steps that bumped its saved parameter
     were dropped, so the header carries the parameter's version at the cut."""
     def run() -> None:
@@ -90,7 +103,7 @@ def test_culprit_in_a_dropped_step_leaves_the_counter_ahead_of_the_saved_version
             loss.backward()
             optimizer.step()
         kept.backward()
-    header, events = record(tmp_path / "kept.tdt", 1, run)
+    header, events = record(tmp_path / "kept.tdt", 1, run, native=native)
     dropped = header["dropped"]
     assert dropped["steps"] == 5
     saves = [e for e in events if e["k"] == "save" and e["v"] == 2]
@@ -101,7 +114,7 @@ def test_culprit_in_a_dropped_step_leaves_the_counter_ahead_of_the_saved_version
     assert "is at version 6; expected version 2" in end["msg"]
 
 
-def test_errors_of_dropped_steps_are_kept(tmp_path):
+def test_errors_of_dropped_steps_are_kept(tmp_path, native):
     def run() -> None:
         w = torch.ones(3, requires_grad=True)
         for i in range(8):
@@ -112,14 +125,14 @@ def test_errors_of_dropped_steps_are_kept(tmp_path):
                 y.sum().backward()
             except RuntimeError:
                 pass
-    header, events = record(tmp_path / "kept.tdt", 2, run)
+    header, events = record(tmp_path / "kept.tdt", 2, run, native=native)
     assert header["dropped"]["errors"] == 1
     errors = [e for e in events if e["k"] == "error"]
     assert len(errors) == 1 and "modified by an inplace operation" in errors[0]["msg"]
     assert "b" not in errors[0]  # its backward call was dropped
 
 
-def test_backward_calls_end_steps_without_an_optimizer(tmp_path):
+def test_backward_calls_end_steps_without_an_optimizer(tmp_path, native):
     program = tmp_path / "loop.py"
     program.write_text(
         "import torch\n"
@@ -131,17 +144,18 @@ def test_backward_calls_end_steps_without_an_optimizer(tmp_path):
         "    y.sum().backward()\n"
     )
     trace = tmp_path / "loop.tdt"
-    proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", "--keep-steps", "2", "-o", str(trace), "loop.py"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_env())
+    command = [sys.executable, "-m", "tapedeck_torch", *options(native), "--keep-steps", "2", "-o", str(trace),
+               "loop.py"]
+    proc = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_env())
     assert_same_behaviour(Run(proc, "loop.py"), run_plain(str(program)))
     header, events = load_trace(str(trace))
     assert header["dropped"]["steps"] == 5
     culprit = explain(events)
-    assert culprit.op["call"] == "Tensor.add_" and culprit.line == 6
+    assert culprit.op["name"] == "aten::add_.Tensor" and culprit.line == 6
 
 
-def test_header_field_is_valid_json(tmp_path):
-    record(tmp_path / "kept.tdt", 1, train, 4)
+def test_header_field_is_valid_json(tmp_path, native):
+    record(tmp_path / "kept.tdt", 1, train, 4, native=native)
     with open(tmp_path / "kept.tdt") as f:
         header = json.loads(f.readline())
     assert set(header["dropped"]) == {"steps", "events", "errors", "versions"}
@@ -175,13 +189,14 @@ os.kill(os.getpid(), signal.%s)
 
 
 @pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
-def test_a_killed_windowed_run_leaves_its_kept_steps(tmp_path, signal_name):
+def test_a_killed_windowed_run_leaves_its_kept_steps(tmp_path, signal_name, native):
     """Before, the window held every line until the end: a killed run left only the header."""
     program = tmp_path / "loop.py"
     program.write_text(_KILLED % signal_name)
     trace = tmp_path / "loop.tdt"
-    proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", "--keep-steps", "2", "-o", str(trace), "loop.py"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_env())
+    command = [sys.executable, "-m", "tapedeck_torch", *options(native), "--keep-steps", "2", "-o", str(trace),
+               "loop.py"]
+    proc = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_env())
     assert proc.returncode == -getattr(signal, signal_name), proc.stderr
     steps = int(proc.stdout.split()[1])
     assert sorted(os.listdir(tmp_path)) == ["loop.py", "loop.tdt.partial"], "no final trace, no temporary file"
@@ -206,7 +221,7 @@ def test_a_run_killed_before_any_step_was_dropped_keeps_its_chunks(tmp_path):
     assert len([e for e in events if e["k"] == "op"]) >= 1000, "whole chunks (4,096 lines each) were written"
 
 
-def test_each_checkpoint_is_the_trace_so_far_without_its_end(tmp_path, monkeypatch):
+def test_each_checkpoint_is_the_trace_so_far_without_its_end(tmp_path, monkeypatch, native):
     """With a checkpoint at every step boundary, the partial trace is at each boundary a whole
     trace: every line until the first drop, then the kept steps with what was dropped."""
     monkeypatch.setattr(window, "CHECKPOINT_SECONDS", 0.0)
@@ -228,7 +243,7 @@ def test_each_checkpoint_is_the_trace_so_far_without_its_end(tmp_path, monkeypat
             out.sum().backward()
             optimizer.step()
             snapshots.append(load_trace(str(partial)))
-    header, events = record(path, 2, run)
+    header, events = record(path, 2, run, native=native)
     assert sorted(os.listdir(tmp_path)) == ["run.tdt"]
     early_header, early = snapshots[1]
     assert early_header["version"] == "1.0" and len([e for e in early if e["k"] == "backward"]) == 2
@@ -238,10 +253,10 @@ def test_each_checkpoint_is_the_trace_so_far_without_its_end(tmp_path, monkeypat
     assert not [e for e in ninth if e["k"] == "exit"]
     assert header["dropped"]["steps"] == 10
     culprit = explain(events)
-    assert culprit.op["call"] == "Tensor.mul_"
+    assert culprit.op["name"] == "aten::mul_.Tensor"
 
 
-def test_a_node_freed_in_a_dropped_step_keeps_no_saves(tmp_path):
+def test_a_node_freed_in_a_dropped_step_keeps_no_saves(tmp_path, native):
     """`kept`'s graph is freed by its backward call in step 1, which is dropped with its `release`
     events; `w` is bumped by every optimizer step since. Keeping the node's `save` of `w` would make
     the second backward read as a stale save whose write was dropped (what `tapedeck explain` said);
@@ -259,8 +274,8 @@ def test_a_node_freed_in_a_dropped_step_keeps_no_saves(tmp_path):
             loss.backward()
             optimizer.step()
         kept.backward()
-    _, full = record(tmp_path / "full.tdt", None, run)
-    header, events = record(tmp_path / "kept.tdt", 1, run)
+    _, full = record(tmp_path / "full.tdt", None, run, native=native)
+    header, events = record(tmp_path / "kept.tdt", 1, run, native=native)
     assert header["dropped"]["steps"] == 5
     for trace in (full, events):
         end = [e for e in trace if e["k"] == "bwend" and "msg" in e][-1]

@@ -1312,6 +1312,30 @@ py::bytes take() {
   return formatted.take();
 }
 
+/// The ids of the recorded tensors still alive: what a step window (window.py) keeps the
+/// definitions of when it drops the steps that made them.
+py::set live_ids() {
+  State& s = running();
+  py::set ids;
+  for (const auto& entry : s.tensors) {
+    if (!entry.second.ref.expired()) {
+      ids.add(py::int_(entry.second.tid));
+    }
+  }
+  return ids;
+}
+
+/// Each known version counter's version as the trace has it now (`{vc: version}`): a step window's
+/// record of where the steps it drops left them.
+py::dict versions() {
+  State& s = running();
+  py::dict out;
+  for (const auto& entry : s.counters) {
+    out[py::int_(entry.second.vc)] = py::int_(entry.second.model);
+  }
+  return out;
+}
+
 /// Pauses (`delta` 1) or resumes (-1) recording ops: the recorder's own work, backward, forked children.
 void passive(int delta) {
   if (state != nullptr) {
@@ -1423,6 +1447,8 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.def("start", &start);
   m.def("stop", &stop);
   m.def("take", &take);
+  m.def("live_ids", &live_ids);
+  m.def("versions", &versions);
   m.def("passive", &passive);
   m.def("refusal", &refusal);
   m.def("node_id", &node_id);

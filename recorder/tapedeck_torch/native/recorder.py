@@ -14,12 +14,14 @@ from typing import Any
 
 import torch
 from torch.autograd.graph import GradientEdge
+from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from .. import schema
 from ..compat import classmethod_function
 from ..recorder import _failed_slot, _version
 from ..sites import CallSites
 from ..stdout import StdoutTee
+from ..window import StepWindow
 from ..writer import TraceWriter
 from . import NativeUnsupported, load
 from .sites import NativeSites, classify, slot_names
@@ -46,11 +48,17 @@ class NativeRecorder:
     (NativeUnsupported): custom autograd Functions, saved-tensor hooks (checkpoint), and any node whose
     saved slots the core cannot name."""
 
-    def __init__(self, path: str, program_path: str, source: str) -> None:
+    def __init__(self, path: str, program_path: str, source: str, keep_steps: int | None = None) -> None:
         self.core = load()
         fields = schema.header_fields(program_path, source,
                                       "tapedeck_torch %s (torch %s, native)" % (_version(), torch.__version__))
         self.writer = TraceWriter(path, schema.header_of(fields))
+        self.window: StepWindow | None = None
+        self._optimizer_steps = False
+        self._step_hook: Any = None
+        if keep_steps is not None:
+            self.window = StepWindow(keep_steps, fields, self.core.live_ids, self.core.versions)
+            self.writer.keep()
         self.sites = CallSites(program_path)
         self._native_sites = NativeSites(self.sites)
         self.active = False
@@ -73,6 +81,8 @@ class NativeRecorder:
         sys.stdout = self._tee
         self.core.start(self.sites.program, classify, self._native_sites.classify_code, self._native_sites.site,
                         slot_names)
+        if self.window is not None:
+            self._step_hook = register_optimizer_step_post_hook(self._optimizer_step)
         _ACTIVE.add(self)
         self.active = True
 
@@ -93,6 +103,9 @@ class NativeRecorder:
         for owner, name, original in reversed(self._patches):
             setattr(owner, name, original)
         self._patches = []
+        if self._step_hook is not None:
+            self._step_hook.remove()
+            self._step_hook = None
         if sys.stdout is self._tee:
             sys.stdout = self._tee.target
         if refused is not None:
@@ -102,7 +115,7 @@ class NativeRecorder:
             self._write_error(error, self.sites.site_of_traceback(error.__traceback__), None)
         if exit_code is not None:
             self.writer.emit(schema.exit_code(exit_code))
-        self.writer.close()
+        self._close()
 
     def abort(self, kind: str, message: str, file: str, line: int) -> None:
         """Ends the trace of a program stopped from outside at `file`:`line` (a budget ran out)."""
@@ -117,7 +130,13 @@ class NativeRecorder:
         site = schema.site(line) + self.sites.file_field(file)
         self.writer.emit(schema.error(kind, message, site, None))
         self.writer.emit(schema.exit_code(1))
-        self.writer.close()
+        self._close()
+
+    def _close(self) -> None:
+        if self.window is not None:
+            self.window.close(self.writer)
+        else:
+            self.writer.close()
 
     def flush(self) -> None:
         """Writes what the core recorded since the last flush; raises NativeUnsupported when it met
@@ -130,6 +149,19 @@ class NativeRecorder:
         refusal = self.core.refusal()
         if refusal:
             raise NativeUnsupported(refusal)
+
+    def _optimizer_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
+        """PyTorch's global hook after any optimizer's `step()`: from now on only these end steps.
+        The first one takes back the step its backward call ended, so `backward(); step()` is one."""
+        first = not self._optimizer_steps
+        self._optimizer_steps = True
+        if self.active and not self._in_backward:
+            self._end_step(first)
+
+    def _end_step(self, rejoin: bool = False) -> None:
+        """A step ended (window.py says when): its events go to the window."""
+        self.flush()
+        self.window.take_step(self.writer, rejoin)
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
         self._patches.append((owner, name, owner.__dict__[name]))
@@ -200,10 +232,12 @@ class NativeRecorder:
                 self._end_backward(backward, retain, site, e)
                 raise
             self._end_backward(backward, retain, site, None)
-            return result
         finally:
             self._in_backward = False
             core.passive(-1)
+        if self.window is not None and not self._optimizer_steps:
+            self._end_step()
+        return result
 
     def _end_backward(self, backward: int, retain: bool, site: str, error: BaseException | None) -> None:
         emit = self.writer.emit
