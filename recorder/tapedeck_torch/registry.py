@@ -4,7 +4,7 @@ import weakref
 
 import torch
 
-from . import schema
+from . import previews, schema
 from .writer import TraceWriter, int_list, number_array
 
 _Tensor = torch.Tensor
@@ -44,6 +44,8 @@ class TensorRegistry:
     def __init__(self, writer: TraceWriter, value_limit: int) -> None:
         self._writer = writer
         self._value_limit = value_limit
+        self.previews = previews.DevicePreviews()
+        writer.previews = self.previews
         self._live: dict[int, TensorInfo] = {}
         self._sweep_at = 4096
         self._storages: dict[int, tuple[int, weakref.ref]] = {}
@@ -140,11 +142,14 @@ class TensorRegistry:
                                         t.requires_grad, base, isinstance(t, _Parameter), self.values(t)))
 
     def values(self, t: torch.Tensor) -> str | None:
-        """The JSON array of `t`'s values when it is small enough to preview, else None."""
+        """The JSON array of `t`'s values when it is small enough to preview, else None; for a GPU
+        tensor, the placeholder the writer fills in once its asynchronous copy has landed."""
         if not self._value_limit or t.dtype not in _VALUE_DTYPES or t.is_meta:
             return None
         if t.numel() > self._value_limit:
             return None
+        if t.device.type in previews.DEFERRED_DEVICES:
+            return self.previews.defer(t)
         try:
             raw = t.tolist()
         except (RuntimeError, TypeError, ValueError):

@@ -4,9 +4,12 @@ import json
 import math
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import schema
+
+if TYPE_CHECKING:
+    from .previews import DevicePreviews
 
 _encode = json.JSONEncoder(allow_nan=True, separators=(",", ":")).encode
 
@@ -96,6 +99,9 @@ class TraceWriter:
         self._keep = False
         self._written = 0
         self._appending = True
+        self.previews: DevicePreviews | None = None
+        """Where GPU tensors' value previews wait for their copies (previews.py): filled in before
+        lines are written or taken."""
 
     def printed(self, text: str) -> None:
         if not text:
@@ -119,6 +125,8 @@ class TraceWriter:
         self._detached = True
 
     def _discard(self) -> None:
+        if self.previews is not None:
+            self.previews.clear()
         if self._keep:
             self._written = len(self._lines)
         else:
@@ -146,6 +154,7 @@ class TraceWriter:
             return
         buffer = self._file.buffer
         if self._lines:
+            self._fill()
             buffer.write(("\n".join(self._lines) + "\n").encode("utf-8"))
             del self._lines[:]
             self._print_at = -1
@@ -161,6 +170,7 @@ class TraceWriter:
         """The lines collected since the last `take()`, removed (written first while appending)."""
         if self._keep and self._appending and len(self._lines) > self._written:
             self._write()
+        self._fill()
         lines = self._lines[:]
         del self._lines[:]
         self._written = 0
@@ -195,6 +205,7 @@ class TraceWriter:
     def _write(self) -> None:
         """Writes the collected lines and hands them to the OS, so a killed run keeps whole chunks.
         Kept lines (`keep()`) stay in memory, marked written."""
+        self._fill()
         lines = self._lines
         self._file.write("\n".join(lines[self._written:] if self._written else lines))
         self._file.write("\n")
@@ -204,6 +215,10 @@ class TraceWriter:
         else:
             del lines[:]
         self._print_at = -1
+
+    def _fill(self) -> None:
+        if self.previews is not None:
+            self.previews.fill(self._lines, self._written)
 
     def close(self) -> None:
         """Writes what is left, makes it durable (fsync) and renames the partial trace to `path`."""

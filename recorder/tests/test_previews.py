@@ -1,0 +1,62 @@
+"""Deferred value previews (tapedeck_torch/previews.py): a GPU tensor's preview is copied
+asynchronously and written in bulk, one device sync per write instead of one per op. No GPU is
+needed to check it: CPU tensors are deferred the same way when "cpu" is made a deferred device."""
+
+import torch
+
+import tapedeck_torch
+from tapedeck_torch import previews
+from trace_schema import load_trace
+
+
+def test_a_deferred_preview_holds_the_values_of_its_time_and_fills_in_one_wait(monkeypatch):
+    waits = []
+    monkeypatch.setitem(previews.SYNCHRONIZE, "cpu", lambda: waits.append(1))
+    pending = previews.DevicePreviews()
+    t = torch.tensor([1.0, float("nan"), 3.0])
+    first = pending.defer(t)
+    t.add_(1)
+    second = pending.defer(t)
+    lines = ['{"k":"written"}', '{"k":"tensor","t":0,"val":%s}' % first,
+             '{"k":"run","grads":[{"val":%s},{"val":%s}]}' % (first, second)]
+    pending.fill(lines, 1)
+    assert lines == ['{"k":"written"}', '{"k":"tensor","t":0,"val":[1.0,"nan",3.0]}',
+                     '{"k":"run","grads":[{"val":[1.0,"nan",3.0]},{"val":[2.0,"nan",4.0]}]}']
+    assert waits == [1]
+    pending.fill(lines, 0)
+    assert waits == [1], "nothing pending, no wait"
+
+
+def program():
+    """Small tensors made, written in place and differentiated: previews in `tensor`, `values` and
+    `run` events."""
+    w = torch.ones(4, requires_grad=True)
+    for i in range(300):
+        y = (w * i).sigmoid()
+        z = y * 2
+        z.add_(1)
+        (z * y).sum().backward()
+
+
+def test_deferred_previews_give_the_trace_of_immediate_ones(tmp_path, monkeypatch):
+    _, immediate = _record(tmp_path / "immediate.tdt")
+    waits = []
+    monkeypatch.setattr(previews, "DEFERRED_DEVICES", frozenset({"cpu"}))
+    monkeypatch.setitem(previews.SYNCHRONIZE, "cpu", lambda: waits.append(1))
+    _, deferred = _record(tmp_path / "deferred.tdt")
+    assert len(deferred) > 8000
+    assert [_comparable(e) for e in deferred] == [_comparable(e) for e in immediate]
+    previewed = [e for e in deferred if "val" in e or e["k"] == "run"]
+    assert len(previewed) > 3000
+    assert 1 <= len(waits) <= len(deferred) // 4096 + 2, "one wait per chunk written, not one per op"
+
+
+def _record(path):
+    with tapedeck_torch.record(str(path)):
+        program()
+    return load_trace(str(path))
+
+
+def _comparable(event):
+    """Sequence numbers count on from one recording to the next."""
+    return {k: v for k, v in event.items() if k != "seq"}
