@@ -174,21 +174,10 @@ class StepWindow:
         return [schema.header_of(header)] + out
 
 
-class _Def:
-    """A definition line a dropped step left, parsed only when the window needs its fields."""
-
-    __slots__ = ("order", "line", "_event")
-
-    def __init__(self, order: int, line: str) -> None:
-        self.order = order
-        self.line = line
-        self._event: dict[str, Any] | None = None
-
-    @property
-    def event(self) -> dict[str, Any]:
-        if self._event is None:
-            self._event = _loads(self.line)
-        return self._event
+_Def = tuple[int, str]
+"""A definition line a dropped step left, with its place in the order of definitions: a tuple, which
+the garbage collector stops tracking, where an object per line made every collection walk all of
+them. `_Carried.event` parses it when the window needs its fields."""
 
 
 def _int_after(line: str, start: int) -> int:
@@ -221,6 +210,7 @@ class _Carried:
         self.errors: list[_Def] = []
         self.freed: set[int] = set()
         self.versions: dict[int, int] = {}
+        self._parsed: dict[int, dict[str, Any]] = {}
         self._pruned_at = 0
 
     def fold(self, lines: list[str], versions: dict[int, int]) -> None:
@@ -235,30 +225,30 @@ class _Carried:
             kind = line[6:line.index('"', 6)]
             if kind == "tensor":
                 order += 1
-                tensors[_int_after(line, 18)] = _Def(order, line)
+                tensors[_int_after(line, 18)] = (order, line)
             elif kind == "node":
                 order += 1
                 nid = _int_after(line, 16)
-                nodes[nid] = _Def(order, line)
+                nodes[nid] = (order, line)
                 saves[nid] = []
                 if line.startswith(_ACCUMULATE_NAME, line.index(",", 16)):
                     self.accumulate[_int_after(line, line.rindex(',"var":') + 7)] = nid
             elif kind == "save":
                 order += 1
-                saves.setdefault(_int_after(line, 16), []).append(_Def(order, line))
+                saves.setdefault(_int_after(line, 16), []).append((order, line))
             elif kind == "gradfn":
                 order += 1
-                gradfns[_int_after(line, 18)] = _Def(order, line)
+                gradfns[_int_after(line, 18)] = (order, line)
             elif kind == "values":
                 order += 1
-                values[_int_after(line, 18)] = _Def(order, line)
+                values[_int_after(line, 18)] = (order, line)
             elif kind == "bind":
                 order += 1
                 at = line.rindex(',"t":')
-                self.binds[line[19:at]] = (_Def(order, line), _int_after(line, at + 5))
+                self.binds[line[19:at]] = ((order, line), _int_after(line, at + 5))
             elif kind == "error":
                 order += 1
-                self.errors.append(_Def(order, line))
+                self.errors.append((order, line))
             elif kind == "release":
                 self.freed.add(_int_after(line, 19))
         self.order = order
@@ -278,9 +268,20 @@ class _Carried:
         self.accumulate = {tid: nid for tid, nid in self.accumulate.items() if nid in keep_n}
         self.freed &= keep_n
         self.binds = {name: entry for name, entry in self.binds.items() if entry[1] in keep_t}
-        counters = {entry.event["vc"] for entry in self.tensors.values()}
+        counters = {self.event(entry)["vc"] for entry in self.tensors.values()}
         self.versions = {vc: v for vc, v in self.versions.items() if vc in counters}
+        kept = {entry[0] for table in (self.tensors, self.gradfns, self.values, self.nodes) for entry in table.values()}
+        kept.update(save[0] for saves in self.saves.values() for save in saves)
+        self._parsed = {order: event for order, event in self._parsed.items() if order in kept}
         self._pruned_at = len(self.tensors) + len(self.nodes)
+
+    def event(self, definition: _Def) -> dict[str, Any]:
+        """The fields of a carried definition, parsed once."""
+        order, line = definition
+        event = self._parsed.get(order)
+        if event is None:
+            event = self._parsed[order] = _loads(line)
+        return event
 
     def needed(self, tensors: set[int], nodes: set[int]) -> tuple[set[int], set[int]]:
         """The carried tensors and nodes that `tensors` and `nodes` need: grad_fns and the graph below
@@ -296,12 +297,12 @@ class _Carried:
                 if tid in keep_t or tid not in self.tensors:
                     continue
                 keep_t.add(tid)
-                base = self.tensors[tid].event.get("base")
+                base = self.event(self.tensors[tid]).get("base")
                 if base is not None:
                     todo_t.append(base)
                 gradfn = self.gradfns.get(tid)
-                if gradfn is not None and gradfn.event.get("n") is not None:
-                    todo_n.append(gradfn.event["n"])
+                if gradfn is not None and self.event(gradfn).get("n") is not None:
+                    todo_n.append(self.event(gradfn)["n"])
                 if tid in accumulate:
                     todo_n.append(accumulate[tid])
             while todo_n:
@@ -309,14 +310,14 @@ class _Carried:
                 if nid in keep_n or nid not in self.nodes:
                     continue
                 keep_n.add(nid)
-                node = self.nodes[nid].event
+                node = self.event(self.nodes[nid])
                 for edge in node.get("next") or ():
                     if edge is not None:
                         todo_n.append(edge[0])
                 if node.get("var") is not None:
                     todo_t.append(node["var"])
                 for save in self._saves_of(nid):
-                    todo_t.append(save.event["t"])
+                    todo_t.append(self.event(save)["t"])
         return keep_t, keep_n
 
     def _saves_of(self, nid: int) -> list[_Def]:
@@ -350,17 +351,17 @@ class _Carried:
         carried += [self.values[t] for t in keep_t if t in self.values]
         carried += [entry for entry, tid in self.binds.values() if tid in keep_t]
         carried += self.errors
-        carried.sort(key=lambda entry: entry.order)
+        carried.sort()
         renumber = _Renumbering()
         out = []
         unresolved = 0
-        for event in [entry.event for entry in carried] + events:
+        for event in [self.event(entry) for entry in carried] + events:
             line = renumber.rewrite(event)
             if line is None:
                 unresolved += 1
             else:
                 out.append(line)
-        kept_counters = {self.tensors[t].event["vc"] for t in keep_t}
+        kept_counters = {self.event(self.tensors[t])["vc"] for t in keep_t}
         versions = sorted([renumber.ids["vc"][vc], v] for vc, v in self.versions.items()
                           if v > 0 and vc in kept_counters and vc in renumber.ids["vc"])
         dropped = {"steps": self.steps, "events": self.events + unresolved, "errors": len(self.errors),
