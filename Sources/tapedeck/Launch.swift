@@ -17,6 +17,8 @@ struct Launch {
     var targets: [String]
     /// The engine the user forced with `--engine`, nil to decide by trying.
     var engine: Engine?
+    /// How real PyTorch is recorded; asking for anything (`--recorder`, `--keep-steps`) forces it.
+    var recording = Recording()
     /// The budgets a program run on tapedeck's engine stops at.
     var limits: RunLimits = .standard
     /// How long a trial runs before `choose` says its output is held (`run` and `record` show it).
@@ -87,8 +89,9 @@ struct Launch {
         _ program: Program, stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void,
         notice: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(CommandError) -> Choice {
-        if engine == .torch {
-            return .torch(try TorchRecorder.locate(reason: "--engine torch", limits: limits), note: "engine: torch (--engine torch)")
+        if engine == .torch || recording.isRequested {
+            let reason = engine == .torch ? "--engine torch" : recording.options
+            return .torch(try TorchRecorder.locate(reason: reason, limits: limits, recording: recording), note: "engine: torch (\(reason))")
         }
         let runner = ProgramRunner(path: program.path, bytes: program.bytes, limits: limits)
         if engine == .tapedeck {
@@ -103,7 +106,7 @@ struct Launch {
         held.finish()
         if let unsupported = Self.unsupported(in: outcome.tape) {
             let reason = "\(program.path):\(unsupported.site.line): \(unsupported.message)"
-            return .torch(try TorchRecorder.locate(reason: reason, limits: limits), note: "engine: torch, because \(reason)")
+            return .torch(try TorchRecorder.locate(reason: reason, limits: limits, recording: recording), note: "engine: torch, because \(reason)")
         }
         return .tapedeck(outcome, held: held, note: "engine: tapedeck (the program stays inside its Python subset; --engine torch runs real PyTorch)")
     }

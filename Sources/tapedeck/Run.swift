@@ -17,6 +17,12 @@ struct Run: ParsableCommand {
 
     @OptionGroup var target: LaunchOptions
 
+    func validate() throws {
+        if target.recording.isRequested {
+            throw ValidationError("`tapedeck run` records nothing, so \(target.recording.options) has no use here; explain, record, graph and open take it")
+        }
+    }
+
     func run() throws {
         Interruption.install()
         throw ExitCode(execute())

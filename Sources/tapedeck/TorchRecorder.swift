@@ -20,10 +20,15 @@ struct TorchRecorder {
     let packageRoot: URL?
     /// The budgets the program runs under.
     var limits: RunLimits = .standard
+    /// Which recorder records, and what it keeps.
+    var recording = Recording()
 
-    /// Finds `python3` with torch and the recorder, to run programs under `limits`; throws naming
-    /// what is missing, with `reason` (why torch is needed) in the message.
-    static func locate(reason: String, limits: RunLimits = .standard) throws(CommandError) -> TorchRecorder {
+    /// Finds `python3` with torch and the recorder, to run programs under `limits` and record them
+    /// as `recording` says; throws naming what is missing, with `reason` (why torch is needed) in
+    /// the message.
+    static func locate(
+        reason: String, limits: RunLimits = .standard, recording: Recording = Recording()
+    ) throws(CommandError) -> TorchRecorder {
         guard let python = Executable.find("python3") else { throw .torchMissing(reason: reason, detail: "python3 is not on PATH") }
         let root = packageRoot()
         let probe = run(python, ["-c", "import importlib.util as u; print(u.find_spec('torch') is not None, u.find_spec('tapedeck_torch') is not None)"], packageRoot: root)
@@ -31,7 +36,7 @@ struct TorchRecorder {
         guard found.count == 2 else { throw .torchMissing(reason: reason, detail: "python3 did not start") }
         guard found[0] else { throw .torchMissing(reason: reason, detail: "python3 cannot import torch") }
         guard found[1] else { throw .recorderMissing }
-        return TorchRecorder(python: python, packageRoot: root, limits: limits)
+        return TorchRecorder(python: python, packageRoot: root, limits: limits, recording: recording)
     }
 
     /// Runs `program` with `arguments` under the recorder and returns the path of the trace to
@@ -47,7 +52,7 @@ struct TorchRecorder {
         temporary: Bool = false, announce: (String) -> Void
     ) throws(CommandError) -> String {
         let process = try execute(
-            ["-m", "tapedeck_torch"] + budgetArguments + ["-o", trace, program] + arguments, program: program,
+            ["-m", "tapedeck_torch"] + budgetArguments + recording.arguments + ["-o", trace, program] + arguments, program: program,
             stdout: programOutput, temporary: temporary ? [trace, Self.partialPath(of: trace)] : [])
         if FileManager.default.fileExists(atPath: trace) { return trace }
         let partial = Self.partialPath(of: trace)

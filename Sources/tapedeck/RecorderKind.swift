@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// Which recorder records a program run by real PyTorch: `python3 -m tapedeck_torch` as it is, or
+/// with `--native`, its C++ core (recorder/README.md).
+enum RecorderKind: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// Python dispatch: value previews and variable names, 7–9× a launch-bound step.
+    case python
+    /// The C++ core: about 1.4× a launch-bound step, no previews; it refuses custom autograd
+    /// Functions and saved-tensor hooks, naming them.
+    case native
+}

@@ -1,0 +1,25 @@
+/// How a program run by real PyTorch is recorded, as `--recorder` and `--keep-steps` ask: options
+/// handed to the recorder (`TorchRecorder`). Either one names real PyTorch as the engine, as
+/// `--engine torch` does, since only a recording of real PyTorch has a recorder or steps to drop.
+struct Recording: Equatable, Sendable {
+    /// The recorder asked for, nil when `--recorder` was not given (the Python one records).
+    var recorder: RecorderKind?
+    /// `--keep-steps N`: only the last N steps and the running one are kept.
+    var keepSteps: Int?
+
+    /// Whether either option was given.
+    var isRequested: Bool { recorder != nil || keepSteps != nil }
+
+    /// The options as the user wrote them, for the line saying why real PyTorch runs.
+    var options: String {
+        var written: [String] = []
+        if let recorder { written.append("--recorder \(recorder.rawValue)") }
+        if let keepSteps { written.append("--keep-steps \(keepSteps)") }
+        return written.joined(separator: " ")
+    }
+
+    /// The recorder's own options (`python3 -m tapedeck_torch`, recorder/tapedeck_torch/__main__.py).
+    var arguments: [String] {
+        (recorder == .native ? ["--native"] : []) + (keepSteps.map { ["--keep-steps", String($0)] } ?? [])
+    }
+}
