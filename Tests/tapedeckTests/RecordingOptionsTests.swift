@@ -47,17 +47,17 @@ final class RecordingOptionsTests: XCTestCase {
     }
 
     func testOptionsThatCannotApplyAreRefused() throws {
-        let tapedeck = try Binary.run(["explain", "--engine", "tapedeck", "--recorder", "native", "samples/saved_input_plus_equals.py"])
-        XCTAssertEqual(tapedeck.status, 64)
-        XCTAssertTrue(tapedeck.stderr.contains("--recorder native records real PyTorch, which --engine tapedeck rules out"), tapedeck.stderr)
-        let run = try Binary.run(["run", "--keep-steps", "2", "samples/saved_input_plus_equals.py"])
-        XCTAssertEqual(run.status, 64)
-        XCTAssertTrue(run.stderr.contains("`tapedeck run` records nothing, so --keep-steps 2 has no use here"), run.stderr)
-        let zero = try Binary.run(["record", "--keep-steps", "0", "samples/saved_input_plus_equals.py", "-o", "/dev/null"])
-        XCTAssertEqual(zero.status, 64)
-        XCTAssertTrue(zero.stderr.contains("--keep-steps must be at least 1, got 0"), zero.stderr)
-        let kind = try Binary.run(["explain", "--recorder", "fast", "samples/saved_input_plus_equals.py"])
-        XCTAssertEqual(kind.status, 64)
-        XCTAssertTrue(kind.stderr.contains("fast"), kind.stderr)
+        let sample = "samples/saved_input_plus_equals.py"
+        let refusals: [([String], String)] = [
+            (["explain", "--engine", "tapedeck", "--recorder", "native", sample], "--recorder native records real PyTorch, which --engine tapedeck rules out"),
+            (["run", "--keep-steps", "2", sample], "`tapedeck run` records nothing, so --keep-steps 2 has no use here"),
+            (["record", "--keep-steps", "0", sample, "-o", "/dev/null"], "--keep-steps must be at least 1, got 0"),
+            (["explain", "--recorder", "fast", sample], "'fast'"),
+        ]
+        for (arguments, reason) in refusals {
+            let output = try Binary.run(arguments)
+            XCTAssertEqual(output.status, 64, arguments.joined(separator: " "))
+            XCTAssertTrue(output.stderr.contains(reason), output.stderr)
+        }
     }
 }
