@@ -38,7 +38,8 @@ class DevicePreviews:
         """Queues the copy of `t`'s values to the host; the placeholder of its preview, or None when
         the tensor cannot be copied (a functorch wrapper, say: no preview, as `tolist()` gives none)."""
         try:
-            with _disable_current_modes():  # the recorder's own: under them a wrapped number arrives as an int
+            # Outside the recorder's dispatch mode, whose handler would get a wrapped number as an int.
+            with _disable_current_modes():
                 copy = t.detach().to("cpu", non_blocking=True, copy=True)
         except (RuntimeError, TypeError, ValueError):
             return None
@@ -55,7 +56,8 @@ class DevicePreviews:
             wait = SYNCHRONIZE.get(device)
             if wait is not None:
                 wait()
-        previews = [number_array(copy.tolist()) or "[]" for copy in self._copies]
+        # `number_array` gives None only for complex values, which the registry never previews.
+        previews = [number_array(copy.tolist()) for copy in self._copies]
         for i in range(start, len(lines)):
             line = lines[i]
             if "\0" in line:
