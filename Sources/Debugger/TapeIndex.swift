@@ -483,12 +483,7 @@ struct TapeIndex: Sendable {
     @inline(__always)
     private mutating func add(_ event: ScannedEvent, at position: Int, of tape: Tape) throws(DebuggerError) {
         let kind = event.summary.kind
-        switch kind {
-        case .node, .gradFn, .save, .bump, .values, .tensor:
-            if openOpEnd == position { openOpEnd = position + 1 }
-        default:
-            break
-        }
+        if Self.opPartKinds & 1 << kind.rawValue != 0, openOpEnd == position { openOpEnd = position + 1 }
         switch kind {
         case .tensor: try Self.addTensor(&self, event, at: position)
         case .op: try Self.addOp(&self, event, at: position)
@@ -504,6 +499,13 @@ struct TapeIndex: Sendable {
         case .release: try checkNode(event.summary.node ?? 0, at: position)
         case .error, .backward, .backwardEnd, .exit: try add(tape.eventWithoutPreview(at: position), at: position)
         }
+    }
+
+    /// The kinds of event the engine records right after an op, as part of it (`opEnds`), a bit
+    /// per `Event.Kind.rawValue`: one test per event rather than a second switch on the kind.
+    private static var opPartKinds: UInt32 {
+        1 << Event.Kind.node.rawValue | 1 << Event.Kind.gradFn.rawValue | 1 << Event.Kind.save.rawValue
+            | 1 << Event.Kind.bump.rawValue | 1 << Event.Kind.values.rawValue | 1 << Event.Kind.tensor.rawValue
     }
 
     @inline(__always)

@@ -62,12 +62,9 @@ public final class ScannedBatch: @unchecked Sendable {
         let (first, summaries, spans) = (range.lowerBound, summaries, spans)
         let (tensorVersions, edges) = (UnsafePointer(self.tensorVersions), UnsafePointer(self.edges))
         for offset in 0..<range.count {
-            let spans = spans[offset]
             let event = ScannedEvent(
-                summaryPointer: UnsafePointer(summaries + offset),
-                inputs: tensorVersions + Int(spans.inputs), inputCount: Int(spans.inputCount),
-                outputs: tensorVersions + Int(spans.outputs), outputCount: Int(spans.outputCount),
-                edges: edges + Int(spans.edges), edgeCount: Int(spans.edgeCount))
+                summaryPointer: UnsafePointer(summaries + offset), spans: UnsafePointer(spans + offset),
+                tensorVersions: tensorVersions, edges: edges)
             guard body(first + offset, event) else { return false }
         }
         return true
