@@ -167,7 +167,7 @@ struct Blame: Sendable {
     /// The saved tensor's counter moves between its save and `position`, the first one marked culprit.
     private func bumps(after saved: SavedValue, before position: Int) -> [Diagnosis.Bump] {
         let counter = index.counter(of: saved.tensor)
-        let moves = index.counterBumps.values(for: counter, after: saved.event, before: position)
+        let moves = index.counterBumps.values(for: counter, after: saved.event, before: position).map { index.bump(at: $0) }
         return moves.enumerated().map { offset, entry in
             let op = index.op(entry.bump.op)
             return Diagnosis.Bump(
@@ -194,7 +194,9 @@ struct Blame: Sendable {
                 func check(tensor: Int, event: Int, saved: () -> SavedValue) {
                     let info = index.tensors[tensor]
                     let writes = index.storageBumps.values(for: info.storage, after: event, before: replay.event)
-                    for write in writes where index.counter(of: write.bump.tensor) != info.counter {
+                    for i in writes {
+                        let write = index.bump(at: i)
+                        guard index.counter(of: write.bump.tensor) != info.counter else { continue }
                         guard reported.insert([event, write.event]).inserted else { continue }
                         warnings.append(silentMutation(saved: saved(), write: write, replay: replay, node: node))
                     }

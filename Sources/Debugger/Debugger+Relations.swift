@@ -25,9 +25,12 @@ extension Debugger {
     /// The bump that moved tensor `tensor`'s version counter to `version` (from `version - 1` when
     /// one op wrote once): a binary search of the counter's bumps, whose versions only grow.
     public func bump(of tensor: Int, to version: Int) -> VersionBump? {
+        let index = self.index
         let bumps = index.counterBumps[index.counter(of: tensor)].values
-        let found = bumps.startIndex + bumps.lazy.map(\.bump.to).countBefore(version)
-        return found < bumps.endIndex && bumps[found].bump.to == version ? bumps[found].bump : nil
+        let found = bumps.startIndex + bumps.lazy.map { index.bumpList[Int($0)].to }.countBefore(version)
+        guard found < bumps.endIndex else { return nil }
+        let bump = index.bumpList[Int(bumps[found])]
+        return bump.to == version ? bump : nil
     }
 
     /// The first grad_fn node op `opIndex` created, if any.

@@ -104,7 +104,7 @@ struct TapeIndex: Sendable {
         var node: Int? { storedNode < 0 ? nil : Int(storedNode) }
     }
 
-    /// A version bump with the position of its `bump` event.
+    /// A version bump with the position of its `bump` event (`bump(at:)`).
     struct Bump: Hashable, Sendable {
         var bump: VersionBump
         var event: Int
@@ -160,11 +160,13 @@ struct TapeIndex: Sendable {
     private(set) var counterVersions = Timelines<Int>()
     /// The latest version of each counter while indexing (`counterVersions` answers afterwards).
     private var latestVersions: [Int] = []
-    /// Each counter's bumps, in tape order.
-    private(set) var counterBumps = Timelines<Bump>()
-    /// Bumps by the storage of the tensor written through, to spot writes that bypass a counter.
-    /// Indexed by storage id (dense, checked when a tensor introduces one).
-    private(set) var storageBumps = Timelines<Bump>()
+    /// Each counter's bumps, in tape order, as positions in `bumpList` (`bump(at:)`): 4 bytes an
+    /// entry, where a 48-byte `Bump` kept here and in `storageBumps` was written and grouped
+    /// twice more per bump.
+    private(set) var counterBumps = Timelines<Int32>()
+    /// Bumps by the storage of the tensor written through, to spot writes that bypass a counter,
+    /// as positions in `bumpList`. Indexed by storage id (dense, checked when a tensor introduces one).
+    private(set) var storageBumps = Timelines<Int32>()
     /// The number of storages the tensors introduced (ids are dense).
     private var storageCount = 0
 
@@ -175,6 +177,8 @@ struct TapeIndex: Sendable {
     /// Every version bump in tape order, with their positions in that order grouped by the op
     /// that caused them.
     private(set) var bumpList: [VersionBump] = []
+    /// The position of each bump's event, in `bumpList`'s order.
+    private var bumpEvents: [Int32] = []
     private(set) var bumpsOfOp = Grouping()
     /// The first node each op created, by op index, -1 for none (`firstNode(ofOp:)`).
     private(set) var firstNodeOfOp: [Int32] = []
@@ -251,7 +255,6 @@ struct TapeIndex: Sendable {
 
     /// The (key, value) pairs gathered in one pass for the groupings built once indexing is done.
     private struct PendingGroups: Sendable {
-        var bumpOps: [Int] = []
         /// (node, position of the `run` event).
         var runs: [(key: Int32, event: Int32)] = []
         /// (node, position of the `result` event).
@@ -265,7 +268,8 @@ struct TapeIndex: Sendable {
     private mutating func groupPending() {
         let pending = self.pending
         self.pending = PendingGroups()
-        bumpsOfOp = Grouping(count: pending.bumpOps.count, key: { pending.bumpOps[$0] }, value: { $0 })
+        let bumpList = self.bumpList
+        bumpsOfOp = Grouping(count: bumpList.count, key: { bumpList[$0].op }, value: { $0 })
         runsOfNode = Self.grouping(pending.runs)
         resultsOfNode = Self.grouping(pending.results)
         accumulateRuns = Self.grouping(pending.accumulates)
@@ -393,6 +397,12 @@ struct TapeIndex: Sendable {
 
     func counter(of tensor: Int) -> Int { tensors[tensor].counter }
 
+    /// Bump `i` of `bumpList` with the position of its event (`counterBumps` and `storageBumps`
+    /// hold such `i`).
+    func bump(at i: Int32) -> Bump {
+        Bump(bump: bumpList[Int(i)], event: Int(bumpEvents[Int(i)]))
+    }
+
     /// The first op that returned `tensor`, nil when no op did.
     func producer(of tensor: Int) -> Int? {
         let op = producers[tensor]
@@ -465,7 +475,7 @@ struct TapeIndex: Sendable {
         graph.reserveCapacity(nodes: count(.node))
         saveList.reserveCapacity(count(.save))
         bumpList.reserveCapacity(count(.bump))
-        pending.bumpOps.reserveCapacity(count(.bump))
+        bumpEvents.reserveCapacity(count(.bump))
         pending.runs.reserveCapacity(count(.nodeRun))
         pending.results.reserveCapacity(count(.nodeResult))
         gradFns.reserveCapacity(count(.gradFn))
@@ -483,12 +493,7 @@ struct TapeIndex: Sendable {
     @inline(__always)
     private mutating func add(_ event: ScannedEvent, at position: Int, of tape: Tape) throws(DebuggerError) {
         let kind = event.summary.kind
-        switch kind {
-        case .node, .gradFn, .save, .bump, .values, .tensor:
-            if openOpEnd == position { openOpEnd = position + 1 }
-        default:
-            break
-        }
+        if Self.opPartKinds & 1 << kind.rawValue != 0, openOpEnd == position { openOpEnd = position + 1 }
         switch kind {
         case .tensor: try Self.addTensor(&self, event, at: position)
         case .op: try Self.addOp(&self, event, at: position)
@@ -504,6 +509,13 @@ struct TapeIndex: Sendable {
         case .release: try checkNode(event.summary.node ?? 0, at: position)
         case .error, .backward, .backwardEnd, .exit: try add(tape.eventWithoutPreview(at: position), at: position)
         }
+    }
+
+    /// The kinds of event the engine records right after an op, as part of it (`opEnds`), a bit
+    /// per `Event.Kind.rawValue`: one test per event rather than a second switch on the kind.
+    private static var opPartKinds: UInt32 {
+        1 << Event.Kind.node.rawValue | 1 << Event.Kind.gradFn.rawValue | 1 << Event.Kind.save.rawValue
+            | 1 << Event.Kind.bump.rawValue | 1 << Event.Kind.values.rawValue | 1 << Event.Kind.tensor.rawValue
     }
 
     @inline(__always)
@@ -602,13 +614,13 @@ struct TapeIndex: Sendable {
         let bump = VersionBump(counter: event.summary.counter ?? 0, tensor: event.summary.tensor ?? 0, from: event.summary.from, to: event.summary.to, op: event.summary.op ?? 0)
         try index.checkTensor(bump.tensor, at: position)
         index.reference(op: bump.op, at: position)
-        let entry = Bump(bump: bump, event: position)
         guard bump.counter == index.tensors[bump.tensor].counter else {
             throw .counterMismatch(tensor: bump.tensor, counter: bump.counter, event: position)
         }
+        let entry = Int32(truncatingIfNeeded: index.bumpList.count)
         index.counterBumps.append(entry, for: bump.counter, at: position)
         index.bumpList.append(bump)
-        index.pending.bumpOps.append(bump.op)
+        index.bumpEvents.append(Int32(truncatingIfNeeded: position))
         index.storageBumps.append(entry, for: index.tensors[bump.tensor].storage, at: position)
         index.observe(counter: bump.counter, version: bump.to, at: position)
     }

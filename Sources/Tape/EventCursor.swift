@@ -106,29 +106,38 @@ struct EventCursor {
         case .bool: position += 1
         case .ints: skipVarints(Int(varint()))
         case .pairs: skipVarints(2 * Int(varint()))
-        case .edges:
-            for _ in 0..<Int(varint()) where bool() { skipVarints(2) }
+        case .edges: skipEdges()
         case .doubles: skipDoubles()
-        case .grads:
-            for _ in 0..<Int(varint()) where bool() {
-                skipVarints(1)
-                skipVarints(Int(varint()))
-                skipDoubles()
-            }
+        case .grads: skipGrads()
         }
     }
 
     @inline(__always)
-    private mutating func skipVarints(_ count: Int) {
+    mutating func skipVarints(_ count: Int) {
         for _ in 0..<count {
             while base[position] >= 0x80 { position += 1 }
             position += 1
         }
     }
 
-    private mutating func skipDoubles() {
+    @inline(__always)
+    mutating func skipEdges() {
+        for _ in 0..<Int(varint()) where bool() { skipVarints(2) }
+    }
+
+    @inline(__always)
+    mutating func skipDoubles() {
         let count = Int(varint())
         guard count > 0 else { return }
         position += 1 + count * Int(base[position])
+    }
+
+    @inline(__always)
+    mutating func skipGrads() {
+        for _ in 0..<Int(varint()) where bool() {
+            skipVarints(1)
+            skipVarints(Int(varint()))
+            skipDoubles()
+        }
     }
 }

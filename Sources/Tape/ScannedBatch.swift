@@ -62,12 +62,9 @@ public final class ScannedBatch: @unchecked Sendable {
         let (first, summaries, spans) = (range.lowerBound, summaries, spans)
         let (tensorVersions, edges) = (UnsafePointer(self.tensorVersions), UnsafePointer(self.edges))
         for offset in 0..<range.count {
-            let spans = spans[offset]
             let event = ScannedEvent(
-                summaryPointer: UnsafePointer(summaries + offset),
-                inputs: tensorVersions + Int(spans.inputs), inputCount: Int(spans.inputCount),
-                outputs: tensorVersions + Int(spans.outputs), outputCount: Int(spans.outputCount),
-                edges: edges + Int(spans.edges), edgeCount: Int(spans.edgeCount))
+                summaryPointer: UnsafePointer(summaries + offset), spans: UnsafePointer(spans + offset),
+                tensorVersions: tensorVersions, edges: edges)
             guard body(first + offset, event) else { return false }
         }
         return true
@@ -129,15 +126,21 @@ public final class ScannedBatch: @unchecked Sendable {
                 if !summary.pointee.read(field, of: kind, from: &c) {
                     let raw = types[Int(kind.rawValue) << 6 | Int(field.rawValue)]
                     guard raw != 0 else { continue }
-                    // The one-value types (names, lines, columns, flags) skipped here rather than
-                    // through `skip`'s call and switch: most skipped fields of a recorded trace
-                    // are one of them.
+                    // Every type skipped here rather than through `skip`, which the compiler
+                    // left a call: the cursor, passed to it, then lived in memory, and each
+                    // field read stored its position (the call and that were ≈ 40 instructions
+                    // an event of the Debugger's index). The one-value types (names, lines,
+                    // columns, flags) are most skipped fields of a recorded trace.
                     switch FieldType(stored: raw - 1)! {
                     case .int, .uint64, .string:
                         while c.base[c.position] >= 0x80 { c.position &+= 1 }
                         c.position &+= 1
                     case .bool: c.position &+= 1
-                    case let type: c.skip(type)
+                    case .ints: c.skipVarints(Int(c.varint()))
+                    case .pairs: c.skipVarints(2 * Int(c.varint()))
+                    case .edges: c.skipEdges()
+                    case .doubles: c.skipDoubles()
+                    case .grads: c.skipGrads()
                     }
                 }
             }
