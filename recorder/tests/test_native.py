@@ -32,7 +32,6 @@ from tapedeck_torch import native
 require_native()
 
 REFUSED = {
-    "custom_function": "custom autograd Functions (Square.apply)",
     "autograd_features": "saved-tensor hooks (_checkpoint_hook)",
 }
 """Programs of tests/programs that --native refuses, and what its message names."""

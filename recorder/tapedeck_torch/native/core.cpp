@@ -93,6 +93,7 @@ struct SlotRec {
 struct NodeRec {
   int64_t nid, op, var;
   size_t type;
+  size_t name;  ///< a custom Function's own name (index into slot_names, a table of JSON literals), else SIZE_MAX
   uint64_t seq;
   size_t edges_at, edges, slots_at, slots;
 };
@@ -126,6 +127,14 @@ struct TensorEntry {
   Counter* counter;  ///< null for a tensor without a version counter (inference)
   int64_t node;      ///< the grad_fn node the trace last gave it
   c10::weak_intrusive_ptr<c10::TensorImpl> ref;
+};
+
+/// A tensor a custom Function saved (`ctx.save_for_backward`), as Python reads it from the node.
+struct CustomSave {
+  size_t name;  ///< `tensors[i]`, index into slot_names
+  at::Tensor data;
+  int64_t version, output_nr;
+  bool is_output;
 };
 
 struct SyncRec {
@@ -211,6 +220,9 @@ struct State {
   std::unordered_map<uint64_t, int64_t> nid_of_seq;
   size_t sweep_at = 4096;
   int64_t next_tid = 0, next_vc = 0, next_st = 0, next_nid = 0, next_op = 0;
+
+  /// What Python read of the saved tensors of the custom Function node being added (`custom_node`).
+  const std::vector<CustomSave>* custom_saves = nullptr;
 
   std::vector<uint8_t> stack;
   int opaque = 0;
@@ -579,6 +591,25 @@ size_t slot_name_index(const std::string& literal) {
   return index;
 }
 
+/// `text` as a JSON string literal (a custom Function's class name: UTF-8 kept, quotes, backslashes and
+/// control characters escaped).
+std::string json_literal(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned>(c));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 /// Learns a node type's name and slot names (Python's getters, once per type): each `_raw_saved_<slot>`
 /// getter returns the SavedVariable it reads, whose address gives the member's offset in the node.
 void learn_type(NodeType& type, Node* node) {
@@ -636,6 +667,7 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
   NodeRec rec{};
   rec.op = op;
   rec.var = -1;
+  rec.name = SIZE_MAX;
   rec.seq = node->sequence_nr();
   std::vector<std::pair<int64_t, int64_t>> edges;
   for (const auto& edge : node->next_edges()) {
@@ -647,8 +679,8 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
       edges.emplace_back(-1, 0);
     }
   }
-  if (is_python_node(node)) {
-    refuse("custom autograd Functions");
+  if (is_python_node(node) && state->custom_saves == nullptr) {
+    refuse("custom autograd Functions applied before the recording started");
   }
   if (!at::SavedTensorDefaultHooks::get_tls_state().stack.empty()) {
     refuse("saved-tensor hooks (torch.utils.checkpoint, torch.autograd.graph.saved_tensors_hooks)");
@@ -726,6 +758,31 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
       }
       slot.shape_at = state->shapes.size();
       for (int64_t size : data.sizes()) {
+        state->shapes.push_back(size);
+      }
+      slot.dims = state->shapes.size() - slot.shape_at;
+      state->slots.push_back(slot);
+    }
+  }
+  if (is_python_node(node) && state->custom_saves != nullptr) {
+    rec.name = slot_name_index(json_literal(node->name()));
+    for (const CustomSave& save : *state->custom_saves) {
+      SlotRec slot{};
+      slot.name = save.name;
+      slot.is_output = save.is_output;
+      slot.output_nr = save.output_nr;
+      slot.version = save.version;
+      slot.tid = -1;
+      for (const Holder& holder : holders) {
+        if (save.is_output && holder.node == node && holder.output_nr == save.output_nr) {
+          slot.tid = holder.tid;
+        }
+      }
+      if (slot.tid < 0) {
+        slot.tid = tensor_id(save.data);
+      }
+      slot.shape_at = state->shapes.size();
+      for (int64_t size : save.data.sizes()) {
         state->shapes.push_back(size);
       }
       slot.dims = state->shapes.size() - slot.shape_at;
@@ -1140,7 +1197,7 @@ void format_entries(Buffer& out) {
         out += "{\"k\":\"node\",\"n\":";
         out.number(n.nid);
         out += ",\"name\":";
-        out += type.name;
+        out += n.name != SIZE_MAX ? caches.slot_names[n.name] : type.name;
         out += ",\"seq\":";
         out.number(n.seq);
         if (n.op >= 0) {
@@ -1354,11 +1411,74 @@ int64_t node_id(py::object grad_fn) {
   State& s = running();
   Node* node = node_of(grad_fn.ptr());
   if (node == nullptr) {
-    refuse("custom autograd Functions");
+    for (const auto& entry : s.nodes) {
+      if (!is_python_node(entry.first)) {
+        continue;
+      }
+      auto known = entry.second.ref.lock();
+      if (known && py::reinterpret_steal<py::object>(torch::autograd::functionToPyObject(known)).ptr() == grad_fn.ptr()) {
+        return entry.second.nid;
+      }
+    }
+    refuse("custom autograd Functions applied before the recording started");
     return -1;
   }
   s.op_seq = UINT64_MAX;
   return note_node(node, -1, {});
+}
+
+/// The index the next recorded op gets: `custom_node`'s `first_op`, read before a custom Function runs.
+int64_t next_op() {
+  return running().next_op;
+}
+
+/// Records the node of a custom autograd Function when its `apply` returns, and its outputs' grad_fn
+/// change: `outputs` are `(tensor, output_nr)` of the outputs whose grad_fn it is; `saves` what Python
+/// read of its saved tensors, `(slot literal, tensor, saved version, is_output, output_nr)`; the node
+/// belongs to the first op its forward ran (`first_op`, when it ran any), as in the Python recorder.
+/// Returns the node id (-1 when the outputs hold no custom Function node).
+int64_t custom_node(py::list outputs, py::list saves, int64_t first_op) {
+  State& s = running();
+  if (outputs.empty()) {
+    return -1;
+  }
+  std::vector<at::Tensor> tensors;
+  std::vector<int64_t> output_nrs;
+  for (const auto& item : outputs) {
+    py::tuple pair = item.cast<py::tuple>();
+    tensors.push_back(pair[0].cast<at::Tensor>());
+    output_nrs.push_back(pair[1].cast<int64_t>());
+  }
+  Node* node = torch::autograd::impl::grad_fn_unsafe(tensors[0]);
+  if (node == nullptr || !is_python_node(node)) {
+    return -1;
+  }
+  std::vector<CustomSave> custom;
+  for (const auto& item : saves) {
+    py::tuple save = item.cast<py::tuple>();
+    custom.push_back({slot_name_index(save[0].cast<std::string>()), save[1].cast<at::Tensor>(),
+                      save[2].cast<int64_t>(), save[4].cast<int64_t>(), save[3].cast<bool>()});
+  }
+  std::vector<Holder> holders;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    TensorEntry& entry = tensor_entry(tensors[i]);
+    holders.push_back({node, output_nrs[i], entry.tid, &entry});
+  }
+  s.op_seq = node->sequence_nr();
+  s.custom_saves = &custom;
+  const int64_t nid = note_node(node, first_op < s.next_op ? first_op : -1, holders);
+  s.custom_saves = nullptr;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    TensorEntry& entry = *holders[i].entry;
+    if (entry.node == nid) {
+      continue;
+    }
+    entry.node = nid;
+    s.entries.emplace_back(Entry::gradfn, s.gradfn_recs.size());
+    s.gradfn_recs.push_back(
+        {holders[i].tid, nid, output_nrs[i], version_of(tensors[i].unsafeGetTensorImpl()), tensors[i].requires_grad()});
+  }
+  return nid;
 }
 
 /// The grad_fn object of node `nid` while it is alive, else None.
@@ -1452,6 +1572,8 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.def("passive", &passive);
   m.def("refusal", &refusal);
   m.def("node_id", &node_id);
+  m.def("next_op", &next_op);
+  m.def("custom_node", &custom_node);
   m.def("node_object", &node_object);
   m.def("begin_backward", &begin_backward);
   m.def("end_backward", &end_backward);

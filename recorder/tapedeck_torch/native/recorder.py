@@ -18,6 +18,8 @@ from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from .. import schema
 from ..compat import classmethod_function
+from ..graph import is_custom
+from ..ops import tensors_in
 from ..recorder import _failed_slot, _version
 from ..sites import CallSites
 from ..stdout import StdoutTee
@@ -45,8 +47,8 @@ class NativeRecorder:
     core. What it does not record: `bind` events (names of variables), value previews, the Python
     spelling of calls that are not operators (`call` is `""` there: readers show the aten name),
     `run`/`release` of AccumulateGrad nodes, and exceptions the program catches. What it refuses
-    (NativeUnsupported): custom autograd Functions, saved-tensor hooks (checkpoint), and any node whose
-    saved slots the core cannot name."""
+    (NativeUnsupported): saved-tensor hooks (checkpoint), custom autograd Function nodes made before
+    the recording started, and any node whose saved slots the core cannot name."""
 
     def __init__(self, path: str, program_path: str, source: str, keep_steps: int | None = None) -> None:
         self.core = load()
@@ -74,7 +76,7 @@ class NativeRecorder:
         self._patch(torch.autograd, "_engine_run_backward", self._wrap_engine(torch.autograd._engine_run_backward))
         self._patch(torch.autograd.graph, "_engine_run_backward",
                     self._wrap_engine(torch.autograd.graph._engine_run_backward))
-        self._patch(torch.autograd.Function, "apply", self._refuse_apply(torch.autograd.Function.__dict__["apply"]))
+        self._patch(torch.autograd.Function, "apply", self._wrap_apply(torch.autograd.Function.__dict__["apply"]))
         hooks = torch.autograd.graph.saved_tensors_hooks
         self._patch(hooks, "__enter__", self._refuse_hooks(hooks.__dict__["__enter__"]))
         self._tee = StdoutTee(sys.stdout, _Printed(self))  # type: ignore[arg-type]
@@ -173,15 +175,36 @@ class NativeRecorder:
 
     # ------------------------------------------------------------------ refused before they run
 
-    def _refuse_apply(self, original: Any) -> classmethod:
+    def _wrap_apply(self, original: Any) -> classmethod:
         recorder = self
         function = classmethod_function(original)
 
         def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
-            if recorder.active and not recorder._in_backward:
-                raise NativeUnsupported("custom autograd Functions (%s.apply)" % cls.__name__)
-            return function(cls, *args, **kwargs)
+            if not recorder.active or recorder._in_backward:
+                return function(cls, *args, **kwargs)
+            first_op = recorder.core.next_op()
+            result = function(cls, *args, **kwargs)
+            recorder._custom_node(result, first_op)
+            return result
         return classmethod(apply)
+
+    def _custom_node(self, result: Any, first_op: int) -> None:
+        """Hands the core the node a custom Function's `apply` just made: the outputs it is the
+        grad_fn of, and its saved tensors (`ctx.save_for_backward`, slots `tensors[i]` as the Python
+        recorder names them) with the versions they were saved at."""
+        outputs = tensors_in(result, [])
+        node = next((t.grad_fn for t in outputs if t.grad_fn is not None and is_custom(t.grad_fn)), None)
+        if node is None:
+            return
+        mine = [(t, t.output_nr) for t in outputs if t.grad_fn is node]
+        saves = []
+        for index, item in enumerate(node._raw_saved_tensors):
+            data = item.data
+            if isinstance(data, _Tensor):
+                is_output = data.grad_fn is node
+                saves.append(('"tensors[%d]"' % index, data, data._version, is_output,
+                              data.output_nr if is_output else 0))
+        self.core.custom_node(mine, saves, first_op)
 
     def _refuse_hooks(self, original: Callable[[Any], Any]) -> Callable[[Any], Any]:
         recorder = self
