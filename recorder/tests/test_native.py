@@ -195,6 +195,39 @@ def test_record_api(tmp_path):
         "aten::mul_.Tensor", 5, "result", "SigmoidBackward0")
 
 
+def test_a_custom_node_made_before_the_recording_is_refused(tmp_path):
+    """`y`'s node was made before the block: the core cannot read its saves, and must not give it the
+    saves of the node being added (the second Square's, whose edge leads to it)."""
+    program = tmp_path / "before.py"
+    program.write_text(
+        "import torch, tapedeck_torch\n"
+        "class Square(torch.autograd.Function):\n"
+        "    @staticmethod\n"
+        "    def forward(ctx, x):\n"
+        "        ctx.save_for_backward(x)\n"
+        "        return x * x\n"
+        "    @staticmethod\n"
+        "    def backward(ctx, grad):\n"
+        "        (x,) = ctx.saved_tensors\n"
+        "        return 2 * x * grad\n"
+        "x = torch.ones(3, requires_grad=True)\n"
+        "y = Square.apply(x)\n"
+        "with tapedeck_torch.record('before.tdt', native=True):\n"
+        "    z = Square.apply(y)\n"
+        "    z.sum().backward()\n")
+    proc = subprocess.run([sys.executable, str(program)], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env=_env())
+    message = ("tapedeck_torch --native does not support custom autograd Functions applied before the recording "
+               "started; record without --native")
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == "tapedeck_torch.native.NativeUnsupported: " + message
+    _, events = load_trace(str(tmp_path / "before.tdt"))
+    assert (events[-2]["k"], events[-2]["msg"]) == ("error", message)
+    before, inside = [e["n"] for e in events if e["k"] == "node" and e["name"] == "SquareBackward"]
+    y = next(e for e in events if e["k"] == "op")["in"][0][0]
+    assert [(e["n"], e["t"]) for e in events if e["k"] == "save"] == [(inside, y)], "each node its own saves"
+
+
 def test_events_are_written_in_the_order_the_program_ran(tmp_path):
     """The core's formatted blocks (ops, tensors, node runs) and the lines Python writes between them
     (printed text, backward, bwend, exit) reach the file in program order, and two prints with no

@@ -221,7 +221,8 @@ struct State {
   size_t sweep_at = 4096;
   int64_t next_tid = 0, next_vc = 0, next_st = 0, next_nid = 0, next_op = 0;
 
-  /// What Python read of the saved tensors of the custom Function node being added (`custom_node`).
+  /// The custom Function node `custom_node` is adding, and what Python read of its saved tensors.
+  const Node* custom_adding = nullptr;
   const std::vector<CustomSave>* custom_saves = nullptr;
 
   std::vector<uint8_t> stack;
@@ -679,7 +680,8 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
       edges.emplace_back(-1, 0);
     }
   }
-  if (is_python_node(node) && state->custom_saves == nullptr) {
+  const bool custom = node == state->custom_adding;
+  if (is_python_node(node) && !custom) {
     refuse("custom autograd Functions applied before the recording started");
   }
   if (!at::SavedTensorDefaultHooks::get_tls_state().stack.empty()) {
@@ -764,7 +766,7 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
       state->slots.push_back(slot);
     }
   }
-  if (is_python_node(node) && state->custom_saves != nullptr) {
+  if (custom) {
     rec.name = slot_name_index(json_literal(node->name()));
     for (const CustomSave& save : *state->custom_saves) {
       SlotRec slot{};
@@ -1465,8 +1467,17 @@ int64_t custom_node(py::list outputs, py::list saves, int64_t first_op) {
     holders.push_back({node, output_nrs[i], entry.tid, &entry});
   }
   s.op_seq = node->sequence_nr();
+  s.custom_adding = node;
   s.custom_saves = &custom;
-  const int64_t nid = note_node(node, first_op < s.next_op ? first_op : -1, holders);
+  int64_t nid;
+  try {
+    nid = note_node(node, first_op < s.next_op ? first_op : -1, holders);
+  } catch (...) {
+    s.custom_adding = nullptr;
+    s.custom_saves = nullptr;
+    throw;
+  }
+  s.custom_adding = nullptr;
   s.custom_saves = nullptr;
   for (size_t i = 0; i < tensors.size(); ++i) {
     TensorEntry& entry = *holders[i].entry;
