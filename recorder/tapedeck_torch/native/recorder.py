@@ -202,7 +202,7 @@ class NativeRecorder:
             data = item.data
             if isinstance(data, _Tensor):
                 is_output = data.grad_fn is node
-                saves.append(('"tensors[%d]"' % index, data, data._version, is_output,
+                saves.append((schema.js_name("tensors[%d]" % index), data, data._version, is_output,
                               data.output_nr if is_output else 0))
         self.core.custom_node(mine, saves, first_op)
 
