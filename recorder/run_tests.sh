@@ -3,8 +3,7 @@
 # When PyTorch cannot be imported the tests cannot run: say so and exit 0, except under CI=true, where
 # that fails the run (exit 1), so CI never passes without the recorder tests.
 # Usage: recorder/run_tests.sh [pytest args, default: tests]   (PYTHON=... picks the interpreter;
-# paths are relative to recorder/, e.g. recorder/run_tests.sh tests/test_record_api.py; RECORDER_TEST_WORKERS=N
-# runs N test files at a time, default 2)
+# paths are relative to recorder/, e.g. recorder/run_tests.sh tests/test_record_api.py)
 set -u
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 python="${PYTHON:-python3}"
@@ -29,16 +28,6 @@ fi
 if ! "$python" -m pytest --version >/dev/null 2>&1; then
     "$python" -m pip install --quiet pytest || { echo "recorder tests FAILED: pytest is missing and pip could not install it"; exit 1; }
 fi
-# pytest-xdist runs the test files two at a time: most tests wait on a recorded subprocess, and one
-# file's tests one after another leave the second core idle (CI must stay under 20 minutes). Without
-# it the files run one after another, as before.
-if ! "$python" -c "import xdist" >/dev/null 2>&1; then
-    "$python" -m pip install --quiet pytest-xdist || echo "recorder tests: pytest-xdist could not be installed; running the files one after another"
-fi
-parallel=()
-if "$python" -c "import xdist" >/dev/null 2>&1; then
-    parallel=(-n "${RECORDER_TEST_WORKERS:-2}" --dist loadfile)
-fi
 if ! "$python" -m ruff --version >/dev/null 2>&1; then
     "$python" -m pip install --quiet ruff || { echo "recorder tests FAILED: ruff is missing and pip could not install it"; exit 1; }
 fi
@@ -48,4 +37,4 @@ cd "$here" || exit 1
 if [ "$#" -eq 0 ]; then
     set -- tests
 fi
-exec "$python" -m pytest -q "${parallel[@]}" "$@"
+exec "$python" -m pytest -q "$@"
