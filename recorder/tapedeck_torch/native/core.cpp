@@ -662,6 +662,28 @@ void learn_type(NodeType& type, Node* node) {
 
 int64_t note_node(Node* node, int64_t op, const std::vector<Holder>& holders);
 
+/// Appends a saved slot whose name, version and output flags are set. A saved output of `node` is the
+/// op output holding it (one id for both); anything else is the saved data's own tensor.
+void push_slot(SlotRec slot, const at::Tensor& data, const Node* node, const std::vector<Holder>& holders) {
+  slot.tid = -1;
+  if (slot.is_output) {
+    for (const Holder& holder : holders) {
+      if (holder.node == node && holder.output_nr == slot.output_nr) {
+        slot.tid = holder.tid;
+      }
+    }
+  }
+  if (slot.tid < 0) {
+    slot.tid = tensor_id(data);
+  }
+  slot.shape_at = state->shapes.size();
+  for (int64_t size : data.sizes()) {
+    state->shapes.push_back(size);
+  }
+  slot.dims = state->shapes.size() - slot.shape_at;
+  state->slots.push_back(slot);
+}
+
 /// Records a new node: its edges (registering unknown children first), AccumulateGrad's variable, and
 /// its saved slots with their saved versions.
 int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
@@ -747,23 +769,7 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
       slot.is_output = saved.*get(IsOutputTag{}) && !(saved.*get(IsLeafTag{}));
       slot.output_nr = slot.is_output ? saved.*get(OutputNrTag{}) : 0;
       slot.version = saved.*get(VersionTag{});
-      slot.tid = -1;
-      if (slot.is_output) {
-        for (const Holder& holder : holders) {
-          if (holder.node == node && holder.output_nr == slot.output_nr) {
-            slot.tid = holder.tid;
-          }
-        }
-      }
-      if (slot.tid < 0) {
-        slot.tid = tensor_id(data);
-      }
-      slot.shape_at = state->shapes.size();
-      for (int64_t size : data.sizes()) {
-        state->shapes.push_back(size);
-      }
-      slot.dims = state->shapes.size() - slot.shape_at;
-      state->slots.push_back(slot);
+      push_slot(slot, data, node, holders);
     }
   }
   if (custom) {
@@ -774,21 +780,7 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
       slot.is_output = save.is_output;
       slot.output_nr = save.output_nr;
       slot.version = save.version;
-      slot.tid = -1;
-      for (const Holder& holder : holders) {
-        if (save.is_output && holder.node == node && holder.output_nr == save.output_nr) {
-          slot.tid = holder.tid;
-        }
-      }
-      if (slot.tid < 0) {
-        slot.tid = tensor_id(save.data);
-      }
-      slot.shape_at = state->shapes.size();
-      for (int64_t size : save.data.sizes()) {
-        state->shapes.push_back(size);
-      }
-      slot.dims = state->shapes.size() - slot.shape_at;
-      state->slots.push_back(slot);
+      push_slot(slot, save.data, node, holders);
     }
   }
   rec.slots = state->slots.size() - rec.slots_at;
@@ -854,6 +846,19 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
   ++state->opaque;
 }
 
+/// Writes a `gradfn` event when the tensor `holder` stands for now holds node `nid` as its grad_fn and
+/// the trace last gave it another.
+void note_grad_fn(const Holder& holder, int64_t nid, const at::Tensor& tensor) {
+  TensorEntry& entry = *holder.entry;
+  if (entry.node == nid) {
+    return;
+  }
+  entry.node = nid;
+  state->entries.emplace_back(Entry::gradfn, state->gradfn_recs.size());
+  state->gradfn_recs.push_back(
+      {holder.tid, nid, holder.output_nr, version_of(tensor.unsafeGetTensorImpl()), tensor.requires_grad()});
+}
+
 void end_op(const at::RecordFunction& fn) {
   OpRec& op = state->current;
   std::vector<at::Tensor>& outputs = state->outputs;
@@ -908,16 +913,7 @@ void end_op(const at::RecordFunction& fn) {
   state->op_recs.push_back(op);
   for (size_t i = 0; i < holders.size(); ++i) {
     Node* node = torch::autograd::impl::grad_fn_unsafe(holder_tensors[i]);
-    const int64_t nid = note_node(node, op.index, holders);
-    const at::Tensor& holder = holder_tensors[i];
-    TensorEntry& entry = *holders[i].entry;
-    if (entry.node == nid) {
-      continue;
-    }
-    entry.node = nid;
-    state->entries.emplace_back(Entry::gradfn, state->gradfn_recs.size());
-    state->gradfn_recs.push_back(
-        {holders[i].tid, nid, holders[i].output_nr, version_of(holder.unsafeGetTensorImpl()), holder.requires_grad()});
+    note_grad_fn(holders[i], note_node(node, op.index, holders), holder_tensors[i]);
   }
 }
 
@@ -1480,14 +1476,7 @@ int64_t custom_node(py::list outputs, py::list saves, int64_t first_op) {
   s.custom_adding = nullptr;
   s.custom_saves = nullptr;
   for (size_t i = 0; i < tensors.size(); ++i) {
-    TensorEntry& entry = *holders[i].entry;
-    if (entry.node == nid) {
-      continue;
-    }
-    entry.node = nid;
-    s.entries.emplace_back(Entry::gradfn, s.gradfn_recs.size());
-    s.gradfn_recs.push_back(
-        {holders[i].tid, nid, output_nrs[i], version_of(tensors[i].unsafeGetTensorImpl()), tensors[i].requires_grad()});
+    note_grad_fn(holders[i], nid, tensors[i]);
   }
   return nid;
 }
