@@ -107,6 +107,7 @@ def test_program_is_refused_by_name(name, recorded_programs):
     _, events = load_trace(fast_trace)
     assert (events[-2]["k"], events[-2]["type"], events[-2]["msg"]) == ("error", "NativeUnsupported", message)
     assert events[-1] == {"k": "exit", "code": 1}
+    assert [e["k"] for e in events].count("error") == 1, "the refusal the program raised is written once"
 
 
 @pytest.mark.parametrize("case", cases())
@@ -223,6 +224,7 @@ def test_a_custom_node_made_before_the_recording_is_refused(tmp_path):
     assert proc.stderr.strip().splitlines()[-1] == "tapedeck_torch.native.NativeUnsupported: " + message
     _, events = load_trace(str(tmp_path / "before.tdt"))
     assert (events[-2]["k"], events[-2]["msg"]) == ("error", message)
+    assert [e["k"] for e in events].count("error") == 1, "the refusal the program raised is written once"
     before, inside = [e["n"] for e in events if e["k"] == "node" and e["name"] == "SquareBackward"]
     y = next(e for e in events if e["k"] == "op")["in"][0][0]
     assert [(e["n"], e["t"]) for e in events if e["k"] == "save"] == [(inside, y)], "each node its own saves"

@@ -110,7 +110,8 @@ class NativeRecorder:
             self._step_hook = None
         if sys.stdout is self._tee:
             sys.stdout = self._tee.target
-        if refused is not None:
+        if refused is not None and not (isinstance(error, NativeUnsupported) and str(error) == str(refused)):
+            # Only a refusal the program has not met: one it raised is written below, where it was raised.
             print("tapedeck_torch: %s" % refused, file=sys.stderr)
             self._write_error(refused, schema.site(0), None)
         if error is not None and error is not self._last_error and isinstance(error, (Exception, KeyboardInterrupt)):
