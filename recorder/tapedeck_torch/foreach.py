@@ -17,14 +17,15 @@ import functools
 from typing import Any
 
 import torch
-from torch.utils._python_dispatch import TorchDispatchMode
+
+from .dispatch_mode import EagerDispatchMode
 
 _Tensor = torch.Tensor
 _WRITTEN_LISTS: dict[Any, tuple[int, ...]] = {}
 """The positions of the tensor lists each `_foreach_*` overload writes; () for other ops."""
 
 
-class _PassThrough(TorchDispatchMode):
+class _PassThrough(EagerDispatchMode):
     """A dispatch mode that only runs each op: what the probe runs under."""
 
     def __torch_dispatch__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:

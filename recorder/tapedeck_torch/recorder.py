@@ -14,11 +14,11 @@ from torch.autograd.graph import Node
 from torch.optim.optimizer import register_optimizer_step_post_hook
 from torch.overrides import TorchFunctionMode
 from torch.utils import _python_dispatch
-from torch.utils._python_dispatch import TorchDispatchMode
 
 from . import calls, foreach, inference, schema
 from .checkpoint import CheckpointInputs
 from .compat import classmethod_function
+from .dispatch_mode import EagerDispatchMode
 from .graph import GraphRecorder, SavedVersion, is_custom, saved_slot_names
 from .names import NameBinder
 from .ops import OpInfo, op_info, tensors_in
@@ -108,7 +108,7 @@ class _FunctionMode(TorchFunctionMode):
         return rec.call(func, args, kwargs, spelling, kind == calls.DATA, False)
 
 
-class _DispatchMode(TorchDispatchMode):
+class _DispatchMode(EagerDispatchMode):
     """Sees each aten op below autograd: its overload name, which arguments it writes, and the
     version of every tensor argument when it starts."""
 
