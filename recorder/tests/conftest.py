@@ -1,8 +1,15 @@
+import atexit
+import itertools
 import json
+import locale
 import os
+import queue
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -40,18 +47,78 @@ def _env():
     return env
 
 
+class _Zygotes:
+    """Processes that have imported torch and run programs in forks of themselves (zygote.py): one
+    per program running at once, started when first needed and ended with the session."""
+
+    def __init__(self):
+        self._idle = queue.SimpleQueue()
+        self._all = []
+        self._lock = threading.Lock()
+        self._folder = tempfile.mkdtemp(prefix="tapedeck-zygote-")
+        self._runs = itertools.count()
+
+    def run(self, args, cwd, timeout=300):
+        """`python3 ARGS` run in `cwd` with `_env()`, as `subprocess.run(..., capture_output=True,
+        text=True, timeout=timeout)` would give it."""
+        try:
+            zygote = self._idle.get_nowait()
+        except queue.Empty:
+            zygote = self._start()
+        try:
+            number = next(self._runs)
+            out, err = (os.path.join(self._folder, "%d.%s" % (number, kind)) for kind in ("out", "err"))
+            zygote.stdin.write(json.dumps({"args": args, "cwd": cwd, "stdout": out, "stderr": err,
+                                           "timeout": timeout}) + "\n")
+            zygote.stdin.flush()
+            reply = json.loads(zygote.stdout.readline())
+        except BaseException:
+            zygote.kill()
+            raise
+        self._idle.put(zygote)
+        stdout, stderr = (_read_text(path) for path in (out, err))
+        if reply.get("timed_out"):
+            raise subprocess.TimeoutExpired([sys.executable, *args], timeout, stdout, stderr)
+        return subprocess.CompletedProcess([sys.executable, *args], reply["code"], stdout, stderr)
+
+    def _start(self):
+        zygote = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "zygote.py")],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
+        with self._lock:
+            self._all.append(zygote)
+        return zygote
+
+    def close(self):
+        for zygote in self._all:
+            zygote.stdin.close()
+            zygote.wait()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _read_text(path):
+    """A child's output file as `subprocess.run(..., text=True)` decodes a pipe."""
+    with open(path, encoding=locale.getpreferredencoding(False), newline=None) as f:
+        text = f.read()
+    os.remove(path)
+    return text
+
+
+ZYGOTES = _Zygotes()
+atexit.register(ZYGOTES.close)
+
+
+def run_python(program, *args):
+    """`python3 ARGS` run in `program`'s folder (through a zygote: see zygote.py), where `args` name
+    the program by its file name."""
+    return Run(ZYGOTES.run(list(args), os.path.dirname(program)), os.path.basename(program))
+
+
 def run_plain(program):
-    name = os.path.basename(program)
-    proc = subprocess.run([sys.executable, name], cwd=os.path.dirname(program), capture_output=True, text=True,
-                          timeout=300, env=_env())
-    return Run(proc, name)
+    return run_python(program, os.path.basename(program))
 
 
 def run_recorded(program, trace, *extra):
-    name = os.path.basename(program)
-    proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", name, *extra, "-o", str(trace)],
-                          cwd=os.path.dirname(program), capture_output=True, text=True, timeout=300, env=_env())
-    return Run(proc, name)
+    return run_python(program, "-m", "tapedeck_torch", os.path.basename(program), *extra, "-o", str(trace))
 
 
 def run_both(program, trace, *extra):
@@ -64,6 +131,26 @@ def run_both(program, trace, *extra):
         plain = pool.submit(run_plain, program)
         recorded = run_recorded(program, trace, *extra)
         return recorded, plain.result()
+
+
+@pytest.fixture(scope="session")
+def program_runs(tmp_path_factory):
+    """Each program of tests/programs recorded (by the Python recorder) and run plainly, once for the
+    session, all up front and in parallel: `{name: (recorded run, plain run, trace path)}`, what
+    test_programs.py checks and test_native.py compares --native with."""
+    folder = tmp_path_factory.mktemp("programs")
+
+    def record(name):
+        trace = folder / (name + ".tdt")
+        return (*run_both(os.path.join(PROGRAMS_DIR, name + ".py"), trace), str(trace))
+    return each_at_once(record, programs())
+
+
+def each_at_once(record, names):
+    """`{name: record(name)}` for each of `names`, as many at once as there are cores (each call
+    mostly waits on the programs it runs)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(zip(names, pool.map(record, names), strict=True))
 
 
 def assert_same_behaviour(recorded, plain):

@@ -8,7 +8,6 @@ not depend on the CPU, are compared with the stored expected.json."""
 import json
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import torch
@@ -19,6 +18,7 @@ from conftest import (
     assert_same_behaviour,
     cases,
     committed_traces,
+    each_at_once,
     expected_of,
     run_both,
 )
@@ -36,11 +36,8 @@ def recorded(tmp_path_factory):
 
     def record(case):
         trace = folder / (case + ".tdt")
-        recorded_run, plain_run = run_both(os.path.join(CASES_DIR, case + ".py"), trace)
-        return case, (recorded_run, plain_run, str(trace))
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        runs = dict(pool.map(record, cases()))
-    return runs.__getitem__
+        return (*run_both(os.path.join(CASES_DIR, case + ".py"), trace), str(trace))
+    return each_at_once(record, cases()).__getitem__
 
 
 @pytest.mark.parametrize("case", cases())

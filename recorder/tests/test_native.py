@@ -7,22 +7,20 @@ import os
 import re
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from conftest import (
     CASES_DIR,
     PROGRAMS_DIR,
     REPO_DIR,
-    Run,
     _env,
     assert_same_behaviour,
     cases,
+    each_at_once,
     expected_of,
     programs,
     require_native,
-    run_plain,
-    run_recorded,
+    run_python,
 )
 from reference_explain import explain
 from trace_schema import load_trace
@@ -38,10 +36,8 @@ REFUSED = {
 
 
 def run_native(program, trace, *options):
-    name = os.path.basename(program)
-    proc = subprocess.run([sys.executable, "-m", "tapedeck_torch", "--native", *options, name, "-o", str(trace)],
-                          cwd=os.path.dirname(program), capture_output=True, text=True, timeout=300, env=_env())
-    return Run(proc, name)
+    return run_python(program, "-m", "tapedeck_torch", "--native", *options, os.path.basename(program), "-o",
+                      str(trace))
 
 
 def verdict(events):
@@ -59,18 +55,17 @@ def verdict(events):
 
 
 @pytest.fixture(scope="module")
-def recorded_programs(tmp_path_factory):
-    """Each program run plainly, recorded by the Python recorder and recorded with --native."""
+def recorded_programs(tmp_path_factory, program_runs):
+    """Each program run plainly, recorded by the Python recorder (conftest's `program_runs`) and
+    recorded with --native: `{name: (plain, python, python trace, native, native trace)}`."""
     folder = tmp_path_factory.mktemp("native-programs")
 
     def record(name):
-        program = os.path.join(PROGRAMS_DIR, name + ".py")
-        python = folder / (name + ".py.tdt")
         fast = folder / (name + ".native.tdt")
-        return name, (run_plain(program), run_recorded(program, python), str(python), run_native(program, fast),
-                      str(fast))
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return dict(pool.map(record, programs()))
+        return run_native(os.path.join(PROGRAMS_DIR, name + ".py"), fast), str(fast)
+    native = each_at_once(record, programs())
+    return {name: (plain, python, python_trace, *native[name])
+            for name, (python, plain, python_trace) in program_runs.items()}
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +75,8 @@ def recorded_cases(tmp_path_factory):
 
     def record(case):
         trace = folder / (case + ".tdt")
-        return case, (run_native(os.path.join(CASES_DIR, case + ".py"), trace), str(trace))
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return dict(pool.map(record, cases()))
+        return run_native(os.path.join(CASES_DIR, case + ".py"), trace), str(trace)
+    return each_at_once(record, cases())
 
 
 @pytest.mark.parametrize("name", [p for p in programs() if p not in REFUSED])

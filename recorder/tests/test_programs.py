@@ -9,7 +9,6 @@ from conftest import (
     assert_same_behaviour,
     expected_of,
     programs,
-    run_both,
 )
 from reference_explain import explain
 from trace_schema import load_trace
@@ -19,16 +18,15 @@ CULPRIT_FRAMES = {"adamw_foreach": "Adam.step", "gan_adam": "Adam.step", "relu_i
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("programs")
-    runs = {}
+def recorded(program_runs):
+    """A program's recorded run, plain run and loaded trace."""
+    traces = {}
 
     def get(name):
-        if name not in runs:
-            trace = folder / (name + ".tdt")
-            run, plain = run_both(os.path.join(PROGRAMS_DIR, name + ".py"), trace)
-            runs[name] = (run, plain, load_trace(str(trace)))
-        return runs[name]
+        run, plain, trace = program_runs[name]
+        if name not in traces:
+            traces[name] = load_trace(trace)
+        return run, plain, traces[name]
     return get
 
 
