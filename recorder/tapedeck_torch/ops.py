@@ -11,12 +11,17 @@ from .schema import js
 _IGNORED_NAMESPACES = ("profiler::",)
 _IGNORED = {"aten::_local_scalar_dense"}
 _ALIASES = {"aten::detach", "aten::alias", "aten::lift_fresh"}
+# The fused optimizer kernels (`AdamW(fused=True)`, ...): they write their tensor lists in place and
+# move no version counter (torch 2.13 to 2.15), so autograd cannot notice that a parameter saved for
+# backward changed. The trace records those writes as bumps whose `from` equals `to`.
+_UNBUMPED = {"aten::_fused_adam_", "aten::_fused_adamw_", "aten::_fused_sgd_", "aten::_fused_adagrad_"}
 
 
 class OpInfo:
     """An aten overload's name, which arguments it writes, and whether it makes a view or an alias."""
 
-    __slots__ = ("name", "name_json", "write_args", "write_kwargs", "writes_self", "is_view", "is_alias")
+    __slots__ = ("name", "name_json", "write_args", "write_kwargs", "writes_self", "is_view", "is_alias",
+                 "unbumped")
 
     def __init__(self, func: torch._ops.OpOverload) -> None:
         schema = func._schema
@@ -37,6 +42,7 @@ class OpInfo:
         returns_alias = any(r.alias_info is not None and not r.alias_info.is_write for r in schema.returns)
         self.is_view = bool(getattr(func, "is_view", False)) or (returns_alias and not write_args and not write_kwargs)
         self.is_alias = schema.name in _ALIASES
+        self.unbumped = schema.name in _UNBUMPED
 
 
 _INFOS: dict[torch._ops.OpOverload, OpInfo | None] = {}

@@ -497,6 +497,8 @@ class Recorder:
                     bumps.append((j, entry.vc, v))
                     versions[entry.vc] = after
                     written.append((entry, v, after))
+                elif info.unbumped:
+                    written.append((registry.get(t), v, v))
         emit(schema.op(index, info.name_json, context.call, context.site, op.grad, schema.pairs(ins),
                        schema.pairs([(e.tid, versions[e.vc]) for e in outs]), info.writes_self, info.is_view))
         for entry, v, after in written:

@@ -3,7 +3,9 @@ unrecorded (foreach.py: PyTorch's own dispatch mode support loses these bumps on
 
 import textwrap
 
-from conftest import assert_same_behaviour, run_plain
+import pytest
+from conftest import assert_same_behaviour, require_native, run_plain, run_python
+from trace_schema import load_trace
 
 # Prints the versions after each kind of foreach write: list and scalar overloads, two views of one
 # base in the same list, an inference tensor, ops the optimizers use, and an optimizer step.
@@ -62,3 +64,42 @@ def test_foreach_writes_are_recorded_as_bumps(record_snippet):
     assert len(views) == 2 and views[0] == views[1] and views[0][1:] == (0, 2)
     assert [len(bumps[line]) for line in (12, 13, 14)] == [1, 1, 1]
     assert 23 in bumps  # AdamW's step writes the parameter
+    assert all(before != after for moves in bumps.values() for _, before, after in moves)
+
+
+# AdamW(fused=True) writes the parameter without moving its version counter: the second backward
+# uses the updated `w` and raises nothing (in PyTorch, recorded or not).
+FUSED = textwrap.dedent("""\
+    import torch
+
+    w = torch.nn.Parameter(torch.ones(3))
+    opt = torch.optim.AdamW([w], lr=0.1, fused=True)
+    y = w * w
+    y.sum().backward(retain_graph=True)
+    opt.step()
+    print("fused step", w._version)
+    y.sum().backward()
+    print(w.grad.tolist())
+""")
+
+
+@pytest.mark.parametrize("options", [[], ["--native"]], ids=["python", "native"])
+def test_fused_optimizer_writes_are_recorded_as_unbumped(tmp_path, options):
+    """Each recorder writes the fused kernel's writes as bumps from a version to itself, which
+    `tapedeck explain` reports as `unbumped_write` warnings where they reach a saved tensor."""
+    if options:
+        require_native()
+    program = tmp_path / "fused.py"
+    program.write_text(FUSED)
+    trace = tmp_path / "fused.tdt"
+    run = run_python(str(program), "-m", "tapedeck_torch", *options, "fused.py", "-o", str(trace))
+    plain = run_plain(str(program))
+    assert_same_behaviour(run, plain)
+    assert plain.exit_code == 0 and "fused step 0\n" in plain.stdout
+    _, events = load_trace(str(trace))
+    w = next(e for e in events if e["k"] == "op" and e["name"] == "aten::mul.Tensor")["in"][0][0]
+    fused = [e["i"] for e in events if e["k"] == "op" and e["name"] == "aten::_fused_adamw_"]
+    assert len(fused) == 1
+    writes = [(e["t"], e["from"], e["to"]) for e in events if e["k"] == "bump" and e["op"] == fused[0]]
+    assert (w, 0, 0) in writes
+    assert all(before == after for _, before, after in writes)

@@ -180,8 +180,8 @@ def load_trace(path):
         elif kind == "bump":
             use(tensors, event["t"], "tensor")
             use(ops, event["op"], "op")
-            if event["to"] <= event["from"]:
-                fail(number, "bump event: 'to' must exceed 'from'")
+            if event["to"] < event["from"]:
+                fail(number, "bump event: 'to' must not be below 'from' (equal: a write that moved no counter)")
         elif kind == "backward":
             dense("b", event["b"])
             backwards.add(event["b"])

@@ -64,6 +64,7 @@ struct OpKind {
   std::string name;             ///< JSON literal of `aten::add_.Tensor`
   bool writes_self;
   bool is_view;
+  bool unbumped;  ///< writes move no version counter (a fused optimizer kernel): each is a bump from v to v
 };
 
 /// What a code object is to the recorder (Python's `classify_code`, once per code object).
@@ -410,7 +411,7 @@ size_t kind_of(const at::RecordFunction& fn) {
     qualified = op->name;
     overload = op->overload_name;
   }
-  OpKind kind{Mode::hidden, {}, "\"\"", false, false};
+  OpKind kind{Mode::hidden, {}, "\"\"", false, false, false};
   PyGILState_STATE gil = PyGILState_Ensure();
   try {
     py::tuple info = state->classify(qualified, overload);
@@ -419,6 +420,7 @@ size_t kind_of(const at::RecordFunction& fn) {
     kind.name = info[2].cast<std::string>();
     kind.writes_self = info[3].cast<bool>();
     kind.is_view = info[4].cast<bool>();
+    kind.unbumped = info[5].cast<bool>();
   } catch (const std::exception& e) {
     refuse(std::string("the operator ") + qualified + " could not be classified (" + e.what() + ")");
   }
@@ -877,10 +879,11 @@ void end_op(const at::RecordFunction& fn) {
     out_entries.push_back(&entry);
   }
   op.bumps_at = state->bumps.size();
+  const bool unbumped = caches.kinds[op.kind].unbumped;
   for (const Written& w : state->written) {
     const int64_t after = version_of(w.impl);
     const TensorEntry& written = *w.entry;
-    if (after != w.before && written.counter != nullptr) {
+    if ((after != w.before || unbumped) && written.counter != nullptr) {
       state->bumps.push_back({written.counter->vc, written.tid, w.before, after});
       written.counter->model = after;
     }

@@ -40,23 +40,24 @@ _PARAMETER_NEW = torch.nn.Parameter.__new__.__code__
 argument, so the Python recorder never sees that `aten::detach`."""
 
 
-def classify(name: str, overload: str) -> tuple[int, list[int], str, bool, bool]:
-    """(mode, indexes of the arguments it writes, its name as a JSON literal, inplace, view) of the
-    operator `name` (`aten::add_`) with `overload` (`Tensor`)."""
+def classify(name: str, overload: str) -> tuple[int, list[int], str, bool, bool, bool]:
+    """(mode, indexes of the arguments it writes, its name as a JSON literal, inplace, view, whether
+    its writes move no version counter: ops.py's `unbumped`) of the operator `name` (`aten::add_`)
+    with `overload` (`Tensor`)."""
     namespace, _, op_name = name.partition("::")
     try:
         func = getattr(getattr(getattr(torch.ops, namespace), op_name), overload or "default")
     except (AttributeError, RuntimeError):
-        return TRANSPARENT, [], '""', False, False
+        return TRANSPARENT, [], '""', False, False, False
     info = op_info(func)
     if info is None or name in _NO_REDISPATCH:
-        return HIDDEN, [], '""', False, False
+        return HIDDEN, [], '""', False, False, False
     kernel = str(torch._C._dispatch_get_computed_kernel_for_dispatch_key(func.name(), "AutogradCPU"))
     if "CompositeImplicitAutograd" in kernel:
-        return TRANSPARENT, [], '""', False, False
+        return TRANSPARENT, [], '""', False, False, False
     writes = [index for index, argument in enumerate(func._schema.arguments)
               if argument.alias_info is not None and argument.alias_info.is_write]
-    return RECORDED, writes, info.name_json, info.writes_self, info.is_view
+    return RECORDED, writes, info.name_json, info.writes_self, info.is_view, info.unbumped
 
 
 def slot_names(grad_fn: Node) -> tuple[str, list[tuple[str, Any]]]:
