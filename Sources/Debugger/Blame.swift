@@ -81,7 +81,7 @@ struct Blame: Sendable {
             diagnosis.hint = hints.nonScalarBackward(site: error.site)
         case .noGradFn:
             diagnosis.hint = FixHint.noGradFn
-        case .autogradError, .silentMutation:
+        case .autogradError, .silentMutation, .unbumpedWrite:
             diagnosis.hint = FixHint.autogradError
         }
         return diagnosis
@@ -184,8 +184,9 @@ struct Blame: Sendable {
         return op.name.hasPrefix("aten::detach") || op.call.hasSuffix("detach") ? op.site : nil
     }
 
-    /// Writes through a tensor that shares a saved tensor's storage but not its counter (`.data`),
-    /// between the save and a backward call that unpacked it: PyTorch cannot see them.
+    /// Writes PyTorch cannot see between a save and a backward call that unpacked it: through a
+    /// tensor that shares the saved tensor's storage but not its counter (`.data`), or that moved
+    /// no counter (a fused optimizer kernel). One warning per saved tensor and write.
     private func silentMutations() -> [Diagnosis] {
         var warnings: [Diagnosis] = []
         var reported = Set<[Int]>()
@@ -196,8 +197,8 @@ struct Blame: Sendable {
                     let writes = index.storageBumps.values(for: info.storage, after: event, before: replay.event)
                     for i in writes {
                         let write = index.bump(at: i)
-                        guard index.counter(of: write.bump.tensor) != info.counter else { continue }
-                        guard reported.insert([event, write.event]).inserted else { continue }
+                        guard write.bump.isUnbumped || index.counter(of: write.bump.tensor) != info.counter else { continue }
+                        guard reported.insert([tensor, write.event]).inserted else { continue }
                         warnings.append(silentMutation(saved: saved(), write: write, replay: replay, node: node))
                     }
                 }
@@ -222,9 +223,13 @@ struct Blame: Sendable {
         let op = index.op(write.bump.op)
         let savedName = label(of: saved.tensor, before: replay.event)
         let nodeName = index.name(ofNode: node)
-        let message = "no error is raised: `\(source.text(at: op.site))` (line \(op.site.line)) wrote through a tensor that shares memory but not the version counter with `\(savedName)`, which \(nodeName) saved as `\(saved.slot)`; the backward call at line \(replay.call.site.line) used the overwritten values, so its gradients are silently wrong"
+        let unbumped = write.bump.isUnbumped
+        let what = unbumped
+            ? "ran \(op.name), which wrote `\(savedName)` in place without bumping its version counter, after \(nodeName) saved it as `\(saved.slot)`"
+            : "wrote through a tensor that shares memory but not the version counter with `\(savedName)`, which \(nodeName) saved as `\(saved.slot)`"
+        let message = "no error is raised: `\(source.text(at: op.site))` (line \(op.site.line)) \(what); the backward call at line \(replay.call.site.line) used the overwritten values, so its gradients are silently wrong"
         var diagnosis = Diagnosis(
-            kind: .silentMutation, errorType: nil, message: message, site: replay.call.site, event: replay.event,
+            kind: unbumped ? .unbumpedWrite : .silentMutation, errorType: nil, message: message, site: replay.call.site, event: replay.event,
             backward: replay.call.id, node: self.node(node), saved: saved,
             savedName: name(of: saved.tensor, before: replay.event),
             saveOp: index.nodes[saved.node].op,
@@ -233,7 +238,7 @@ struct Blame: Sendable {
                 op: op.index, call: op.call, name: op.name, site: op.site, tensor: write.bump.tensor,
                 tensorName: name(of: write.bump.tensor, before: write.event),
                 from: write.bump.from, to: write.bump.to, isCulprit: true)],
-            hint: hints.silentMutation(savedName: savedName))
+            hint: unbumped ? hints.unbumpedWrite(savedName: savedName, op: op) : hints.silentMutation(savedName: savedName))
         diagnosis.saveSite = diagnosis.saveOp.map { index.op($0).site }
         return diagnosis
     }

@@ -25,6 +25,9 @@ public struct Diagnosis: Hashable, Sendable {
         /// A write through `.data` changed a saved tensor without bumping its version: no error,
         /// silently wrong gradients.
         case silentMutation = "silent_mutation"
+        /// A fused optimizer kernel (`AdamW(fused=True)`) wrote a saved tensor without bumping its
+        /// version: no error, silently wrong gradients.
+        case unbumpedWrite = "unbumped_write"
 
         /// Classifies a raised exception by PyTorch's message; nil for errors that are not autograd's
         /// (a `TypeError` in the program, say) unless they were raised inside a backward call.
@@ -56,7 +59,7 @@ public struct Diagnosis: Hashable, Sendable {
         public var isUnpackError: Bool { self == .savedTensorModified || self == .backwardTwice }
 
         /// Whether the run should count it as an error (exit status 1); warnings do not.
-        public var isError: Bool { self != .silentMutation }
+        public var isError: Bool { self != .silentMutation && self != .unbumpedWrite }
 
         /// The headline of a text diagnostic.
         public var summary: String {
@@ -70,6 +73,7 @@ public struct Diagnosis: Hashable, Sendable {
             case .noGradFn: return "backward() on a tensor that does not require grad"
             case .autogradError: return "autograd error"
             case .silentMutation: return "write through .data silently changed a tensor saved for backward"
+            case .unbumpedWrite: return "write without a version bump silently changed a tensor saved for backward"
             }
         }
 

@@ -145,9 +145,12 @@ public struct ExplainReport: Hashable, Sendable {
         let name = diagnosis.savedName ?? "t\(saved.tensor)"
         var savedLine = "    v\(saved.savedVersion)  saved"
         if let op = diagnosis.saveOp, let site = diagnosis.saveSite { savedLine += " by op #\(op) (\(describe(site)))" }
-        guard diagnosis.kind != .silentMutation else {
+        guard diagnosis.kind.isError else {
             let writes = diagnosis.bumps.map { bump in
-                "    v\(saved.currentVersion)  written by op #\(bump.op) `\(bump.spelling)` (\(describe(bump.site))) through \(Self.label(bump.tensor, bump.tensorName)), whose own counter went to v\(bump.to)  <- culprit"
+                let how = diagnosis.kind == .unbumpedWrite
+                    ? "without a version bump"
+                    : "through \(Self.label(bump.tensor, bump.tensorName)), whose own counter went to v\(bump.to)"
+                return "    v\(saved.currentVersion)  written by op #\(bump.op) `\(bump.spelling)` (\(describe(bump.site))) \(how)  <- culprit"
             }
             return ["  version timeline of `\(name)` (unchanged by the write):", savedLine] + writes
         }

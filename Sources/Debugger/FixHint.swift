@@ -78,6 +78,11 @@ struct FixHint: Sendable {
         "`.data` shares memory with `\(savedName)` but not its version counter, so autograd cannot notice the write: modify a copy (`\(savedName).detach().clone()`), or make the change before the forward op that saves `\(savedName)`"
     }
 
+    func unbumpedWrite(savedName: String, op: OpRecord) -> String {
+        let kernel = op.name.split(separator: ".").first.map(String.init) ?? op.name
+        return "\(kernel) (what `fused=True` optimizers run) does not bump the version counters of the tensors it writes, so autograd cannot notice that `\(savedName)` changed: run the backward pass before the optimizer step, or the forward pass again after it; without `fused=True` PyTorch raises the in-place error here instead"
+    }
+
     // MARK: Reading statements
 
     /// The statement's text: the whole source line without indentation.

@@ -1,4 +1,5 @@
 /// A version counter moved: an in-place op wrote through `tensor` (or a view sharing its counter).
+/// With `from == to` the op wrote and left the counter where it was (`isUnbumped`).
 public struct VersionBump: Hashable, Sendable {
     public var counter: Int
     /// The tensor the op wrote through.
@@ -15,4 +16,8 @@ public struct VersionBump: Hashable, Sendable {
         self.to = to
         self.op = op
     }
+
+    /// The op wrote through `tensor` without moving its version counter: a fused optimizer kernel
+    /// (`aten::_fused_adamw_`), which autograd cannot notice.
+    public var isUnbumped: Bool { from == to }
 }

@@ -60,6 +60,22 @@ final class BlameTests: XCTestCase {
         XCTAssertEqual(report.exitStatus, 0)
     }
 
+    func testFusedOptimizerWriteIsAnUnbumpedWriteWarning() throws {
+        let report = try Debugger(tape: Programs.fusedStepBetweenBackwards()).explain()
+        XCTAssertEqual(report.diagnoses.map(\.kind), [.unbumpedWrite], "one warning for `w`, saved as self and other")
+        let warning = report.diagnoses[0]
+        XCTAssertEqual(warning.severity, .warning)
+        XCTAssertEqual(warning.site.line, 8, "the backward call that used the new `w`, not the one before the step")
+        XCTAssertEqual(warning.culprit?.site.line, 7)
+        XCTAssertEqual(warning.culprit?.name, "aten::_fused_adamw_")
+        XCTAssertEqual(warning.savedName, "w")
+        XCTAssertEqual(warning.bumps.map(\.from), [0])
+        XCTAssertEqual(warning.bumps.map(\.to), [0])
+        XCTAssertTrue(warning.message.contains("`opt.step()` (line 7) ran aten::_fused_adamw_, which wrote `w` in place without bumping its version counter"), warning.message)
+        XCTAssertTrue(warning.hint.contains("aten::_fused_adamw_ (what `fused=True` optimizers run)"), warning.hint)
+        XCTAssertEqual(report.exitStatus, 0)
+    }
+
     func testWriteThroughDetachSuggestsDetachClone() throws {
         let report = try Debugger(tape: Programs.writeThroughAlias(detach: true)).explain()
         XCTAssertEqual(report.diagnoses.map(\.kind), [.savedTensorModified])

@@ -144,6 +144,44 @@ enum Programs {
         return b.tape
     }
 
+    /// `AdamW(fused=True)`'s step between two backward calls through `y = w * w`: the fused kernel
+    /// writes `w` without a version bump, so the second backward raises nothing and uses the new `w`.
+    static func fusedStepBetweenBackwards() -> Tape {
+        let source = """
+        import torch
+
+        w = torch.nn.Parameter(torch.ones(3))
+        opt = torch.optim.AdamW([w], lr=0.1, fused=True)
+        y = w * w
+        y.sum().backward(retain_graph=True)
+        opt.step()
+        y.sum().backward()
+        """
+        let b = TapeBuilder(source: source, path: "fused_step.py")
+        let w = b.tensor("w", shape: [3], requiresGrad: true, line: 3)
+        let accW = b.accumulateGrad(w)
+        let y = b.tensor("y", shape: [3], requiresGrad: true, line: 5)
+        let opMul = b.op("aten::mul.Tensor", call: "*", line: 5, column: 5, length: 5, inputs: [w, w], outputs: [y])
+        let mul = b.node("MulBackward0", op: opMul, next: [accW, accW])
+        b.gradFn(y, mul)
+        b.save(mul, "other", w)
+        b.save(mul, "self", w)
+        for line in [6, 8] {
+            if line == 8 {
+                let step = b.op("aten::_fused_adamw_", call: "torch._fused_adamw_", line: 7, column: 1, length: 10,
+                                inputs: [w], outputs: [], gradMode: false, frame: "Adam.step")
+                b.unbumpedWrite(w, op: step)
+            }
+            let s = b.tensor(shape: [], requiresGrad: true)
+            let opSum = b.op("aten::sum", call: "Tensor.sum", line: line, inputs: [y], outputs: [s])
+            let sum = b.node("SumBackward0", op: opSum, next: [mul])
+            b.gradFn(s, sum)
+            b.backward(roots: [sum], line: line, retainGraph: line == 6)
+        }
+        b.record(.exit(code: 0))
+        return b.tape
+    }
+
     /// `y = (x * x).sum(); y.backward(); y.backward()`: the second call finds MulBackward0 freed.
     static func backwardTwice() -> Tape {
         let source = """

@@ -60,6 +60,13 @@ final class TapeBuilder {
         recorder.record(.bump(VersionBump(counter: counter, tensor: tensor, from: from, to: from + 1, op: op)))
     }
 
+    /// A write by `op` through `tensor` that moved no version counter (a fused optimizer kernel).
+    func unbumpedWrite(_ tensor: Int, op: Int) {
+        let counter = infos[tensor]!.counter
+        let version = versions[counter] ?? 0
+        recorder.record(.bump(VersionBump(counter: counter, tensor: tensor, from: version, to: version, op: op)))
+    }
+
     /// A grad_fn node with the next sequence number (AccumulateGrad gets UInt64.max).
     @discardableResult
     func node(_ name: String, op: Int?, next: [Int?], inputNrs: [Int]? = nil) -> Int {

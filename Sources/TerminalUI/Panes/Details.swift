@@ -115,7 +115,8 @@ struct Details {
             lines.append(field("inputs", op.inputs.map { "\(state.label($0.tensor, at: position))@v\($0.version)" }.joined(separator: ", ")))
             lines.append(field("outputs", op.outputs.map { "\(state.label($0.tensor, at: position))@v\($0.version)" }.joined(separator: ", ")))
             for bump in state.debugger.bumps(ofOp: op.index) {
-                lines.append(field("bumps", "vc\(bump.counter) (t\(bump.tensor)) v\(bump.from) to v\(bump.to)", .inPlace))
+                let versions = bump.isUnbumped ? "written, stays v\(bump.to) (no bump)" : "v\(bump.from) to v\(bump.to)"
+                lines.append(field("bumps", "vc\(bump.counter) (t\(bump.tensor)) \(versions)", .inPlace))
             }
             if let node = state.debugger.firstNode(ofOp: op.index) {
                 lines += self.node(node, at: position)

@@ -65,7 +65,8 @@ struct TapePane: Widget {
             }
             line.append(" " + versions(op.inputs) + " \(glyphs.arrow) " + versions(op.outputs))
             for bump in state.debugger.bumps(ofOp: op.index) {
-                line.append(" in-place t\(bump.tensor) v\(bump.from)\(glyphs.arrow)v\(bump.to)", .inPlace)
+                let written = bump.isUnbumped ? "v\(bump.to) (no bump)" : "v\(bump.from)\(glyphs.arrow)v\(bump.to)"
+                line.append(" in-place t\(bump.tensor) \(written)", .inPlace)
             }
             if op.isView {
                 line.append(" view", .dim)
