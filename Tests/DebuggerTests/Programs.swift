@@ -69,14 +69,7 @@ enum Programs {
         print(x.grad)
         """
         let b = TapeBuilder(source: source, path: "leaf_inplace_no_grad.py")
-        let x = b.tensor("x", shape: [3], requiresGrad: true, line: 3)
-        let accX = b.accumulateGrad(x)
-        let y = b.tensor("y", shape: [3], requiresGrad: true, line: 4)
-        let op0 = b.op("aten::mul.Tensor", call: "*", line: 4, column: 5, length: 5, inputs: [x, x], outputs: [y])
-        let mul = b.node("MulBackward0", op: op0, next: [accX, accX])
-        b.gradFn(y, mul)
-        b.save(mul, "other", x)
-        b.save(mul, "self", x)
+        let (x, y, mul) = square(b, leaf: "x", line: 3, product: "y", line: 4)
         b.op("aten::add_.Tensor", call: "+=", line: 6, column: 5, length: 6, inputs: [x], outputs: [x], inPlace: true, gradMode: false)
         let s = b.tensor(shape: [], requiresGrad: true)
         let op2 = b.op("aten::sum", call: "Tensor.sum", line: 9, inputs: [y], outputs: [s])
@@ -158,14 +151,7 @@ enum Programs {
         y.sum().backward()
         """
         let b = TapeBuilder(source: source, path: "fused_step.py")
-        let w = b.tensor("w", shape: [3], requiresGrad: true, line: 3)
-        let accW = b.accumulateGrad(w)
-        let y = b.tensor("y", shape: [3], requiresGrad: true, line: 5)
-        let opMul = b.op("aten::mul.Tensor", call: "*", line: 5, column: 5, length: 5, inputs: [w, w], outputs: [y])
-        let mul = b.node("MulBackward0", op: opMul, next: [accW, accW])
-        b.gradFn(y, mul)
-        b.save(mul, "other", w)
-        b.save(mul, "self", w)
+        let (w, y, mul) = square(b, leaf: "w", line: 3, product: "y", line: 5)
         for line in [6, 8] {
             if line == 8 {
                 let step = b.op("aten::_fused_adamw_", call: "torch._fused_adamw_", line: 7, column: 1, length: 10,
@@ -180,6 +166,22 @@ enum Programs {
         }
         b.record(.exit(code: 0))
         return b.tape
+    }
+
+    /// A leaf of three elements that requires grad, made on `leafLine`, and its square `leaf * leaf`
+    /// on `line`, whose MulBackward0 saves the leaf as `other` and `self`.
+    private static func square(
+        _ b: TapeBuilder, leaf leafName: String, line leafLine: Int, product productName: String, line: Int
+    ) -> (leaf: Int, product: Int, node: Int) {
+        let leaf = b.tensor(leafName, shape: [3], requiresGrad: true, line: leafLine)
+        let accumulate = b.accumulateGrad(leaf)
+        let product = b.tensor(productName, shape: [3], requiresGrad: true, line: line)
+        let op = b.op("aten::mul.Tensor", call: "*", line: line, column: 5, length: 5, inputs: [leaf, leaf], outputs: [product])
+        let mul = b.node("MulBackward0", op: op, next: [accumulate, accumulate])
+        b.gradFn(product, mul)
+        b.save(mul, "other", leaf)
+        b.save(mul, "self", leaf)
+        return (leaf, product, mul)
     }
 
     /// `y = (x * x).sum(); y.backward(); y.backward()`: the second call finds MulBackward0 freed.
