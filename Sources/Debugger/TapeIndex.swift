@@ -160,12 +160,13 @@ struct TapeIndex: Sendable {
     private(set) var counterVersions = Timelines<Int>()
     /// The latest version of each counter while indexing (`counterVersions` answers afterwards).
     private var latestVersions: [Int] = []
-    /// Each counter's bumps (those that moved it), in tape order, as positions in `bumpList` (`bump(at:)`): 4 bytes an
-    /// entry, where a 48-byte `Bump` kept here and in `storageBumps` was written and grouped
-    /// twice more per bump.
+    /// Each counter's bumps (those that moved it), in tape order, as positions in `bumpList`
+    /// (`bump(at:)`): 4 bytes an entry, where a 48-byte `Bump` kept here and in `storageBumps` was
+    /// written and grouped twice more per bump.
     private(set) var counterBumps = Timelines<Int32>()
     /// Bumps by the storage of the tensor written through, to spot writes that bypass a counter
-    /// (through `.data`, or a fused kernel's write that moved none), as positions in `bumpList`. Indexed by storage id (dense, checked when a tensor introduces one).
+    /// (through `.data`, or a fused kernel's write that moved none), as positions in `bumpList`.
+    /// Indexed by storage id (dense, checked when a tensor introduces one).
     private(set) var storageBumps = Timelines<Int32>()
     /// The number of storages the tensors introduced (ids are dense).
     private var storageCount = 0
