@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from conftest import RECORDER_DIR, _env, run_plain, run_recorded
+from conftest import (RECORDER_DIR, _env, assert_same_behaviour, require_native, run_plain, run_python,
+                      run_recorded)
 from reference_explain import explain
 from trace_schema import load_trace
 
@@ -87,6 +88,18 @@ def test_ddp_batchnorm_broadcast_buffers_behaves_as_plain_torch(tmp_path):
             assert explain(events) is not None
 
 
+RECORDERS = pytest.mark.parametrize("options", [[], ["--native"]], ids=["python", "native"])
+"""Each recorder: the Python one and the `--native` core (which writes hooked slots the same way)."""
+
+
+def record(program, trace, options):
+    """Records `program` (a path) into `trace` with the recorder `options` choose, skipping (or, under
+    CI, failing) a `--native` run where its core cannot be built."""
+    if options:
+        require_native()
+    return run_python(str(program), "-m", "tapedeck_torch", *options, os.path.basename(program), "-o", str(trace))
+
+
 SINGLE_PROCESS = {
     "dropout_inplace.py": """\
 import torch
@@ -145,19 +158,50 @@ for step in range(2):
     opt.step()
     print(step, round(loss.item(), 4))
 """,
+    "saved_tensors_hooks.py": """\
+import torch
+
+a = torch.randn(3, requires_grad=True)
+with torch.autograd.graph.saved_tensors_hooks(lambda t: t.clone(), lambda t: t):
+    b = a * 2
+    c = b.sin()
+b.add_(1)
+c.sum().backward()
+print(b._version, a.grad.shape)
+with torch.autograd.graph.save_on_cpu():
+    d = (a * 3).exp()
+d.sum().backward()
+print(a.grad.shape)
+""",
 }
 
 
+@RECORDERS
 @pytest.mark.parametrize("name", sorted(SINGLE_PROCESS))
-def test_single_process_program_records_as_it_runs(name, tmp_path):
+def test_single_process_program_records_as_it_runs(name, tmp_path, options):
     program = tmp_path / name
     program.write_text(SINGLE_PROCESS[name])
     plain = run_plain(str(program))
-    recorded = run_recorded(str(program), tmp_path / "run.tdt")
+    recorded = record(program, tmp_path / "run.tdt", options)
     assert (recorded.stdout, recorded.exit_code, recorded.last_error_line) == (
         plain.stdout, plain.exit_code, plain.last_error_line)
     _, events = load_trace(str(tmp_path / "run.tdt"))
     assert not [e for e in events if e["k"] == "recorder_error"]
+
+
+@RECORDERS
+def test_hooks_the_program_installs_are_not_version_checked(tmp_path, options):
+    """Under saved-tensor hooks of the program's own (here a clone, and `save_on_cpu`) PyTorch checks
+    no version, so `b.add_(1)` after `b.sin()` saved `b` breaks nothing, and nothing is blamed. (The
+    Python recorder writes a slot whose pack hook returned a tensor as a save of that tensor, here the
+    clone; the native core leaves every hooked slot outside a checkpoint out.)"""
+    program = tmp_path / "saved_tensors_hooks.py"
+    program.write_text(SINGLE_PROCESS["saved_tensors_hooks.py"])
+    recorded = record(program, tmp_path / "run.tdt", options)
+    assert recorded.exit_code == 0 and recorded.stdout.startswith("1 torch.Size([3])")
+    _, events = load_trace(str(tmp_path / "run.tdt"))
+    assert [e for e in events if e["k"] == "bwend"] and not [e for e in events if e["k"] == "bwend" and "msg" in e]
+    assert explain(events) is None
 
 
 def test_inplace_dropout_is_the_culprit(tmp_path):
@@ -169,13 +213,15 @@ def test_inplace_dropout_is_the_culprit(tmp_path):
     assert culprit.node_name == "SigmoidBackward0" and culprit.slot == "result"
 
 
-def test_write_to_a_checkpoint_input_is_the_culprit(tmp_path):
+@RECORDERS
+def test_write_to_a_checkpoint_input_is_the_culprit(tmp_path, options):
     """Inside a non-reentrant checkpoint, saved tensors go through checkpoint's pack hooks; what
     PyTorch checks is the checkpoint's saved input, when backward recomputes from it. The hooked
     slot is recorded as a save of that input, so the in-place write to it is named."""
     program = tmp_path / "checkpoint_inplace.py"
     program.write_text(SINGLE_PROCESS["checkpoint_inplace.py"])
-    run_recorded(str(program), tmp_path / "run.tdt")
+    recorded = record(program, tmp_path / "run.tdt", options)
+    assert_same_behaviour(recorded, run_plain(str(program)))
     _, events = load_trace(str(tmp_path / "run.tdt"))
     failed = [e for e in events if e["k"] == "bwend" and "fail" in e]
     nodes = {e["n"]: e["name"] for e in events if e["k"] == "node"}
@@ -186,13 +232,15 @@ def test_write_to_a_checkpoint_input_is_the_culprit(tmp_path):
     assert (culprit.line, culprit.op["name"], culprit.slot) == (8, "aten::mul_.Tensor", "result")
 
 
-def test_checkpoint_without_writes_blames_nothing(tmp_path):
+@RECORDERS
+def test_checkpoint_without_writes_blames_nothing(tmp_path, options):
     """Two training steps through a checkpointed model, the optimizer writing its weights between
     them: the hooked slots stand for the checkpoint's input only, so nothing is stale."""
     program = tmp_path / "checkpoint_ok.py"
     program.write_text(SINGLE_PROCESS["checkpoint_ok.py"])
-    recorded = run_recorded(str(program), tmp_path / "run.tdt")
+    recorded = record(program, tmp_path / "run.tdt", options)
     assert recorded.exit_code == 0
+    assert_same_behaviour(recorded, run_plain(str(program)))
     _, events = load_trace(str(tmp_path / "run.tdt"))
     assert [e for e in events if e["k"] == "save" and e["slot"] == "result"], "hooked slots are written"
     assert explain(events) is None

@@ -14,7 +14,6 @@
 // reads every line this file writes with the tests' trace schema and compares the verdicts with the
 // Python recorder's.
 #include <torch/extension.h>
-#include <ATen/SavedTensorHooks.h>
 #include <ATen/SequenceNumber.h>
 #include <ATen/record_function.h>
 #include <c10/core/InferenceMode.h>
@@ -138,6 +137,12 @@ struct CustomSave {
   bool is_output;
 };
 
+/// A tensor input of the running checkpoint and the version its frame saved it at.
+struct CheckpointInput {
+  at::Tensor tensor;
+  int64_t version;
+};
+
 struct SyncRec {
   int64_t vc, tid, before, after;
 };
@@ -207,7 +212,7 @@ struct State {
   std::thread::id thread;
   int passive = 0;
   bool in_backward = false;
-  py::object classify, classify_code, site_of, slot_names_of;
+  py::object classify, classify_code, site_of, slot_names_of, checkpoint_inputs_of;
   PyObject* parameter_type = nullptr;  ///< torch.nn.Parameter (a borrowed reference: torch keeps it)
   std::string refusal;
 
@@ -520,12 +525,14 @@ struct Placed {
   size_t offset;
   size_t index;
   const SavedVariable* saved;
+  bool hooked;  ///< packed by saved-tensor hooks: it holds what the pack hook returned, not a tensor
 };
 
 /// The SavedVariables `compiled_args` collects from `node`, in declaration order, each placed at its
-/// member's offset (a vector element at its vector's offset and index). False when some lie outside
-/// the node and its vector members, or compiled_args fails (`why` says why).
-bool placed_slots(Node* node, std::vector<Placed>& inside, bool& hooked, std::string& why) {
+/// member's offset (a vector element at its vector's offset and index), those packed by saved-tensor
+/// hooks marked. False when some lie outside the node and its vector members, or compiled_args fails
+/// (`why` says why).
+bool placed_slots(Node* node, std::vector<Placed>& inside, std::string& why) {
   AutogradCompilerCall compiler(SizeInput::STATIC);
   NodeCall call(0, node->getptr());
   {
@@ -537,34 +544,36 @@ bool placed_slots(Node* node, std::vector<Placed>& inside, bool& hooked, std::st
       return false;
     }
   }
-  const auto& plain = compiler.tensor_args.*get(SavedMapTag{});
-  hooked = !compiler.sv_to_hooks.empty();
-  if (hooked) {
-    return true;
+  std::vector<std::pair<const SavedVariable*, bool>> collected;
+  for (const auto& entry : compiler.tensor_args.*get(SavedMapTag{})) {
+    collected.emplace_back(entry.first, false);
+  }
+  for (const auto& entry : compiler.sv_to_hooks) {
+    collected.emplace_back(entry.first, true);
   }
   const char* base = static_cast<const char*>(dynamic_cast<const void*>(node));
   const size_t size = malloc_usable_size(const_cast<char*>(base));
-  std::vector<const SavedVariable*> heap;
-  for (const auto& entry : plain) {
+  std::vector<std::pair<const SavedVariable*, bool>> heap;
+  for (const auto& entry : collected) {
     const char* at = reinterpret_cast<const char*>(entry.first);
     if (at >= base && at < base + size) {
-      inside.push_back({static_cast<size_t>(at - base), 0, entry.first});
+      inside.push_back({static_cast<size_t>(at - base), 0, entry.first, entry.second});
     } else {
-      heap.push_back(entry.first);
+      heap.push_back(entry);
     }
   }
   std::sort(heap.begin(), heap.end());
   size_t start = 0;
   while (start < heap.size()) {
     size_t end = start + 1;
-    while (end < heap.size() && heap[end] == heap[end - 1] + 1) {
+    while (end < heap.size() && heap[end].first == heap[end - 1].first + 1) {
       ++end;
     }
     size_t offset = SIZE_MAX;
     for (size_t at = 0; at + sizeof(void*) <= size; at += alignof(void*)) {
       const void* word;
       std::memcpy(&word, base + at, sizeof(word));
-      if (word == heap[start]) {
+      if (word == heap[start].first) {
         offset = at;
         break;
       }
@@ -574,7 +583,7 @@ bool placed_slots(Node* node, std::vector<Placed>& inside, bool& hooked, std::st
       return false;
     }
     for (size_t i = start; i < end; ++i) {
-      inside.push_back({offset, i - start + 1, heap[i]});
+      inside.push_back({offset, i - start + 1, heap[i].first, heap[i].second});
     }
     start = end;
   }
@@ -686,6 +695,37 @@ void push_slot(SlotRec slot, const at::Tensor& data, const Node* node, const std
   state->slots.push_back(slot);
 }
 
+/// What a slot packed by saved-tensor hooks stands for: the tensor inputs of the non-reentrant
+/// checkpoint whose forward is running, with the versions its frame saved them at (Python's
+/// `CheckpointInputs.current`); none under hooks the program installed itself, which PyTorch does not
+/// version-check either. Read once per node that has such a slot.
+std::vector<CheckpointInput> checkpoint_inputs() {
+  std::vector<CheckpointInput> inputs;
+  PyGILState_STATE gil = PyGILState_Ensure();
+  try {
+    for (const auto& item : state->checkpoint_inputs_of()) {
+      py::tuple pair = item.cast<py::tuple>();
+      inputs.push_back({pair[0].cast<at::Tensor>(), pair[1].cast<int64_t>()});
+    }
+  } catch (const std::exception& e) {
+    refuse(std::string("the inputs of a checkpoint could not be read (") + e.what() + ")");
+  }
+  PyGILState_Release(gil);
+  return inputs;
+}
+
+/// A hooked slot as the Python recorder writes it (checkpoint.py): one save of each checkpoint input,
+/// under the slot's name, at the version the checkpoint saved it.
+void push_hooked_slot(size_t name, const std::vector<CheckpointInput>& inputs, const Node* node,
+                      const std::vector<Holder>& holders) {
+  for (const CheckpointInput& input : inputs) {
+    SlotRec slot{};
+    slot.name = name;
+    slot.version = input.version;
+    push_slot(slot, input.tensor, node, holders);
+  }
+}
+
 /// Records a new node: its edges (registering unknown children first), AccumulateGrad's variable, and
 /// its saved slots with their saved versions.
 int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
@@ -708,9 +748,6 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
   if (is_python_node(node) && !custom) {
     refuse("custom autograd Functions applied before the recording started");
   }
-  if (!at::SavedTensorDefaultHooks::get_tls_state().stack.empty()) {
-    refuse("saved-tensor hooks (torch.utils.checkpoint, torch.autograd.graph.saved_tensors_hooks)");
-  }
   const std::type_info* key = &typeid(*node);
   NodeType& type = caches.node_types[key];
   if (!type.known) {
@@ -732,13 +769,12 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
   rec.slots_at = state->slots.size();
   if (type.has_slots && state->refusal.empty()) {
     std::vector<Placed> placed;
-    bool hooked = false;
     std::string why;
-    if (!placed_slots(node, placed, hooked, why)) {
+    if (!placed_slots(node, placed, why)) {
       refuse("the saved slots of " + type.name + " (" + why + ")");
-    } else if (hooked) {
-      refuse("saved-tensor hooks (torch.utils.checkpoint, torch.autograd.graph.saved_tensors_hooks)");
     }
+    std::vector<CheckpointInput> inputs;
+    bool inputs_read = false;
     for (const Placed& p : placed) {
       size_t name = SIZE_MAX;
       for (const auto& member : type.members) {
@@ -755,19 +791,26 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
         refuse("a saved slot of " + type.name + " has no name");
         break;
       }
+      if (p.index > 0) {
+        std::string element = caches.slot_names[name];
+        element.insert(element.size() - 1, "[" + std::to_string(p.index - 1) + "]");
+        name = slot_name_index(element);
+      }
+      if (p.hooked) {
+        if (!inputs_read) {
+          inputs = checkpoint_inputs();
+          inputs_read = true;
+        }
+        push_hooked_slot(name, inputs, node, holders);
+        continue;
+      }
       const SavedVariable& saved = *p.saved;
       const at::Tensor& data = saved.*get(DataTag{});
       if (!data.defined()) {
         continue;
       }
       SlotRec slot{};
-      if (p.index > 0) {
-        std::string element = caches.slot_names[name];
-        element.insert(element.size() - 1, "[" + std::to_string(p.index - 1) + "]");
-        slot.name = slot_name_index(element);
-      } else {
-        slot.name = name;
-      }
+      slot.name = name;
       slot.is_output = saved.*get(IsOutputTag{}) && !(saved.*get(IsLeafTag{}));
       slot.output_nr = slot.is_output ? saved.*get(OutputNrTag{}) : 0;
       slot.version = saved.*get(VersionTag{});
@@ -1315,9 +1358,10 @@ State& running() {
 /// program, 1 library, 2 quiet: ops under it are not recorded, 3 a torch function the program
 /// called, left out of frame names); `site(frames)` the call fields of a site from its (code, lasti)
 /// frames, innermost first; `slot_names(grad_fn)` a node type's (name literal, [(slot literal, the
-/// `_raw_saved_` object)]).
+/// `_raw_saved_` object)]); `checkpoint_inputs()` the running checkpoint's [(tensor input, saved
+/// version)], what a slot packed by saved-tensor hooks stands for.
 void start(const std::string& program, py::object classify, py::object classify_code, py::object site,
-           py::object slot_names) {
+           py::object slot_names, py::object checkpoint_inputs) {
   TORCH_CHECK(state == nullptr, "tapedeck_torch native core: a recording is already running");
   if (program != caches.program) {
     caches.forget_program();
@@ -1329,6 +1373,7 @@ void start(const std::string& program, py::object classify, py::object classify_
   state->classify_code = std::move(classify_code);
   state->site_of = std::move(site);
   state->slot_names_of = std::move(slot_names);
+  state->checkpoint_inputs_of = std::move(checkpoint_inputs);
   state->parameter_type = py::module_::import("torch.nn").attr("Parameter").ptr();
   state->stack.reserve(64);
   state->active = true;

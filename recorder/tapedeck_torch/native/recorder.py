@@ -17,6 +17,7 @@ from torch.autograd.graph import GradientEdge
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from .. import schema
+from ..checkpoint import CheckpointInputs
 from ..compat import classmethod_function
 from ..graph import is_custom
 from ..ops import tensors_in
@@ -46,9 +47,10 @@ class NativeRecorder:
     """Records the program running between `start()` and `stop()` into a trace file, through the C++
     core. What it does not record: `bind` events (names of variables), value previews, the Python
     spelling of calls that are not operators (`call` is `""` there: readers show the aten name),
-    `run`/`release` of AccumulateGrad nodes, and exceptions the program catches. What it refuses
-    (NativeUnsupported): saved-tensor hooks (checkpoint), custom autograd Function nodes made before
-    the recording started, and any node whose saved slots the core cannot name."""
+    `run`/`release` of AccumulateGrad nodes, and exceptions the program catches. A slot packed by
+    saved-tensor hooks is written as the Python recorder writes it (checkpoint.py). What it refuses
+    (NativeUnsupported): custom autograd Function nodes made before the recording started, and any
+    node whose saved slots the core cannot name."""
 
     def __init__(self, path: str, program_path: str, source: str, keep_steps: int | None = None) -> None:
         self.core = load()
@@ -62,6 +64,7 @@ class NativeRecorder:
             self.window = StepWindow(keep_steps, fields, self.core.live_ids, self.core.versions)
             self.writer.keep()
         self.sites = CallSites(program_path)
+        self.checkpoints = CheckpointInputs()
         self._native_sites = NativeSites(self.sites)
         self.active = False
         self._next_backward = 0
@@ -77,12 +80,12 @@ class NativeRecorder:
         self._patch(torch.autograd.graph, "_engine_run_backward",
                     self._wrap_engine(torch.autograd.graph._engine_run_backward))
         self._patch(torch.autograd.Function, "apply", self._wrap_apply(torch.autograd.Function.__dict__["apply"]))
-        hooks = torch.autograd.graph.saved_tensors_hooks
-        self._patch(hooks, "__enter__", self._refuse_hooks(hooks.__dict__["__enter__"]))
+        frame = torch.utils.checkpoint._CheckpointFrame
+        self._patch(frame, "save_inputs", self.checkpoints.wrap_save_inputs(frame.save_inputs))
         self._tee = StdoutTee(sys.stdout, _Printed(self))  # type: ignore[arg-type]
         sys.stdout = self._tee
         self.core.start(self.sites.program, classify, self._native_sites.classify_code, self._native_sites.site,
-                        slot_names)
+                        slot_names, self.checkpoints.current)
         if self.window is not None:
             self._step_hook = register_optimizer_step_post_hook(self._optimizer_step)
         _ACTIVE.add(self)
@@ -201,20 +204,13 @@ class NativeRecorder:
         saves = []
         for index, item in enumerate(node._raw_saved_tensors):
             data = item.data
+            slot = schema.js_name("tensors[%d]" % index)
             if isinstance(data, _Tensor):
                 is_output = data.grad_fn is node
-                saves.append((schema.js_name("tensors[%d]" % index), data, data._version, is_output,
-                              data.output_nr if is_output else 0))
+                saves.append((slot, data, data._version, is_output, data.output_nr if is_output else 0))
+            elif data is not None:
+                saves.extend((slot, tensor, version, False, 0) for tensor, version in self.checkpoints.current())
         self.core.custom_node(mine, saves, first_op)
-
-    def _refuse_hooks(self, original: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        recorder = self
-
-        def __enter__(hooks: Any) -> Any:
-            if recorder.active:
-                raise NativeUnsupported("saved-tensor hooks (%s)" % type(hooks).__qualname__)
-            return original(hooks)
-        return __enter__
 
     # ------------------------------------------------------------------ backward
 
