@@ -5,7 +5,7 @@ import ArgumentParser
 enum RecorderKind: String, ExpressibleByArgument, CaseIterable, Sendable {
     /// Python dispatch: value previews and variable names, 7–9× a launch-bound step.
     case python
-    /// The C++ core: about 1.4× a launch-bound step, no previews; it refuses saved-tensor hooks
-    /// (`torch.utils.checkpoint`), naming them.
+    /// The C++ core: about 1.4× a launch-bound step, no previews or variable names; it refuses,
+    /// naming it, a custom autograd Function's node made before the recording started.
     case native
 }
