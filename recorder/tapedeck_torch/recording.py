@@ -34,7 +34,8 @@ class record:
     may have to get its values previewed in the trace (0 turns previews off). `keep_steps=N` keeps
     only the step running at the end and the N before it (a step ends at each `optimizer.step()`;
     see window.py); the header's `dropped` field says what went. `native=True` records through the
-    C++ core (native/), which has no value previews and refuses what it cannot record.
+    C++ core (native/), which previews the values of CPU tensors only and refuses what it cannot
+    record.
     """
 
     def __init__(self, path: str, values: int = 64, keep_steps: int | None = None, native: bool = False) -> None:
@@ -59,9 +60,9 @@ class record:
 
 def _recorder(path: str, program: str, source: str, values: int, keep_steps: int | None,
               native: bool) -> "Recorder | NativeRecorder":
-    """The Python recorder, or with `native` the one with the C++ core (value previews aside)."""
+    """The Python recorder, or with `native` the one with the C++ core."""
     if native:
-        return NativeRecorder(path, program, source, keep_steps)
+        return NativeRecorder(path, program, source, values, keep_steps)
     return Recorder(path, program, source, values, keep_steps)
 
 

@@ -232,6 +232,55 @@ def test_events_are_written_in_the_order_the_program_ran(tmp_path):
                      "aten::add.Tensor", "exit"]
 
 
+PREVIEWED = """\
+import torch
+
+torch.manual_seed(0)
+w = torch.randn(4, 3, requires_grad=True)
+x = torch.tensor([[1e-5, -0.0, 1e16], [123.456, 1e15, 0.0001], [float("nan"), float("inf"), -float("inf")]])
+h = (x.nan_to_num(0.0, 1.0, -1.0) @ w.t()).tanh()
+b = torch.arange(6).reshape(2, 3) > 2
+half = torch.linspace(-1, 1, 5, dtype=torch.float16)
+bf = torch.linspace(-1, 1, 5, dtype=torch.bfloat16)
+u = w.t()[1:] * 3
+d = torch.ones(2, 2, dtype=torch.float64) / 3
+small = torch.tensor([1, -2, 3], dtype=torch.int8) + torch.tensor(200, dtype=torch.uint8)
+big = torch.zeros(65)
+h2 = h * 1
+h2.mul_(2)
+(h2 * u.sum()).sum().backward()
+print(small.tolist(), half.tolist(), b.tolist())
+"""
+"""Values of every kind the previews write: float32 around the points where `repr` changes notation,
+-0.0, NaN and the infinities, float16, bfloat16, float64, int8 and uint8 (wrapped), bool, a strided
+view, 65 elements (over the limit), a write in place (a `values` event) and backward's gradients."""
+
+
+def test_value_previews_are_the_python_recorders(tmp_path):
+    """The core previews the values of the tensors it sees, of in-place writes and of the gradients
+    nodes receive, in the same text as the Python recorder (`repr` of each float), so the debugger
+    shows the same numbers whichever recorded. (The Python recorder also previews the gradients of
+    AccumulateGrad runs, which the core does not record.)"""
+    program = tmp_path / "previewed.py"
+    program.write_text(PREVIEWED)
+    texts = {}
+    for options in ([], ["--native"]):
+        trace = tmp_path / ("run%d.tdt" % len(options))
+        run = run_python(str(program), "-m", "tapedeck_torch", *options, "previewed.py", "-o", str(trace))
+        assert run.exit_code == 0, run.stderr
+        with open(trace) as f:
+            lines = f.read().splitlines()[1:]
+        texts[bool(options)] = {kind: {v for line in lines if line.startswith('{"k":"%s"' % kind)
+                                       for v in re.findall(r'"val":(\[[^\]]*\])', line)}
+                                for kind in ("tensor", "values", "run")}
+    python, fast = texts[False], texts[True]
+    assert fast["tensor"] == python["tensor"] and fast["values"] == python["values"]
+    assert fast["run"] and fast["run"] <= python["run"]
+    assert '[9.999999747378752e-06,-0.0,1.0000000272564224e+16,123.45600128173828,999999986991104.0,' \
+           '9.999999747378752e-05,"nan","inf","-inf"]' in fast["tensor"]
+    assert len(fast["values"]) == 1 and "[-55,-58,-53]" in fast["tensor"] and "[0,0,0,1,1,1]" in fast["tensor"]
+
+
 def test_a_core_that_cannot_be_built_says_why(monkeypatch):
     from torch.utils import cpp_extension
     monkeypatch.setattr(native, "_module", None)

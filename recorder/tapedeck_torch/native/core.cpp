@@ -74,6 +74,7 @@ struct TensorRec {
   int8_t dtype;
   bool rg, param;
   size_t shape_at, dims;
+  size_t preview;  ///< its values at first sight (`Previews`), SIZE_MAX for none
 };
 
 struct OpRec {
@@ -105,13 +106,106 @@ struct GradFnRec {
 
 struct RunRec {
   int64_t nid;
-  size_t grads_at, grads;  ///< into run_grads: shape start (SIZE_MAX for a missing gradient) and dims
+  size_t grads_at, grads;  ///< into run_grads, per gradient: dims (-1 for none), sizes, preview (-1 for none)
 };
 
 enum class Entry : uint8_t { tensor, op, node, gradfn, sync };
 
 struct Bump {
   int64_t vc, tid, before, after;
+  size_t preview;  ///< the written tensor's values after the op (`Previews`), SIZE_MAX for none
+};
+
+/// Value previews, as the Python recorder's `TensorRegistry.values` takes them: the values of a CPU
+/// tensor of a real or boolean dtype with at most `limit` elements, copied when the recorder sees the
+/// tensor (whatever the program writes into it later), row-major, as `tolist()` gives them. A GPU
+/// tensor gets none (copying it would wait for the device at every op).
+class Previews {
+ public:
+  struct Preview {
+    size_t shape_at, dims, at, count;
+    bool floating;  ///< numbers holds double bits; else integers (booleans as 0 and 1)
+  };
+
+  /// The index of `t`'s preview, or SIZE_MAX where it gets none.
+  size_t capture(const at::TensorBase& t, int64_t limit) {
+    if (limit <= 0 || !t.defined() || t.layout() != c10::kStrided || !t.is_cpu() || !t.has_storage() ||
+        t.numel() > limit) {
+      return SIZE_MAX;
+    }
+    const c10::ScalarType type = t.scalar_type();
+    const bool floating = type == c10::kFloat || type == c10::kDouble || type == c10::kHalf || type == c10::kBFloat16;
+    if (!floating && type != c10::kLong && type != c10::kInt && type != c10::kShort && type != c10::kChar &&
+        type != c10::kByte && type != c10::kBool) {
+      return SIZE_MAX;
+    }
+    const char* data = static_cast<const char*>(t.const_data_ptr());
+    if (data == nullptr && t.numel() > 0) {
+      return SIZE_MAX;
+    }
+    Preview preview{numbers_.size(), static_cast<size_t>(t.dim()), 0, static_cast<size_t>(t.numel()), floating};
+    const auto sizes = t.sizes();
+    const auto strides = t.strides();
+    numbers_.insert(numbers_.end(), sizes.begin(), sizes.end());
+    preview.at = numbers_.size();
+    const size_t item = t.element_size();
+    const bool negated = t.is_neg();
+    std::vector<int64_t>& index = index_;
+    index.assign(sizes.size(), 0);
+    for (size_t k = 0; k < preview.count; ++k) {
+      int64_t offset = 0;
+      for (size_t d = 0; d < index.size(); ++d) {
+        offset += index[d] * strides[d];
+      }
+      numbers_.push_back(element(data + offset * static_cast<int64_t>(item), type, negated));
+      for (size_t d = index.size(); d-- > 0;) {
+        if (++index[d] < sizes[d]) {
+          break;
+        }
+        index[d] = 0;
+      }
+    }
+    items_.push_back(preview);
+    return items_.size() - 1;
+  }
+
+  const Preview& operator[](size_t index) const { return items_[index]; }
+  int64_t number(size_t at) const { return numbers_[at]; }
+
+  void clear() {
+    items_.clear();
+    numbers_.clear();
+  }
+
+ private:
+  /// One element as numbers_ keeps it: a floating value's double bits, an integer's value.
+  static int64_t element(const char* at, c10::ScalarType type, bool negated) {
+    double real = 0;
+    int64_t integer = 0;
+    switch (type) {
+      case c10::kFloat: real = *reinterpret_cast<const float*>(at); break;
+      case c10::kDouble: real = *reinterpret_cast<const double*>(at); break;
+      case c10::kHalf: real = static_cast<float>(*reinterpret_cast<const c10::Half*>(at)); break;
+      case c10::kBFloat16: real = static_cast<float>(*reinterpret_cast<const c10::BFloat16*>(at)); break;
+      case c10::kLong: integer = *reinterpret_cast<const int64_t*>(at); break;
+      case c10::kInt: integer = *reinterpret_cast<const int32_t*>(at); break;
+      case c10::kShort: integer = *reinterpret_cast<const int16_t*>(at); break;
+      case c10::kChar: integer = *reinterpret_cast<const int8_t*>(at); break;
+      case c10::kByte: integer = *reinterpret_cast<const uint8_t*>(at); break;
+      default: integer = *reinterpret_cast<const bool*>(at) ? 1 : 0; break;
+    }
+    if (type == c10::kFloat || type == c10::kDouble || type == c10::kHalf || type == c10::kBFloat16) {
+      real = negated ? -real : real;
+      int64_t bits;
+      std::memcpy(&bits, &real, sizeof(bits));
+      return bits;
+    }
+    return negated ? -integer : integer;
+  }
+
+  std::vector<Preview> items_;
+  std::vector<int64_t> numbers_;  ///< each preview's sizes, then its values
+  std::vector<int64_t> index_;    ///< capture's scratch
 };
 
 /// A version counter: its id, the version the trace has it at, and a reference that keeps its
@@ -171,7 +265,7 @@ struct Holder {
 
 /// An argument the running op writes: its tensor, registry entry and version before the op.
 struct Written {
-  c10::TensorImpl* impl;
+  at::Tensor tensor;
   TensorEntry* entry;
   int64_t before;
 };
@@ -254,9 +348,13 @@ struct State {
   std::vector<Bump> bumps;
   std::vector<SlotRec> slots;
 
+  int64_t value_limit = 0;  ///< `--values`: the most elements a previewed tensor has (0: none)
+  Previews previews;        ///< of the tensor and bump records
+
   std::mutex run_mutex;
   std::vector<RunRec> runs;
   std::vector<int64_t> run_grads;
+  Previews run_previews;  ///< of the incoming gradients of runs, under run_mutex
 };
 
 State* state = nullptr;
@@ -357,6 +455,7 @@ TensorEntry& tensor_entry(const at::TensorBase& t, PyObject* parameter_type = nu
     state->shapes.push_back(size);
   }
   rec.dims = state->shapes.size() - rec.shape_at;
+  rec.preview = state->previews.capture(t, state->value_limit);
   rec.tid = state->next_tid++;
   TensorEntry& entry = state->tensors.emplace(
       impl, TensorEntry{rec.tid, counter, -1, c10::weak_intrusive_ptr<c10::TensorImpl>(t.getIntrusivePtr())})
@@ -880,7 +979,7 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
       }
       state->pairs.emplace_back(tid, version);
       if (writes) {
-        state->written.push_back({t.unsafeGetTensorImpl(), &entry, version});
+        state->written.push_back({t, &entry, version});
       }
     });
   }
@@ -924,10 +1023,11 @@ void end_op(const at::RecordFunction& fn) {
   op.bumps_at = state->bumps.size();
   const bool unbumped = caches.kinds[op.kind].unbumped;
   for (const Written& w : state->written) {
-    const int64_t after = version_of(w.impl);
+    const int64_t after = version_of(w.tensor.unsafeGetTensorImpl());
     const TensorEntry& written = *w.entry;
     if ((after != w.before || unbumped) && written.counter != nullptr) {
-      state->bumps.push_back({written.counter->vc, written.tid, w.before, after});
+      state->bumps.push_back(
+          {written.counter->vc, written.tid, w.before, after, state->previews.capture(w.tensor, state->value_limit)});
       written.counter->model = after;
     }
   }
@@ -941,7 +1041,7 @@ void end_op(const at::RecordFunction& fn) {
     const at::Tensor& t = outputs[i];
     bool written = false;
     for (const Written& w : state->written) {
-      written = written || w.impl == t.unsafeGetTensorImpl();
+      written = written || w.tensor.unsafeGetTensorImpl() == t.unsafeGetTensorImpl();
     }
     const bool rebased = written && t.is_view();
     const at::Tensor holder = rebased ? at::Tensor(t._base()) : t;
@@ -961,6 +1061,7 @@ void end_op(const at::RecordFunction& fn) {
     Node* node = torch::autograd::impl::grad_fn_unsafe(holder_tensors[i]);
     note_grad_fn(holders[i], note_node(node, op.index, holders), holder_tensors[i]);
   }
+  state->written.clear();
 }
 
 void record_run(const at::RecordFunction& fn) {
@@ -973,9 +1074,12 @@ void record_run(const at::RecordFunction& fn) {
   RunRec run{it->second, state->run_grads.size(), 0};
   for (const auto& value : fn.inputs()) {
     if (value.isTensor() && value.toTensor().defined()) {
-      const auto sizes = value.toTensor().sizes();
+      const at::Tensor& grad = value.toTensor();
+      const auto sizes = grad.sizes();
       state->run_grads.push_back(static_cast<int64_t>(sizes.size()));
       state->run_grads.insert(state->run_grads.end(), sizes.begin(), sizes.end());
+      const size_t preview = state->run_previews.capture(grad, state->value_limit);
+      state->run_grads.push_back(preview == SIZE_MAX ? -1 : static_cast<int64_t>(preview));
     } else {
       state->run_grads.push_back(-1);
     }
@@ -1142,6 +1246,83 @@ void append_pairs(Buffer& out, size_t at, size_t count) {
   out += ']';
 }
 
+/// `value` as Python's `repr` writes a float (the shortest text that reads back as it; positional
+/// from 1e-4 up to 1e16, with at least one digit after the point, else `1.5e-05`), NaN and the
+/// infinities as the strings the trace format uses for them.
+void append_float(Buffer& out, double value) {
+  if (std::isnan(value)) {
+    out += "\"nan\"";
+    return;
+  }
+  if (std::isinf(value)) {
+    if (value > 0) {
+      out += "\"inf\"";
+    } else {
+      out += "\"-inf\"";
+    }
+    return;
+  }
+  char text[40];
+  const char* end = std::to_chars(text, text + sizeof(text), value, std::chars_format::scientific).ptr;
+  const char* mark = std::find(static_cast<const char*>(text), end, 'e');
+  int exponent = 0;
+  std::from_chars(mark + (mark[1] == '+' ? 2 : 1), end, exponent);  // text has no terminating NUL
+  if (exponent < -4 || exponent >= 16) {
+    out.append(text, static_cast<size_t>(end - text));  // to_chars spells the exponent as repr does
+    return;
+  }
+  const char* at = text;
+  if (*at == '-') {
+    out += '-';
+    ++at;
+  }
+  char digits[24];
+  size_t count = 0;
+  for (; at < mark; ++at) {
+    if (*at != '.') {
+      digits[count++] = *at;
+    }
+  }
+  if (exponent < 0) {
+    out += "0.";
+    for (int zero = -1; zero > exponent; --zero) {
+      out += '0';
+    }
+    out.append(digits, count);
+    return;
+  }
+  const size_t whole = static_cast<size_t>(exponent) + 1;
+  for (size_t i = 0; i < whole; ++i) {
+    out += i < count ? digits[i] : '0';
+  }
+  out += '.';
+  if (count > whole) {
+    out.append(digits + whole, count - whole);
+  } else {
+    out += '0';
+  }
+}
+
+/// Preview `index` of `previews` as a JSON array, each number as the Python recorder writes it.
+void append_values(Buffer& out, const Previews& previews, size_t index) {
+  const Previews::Preview& p = previews[index];
+  out += '[';
+  for (size_t i = 0; i < p.count; ++i) {
+    if (i) {
+      out += ',';
+    }
+    const int64_t number = previews.number(p.at + i);
+    if (p.floating) {
+      double value;
+      std::memcpy(&value, &number, sizeof(value));
+      append_float(out, value);
+    } else {
+      out.number(number);
+    }
+  }
+  out += ']';
+}
+
 /// Resolves the text of call sites met since the last take (Python's `site`, once per site).
 void resolve_sites() {
   while (caches.site_text.size() < caches.sites.size()) {
@@ -1194,6 +1375,10 @@ void format_entries(Buffer& out) {
         if (t.param) {
           out += ",\"param\":true";
         }
+        if (t.preview != SIZE_MAX) {
+          out += ",\"val\":";
+          append_values(out, state->previews, t.preview);
+        }
         out += "}\n";
         break;
       }
@@ -1232,6 +1417,21 @@ void format_entries(Buffer& out) {
           out += ",\"op\":";
           out.number(op.index);
           out += "}\n";
+          if (b.preview != SIZE_MAX) {
+            const Previews::Preview& p = state->previews[b.preview];
+            out += "{\"k\":\"values\",\"t\":";
+            out.number(b.tid);
+            out += ",\"shape\":[";
+            for (size_t d = 0; d < p.dims; ++d) {
+              if (d) {
+                out += ',';
+              }
+              out.number(state->previews.number(p.shape_at + d));
+            }
+            out += "],\"val\":";
+            append_values(out, state->previews, b.preview);
+            out += "}\n";
+          }
         }
         break;
       }
@@ -1330,6 +1530,7 @@ void format_entries(Buffer& out) {
   state->pairs.clear();
   state->bumps.clear();
   state->slots.clear();
+  state->previews.clear();
 }
 
 }  // namespace
@@ -1359,9 +1560,10 @@ State& running() {
 /// called, left out of frame names); `site(frames)` the call fields of a site from its (code, lasti)
 /// frames, innermost first; `slot_names(grad_fn)` a node type's (name literal, [(slot literal, the
 /// `_raw_saved_` object)]); `checkpoint_inputs()` the running checkpoint's [(tensor input, saved
-/// version)], what a slot packed by saved-tensor hooks stands for.
+/// version)], what a slot packed by saved-tensor hooks stands for; `values` the most elements a tensor
+/// whose values are previewed may have (0: none).
 void start(const std::string& program, py::object classify, py::object classify_code, py::object site,
-           py::object slot_names, py::object checkpoint_inputs) {
+           py::object slot_names, py::object checkpoint_inputs, int64_t values) {
   TORCH_CHECK(state == nullptr, "tapedeck_torch native core: a recording is already running");
   if (program != caches.program) {
     caches.forget_program();
@@ -1374,6 +1576,7 @@ void start(const std::string& program, py::object classify, py::object classify_
   state->site_of = std::move(site);
   state->slot_names_of = std::move(slot_names);
   state->checkpoint_inputs_of = std::move(checkpoint_inputs);
+  state->value_limit = values;
   state->parameter_type = py::module_::import("torch.nn").attr("Parameter").ptr();
   state->stack.reserve(64);
   state->active = true;
@@ -1598,7 +1801,13 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
         }
         out.number(s.run_grads[at++]);
       }
-      out += "]}";
+      out += ']';
+      const int64_t preview = s.run_grads[at++];
+      if (preview >= 0) {
+        out += ",\"val\":";
+        append_values(out, s.run_previews, static_cast<size_t>(preview));
+      }
+      out += '}';
     }
     out += "]}\n";
   }
@@ -1607,6 +1816,7 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   }
   s.runs.clear();
   s.run_grads.clear();
+  s.run_previews.clear();
   return py::make_tuple(out.take(), last);
 }
 

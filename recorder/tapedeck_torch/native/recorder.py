@@ -45,15 +45,18 @@ class _Printed:
 
 class NativeRecorder:
     """Records the program running between `start()` and `stop()` into a trace file, through the C++
-    core. What it does not record: `bind` events (names of variables), value previews, the Python
-    spelling of calls that are not operators (`call` is `""` there: readers show the aten name),
-    `run`/`release` of AccumulateGrad nodes, and exceptions the program catches. A slot packed by
+    core. What it does not record: `bind` events (names of variables), value previews of tensors
+    that are not on the CPU, the Python spelling of calls that are not operators (`call` is `""`
+    there: readers show the aten name), `run`/`release` of AccumulateGrad nodes, and exceptions the
+    program catches. A slot packed by
     saved-tensor hooks is written as the Python recorder writes it (checkpoint.py). What it refuses
     (NativeUnsupported): custom autograd Function nodes made before the recording started, and any
     node whose saved slots the core cannot name."""
 
-    def __init__(self, path: str, program_path: str, source: str, keep_steps: int | None = None) -> None:
+    def __init__(self, path: str, program_path: str, source: str, values: int = 64,
+                 keep_steps: int | None = None) -> None:
         self.core = load()
+        self._values = values
         fields = schema.header_fields(program_path, source,
                                       "tapedeck_torch %s (torch %s, native)" % (_version(), torch.__version__))
         self.writer = TraceWriter(path, schema.header_of(fields))
@@ -85,7 +88,7 @@ class NativeRecorder:
         self._tee = StdoutTee(sys.stdout, _Printed(self))  # type: ignore[arg-type]
         sys.stdout = self._tee
         self.core.start(self.sites.program, classify, self._native_sites.classify_code, self._native_sites.site,
-                        slot_names, self.checkpoints.current)
+                        slot_names, self.checkpoints.current, self._values)
         if self.window is not None:
             self._step_hook = register_optimizer_step_post_hook(self._optimizer_step)
         _ACTIVE.add(self)
