@@ -18,6 +18,7 @@ The configurations run interleaved, round by round, so a change in machine load 
   native          under tapedeck_torch.record(native=True), the recorder with the C++ core
                   (tapedeck_torch/native), one trace file per step; skipped with the reason when
                   the core cannot be built here
+  native --values 0  the same without value previews: what the core's previews cost
   C++ observer    (with --cpp-observer) under record_function_floor.cpp, a C++ RecordFunction
                   callback that keeps each op's name, input ids and versions and output ids in
                   memory:
@@ -208,12 +209,17 @@ def configurations(step: Callable[[], torch.Tensor], trace: str, sync: Callable[
         with tapedeck_torch.record(trace + ".native", native=True):
             step()
             sync()
+
+    def recorded_native_no_values() -> None:
+        with tapedeck_torch.record(trace + ".native-novalues", native=True, values=0):
+            step()
+            sync()
     configs = [("plain", plain), ("dispatch mode", dispatch_mode), ("observer", observer), ("recorded", recorded),
                ("rec. --values 0", recorded_no_values)]
     if floor is not None:
         configs.insert(1, ("C++ observer", cpp))
     if native:
-        configs.insert(1, ("native", recorded_native))
+        configs[1:1] = [("native", recorded_native), ("native --values 0", recorded_native_no_values)]
     return configs
 
 
