@@ -22,10 +22,24 @@ def torchrun(args, cwd):
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300, env=_env())
 
 
-def record_distributed(name, tmp_path):
+RECORDERS = pytest.mark.parametrize("options", [[], ["--native"]], ids=["python", "native"])
+"""Each recorder: the Python one and the `--native` core (which writes hooked slots the same way)."""
+
+
+def record(program, trace, options):
+    """Records `program` (a path) into `trace` with the recorder `options` choose, skipping (or, under
+    CI, failing) a `--native` run where its core cannot be built."""
+    if options:
+        require_native()
+    return run_python(str(program), "-m", "tapedeck_torch", *options, os.path.basename(program), "-o", str(trace))
+
+
+def record_distributed(name, tmp_path, options=()):
     """Records programs_distributed/NAME.py under torchrun into tmp_path/run.rankN.tdt."""
+    if options:
+        require_native()
     program = os.path.join(DISTRIBUTED_DIR, name + ".py")
-    return torchrun(["-m", "tapedeck_torch", program, "-o", str(tmp_path / "run.tdt")], tmp_path)
+    return torchrun(["-m", "tapedeck_torch", *options, program, "-o", str(tmp_path / "run.tdt")], tmp_path)
 
 
 TEARDOWN_ABORT = "terminate called without an active exception"
@@ -53,10 +67,11 @@ def test_rank_path_names_one_trace_per_rank():
     assert rank_path("run.tdt", {}) == "run.tdt"
 
 
-def test_ddp_broadcast_in_init_is_blamed_in_every_rank(tmp_path):
+@RECORDERS
+def test_ddp_broadcast_in_init_is_blamed_in_every_rank(tmp_path, options):
     """A forward pass before wrapping in DDP saves the weights; DDP.__init__ broadcasts rank 0's
     parameters into them in place, so the later backward fails in every rank."""
-    recorded = record_distributed("ddp_forward_before_wrap", tmp_path)
+    recorded = record_distributed("ddp_forward_before_wrap", tmp_path, options)
     assert recorded.returncode != 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tdt") == ["run.rank0.tdt", "run.rank1.tdt"]
     for rank in (0, 1):
@@ -70,13 +85,14 @@ def test_ddp_broadcast_in_init_is_blamed_in_every_rank(tmp_path):
         assert "[rank%d]: RuntimeError: %s" % (rank, culprit.message) in recorded.stderr
 
 
-def test_ddp_batchnorm_broadcast_buffers_behaves_as_plain_torch(tmp_path):
+@RECORDERS
+def test_ddp_batchnorm_broadcast_buffers_behaves_as_plain_torch(tmp_path, options):
     """The classic report (BatchNorm, broadcast_buffers=True, two forwards before one backward) no
     longer fails in torch 2.13 (DDP broadcasts buffers under _unsafe_preserve_version_counter); the
     recorded run must do whatever the plain run does on this torch, and blame a line if it fails."""
     program = os.path.join(DISTRIBUTED_DIR, "ddp_batchnorm_broadcast_buffers.py")
     plain = to_the_end(lambda: torchrun([program], tmp_path))
-    recorded = to_the_end(lambda: record_distributed("ddp_batchnorm_broadcast_buffers", tmp_path))
+    recorded = to_the_end(lambda: record_distributed("ddp_batchnorm_broadcast_buffers", tmp_path, options))
     assert recorded.returncode == plain.returncode
     assert sorted(recorded.stdout.splitlines()) == sorted(plain.stdout.splitlines())
     for rank in (0, 1):
@@ -86,18 +102,6 @@ def test_ddp_batchnorm_broadcast_buffers_behaves_as_plain_torch(tmp_path):
         assert bool(failed) == (plain.returncode != 0)
         if failed:
             assert explain(events) is not None
-
-
-RECORDERS = pytest.mark.parametrize("options", [[], ["--native"]], ids=["python", "native"])
-"""Each recorder: the Python one and the `--native` core (which writes hooked slots the same way)."""
-
-
-def record(program, trace, options):
-    """Records `program` (a path) into `trace` with the recorder `options` choose, skipping (or, under
-    CI, failing) a `--native` run where its core cannot be built."""
-    if options:
-        require_native()
-    return run_python(str(program), "-m", "tapedeck_torch", *options, os.path.basename(program), "-o", str(trace))
 
 
 SINGLE_PROCESS = {
