@@ -20,6 +20,7 @@ from conftest import (
     expected_of,
     programs,
     require_native,
+    run_plain,
     run_python,
 )
 from reference_explain import explain
@@ -279,6 +280,74 @@ def test_value_previews_are_the_python_recorders(tmp_path):
     assert '[9.999999747378752e-06,-0.0,1.0000000272564224e+16,123.45600128173828,999999986991104.0,' \
            '9.999999747378752e-05,"nan","inf","-inf"]' in fast["tensor"]
     assert len(fast["values"]) == 1 and "[-55,-58,-53]" in fast["tensor"] and "[0,0,0,1,1,1]" in fast["tensor"]
+
+
+RAISING = """\
+import sys
+
+import torch
+
+lines = []
+
+
+def tracer(frame, event, arg):
+    if event == "line" and frame.f_code.co_name == "traced":
+        lines.append(frame.f_lineno)
+    return tracer
+
+
+def traced():
+    a = 1
+    return a + 1
+
+
+w = torch.ones(3, requires_grad=True)
+lin = torch.nn.Linear(4, 2)
+sys.settrace(tracer)
+traced()
+try:
+    w.add_(1)
+except RuntimeError as e:
+    print("caught:", e)
+traced()
+sys.settrace(None)
+print("traced lines", len(lines))
+try:
+    lin(torch.ones(3, 5))
+except RuntimeError as e:
+    print("caught shape:", str(e)[:40])
+try:
+    w[5]
+except IndexError as e:
+    print("caught index:", e)
+print((w * 2).sum().item())
+w.mul_(3)
+"""
+"""Ops that raise: caught in the program (under the program's own trace function, and inside
+`Linear.forward`), raised by indexing before any op, and one the program does not catch."""
+
+
+def test_exceptions_ops_raise_are_written_as_the_python_recorder_writes_them(tmp_path):
+    """An op that raises is not written as an op; its exception is written as an `error` event at the
+    op's call site when it reaches the program, caught or not, once, exactly as the Python recorder
+    writes it, and the program's own trace function keeps running. An exception raised before any op
+    runs (`w[5]`: Python-level indexing) is not seen by the core, and is the one the Python recorder
+    has and the native trace lacks."""
+    program = tmp_path / "raising.py"
+    program.write_text(RAISING)
+    plain = run_plain(str(program))
+    errors = {}
+    for options in ([], ["--native"]):
+        trace = tmp_path / ("run%d.tdt" % len(options))
+        run = run_python(str(program), "-m", "tapedeck_torch", *options, "raising.py", "-o", str(trace))
+        assert_same_behaviour(run, plain)
+        _, events = load_trace(str(trace))
+        errors[bool(options)] = [e for e in events if e["k"] == "error"]
+        ops = [e["name"] for e in events if e["k"] == "op"]
+        assert "aten::add_.Tensor" not in ops and "aten::mul_.Tensor" not in ops, "ops that raised are not written"
+    assert "traced lines 4\n" in plain.stdout
+    assert errors[True] == [e for e in errors[False] if e["type"] != "IndexError"]
+    assert [(e["line"], e.get("frame")) for e in errors[True]] == [(24, None), (31, "Linear.forward"), (39, None)]
 
 
 def test_a_core_that_cannot_be_built_says_why(monkeypatch):

@@ -82,6 +82,7 @@ struct OpRec {
   size_t kind, site;
   bool grad;
   size_t ins_at, ins, outs_at, outs, bumps_at, bumps;
+  int unwinding;  ///< std::uncaught_exceptions() when it started: more at its end means it raised
 };
 
 struct SlotRec {
@@ -306,7 +307,7 @@ struct State {
   std::thread::id thread;
   int passive = 0;
   bool in_backward = false;
-  py::object classify, classify_code, site_of, slot_names_of, checkpoint_inputs_of;
+  py::object classify, classify_code, site_of, slot_names_of, checkpoint_inputs_of, raised_of;
   PyObject* parameter_type = nullptr;  ///< torch.nn.Parameter (a borrowed reference: torch keeps it)
   std::string refusal;
 
@@ -347,6 +348,12 @@ struct State {
   std::vector<std::pair<int64_t, int64_t>> pairs;  ///< op ins/outs, node edges (nid, input_nr; -1 for null)
   std::vector<Bump> bumps;
   std::vector<SlotRec> slots;
+
+  /// While an exception a recorded op raised is on its way to the program: the op's call site, and the
+  /// trace function that was installed before `watch_raised` installed its own.
+  size_t raised_site = SIZE_MAX;
+  Py_tracefunc saved_trace = nullptr;
+  PyObject* saved_trace_object = nullptr;
 
   int64_t value_limit = 0;  ///< `--values`: the most elements a previewed tensor has (0: none)
   Previews previews;        ///< of the tensor and bump records
@@ -948,6 +955,74 @@ int64_t note_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
 
 enum Frame : uint8_t { skipped, transparent, opaque, recorded };
 
+void unwatch_raised();
+void resolve_sites();
+
+/// The trace function `watch_raised` installs: at the first exception event in the frame that called
+/// the raising op, hands the exception and the op's call site to Python's `raised` (which writes an
+/// `error` event, as the Python recorder does for an exception a torch call raised) and puts back
+/// the trace function it replaced. CPython has taken the exception out of the thread state while a
+/// trace function runs, and runs none for what that function calls.
+int on_trace(PyObject*, PyFrameObject* frame, int what, PyObject* arg) {
+  if (what != PyTrace_EXCEPTION || state == nullptr || state->raised_site == SIZE_MAX) {
+    return 0;
+  }
+  const size_t site = state->raised_site;
+  PyCodeObject* code = PyFrame_GetCode(frame);
+  const bool caller = code == caches.sites[site].front().first;
+  Py_DECREF(code);
+  if (!caller) {
+    return 0;  // an exception of some other code, raised while this one was on its way
+  }
+  unwatch_raised();
+  try {
+    resolve_sites();
+    state->raised_of(py::handle(PyTuple_GetItem(arg, 1)), caches.site_text[site]);
+  } catch (const py::error_already_set&) {
+    // The recording's own failure must not replace the program's exception: the error goes unwritten.
+  }
+  return 0;
+}
+
+/// Waits for the exception the op at `site` raised to reach Python (`on_trace`).
+void watch_raised(size_t site) {
+  PyGILState_STATE gil = PyGILState_Ensure();
+  if (state->raised_site == SIZE_MAX) {
+    PyThreadState* thread = PyThreadState_Get();
+    state->saved_trace = thread->c_tracefunc;
+    state->saved_trace_object = thread->c_traceobj;
+    Py_XINCREF(state->saved_trace_object);
+    PyEval_SetTrace(on_trace, nullptr);
+  }
+  state->raised_site = site;
+  PyGILState_Release(gil);
+}
+
+/// Puts back the trace function `watch_raised` replaced (the GIL held).
+void unwatch_raised() {
+  if (state->raised_site == SIZE_MAX) {
+    return;
+  }
+  state->raised_site = SIZE_MAX;
+  PyObject* saved = state->saved_trace_object;
+  PyEval_SetTrace(state->saved_trace, saved);
+  Py_XDECREF(saved);
+  state->saved_trace = nullptr;
+  state->saved_trace_object = nullptr;
+}
+
+/// The recorded op is raising. The Python recorder writes no op that raised, so its inputs are
+/// dropped and its index given back; its exception is written where it reaches the program.
+void drop_raising_op() {
+  const OpRec& op = state->current;
+  state->pairs.resize(op.ins_at);
+  state->written.clear();
+  if (state->next_op == op.index + 1) {
+    --state->next_op;
+  }
+  watch_raised(op.site);
+}
+
 void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_index) {
   const size_t site = capture_site();
   if (site == SIZE_MAX) {
@@ -955,9 +1030,16 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
     ++state->opaque;
     return;
   }
+  if (state->raised_site != SIZE_MAX) {
+    // The exception never reached the program (C++ caught it): stop waiting for it.
+    PyGILState_STATE gil = PyGILState_Ensure();
+    unwatch_raised();
+    PyGILState_Release(gil);
+  }
   PyObject* parameter_type = state->parameter_type;
   OpRec& op = state->current;
   op = OpRec{};
+  op.unwinding = std::uncaught_exceptions();
   op.kind = kind_index;
   op.site = site;
   op.grad = at::GradMode::is_enabled();
@@ -1130,7 +1212,11 @@ void on_end(const at::RecordFunction& fn, at::ObserverContext*) {
   state->stack.pop_back();
   if (frame == recorded) {
     --state->opaque;
-    end_op(fn);
+    if (std::uncaught_exceptions() > state->current.unwinding) {
+      drop_raising_op();
+    } else {
+      end_op(fn);
+    }
   } else if (frame == opaque) {
     --state->opaque;
   }
@@ -1561,9 +1647,10 @@ State& running() {
 /// frames, innermost first; `slot_names(grad_fn)` a node type's (name literal, [(slot literal, the
 /// `_raw_saved_` object)]); `checkpoint_inputs()` the running checkpoint's [(tensor input, saved
 /// version)], what a slot packed by saved-tensor hooks stands for; `values` the most elements a tensor
-/// whose values are previewed may have (0: none).
+/// whose values are previewed may have (0: none); `raised(exception, site)` writes an exception a
+/// recorded op raised, with the op's call fields (`"call":...,"line":...`), once it reaches Python.
 void start(const std::string& program, py::object classify, py::object classify_code, py::object site,
-           py::object slot_names, py::object checkpoint_inputs, int64_t values) {
+           py::object slot_names, py::object checkpoint_inputs, int64_t values, py::object raised) {
   TORCH_CHECK(state == nullptr, "tapedeck_torch native core: a recording is already running");
   if (program != caches.program) {
     caches.forget_program();
@@ -1577,6 +1664,7 @@ void start(const std::string& program, py::object classify, py::object classify_
   state->slot_names_of = std::move(slot_names);
   state->checkpoint_inputs_of = std::move(checkpoint_inputs);
   state->value_limit = values;
+  state->raised_of = std::move(raised);
   state->parameter_type = py::module_::import("torch.nn").attr("Parameter").ptr();
   state->stack.reserve(64);
   state->active = true;
@@ -1598,6 +1686,7 @@ void stop() {
   at::removeCallback(runs_handle);
   ops_handle = runs_handle = 0;
   state->active = false;
+  unwatch_raised();
   delete state;
   state = nullptr;
 }

@@ -6,6 +6,7 @@ per run â€” backward calls and their node runs, errors, printed text, the exit â
 recorder's schema and writer, and stops at what the core refuses (NativeUnsupported).
 """
 
+import json
 import os
 import sys
 import weakref
@@ -30,6 +31,7 @@ from . import NativeUnsupported, load
 from .sites import NativeSites, classify, slot_names
 
 _Tensor = torch.Tensor
+_DECODER = json.JSONDecoder()
 
 
 class _Printed:
@@ -47,9 +49,10 @@ class NativeRecorder:
     """Records the program running between `start()` and `stop()` into a trace file, through the C++
     core. What it does not record: `bind` events (names of variables), value previews of tensors
     that are not on the CPU, the Python spelling of calls that are not operators (`call` is `""`
-    there: readers show the aten name), `run`/`release` of AccumulateGrad nodes, and exceptions the
-    program catches. A slot packed by
-    saved-tensor hooks is written as the Python recorder writes it (checkpoint.py). What it refuses
+    there: readers show the aten name), `run`/`release` of AccumulateGrad nodes, and exceptions
+    raised before any op runs (Python-level checks, such as an index out of bounds); an exception an
+    op raised is written when it reaches the program (`_raised`). A slot packed by saved-tensor
+    hooks is written as the Python recorder writes it (checkpoint.py). What it refuses
     (NativeUnsupported): custom autograd Function nodes made before the recording started, and any
     node whose saved slots the core cannot name."""
 
@@ -88,7 +91,7 @@ class NativeRecorder:
         self._tee = StdoutTee(sys.stdout, _Printed(self))  # type: ignore[arg-type]
         sys.stdout = self._tee
         self.core.start(self.sites.program, classify, self._native_sites.classify_code, self._native_sites.site,
-                        slot_names, self.checkpoints.current, self._values)
+                        slot_names, self.checkpoints.current, self._values, self._raised)
         if self.window is not None:
             self._step_hook = register_optimizer_step_post_hook(self._optimizer_step)
         _ACTIVE.add(self)
@@ -152,12 +155,25 @@ class NativeRecorder:
         something it cannot record (the program stops there, with the trace so far)."""
         if not self.active:
             return
-        text = self.core.take()
-        if text:
-            self.writer.write_block(text)
+        self._write_taken()
         refusal = self.core.refusal()
         if refusal:
             raise NativeUnsupported(refusal)
+
+    def _write_taken(self) -> None:
+        text = self.core.take()
+        if text:
+            self.writer.write_block(text)
+
+    def _raised(self, error: BaseException, call_site: str) -> None:
+        """The core's call when an exception a recorded op raised reaches the program: an `error`
+        event at the op's site (its call fields without `call`), after the ops before it, as the
+        Python recorder writes one for each torch call that raises."""
+        if not self.active or error is self._last_error:
+            return
+        _, end = _DECODER.raw_decode(call_site, len('"call":'))
+        self._write_taken()
+        self._write_error(error, call_site[end + 1:], None)
 
     def _optimizer_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
         """PyTorch's global hook after any optimizer's `step()`: from now on only these end steps.
