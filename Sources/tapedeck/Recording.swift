@@ -6,6 +6,9 @@ struct Recording: Equatable, Sendable {
     var recorder: RecorderKind?
     /// `--keep-steps N`: only the last N steps and the running one are kept.
     var keepSteps: Int?
+    /// Whether the trace keeps value previews: the debugger shows them; `explain`, whose report
+    /// reads none, records without them (`--values 0`).
+    var previews = true
 
     /// Whether either option was given.
     var isRequested: Bool { recorder != nil || keepSteps != nil }
@@ -21,5 +24,6 @@ struct Recording: Equatable, Sendable {
     /// The recorder's own options (`python3 -m tapedeck_torch`, recorder/tapedeck_torch/__main__.py).
     var arguments: [String] {
         (recorder == .native ? ["--native"] : []) + (keepSteps.map { ["--keep-steps", String($0)] } ?? [])
+            + (previews ? [] : ["--values", "0"])
     }
 }
