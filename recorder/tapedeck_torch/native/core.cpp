@@ -171,7 +171,7 @@ class Previews {
   }
 
   const Preview& operator[](size_t index) const { return items_[index]; }
-  int64_t number(size_t at) const { return numbers_[at]; }
+  const int64_t* numbers(size_t at) const { return numbers_.data() + at; }
 
   void clear() {
     items_.clear();
@@ -1306,15 +1306,20 @@ class Buffer {
 /// The text `take` and `end_backward` format, kept from one call to the next (empty between them).
 Buffer formatted;
 
-void append_shape(Buffer& out, size_t at, size_t dims) {
+/// `count` integers from `first` as a JSON array (a shape).
+void append_ints(Buffer& out, const int64_t* first, size_t count) {
   out += '[';
-  for (size_t i = 0; i < dims; ++i) {
+  for (size_t i = 0; i < count; ++i) {
     if (i) {
       out += ',';
     }
-    out.number(state->shapes[at + i]);
+    out.number(first[i]);
   }
   out += ']';
+}
+
+void append_shape(Buffer& out, size_t at, size_t dims) {
+  append_ints(out, state->shapes.data() + at, dims);
 }
 
 void append_pairs(Buffer& out, size_t at, size_t count) {
@@ -1397,7 +1402,7 @@ void append_values(Buffer& out, const Previews& previews, size_t index) {
     if (i) {
       out += ',';
     }
-    const int64_t number = previews.number(p.at + i);
+    const int64_t number = previews.numbers(p.at)[i];
     if (p.floating) {
       double value;
       std::memcpy(&value, &number, sizeof(value));
@@ -1507,14 +1512,9 @@ void format_entries(Buffer& out) {
             const Previews::Preview& p = state->previews[b.preview];
             out += "{\"k\":\"values\",\"t\":";
             out.number(b.tid);
-            out += ",\"shape\":[";
-            for (size_t d = 0; d < p.dims; ++d) {
-              if (d) {
-                out += ',';
-              }
-              out.number(state->previews.number(p.shape_at + d));
-            }
-            out += "],\"val\":";
+            out += ",\"shape\":";
+            append_ints(out, state->previews.numbers(p.shape_at), p.dims);
+            out += ",\"val\":";
             append_values(out, state->previews, b.preview);
             out += "}\n";
           }
@@ -1883,14 +1883,9 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
         out += "null";
         continue;
       }
-      out += "{\"shape\":[";
-      for (int64_t d = 0; d < dims; ++d) {
-        if (d) {
-          out += ',';
-        }
-        out.number(s.run_grads[at++]);
-      }
-      out += ']';
+      out += "{\"shape\":";
+      append_ints(out, s.run_grads.data() + at, static_cast<size_t>(dims));
+      at += static_cast<size_t>(dims);
       const int64_t preview = s.run_grads[at++];
       if (preview >= 0) {
         out += ",\"val\":";
