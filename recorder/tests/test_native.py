@@ -350,6 +350,19 @@ def test_exceptions_ops_raise_are_written_as_the_python_recorder_writes_them(tmp
     assert [(e["line"], e.get("frame")) for e in errors[True]] == [(24, None), (31, "Linear.forward"), (39, None)]
 
 
+def test_a_build_is_announced_only_when_one_is_due(tmp_path):
+    """`load` says on stderr that it builds (about a minute) when ninja will compile: no built core
+    in the folder, or one older than core.cpp (ninja rebuilds by modification time)."""
+    assert native._stale(str(tmp_path))
+    built = tmp_path / "tapedeck_torch_native.so"
+    built.write_bytes(b"")
+    source = os.path.getmtime(native._SOURCE)
+    os.utime(built, (source + 10, source + 10))
+    assert not native._stale(str(tmp_path))
+    os.utime(built, (source - 10, source - 10))
+    assert native._stale(str(tmp_path))
+
+
 def test_a_core_that_cannot_be_built_says_why(monkeypatch):
     from torch.utils import cpp_extension
     monkeypatch.setattr(native, "_module", None)

@@ -44,6 +44,9 @@ def load() -> ModuleType:
     if not cpp_extension.is_ninja_available():
         raise NativeUnavailable("building the native core needs ninja, which is not installed (pip install ninja)")
     folder = build_directory()
+    if _stale(folder):
+        print("tapedeck_torch: building the native recorder core in %s (once per torch version and core "
+              "source, about a minute)" % folder, file=sys.stderr, flush=True)
     try:
         os.makedirs(folder, exist_ok=True)
         _module = cpp_extension.load("tapedeck_torch_native", [_SOURCE], extra_cflags=["-O2", "-DNDEBUG"],
@@ -54,6 +57,13 @@ def load() -> ModuleType:
         raise NativeUnavailable("the native core could not be built in %s (%s)" % (
             folder, (errors or lines or [type(e).__name__])[-1 if errors else 0][:300])) from None
     return _module
+
+
+def _stale(folder: str) -> bool:
+    """Whether `load` is about to compile: no built core in `folder`, or one older than its source
+    (torch.utils.cpp_extension rebuilds when the source changed), so a first run says why it pauses."""
+    built = os.path.join(folder, "tapedeck_torch_native.so")
+    return not os.path.exists(built) or os.path.getmtime(built) < os.path.getmtime(_SOURCE)
 
 
 def unavailable_reason() -> str | None:
