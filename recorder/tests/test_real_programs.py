@@ -162,6 +162,29 @@ for step in range(2):
     opt.step()
     print(step, round(loss.item(), 4))
 """,
+    "checkpoint_custom_function.py": """\
+import torch
+from torch.utils.checkpoint import checkpoint
+
+
+class Square(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return 2 * x * grad
+
+
+w = torch.randn(4, requires_grad=True)
+h = w * 3
+out = checkpoint(lambda t: Square.apply(t).sum(), h, use_reentrant=False)
+h.mul_(2)
+out.backward()
+""",
     "saved_tensors_hooks.py": """\
 import torch
 
@@ -234,6 +257,19 @@ def test_write_to_a_checkpoint_input_is_the_culprit(tmp_path, options):
     culprit = explain(events)
     assert culprit is not None
     assert (culprit.line, culprit.op["name"], culprit.slot) == (8, "aten::mul_.Tensor", "result")
+
+
+@RECORDERS
+def test_custom_function_inside_a_checkpoint_saves_the_checkpoint_input(tmp_path, options):
+    """`ctx.save_for_backward` inside a checkpoint goes through its pack hook too: the custom node's
+    hooked slot stands for the checkpoint's input, so the write to it after the checkpoint is named."""
+    program = tmp_path / "checkpoint_custom_function.py"
+    program.write_text(SINGLE_PROCESS["checkpoint_custom_function.py"])
+    recorded = record(program, tmp_path / "run.tdt", options)
+    assert_same_behaviour(recorded, run_plain(str(program)))
+    culprit = explain(load_trace(str(tmp_path / "run.tdt"))[1])
+    assert culprit is not None
+    assert (culprit.line, culprit.node_name, culprit.slot) == (20, "SquareBackward", "tensors[0]")
 
 
 @RECORDERS

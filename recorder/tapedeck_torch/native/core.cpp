@@ -978,8 +978,9 @@ int on_trace(PyObject*, PyFrameObject* frame, int what, PyObject* arg) {
   try {
     resolve_sites();
     state->raised_of(py::handle(PyTuple_GetItem(arg, 1)), caches.site_text[site]);
-  } catch (const py::error_already_set&) {
-    // The recording's own failure must not replace the program's exception: the error goes unwritten.
+  } catch (const std::exception&) {
+    // The recording's own failure must not replace the program's exception (nor leave this C
+    // callback): the error goes unwritten.
   }
   return 0;
 }
