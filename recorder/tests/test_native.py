@@ -260,8 +260,7 @@ view, 65 elements (over the limit), a write in place (a `values` event) and back
 def test_value_previews_are_the_python_recorders(tmp_path):
     """The core previews the values of the tensors it sees, of in-place writes and of the gradients
     nodes receive, in the same text as the Python recorder (`repr` of each float), so the debugger
-    shows the same numbers whichever recorded. (The Python recorder also previews the gradients of
-    AccumulateGrad runs, which the core does not record.)"""
+    shows the same numbers whichever recorded."""
     program = tmp_path / "previewed.py"
     program.write_text(PREVIEWED)
     texts = {}
@@ -276,10 +275,36 @@ def test_value_previews_are_the_python_recorders(tmp_path):
                                 for kind in ("tensor", "values", "run")}
     python, fast = texts[False], texts[True]
     assert fast["tensor"] == python["tensor"] and fast["values"] == python["values"]
-    assert fast["run"] and fast["run"] <= python["run"]
+    assert fast["run"] and fast["run"] == python["run"]
     assert '[9.999999747378752e-06,-0.0,1.0000000272564224e+16,123.45600128173828,999999986991104.0,' \
            '9.999999747378752e-05,"nan","inf","-inf"]' in fast["tensor"]
     assert len(fast["values"]) == 1 and "[-55,-58,-53]" in fast["tensor"] and "[0,0,0,1,1,1]" in fast["tensor"]
+
+
+def test_node_runs_and_releases_are_the_python_recorders(tmp_path):
+    """Every node a backward call runs, AccumulateGrad included (it has no sequence number: the
+    engine's current node names it), and each release of saved tensors, in the Python recorder's
+    order: the backward pane replays the same steps whichever recorded."""
+    program = tmp_path / "runs.py"
+    program.write_text(
+        "import torch\n"
+        "w = torch.ones(3, requires_grad=True)\n"
+        "b = torch.ones(3, requires_grad=True)\n"
+        "y = (w * 2 + b).sum()\n"
+        "y.backward(retain_graph=True)\n"
+        "y.backward()\n"
+        "print(w.grad.tolist(), b.grad.tolist())\n")
+    steps = {}
+    for options in ([], ["--native"]):
+        trace = tmp_path / ("run%d.tdt" % len(options))
+        run = run_python(str(program), "-m", "tapedeck_torch", *options, "runs.py", "-o", str(trace))
+        assert run.exit_code == 0, run.stderr
+        _, events = load_trace(str(trace))
+        nodes = {e["n"]: e["name"] for e in events if e["k"] == "node"}
+        steps[bool(options)] = [(e["k"], e.get("b"), nodes[e["n"]]) for e in events if e["k"] in ("run", "release")]
+    assert steps[True] == steps[False]
+    assert ("run", 0, "torch::autograd::AccumulateGrad") in steps[True]
+    assert [k for k, b, _ in steps[True] if b == 0] == ["run"] * 5, "retain_graph=True releases nothing"
 
 
 RAISING = """\

@@ -1150,11 +1150,20 @@ void end_op(const at::RecordFunction& fn) {
 void record_run(const at::RecordFunction& fn) {
   const int64_t seq = fn.seqNr();
   std::lock_guard<std::mutex> lock(state->run_mutex);
+  int64_t nid = -1;
   auto it = state->nid_of_seq.find(static_cast<uint64_t>(seq));
-  if (seq < 0 || it == state->nid_of_seq.end()) {
-    return;  // AccumulateGrad (no sequence number of its own), or a node this recording never saw
+  if (seq >= 0 && it != state->nid_of_seq.end()) {
+    nid = it->second;
+  } else {
+    // An AccumulateGrad has no sequence number of its own: the engine's current node names it.
+    const auto current = torch::autograd::get_current_node();
+    auto known = current ? state->nodes.find(current.get()) : state->nodes.end();
+    if (known == state->nodes.end() || known->second.ref.expired()) {
+      return;  // a node this recording never saw
+    }
+    nid = known->second.nid;
   }
-  RunRec run{it->second, state->run_grads.size(), 0};
+  RunRec run{nid, state->run_grads.size(), 0};
   for (const auto& value : fn.inputs()) {
     if (value.isTensor() && value.toTensor().defined()) {
       const at::Tensor& grad = value.toTensor();

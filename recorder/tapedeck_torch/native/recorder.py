@@ -49,10 +49,10 @@ class NativeRecorder:
     """Records the program running between `start()` and `stop()` into a trace file, through the C++
     core. What it does not record: `bind` events (names of variables), value previews of tensors
     that are not on the CPU, the Python spelling of calls that are not operators (`call` is `""`
-    there: readers show the aten name), `run`/`release` of AccumulateGrad nodes, and exceptions
-    raised before any op runs (Python-level checks, such as an index out of bounds); an exception an
-    op raised is written when it reaches the program (`_raised`). A slot packed by saved-tensor
-    hooks is written as the Python recorder writes it (checkpoint.py). What it refuses
+    there: readers show the aten name), and exceptions raised before any op runs (Python-level
+    checks, such as an index out of bounds); an exception an op raised is written when it reaches
+    the program (`_raised`). A slot packed by saved-tensor hooks is written as the Python recorder
+    writes it (checkpoint.py). What it refuses
     (NativeUnsupported): custom autograd Function nodes made before the recording started, and any
     node whose saved slots the core cannot name."""
 
