@@ -233,6 +233,19 @@ def test_events_are_written_in_the_order_the_program_ran(tmp_path):
                      "aten::add.Tensor", "exit"]
 
 
+def record_each(tmp_path, name, text):
+    """Writes `text` to tmp_path/NAME.py and records it with the Python recorder and with --native:
+    `{with_native: (run, trace path)}`, for tests that compare what the two write."""
+    program = tmp_path / (name + ".py")
+    program.write_text(text)
+    runs = {}
+    for with_native in (False, True):
+        trace = str(tmp_path / ("%s.%s.tdt" % (name, "native" if with_native else "python")))
+        options = ["--native"] if with_native else []
+        runs[with_native] = run_python(str(program), "-m", "tapedeck_torch", *options, program.name, "-o", trace), trace
+    return runs
+
+
 PREVIEWED = """\
 import torch
 
@@ -261,18 +274,14 @@ def test_value_previews_are_the_python_recorders(tmp_path):
     """The core previews the values of the tensors it sees, of in-place writes and of the gradients
     nodes receive, in the same text as the Python recorder (`repr` of each float), so the debugger
     shows the same numbers whichever recorded."""
-    program = tmp_path / "previewed.py"
-    program.write_text(PREVIEWED)
     texts = {}
-    for options in ([], ["--native"]):
-        trace = tmp_path / ("run%d.tdt" % len(options))
-        run = run_python(str(program), "-m", "tapedeck_torch", *options, "previewed.py", "-o", str(trace))
+    for with_native, (run, trace) in record_each(tmp_path, "previewed", PREVIEWED).items():
         assert run.exit_code == 0, run.stderr
         with open(trace) as f:
             lines = f.read().splitlines()[1:]
-        texts[bool(options)] = {kind: {v for line in lines if line.startswith('{"k":"%s"' % kind)
-                                       for v in re.findall(r'"val":(\[[^\]]*\])', line)}
-                                for kind in ("tensor", "values", "run")}
+        texts[with_native] = {kind: {v for line in lines if line.startswith('{"k":"%s"' % kind)
+                                     for v in re.findall(r'"val":(\[[^\]]*\])', line)}
+                              for kind in ("tensor", "values", "run")}
     python, fast = texts[False], texts[True]
     assert fast["tensor"] == python["tensor"] and fast["values"] == python["values"]
     assert fast["run"] and fast["run"] == python["run"]
@@ -285,23 +294,19 @@ def test_node_runs_and_releases_are_the_python_recorders(tmp_path):
     """Every node a backward call runs, AccumulateGrad included (it has no sequence number: the
     engine's current node names it), and each release of saved tensors, in the Python recorder's
     order: the backward pane replays the same steps whichever recorded."""
-    program = tmp_path / "runs.py"
-    program.write_text(
-        "import torch\n"
-        "w = torch.ones(3, requires_grad=True)\n"
-        "b = torch.ones(3, requires_grad=True)\n"
-        "y = (w * 2 + b).sum()\n"
-        "y.backward(retain_graph=True)\n"
-        "y.backward()\n"
-        "print(w.grad.tolist(), b.grad.tolist())\n")
     steps = {}
-    for options in ([], ["--native"]):
-        trace = tmp_path / ("run%d.tdt" % len(options))
-        run = run_python(str(program), "-m", "tapedeck_torch", *options, "runs.py", "-o", str(trace))
+    for with_native, (run, trace) in record_each(tmp_path, "runs", (
+            "import torch\n"
+            "w = torch.ones(3, requires_grad=True)\n"
+            "b = torch.ones(3, requires_grad=True)\n"
+            "y = (w * 2 + b).sum()\n"
+            "y.backward(retain_graph=True)\n"
+            "y.backward()\n"
+            "print(w.grad.tolist(), b.grad.tolist())\n")).items():
         assert run.exit_code == 0, run.stderr
-        _, events = load_trace(str(trace))
+        _, events = load_trace(trace)
         nodes = {e["n"]: e["name"] for e in events if e["k"] == "node"}
-        steps[bool(options)] = [(e["k"], e.get("b"), nodes[e["n"]]) for e in events if e["k"] in ("run", "release")]
+        steps[with_native] = [(e["k"], e.get("b"), nodes[e["n"]]) for e in events if e["k"] in ("run", "release")]
     assert steps[True] == steps[False]
     assert ("run", 0, "torch::autograd::AccumulateGrad") in steps[True]
     assert [k for k, b, _ in steps[True] if b == 0] == ["run"] * 5, "retain_graph=True releases nothing"
@@ -358,16 +363,13 @@ def test_exceptions_ops_raise_are_written_as_the_python_recorder_writes_them(tmp
     writes it, and the program's own trace function keeps running. An exception raised before any op
     runs (`w[5]`: Python-level indexing) is not seen by the core, and is the one the Python recorder
     has and the native trace lacks."""
-    program = tmp_path / "raising.py"
-    program.write_text(RAISING)
-    plain = run_plain(str(program))
+    runs = record_each(tmp_path, "raising", RAISING)
+    plain = run_plain(str(tmp_path / "raising.py"))
     errors = {}
-    for options in ([], ["--native"]):
-        trace = tmp_path / ("run%d.tdt" % len(options))
-        run = run_python(str(program), "-m", "tapedeck_torch", *options, "raising.py", "-o", str(trace))
+    for with_native, (run, trace) in runs.items():
         assert_same_behaviour(run, plain)
-        _, events = load_trace(str(trace))
-        errors[bool(options)] = [e for e in events if e["k"] == "error"]
+        _, events = load_trace(trace)
+        errors[with_native] = [e for e in events if e["k"] == "error"]
         ops = [e["name"] for e in events if e["k"] == "op"]
         assert "aten::add_.Tensor" not in ops and "aten::mul_.Tensor" not in ops, "ops that raised are not written"
     assert "traced lines 4\n" in plain.stdout
