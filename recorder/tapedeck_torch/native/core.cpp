@@ -158,7 +158,7 @@ class Previews {
       for (size_t d = 0; d < index.size(); ++d) {
         offset += index[d] * strides[d];
       }
-      numbers_.push_back(element(data + offset * static_cast<int64_t>(item), type, negated));
+      numbers_.push_back(element(data + offset * static_cast<int64_t>(item), type, floating, negated));
       for (size_t d = index.size(); d-- > 0;) {
         if (++index[d] < sizes[d]) {
           break;
@@ -180,7 +180,7 @@ class Previews {
 
  private:
   /// One element as numbers_ keeps it: a floating value's double bits, an integer's value.
-  static int64_t element(const char* at, c10::ScalarType type, bool negated) {
+  static int64_t element(const char* at, c10::ScalarType type, bool floating, bool negated) {
     double real = 0;
     int64_t integer = 0;
     switch (type) {
@@ -195,7 +195,7 @@ class Previews {
       case c10::kByte: integer = *reinterpret_cast<const uint8_t*>(at); break;
       default: integer = *reinterpret_cast<const bool*>(at) ? 1 : 0; break;
     }
-    if (type == c10::kFloat || type == c10::kDouble || type == c10::kHalf || type == c10::kBFloat16) {
+    if (floating) {
       real = negated ? -real : real;
       int64_t bits;
       std::memcpy(&bits, &real, sizeof(bits));
