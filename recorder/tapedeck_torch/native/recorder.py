@@ -48,8 +48,9 @@ class _Printed:
 class NativeRecorder:
     """Records the program running between `start()` and `stop()` into a trace file, through the C++
     core. What it does not record: `bind` events (names of variables), value previews of tensors
-    that are not on the CPU, the Python spelling of calls that are not operators (`call` is `""`
-    there: readers show the aten name), and exceptions raised before any op runs (Python-level
+    that are not on the CPU, the Python spelling of calls its frame's bytecode does not name
+    exactly (callees.py: `call` is `""` there, and readers show the aten name), and exceptions
+    raised before any op runs (Python-level
     checks, such as an index out of bounds); an exception an op raised is written when it reaches
     the program (`_raised`). A slot packed by saved-tensor hooks is written as the Python recorder
     writes it (checkpoint.py). What it refuses

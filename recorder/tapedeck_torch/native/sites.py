@@ -13,6 +13,7 @@ from ..graph import saved_slot_names
 from ..ops import op_info
 from ..schema import js_name
 from ..sites import _FORWARDERS, CallSites
+from . import callees
 
 TRANSPARENT = 0
 """An operator whose CompositeImplicitAutograd kernel runs in place of an autograd kernel: it is made
@@ -32,6 +33,9 @@ _NO_REDISPATCH = {"aten::detach_", "aten::requires_grad_", "aten::retain_grad", 
                   "aten::_version"}
 """Operators whose autograd kernel (VariableTypeManual.cpp) does the work itself and never dispatches
 further: no Python dispatch mode sees them, so the Python recorder does not write them."""
+_SUBSCRIPTS = {"x[...]", "x[...] ="}
+"""Operators spelled alike wherever they are: a TorchFunctionMode is handed `Tensor.__getitem__` and
+`Tensor.__setitem__` themselves."""
 _TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
 _TENSOR_FILE = os.path.join(_TORCH_DIR, "_tensor.py")
 _TENSOR_STR_FILE = os.path.join(_TORCH_DIR, "_tensor_str.py")
@@ -90,23 +94,31 @@ class NativeSites:
         code, lasti = frames[-1]
         if self._sites.is_library(code):
             return '"call":"",' + schema.site(0)
-        chain = [c for c, _ in frames[:-1]]
+        chain = frames[:-1]
         # A torch function written in Python that `__torch_function__` can intercept (`F.layer_norm`,
         # whose code calls `handle_torch_function`): the Python recorder's call site is the frame that
-        # called the outermost one, so it and the frames inside it are not named.
-        called = [i for i, c in enumerate(chain) if "handle_torch_function" in c.co_names]
+        # called the outermost one, so it and the frames inside it are not named, and the call is it.
+        handler = None
+        called = [i for i, (c, _) in enumerate(chain) if "handle_torch_function" in c.co_names]
         if called:
+            handler = chain[called[-1]][0]
             chain = chain[called[-1] + 1:]
         line, col, end = self._sites._position(code, lasti)
         if line is None:
             line = _line_of(code, lasti)
         text = schema.site(line, col, end) + self._sites.file_field(code.co_filename)
-        if not chain:
-            return '"call":%s,%s' % (js_name(self._sites._operator(code, lasti) or ""), text)
-        name = self._frame_name(chain)
+        caller, at = chain[0] if chain else (code, lasti)
+        spelling = self._sites._operator(caller, at)
+        if spelling is None:
+            spelling = callees.spelling(caller, at, handler)
+        elif len(frames) > 1 and spelling not in _SUBSCRIPTS:
+            # Below a library frame the TorchFunctionMode is handed the method an operator runs, which
+            # the operands decide (`a - b` is `Tensor.sub`, `1 - b` is `Tensor.__rsub__`): not spelled.
+            spelling = None
+        name = self._frame_name([c for c, _ in chain]) if chain else None
         if name:
             text += schema.site_frame(name)
-        return '"call":"",' + text
+        return '"call":%s,%s' % (js_name(spelling or ""), text)
 
     def _frame_name(self, chain: list[CodeType]) -> str | None:
         """CallSites._frame_name over code objects: the innermost method of the library chain
