@@ -378,18 +378,24 @@ try:
 except IndexError as e:
     print("caught index:", e)
 print((w * 2).sum().item())
+try:
+    (w * 2).backward()
+except RuntimeError as e:
+    print("caught backward:", e)
 w.mul_(3)
 """
 """Ops that raise: caught in the program (under the program's own trace function, and inside
-`Linear.forward`), raised by indexing before any op, and one the program does not catch."""
+`Linear.forward`), raised by indexing before any op, raised by `backward()`'s own checks in Python
+before the engine runs (a non-scalar output), and one the program does not catch."""
 
 
 def test_exceptions_ops_raise_are_written_as_the_python_recorder_writes_them(tmp_path):
     """An op that raises is not written as an op; its exception is written as an `error` event at the
     op's call site when it reaches the program, caught or not, once, exactly as the Python recorder
-    writes it, and the program's own trace function keeps running. An exception raised before any op
-    runs (`w[5]`: Python-level indexing) is not seen by the core, and is the one the Python recorder
-    has and the native trace lacks."""
+    writes it, and the program's own trace function keeps running; so is one `torch.autograd.backward`
+    raises in Python before any op runs. An exception a torch call raises before any op runs
+    (`w[5]`: Python-level indexing) is not seen by the core, and is the one the Python recorder has
+    and the native trace lacks."""
     runs = record_each(tmp_path, "raising", RAISING)
     plain = run_plain(str(tmp_path / "raising.py"))
     errors = {}
@@ -401,7 +407,9 @@ def test_exceptions_ops_raise_are_written_as_the_python_recorder_writes_them(tmp
         assert "aten::add_.Tensor" not in ops and "aten::mul_.Tensor" not in ops, "ops that raised are not written"
     assert "traced lines 4\n" in plain.stdout
     assert errors[True] == [e for e in errors[False] if e["type"] != "IndexError"]
-    assert [(e["line"], e.get("frame")) for e in errors[True]] == [(24, None), (31, "Linear.forward"), (39, None)]
+    assert [(e["line"], e.get("frame")) for e in errors[True]] == [(24, None), (31, "Linear.forward"), (40, None),
+                                                                    (43, None)]
+    assert errors[True][2]["msg"] == "grad can be implicitly created only for scalar outputs"
 
 
 def test_a_build_is_announced_only_when_one_is_due(tmp_path):
@@ -415,6 +423,33 @@ def test_a_build_is_announced_only_when_one_is_due(tmp_path):
     assert not native._stale(str(tmp_path))
     os.utime(built, (source - 10, source - 10))
     assert native._stale(str(tmp_path))
+
+
+def test_a_build_lock_left_behind_is_removed_and_a_live_one_waited_for(tmp_path, capsys, monkeypatch):
+    """torch's build lock, left by a process killed mid-build, made every later `load` wait forever:
+    one older than any build is removed, saying so; a younger one is waited for, saying so."""
+    lock = tmp_path / "lock"
+    lock.write_bytes(b"")
+    old = lock.stat().st_mtime - native._STALE_LOCK_SECONDS - 60
+    os.utime(lock, (old, old))
+    native._wait_for_another_build(str(tmp_path))
+    assert not lock.exists()
+    assert "removing %s, left 11 minutes ago" % lock in capsys.readouterr().err
+    lock.write_bytes(b"")
+    monkeypatch.setattr(native.time, "sleep", lambda _: lock.unlink())
+    native._wait_for_another_build(str(tmp_path))
+    assert "waiting for another process building the native recorder core" in capsys.readouterr().err
+    native._wait_for_another_build(str(tmp_path))
+    assert capsys.readouterr().err == "", "no lock: nothing to wait for"
+
+
+def test_each_copy_of_the_core_builds_in_its_own_folder(monkeypatch):
+    """Two copies of core.cpp (a checkout and a `pip install`) sharing a folder rebuilt each other's
+    core at every load, since ninja's build file names the source's path."""
+    here = native.build_directory()
+    monkeypatch.setattr(native, "_SOURCE", "/elsewhere/tapedeck_torch/native/core.cpp")
+    assert native.build_directory() != here
+    assert os.path.dirname(native.build_directory()) == os.path.dirname(here)
 
 
 def test_a_core_that_cannot_be_built_says_why(monkeypatch):

@@ -6,11 +6,13 @@ per run â€” backward calls and their node runs, errors, printed text, the exit â
 recorder's schema and writer, and stops at what the core refuses (NativeUnsupported).
 """
 
+import functools
 import json
 import os
 import sys
 import weakref
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 import torch
@@ -50,12 +52,12 @@ class NativeRecorder:
     core. What it does not record: `bind` events (names of variables), value previews of tensors
     that are not on the CPU, the Python spelling of calls its frame's bytecode does not name
     exactly (callees.py: `call` is `""` there, and readers show the aten name), and exceptions
-    raised before any op runs (Python-level
-    checks, such as an index out of bounds); an exception an op raised is written when it reaches
-    the program (`_raised`). A slot packed by saved-tensor hooks is written as the Python recorder
-    writes it (checkpoint.py). What it refuses
-    (NativeUnsupported): custom autograd Function nodes made before the recording started, and any
-    node whose saved slots the core cannot name."""
+    a torch call raises before any op runs (Python-level checks, such as an index out of bounds),
+    but for those of `torch.autograd.backward` and `grad` (`_wrap_entry`); an exception an op
+    raised is written when it reaches the program (`_raised`). A slot packed by saved-tensor hooks
+    is written as the Python recorder writes it (checkpoint.py). What it refuses (NativeUnsupported):
+    custom autograd Function nodes made before the recording started, and any node whose saved
+    slots the core cannot name."""
 
     def __init__(self, path: str, program_path: str, source: str, values: int = 64,
                  keep_steps: int | None = None) -> None:
@@ -87,6 +89,8 @@ class NativeRecorder:
         self._patch(torch.autograd.graph, "_engine_run_backward",
                     self._wrap_engine(torch.autograd.graph._engine_run_backward))
         self._patch(torch.autograd.Function, "apply", self._wrap_apply(torch.autograd.Function.__dict__["apply"]))
+        for name in ("backward", "grad"):
+            self._patch(torch.autograd, name, self._wrap_entry(torch.autograd.__dict__[name]))
         frame = torch.utils.checkpoint._CheckpointFrame
         self._patch(frame, "save_inputs", self.checkpoints.wrap_save_inputs(frame.save_inputs))
         self._tee = StdoutTee(sys.stdout, _Printed(self))  # type: ignore[arg-type]
@@ -242,6 +246,29 @@ class NativeRecorder:
                 return original(t_outputs, *args, **kwargs)
             return recorder.run_backward(original, t_outputs, args, kwargs)
         return _engine_run_backward
+
+    def _wrap_entry(self, original: Callable[..., Any]) -> Callable[..., Any]:
+        """`torch.autograd.backward` or `grad` (and so `Tensor.backward`), which check their arguments
+        in Python before the engine runs (`y.backward()` on a non-scalar `y`): an exception raised
+        there, which no op raised, is written as the Python recorder writes it, at the program's call."""
+        recorder = self
+
+        @functools.wraps(original)
+        def entry(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return original(*args, **kwargs)
+            except Exception as e:
+                if recorder.active and not recorder._in_backward and e is not recorder._last_error:
+                    recorder._entry_failed(e, sys._getframe(1))
+                raise
+        return entry
+
+    def _entry_failed(self, error: BaseException, caller: FrameType) -> None:
+        """An error event for `error`, raised by an autograd entry point that `caller` called; when
+        that is `Tensor.backward`, the program's call of it is the site, as a torch function's."""
+        called = torch.Tensor.backward if caller.f_code is torch.Tensor.backward.__code__ else None
+        self._write_taken()
+        self._write_error(error, self.sites.site(caller, called)[0], None)
 
     def run_backward(self, original: Callable[..., Any], t_outputs: Any, args: tuple, kwargs: dict) -> Any:
         retain = bool(args[1] if len(args) > 1 else kwargs.get("retain_graph", False))
