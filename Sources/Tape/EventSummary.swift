@@ -111,6 +111,45 @@ public struct EventSummary: Hashable, Sendable {
         return true
     }
 
+    /// Reads the integer `field` into `slot` when it is the event's next field (the in-order
+    /// reads of `ScannedBatch`); false (`c` unmoved) otherwise.
+    @inline(__always)
+    mutating func readInt(_ field: TraceField, into slot: Slot, from c: inout EventCursor) -> Bool {
+        guard c.take(field) else { return false }
+        set(slot, c.int())
+        return true
+    }
+
+    /// Reads the interned string id `field` into `slot` when it is the event's next field.
+    @inline(__always)
+    mutating func readString(_ field: TraceField, into slot: Slot, from c: inout EventCursor) -> Bool {
+        guard c.take(field) else { return false }
+        set(slot, c.stringID())
+        return true
+    }
+
+    /// Reads the flag `field` into `slot` (as 0 or 1) when it is the event's next field.
+    @inline(__always)
+    mutating func readFlag(_ field: TraceField, into slot: Slot, from c: inout EventCursor) -> Bool {
+        guard c.take(field) else { return false }
+        set(slot, c.bool() ? 1 : 0)
+        return true
+    }
+
+    /// Reads a node's `seq` when it is the event's next field.
+    @inline(__always)
+    mutating func readSequenceNr(from c: inout EventCursor) -> Bool {
+        guard c.take(.sequenceNr) else { return false }
+        set(.sequenceNr, Int(bitPattern: UInt(c.sequenceNr())))
+        return true
+    }
+
+    @inline(__always)
+    private mutating func set(_ slot: Slot, _ value: Int) {
+        values[slot.rawValue] = value
+        present |= 1 << UInt32(slot.rawValue)
+    }
+
     public static func == (lhs: EventSummary, rhs: EventSummary) -> Bool {
         guard lhs.kind == rhs.kind, lhs.present == rhs.present else { return false }
         for slot in 0..<19 where lhs.value(slot) != rhs.value(slot) { return false }
