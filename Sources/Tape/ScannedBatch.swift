@@ -74,17 +74,22 @@ public final class ScannedBatch: @unchecked Sendable {
     func fill(from store: EventStore<[UInt8]>, range: Range<Int>) {
         precondition(range.count <= capacity && range.upperBound <= store.count, "batch range out of bounds")
         self.range = range
-        var tensorVersionCount = 0
-        var edgeCount = 0
         store.bytes.withUnsafeBufferPointer { buffer in
             store.starts.withUnsafeBufferPointer { starts in
                 TraceSchema.shared.types.withUnsafeBufferPointer { types in
+                    // Locals of the innermost closure, so kept in registers (captured from
+                    // outside it, they were loaded from memory per event).
+                    var tensorVersionCount = 0
+                    var edgeCount = 0
                     let base = buffer.baseAddress!
                     let count = starts.low.count
-                    // Each event ends where the next begins: one offset read an event.
+                    // Each event ends where the next begins: one offset read an event, its low
+                    // word alone when no offset crosses 4 GiB (tested once, not per event).
+                    let narrow = starts.wraps.isEmpty
                     var begin = range.isEmpty ? 0 : starts[range.lowerBound]
                     for index in range {
-                        let end = index + 1 < count ? starts[index + 1] : buffer.count
+                        let next = index &+ 1
+                        let end = next < count ? (narrow ? Int(starts.low[next]) : starts[next]) : buffer.count
                         let offset = index &- range.lowerBound
                         read(Event.Kind(stored: base[begin])!, EventCursor(base: base, position: begin &+ 1, end: end), types: types,
                              into: summaries + offset, spans: spans + offset, tensorVersionCount: &tensorVersionCount, edgeCount: &edgeCount)
@@ -172,20 +177,21 @@ public final class ScannedBatch: @unchecked Sendable {
         _ kind: Event.Kind, _ c: inout EventCursor, into summary: UnsafeMutablePointer<EventSummary>,
         spans: UnsafeMutablePointer<Spans>, tensorVersionCount: inout Int, edgeCount: inout Int
     ) -> Bool {
+        var present: UInt32 = 0
+        func int(_ field: TraceField, _ slot: EventSummary.Slot) -> Bool {
+            summary.pointee.readInt(field, into: slot, from: &c, present: &present)
+        }
         switch kind {
         case .tensor:
-            guard summary.pointee.readInt(.tensor, into: .tensor, from: &c), summary.pointee.readInt(.counter, into: .counter, from: &c),
-                  summary.pointee.readInt(.storage, into: .storage, from: &c), c.skipInts(.shape), c.skipVarint(.dtype),
-                  summary.pointee.readFlag(.requiresGrad, into: .requiresGrad, from: &c) else { return false }
-            _ = summary.pointee.readInt(.base, into: .base, from: &c)
+            guard int(.tensor, .tensor), int(.counter, .counter), int(.storage, .storage), c.skipInts(.shape), c.skipVarint(.dtype),
+                  summary.pointee.readFlag(.requiresGrad, into: .requiresGrad, from: &c, present: &present) else { return false }
+            _ = int(.base, .base)
             _ = c.skipFlag(.param)
             _ = c.skipDoubles(.values)
         case .op:
-            guard summary.pointee.readInt(.index, into: .op, from: &c), summary.pointee.readString(.name, into: .name, from: &c) else {
-                return false
-            }
-            _ = summary.pointee.readString(.call, into: .call, from: &c)
-            guard summary.pointee.readInt(.line, into: .line, from: &c) else { return false }
+            guard int(.index, .op), summary.pointee.readString(.name, into: .name, from: &c, present: &present) else { return false }
+            _ = summary.pointee.readString(.call, into: .call, from: &c, present: &present)
+            guard int(.line, .line) else { return false }
             _ = c.skipVarint(.column)
             _ = c.skipVarint(.endColumn)
             _ = c.skipVarint(.file)
@@ -197,46 +203,40 @@ public final class ScannedBatch: @unchecked Sendable {
             _ = c.skipFlag(.inPlace)
             _ = c.skipFlag(.view)
         case .node:
-            guard summary.pointee.readInt(.node, into: .node, from: &c), summary.pointee.readString(.name, into: .name, from: &c),
-                  summary.pointee.readSequenceNr(from: &c) else { return false }
-            _ = summary.pointee.readInt(.op, into: .op, from: &c)
+            guard int(.node, .node), summary.pointee.readString(.name, into: .name, from: &c, present: &present),
+                  summary.pointee.readSequenceNr(from: &c, present: &present) else { return false }
+            _ = int(.op, .op)
             if c.take(.next) { readEdges(&c, into: spans, count: &edgeCount) }
-            _ = summary.pointee.readInt(.variable, into: .variable, from: &c)
+            _ = int(.variable, .variable)
         case .gradFn:
-            guard summary.pointee.readInt(.tensor, into: .tensor, from: &c) else { return false }
-            _ = summary.pointee.readInt(.node, into: .node, from: &c)
-            guard summary.pointee.readInt(.outputNr, into: .outputNr, from: &c),
-                  summary.pointee.readFlag(.requiresGrad, into: .requiresGrad, from: &c),
-                  summary.pointee.readInt(.version, into: .version, from: &c) else { return false }
+            guard int(.tensor, .tensor) else { return false }
+            _ = int(.node, .node)
+            guard int(.outputNr, .outputNr), summary.pointee.readFlag(.requiresGrad, into: .requiresGrad, from: &c, present: &present),
+                  int(.version, .version) else { return false }
         case .save:
-            guard summary.pointee.readInt(.node, into: .node, from: &c), summary.pointee.readString(.slot, into: .slot, from: &c),
-                  summary.pointee.readInt(.tensor, into: .tensor, from: &c), summary.pointee.readInt(.version, into: .version, from: &c),
-                  summary.pointee.readFlag(.out, into: .isOutput, from: &c) else { return false }
-            _ = summary.pointee.readInt(.outputNr, into: .outputNr, from: &c)
+            guard int(.node, .node), summary.pointee.readString(.slot, into: .slot, from: &c, present: &present),
+                  int(.tensor, .tensor), int(.version, .version),
+                  summary.pointee.readFlag(.out, into: .isOutput, from: &c, present: &present) else { return false }
+            _ = int(.outputNr, .outputNr)
             guard c.skipInts(.shape) else { return false }
         case .bump:
-            guard summary.pointee.readInt(.counter, into: .counter, from: &c), summary.pointee.readInt(.tensor, into: .tensor, from: &c),
-                  summary.pointee.readInt(.from, into: .from, from: &c), summary.pointee.readInt(.to, into: .to, from: &c),
-                  summary.pointee.readInt(.op, into: .op, from: &c) else { return false }
+            guard int(.counter, .counter), int(.tensor, .tensor), int(.from, .from), int(.to, .to), int(.op, .op) else { return false }
         case .values:
-            guard summary.pointee.readInt(.tensor, into: .tensor, from: &c), c.skipInts(.shape), c.skipDoubles(.values) else {
-                return false
-            }
+            guard int(.tensor, .tensor), c.skipInts(.shape), c.skipDoubles(.values) else { return false }
         case .binding:
-            guard summary.pointee.readString(.name, into: .name, from: &c), summary.pointee.readInt(.tensor, into: .tensor, from: &c),
-                  summary.pointee.readInt(.line, into: .line, from: &c) else { return false }
+            guard summary.pointee.readString(.name, into: .name, from: &c, present: &present), int(.tensor, .tensor),
+                  int(.line, .line) else { return false }
         case .nodeRun, .nodeResult:
-            guard summary.pointee.readInt(.backward, into: .backward, from: &c), summary.pointee.readInt(.node, into: .node, from: &c) else {
-                return false
-            }
+            guard int(.backward, .backward), int(.node, .node) else { return false }
             _ = c.skipGrads(.grads)
         case .release:
-            guard summary.pointee.readInt(.node, into: .node, from: &c) else { return false }
+            guard int(.node, .node) else { return false }
         case .output:
             guard c.skipVarint(.text) else { return false }
         case .error, .backward, .backwardEnd, .exit:
             return false
         }
+        summary.pointee.setPresent(present)
         return c.isAtEnd
     }
 
