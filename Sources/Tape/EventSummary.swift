@@ -111,6 +111,53 @@ public struct EventSummary: Hashable, Sendable {
         return true
     }
 
+    // The in-order reads of `ScannedBatch`: each reads `field` into `slot` when it is the
+    // event's next field, setting the slot's bit in `present`, a local of the caller stored
+    // once an event (kept in this summary, a read-modify-write of memory per value read); false
+    // (`c` unmoved) otherwise.
+
+    /// Reads the integer `field` into `slot`.
+    @inline(__always)
+    mutating func readInt(_ field: TraceField, into slot: Slot, from c: inout EventCursor, present: inout UInt32) -> Bool {
+        guard c.take(field) else { return false }
+        set(slot, c.int(), present: &present)
+        return true
+    }
+
+    /// Reads the interned string id `field` into `slot`.
+    @inline(__always)
+    mutating func readString(_ field: TraceField, into slot: Slot, from c: inout EventCursor, present: inout UInt32) -> Bool {
+        guard c.take(field) else { return false }
+        set(slot, c.stringID(), present: &present)
+        return true
+    }
+
+    /// Reads the flag `field` into `slot`, as 0 or 1.
+    @inline(__always)
+    mutating func readFlag(_ field: TraceField, into slot: Slot, from c: inout EventCursor, present: inout UInt32) -> Bool {
+        guard c.take(field) else { return false }
+        set(slot, c.bool() ? 1 : 0, present: &present)
+        return true
+    }
+
+    /// Reads a node's `seq`.
+    @inline(__always)
+    mutating func readSequenceNr(from c: inout EventCursor, present: inout UInt32) -> Bool {
+        guard c.take(.sequenceNr) else { return false }
+        set(.sequenceNr, Int(bitPattern: UInt(c.sequenceNr())), present: &present)
+        return true
+    }
+
+    @inline(__always)
+    private mutating func set(_ slot: Slot, _ value: Int, present: inout UInt32) {
+        values[slot.rawValue] = value
+        present |= 1 << UInt32(slot.rawValue)
+    }
+
+    /// Sets which slots the event had, once its in-order reads are done.
+    @inline(__always)
+    mutating func setPresent(_ present: UInt32) { self.present = present }
+
     public static func == (lhs: EventSummary, rhs: EventSummary) -> Bool {
         guard lhs.kind == rhs.kind, lhs.present == rhs.present else { return false }
         for slot in 0..<19 where lhs.value(slot) != rhs.value(slot) { return false }

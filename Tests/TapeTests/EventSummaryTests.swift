@@ -26,6 +26,47 @@ final class EventSummaryTests: XCTestCase {
         assertAgrees(tape)
     }
 
+    /// The scan reads an event whose fields are stored in the writer's order (its in-order
+    /// reads) and the same event with its fields in reverse order (its field loop) alike.
+    func testFieldsInAnyOrderReadAlike() {
+        var generator = EventGenerator(seed: 11)
+        var tape = Tape(header: TraceHeader(producer: "p", path: "p.py", source: ""))
+        for _ in 0..<2_000 { tape.append(generator.event()) }
+        var reversed = tape
+        reversed.store = EventStore()
+        reversed.store.strings = tape.store.strings
+        tape.store.bytes.withUnsafeBufferPointer { bytes in
+            for index in 0..<tape.count {
+                let range = tape.store.fieldRange(of: index)
+                let kind = tape.kind(at: index)
+                var c = EventCursor(base: bytes.baseAddress!, position: range.lowerBound, end: range.upperBound)
+                var fields: [Range<Int>] = []
+                while let field = c.field() {
+                    let start = c.position - 1
+                    if let type = TraceSchema.shared.type(of: field, in: kind) { c.skip(type) }
+                    fields.append(start..<c.position)
+                }
+                reversed.store.begin(kind)
+                for field in fields.reversed() { reversed.store.bytes.append(contentsOf: bytes[field]) }
+            }
+        }
+        XCTAssertNotEqual(reversed.store.bytes, tape.store.bytes)
+        var scanned: [(EventSummary, [TensorVersion], [TensorVersion], [Edge?])] = []
+        tape.scan { _, event in
+            scanned.append((event.summary, Array(event.inputs), Array(event.outputs), Array(event.edges)))
+            return true
+        }
+        reversed.scan { position, event in
+            let (summary, inputs, outputs, edges) = scanned[position]
+            XCTAssertEqual(event.summary, summary)
+            XCTAssertEqual(Array(event.inputs), inputs)
+            XCTAssertEqual(Array(event.outputs), outputs)
+            XCTAssertEqual(Array(event.edges), edges)
+            return true
+        }
+        assertAgrees(reversed)
+    }
+
     /// A scan stops at the first event its body returns false for.
     func testScanStopsWhenTheBodySaysSo() {
         var generator = EventGenerator(seed: 3)
