@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 
 import pytest
 from conftest import (
@@ -341,6 +342,7 @@ def test_node_runs_and_releases_are_the_python_recorders(tmp_path):
 
 RAISING = """\
 import sys
+import threading
 
 import torch
 
@@ -425,22 +427,42 @@ def test_a_build_is_announced_only_when_one_is_due(tmp_path):
     assert native._stale(str(tmp_path))
 
 
-def test_a_build_lock_left_behind_is_removed_and_a_live_one_waited_for(tmp_path, capsys, monkeypatch):
-    """torch's build lock, left by a process killed mid-build, made every later `load` wait forever:
-    one older than any build is removed, saying so; a younger one is waited for, saying so."""
+def test_a_build_killed_midway_is_waited_for_and_its_lock_removed(tmp_path, capsys):
+    """torch's build lock, left by a process killed mid-build (a test's timeout), made every later
+    `load` wait forever. `load` waits, saying so, while a live process builds; once that process is
+    killed with SIGKILL, it goes on at once and removes the lock torch's build left behind."""
     lock = tmp_path / "lock"
-    lock.write_bytes(b"")
-    old = lock.stat().st_mtime - native._STALE_LOCK_SECONDS - 60
-    os.utime(lock, (old, old))
-    native._wait_for_another_build(str(tmp_path))
+    builder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time\n"
+        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "open(sys.argv[2], 'w').close()\n"
+        "print('building', flush=True)\n"
+        "time.sleep(120)\n"), str(tmp_path / "tapedeck.lock"), str(lock)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert builder.stdout.readline() == "building\n"
+        entered = threading.Event()
+
+        def take() -> None:
+            with native._BuildLock(str(tmp_path)):
+                entered.set()
+        taker = threading.Thread(target=take)
+        taker.start()
+        assert not entered.wait(1.0), "the lock is taken while its holder lives"
+        assert lock.exists()
+        builder.kill()
+        taker.join(30)
+        assert entered.is_set()
+    finally:
+        builder.kill()
+        builder.wait()
+    err = capsys.readouterr().err
+    assert "waiting for another process building the native recorder core in %s" % tmp_path in err
+    assert "removing %s, left by a build that never finished" % lock in err
     assert not lock.exists()
-    assert "removing %s, left 11 minutes ago" % lock in capsys.readouterr().err
-    lock.write_bytes(b"")
-    monkeypatch.setattr(native.time, "sleep", lambda _: lock.unlink())
-    native._wait_for_another_build(str(tmp_path))
-    assert "waiting for another process building the native recorder core" in capsys.readouterr().err
-    native._wait_for_another_build(str(tmp_path))
-    assert capsys.readouterr().err == "", "no lock: nothing to wait for"
+    with native._BuildLock(str(tmp_path)):
+        pass
+    assert capsys.readouterr().err == "", "no other build, no lock left: nothing said"
 
 
 def test_each_copy_of_the_core_builds_in_its_own_folder(monkeypatch):

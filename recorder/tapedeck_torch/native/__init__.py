@@ -2,10 +2,10 @@
 RecordFunction observer instead of Python dispatch. `load()` builds the core on first use with
 `torch.utils.cpp_extension` (a C++ compiler and ninja), cached per torch and Python version."""
 
+import fcntl
 import hashlib
 import os
 import sys
-import time
 from types import ModuleType
 
 import torch
@@ -24,10 +24,6 @@ class NativeUnsupported(RuntimeError):
 
     def __init__(self, what: str) -> None:
         super().__init__("tapedeck_torch --native does not support %s; record without --native" % what)
-
-
-_STALE_LOCK_SECONDS = 600
-"""How old torch's build lock must be to count as left behind: a build takes about a minute."""
 
 
 def build_directory() -> str:
@@ -54,46 +50,53 @@ def load() -> ModuleType:
     if not cpp_extension.is_ninja_available():
         raise NativeUnavailable("building the native core needs ninja, which is not installed (pip install ninja)")
     folder = build_directory()
-    _wait_for_another_build(folder)
-    if _stale(folder):
-        print("tapedeck_torch: building the native recorder core in %s (once per torch version and core "
-              "source, about a minute)" % folder, file=sys.stderr, flush=True)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        _module = cpp_extension.load("tapedeck_torch_native", [_SOURCE], extra_cflags=["-O2", "-DNDEBUG"],
-                                     build_directory=folder, verbose=False)
-    except Exception as e:
-        lines = [line.strip() for line in str(e).splitlines() if line.strip()]
-        errors = [line for line in lines if "error" in line.lower()]
-        raise NativeUnavailable("the native core could not be built in %s (%s)" % (
-            folder, (errors or lines or [type(e).__name__])[-1 if errors else 0][:300])) from None
+    os.makedirs(folder, exist_ok=True)
+    with _BuildLock(folder):
+        if _stale(folder):
+            print("tapedeck_torch: building the native recorder core in %s (once per torch version and core "
+                  "source, about a minute)" % folder, file=sys.stderr, flush=True)
+        try:
+            _module = cpp_extension.load("tapedeck_torch_native", [_SOURCE], extra_cflags=["-O2", "-DNDEBUG"],
+                                         build_directory=folder, verbose=False)
+        except Exception as e:
+            lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+            errors = [line for line in lines if "error" in line.lower()]
+            raise NativeUnavailable("the native core could not be built in %s (%s)" % (
+                folder, (errors or lines or [type(e).__name__])[-1 if errors else 0][:300])) from None
     return _module
 
 
-def _wait_for_another_build(folder: str) -> None:
-    """Waits, saying so, while another process builds the core in `folder` (torch's `lock` file
-    there); a lock older than any build (a process killed mid-build by SIGKILL or a timeout leaves
-    it, and torch would wait on it forever) is removed instead."""
-    lock = os.path.join(folder, "lock")
-    announced = False
-    while True:
+class _BuildLock:
+    """Held while `load` builds or loads the core in `folder`: an `flock` on `folder/tapedeck.lock`,
+    which the kernel lets go of when its process ends, however it ends. Another process that holds it
+    is building: wait, saying so. Holding it, no one else is building, so a `lock` file of torch's
+    in the folder was left by a build killed midway (SIGKILL, a timeout), on which torch would wait
+    forever: it is removed, saying so."""
+
+    def __init__(self, folder: str) -> None:
+        self._folder = folder
+        self._fd = -1
+
+    def __enter__(self) -> "_BuildLock":
+        self._fd = os.open(os.path.join(self._folder, "tapedeck.lock"), os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            age = time.time() - os.path.getmtime(lock)
-        except OSError:
-            return
-        if age > _STALE_LOCK_SECONDS:
-            print("tapedeck_torch: removing %s, left %d minutes ago by a build that never finished"
-                  % (lock, age // 60), file=sys.stderr, flush=True)
-            try:
-                os.remove(lock)
-            except OSError:
-                pass
-            return
-        if not announced:
-            print("tapedeck_torch: waiting for another process building the native recorder core in %s" % folder,
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("tapedeck_torch: waiting for another process building the native recorder core in %s"
+                  % self._folder, file=sys.stderr, flush=True)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        left = os.path.join(self._folder, "lock")
+        if os.path.exists(left):
+            print("tapedeck_torch: removing %s, left by a build that never finished" % left,
                   file=sys.stderr, flush=True)
-            announced = True
-        time.sleep(0.5)
+            try:
+                os.remove(left)
+            except FileNotFoundError:
+                pass
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self._fd)
 
 
 def _stale(folder: str) -> bool:
