@@ -342,7 +342,6 @@ def test_node_runs_and_releases_are_the_python_recorders(tmp_path):
 
 RAISING = """\
 import sys
-import threading
 
 import torch
 
@@ -428,9 +427,10 @@ def test_a_build_is_announced_only_when_one_is_due(tmp_path):
 
 
 def test_a_build_killed_midway_is_waited_for_and_its_lock_removed(tmp_path, capsys):
-    """torch's build lock, left by a process killed mid-build (a test's timeout), made every later
-    `load` wait forever. `load` waits, saying so, while a live process builds; once that process is
-    killed with SIGKILL, it goes on at once and removes the lock torch's build left behind."""
+    """torch's build lock (up to 2.13 a file whose existence torch waits on), left by a process killed
+    mid-build (a test's timeout), made every later `load` wait forever. `load` waits, saying so,
+    while a live process builds; once that process is killed with SIGKILL, it goes on at once and
+    removes the lock file torch's build left behind, but where torch flocks that file (2.14 on)."""
     lock = tmp_path / "lock"
     builder = subprocess.Popen([sys.executable, "-c", (
         "import fcntl, os, sys, time\n"
@@ -444,7 +444,7 @@ def test_a_build_killed_midway_is_waited_for_and_its_lock_removed(tmp_path, caps
         entered = threading.Event()
 
         def take() -> None:
-            with native._BuildLock(str(tmp_path)):
+            with native._BuildLock(str(tmp_path), baton=True):
                 entered.set()
         taker = threading.Thread(target=take)
         taker.start()
@@ -460,9 +460,13 @@ def test_a_build_killed_midway_is_waited_for_and_its_lock_removed(tmp_path, caps
     assert "waiting for another process building the native recorder core in %s" % tmp_path in err
     assert "removing %s, left by a build that never finished" % lock in err
     assert not lock.exists()
-    with native._BuildLock(str(tmp_path)):
+    with native._BuildLock(str(tmp_path), baton=True):
         pass
     assert capsys.readouterr().err == "", "no other build, no lock left: nothing said"
+    lock.write_bytes(b"")
+    with native._BuildLock(str(tmp_path), baton=False):
+        pass
+    assert lock.exists() and capsys.readouterr().err == "", "torch's own flocked file stays"
 
 
 def test_each_copy_of_the_core_builds_in_its_own_folder(monkeypatch):

@@ -51,7 +51,7 @@ def load() -> ModuleType:
         raise NativeUnavailable("building the native core needs ninja, which is not installed (pip install ninja)")
     folder = build_directory()
     os.makedirs(folder, exist_ok=True)
-    with _BuildLock(folder):
+    with _BuildLock(folder, baton=hasattr(cpp_extension, "FileBaton")):
         if _stale(folder):
             print("tapedeck_torch: building the native recorder core in %s (once per torch version and core "
                   "source, about a minute)" % folder, file=sys.stderr, flush=True)
@@ -69,12 +69,15 @@ def load() -> ModuleType:
 class _BuildLock:
     """Held while `load` builds or loads the core in `folder`: an `flock` on `folder/tapedeck.lock`,
     which the kernel lets go of when its process ends, however it ends. Another process that holds it
-    is building: wait, saying so. Holding it, no one else is building, so a `lock` file of torch's
-    in the folder was left by a build killed midway (SIGKILL, a timeout), on which torch would wait
-    forever: it is removed, saying so."""
+    is building: wait, saying so. Up to torch 2.13, torch's own build waits while a `lock` file
+    exists (`FileBaton`, which `baton` says torch uses), so one left by a build killed midway
+    (SIGKILL, a timeout) made every later load wait forever: holding this lock, no one else is
+    building, so such a file is removed, saying so. From 2.14 on, torch flocks that file itself and
+    leaves it in place."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, baton: bool) -> None:
         self._folder = folder
+        self._baton = baton
         self._fd = -1
 
     def __enter__(self) -> "_BuildLock":
@@ -86,7 +89,7 @@ class _BuildLock:
                   % self._folder, file=sys.stderr, flush=True)
             fcntl.flock(self._fd, fcntl.LOCK_EX)
         left = os.path.join(self._folder, "lock")
-        if os.path.exists(left):
+        if self._baton and os.path.exists(left):
             print("tapedeck_torch: removing %s, left by a build that never finished" % left,
                   file=sys.stderr, flush=True)
             try:
