@@ -5,8 +5,8 @@ import ArgumentParser
 enum RecorderKind: String, ExpressibleByArgument, CaseIterable, Sendable {
     /// Python dispatch: value previews and variable names, 7–9× a launch-bound step.
     case python
-    /// The C++ core: about 1.5× a launch-bound step, no variable names, previews of CPU tensors
-    /// only; it refuses, naming it, a custom autograd Function's node made before the recording
+    /// The C++ core: about 1.5× a launch-bound step, variable names alike, previews of CPU
+    /// tensors only; it refuses, naming it, a custom autograd Function's node made before the recording
     /// started.
     case native
 }

@@ -1,12 +1,11 @@
 """NameBinder: emits `bind` events, so the debugger can call a tensor by the program's name for it."""
 
+from collections.abc import Callable
 from types import FrameType
 
 import torch
 
 from . import schema
-from .registry import TensorRegistry
-from .writer import TraceWriter
 
 _Tensor = torch.Tensor
 
@@ -14,11 +13,14 @@ _Tensor = torch.Tensor
 class NameBinder:
     """Looks at the program frame's variables when the program moves to a new statement, and binds
     each name that now holds a different recorded tensor. The `line` of a binding is the statement
-    that ran the frame's last op, which is the assignment in `y = f(x)`."""
+    that ran the frame's last op, which is the assignment in `y = f(x)`. Both recorders use it: the
+    Python one calls `observe` before each top-level torch call; the native core keeps the frame and
+    line itself (core.cpp `observe_names`) and calls `scan` when they change."""
 
-    def __init__(self, writer: TraceWriter, registry: TensorRegistry) -> None:
-        self._writer = writer
-        self._registry = registry
+    def __init__(self, emit: Callable[[str], None], tid_of: Callable[[torch.Tensor], int | None]) -> None:
+        """`emit` takes each `bind` line; `tid_of` gives a tensor's id if it is recorded, else None."""
+        self._emit = emit
+        self._tid_of = tid_of
         self._bound: dict[tuple[object, str], int] = {}
         self._frame: int | None = None
         self._line = 0
@@ -29,19 +31,21 @@ class NameBinder:
         line = frame.f_lineno
         if id(frame) == self._frame:
             if line != self._line:
-                self._scan(frame, self._line)
+                self.scan(frame, self._line)
         else:
-            self._scan(frame, line)
+            self.scan(frame, line)
         self._frame = id(frame)
         self._line = line
 
-    def _scan(self, frame: FrameType, line: int) -> None:
-        info = self._registry.info
+    def scan(self, frame: FrameType, line: int) -> None:
+        """Binds each variable of `frame` that holds a recorded tensor it did not hold when last
+        scanned, at `line`."""
+        tid_of = self._tid_of
         bound = self._bound
         code = frame.f_code
         for name, value in frame.f_locals.items():
             if isinstance(value, _Tensor) and not name.startswith("__"):
-                entry = info(value)
-                if entry is not None and bound.get((code, name)) != entry.tid:
-                    bound[(code, name)] = entry.tid
-                    self._writer.emit(schema.bind(name, entry.tid, line))
+                tid = tid_of(value)
+                if tid is not None and bound.get((code, name)) != tid:
+                    bound[(code, name)] = tid
+                    self._emit(schema.bind(name, tid, line))

@@ -150,7 +150,7 @@ class Recorder:
         self.checkpoints = CheckpointInputs()
         self.graph = GraphRecorder(self.writer, self.registry, "tapedeck:%d" % next(_recording_ids),
                                    self.checkpoints.current)
-        self.names = NameBinder(self.writer, self.registry)
+        self.names = NameBinder(self.writer.emit, self.registry.tid)
         self.kinds = _KINDS
         self.passive = 0
         self.depth = 0

@@ -61,6 +61,11 @@ class TensorRegistry:
             return entry
         return None
 
+    def tid(self, t: torch.Tensor) -> int | None:
+        """The id of a registered tensor, or None."""
+        entry = self.info(t)
+        return entry.tid if entry is not None else None
+
     def get(self, t: torch.Tensor) -> TensorInfo:
         """The TensorInfo of `t`, registering it on first sight (with its current version)."""
         entry = self._live.get(id(t))

@@ -156,21 +156,68 @@ def _tapedeck():
 
 @pytest.mark.skipif(not _tapedeck() and os.environ.get("CI") != "true",
                     reason="no built tapedeck binary (.build/*/tapedeck or $TAPEDECK)")
-@pytest.mark.parametrize("name", ["residual_inplace", "gan_adam", "relu_inplace_module", "transformer_step"])
+@pytest.mark.parametrize("name", programs())
 def test_tapedeck_explain_says_the_same(name, recorded_programs):
-    """`tapedeck explain` on both traces: the same diagnosis line, source excerpt, error and culprit
-    line, the culprit's call spelled alike. Op and tensor numbers aside (--native numbers what the
-    C++ observer sees, and tells tensors apart by PyTorch's own objects)."""
+    """`tapedeck explain` on both traces gives the same report, word for word: diagnosis, source
+    excerpt, error, version timeline, the variables named alike, the culprit's call spelled alike.
+    Op and tensor numbers aside (--native numbers what the C++ observer sees, and tells tensors
+    apart by PyTorch's own objects)."""
     assert _tapedeck(), "no built tapedeck binary (CI=true: scripts/test.sh builds it before these tests)"
     _, _, python_trace, _, fast_trace = recorded_programs[name]
 
-    def diagnosis(trace):
+    def report(trace):
         text = subprocess.run([_tapedeck(), "explain", trace], capture_output=True, text=True, timeout=120).stdout
-        lines = text.splitlines()
-        kept = lines[:3] + [line for line in lines if "RuntimeError" in line or "<- culprit" in line]
-        return [re.sub(r"\bt\d+\b", "tN", re.sub(r"#\d+", "#N", line))
-                for line in kept]
-    assert diagnosis(fast_trace) == diagnosis(python_trace)
+        return re.sub(r"\bt\d+\b", "tN", re.sub(r"#\d+", "#N", text))
+    assert report(fast_trace) == report(python_trace)
+
+
+NAMES = """\
+import torch
+
+x = torch.ones(3, requires_grad=True)
+
+
+def scaled(a):
+    b = a * 2
+    c = b.exp()
+    return c
+
+
+y = scaled(x)
+y = scaled(y)
+w = y.detach().mul(0.5)
+w.add_(1)
+z = (y * w).sum()
+z.backward()
+for step in range(2):
+    h = x * step
+    g = h + 1
+"""
+"""Names bound in a function's frame, in the program's, again in a second call of the function, by
+the statement before a backward call (which no op starts), and in a loop."""
+
+
+def test_variables_are_named_as_the_python_recorder_names_them(tmp_path):
+    """The core hands NameBinder the program frame when the program's ops move to another statement
+    or frame (and before a backward call): the `bind` events are the Python recorder's, each after
+    the same op."""
+    runs = record_each(tmp_path, "names", NAMES)
+    bound = {}
+    for with_native, (run, trace) in runs.items():
+        assert run.exit_code == 0, run.stderr
+        _, events = load_trace(trace)
+        shapes, after, bound[with_native] = {}, None, []
+        for e in events:
+            if e["k"] == "tensor":
+                shapes[e["t"]] = e["shape"]
+            elif e["k"] in ("op", "backward"):
+                after = (e["k"], e["line"], e.get("name"))
+            elif e["k"] == "bind":
+                bound[with_native].append((e["name"], e["line"], shapes[e["t"]], after))
+    assert bound[True] == bound[False]
+    assert [(name, line) for name, line, *_ in bound[True]] == [
+        ("a", 7), ("b", 7), ("a", 8), ("b", 7), ("x", 14), ("y", 14), ("w", 14), ("z", 16), ("h", 19), ("g", 20),
+        ("h", 19)]
 
 
 def run_record_block(tmp_path, name, body):

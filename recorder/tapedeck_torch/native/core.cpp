@@ -7,7 +7,8 @@
 //
 // Python (native/recorder.py) decides what each operator is (`classify`), where a code object lives
 // (`classify_code`), what a call site's fields are (`site`) and which names a node type gives its saved
-// slots (`slot_names`), each once per operator, code object, call site or node type. What this file
+// slots (`slot_names`), each once per operator, code object, call site or node type, and which of the
+// program's variables name which tensors (`names`), once per program statement. What this file
 // cannot record exactly it refuses: `refusal()` names it, and the Python side stops the recording.
 //
 // The templates below are those of tapedeck_torch/schema.py (docs/trace-format.md); test_native.py
@@ -42,6 +43,7 @@
 #include <charconv>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -110,7 +112,7 @@ struct RunRec {
   size_t grads_at, grads;  ///< into run_grads, per gradient: dims (-1 for none), sizes, preview (-1 for none)
 };
 
-enum class Entry : uint8_t { tensor, op, node, gradfn, sync };
+enum class Entry : uint8_t { tensor, op, node, gradfn, sync, text };
 
 struct Bump {
   int64_t vc, tid, before, after;
@@ -285,6 +287,7 @@ struct Caches {
   std::unordered_map<PyCodeObject*, int> code_class;               ///< holds a reference to each code
   std::vector<std::vector<std::pair<PyCodeObject*, int>>> sites;  ///< frames of each call site
   std::vector<std::string> site_text;                              ///< its `"call":...,"line":...` fields
+  std::vector<int> site_line;  ///< the line its program frame is at (0 when no program frame is on the stack)
   std::unordered_map<std::string, size_t> site_of_key;
 
   /// Forgets code classes and call sites (another program is recorded).
@@ -295,6 +298,7 @@ struct Caches {
     code_class.clear();
     sites.clear();
     site_text.clear();
+    site_line.clear();
     site_of_key.clear();
   }
 };
@@ -307,12 +311,17 @@ struct State {
   std::thread::id thread;
   int passive = 0;
   bool in_backward = false;
-  py::object classify, classify_code, site_of, slot_names_of, checkpoint_inputs_of, raised_of;
+  py::object classify, classify_code, site_of, slot_names_of, checkpoint_inputs_of, raised_of, names_of;
   PyObject* parameter_type = nullptr;  ///< torch.nn.Parameter (a borrowed reference: torch keeps it)
   std::string refusal;
 
   std::string site_key;                                    ///< capture_site's scratch
   std::vector<std::pair<PyCodeObject*, int>> site_frames;  ///< capture_site's scratch
+  const void* program_frame = nullptr;  ///< the program frame capture_site last stopped at (nullptr: none)
+
+  /// The program frame and line the program's names were last looked at in (`observe_names`).
+  const void* named_frame = nullptr;
+  int named_line = 0;
 
   std::unordered_map<const c10::TensorImpl*, TensorEntry> tensors;
   std::unordered_map<const void*, Counter> counters;
@@ -348,6 +357,7 @@ struct State {
   std::vector<std::pair<int64_t, int64_t>> pairs;  ///< op ins/outs, node edges (nid, input_nr; -1 for null)
   std::vector<Bump> bumps;
   std::vector<SlotRec> slots;
+  std::vector<std::string> texts;  ///< lines Python formatted (`bind` events)
 
   /// While an exception a recorded op raised is on its way to the program: the op's call site, and the
   /// trace function that was installed before `watch_raised` installed its own.
@@ -570,12 +580,16 @@ size_t capture_site() {
   std::vector<std::pair<PyCodeObject*, int>>& frames = state->site_frames;
   frames.clear();
   bool quiet = false;
-  auto visit = [&](PyCodeObject* code, int lasti) {
+  state->program_frame = nullptr;
+  auto visit = [&](const void* frame, PyCodeObject* code, int lasti) {
     const int cls = code_class_of(code);
     quiet = quiet || cls == quiet_code;
     frames.emplace_back(code, lasti);
     key.append(reinterpret_cast<const char*>(&code), sizeof(code));
     key.append(reinterpret_cast<const char*>(&lasti), sizeof(lasti));
+    if (cls == program_code) {
+      state->program_frame = frame;
+    }
     return cls == program_code;
   };
 #ifdef TAPEDECK_INTERNAL_FRAMES
@@ -585,7 +599,7 @@ size_t capture_site() {
     if (_PyFrame_IsIncomplete(frame)) {
       continue;
     }
-    if (visit(frame->f_code, _PyInterpreterFrame_LASTI(frame) * static_cast<int>(sizeof(_Py_CODEUNIT)))) {
+    if (visit(frame, frame->f_code, _PyInterpreterFrame_LASTI(frame) * static_cast<int>(sizeof(_Py_CODEUNIT)))) {
       break;
     }
   }
@@ -600,7 +614,7 @@ size_t capture_site() {
 #else
     const int lasti = frame->f_lasti * 2;  // 3.10 counts code units
 #endif
-    const bool program = visit(code, lasti);
+    const bool program = visit(frame, code, lasti);
     Py_DECREF(code);  // code_class keeps a reference
     PyFrameObject* back = program ? nullptr : PyFrame_GetBack(frame);
     Py_DECREF(frame);
@@ -616,9 +630,53 @@ size_t capture_site() {
     return it->second;
   }
   const size_t index = caches.sites.size();
+  int line = 0;
+  if (state->program_frame != nullptr) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    line = std::max(PyCode_Addr2Line(frames.back().first, frames.back().second), 0);
+    PyGILState_Release(gil);
+  }
   caches.sites.push_back(frames);
+  caches.site_line.push_back(line);
   caches.site_of_key.emplace(key, index);
   return index;
+}
+
+/// Hands Python's `names(line, depth)` (NameBinder) the program's variables to bind when the program
+/// frame of the op at `site` is another one than the last op's, or the same one at another line, as
+/// NameBinder.observe decides for the Python recorder: the lines it formats (`bind` events) go into
+/// the trace before the op. Once per program statement, not per op: the check is two compares.
+void observe_names(size_t site) {
+  const void* frame = state->program_frame;
+  if (frame == nullptr || !state->names_of) {
+    return;
+  }
+  const int line = caches.site_line[site];
+  int statement = line;
+  if (frame == state->named_frame) {
+    if (line == state->named_line) {
+      return;
+    }
+    statement = state->named_line;  // the statement that ran the frame's last op: `y = f(x)` bound `y`
+  }
+  state->named_frame = frame;
+  state->named_line = line;
+  PyGILState_STATE gil = PyGILState_Ensure();
+  ++state->passive;
+  try {
+    // Python finds the program frame this many frames above its callback's own, as capture_site did
+    // from the op's caller, skipping the same incomplete frames (sys._getframe).
+    const size_t depth = caches.sites[site].size();
+    const py::list lines = state->names_of(statement, depth);
+    for (const auto& text : lines) {
+      state->entries.emplace_back(Entry::text, state->texts.size());
+      state->texts.push_back(text.cast<std::string>());
+    }
+  } catch (const std::exception& e) {
+    refuse(std::string("reading the program's variable names (") + e.what() + ")");
+  }
+  --state->passive;
+  PyGILState_Release(gil);
 }
 
 // ------------------------------------------------------------------ nodes and saved slots
@@ -1067,6 +1125,7 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
     });
   }
   op.ins = state->pairs.size() - op.ins_at;
+  observe_names(site);  // after the inputs, which the statement before may have named
   op.index = state->next_op++;
   state->op_seq = at::sequence_number::peek();
   state->stack.push_back(recorded);
@@ -1614,6 +1673,10 @@ void format_entries(Buffer& out) {
         out += "}\n";
         break;
       }
+      case Entry::text:
+        out += state->texts[entry.second];
+        out += "\n";
+        break;
     }
   }
   state->entries.clear();
@@ -1626,6 +1689,7 @@ void format_entries(Buffer& out) {
   state->pairs.clear();
   state->bumps.clear();
   state->slots.clear();
+  state->texts.clear();
   state->previews.clear();
 }
 
@@ -1658,9 +1722,13 @@ State& running() {
 /// `_raw_saved_` object)]); `checkpoint_inputs()` the running checkpoint's [(tensor input, saved
 /// version)], what a slot packed by saved-tensor hooks stands for; `values` the most elements a tensor
 /// whose values are previewed may have (0: none); `raised(exception, site)` writes an exception a
-/// recorded op raised, with the op's call fields (`"call":...,"line":...`), once it reaches Python.
+/// recorded op raised, with the op's call fields (`"call":...,"line":...`), once it reaches Python;
+/// `names(line, depth)` the `bind` lines of the variables of the program frame `depth` frames above
+/// it, given the line of the statement that ran (NameBinder), called when the program moves to
+/// another statement or frame.
 void start(const std::string& program, py::object classify, py::object classify_code, py::object site,
-           py::object slot_names, py::object checkpoint_inputs, int64_t values, py::object raised) {
+           py::object slot_names, py::object checkpoint_inputs, int64_t values, py::object raised,
+           py::object names) {
   TORCH_CHECK(state == nullptr, "tapedeck_torch native core: a recording is already running");
   if (program != caches.program) {
     caches.forget_program();
@@ -1675,6 +1743,7 @@ void start(const std::string& program, py::object classify, py::object classify_
   state->checkpoint_inputs_of = std::move(checkpoint_inputs);
   state->value_limit = values;
   state->raised_of = std::move(raised);
+  state->names_of = std::move(names);
   state->parameter_type = py::module_::import("torch.nn").attr("Parameter").ptr();
   state->stack.reserve(64);
   state->active = true;
@@ -1715,6 +1784,26 @@ py::bytes take() {
   }
   --s.passive;
   return formatted.take();
+}
+
+/// The id of `t` if it is a recorded tensor, else None: whom a variable that holds `t` names.
+std::optional<int64_t> known_id(const at::Tensor& t) {
+  State& s = running();
+  auto it = s.tensors.find(t.unsafeGetTensorImpl());
+  if (it == s.tensors.end() || it->second.ref.expired()) {
+    return std::nullopt;
+  }
+  return it->second.tid;
+}
+
+/// Looks at the program's variables as before an op (`observe_names`), from Python: before a
+/// backward call, which no recorded op starts.
+void observe() {
+  running();
+  const size_t site = capture_site();
+  if (site != SIZE_MAX) {
+    observe_names(site);
+  }
 }
 
 /// The ids of the recorded tensors still alive: what a step window (window.py) keeps the
@@ -1920,6 +2009,8 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.def("stop", &stop);
   m.def("take", &take);
   m.def("live_ids", &live_ids);
+  m.def("known_id", &known_id);
+  m.def("observe", &observe);
   m.def("versions", &versions);
   m.def("passive", &passive);
   m.def("refusal", &refusal);

@@ -23,6 +23,7 @@ from .. import schema
 from ..checkpoint import CheckpointInputs
 from ..compat import classmethod_function
 from ..graph import is_custom
+from ..names import NameBinder
 from ..ops import tensors_in
 from ..recorder import _failed_slot, _version
 from ..sites import CallSites
@@ -49,15 +50,16 @@ class _Printed:
 
 class NativeRecorder:
     """Records the program running between `start()` and `stop()` into a trace file, through the C++
-    core. What it does not record: `bind` events (names of variables), value previews of tensors
-    that are not on the CPU, the Python spelling of calls its frame's bytecode does not name
-    exactly (callees.py: `call` is `""` there, and readers show the aten name), and exceptions
-    a torch call raises before any op runs (Python-level checks, such as an index out of bounds),
-    but for those of `torch.autograd.backward` and `grad` (`_wrap_entry`); an exception an op
-    raised is written when it reaches the program (`_raised`). A slot packed by saved-tensor hooks
-    is written as the Python recorder writes it (checkpoint.py). What it refuses (NativeUnsupported):
-    custom autograd Function nodes made before the recording started, and any node whose saved
-    slots the core cannot name."""
+    core. It names variables as the Python recorder does (NameBinder, once per program statement).
+    What it does not record: value previews of tensors that are not on the CPU, the Python spelling
+    of calls its frame's bytecode does not name exactly (callees.py: `call` is `""` there, and
+    readers show the aten name), and exceptions a torch call raises before any op runs
+    (Python-level checks, such as an index out of bounds), but for those of
+    `torch.autograd.backward` and `grad` (`_wrap_entry`); an exception an op raised is written when
+    it reaches the program (`_raised`). A slot packed by saved-tensor hooks is written as the Python
+    recorder writes it (checkpoint.py). What it refuses (NativeUnsupported): custom autograd
+    Function nodes made before the recording started, and any node whose saved slots the core
+    cannot name."""
 
     def __init__(self, path: str, program_path: str, source: str, values: int = 64,
                  keep_steps: int | None = None) -> None:
@@ -75,6 +77,8 @@ class NativeRecorder:
         self.sites = CallSites(program_path)
         self.checkpoints = CheckpointInputs()
         self._native_sites = NativeSites(self.sites)
+        self._bound: list[str] = []
+        self.names = NameBinder(self._bound.append, self.core.known_id)
         self.active = False
         self._next_backward = 0
         self._in_backward = False
@@ -96,7 +100,7 @@ class NativeRecorder:
         self._tee = StdoutTee(sys.stdout, _Printed(self))  # type: ignore[arg-type]
         sys.stdout = self._tee
         self.core.start(self.sites.program, classify, self._native_sites.classify_code, self._native_sites.site,
-                        slot_names, self.checkpoints.current, self._values, self._raised)
+                        slot_names, self.checkpoints.current, self._values, self._raised, self._names)
         if self.window is not None:
             self._step_hook = register_optimizer_step_post_hook(self._optimizer_step)
         _ACTIVE.add(self)
@@ -179,6 +183,15 @@ class NativeRecorder:
         _, end = _DECODER.raw_decode(call_site, len('"call":'))
         self._write_taken()
         self._write_error(error, call_site[end + 1:], None)
+
+    def _names(self, line: int, depth: int) -> list[str]:
+        """The core's call when the program's next op runs in another frame or statement than its last:
+        the `bind` lines of the variables of the program frame `depth` frames up, at `line`
+        (NameBinder.scan)."""
+        self.names.scan(sys._getframe(depth), line)
+        bound = self._bound[:]
+        self._bound.clear()
+        return bound
 
     def _optimizer_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
         """PyTorch's global hook after any optimizer's `step()`: from now on only these end steps.
@@ -275,6 +288,7 @@ class NativeRecorder:
         core = self.core
         core.passive(1)
         try:
+            core.observe()
             self.flush()
             site = self.sites.site(sys._getframe(2))[0]
             roots = []
