@@ -473,36 +473,44 @@ def test_a_build_is_announced_only_when_one_is_due(tmp_path):
     assert native._stale(str(tmp_path))
 
 
-def test_a_build_killed_midway_is_waited_for_and_its_lock_removed(tmp_path, capsys):
-    """torch's build lock (up to 2.13 a file whose existence torch waits on), left by a process killed
-    mid-build (a test's timeout), made every later `load` wait forever. `load` waits, saying so,
-    while a live process builds; once that process is killed with SIGKILL, it goes on at once and
-    removes the lock file torch's build left behind, but where torch flocks that file (2.14 on)."""
-    lock = tmp_path / "lock"
-    builder = subprocess.Popen([sys.executable, "-c", (
+def _killed_while_holding_the_build_lock(folder, lock):
+    """Starts a process that takes the build lock of `folder` and leaves torch's `lock` file as a build
+    does; enters the lock on a thread, checks that it waits while the holder lives, kills the holder
+    with SIGKILL and checks that the thread then goes on."""
+    holder = subprocess.Popen([sys.executable, "-c", (
         "import fcntl, os, sys, time\n"
         "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
         "fcntl.flock(fd, fcntl.LOCK_EX)\n"
         "open(sys.argv[2], 'w').close()\n"
-        "print('building', flush=True)\n"
-        "time.sleep(120)\n"), str(tmp_path / "tapedeck.lock"), str(lock)], stdout=subprocess.PIPE, text=True)
+        "print('holding', flush=True)\n"
+        "time.sleep(120)\n"), str(folder / "tapedeck.lock"), str(lock)], stdout=subprocess.PIPE, text=True)
     try:
-        assert builder.stdout.readline() == "building\n"
+        assert holder.stdout.readline() == "holding\n"
         entered = threading.Event()
 
         def take() -> None:
-            with native._BuildLock(str(tmp_path), baton=True):
+            with native._BuildLock(str(folder), baton=True):
                 entered.set()
         taker = threading.Thread(target=take)
         taker.start()
         assert not entered.wait(1.0), "the lock is taken while its holder lives"
         assert lock.exists()
-        builder.kill()
+        holder.kill()
         taker.join(30)
         assert entered.is_set()
     finally:
-        builder.kill()
-        builder.wait()
+        holder.kill()
+        holder.wait()
+
+
+def test_a_build_killed_midway_is_waited_for_and_its_lock_removed(tmp_path, capsys):
+    """torch's build lock (up to 2.13 a file whose existence torch waits on), left by a process killed
+    mid-build (a test's timeout), made every later `load` wait forever. `load` waits, saying so,
+    while a live process builds; once that process is killed with SIGKILL, it goes on at once and
+    removes the lock file torch's build left behind, but where torch flocks that file (2.14 on).
+    Waiting for a process that only loads a built core is not worth a word."""
+    lock = tmp_path / "lock"
+    _killed_while_holding_the_build_lock(tmp_path, lock)
     err = capsys.readouterr().err
     assert "waiting for another process building the native recorder core in %s" % tmp_path in err
     assert "removing %s, left by a build that never finished" % lock in err
@@ -514,6 +522,12 @@ def test_a_build_killed_midway_is_waited_for_and_its_lock_removed(tmp_path, caps
     with native._BuildLock(str(tmp_path), baton=False):
         pass
     assert lock.exists() and capsys.readouterr().err == "", "torch's own flocked file stays"
+    built = tmp_path / "tapedeck_torch_native.so"
+    built.write_bytes(b"")
+    later = os.path.getmtime(native._SOURCE) + 10
+    os.utime(built, (later, later))
+    _killed_while_holding_the_build_lock(tmp_path, lock)
+    assert "waiting" not in capsys.readouterr().err, "the holder was loading a built core"
 
 
 def test_each_copy_of_the_core_builds_in_its_own_folder(monkeypatch):

@@ -68,12 +68,12 @@ def load() -> ModuleType:
 
 class _BuildLock:
     """Held while `load` builds or loads the core in `folder`: an `flock` on `folder/tapedeck.lock`,
-    which the kernel lets go of when its process ends, however it ends. Another process that holds it
-    is building: wait, saying so. Up to torch 2.13, torch's own build waits while a `lock` file
-    exists (`FileBaton`, which `baton` says torch uses), so one left by a build killed midway
-    (SIGKILL, a timeout) made every later load wait forever: holding this lock, no one else is
-    building, so such a file is removed, saying so. From 2.14 on, torch flocks that file itself and
-    leaves it in place."""
+    which the kernel lets go of when its process ends, however it ends. Another process that holds
+    it is building (said, when a build is due) or loading: wait. Up to torch 2.13, torch's own build
+    waits while a `lock` file exists (`FileBaton`, which `baton` says torch uses), so one left by a
+    build killed midway (SIGKILL, a timeout) made every later load wait forever: holding this lock,
+    no one else is building, so such a file is removed, saying so. From 2.14 on, torch flocks that
+    file itself and leaves it in place."""
 
     def __init__(self, folder: str, baton: bool) -> None:
         self._folder = folder
@@ -85,8 +85,9 @@ class _BuildLock:
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print("tapedeck_torch: waiting for another process building the native recorder core in %s"
-                  % self._folder, file=sys.stderr, flush=True)
+            if _stale(self._folder):
+                print("tapedeck_torch: waiting for another process building the native recorder core in %s"
+                      % self._folder, file=sys.stderr, flush=True)
             fcntl.flock(self._fd, fcntl.LOCK_EX)
         left = os.path.join(self._folder, "lock")
         if self._baton and os.path.exists(left):
