@@ -15,6 +15,7 @@
 // reads every line this file writes with the tests' trace schema and compares the verdicts with the
 // Python recorder's.
 #include <torch/extension.h>
+#include <torch/csrc/autograd/python_variable.h>
 #include <ATen/SequenceNumber.h>
 #include <ATen/record_function.h>
 #include <c10/core/InferenceMode.h>
@@ -37,11 +38,15 @@
 #define Py_BUILD_CORE 1
 #include <internal/pycore_frame.h>
 #undef Py_BUILD_CORE
+// The kinds of a code object's fast locals (internal/pycore_code.h, the same in 3.11 and 3.12).
+#define TAPEDECK_CO_FAST_CELL 0x40
+#define TAPEDECK_CO_FAST_FREE 0x80
 #endif
 
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -322,6 +327,10 @@ struct State {
   /// The program frame and line the program's names were last looked at in (`observe_names`).
   const void* named_frame = nullptr;
   int named_line = 0;
+  /// NameBinder's memory: the tensor each (code object, name) was last bound to (`bind_variable`).
+  std::map<std::pair<const void*, const void*>, int64_t> bound;
+  std::unordered_map<const void*, std::pair<py::object, std::string>> name_literals;  ///< name, JSON literal
+  py::object js_name;  ///< schema.js_name
 
   std::unordered_map<const c10::TensorImpl*, TensorEntry> tensors;
   std::unordered_map<const void*, Counter> counters;
@@ -642,13 +651,84 @@ size_t capture_site() {
   return index;
 }
 
-/// Hands Python's `names(line, depth)` (NameBinder) the program's variables to bind when the program
-/// frame of the op at `site` is another one than the last op's, or the same one at another line, as
-/// NameBinder.observe decides for the Python recorder: the lines it formats (`bind` events) go into
-/// the trace before the op. Once per program statement, not per op: the check is two compares.
+#ifdef TAPEDECK_INTERNAL_FRAMES
+/// NameBinder.scan's rule for one variable: a `bind` line when `name` holds a recorded tensor it did
+/// not hold when last scanned in `code`. Names are told apart by their objects (interned strings,
+/// kept alive here).
+void bind_variable(const void* code, PyObject* name, PyObject* value, int line) {
+  if (value == nullptr || !THPVariable_Check(value) || !PyUnicode_Check(name)) {
+    return;
+  }
+  const bool dunder =
+      PyUnicode_GET_LENGTH(name) >= 2 && PyUnicode_READ_CHAR(name, 0) == '_' && PyUnicode_READ_CHAR(name, 1) == '_';
+  if (dunder) {
+    return;
+  }
+  auto found = state->tensors.find(THPVariable_Unpack(value).unsafeGetTensorImpl());
+  if (found == state->tensors.end() || found->second.ref.expired()) {
+    return;
+  }
+  const int64_t tid = found->second.tid;
+  auto [it, added] = state->bound.try_emplace(std::make_pair(code, static_cast<const void*>(name)), tid);
+  if (!added) {
+    if (it->second == tid) {
+      return;
+    }
+    it->second = tid;
+  }
+  auto literal = state->name_literals.find(name);
+  if (literal == state->name_literals.end()) {
+    py::object held = py::reinterpret_borrow<py::object>(name);
+    std::string text = state->js_name(held).cast<std::string>();
+    literal = state->name_literals.emplace(name, std::make_pair(std::move(held), std::move(text))).first;
+  }
+  std::string out = "{\"k\":\"bind\",\"name\":";
+  out += literal->second.second;
+  out += ",\"t\":";
+  out += std::to_string(tid);
+  out += ",\"line\":";
+  out += std::to_string(line);
+  out += "}";
+  state->entries.emplace_back(Entry::text, state->texts.size());
+  state->texts.push_back(std::move(out));
+}
+
+/// NameBinder.scan over the interpreter's own frame, as `frame.f_locals` would show it (a function's
+/// fast locals, cells and free variables read through; a module's or class body's namespace), in
+/// a few hundred nanoseconds where Python's scan takes tens of microseconds.
+void scan_frame(const _PyInterpreterFrame* frame, int line) {
+  PyCodeObject* code = frame->f_code;
+  if (!(code->co_flags & CO_OPTIMIZED)) {
+    if (frame->f_locals != nullptr && PyDict_Check(frame->f_locals)) {
+      Py_ssize_t position = 0;
+      PyObject* name;
+      PyObject* value;
+      while (PyDict_Next(frame->f_locals, &position, &name, &value)) {
+        bind_variable(code, name, value, line);
+      }
+    }
+    return;
+  }
+  const char* kinds = PyBytes_AS_STRING(code->co_localspluskinds);
+  for (int i = 0; i < code->co_nlocalsplus; ++i) {
+    PyObject* value = frame->localsplus[i];
+    const bool celled = (kinds[i] & (TAPEDECK_CO_FAST_CELL | TAPEDECK_CO_FAST_FREE)) != 0;
+    if (value != nullptr && celled && PyCell_Check(value)) {
+      value = PyCell_GET(value);
+    }
+    bind_variable(code, PyTuple_GET_ITEM(code->co_localsplusnames, i), value, line);
+  }
+}
+#endif
+
+/// Binds the program's variables (`bind` events, before the op) when the program frame of the op at
+/// `site` is another one than the last op's, or the same one at another line, as NameBinder.observe
+/// decides for the Python recorder. Once per program statement, not per op: the check is two
+/// compares. Where the core reads the interpreter's frames (3.11, 3.12) it scans the frame itself;
+/// elsewhere Python's `names(line, depth)` scans it and returns the lines.
 void observe_names(size_t site) {
   const void* frame = state->program_frame;
-  if (frame == nullptr || !state->names_of) {
+  if (frame == nullptr || state->names_of.is_none()) {
     return;
   }
   const int line = caches.site_line[site];
@@ -664,6 +744,9 @@ void observe_names(size_t site) {
   PyGILState_STATE gil = PyGILState_Ensure();
   ++state->passive;
   try {
+#ifdef TAPEDECK_INTERNAL_FRAMES
+    scan_frame(static_cast<const _PyInterpreterFrame*>(frame), statement);
+#else
     // Python finds the program frame this many frames above its callback's own, as capture_site did
     // from the op's caller, skipping the same incomplete frames (sys._getframe).
     const size_t depth = caches.sites[site].size();
@@ -672,6 +755,7 @@ void observe_names(size_t site) {
       state->entries.emplace_back(Entry::text, state->texts.size());
       state->texts.push_back(text.cast<std::string>());
     }
+#endif
   } catch (const std::exception& e) {
     refuse(std::string("reading the program's variable names (") + e.what() + ")");
   }
@@ -1725,7 +1809,8 @@ State& running() {
 /// recorded op raised, with the op's call fields (`"call":...,"line":...`), once it reaches Python;
 /// `names(line, depth)` the `bind` lines of the variables of the program frame `depth` frames above
 /// it, given the line of the statement that ran (NameBinder), called when the program moves to
-/// another statement or frame.
+/// another statement or frame where the core cannot read the frame itself (None: no `bind` events,
+/// what recorder/benchmarks/names_cost.py measures against).
 void start(const std::string& program, py::object classify, py::object classify_code, py::object site,
            py::object slot_names, py::object checkpoint_inputs, int64_t values, py::object raised,
            py::object names) {
@@ -1744,6 +1829,7 @@ void start(const std::string& program, py::object classify, py::object classify_
   state->value_limit = values;
   state->raised_of = std::move(raised);
   state->names_of = std::move(names);
+  state->js_name = py::module_::import("tapedeck_torch.schema").attr("js_name");
   state->parameter_type = py::module_::import("torch.nn").attr("Parameter").ptr();
   state->stack.reserve(64);
   state->active = true;

@@ -50,7 +50,9 @@ class _Printed:
 
 class NativeRecorder:
     """Records the program running between `start()` and `stop()` into a trace file, through the C++
-    core. It names variables as the Python recorder does (NameBinder, once per program statement).
+    core. It names variables as the Python recorder does (NameBinder's rule, once per program
+    statement: the core scans the frame itself where it reads the interpreter's frames, `_names`
+    elsewhere).
     What it does not record: value previews of tensors that are not on the CPU, the Python spelling
     of calls its frame's bytecode does not name exactly (callees.py: `call` is `""` there, and
     readers show the aten name), and exceptions a torch call raises before any op runs
