@@ -13,9 +13,10 @@ _Tensor = torch.Tensor
 class NameBinder:
     """Looks at the program frame's variables when the program moves to a new statement, and binds
     each name that now holds a different recorded tensor. The `line` of a binding is the statement
-    that ran the frame's last op, which is the assignment in `y = f(x)`. Both recorders use it: the
-    Python one calls `observe` before each top-level torch call; the native core keeps the frame and
-    line itself (core.cpp `observe_names`) and calls `scan` when they change."""
+    that ran the frame's last op, which is the assignment in `y = f(x)`. The Python recorder calls
+    `observe` before each top-level torch call. The native core keeps the frame and line itself
+    (core.cpp `observe_names`) and, when they change, scans the frame by this class's rule where it
+    reads the interpreter's frames (Python 3.11, 3.12), and calls `scan` elsewhere."""
 
     def __init__(self, emit: Callable[[str], None], tid_of: Callable[[torch.Tensor], int | None]) -> None:
         """`emit` takes each `bind` line; `tid_of` gives a tensor's id if it is recorded, else None."""

@@ -52,10 +52,9 @@ class NativeRecorder:
     """Records the program running between `start()` and `stop()` into a trace file, through the C++
     core. It names variables as the Python recorder does (NameBinder's rule, once per program
     statement: the core scans the frame itself where it reads the interpreter's frames, `_names`
-    elsewhere).
-    What it does not record: value previews of tensors that are not on the CPU, the Python spelling
-    of calls its frame's bytecode does not name exactly (callees.py: `call` is `""` there, and
-    readers show the aten name), and exceptions a torch call raises before any op runs
+    elsewhere). What it does not record: value previews of tensors that are not on the CPU, the
+    Python spelling of calls its frame's bytecode does not name exactly (callees.py: `call` is `""`
+    there, and readers show the aten name), and exceptions a torch call raises before any op runs
     (Python-level checks, such as an index out of bounds), but for those of
     `torch.autograd.backward` and `grad` (`_wrap_entry`); an exception an op raised is written when
     it reaches the program (`_raised`). A slot packed by saved-tensor hooks is written as the Python
@@ -187,9 +186,9 @@ class NativeRecorder:
         self._write_error(error, call_site[end + 1:], None)
 
     def _names(self, line: int, depth: int) -> list[str]:
-        """The core's call when the program's next op runs in another frame or statement than its last:
-        the `bind` lines of the variables of the program frame `depth` frames up, at `line`
-        (NameBinder.scan)."""
+        """The core's call, where it cannot read the interpreter's frames itself, when the program's
+        next op runs in another frame or statement than its last: the `bind` lines of the variables
+        of the program frame `depth` frames up, at `line` (NameBinder.scan)."""
         self.names.scan(sys._getframe(depth), line)
         bound = self._bound[:]
         self._bound.clear()
