@@ -137,8 +137,11 @@ def _callee_loads(instructions: list[dis.Instruction], index: int) -> list[dis.I
         return []
     start = (call.lineno, call.col_offset)
     end = (call.end_lineno, call.end_col_offset)
+    before = instructions[:index]
+    if instructions[index].opname == "CALL_KW" and before and before[-1].opname == "LOAD_CONST":
+        before = before[:-1]  # Python 3.13: the keyword names' tuple, placed at the callee's span
     chain = []
-    for instruction in reversed(instructions[:index]):
+    for instruction in reversed(before):
         if instruction.opname in _IGNORED:
             continue
         span = instruction.positions
