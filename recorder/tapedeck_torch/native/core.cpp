@@ -366,7 +366,7 @@ struct State {
   std::vector<std::pair<int64_t, int64_t>> pairs;  ///< op ins/outs, node edges (nid, input_nr; -1 for null)
   std::vector<Bump> bumps;
   std::vector<SlotRec> slots;
-  std::vector<std::string> texts;  ///< lines Python formatted (`bind` events)
+  std::vector<std::string> texts;  ///< lines formatted when recorded (`bind` events)
 
   /// While an exception a recorded op raised is on its way to the program: the op's call site, and the
   /// trace function that was installed before `watch_raised` installed its own.
@@ -497,6 +497,15 @@ TensorEntry& tensor_entry(const at::TensorBase& t, PyObject* parameter_type = nu
 /// The tensor's id (`tensor_entry`).
 int64_t tensor_id(const at::TensorBase& t, PyObject* parameter_type = nullptr) {
   return tensor_entry(t, parameter_type).tid;
+}
+
+/// The id of a recorded tensor still alive, without registering one: what a variable names.
+std::optional<int64_t> recorded_id(const c10::TensorImpl* impl) {
+  auto it = state->tensors.find(impl);
+  if (it == state->tensors.end() || it->second.ref.expired()) {
+    return std::nullopt;
+  }
+  return it->second.tid;
 }
 
 template <typename F>
@@ -664,11 +673,11 @@ void bind_variable(const void* code, PyObject* name, PyObject* value, int line) 
   if (dunder) {
     return;
   }
-  auto found = state->tensors.find(THPVariable_Unpack(value).unsafeGetTensorImpl());
-  if (found == state->tensors.end() || found->second.ref.expired()) {
+  const std::optional<int64_t> recorded = recorded_id(THPVariable_Unpack(value).unsafeGetTensorImpl());
+  if (!recorded) {
     return;
   }
-  const int64_t tid = found->second.tid;
+  const int64_t tid = *recorded;
   auto [it, added] = state->bound.try_emplace(std::make_pair(code, static_cast<const void*>(name)), tid);
   if (!added) {
     if (it->second == tid) {
@@ -1874,12 +1883,8 @@ py::bytes take() {
 
 /// The id of `t` if it is a recorded tensor, else None: whom a variable that holds `t` names.
 std::optional<int64_t> known_id(const at::Tensor& t) {
-  State& s = running();
-  auto it = s.tensors.find(t.unsafeGetTensorImpl());
-  if (it == s.tensors.end() || it->second.ref.expired()) {
-    return std::nullopt;
-  }
-  return it->second.tid;
+  running();
+  return recorded_id(t.unsafeGetTensorImpl());
 }
 
 /// Looks at the program's variables as before an op (`observe_names`), from Python: before a
