@@ -8,7 +8,8 @@ from .distributed import rank_path
 from .recording import run_program
 
 USAGE = """usage: python3 -m tapedeck_torch [-o OUT.tdt] [--values N] [--keep-steps N] [--max-steps N]
-                              [--max-memory MIB] [--no-trace] [--native] SCRIPT.py [ARGS...] [-o OUT.tdt]
+                              [--max-memory MIB] [--no-trace] [--native | --prefer-native]
+                              SCRIPT.py [ARGS...] [-o OUT.tdt]
 
 Runs SCRIPT.py as __main__ with ARGS and records it into a tapedeck trace (default SCRIPT.tdt).
 A trailing `-o OUT` after the script's arguments is taken by the recorder, not the script.
@@ -26,7 +27,9 @@ A trailing `-o OUT` after the script's arguments is taken by the recorder, not t
   --native           record through the C++ core (built on first use; needs a C++ compiler and
                      ninja): several times cheaper per op, value previews of CPU tensors only;
                      stops with a message at what it does not support (a custom autograd
-                     Function's node made before the recording started)"""
+                     Function's node made before the recording started)
+  --prefer-native    record through the C++ core where it can be built, else through the Python
+                     recorder, saying why on stderr (what `tapedeck explain` asks for)"""
 
 
 class Options(NamedTuple):
@@ -42,6 +45,9 @@ class Options(NamedTuple):
     max_memory: int | None = None
     """Bytes."""
     native: bool = False
+    """`--native`: the C++ core or nothing (exit 2 where it cannot be built)."""
+    prefer_native: bool = False
+    """`--prefer-native`: the C++ core where it can be built, else the Python recorder."""
 
 
 def _integer(option: str, text: str, least: int | None = None) -> int:
@@ -63,6 +69,7 @@ def parse(argv: list[str]) -> Options:
     max_memory = None
     trace = True
     native = False
+    prefer_native = False
     i = 0
     while i < len(argv) and argv[i].startswith("-"):
         option = argv[i]
@@ -72,8 +79,9 @@ def parse(argv: list[str]) -> Options:
             trace = False
             i += 1
             continue
-        if option == "--native":
-            native = True
+        if option in ("--native", "--prefer-native"):
+            native = native or option == "--native"
+            prefer_native = prefer_native or option == "--prefer-native"
             i += 1
             continue
         if i + 1 >= len(argv):
@@ -102,7 +110,7 @@ def parse(argv: list[str]) -> Options:
         output = None
     elif output is None:
         output = os.path.splitext(os.path.basename(script))[0] + ".tdt"
-    return Options(script, rest, output, values, keep_steps, max_steps, max_memory, native)
+    return Options(script, rest, output, values, keep_steps, max_steps, max_memory, native, prefer_native)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,15 +125,21 @@ def main(argv: list[str] | None = None) -> int:
         print("tapedeck_torch: cannot open %s: no such file" % options.script, file=sys.stderr)
         return 2
     output = None if options.output is None else rank_path(options.output)
-    if options.native and output is not None:
+    native = False
+    if (options.native or options.prefer_native) and output is not None:
         from .native import NativeUnavailable, load
         try:
             load()
+            native = True
         except NativeUnavailable as e:
-            print("tapedeck_torch: --native is not available here: %s; record without --native" % e, file=sys.stderr)
-            return 2
+            if options.native:
+                print("tapedeck_torch: --native is not available here: %s; record without --native" % e,
+                      file=sys.stderr)
+                return 2
+            print("tapedeck_torch: recording with the Python recorder, several times slower per op, since the "
+                  "native core is not available here: %s" % e, file=sys.stderr, flush=True)
     return run_program(options.script, options.args, output, options.values, options.keep_steps,
-                       options.max_steps, options.max_memory, options.native)
+                       options.max_steps, options.max_memory, native)
 
 
 if __name__ == "__main__":

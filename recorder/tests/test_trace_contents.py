@@ -2,6 +2,8 @@
 
 import pytest
 
+from tapedeck_torch.__main__ import Options, parse
+
 
 def tensor_events(events):
     return {e["t"]: e for e in events if e["k"] == "tensor"}
@@ -180,22 +182,21 @@ def test_non_finite_values_are_strings(record_snippet):
 
 
 @pytest.mark.parametrize("argv, expected", [
-    (["train.py", "--lr", "1", "-o", "out.tdt"], ("train.py", ["--lr", "1"], "out.tdt", 64, None, None, None, False)),
-    (["-o", "a.tdt", "--values", "0", "train.py", "-o", "x"],
-     ("train.py", ["-o", "x"], "a.tdt", 0, None, None, None, False)),
-    (["train.py"], ("train.py", [], "train.tdt", 64, None, None, None, False)),
-    (["--keep-steps", "3", "train.py"], ("train.py", [], "train.tdt", 64, 3, None, None, False)),
-    (["--max-steps", "10", "--max-memory", "512", "t.py"], ("t.py", [], "t.tdt", 64, None, 10, 512 << 20, False)),
-    (["--no-trace", "--max-steps", "5", "t.py", "-o", "x"], ("t.py", ["-o", "x"], None, 64, None, 5, None, False)),
-    (["--native", "train.py", "-o", "n.tdt"], ("train.py", [], "n.tdt", 64, None, None, None, True)),
+    (["train.py", "--lr", "1", "-o", "out.tdt"], Options("train.py", ["--lr", "1"], "out.tdt")),
+    (["-o", "a.tdt", "--values", "0", "train.py", "-o", "x"], Options("train.py", ["-o", "x"], "a.tdt", values=0)),
+    (["train.py"], Options("train.py", [], "train.tdt")),
+    (["--keep-steps", "3", "train.py"], Options("train.py", [], "train.tdt", keep_steps=3)),
+    (["--max-steps", "10", "--max-memory", "512", "t.py"], Options("t.py", [], "t.tdt", max_steps=10,
+                                                                    max_memory=512 << 20)),
+    (["--no-trace", "--max-steps", "5", "t.py", "-o", "x"], Options("t.py", ["-o", "x"], None, max_steps=5)),
+    (["--native", "train.py", "-o", "n.tdt"], Options("train.py", [], "n.tdt", native=True)),
+    (["--prefer-native", "--values", "0", "t.py"], Options("t.py", [], "t.tdt", values=0, prefer_native=True)),
 ])
 def test_command_line(argv, expected):
-    from tapedeck_torch.__main__ import parse
     assert parse(argv) == expected
 
 
 def test_command_line_rejects_bad_usage():
-    from tapedeck_torch.__main__ import parse
     with pytest.raises(ValueError, match="missing the script"):
         parse(["-o", "x.tdt"])
     with pytest.raises(ValueError, match="expects an integer"):
