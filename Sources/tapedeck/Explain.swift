@@ -55,10 +55,13 @@ struct Explain: ParsableCommand {
 
     /// `launch` as explain runs it: a program recorded by real PyTorch keeps no value previews,
     /// which the report never reads and which are a third of the Python recorder's cost per op
-    /// (docs/benchmarks.md, `rec. --values 0`).
+    /// (docs/benchmarks.md, `rec. --values 0`), and is recorded by the native core where it can
+    /// be built (about 1.5× a launch-bound step against the Python recorder's 5–6×), unless
+    /// `--recorder` names one.
     static func reporting(_ launch: Launch) -> Launch {
         var launch = launch
         launch.recording.previews = false
+        launch.recording.prefersNative = true
         return launch
     }
 }

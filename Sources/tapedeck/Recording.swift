@@ -2,13 +2,18 @@
 /// handed to the recorder (`TorchRecorder`). Either one names real PyTorch as the engine, as
 /// `--engine torch` does, since only a recording of real PyTorch has a recorder or steps to drop.
 struct Recording: Equatable, Sendable {
-    /// The recorder asked for, nil when `--recorder` was not given (the Python one records).
+    /// The recorder asked for, nil when `--recorder` was not given (then `prefersNative` decides).
     var recorder: RecorderKind?
     /// `--keep-steps N`: only the last N steps and the running one are kept.
     var keepSteps: Int?
     /// Whether the trace keeps value previews: the debugger shows them; `explain`, whose report
     /// reads none, records without them (`--values 0`).
     var previews = true
+    /// Whether, with no `--recorder` given, the native core records where it can be built, and the
+    /// Python recorder where it cannot (saying why): `explain`'s default, whose report reads nothing
+    /// the native core leaves out (value previews of GPU tensors, exceptions a program catches
+    /// before any op runs). The debugger keeps the Python recorder, which previews every tensor.
+    var prefersNative = false
 
     /// Whether either option was given.
     var isRequested: Bool { recorder != nil || keepSteps != nil }
@@ -23,7 +28,15 @@ struct Recording: Equatable, Sendable {
 
     /// The recorder's own options (`python3 -m tapedeck_torch`, recorder/tapedeck_torch/__main__.py).
     var arguments: [String] {
-        (recorder == .native ? ["--native"] : []) + (keepSteps.map { ["--keep-steps", String($0)] } ?? [])
-            + (previews ? [] : ["--values", "0"])
+        recorderArguments + (keepSteps.map { ["--keep-steps", String($0)] } ?? []) + (previews ? [] : ["--values", "0"])
+    }
+
+    /// The recorder's option choosing the recorder: none for the Python one.
+    private var recorderArguments: [String] {
+        switch recorder {
+        case .native: ["--native"]
+        case .python: []
+        case nil: prefersNative ? ["--prefer-native"] : []
+        }
     }
 }

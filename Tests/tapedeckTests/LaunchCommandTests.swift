@@ -158,6 +158,31 @@ final class LaunchCommandTests: XCTestCase {
         XCTAssertTrue(output.stdout.hasPrefix("samples/saved_input_plus_equals.py:8:1: error: "), "the fake recorder's trace: \(output.stdout) \(output.stderr)")
     }
 
+    /// `explain` asks for the native core, falling back to the Python recorder (`--prefer-native`),
+    /// and for no previews; the debugger and `record` keep the Python recorder and its previews; a
+    /// recorder named is the one asked for.
+    func testExplainPrefersTheNativeCoreAndTheOtherCommandsThePythonRecorder() throws {
+        try requireTorch()
+        let directory = try programDirectory()
+        let fake = try fakeRecorder(in: directory.appendingPathComponent("elsewhere"))
+        let environment = ["TAPEDECK_RECORDER": fake.path]
+        let commands: [([String], (native: String?, values: Bool))] = [
+            (["explain", "train.py"], ("--prefer-native", false)),
+            (["explain", "--recorder", "python", "train.py"], (nil, false)),
+            (["explain", "--recorder", "native", "train.py"], ("--native", false)),
+            (["record", "train.py", "-o", "out.tdt"], (nil, true)),
+            (["record", "--recorder", "native", "train.py", "-o", "out.tdt"], ("--native", true)),
+        ]
+        for (command, expected) in commands {
+            let output = try Binary.run(command, in: directory, environment: environment)
+            XCTAssertTrue([0, 1].contains(output.status), "\(command): \(output.stderr)")
+            let arguments = try recorderArguments(in: directory)
+            let chosen = arguments.filter { $0 == "--native" || $0 == "--prefer-native" }
+            XCTAssertEqual(chosen, expected.native.map { [$0] } ?? [], "\(command) ran the recorder with \(arguments)")
+            XCTAssertEqual(!arguments.contains("--values"), expected.values, "\(command) ran the recorder with \(arguments)")
+        }
+    }
+
     func testTheRecorderIsFoundBesideTheBinary() throws {
         try requireTorch()
         let directory = try programDirectory()
@@ -270,7 +295,9 @@ final class LaunchCommandTests: XCTestCase {
         return directory
     }
 
-    /// A `tapedeck_torch` package under `parent` that "records" by copying a sample trace to `-o`.
+    /// A `tapedeck_torch` package in `parent` whose `python3 -m tapedeck_torch` writes the sample's
+    /// trace where `-o` says and its own arguments, one a line, to `recorder-arguments.txt` in the
+    /// folder it runs in.
     private func fakeRecorder(in parent: URL) throws -> URL {
         let package = parent.appendingPathComponent("tapedeck_torch")
         try FileManager.default.createDirectory(at: package, withIntermediateDirectories: true)
@@ -279,7 +306,15 @@ final class LaunchCommandTests: XCTestCase {
         try """
             import shutil, sys
             shutil.copy(\(String(reflecting: sample)), sys.argv[sys.argv.index("-o") + 1])
+            with open("recorder-arguments.txt", "w") as f:
+                f.write("\\n".join(sys.argv[1:]))
             """.write(to: package.appendingPathComponent("__main__.py"), atomically: true, encoding: .utf8)
         return parent
+    }
+
+    /// What the fake recorder was last run with in `directory`.
+    private func recorderArguments(in directory: URL) throws -> [String] {
+        try String(contentsOf: directory.appendingPathComponent("recorder-arguments.txt"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
     }
 }

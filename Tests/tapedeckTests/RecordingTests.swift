@@ -8,12 +8,17 @@ final class RecordingTests: XCTestCase {
         XCTAssertEqual(Recording(recorder: .native, keepSteps: 2).arguments, ["--native", "--keep-steps", "2"])
         XCTAssertEqual(Recording(recorder: .python).arguments, [])
         XCTAssertEqual(Recording(previews: false).arguments, ["--values", "0"])
+        XCTAssertEqual(Recording(prefersNative: true).arguments, ["--prefer-native"])
+        XCTAssertEqual(Recording(recorder: .python, prefersNative: true).arguments, [], "a recorder named is the one used")
+        XCTAssertEqual(Recording(recorder: .native, prefersNative: true).arguments, ["--native"])
     }
 
-    func testExplainRecordsWithoutPreviewsAndAsksForNothingElse() {
+    func testExplainRecordsWithoutPreviewsPrefersTheNativeCoreAndAsksForNothingElse() {
         let launch = Launch(targets: ["train.py"], engine: nil, recording: Recording(keepSteps: 3))
         let reporting = Explain.reporting(launch)
-        XCTAssertEqual(reporting.recording.arguments, ["--keep-steps", "3", "--values", "0"])
+        XCTAssertEqual(reporting.recording.arguments, ["--prefer-native", "--keep-steps", "3", "--values", "0"])
+        XCTAssertEqual(Explain.reporting(Launch(targets: ["train.py"], engine: nil, recording: Recording(recorder: .python)))
+            .recording.arguments, ["--values", "0"])
         XCTAssertFalse(Explain.reporting(Launch(targets: ["train.py"], engine: nil)).recording.isRequested,
                        "leaving previews out does not send a program inside the subset to real PyTorch")
         XCTAssertEqual(reporting.targets, launch.targets)
