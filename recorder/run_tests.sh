@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs tapedeck_torch (pip install ./recorder), lints it with ruff and runs its pytest suite.
+# Installs tapedeck_torch (pip install ./recorder), lints it with ruff and runs its pytest suite
+# (the whole suite in one process per core, with pytest-xdist, which it installs).
 # When PyTorch cannot be imported the tests cannot run: say so and exit 0, except under CI=true, where
 # that fails the run (exit 1), so CI never passes without the recorder tests.
 # Usage: recorder/run_tests.sh [pytest args, default: tests]   (PYTHON=... picks the interpreter;
@@ -28,6 +29,9 @@ fi
 if ! "$python" -m pytest --version >/dev/null 2>&1; then
     "$python" -m pip install --quiet pytest || { echo "recorder tests FAILED: pytest is missing and pip could not install it"; exit 1; }
 fi
+if ! "$python" -c "import xdist" >/dev/null 2>&1; then
+    "$python" -m pip install --quiet pytest-xdist || echo "recorder tests: pytest-xdist could not be installed; running the suite in one process"
+fi
 if ! "$python" -m ruff --version >/dev/null 2>&1; then
     "$python" -m pip install --quiet ruff || { echo "recorder tests FAILED: ruff is missing and pip could not install it"; exit 1; }
 fi
@@ -36,5 +40,10 @@ cd "$here" || exit 1
 "$python" -m ruff check --quiet --no-cache . || { echo "recorder tests FAILED: ruff check found problems (above)"; exit 1; }
 if [ "$#" -eq 0 ]; then
     set -- tests
+    # The whole suite runs in one process per core (pytest-xdist), each test file in one of them,
+    # so a file's module fixtures (every conformance case recorded at once) run once.
+    if "$python" -c "import xdist" >/dev/null 2>&1; then
+        set -- tests -n auto --dist loadfile
+    fi
 fi
 exec "$python" -m pytest -q "$@"
