@@ -38,7 +38,7 @@ struct Explain: ParsableCommand {
     static func execute(_ launch: Launch, json: Bool) -> Int32 {
         Interruption.install()
         do throws(CommandError) {
-            let runs = try reporting(launch).runs(announce: Standard.note)
+            let runs = try launch.withoutPreviews.runs(announce: Standard.note)
             let reports = runs.map { $0.debugger.explain() }
             if runs.count == 1 {
                 Standard.out(json ? reports[0].json() : reports[0].text())
@@ -51,17 +51,5 @@ struct Explain: ParsableCommand {
         } catch {
             return Standard.fail(error)
         }
-    }
-
-    /// `launch` as explain runs it: a program recorded by real PyTorch keeps no value previews,
-    /// which the report never reads and which are a third of the Python recorder's cost per op
-    /// (docs/benchmarks.md, `rec. --values 0`), and is recorded by the native core where it can
-    /// be built (about 1.5× a launch-bound step against the Python recorder's 5–6×), unless
-    /// `--recorder` names one.
-    static func reporting(_ launch: Launch) -> Launch {
-        var launch = launch
-        launch.recording.previews = false
-        launch.recording.prefersNative = true
-        return launch
     }
 }

@@ -39,7 +39,7 @@ struct Graph: ParsableCommand {
 
     private func execute() -> Int32 {
         do throws(CommandError) {
-            let run = try target.launch.runs(announce: Standard.note)[0]
+            let run = try target.launch.withoutPreviews.runs(announce: Standard.note)[0]
             let debugger = run.debugger
             let dot = GraphvizRenderer(picture: debugger.picture(), source: debugger.source).dot()
             let bytes = format == .svg ? try Graphviz.svg(fromDOT: dot) : Data(dot.utf8)

@@ -24,6 +24,13 @@ struct Launch {
     /// How long a trial runs before `choose` says its output is held (`run` and `record` show it).
     var holdNotice: Duration = .seconds(2)
 
+    /// This launch for a command whose output reads no value previews (`Recording.withoutPreviews`).
+    var withoutPreviews: Launch {
+        var launch = self
+        launch.recording = recording.withoutPreviews
+        return launch
+    }
+
     /// One tape to debug.
     struct Run {
         var path: String

@@ -1,8 +1,8 @@
 import ArgumentParser
 
 /// Which recorder records a program run by real PyTorch: `python3 -m tapedeck_torch` as it is, or
-/// with `--native`, its C++ core (recorder/README.md). Without `--recorder`, `explain` prefers the
-/// native core and the other commands use the Python recorder (`Recording.prefersNative`).
+/// with `--native`, its C++ core (recorder/README.md). Without `--recorder`, `explain` and `graph`
+/// prefer the native core, and the debugger and `record` use the Python recorder (`Recording.prefersNative`).
 enum RecorderKind: String, ExpressibleByArgument, CaseIterable, Sendable {
     /// Python dispatch: value previews of every tensor and variable names, 7–9× a launch-bound step.
     case python

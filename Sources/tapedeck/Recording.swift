@@ -6,14 +6,27 @@ struct Recording: Equatable, Sendable {
     var recorder: RecorderKind?
     /// `--keep-steps N`: only the last N steps and the running one are kept.
     var keepSteps: Int?
-    /// Whether the trace keeps value previews: the debugger shows them; `explain`, whose report
-    /// reads none, records without them (`--values 0`).
+    /// Whether the trace keeps value previews: the debugger shows them; `explain` and `graph`,
+    /// whose output reads none, record without them (`--values 0`, `withoutPreviews`).
     var previews = true
     /// Whether, with no `--recorder` given, the native core records where it can be built, and the
-    /// Python recorder where it cannot (saying why): `explain`'s default, whose report reads nothing
-    /// the native core leaves out (value previews of GPU tensors, exceptions a program catches
-    /// before any op runs). The debugger keeps the Python recorder, which previews every tensor.
+    /// Python recorder where it cannot (saying why): the default of `explain` and `graph`, whose
+    /// output reads nothing the native core leaves out (value previews of GPU tensors, exceptions a
+    /// program catches before any op runs). The debugger keeps the Python recorder, which previews
+    /// every tensor.
     var prefersNative = false
+
+    /// How a command whose output reads no value previews records (`explain`'s report, `graph`'s
+    /// picture): without them, a third of the Python recorder's cost per op (docs/benchmarks.md,
+    /// `rec. --values 0`), and by the native core where it can be built (about 1.5× a launch-bound
+    /// step against the Python recorder's 5–6×) unless `--recorder` names a recorder. It asks for
+    /// nothing (`isRequested`): a program inside the subset stays on tapedeck's engine.
+    var withoutPreviews: Recording {
+        var recording = self
+        recording.previews = false
+        recording.prefersNative = true
+        return recording
+    }
 
     /// Whether either option was given.
     var isRequested: Bool { recorder != nil || keepSteps != nil }

@@ -158,10 +158,10 @@ final class LaunchCommandTests: XCTestCase {
         XCTAssertTrue(output.stdout.hasPrefix("samples/saved_input_plus_equals.py:8:1: error: "), "the fake recorder's trace: \(output.stdout) \(output.stderr)")
     }
 
-    /// `explain` asks for the native core, falling back to the Python recorder (`--prefer-native`),
-    /// and for no previews; the debugger and `record` keep the Python recorder and its previews; a
-    /// recorder named is the one asked for.
-    func testExplainPrefersTheNativeCoreAndTheOtherCommandsThePythonRecorder() throws {
+    /// `explain` and `graph` ask for the native core, falling back to the Python recorder
+    /// (`--prefer-native`), and for no previews; `record` (and the debugger) keep the Python recorder
+    /// and its previews; a recorder named is the one asked for.
+    func testExplainAndGraphPreferTheNativeCoreAndRecordThePythonRecorder() throws {
         try requireTorch()
         let directory = try programDirectory()
         let fake = try fakeRecorder(in: directory.appendingPathComponent("elsewhere"))
@@ -170,6 +170,7 @@ final class LaunchCommandTests: XCTestCase {
             (["explain", "train.py"], ("--prefer-native", false)),
             (["explain", "--recorder", "python", "train.py"], (nil, false)),
             (["explain", "--recorder", "native", "train.py"], ("--native", false)),
+            (["graph", "train.py"], ("--prefer-native", false)),
             (["record", "train.py", "-o", "out.tdt"], (nil, true)),
             (["record", "--recorder", "native", "train.py", "-o", "out.tdt"], ("--native", true)),
         ]

@@ -1,7 +1,7 @@
 @testable import tapedeck
 import XCTest
 
-/// `Recording`: the options tapedeck hands the recorder, and what `explain` changes in them.
+/// `Recording`: the options tapedeck hands the recorder, and what `explain` and `graph` change in them.
 final class RecordingTests: XCTestCase {
     func testArgumentsAreTheRecordersOwnOptions() {
         XCTAssertEqual(Recording().arguments, [])
@@ -13,13 +13,13 @@ final class RecordingTests: XCTestCase {
         XCTAssertEqual(Recording(recorder: .native, prefersNative: true).arguments, ["--native"])
     }
 
-    func testExplainRecordsWithoutPreviewsPrefersTheNativeCoreAndAsksForNothingElse() {
+    func testWithoutPreviewsPrefersTheNativeCoreAndAsksForNothingElse() {
         let launch = Launch(targets: ["train.py"], engine: nil, recording: Recording(keepSteps: 3))
-        let reporting = Explain.reporting(launch)
+        let reporting = launch.withoutPreviews
         XCTAssertEqual(reporting.recording.arguments, ["--prefer-native", "--keep-steps", "3", "--values", "0"])
-        XCTAssertEqual(Explain.reporting(Launch(targets: ["train.py"], engine: nil, recording: Recording(recorder: .python)))
-            .recording.arguments, ["--values", "0"])
-        XCTAssertFalse(Explain.reporting(Launch(targets: ["train.py"], engine: nil)).recording.isRequested,
+        XCTAssertEqual(Launch(targets: ["train.py"], engine: nil, recording: Recording(recorder: .python))
+            .withoutPreviews.recording.arguments, ["--values", "0"])
+        XCTAssertFalse(Launch(targets: ["train.py"], engine: nil).withoutPreviews.recording.isRequested,
                        "leaving previews out does not send a program inside the subset to real PyTorch")
         XCTAssertEqual(reporting.targets, launch.targets)
     }
