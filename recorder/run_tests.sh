@@ -29,9 +29,6 @@ fi
 if ! "$python" -m pytest --version >/dev/null 2>&1; then
     "$python" -m pip install --quiet pytest || { echo "recorder tests FAILED: pytest is missing and pip could not install it"; exit 1; }
 fi
-if ! "$python" -c "import xdist" >/dev/null 2>&1; then
-    "$python" -m pip install --quiet pytest-xdist || echo "recorder tests: pytest-xdist could not be installed; running the suite in one process"
-fi
 if ! "$python" -m ruff --version >/dev/null 2>&1; then
     "$python" -m pip install --quiet ruff || { echo "recorder tests FAILED: ruff is missing and pip could not install it"; exit 1; }
 fi
@@ -42,8 +39,10 @@ if [ "$#" -eq 0 ]; then
     set -- tests
     # The whole suite runs in one process per core (pytest-xdist), each test file in one of them,
     # so a file's module fixtures (every conformance case recorded at once) run once.
-    if "$python" -c "import xdist" >/dev/null 2>&1; then
+    if "$python" -c "import xdist" >/dev/null 2>&1 || "$python" -m pip install --quiet pytest-xdist; then
         set -- tests -n auto --dist loadfile
+    else
+        echo "recorder tests: pytest-xdist could not be installed; running the suite in one process"
     fi
 fi
 exec "$python" -m pytest -q "$@"
