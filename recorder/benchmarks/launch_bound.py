@@ -36,10 +36,12 @@ without one that part says it was skipped (`--cuda` makes that an error).
 """
 
 import argparse
+import atexit
 import contextlib
 import math
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -314,6 +316,7 @@ def main() -> None:
     torch.set_num_threads(options.threads)
     warnings.simplefilter("ignore")
     folder = tempfile.mkdtemp(prefix="tapedeck-launch-")
+    atexit.register(shutil.rmtree, folder, True)  # the traces written while timing
     print("machine: %s, %d CPUs, Python %s, torch %s; torch threads %d, %d interleaved repeats, load %.2f" % (
         platform.platform(), os.cpu_count(), platform.python_version(), torch.__version__, options.threads,
         options.repeats, os.getloadavg()[0]))

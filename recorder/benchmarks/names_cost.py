@@ -7,8 +7,10 @@ by round, printing the paired difference and the `bind` events a step writes.
 """
 
 import argparse
+import atexit
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -42,7 +44,9 @@ def main() -> None:
     options = parser.parse_args()
     torch.set_num_threads(1)
     step = launch_bound.make_step(options.width, "cpu")
-    path = os.path.join(tempfile.mkdtemp(), "names.tdt")
+    folder = tempfile.mkdtemp(prefix="tapedeck-names-")
+    atexit.register(shutil.rmtree, folder, True)
+    path = os.path.join(folder, "names.tdt")
     for _ in range(3):
         step()
     names: Any = NativeRecorder._names

@@ -13,9 +13,11 @@ reason, where the core cannot be built.
 """
 
 import argparse
+import atexit
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -74,6 +76,7 @@ def main() -> None:
     torch.set_num_threads(options.threads)
     model = build_model()
     folder = tempfile.mkdtemp(prefix="tapedeck-bench-")
+    atexit.register(shutil.rmtree, folder, True)  # the traces written while timing
     trace = os.path.join(folder, "step.tdt")
 
     def plain() -> None:

@@ -10,8 +10,10 @@ ratio to the plain run's, measured in the same run.
 """
 
 import argparse
+import atexit
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,6 +62,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=9, help="runs of each configuration")
     options = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="tapedeck-startup-")
+    atexit.register(shutil.rmtree, folder, True)  # the traces written while timing
     with open(os.path.join(folder, "program.py"), "w") as f:
         f.write(PROGRAM)
     env = dict(os.environ)
