@@ -17,9 +17,11 @@ DISTRIBUTED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "prog
 
 
 def torchrun(args, cwd):
-    """`torchrun --nproc_per_node 2 ARGS` (gloo on CPU), as a subprocess of this interpreter."""
+    """`torchrun --nproc_per_node 2 ARGS` (gloo on CPU), as a subprocess of this interpreter, with its
+    temporary folder in `cwd` (torchrun leaves a `torchelastic_*` folder of logs there)."""
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300, env=_env())
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300,
+                          env={**_env(), "TMPDIR": str(cwd)})
 
 
 RECORDERS = pytest.mark.parametrize("options", [[], ["--native"]], ids=["python", "native"])
