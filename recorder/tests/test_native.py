@@ -545,3 +545,32 @@ def test_a_core_that_cannot_be_built_says_why(monkeypatch):
     monkeypatch.setattr(cpp_extension, "is_ninja_available", lambda: False)
     with pytest.raises(native.NativeUnavailable, match="needs ninja, which is not installed"):
         native.load()
+
+
+def test_a_failed_build_is_not_tried_again_until_the_source_changes(monkeypatch, tmp_path):
+    """A core that fails to build (a torch whose internals it does not know, no compiler) fails again:
+    later loads say so at once instead of spending a minute on it, until core.cpp changes."""
+    from torch.utils import cpp_extension
+    monkeypatch.setattr(native, "_module", None)
+    monkeypatch.setenv("TAPEDECK_TORCH_CACHE", str(tmp_path))
+    monkeypatch.setattr(cpp_extension, "is_ninja_available", lambda: True)
+    builds = []
+
+    def failing(*args, **kwargs):
+        builds.append(kwargs["build_directory"])
+        raise RuntimeError("Error building extension 'tapedeck_torch_native'\ncore.cpp:12:3: error: 'Thing' was "
+                           "not declared in this scope")
+    monkeypatch.setattr(cpp_extension, "load", failing)
+    with pytest.raises(native.NativeUnavailable, match="could not be built in .*error: 'Thing' was not declared"):
+        native.load()
+    marker = os.path.join(builds[0], "build-failed")
+    with pytest.raises(native.NativeUnavailable) as earlier:
+        native.load()
+    assert len(builds) == 1, "not built again"
+    assert "error: 'Thing' was not declared in this scope), at an earlier load; remove %s to try again" % marker \
+        in str(earlier.value)
+    before = os.path.getmtime(native._SOURCE) - 10
+    os.utime(marker, (before, before))
+    with pytest.raises(native.NativeUnavailable, match="error: 'Thing' was not declared in this scope\\)$"):
+        native.load()
+    assert len(builds) == 2, "a source newer than the failure is built again"

@@ -52,6 +52,7 @@ def load() -> ModuleType:
     folder = build_directory()
     os.makedirs(folder, exist_ok=True)
     with _BuildLock(folder, baton=hasattr(cpp_extension, "FileBaton")):
+        _raise_earlier_failure(folder)
         if _stale(folder):
             print("tapedeck_torch: building the native recorder core in %s (once per torch version and core "
                   "source, about a minute)" % folder, file=sys.stderr, flush=True)
@@ -61,9 +62,34 @@ def load() -> ModuleType:
         except Exception as e:
             lines = [line.strip() for line in str(e).splitlines() if line.strip()]
             errors = [line for line in lines if "error" in line.lower()]
-            raise NativeUnavailable("the native core could not be built in %s (%s)" % (
-                folder, (errors or lines or [type(e).__name__])[-1 if errors else 0][:300])) from None
+            reason = "the native core could not be built in %s (%s)" % (
+                folder, (errors or lines or [type(e).__name__])[-1 if errors else 0][:300])
+            with open(os.path.join(folder, _FAILED), "w") as f:
+                f.write(reason)
+            raise NativeUnavailable(reason) from None
     return _module
+
+
+_FAILED = "build-failed"
+"""The file in a build folder that says why its core failed to build (`load`)."""
+
+
+def _raise_earlier_failure(folder: str) -> None:
+    """Raises NativeUnavailable when the core failed to build in `folder` before, from the source it
+    has now: a torch whose internals the core does not know, or a machine without a compiler, fails
+    again, and `--prefer-native` (what `tapedeck explain` asks for) would spend a minute on it at every
+    run before falling back. A source changed since is built again."""
+    marker = os.path.join(folder, _FAILED)
+    try:
+        failed_at = os.path.getmtime(marker)
+    except FileNotFoundError:
+        return
+    if failed_at < os.path.getmtime(_SOURCE):
+        os.remove(marker)
+        return
+    with open(marker) as f:
+        reason = f.read().strip()
+    raise NativeUnavailable("%s, at an earlier load; remove %s to try again" % (reason, marker))
 
 
 class _BuildLock:
