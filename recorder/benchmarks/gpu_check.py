@@ -31,6 +31,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS = os.path.join(HERE, "gpu_programs")
 RECORDER = os.path.dirname(HERE)
+CHILD_ENV = {**os.environ, "PYTHONPATH": RECORDER}
+"""The environment of every python3 this starts: the recorder of this checkout, whatever the folder."""
 RECORDERS = {"python": [], "native": ["--native"]}
 
 
@@ -39,11 +41,16 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else ""
 
 
+def _trace(traces: str, name: str, recorder: str) -> str:
+    """Where `record` keeps program `name`'s trace by `recorder`."""
+    return os.path.join(traces, "%s.%s.tdt" % (name, recorder))
+
+
 def _run(args: list[str], cwd: str, timeout: int) -> dict[str, object]:
     started = time.monotonic()
     try:
         proc = subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "PYTHONPATH": RECORDER})
+                              env=CHILD_ENV)
     except subprocess.TimeoutExpired:
         return {"exit": None, "seconds": timeout, "last_line": "timed out after %d s" % timeout, "stdout": ""}
     return {"exit": proc.returncode, "seconds": round(time.monotonic() - started, 2),
@@ -74,7 +81,7 @@ def record(out: str, timeout: int) -> int:
     for name in sorted(n[:-3] for n in os.listdir(PROGRAMS) if n.endswith(".py")):
         runs = {"plain": _run([name + ".py"], PROGRAMS, timeout)}
         for recorder, options in recorders.items():
-            trace = os.path.join(traces, "%s.%s.tdt" % (name, recorder))
+            trace = _trace(traces, name, recorder)
             runs[recorder] = _run(["-m", "tapedeck_torch", *options, name + ".py", "-o", trace], PROGRAMS, timeout)
         plain = runs["plain"]
         same = all((r["exit"], r["last_line"], r["stdout"]) == (plain["exit"], plain["last_line"], plain["stdout"])
@@ -93,7 +100,7 @@ def record(out: str, timeout: int) -> int:
         launch.append("--cuda")
     with open(os.path.join(out, "launch_bound.txt"), "w") as f:
         subprocess.run([sys.executable, *launch], stdout=f, stderr=subprocess.STDOUT, timeout=timeout * 4,
-                       env={**os.environ, "PYTHONPATH": RECORDER})
+                       env=CHILD_ENV)
     with open(os.path.join(out, "launch_bound.txt")) as f:
         print(f.read(), end="")
     return 1 if differ else 0
@@ -110,8 +117,8 @@ def compare(folder: str, tapedeck: str) -> int:
     names = sorted({n.split(".")[0] for n in os.listdir(traces) if n.endswith(".tdt")})
     differ = False
     for name in names:
-        reports = {r: _report(tapedeck, os.path.join(traces, "%s.%s.tdt" % (name, r))) for r in RECORDERS
-                   if os.path.exists(os.path.join(traces, "%s.%s.tdt" % (name, r)))}
+        reports = {r: _report(tapedeck, _trace(traces, name, r)) for r in RECORDERS
+                   if os.path.exists(_trace(traces, name, r))}
         if "native" not in reports:
             print("%-28s no native trace  %s" % (name, _last_line(reports["python"])))
             continue

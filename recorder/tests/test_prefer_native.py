@@ -5,7 +5,7 @@ refuses to run it (exit 2)."""
 import subprocess
 import sys
 
-from conftest import _env, require_native
+from conftest import Run, _env, require_native
 from trace_schema import load_trace
 
 _PROGRAM = """\
@@ -22,8 +22,8 @@ _FALLBACK = "tapedeck_torch: recording with the Python recorder, several times s
 
 def _record(tmp_path, option, env):
     (tmp_path / "bump.py").write_text(_PROGRAM)
-    return subprocess.run([sys.executable, "-m", "tapedeck_torch", option, "bump.py", "-o", "bump.tdt"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300, env=env)
+    return Run(subprocess.run([sys.executable, "-m", "tapedeck_torch", option, "bump.py", "-o", "bump.tdt"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env), "bump.py")
 
 
 def _without_ninja(tmp_path):
@@ -33,16 +33,12 @@ def _without_ninja(tmp_path):
     return {**_env(), "PATH": str(empty)}
 
 
-def _last_error(proc):
-    return [line for line in proc.stderr.splitlines() if line.strip()][-1]
-
-
 def test_the_core_records_where_it_can_be_built(tmp_path):
     require_native()
     proc = _record(tmp_path, "--prefer-native", _env())
-    assert proc.returncode == 1, proc.stderr
+    assert proc.exit_code == 1, proc.stderr
     assert "Python recorder" not in proc.stderr
-    assert _last_error(proc).startswith("RuntimeError: one of the variables needed for gradient computation")
+    assert proc.last_error_line.startswith("RuntimeError: one of the variables needed for gradient computation")
     header, events = load_trace(str(tmp_path / "bump.tdt"))
     assert header["producer"].endswith(", native)"), header["producer"]
     assert [(e["call"], e["line"]) for e in events if e["k"] == "op" and e.get("inplace")] == [("+=", 4)]
@@ -51,13 +47,13 @@ def test_the_core_records_where_it_can_be_built(tmp_path):
 def test_the_python_recorder_records_where_the_core_cannot_be_built(tmp_path):
     env = _without_ninja(tmp_path)
     proc = _record(tmp_path, "--prefer-native", env)
-    assert proc.returncode == 1, proc.stderr
+    assert proc.exit_code == 1, proc.stderr
     assert proc.stderr.startswith(_FALLBACK), proc.stderr
-    assert _last_error(proc).startswith("RuntimeError: one of the variables needed for gradient computation")
+    assert proc.last_error_line.startswith("RuntimeError: one of the variables needed for gradient computation")
     header, events = load_trace(str(tmp_path / "bump.tdt"))
     assert not header["producer"].endswith("native)"), header["producer"]
     assert [(e["call"], e["line"]) for e in events if e["k"] == "op" and e.get("inplace")] == [("+=", 4)]
     refused = _record(tmp_path, "--native", env)
-    assert refused.returncode == 2
+    assert refused.exit_code == 2
     assert refused.stderr == "tapedeck_torch: --native is not available here: building the native core needs " \
         "ninja, which is not installed (pip install ninja); record without --native\n"

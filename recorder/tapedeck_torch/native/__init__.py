@@ -80,11 +80,9 @@ def _raise_earlier_failure(folder: str) -> None:
     again, and `--prefer-native` (what `tapedeck explain` asks for) would spend a minute on it at every
     run before falling back. A source changed since is built again."""
     marker = os.path.join(folder, _FAILED)
-    try:
-        failed_at = os.path.getmtime(marker)
-    except FileNotFoundError:
+    if not os.path.exists(marker):
         return
-    if failed_at < os.path.getmtime(_SOURCE):
+    if not _of_current_source(marker):
         os.remove(marker)
         return
     with open(marker) as f:
@@ -133,7 +131,13 @@ def _stale(folder: str) -> bool:
     """Whether `load` is about to compile: no built core in `folder`, or one older than its source
     (torch.utils.cpp_extension rebuilds when the source changed), so a first run says why it pauses."""
     built = os.path.join(folder, "tapedeck_torch_native.so")
-    return not os.path.exists(built) or os.path.getmtime(built) < os.path.getmtime(_SOURCE)
+    return not os.path.exists(built) or not _of_current_source(built)
+
+
+def _of_current_source(path: str) -> bool:
+    """Whether the file at `path` (a built core, a build's failure) is no older than core.cpp: what
+    the core's source was when it was made."""
+    return os.path.getmtime(path) >= os.path.getmtime(_SOURCE)
 
 
 def unavailable_reason() -> str | None:
