@@ -1,0 +1,80 @@
+"""`tapedeck explain` of a real PyTorch program as a user runs it, whole commands timed: the program
+alone (`python3 PROGRAM`), explained with the Python recorder (`--recorder python`, the default before
+stop 30) and explained as it is now (the native core where it can be built). The program is
+launch_bound.py's width-16 training step, STEPS times, on one torch thread: many tiny ops, as on a GPU.
+
+Usage: python3 recorder/benchmarks/explain_end_to_end.py [--steps 150] [--repeats 2]
+       [--tapedeck .build/release/tapedeck]
+Prints each configuration's wall times (interleaved runs), their median and its ratio to the plain
+run's, measured in the same run, and whether the two reports are the same.
+"""
+
+import argparse
+import atexit
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+PROGRAM = """\
+import sys
+
+import torch
+
+sys.path.insert(0, %r)
+import launch_bound  # noqa: E402
+
+torch.set_num_threads(1)
+step = launch_bound.make_step(16, "cpu")
+for _ in range(%d):
+    step()
+print("done")
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", type=int, default=150, help="training steps the program runs")
+    parser.add_argument("--repeats", type=int, default=2, help="runs of each configuration")
+    parser.add_argument("--tapedeck", default=os.path.join(REPO, ".build", "release", "tapedeck"))
+    options = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="tapedeck-explain-")
+    atexit.register(shutil.rmtree, folder, True)
+    with open(os.path.join(folder, "program.py"), "w") as f:
+        f.write(PROGRAM % (HERE, options.steps))
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    configs = {
+        "python3 program.py": [sys.executable, "program.py"],
+        "explain --recorder python": [options.tapedeck, "explain", "--engine", "torch", "--recorder", "python",
+                                      "program.py"],
+        "explain (native core)": [options.tapedeck, "explain", "--engine", "torch", "program.py"],
+    }
+    print("tapedeck %s, %d steps, %d interleaved runs each, load %.2f" % (
+        options.tapedeck, options.steps, options.repeats, os.getloadavg()[0]))
+    times: dict[str, list[float]] = {name: [] for name in configs}
+    reports: dict[str, str] = {}
+    for _ in range(options.repeats):
+        for name, command in configs.items():
+            started = time.perf_counter()
+            proc = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
+            times[name].append(time.perf_counter() - started)
+            if proc.returncode != 0:
+                raise SystemExit("%s exited %d:\n%s" % (name, proc.returncode, proc.stderr))
+            if name.startswith("explain"):
+                reports[name] = proc.stdout
+    plain = statistics.median(times["python3 program.py"])
+    for name, runs in times.items():
+        median = statistics.median(runs)
+        print("  %-26s %s  median %.2f s  %.2fx" % (name, " ".join("%.2f" % t for t in runs), median,
+                                                      median / plain))
+    print("reports: %s" % ("the same" if len(set(reports.values())) == 1 else "DIFFERENT"))
+
+
+if __name__ == "__main__":
+    main()
