@@ -4,9 +4,10 @@ import Tape
 /// ("which version was counter 3 at event 900?", "what did node 7 save?") is a lookup or a
 /// binary search instead of a scan.
 ///
-/// The pass reads only the fields it keeps (`ScannedBatch`: ids, versions, flags, interned
-/// names, an op's tensors and a node's edges, in one pass over the compact storage); it builds no
-/// `Event`, no string and no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
+/// The pass is the index's one scan of the tape (`Tape.scan(into:)`, the index its visitor): it
+/// reads only the fields it keeps (ids, versions, flags, interned names, an op's tensors and a
+/// node's edges) straight from the compact storage into its handlers; it builds no `Event`, no
+/// string and no array per event. Shapes, dtypes and other rarely asked fields are decoded from the event
 /// when asked.
 ///
 /// Ids, event positions and interned names are kept in 4 bytes (`init` checks that the tape's
@@ -211,34 +212,17 @@ struct TapeIndex: Sendable {
     /// recorded just before the op they name, and an error the pass finds comes first.
     private var unknownOpReference: (op: Int, event: Int)?
 
-    /// Indexes `tape`, its events read a batch of `batchSize` at a time; throws when the tape
-    /// refers to a tensor, node, op or backward call it never announced, or holds more events
-    /// or interned strings than 4-byte ids can number.
-    init(_ tape: Tape, batchSize: Int = 1024) throws(DebuggerError) {
+    /// Indexes `tape` in one scan (`Tape.scan(into:)`, the index its visitor); throws when the
+    /// tape refers to a tensor, node, op or backward call it never announced, or holds more
+    /// events or interned strings than 4-byte ids can number.
+    init(_ tape: Tape) throws(DebuggerError) {
         guard tape.count <= Int(Int32.max), tape.internedStringCount <= Int(Int32.max) else {
             throw .tooLarge(events: tape.count, strings: tape.internedStringCount)
         }
         self.tape = tape
         copySlicesName = tape.internedID(of: Self.copySlices)
         reserveCapacity()
-        var failure: DebuggerError?
-        // A batch at a time (`ScannedBatch`) rather than through `Tape.scan(_:)`, whose body is
-        // called through a closure per event: here the handlers are inlined into the loop.
-        let batch = ScannedBatch(capacity: batchSize)
-        var goesOn = true
-        for start in stride(from: 0, to: tape.count, by: batchSize) where goesOn {
-            tape.read(start..<Swift.min(start + batchSize, tape.count), into: batch)
-            goesOn = batch.forEach { position, event in
-                do throws(DebuggerError) {
-                    try add(event, at: position, of: tape)
-                    return true
-                } catch {
-                    failure = error
-                    return false
-                }
-            }
-        }
-        if let failure { throw failure }
+        try tape.scan(into: &self)
         eventCount = tape.count
         gradFns.finish(keyCount: tensors.count)
         values.finish(keyCount: tensors.count)
@@ -257,11 +241,11 @@ struct TapeIndex: Sendable {
     /// The (key, value) pairs gathered in one pass for the groupings built once indexing is done.
     private struct PendingGroups: Sendable {
         /// (node, position of the `run` event).
-        var runs: [(key: Int32, event: Int32)] = []
+        let runs = AppendBuffer<(key: Int32, event: Int32)>()
         /// (node, position of the `result` event).
-        var results: [(key: Int32, event: Int32)] = []
+        let results = AppendBuffer<(key: Int32, event: Int32)>()
         /// (leaf tensor, position of the `run` event of its AccumulateGrad node).
-        var accumulates: [(key: Int32, event: Int32)] = []
+        let accumulates = AppendBuffer<(key: Int32, event: Int32)>()
     }
 
     /// Builds the groupings, each with one counting sort, from what indexing gathered and from the
@@ -285,8 +269,8 @@ struct TapeIndex: Sendable {
     }
 
     /// The events of `pairs` grouped by their keys.
-    private static func grouping(_ pairs: [(key: Int32, event: Int32)]) -> Grouping {
-        Grouping(count: pairs.count, key: { Int(pairs[$0].key) }, value: { Int(pairs[$0].event) })
+    private static func grouping(_ pairs: AppendBuffer<(key: Int32, event: Int32)>) -> Grouping {
+        pairs.drain { pairs in Grouping(count: pairs.count, key: { Int(pairs[$0].key) }, value: { Int(pairs[$0].event) }) }
     }
 
     static let copySlices = "torch::autograd::CopySlices"
@@ -486,182 +470,13 @@ struct TapeIndex: Sendable {
         firstNodeOfOp = Array(repeating: -1, count: count(.op))
     }
 
-    /// Indexes event `position` of `tape` (this index's tape, passed apart so that reading it while
-    /// the index changes does not copy the `Tape`), as `ScannedBatch` read it: every kind but the
-    /// rare ones (errors, backward calls and ends, exit) from its summary and lists, which hold no
-    /// strings. (A `switch` rather than a table of closures: the table's reabstraction thunks cost
-    /// more per event than the handlers' own work.)
+    /// Extends the latest op over the event at `position` when it comes right after the op's
+    /// events: the node, grad_fn, save, bump, values and tensor events the engine records after
+    /// an op belong to it (`opEnds`).
     @inline(__always)
-    private mutating func add(_ event: ScannedEvent, at position: Int, of tape: Tape) throws(DebuggerError) {
-        let kind = event.summary.kind
-        if Self.opPartKinds & 1 << kind.rawValue != 0, openOpEnd == position { openOpEnd = position + 1 }
-        switch kind {
-        case .tensor: try Self.addTensor(&self, event, at: position)
-        case .op: try Self.addOp(&self, event, at: position)
-        case .node: try Self.addNode(&self, event, at: position)
-        case .gradFn: try Self.addGradFn(&self, event, at: position)
-        case .save: try Self.addSave(&self, event, at: position)
-        case .bump: try Self.addBump(&self, event, at: position)
-        case .values: try Self.addValues(&self, event, at: position)
-        case .binding: try Self.addBinding(&self, event, at: position)
-        case .output: consoleEvents.append(position)
-        case .nodeRun: try Self.addRun(&self, event, at: position)
-        case .nodeResult: try Self.addResult(&self, event, at: position)
-        case .release: try checkNode(event.summary.node ?? 0, at: position)
-        case .error, .backward, .backwardEnd, .exit: try add(tape.eventWithoutPreview(at: position), at: position)
-        }
+    private mutating func extendOp(over position: Int) {
+        if openOpEnd == position { openOpEnd = position + 1 }
     }
-
-    /// The kinds of event the engine records right after an op, as part of it (`opEnds`), a bit
-    /// per `Event.Kind.rawValue`: one test per event rather than a second switch on the kind.
-    private static var opPartKinds: UInt32 {
-        1 << Event.Kind.node.rawValue | 1 << Event.Kind.gradFn.rawValue | 1 << Event.Kind.save.rawValue
-            | 1 << Event.Kind.bump.rawValue | 1 << Event.Kind.values.rawValue | 1 << Event.Kind.tensor.rawValue
-    }
-
-    @inline(__always)
-    private static func addTensor(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let (id, counter, storage) = (event.summary.tensor ?? 0, event.summary.counter ?? 0, event.summary.storage)
-        guard id == index.tensors.count else {
-            throw .idOutOfOrder(kind: "tensor", id: id, expected: index.tensors.count, event: position)
-        }
-        guard counter >= 0, counter <= index.latestVersions.count else {
-            throw .idOutOfOrder(kind: "version counter", id: counter, expected: index.latestVersions.count, event: position)
-        }
-        guard storage >= 0, storage <= index.storageCount else {
-            throw .idOutOfOrder(kind: "storage", id: storage, expected: index.storageCount, event: position)
-        }
-        if counter == index.latestVersions.count {
-            // A counter starts at its version when the trace starts; a tensor sharing an older
-            // counter finds it there or later (versions only grow), so only a new one is observed.
-            index.latestVersions.append(Int.min)
-            index.observe(counter: counter, version: index.startVersion(ofCounter: counter), at: position)
-        }
-        if storage == index.storageCount { index.storageCount += 1 }
-        index.tensorEvents.append(position)
-        index.tensors.append(Tensor(counter: counter, storage: storage, base: event.summary.base, requiresGrad: event.summary.requiresGrad))
-        index.producers.append(-1)
-    }
-
-    @inline(__always)
-    private static func addOp(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let id = event.summary.op ?? 0
-        guard id == index.opEvents.count else {
-            throw .idOutOfOrder(kind: "op", id: id, expected: index.opEvents.count, event: position)
-        }
-        try event.forEachInput { (seen) throws(DebuggerError) in try index.observe(seen, at: position) }
-        try event.forEachOutput { (seen) throws(DebuggerError) in
-            try index.observe(seen, at: position)
-            if index.producers[seen.tensor] < 0 { index.producers[seen.tensor] = Int32(truncatingIfNeeded: id) }
-        }
-        index.opEvents.append(position)
-        if index.openOpEnd >= 0 { index.opEnds.append(index.openOpEnd) }
-        index.openOpEnd = position + 1
-    }
-
-    @inline(__always)
-    private static func addNode(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let id = event.summary.node ?? 0
-        guard id == index.nodes.count else {
-            throw .idOutOfOrder(kind: "node", id: id, expected: index.nodes.count, event: position)
-        }
-        if let op = event.summary.op { index.reference(op: op, at: position) }
-        if let variable = event.summary.variable { try index.checkTensor(variable, at: position) }
-        try event.forEachEdge { (edge) throws(DebuggerError) in
-            if let edge, edge.node >= id { throw .unknownNode(id: edge.node, event: position) }
-            index.graph.append(edge: edge)
-        }
-        if let op = event.summary.op {
-            if index.firstNodeOfOp.indices.contains(op), index.firstNodeOfOp[op] < 0 {
-                index.firstNodeOfOp[op] = Int32(truncatingIfNeeded: id)
-            }
-            if index.plainNodeOfOp.indices.contains(op) {
-                if event.summary.name != nil, event.summary.name == index.copySlicesName {
-                    let inner = index.plainNodeOfOp[op]
-                    if inner >= 0 { index.wrapped[id] = Int(inner) }
-                } else if event.summary.variable == nil {
-                    index.plainNodeOfOp[op] = Int32(truncatingIfNeeded: id)
-                }
-            }
-        }
-        index.graph.closeNode(sequenceNr: event.summary.sequenceNr)
-        index.nodes.append(Node(name: event.summary.name, op: event.summary.op, variable: event.summary.variable, event: position))
-    }
-
-    @inline(__always)
-    private static func addGradFn(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let change = GradFnChange(
-            tensor: event.summary.tensor ?? 0, node: event.summary.node, outputNr: event.summary.outputNr, requiresGrad: event.summary.requiresGrad, version: event.summary.version)
-        try index.checkTensor(change.tensor, at: position)
-        if let node = change.node { try index.checkNode(node, at: position) }
-        index.gradFns.append(GradFn(change), for: change.tensor, at: position)
-        try index.observe(TensorVersion(tensor: change.tensor, version: change.version), at: position)
-    }
-
-    @inline(__always)
-    private static func addSave(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let (node, tensor) = (event.summary.node ?? 0, event.summary.tensor ?? 0)
-        try index.checkNode(node, at: position)
-        try index.checkTensor(tensor, at: position)
-        let save = Save(
-            node: node, slot: event.summary.slot, tensor: tensor, savedVersion: event.summary.version, isOutput: event.summary.isOutput,
-            outputNr: event.summary.outputNr, event: position)
-        index.saveList.append(save)
-        try index.observe(TensorVersion(tensor: save.tensor, version: save.savedVersion), at: position)
-    }
-
-    @inline(__always)
-    private static func addBump(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let bump = VersionBump(counter: event.summary.counter ?? 0, tensor: event.summary.tensor ?? 0, from: event.summary.from, to: event.summary.to, op: event.summary.op ?? 0)
-        try index.checkTensor(bump.tensor, at: position)
-        index.reference(op: bump.op, at: position)
-        guard bump.counter == index.tensors[bump.tensor].counter else {
-            throw .counterMismatch(tensor: bump.tensor, counter: bump.counter, event: position)
-        }
-        let entry = Int32(truncatingIfNeeded: index.bumpList.count)
-        // A write that left the counter where it was is no move of it: only `storageBumps` has it.
-        if !bump.isUnbumped {
-            index.counterBumps.append(entry, for: bump.counter, at: position)
-        }
-        index.bumpList.append(bump)
-        index.bumpEvents.append(Int32(truncatingIfNeeded: position))
-        index.storageBumps.append(entry, for: index.tensors[bump.tensor].storage, at: position)
-        index.observe(counter: bump.counter, version: bump.to, at: position)
-    }
-
-    @inline(__always)
-    private static func addValues(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let tensor = event.summary.tensor ?? 0
-        try index.checkTensor(tensor, at: position)
-        index.values.append(position, for: tensor, at: position)
-    }
-
-    @inline(__always)
-    private static func addBinding(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let tensor = event.summary.tensor ?? 0
-        try index.checkTensor(tensor, at: position)
-        index.bindings.append(position, for: tensor, at: position)
-    }
-
-    @inline(__always)
-    private static func addRun(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let (backward, node) = (event.summary.backward ?? 0, event.summary.node ?? 0)
-        try index.checkBackward(backward, at: position)
-        try index.checkNode(node, at: position)
-        index.pending.runs.append((Int32(truncatingIfNeeded: node), Int32(truncatingIfNeeded: position)))
-        if let variable = index.nodes[node].variable {
-            index.pending.accumulates.append((Int32(truncatingIfNeeded: variable), Int32(truncatingIfNeeded: position)))
-        }
-    }
-
-    @inline(__always)
-    private static func addResult(_ index: inout TapeIndex, _ event: ScannedEvent, at position: Int) throws(DebuggerError) {
-        let node = event.summary.node ?? 0
-        try index.checkBackward(event.summary.backward ?? 0, at: position)
-        try index.checkNode(node, at: position)
-        index.pending.results.append((Int32(truncatingIfNeeded: node), Int32(truncatingIfNeeded: position)))
-    }
-
     /// Indexes a decoded event of one of the rare kinds whose payload the index keeps whole.
     private mutating func add(_ event: Event, at position: Int) throws(DebuggerError) {
         switch event {
@@ -720,5 +535,164 @@ struct TapeIndex: Sendable {
 
     private func checkBackward(_ id: Int, at position: Int) throws(DebuggerError) {
         guard id >= 0, id < backwardCalls.count else { throw .unknownBackward(id: id, event: position) }
+    }
+}
+
+/// The index is the visitor of its tape's one scan: each kind's handler, inlined into the scan's
+/// loop, takes the fields read from the stored bytes and appends to the index's arrays.
+extension TapeIndex: TapeVisitor {
+    @inline(__always)
+    mutating func visitTensor(_ tensor: ScannedTensor, at position: Int) throws(DebuggerError) {
+        extendOp(over: position)
+        let (id, counter, storage) = (tensor.id, tensor.counter, tensor.storage)
+        guard id == tensors.count else {
+            throw .idOutOfOrder(kind: "tensor", id: id, expected: tensors.count, event: position)
+        }
+        guard counter >= 0, counter <= latestVersions.count else {
+            throw .idOutOfOrder(kind: "version counter", id: counter, expected: latestVersions.count, event: position)
+        }
+        guard storage >= 0, storage <= storageCount else {
+            throw .idOutOfOrder(kind: "storage", id: storage, expected: storageCount, event: position)
+        }
+        if counter == latestVersions.count {
+            // A counter starts at its version when the trace starts; a tensor sharing an older
+            // counter finds it there or later (versions only grow), so only a new one is observed.
+            latestVersions.append(Int.min)
+            observe(counter: counter, version: startVersion(ofCounter: counter), at: position)
+        }
+        if storage == storageCount { storageCount += 1 }
+        tensorEvents.append(position)
+        tensors.append(Tensor(counter: counter, storage: storage, base: tensor.base, requiresGrad: tensor.requiresGrad))
+        producers.append(-1)
+    }
+
+    @inline(__always)
+    mutating func visitOp(_ op: ScannedOp, at position: Int) throws(DebuggerError) {
+        let id = op.index
+        guard id == opEvents.count else {
+            throw .idOutOfOrder(kind: "op", id: id, expected: opEvents.count, event: position)
+        }
+        try op.inputs.forEach { (seen) throws(DebuggerError) in try observe(seen, at: position) }
+        try op.outputs.forEach { (seen) throws(DebuggerError) in
+            try observe(seen, at: position)
+            if producers[seen.tensor] < 0 { producers[seen.tensor] = Int32(truncatingIfNeeded: id) }
+        }
+        opEvents.append(position)
+        if openOpEnd >= 0 { opEnds.append(openOpEnd) }
+        openOpEnd = position + 1
+    }
+
+    @inline(__always)
+    mutating func visitNode(_ node: ScannedNode, at position: Int) throws(DebuggerError) {
+        extendOp(over: position)
+        let id = node.id
+        guard id == nodes.count else {
+            throw .idOutOfOrder(kind: "node", id: id, expected: nodes.count, event: position)
+        }
+        if let op = node.op { reference(op: op, at: position) }
+        if let variable = node.variable { try checkTensor(variable, at: position) }
+        try node.edges.forEach { (edge) throws(DebuggerError) in
+            if let edge, edge.node >= id { throw .unknownNode(id: edge.node, event: position) }
+            graph.append(edge: edge)
+        }
+        if let op = node.op {
+            if firstNodeOfOp.indices.contains(op), firstNodeOfOp[op] < 0 {
+                firstNodeOfOp[op] = Int32(truncatingIfNeeded: id)
+            }
+            if plainNodeOfOp.indices.contains(op) {
+                if node.name != nil, node.name == copySlicesName {
+                    let inner = plainNodeOfOp[op]
+                    if inner >= 0 { wrapped[id] = Int(inner) }
+                } else if node.variable == nil {
+                    plainNodeOfOp[op] = Int32(truncatingIfNeeded: id)
+                }
+            }
+        }
+        graph.closeNode(sequenceNr: node.sequenceNr)
+        nodes.append(Node(name: node.name, op: node.op, variable: node.variable, event: position))
+    }
+
+    @inline(__always)
+    mutating func visitGradFn(_ change: GradFnChange, at position: Int) throws(DebuggerError) {
+        extendOp(over: position)
+        try checkTensor(change.tensor, at: position)
+        if let node = change.node { try checkNode(node, at: position) }
+        gradFns.append(GradFn(change), for: change.tensor, at: position)
+        try observe(TensorVersion(tensor: change.tensor, version: change.version), at: position)
+    }
+
+    @inline(__always)
+    mutating func visitSave(_ save: ScannedSave, at position: Int) throws(DebuggerError) {
+        extendOp(over: position)
+        try checkNode(save.node, at: position)
+        try checkTensor(save.tensor, at: position)
+        saveList.append(Save(
+            node: save.node, slot: save.slot, tensor: save.tensor, savedVersion: save.savedVersion, isOutput: save.isOutput,
+            outputNr: save.outputNr, event: position))
+        try observe(TensorVersion(tensor: save.tensor, version: save.savedVersion), at: position)
+    }
+
+    @inline(__always)
+    mutating func visitBump(_ bump: VersionBump, at position: Int) throws(DebuggerError) {
+        extendOp(over: position)
+        try checkTensor(bump.tensor, at: position)
+        reference(op: bump.op, at: position)
+        guard bump.counter == tensors[bump.tensor].counter else {
+            throw .counterMismatch(tensor: bump.tensor, counter: bump.counter, event: position)
+        }
+        let entry = Int32(truncatingIfNeeded: bumpList.count)
+        // A write that left the counter where it was is no move of it: only `storageBumps` has it.
+        if !bump.isUnbumped {
+            counterBumps.append(entry, for: bump.counter, at: position)
+        }
+        bumpList.append(bump)
+        bumpEvents.append(Int32(truncatingIfNeeded: position))
+        storageBumps.append(entry, for: tensors[bump.tensor].storage, at: position)
+        observe(counter: bump.counter, version: bump.to, at: position)
+    }
+
+    @inline(__always)
+    mutating func visitValues(ofTensor tensor: Int, at position: Int) throws(DebuggerError) {
+        extendOp(over: position)
+        try checkTensor(tensor, at: position)
+        values.append(position, for: tensor, at: position)
+    }
+
+    @inline(__always)
+    mutating func visitBinding(ofTensor tensor: Int, at position: Int) throws(DebuggerError) {
+        try checkTensor(tensor, at: position)
+        bindings.append(position, for: tensor, at: position)
+    }
+
+    @inline(__always)
+    mutating func visitOutput(at position: Int) throws(DebuggerError) {
+        consoleEvents.append(position)
+    }
+
+    @inline(__always)
+    mutating func visitRun(backward: Int, node: Int, at position: Int) throws(DebuggerError) {
+        try checkBackward(backward, at: position)
+        try checkNode(node, at: position)
+        pending.runs.append((Int32(truncatingIfNeeded: node), Int32(truncatingIfNeeded: position)))
+        if let variable = nodes[node].variable {
+            pending.accumulates.append((Int32(truncatingIfNeeded: variable), Int32(truncatingIfNeeded: position)))
+        }
+    }
+
+    @inline(__always)
+    mutating func visitResult(backward: Int, node: Int, at position: Int) throws(DebuggerError) {
+        try checkBackward(backward, at: position)
+        try checkNode(node, at: position)
+        pending.results.append((Int32(truncatingIfNeeded: node), Int32(truncatingIfNeeded: position)))
+    }
+
+    @inline(__always)
+    mutating func visitRelease(node: Int, at position: Int) throws(DebuggerError) {
+        try checkNode(node, at: position)
+    }
+
+    /// Errors, backward calls and their ends, and the exit: decoded whole.
+    mutating func visitOther(_ kind: Event.Kind, at position: Int) throws(DebuggerError) {
+        try add(tape.eventWithoutPreview(at: position), at: position)
     }
 }

@@ -28,7 +28,7 @@ struct Timeline<Value: Sendable>: Sendable {
 /// count fits): every page of the index is a fresh one, whose first touch is a page fault.
 struct Timelines<Value: Sendable>: Sendable {
     /// An entry as appended: its key, position and value side by side, so that an append is one
-    /// array append (one uniqueness check) instead of three.
+    /// store instead of three.
     private struct Entry: Sendable {
         var key: Int32
         var position: Int32
@@ -36,7 +36,7 @@ struct Timelines<Value: Sendable>: Sendable {
     }
 
     /// The entries while indexing, in tape order; emptied by `finish`.
-    private var entries: [Entry] = []
+    private var entries = AppendBuffer<Entry>()
     /// Each entry's position and value, grouped by key once finished.
     private var positions: [Int32] = []
     private var values: [Value] = []
@@ -58,8 +58,10 @@ struct Timelines<Value: Sendable>: Sendable {
 
     /// Groups the entries by key, for keys `0..<keyCount`; call once, after the last `append`.
     mutating func finish(keyCount: Int) {
-        let entries = self.entries
-        self.entries = []
+        entries.drain { entries in group(entries, keyCount: keyCount) }
+    }
+
+    private mutating func group(_ entries: UnsafeBufferPointer<Entry>, keyCount: Int) {
         let count = entries.count
         guard count > 0 else { return }
         var starts: [Int32] = []

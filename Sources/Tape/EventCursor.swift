@@ -1,11 +1,19 @@
 /// Reads the tagged values of one event written by `EventStore`.
+@usableFromInline
 struct EventCursor {
-    let base: UnsafePointer<UInt8>
-    var position: Int
-    let end: Int
+    @usableFromInline let base: UnsafePointer<UInt8>
+    @usableFromInline var position: Int
+    @usableFromInline let end: Int
+
+    @inlinable
+    init(base: UnsafePointer<UInt8>, position: Int, end: Int) {
+        self.base = base
+        self.position = position
+        self.end = end
+    }
 
     /// The next field tag, nil at the end of the event.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func field() -> TraceField? {
         guard position < end else { return nil }
         defer { position += 1 }
@@ -14,9 +22,9 @@ struct EventCursor {
 
     /// Steps past the tag of `field` when it is the event's next field; false (the cursor
     /// unmoved) when the event ends here or another field comes next. The in-order reads of a
-    /// whole-tape scan (`ScannedBatch`) test each expected tag with it instead of dispatching on
+    /// whole-tape scan (`EventCursor+InOrder`) test each expected tag with it instead of dispatching on
     /// the tag they find.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func take(_ field: TraceField) -> Bool {
         guard position < end, base[position] == field.rawValue else { return false }
         position &+= 1
@@ -24,7 +32,7 @@ struct EventCursor {
     }
 
     /// Whether every field of the event has been read.
-    var isAtEnd: Bool { position == end }
+    @inlinable var isAtEnd: Bool { position == end }
 
     // Skips of a field when it is the event's next field, for the in-order reads: each false
     // (the cursor unmoved) when another field comes next. One function per type rather than
@@ -32,7 +40,7 @@ struct EventCursor {
     // event of the Debugger's index).
 
     /// Skips the integer or interned string `field`.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipVarint(_ field: TraceField) -> Bool {
         guard take(field) else { return false }
         while base[position] >= 0x80 { position &+= 1 }
@@ -41,7 +49,7 @@ struct EventCursor {
     }
 
     /// Skips the flag `field`.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipFlag(_ field: TraceField) -> Bool {
         guard take(field) else { return false }
         position &+= 1
@@ -49,7 +57,7 @@ struct EventCursor {
     }
 
     /// Skips the integer list `field` (a shape).
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipInts(_ field: TraceField) -> Bool {
         guard take(field) else { return false }
         skipVarints(Int(varint()))
@@ -57,7 +65,7 @@ struct EventCursor {
     }
 
     /// Skips the number list `field` (a values preview).
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipDoubles(_ field: TraceField) -> Bool {
         guard take(field) else { return false }
         skipDoubles()
@@ -65,7 +73,7 @@ struct EventCursor {
     }
 
     /// Skips the gradients `field`.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipGrads(_ field: TraceField) -> Bool {
         guard take(field) else { return false }
         skipGrads()
@@ -74,7 +82,7 @@ struct EventCursor {
 
     /// A LEB128 varint; most ids and versions take one byte, read without entering the loop.
     /// (Wrapping arithmetic: the store's varints are at most ten bytes, written by `EventStore`.)
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func varint() -> UInt64 {
         let first = base[position]
         position &+= 1
@@ -90,22 +98,22 @@ struct EventCursor {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func int() -> Int {
         let raw = varint()
         return Int(Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1))
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func sequenceNr() -> UInt64 { varint() &- 1 }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func bool() -> Bool {
         defer { position += 1 }
         return base[position] != 0
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func stringID() -> Int { Int(varint()) }
 
     /// `count` values made by `element`, without intermediate arrays.
@@ -172,7 +180,7 @@ struct EventCursor {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipVarints(_ count: Int) {
         for _ in 0..<count {
             while base[position] >= 0x80 { position += 1 }
@@ -180,19 +188,19 @@ struct EventCursor {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipEdges() {
         for _ in 0..<Int(varint()) where bool() { skipVarints(2) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipDoubles() {
         let count = Int(varint())
         guard count > 0 else { return }
         position += 1 + count * Int(base[position])
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipGrads() {
         for _ in 0..<Int(varint()) where bool() {
             skipVarints(1)

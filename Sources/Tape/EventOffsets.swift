@@ -71,8 +71,8 @@ struct EventOffsets: Sendable {
 
     /// Calls `body` with the offsets read through a pointer, without the array's bounds checks
     /// (for scans over every event).
-    func withUnsafeBufferPointer<R>(_ body: (UnsafeView) throws -> R) rethrows -> R {
-        try low.withUnsafeBufferPointer { try body(UnsafeView(low: $0, wraps: wraps)) }
+    func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeView) throws(E) -> R) throws(E) -> R {
+        try low.withUnsafeBufferPointer { (low) throws(E) in try body(UnsafeView(low: low, wraps: wraps)) }
     }
 
     /// The offsets seen through a pointer to their low words, valid inside `withUnsafeBufferPointer`.

@@ -1,10 +1,9 @@
 /// The scalar fields of one event — the ids it names (tensor, node, op, backward call, version
 /// counter, storage, base, leaf), its versions, flags and line, and its names (and an op's call)
-/// as interned string ids — read from a tape's compact storage in one pass without building strings, arrays or an
-/// `Event`, for indexes that scan a whole tape and keep only these. A whole-tape scan
-/// (`Tape.scan(_:)`) also reads an op's inputs and outputs and a node's `next_functions` in the
-/// same pass; `Tape.forEachTensorVersion(ofOpAt:_:)` reads one op's; names come from
-/// `Tape.internedString(_:)`.
+/// as interned string ids — read from a tape's compact storage without building strings, arrays
+/// or an `Event` (`Tape.summary(at:)`, for a view that asks one event's ids; names come from
+/// `Tape.internedString(_:)`). A whole-tape scan (`Tape.scan(into:)`) reads an event whose fields
+/// are out of the writers' order into one (`AnyOrderEvent`).
 ///
 /// A field the event does not have is nil (or 0 / false for the non-optional ones, the default
 /// the full decoder gives a missing field).
@@ -13,7 +12,6 @@ public struct EventSummary: Hashable, Sendable {
     /// Which slots (`Slot`) the event had: bit `slot`. A slot's value is meaningful only here.
     @usableFromInline var present: UInt32 = 0
     /// The values by slot: integers as read, bools as 0 or 1, a sequence_nr by its bit pattern.
-    /// Not zeroed between events of a scan: `present` says which hold this event's values.
     @usableFromInline var values = InlineArray<19, Int>(repeating: 0)
 
     /// Where each kept field's value lives in `values` (the getters below name these numbers).
@@ -71,13 +69,6 @@ public struct EventSummary: Hashable, Sendable {
         self.kind = kind
     }
 
-    /// Forgets the fields read so far, for the next event of a scan, which is of `kind`.
-    @inline(__always)
-    mutating func reset(_ kind: Event.Kind) {
-        self.kind = kind
-        present = 0
-    }
-
     /// Reads `field` of an event of `kind` from `c` when it is one the summary keeps; false (and
     /// `c` unmoved) for a field to skip.
     @inline(__always)
@@ -110,53 +101,6 @@ public struct EventSummary: Hashable, Sendable {
         present |= 1 << UInt32(slot.rawValue)
         return true
     }
-
-    // The in-order reads of `ScannedBatch`: each reads `field` into `slot` when it is the
-    // event's next field, setting the slot's bit in `present`, a local of the caller stored
-    // once an event (kept in this summary, a read-modify-write of memory per value read); false
-    // (`c` unmoved) otherwise.
-
-    /// Reads the integer `field` into `slot`.
-    @inline(__always)
-    mutating func readInt(_ field: TraceField, into slot: Slot, from c: inout EventCursor, present: inout UInt32) -> Bool {
-        guard c.take(field) else { return false }
-        set(slot, c.int(), present: &present)
-        return true
-    }
-
-    /// Reads the interned string id `field` into `slot`.
-    @inline(__always)
-    mutating func readString(_ field: TraceField, into slot: Slot, from c: inout EventCursor, present: inout UInt32) -> Bool {
-        guard c.take(field) else { return false }
-        set(slot, c.stringID(), present: &present)
-        return true
-    }
-
-    /// Reads the flag `field` into `slot`, as 0 or 1.
-    @inline(__always)
-    mutating func readFlag(_ field: TraceField, into slot: Slot, from c: inout EventCursor, present: inout UInt32) -> Bool {
-        guard c.take(field) else { return false }
-        set(slot, c.bool() ? 1 : 0, present: &present)
-        return true
-    }
-
-    /// Reads a node's `seq`.
-    @inline(__always)
-    mutating func readSequenceNr(from c: inout EventCursor, present: inout UInt32) -> Bool {
-        guard c.take(.sequenceNr) else { return false }
-        set(.sequenceNr, Int(bitPattern: UInt(c.sequenceNr())), present: &present)
-        return true
-    }
-
-    @inline(__always)
-    private mutating func set(_ slot: Slot, _ value: Int, present: inout UInt32) {
-        values[slot.rawValue] = value
-        present |= 1 << UInt32(slot.rawValue)
-    }
-
-    /// Sets which slots the event had, once its in-order reads are done.
-    @inline(__always)
-    mutating func setPresent(_ present: UInt32) { self.present = present }
 
     public static func == (lhs: EventSummary, rhs: EventSummary) -> Bool {
         guard lhs.kind == rhs.kind, lhs.present == rhs.present else { return false }

@@ -12,6 +12,7 @@ public struct GradFnChange: Hashable, Sendable {
     /// its grad_fn rebuilt the next time it is read.
     public var version: Int
 
+    @inlinable
     public init(tensor: Int, node: Int?, outputNr: Int, requiresGrad: Bool, version: Int) {
         self.tensor = tensor
         self.node = node

@@ -34,6 +34,7 @@ public struct Edge: Hashable, Sendable {
     public var node: Int
     public var inputNr: Int
 
+    @inlinable
     public init(node: Int, inputNr: Int) {
         self.node = node
         self.inputNr = inputNr

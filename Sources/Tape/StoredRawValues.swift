@@ -7,7 +7,7 @@
 
 extension TraceField {
     /// The field whose raw value is `raw`, nil past the last case.
-    @inline(__always)
+    @inlinable @inline(__always)
     init?(stored raw: UInt8) {
         guard raw <= TraceField.code.rawValue else { return nil }
         self = unsafeBitCast(raw, to: TraceField.self)
@@ -16,7 +16,7 @@ extension TraceField {
 
 extension Event.Kind {
     /// The kind whose raw value is `raw`, nil past the last case.
-    @inline(__always)
+    @inlinable @inline(__always)
     init?(stored raw: UInt8) {
         guard raw <= Event.Kind.exit.rawValue else { return nil }
         self = unsafeBitCast(raw, to: Event.Kind.self)

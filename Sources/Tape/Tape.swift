@@ -75,29 +75,6 @@ extension Tape {
         try store.forEachTensorVersion(ofOpAt: index, body)
     }
 
-    /// Calls `body` with each event from the first, in order, until it returns false: its summary
-    /// and an op's tensors or a node's edges, read in one pass over the compact storage without
-    /// building an `Event` (what `summary(at:)` and `forEachTensorVersion(ofOpAt:_:)` read, at a
-    /// fraction of their cost per event in a whole-tape scan).
-    public func scan(_ body: (_ position: Int, _ event: ScannedEvent) -> Bool) {
-        let batch = ScannedBatch(capacity: Self.scanBatch)
-        for start in stride(from: 0, to: count, by: Self.scanBatch) {
-            read(start..<Swift.min(start + Self.scanBatch, count), into: batch)
-            guard batch.forEach(body) else { return }
-        }
-    }
-
-    /// Events per batch of `scan(_:)`: its summaries (152 bytes each) stay in the L1 and L2
-    /// caches between being read and being handed out.
-    static var scanBatch: Int { 256 }
-
-    /// Reads events `range` into `batch` (as `scan(_:)` reads them), replacing what it held: a
-    /// caller that reads every event reads the tape a batch at a time and inlines its handling
-    /// of each event into `ScannedBatch.forEach`'s loop.
-    public func read(_ range: Range<Int>, into batch: ScannedBatch) {
-        batch.fill(from: store, range: range)
-    }
-
     /// How many events of each kind the tape holds, indexed by `Event.Kind.rawValue`.
     public func kindCounts() -> [Int] { store.kindCounts() }
 

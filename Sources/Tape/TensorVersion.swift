@@ -5,6 +5,7 @@ public struct TensorVersion: Hashable, Sendable {
     public var tensor: Int
     public var version: Int
 
+    @inlinable
     public init(tensor: Int, version: Int) {
         self.tensor = tensor
         self.version = version

@@ -1,5 +1,6 @@
 /// A key of an event line in a trace file. The compact event storage tags each stored value with
 /// its field, so the trace writer, the reader and `Tape`'s decoder share one vocabulary.
+@usableFromInline
 enum TraceField: UInt8, CaseIterable, Sendable {
     case kind, tensor, counter, storage, shape, dtype, requiresGrad, base, param, values
     case index, name, call, line, column, endColumn, file, frame, gradMode, inputs, out, inPlace, view

@@ -9,6 +9,7 @@ public struct VersionBump: Hashable, Sendable {
     /// The op that caused it.
     public var op: Int
 
+    @inlinable
     public init(counter: Int, tensor: Int, from: Int, to: Int, op: Int) {
         self.counter = counter
         self.tensor = tensor

@@ -20,7 +20,7 @@ final class CompactIndexTests: XCTestCase {
     }
 
     func testRecordsAgreeWithTheDecodedEventsOfALongChain() throws {
-        try assertAgreesWithDecodedEvents(IndexBatchTests.chain(ops: 3_000), "chain")
+        try assertAgreesWithDecodedEvents(IndexScanTests.chain(ops: 3_000), "chain")
     }
 
     /// What the index answers, checked against the events decoded one by one.

@@ -1,9 +1,9 @@
 import XCTest
 @testable import Tape
 
-/// The field-only reads (`scan(_:)`, `summary(at:)`, `forEachTensorVersion(ofOpAt:_:)`) must give
-/// exactly the fields the full decoder gives, on arbitrary events and on events read back from a
-/// trace file.
+/// The field-only reads (`scan(into:)`, `summary(at:)`, `forEachTensorVersion(ofOpAt:_:)`) must
+/// give exactly the fields the full decoder gives, on arbitrary events and on events read back
+/// from a trace file.
 final class EventSummaryTests: XCTestCase {
     func testFieldReadsAgreeWithTheFullDecoderOnGeneratedEvents() throws {
         var generator = EventGenerator(seed: 7)
@@ -51,84 +51,47 @@ final class EventSummaryTests: XCTestCase {
             }
         }
         XCTAssertNotEqual(reversed.store.bytes, tape.store.bytes)
-        var scanned: [(EventSummary, [TensorVersion], [TensorVersion], [Edge?])] = []
-        tape.scan { _, event in
-            scanned.append((event.summary, Array(event.inputs), Array(event.outputs), Array(event.edges)))
-            return true
-        }
-        reversed.scan { position, event in
-            let (summary, inputs, outputs, edges) = scanned[position]
-            XCTAssertEqual(event.summary, summary)
-            XCTAssertEqual(Array(event.inputs), inputs)
-            XCTAssertEqual(Array(event.outputs), outputs)
-            XCTAssertEqual(Array(event.edges), edges)
-            return true
-        }
+        XCTAssertEqual(try ScanRecorder.visits(of: reversed), try ScanRecorder.visits(of: tape))
         assertAgrees(reversed)
     }
 
-    /// A scan stops at the first event its body returns false for.
-    func testScanStopsWhenTheBodySaysSo() {
+    /// A scan stops at the first error its visitor throws, and hands on nothing after it.
+    func testScanStopsAtTheVisitorsError() {
         var generator = EventGenerator(seed: 3)
         var tape = Tape(header: TraceHeader(producer: "p", path: "p.py", source: ""))
         for _ in 0..<50 { tape.append(generator.event()) }
-        var seen: [Int] = []
-        tape.scan { position, _ in
-            seen.append(position)
-            return position < 20
-        }
-        XCTAssertEqual(seen, Array(0...20))
+        var recorder = ScanRecorder(tape: tape, stop: 20)
+        XCTAssertThrowsError(try tape.scan(into: &recorder)) { XCTAssertEqual($0 as? ScanRecorder.Stop, ScanRecorder.Stop(position: 20)) }
+        XCTAssertEqual(recorder.visits.map(\.position), Array(0...20))
     }
 
-    /// Every event of `tape`, as the scan reads it and as batches of 7 events read it (lists
-    /// and summaries in buffers reused from batch to batch, grown as a longer list comes), agrees
-    /// with `summary(at:)`, `forEachTensorVersion(ofOpAt:_:)` and the full decoder; the kind
-    /// counts with the kinds.
+    /// Every event of `tape`, as the scan hands it to a visitor, agrees with the full decoder,
+    /// as do `summary(at:)` and `forEachTensorVersion(ofOpAt:_:)`; the kind counts with the kinds.
     private func assertAgrees(_ tape: Tape, file: StaticString = #filePath, line: UInt = #line) {
-        var scanned = 0
-        tape.scan { position, event in
-            XCTAssertEqual(position, scanned, file: file, line: line)
-            assertAgrees(tape, event, at: position, file: file, line: line)
-            scanned += 1
-            return true
+        let visits: [ScanRecorder.Visit]
+        do {
+            visits = try ScanRecorder.visits(of: tape)
+        } catch {
+            return XCTFail("scan failed: \(error)", file: file, line: line)
         }
-        XCTAssertEqual(scanned, tape.count, file: file, line: line)
-        let batch = ScannedBatch(capacity: 7)
-        var batched = 0
-        for start in stride(from: 0, to: tape.count, by: 7) {
-            tape.read(start..<min(start + 7, tape.count), into: batch)
-            XCTAssertEqual(batch.range, start..<min(start + 7, tape.count), file: file, line: line)
-            let finished = batch.forEach { position, event in
-                XCTAssertEqual(position, batched, file: file, line: line)
-                assertAgrees(tape, event, at: position, file: file, line: line)
-                batched += 1
-                return true
-            }
-            XCTAssertTrue(finished, file: file, line: line)
+        XCTAssertEqual(visits.map(\.position), Array(tape.indices), file: file, line: line)
+        for visit in visits {
+            XCTAssertEqual(visit.fields, ScanRecorder.fields(decoding: tape, at: visit.position), "event \(visit.position)", file: file, line: line)
+            assertAgrees(tape, at: visit.position, file: file, line: line)
         }
-        XCTAssertEqual(batched, tape.count, file: file, line: line)
         var counts = [Int](repeating: 0, count: Event.Kind.allCases.count)
         for position in tape.indices { counts[Int(tape.kind(at: position).rawValue)] += 1 }
         XCTAssertEqual(tape.kindCounts(), counts, file: file, line: line)
     }
 
-    private func assertAgrees(_ tape: Tape, _ event: ScannedEvent, at position: Int, file: StaticString, line: UInt) {
-        let summary = event.summary
-        XCTAssertEqual(tape.summary(at: position), summary, file: file, line: line)
+    /// `summary(at:)` and `forEachTensorVersion(ofOpAt:_:)` of event `position` against the full decoder.
+    private func assertAgrees(_ tape: Tape, at position: Int, file: StaticString, line: UInt) {
+        let summary = tape.summary(at: position)
         var inputs: [TensorVersion] = []
         var outputs: [TensorVersion] = []
         tape.forEachTensorVersion(ofOpAt: position) { seen, isOutput in
             if isOutput { outputs.append(seen) } else { inputs.append(seen) }
         }
-        XCTAssertEqual(Array(event.inputs), inputs, file: file, line: line)
-        XCTAssertEqual(Array(event.outputs), outputs, file: file, line: line)
-        var (inPlaceInputs, inPlaceOutputs, inPlaceEdges): ([TensorVersion], [TensorVersion], [Edge?]) = ([], [], [])
-        event.forEachInput { inPlaceInputs.append($0) }
-        event.forEachOutput { inPlaceOutputs.append($0) }
-        event.forEachEdge { inPlaceEdges.append($0) }
-        XCTAssertEqual(inPlaceInputs, inputs, file: file, line: line)
-        XCTAssertEqual(inPlaceOutputs, outputs, file: file, line: line)
-        XCTAssertEqual(inPlaceEdges, Array(event.edges), file: file, line: line)
         let name = summary.name.map(tape.internedString)
         XCTAssertEqual(summary.kind, tape.kind(at: position), file: file, line: line)
         switch tape[position] {
@@ -146,7 +109,6 @@ final class EventSummaryTests: XCTestCase {
             XCTAssertEqual([summary.node, summary.op, summary.variable], [n.id, n.op, n.variable], file: file, line: line)
             XCTAssertEqual(name, n.name, file: file, line: line)
             XCTAssertEqual(summary.sequenceNr, n.sequenceNr, file: file, line: line)
-            XCTAssertEqual(Array(event.edges), n.next, file: file, line: line)
         case let .gradFn(g):
             XCTAssertEqual([summary.tensor, summary.node, summary.outputNr, summary.version], [g.tensor, g.node, g.outputNr, g.version], file: file, line: line)
             XCTAssertEqual(summary.requiresGrad, g.requiresGrad, file: file, line: line)
@@ -178,6 +140,5 @@ final class EventSummaryTests: XCTestCase {
             break
         }
         if summary.kind != .op { XCTAssertTrue(inputs.isEmpty && outputs.isEmpty, file: file, line: line) }
-        if summary.kind != .node { XCTAssertTrue(event.edges.isEmpty, file: file, line: line) }
     }
 }

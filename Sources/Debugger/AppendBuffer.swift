@@ -1,0 +1,54 @@
+/// Elements appended while a tape is indexed and read once when it is done (a `Timelines`'
+/// entries, the pairs grouped after the pass): a pointer, a count and a capacity, so an append is
+/// a capacity test and a store. Through an `Array` each append also called the runtime's
+/// uniqueness check, whose call made the handler spill its registers (≈ 25 instructions an
+/// append of the Debugger's index).
+///
+/// A class so that a `Timelines` holding one stays a plain struct; not thread-safe, and shared by
+/// copies: it is appended to by one index pass and emptied by the one `drain` after it.
+final class AppendBuffer<Element>: @unchecked Sendable {
+    @exclusivity(unchecked) private var base: UnsafeMutablePointer<Element>
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var capacity: Int
+
+    init(capacity: Int = 0) {
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    /// Appends `element`, growing the storage (doubling) when full.
+    @inline(__always)
+    func append(_ element: Element) {
+        if _slowPath(count == capacity) { grow() }
+        (base + count).initialize(to: element)
+        count &+= 1
+    }
+
+    /// Makes room for `capacity` elements in all.
+    func reserveCapacity(_ capacity: Int) {
+        guard capacity > self.capacity else { return }
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+        grown.moveInitialize(from: base, count: count)
+        base.deallocate()
+        (base, self.capacity) = (grown, capacity)
+    }
+
+    @inline(never)
+    private func grow() { reserveCapacity(capacity * 2) }
+
+    /// Calls `body` with the elements, then empties the buffer and frees its storage.
+    func drain<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        defer {
+            base.deinitialize(count: count)
+            base.deallocate()
+            (count, capacity) = (0, 16)
+            base = .allocate(capacity: capacity)
+        }
+        return try body(UnsafeBufferPointer(start: base, count: count))
+    }
+}
