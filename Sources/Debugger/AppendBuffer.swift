@@ -1,6 +1,7 @@
-/// Elements appended while a tape is indexed and read once when it is done (a `Timelines`'
-/// entries, the pairs grouped after the pass): a pointer, a count and a capacity, so an append is
-/// a capacity test and a store. Through an `Array` each append also called the runtime's
+/// Elements appended (and rewritten) while a tape is indexed and read once when it is done (a
+/// `Timelines`' entries, the pairs grouped after the pass, each counter's latest version, each
+/// tensor's producer): a pointer, a count and a capacity, so an append is a capacity test and a
+/// store, and a write a bounds test and a store. Through an `Array` each append also called the runtime's
 /// uniqueness check, whose call made the handler spill its registers (≈ 25 instructions an
 /// append of the Debugger's index).
 ///
@@ -27,6 +28,19 @@ final class AppendBuffer<Element>: @unchecked Sendable {
         if _slowPath(count == capacity) { grow() }
         (base + count).initialize(to: element)
         count &+= 1
+    }
+
+    /// Element `index`, which must have been appended.
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        get {
+            precondition(index >= 0 && index < count, "AppendBuffer index out of range")
+            return base[index]
+        }
+        set {
+            precondition(index >= 0 && index < count, "AppendBuffer index out of range")
+            base[index] = newValue
+        }
     }
 
     /// Makes room for `capacity` elements in all.

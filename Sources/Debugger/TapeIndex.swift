@@ -127,6 +127,8 @@ struct TapeIndex: Sendable {
     private(set) var bindings = Timelines<Int>()
     /// The first op that returned each tensor, -1 for none (`producer(of:)`).
     private(set) var producers: [Int32] = []
+    /// `producers` while indexing.
+    private var producerBuffer = AppendBuffer<Int32>()
 
     private(set) var opEvents: [Int] = []
     /// One past the last event that belongs to each op: the op event and the node, grad_fn, save,
@@ -160,7 +162,7 @@ struct TapeIndex: Sendable {
     /// Indexed by counter id (dense, checked when a tensor introduces one).
     private(set) var counterVersions = Timelines<Int>()
     /// The latest version of each counter while indexing (`counterVersions` answers afterwards).
-    private var latestVersions: [Int] = []
+    private var latestVersions = AppendBuffer<Int>()
     /// Each counter's bumps (those that moved it), in tape order, as positions in `bumpList`
     /// (`bump(at:)`): 4 bytes an entry, where a 48-byte `Bump` kept here and in `storageBumps` was
     /// written and grouped twice more per bump.
@@ -231,7 +233,8 @@ struct TapeIndex: Sendable {
         counterBumps.finish(keyCount: latestVersions.count)
         storageBumps.finish(keyCount: storageCount)
         if openOpEnd >= 0 { opEnds.append(openOpEnd) }
-        latestVersions = []
+        latestVersions = AppendBuffer()
+        producers = producerBuffer.drain { Array($0) }
         // Nodes and bumps may be recorded just before the op event that caused them.
         if let (op, position) = unknownOpReference { throw .unknownOp(index: op, event: position) }
         plainNodeOfOp = []
@@ -453,7 +456,7 @@ struct TapeIndex: Sendable {
         storageBumps.reserveCapacity(count(.bump))
         counterVersions.reserveCapacity(count(.tensor) + count(.bump))
         opTotal = count(.op)
-        producers.reserveCapacity(count(.tensor))
+        producerBuffer.reserveCapacity(count(.tensor))
         opEvents.reserveCapacity(count(.op))
         opEnds.reserveCapacity(count(.op))
         nodes.reserveCapacity(count(.node))
@@ -563,7 +566,7 @@ extension TapeIndex: TapeVisitor {
         if storage == storageCount { storageCount += 1 }
         tensorEvents.append(position)
         tensors.append(Tensor(counter: counter, storage: storage, base: tensor.base, requiresGrad: tensor.requiresGrad))
-        producers.append(-1)
+        producerBuffer.append(-1)
     }
 
     @inline(__always)
@@ -575,7 +578,7 @@ extension TapeIndex: TapeVisitor {
         try op.inputs.forEach { (seen) throws(DebuggerError) in try observe(seen, at: position) }
         try op.outputs.forEach { (seen) throws(DebuggerError) in
             try observe(seen, at: position)
-            if producers[seen.tensor] < 0 { producers[seen.tensor] = Int32(truncatingIfNeeded: id) }
+            if producerBuffer[seen.tensor] < 0 { producerBuffer[seen.tensor] = Int32(truncatingIfNeeded: id) }
         }
         opEvents.append(position)
         if openOpEnd >= 0 { opEnds.append(openOpEnd) }

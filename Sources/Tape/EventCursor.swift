@@ -183,8 +183,8 @@ struct EventCursor {
     @inlinable @inline(__always)
     mutating func skipVarints(_ count: Int) {
         for _ in 0..<count {
-            while base[position] >= 0x80 { position += 1 }
-            position += 1
+            while base[position] >= 0x80 { position &+= 1 }
+            position &+= 1
         }
     }
 
@@ -197,7 +197,7 @@ struct EventCursor {
     mutating func skipDoubles() {
         let count = Int(varint())
         guard count > 0 else { return }
-        position += 1 + count * Int(base[position])
+        position &+= 1 &+ count &* Int(base[position])
     }
 
     @inlinable @inline(__always)

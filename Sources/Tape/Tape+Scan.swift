@@ -92,7 +92,7 @@ extension Tape {
         return true
     }
 
-    @inlinable @inline(never)
+    @inlinable @inline(__always)
     static func visitBump<V: TapeVisitor>(_ fields: EventCursor, at position: Int, into visitor: inout V) throws(V.Failure) -> Bool {
         var c = fields
         guard let bump = c.bumpInOrder() else { return false }
@@ -100,7 +100,7 @@ extension Tape {
         return true
     }
 
-    @inlinable @inline(never)
+    @inlinable @inline(__always)
     static func visitValues<V: TapeVisitor>(_ fields: EventCursor, at position: Int, into visitor: inout V) throws(V.Failure) -> Bool {
         var c = fields
         guard let tensor = c.valuesInOrder() else { return false }
@@ -124,7 +124,7 @@ extension Tape {
         return true
     }
 
-    @inlinable @inline(never)
+    @inlinable @inline(__always)
     static func visitRun<V: TapeVisitor>(_ fields: EventCursor, at position: Int, into visitor: inout V) throws(V.Failure) -> Bool {
         var c = fields
         guard let (backward, node) = c.runInOrder() else { return false }
@@ -132,7 +132,7 @@ extension Tape {
         return true
     }
 
-    @inlinable @inline(never)
+    @inlinable @inline(__always)
     static func visitResult<V: TapeVisitor>(_ fields: EventCursor, at position: Int, into visitor: inout V) throws(V.Failure) -> Bool {
         var c = fields
         guard let (backward, node) = c.runInOrder() else { return false }
@@ -140,7 +140,7 @@ extension Tape {
         return true
     }
 
-    @inlinable @inline(never)
+    @inlinable @inline(__always)
     static func visitRelease<V: TapeVisitor>(_ fields: EventCursor, at position: Int, into visitor: inout V) throws(V.Failure) -> Bool {
         var c = fields
         guard let node = c.releaseInOrder() else { return false }
