@@ -1,20 +1,20 @@
 /// Elements appended (and rewritten) while a tape is indexed and read once when it is done (a
 /// `Timelines`' entries, the pairs grouped after the pass, each counter's latest version, each
 /// tensor's producer): a pointer, a count and a capacity, so an append is a capacity test and a
-/// store, and a write a bounds test and a store. Through an `Array` each append also called the runtime's
-/// uniqueness check, whose call made the handler spill its registers (≈ 25 instructions an
-/// append of the Debugger's index).
+/// store, and a write a bounds test and a store. Through an `Array` each append or write also
+/// called the runtime's uniqueness check, around which the index's handlers spilled their
+/// registers (≈ 20–25 instructions a write, docs/benchmarks.md, "indexscan").
 ///
 /// A class so that a `Timelines` holding one stays a plain struct; not thread-safe, and shared by
-/// copies: it is appended to by one index pass and emptied by the one `drain` after it.
+/// copies: one index pass fills it, and it is drained or dropped once the pass is done.
 final class AppendBuffer<Element>: @unchecked Sendable {
     @exclusivity(unchecked) private var base: UnsafeMutablePointer<Element>
     @exclusivity(unchecked) private(set) var count = 0
     @exclusivity(unchecked) private var capacity: Int
 
-    init(capacity: Int = 0) {
-        self.capacity = Swift.max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
+    init() {
+        capacity = 16
+        base = .allocate(capacity: capacity)
     }
 
     deinit {
