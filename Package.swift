@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Tape"]),
         .testTarget(name: "PythonLexerTests", dependencies: ["PythonLexer"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "PythonLexer", "Autograd", "Tape", "ConformanceCases"]),
-        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape", "TorchRules", "ConformanceCases"], exclude: ["Traces"]),
+        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Script", "Tape", "TorchRules", "ConformanceCases", "TestSupport"], exclude: ["Traces"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Debugger", "Script", "Tape", "ConformanceCases", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "tapedeckTests", dependencies: ["tapedeck", "ConformanceCases"]),
     ]

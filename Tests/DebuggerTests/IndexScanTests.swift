@@ -1,5 +1,6 @@
 import Foundation
 import Tape
+import TestSupport
 import XCTest
 @testable import Debugger
 
@@ -61,41 +62,17 @@ final class IndexScanTests: XCTestCase {
         var text: [UInt8] = []
         for (number, line) in lines.enumerated() {
             if number > 0 { text.append(UInt8(ascii: "\n")) }
-            let members = number == 0 ? [] : topLevelMembers(Array(line))
-            guard members.count > 2 else {
+            let pairs = number == 0 ? [] : TraceLinePairs.pairs(line)
+            guard pairs.count > 2 else {
                 text.append(contentsOf: line)
                 continue
             }
-            let reordered = [members[0]] + members.dropFirst().reversed()
+            let members = ([pairs[0]] + pairs.dropFirst().reversed()).map { Array("\"\($0.key)\":".utf8) + $0.value }
             text.append(UInt8(ascii: "{"))
-            text.append(contentsOf: reordered.joined(separator: [UInt8(ascii: ",")]))
+            text.append(contentsOf: members.joined(separator: [UInt8(ascii: ",")]))
             text.append(UInt8(ascii: "}"))
         }
         return text
-    }
-
-    /// The `"key":value` members of a JSON object line, split at its top-level commas.
-    private static func topLevelMembers(_ line: [UInt8]) -> [[UInt8]] {
-        guard line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}") else { return [] }
-        var (members, current, depth, inString, escaped) = ([[UInt8]](), [UInt8](), 0, false, false)
-        for byte in line.dropFirst().dropLast() {
-            if inString {
-                (escaped, inString) = (byte == UInt8(ascii: "\\") && !escaped, escaped || byte != UInt8(ascii: "\""))
-            } else if byte == UInt8(ascii: "\"") {
-                inString = true
-            } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
-                depth += 1
-            } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
-                depth -= 1
-            } else if byte == UInt8(ascii: ","), depth == 0 {
-                members.append(current)
-                current = []
-                continue
-            }
-            current.append(byte)
-        }
-        members.append(current)
-        return members
     }
 
     /// A chain of `ops` multiplications, each with its tensor, node, save, grad_fn change,

@@ -1,42 +1,12 @@
 import XCTest
 @testable import Tape
+import TestSupport
 
 /// `EventLineReader` predicts each line's keys from the last line of its kind and skips parsing
 /// them when the bytes match. Property: whatever the key order, spacing, unknown keys or nulls,
 /// mixed with lines in the writer's order, every line reads as `ReferenceTraceReader` reads it;
 /// and a bad line reads with the same message whether its keys were predicted or not.
 final class KeyPredictionTests: XCTestCase {
-    /// The top-level `"key":value` pairs of an event line, as written (no spaces: `TraceWriter`'s output).
-    private static func pairs(_ line: ArraySlice<UInt8>) -> [(key: String, value: [UInt8])] {
-        var pairs: [(key: String, value: [UInt8])] = []
-        var index = line.startIndex + 1
-        while index < line.endIndex - 1 {
-            let keyEnd = line[(index + 1)...].firstIndex(of: UInt8(ascii: "\""))!
-            let key = String(decoding: line[(index + 1)..<keyEnd], as: UTF8.self)
-            var end = keyEnd + 2
-            var depth = 0
-            var inString = false
-            while end < line.endIndex - 1 {
-                let byte = line[end]
-                if inString {
-                    if byte == UInt8(ascii: "\\") { end += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = true
-                } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
-                    depth += 1
-                } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
-                    depth -= 1
-                } else if byte == UInt8(ascii: ",") && depth == 0 {
-                    break
-                }
-                end += 1
-            }
-            pairs.append((key, Array(line[(keyEnd + 2)..<end])))
-            index = end + 1
-        }
-        return pairs
-    }
-
     private static func kind(_ pairs: [(key: String, value: [UInt8])]) -> Event.Kind? {
         guard let value = pairs.first(where: { $0.key == "k" })?.value else { return nil }
         let name = String(decoding: value.dropFirst().dropLast(), as: UTF8.self)
@@ -47,7 +17,7 @@ final class KeyPredictionTests: XCTestCase {
     /// longer than a prediction holds, escaped), a key spelled with an escape, and `null` for
     /// optional fields the line lacks; each only sometimes.
     private static func scramble(_ line: ArraySlice<UInt8>, _ random: inout EventGenerator) -> [UInt8] {
-        var pairs = pairs(line).map { (key: "\"\($0.key)\"", value: $0.value) }
+        var pairs = TraceLinePairs.pairs(line).map { (key: "\"\($0.key)\"", value: $0.value) }
         if let kind = kind(pairs.map { (String($0.key.dropFirst().dropLast()), $0.value) }), random.chance(50) {
             for spec in TraceSchema.shared.fields[Int(kind.rawValue)]
             where !spec.required && !pairs.contains(where: { $0.key == "\"\(spec.field.key)\"" }) && random.chance(50) {
@@ -134,7 +104,7 @@ final class KeyPredictionTests: XCTestCase {
         for (index, line) in lines.enumerated().dropFirst() {
             defer { before += line + [10] }
             guard index % 7 == 3 else { continue }
-            let pairs = Self.pairs(line)
+            let pairs = TraceLinePairs.pairs(line)
             for (position, pair) in pairs.enumerated() {
                 func joined(_ replace: (Int, String) -> String?) -> [UInt8] {
                     let parts = pairs.enumerated().compactMap { offset, pair in
