@@ -7,7 +7,7 @@
 ///
 /// A field the event does not have is nil (or 0 / false for the non-optional ones, the default
 /// the full decoder gives a missing field).
-public struct EventSummary: Hashable, Sendable {
+public struct EventSummary: Sendable {
     public internal(set) var kind: Event.Kind
     /// Which slots (`Slot`) the event had: bit `slot`. A slot's value is meaningful only here.
     @usableFromInline var present: UInt32 = 0
@@ -100,18 +100,6 @@ public struct EventSummary: Hashable, Sendable {
         values[slot.rawValue] = value
         present |= 1 << UInt32(slot.rawValue)
         return true
-    }
-
-    public static func == (lhs: EventSummary, rhs: EventSummary) -> Bool {
-        guard lhs.kind == rhs.kind, lhs.present == rhs.present else { return false }
-        for slot in 0..<19 where lhs.value(slot) != rhs.value(slot) { return false }
-        return true
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(kind)
-        hasher.combine(present)
-        for slot in 0..<19 { hasher.combine(value(slot)) }
     }
 }
 
