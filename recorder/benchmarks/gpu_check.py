@@ -10,8 +10,10 @@ plainly, under the default recorder and under `--native`, checks that the record
 as the plain run does, and keeps their traces in OUT/traces; then it runs launch_bound.py's step
 plain and recorded (on CUDA too when there is a GPU) into OUT/launch_bound.txt. OUT/record.json says
 what each run did. `compare` runs `tapedeck explain` on both traces of each program and says whether
-the reports are the same, op and tensor numbers aside (the native core numbers what it sees), and
-prints each report's first line: the verdict.
+the reports are the same, op and tensor numbers aside (the native core numbers what it sees), prints
+each report's first line (the verdict) and how many value previews each trace holds (a GPU tensor's
+are copied asynchronously by both recorders, previews.py: a native trace with none where the Python
+recorder's has some is reported as a difference).
 
 The native core is built on the device at the start (about a minute; it needs a C++ compiler and
 ninja): where the image lacks ninja, copy this machine's (`python3 -c "import ninja;
@@ -111,6 +113,12 @@ def _report(tapedeck: str, trace: str) -> str:
     return re.sub(r"\bt\d+\b", "tN", re.sub(r"#\d+", "#N", text))
 
 
+def _previews(trace: str) -> int:
+    """How many value previews (`"val"` fields) trace `trace` holds."""
+    with open(trace, encoding="utf-8") as f:
+        return sum(line.count('"val":') for line in f)
+
+
 def compare(folder: str, tapedeck: str) -> int:
     """Explains both recorders' traces of each program; returns 1 when a pair's reports differ."""
     traces = os.path.join(folder, "traces")
@@ -123,9 +131,13 @@ def compare(folder: str, tapedeck: str) -> int:
             print("%-28s no native trace  %s" % (name, _last_line(reports["python"])))
             continue
         same = reports["python"] == reports["native"]
-        differ = differ or not same
+        previews = {r: _previews(_trace(traces, name, r)) for r in reports}
+        previewed = previews["native"] > 0 or previews["python"] == 0
+        differ = differ or not same or not previewed
         print("%-28s %s  %s" % (name, "same report" if same else "REPORTS DIFFER", _last_line(reports["python"])))
         print("    %s" % reports["python"].splitlines()[0] if reports["python"] else "    (no report)")
+        print("    value previews: python %d, native %d%s" % (previews["python"], previews["native"],
+                                                              "" if previewed else "  NATIVE HAS NONE"))
     return 1 if differ else 0
 
 

@@ -25,8 +25,8 @@ A trailing `-o OUT` after the script's arguments is taken by the recorder, not t
                      with a tapedeck.BudgetExceeded error
   --no-trace         run SCRIPT.py as python3 would, with the budgets, and write no trace
   --native           record through the C++ core (built on first use; needs a C++ compiler and
-                     ninja): several times cheaper per op, value previews of CPU tensors only;
-                     stops with a message at what it does not support (a custom autograd
+                     ninja): several times cheaper per op, value previews of CPU and GPU
+                     tensors alike; stops with a message at what it does not support (a custom autograd
                      Function's node made before the recording started)
   --prefer-native    record through the C++ core where it can be built, else through the Python
                      recorder, saying why on stderr (what `tapedeck explain` and `graph` ask for)"""

@@ -10,7 +10,8 @@ writes its lines: then `fill` waits for the device once (`torch.cuda.synchronize
 preview in its place. So a run pays one sync per chunk of 4,096 lines written, not one per op.
 
 A placeholder is `\\0N\\0` (N: the preview's number): a NUL never occurs in a trace line otherwise,
-since JSON escapes it inside strings.
+since JSON escapes it inside strings. The native core (native/core.cpp, `Previews`) makes its copies
+the same way and hands them over with the lines that hold their placeholders (`adopt`).
 """
 
 from collections.abc import Callable
@@ -23,8 +24,8 @@ from .writer import number_array
 DEFERRED_DEVICES = frozenset({"cuda"})
 """The device types whose previews are deferred (the others take `tolist()` at once)."""
 
-SYNCHRONIZE: dict[str, Callable[[], None]] = {"cuda": torch.cuda.synchronize}
-"""How `fill` waits for a device type's copies to land."""
+SYNCHRONIZE: dict[str, Callable[[str], None]] = {"cuda": torch.cuda.synchronize}
+"""How `fill` waits for the copies from a device (`"cuda:1"`) of a type to land."""
 
 
 class DevicePreviews:
@@ -44,8 +45,19 @@ class DevicePreviews:
         except (RuntimeError, TypeError, ValueError):
             return None
         self._copies.append(copy)
-        self._devices.add(t.device.type)
+        self._devices.add(str(t.device))
         return "\0%d\0" % (len(self._copies) - 1)
+
+    @property
+    def pending(self) -> int:
+        """How many previews wait for their copies: the number the next placeholder takes."""
+        return len(self._copies)
+
+    def adopt(self, copies: list[torch.Tensor], devices: set[str]) -> None:
+        """Takes copies another recorder queued (the native core's), whose placeholders it numbered on
+        from `pending`, and the devices (`"cuda:0"`) they come from."""
+        self._copies.extend(copies)
+        self._devices.update(devices)
 
     def fill(self, lines: list[str], start: int) -> None:
         """Replaces the placeholders in `lines[start:]` (every line not written yet) by the previews,
@@ -53,9 +65,9 @@ class DevicePreviews:
         if not self._copies:
             return
         for device in self._devices:
-            wait = SYNCHRONIZE.get(device)
+            wait = SYNCHRONIZE.get(torch.device(device).type)
             if wait is not None:
-                wait()
+                wait(device)
         # `number_array` gives None only for complex values, which the registry never previews.
         previews = [number_array(copy.tolist()) for copy in self._copies]
         for i in range(start, len(lines)):

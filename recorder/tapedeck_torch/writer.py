@@ -144,10 +144,11 @@ class TraceWriter:
         rather than turned into a str and joined; lines emitted later follow it. The text layer never
         holds text between calls (every text write here is flushed), so bytes written under it keep
         their place. A step window (`keep()`) takes lines, so there the block's lines join the
-        collected ones instead, written in chunks as `drain()` writes."""
+        collected ones instead, written in chunks as `drain()` writes; so do they while previews wait
+        for their copies (a GPU's, previews.py), which are filled in once per chunk, not per block."""
         if self._detached:
             return
-        if self._keep:
+        if self._keep or (self.previews is not None and self.previews.pending):
             self._lines.extend(block.decode("utf-8").split("\n")[:-1])
             self._print_at = -1
             self.drain()

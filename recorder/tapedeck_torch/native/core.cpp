@@ -124,21 +124,35 @@ struct Bump {
   size_t preview;  ///< the written tensor's values after the op (`Previews`), SIZE_MAX for none
 };
 
-/// Value previews, as the Python recorder's `TensorRegistry.values` takes them: the values of a CPU
-/// tensor of a real or boolean dtype with at most `limit` elements, copied when the recorder sees the
-/// tensor (whatever the program writes into it later), row-major, as `tolist()` gives them. A GPU
-/// tensor gets none (copying it would wait for the device at every op).
+/// Which tensors get a value preview and how: the most elements one may have (`--values`, 0 for
+/// none), and the device types whose previews are copied asynchronously (`previews.DEFERRED_DEVICES`,
+/// one bit per `c10::DeviceType`).
+struct PreviewRule {
+  int64_t limit = 0;
+  uint64_t deferred = 0;
+
+  bool defers(c10::DeviceType type) const { return (deferred >> static_cast<unsigned>(type)) & 1U; }
+};
+
+/// Value previews, as the Python recorder's `TensorRegistry.values` takes them: the values of a
+/// tensor of a real or boolean dtype with at most `limit` elements, taken when the recorder sees the
+/// tensor (whatever the program writes into it later), row-major, as `tolist()` gives them. A CPU
+/// tensor's values are read at once. A tensor on a deferred device (a GPU) is copied to the host
+/// asynchronously, in stream order (reading it now would wait for the device at every op): its
+/// preview is written as the placeholder `\0N\0` that the Python writer fills in once the copies
+/// have landed, one wait per chunk of lines (previews.py). Other devices get none.
 class Previews {
  public:
   struct Preview {
     size_t shape_at, dims, at, count;
     bool floating;  ///< numbers holds double bits; else integers (booleans as 0 and 1)
+    size_t copy;    ///< a deferred preview's index in copies(), else SIZE_MAX
   };
 
   /// The index of `t`'s preview, or SIZE_MAX where it gets none.
-  size_t capture(const at::TensorBase& t, int64_t limit) {
-    if (limit <= 0 || !t.defined() || t.layout() != c10::kStrided || !t.is_cpu() || !t.has_storage() ||
-        t.numel() > limit) {
+  size_t capture(const at::TensorBase& t, const PreviewRule& rule) {
+    if (rule.limit <= 0 || !t.defined() || t.layout() != c10::kStrided || !t.has_storage() ||
+        t.numel() > rule.limit) {
       return SIZE_MAX;
     }
     const c10::ScalarType type = t.scalar_type();
@@ -147,11 +161,17 @@ class Previews {
         type != c10::kByte && type != c10::kBool) {
       return SIZE_MAX;
     }
+    if (rule.defers(t.device().type())) {
+      return defer(t, floating);
+    }
+    if (!t.is_cpu()) {
+      return SIZE_MAX;
+    }
     const char* data = static_cast<const char*>(t.const_data_ptr());
     if (data == nullptr && t.numel() > 0) {
       return SIZE_MAX;
     }
-    Preview preview{numbers_.size(), static_cast<size_t>(t.dim()), 0, static_cast<size_t>(t.numel()), floating};
+    Preview preview{numbers_.size(), static_cast<size_t>(t.dim()), 0, static_cast<size_t>(t.numel()), floating, SIZE_MAX};
     const auto sizes = t.sizes();
     const auto strides = t.strides();
     numbers_.insert(numbers_.end(), sizes.begin(), sizes.end());
@@ -180,12 +200,51 @@ class Previews {
   const Preview& operator[](size_t index) const { return items_[index]; }
   const int64_t* numbers(size_t at) const { return numbers_.data() + at; }
 
+  /// The deferred previews' copies as a Python list of CPU tensors and the devices they come from
+  /// (`"cuda:0"`), which the writer waits for before it reads them.
+  py::tuple hand_over() const {
+    py::list copies;
+    py::set devices;
+    for (size_t i = 0; i < copies_.size(); ++i) {
+      copies.append(copies_[i]);
+      devices.add(py::str(sources_[i].str()));
+    }
+    return py::make_tuple(copies, devices);
+  }
+
   void clear() {
     items_.clear();
     numbers_.clear();
+    copies_.clear();
+    sources_.clear();
   }
 
  private:
+  /// Queues the copy of `t`'s values into host memory (pinned for a CUDA tensor, so the copy runs
+  /// asynchronously), in stream order: it holds the values `t` has now. Made as the recorder's own
+  /// work: no observer sees it (RecordFunction off), no autograd node is made (a grad_fn would take
+  /// a sequence number from the program's), no Python mode of the program is handed it.
+  size_t defer(const at::TensorBase& t, bool floating) {
+    at::Tensor copy;
+    try {
+      at::RecordFunctionGuard no_observers(false);
+      at::NoGradGuard no_grad;
+      c10::impl::ExcludeDispatchKeyGuard no_python(
+          c10::DispatchKeySet({c10::DispatchKey::Python, c10::DispatchKey::PythonTLSSnapshot}));
+      copy = at::empty(t.sizes(), at::TensorOptions().dtype(t.scalar_type()).pinned_memory(t.is_cuda()));
+      copy.copy_(at::Tensor(t), /*non_blocking=*/true);
+    } catch (const std::exception&) {
+      return SIZE_MAX;  // no preview, as `tolist()` of a tensor it cannot copy gives none
+    }
+    Preview preview{numbers_.size(), static_cast<size_t>(t.dim()), numbers_.size(), 0, floating, copies_.size()};
+    numbers_.insert(numbers_.end(), t.sizes().begin(), t.sizes().end());
+    preview.at = numbers_.size();
+    copies_.push_back(std::move(copy));
+    sources_.push_back(t.device());
+    items_.push_back(preview);
+    return items_.size() - 1;
+  }
+
   /// One element as numbers_ keeps it: a floating value's double bits, an integer's value.
   static int64_t element(const char* at, c10::ScalarType type, bool floating, bool negated) {
     double real = 0;
@@ -212,7 +271,9 @@ class Previews {
   }
 
   std::vector<Preview> items_;
-  std::vector<int64_t> numbers_;  ///< each preview's sizes, then its values
+  std::vector<int64_t> numbers_;  ///< each preview's sizes, then its values (a deferred one's: none)
+  std::vector<at::Tensor> copies_;      ///< deferred previews' host copies
+  std::vector<c10::Device> sources_;    ///< the device each copy comes from
   std::vector<int64_t> index_;    ///< capture's scratch
 };
 
@@ -374,8 +435,8 @@ struct State {
   Py_tracefunc saved_trace = nullptr;
   PyObject* saved_trace_object = nullptr;
 
-  int64_t value_limit = 0;  ///< `--values`: the most elements a previewed tensor has (0: none)
-  Previews previews;        ///< of the tensor and bump records
+  PreviewRule preview_rule;  ///< `--values` and the deferred devices
+  Previews previews;         ///< of the tensor and bump records
 
   std::mutex run_mutex;
   std::vector<RunRec> runs;
@@ -481,7 +542,7 @@ TensorEntry& tensor_entry(const at::TensorBase& t, PyObject* parameter_type = nu
     state->shapes.push_back(size);
   }
   rec.dims = state->shapes.size() - rec.shape_at;
-  rec.preview = state->previews.capture(t, state->value_limit);
+  rec.preview = state->previews.capture(t, state->preview_rule);
   rec.tid = state->next_tid++;
   TensorEntry& entry = state->tensors.emplace(
       impl, TensorEntry{rec.tid, counter, -1, c10::weak_intrusive_ptr<c10::TensorImpl>(t.getIntrusivePtr())})
@@ -1262,7 +1323,7 @@ void end_op(const at::RecordFunction& fn) {
     const TensorEntry& written = *w.entry;
     if ((after != w.before || unbumped) && written.counter != nullptr) {
       state->bumps.push_back(
-          {written.counter->vc, written.tid, w.before, after, state->previews.capture(w.tensor, state->value_limit)});
+          {written.counter->vc, written.tid, w.before, after, state->previews.capture(w.tensor, state->preview_rule)});
       written.counter->model = after;
     }
   }
@@ -1322,7 +1383,7 @@ void record_run(const at::RecordFunction& fn) {
       const auto sizes = grad.sizes();
       state->run_grads.push_back(static_cast<int64_t>(sizes.size()));
       state->run_grads.insert(state->run_grads.end(), sizes.begin(), sizes.end());
-      const size_t preview = state->run_previews.capture(grad, state->value_limit);
+      const size_t preview = state->run_previews.capture(grad, state->preview_rule);
       state->run_grads.push_back(preview == SIZE_MAX ? -1 : static_cast<int64_t>(preview));
     } else {
       state->run_grads.push_back(-1);
@@ -1556,9 +1617,16 @@ void append_float(Buffer& out, double value) {
   }
 }
 
-/// Preview `index` of `previews` as a JSON array, each number as the Python recorder writes it.
-void append_values(Buffer& out, const Previews& previews, size_t index) {
+/// Preview `index` of `previews` as a JSON array, each number as the Python recorder writes it; a
+/// deferred one as its placeholder, numbered on from `first` (the previews the writer holds already).
+void append_values(Buffer& out, const Previews& previews, size_t index, int64_t first) {
   const Previews::Preview& p = previews[index];
+  if (p.copy != SIZE_MAX) {
+    out += '\0';
+    out.number(first + static_cast<int64_t>(p.copy));
+    out += '\0';
+    return;
+  }
   out += '[';
   for (size_t i = 0; i < p.count; ++i) {
     if (i) {
@@ -1601,8 +1669,8 @@ std::vector<std::string> dtype_names() {
 }
 
 /// Formats everything recorded since the last take as trace lines (each ending in a newline) into
-/// `out`, and clears the records.
-void format_entries(Buffer& out) {
+/// `out`, deferred previews as placeholders numbered on from `first`, and clears the records.
+void format_entries(Buffer& out, int64_t first) {
   static const std::vector<std::string> dtypes = dtype_names();
   resolve_sites();
   for (const auto& entry : state->entries) {
@@ -1630,7 +1698,7 @@ void format_entries(Buffer& out) {
         }
         if (t.preview != SIZE_MAX) {
           out += ",\"val\":";
-          append_values(out, state->previews, t.preview);
+          append_values(out, state->previews, t.preview, first);
         }
         out += "}\n";
         break;
@@ -1677,7 +1745,7 @@ void format_entries(Buffer& out) {
             out += ",\"shape\":";
             append_ints(out, state->previews.numbers(p.shape_at), p.dims);
             out += ",\"val\":";
-            append_values(out, state->previews, b.preview);
+            append_values(out, state->previews, b.preview, first);
             out += "}\n";
           }
         }
@@ -1783,7 +1851,6 @@ void format_entries(Buffer& out) {
   state->bumps.clear();
   state->slots.clear();
   state->texts.clear();
-  state->previews.clear();
 }
 
 }  // namespace
@@ -1814,15 +1881,16 @@ State& running() {
 /// frames, innermost first; `slot_names(grad_fn)` a node type's (name literal, [(slot literal, the
 /// `_raw_saved_` object)]); `checkpoint_inputs()` the running checkpoint's [(tensor input, saved
 /// version)], what a slot packed by saved-tensor hooks stands for; `values` the most elements a tensor
-/// whose values are previewed may have (0: none); `raised(exception, site)` writes an exception a
+/// whose values are previewed may have (0: none); `deferred_devices` the device types (`"cuda"`)
+/// whose previews are copied asynchronously (`Previews`); `raised(exception, site)` writes an exception a
 /// recorded op raised, with the op's call fields (`"call":...,"line":...`), once it reaches Python;
 /// `names(line, depth)` the `bind` lines of the variables of the program frame `depth` frames above
 /// it, given the line of the statement that ran (NameBinder), called when the program moves to
 /// another statement or frame where the core cannot read the frame itself (None: no `bind` events,
 /// what recorder/benchmarks/names_cost.py measures against).
 void start(const std::string& program, py::object classify, py::object classify_code, py::object site,
-           py::object slot_names, py::object checkpoint_inputs, int64_t values, py::object raised,
-           py::object names) {
+           py::object slot_names, py::object checkpoint_inputs, int64_t values, py::iterable deferred_devices,
+           py::object raised, py::object names) {
   TORCH_CHECK(state == nullptr, "tapedeck_torch native core: a recording is already running");
   if (program != caches.program) {
     caches.forget_program();
@@ -1835,7 +1903,10 @@ void start(const std::string& program, py::object classify, py::object classify_
   state->site_of = std::move(site);
   state->slot_names_of = std::move(slot_names);
   state->checkpoint_inputs_of = std::move(checkpoint_inputs);
-  state->value_limit = values;
+  state->preview_rule.limit = values;
+  for (const auto& name : deferred_devices) {
+    state->preview_rule.deferred |= uint64_t{1} << static_cast<unsigned>(c10::Device(name.cast<std::string>()).type());
+  }
   state->raised_of = std::move(raised);
   state->names_of = std::move(names);
   state->js_name = py::module_::import("tapedeck_torch.schema").attr("js_name");
@@ -1866,19 +1937,23 @@ void stop() {
 }
 
 /// The trace lines recorded since the last take, formatted: UTF-8 bytes, each line ending in "\n",
-/// which the writer hands to the file as they are.
-py::bytes take() {
+/// which the writer hands to the file as they are; and the host copies of the deferred previews
+/// whose placeholders they hold (numbered on from `first`) with the devices they come from.
+py::tuple take(int64_t first) {
   State& s = running();
   ++s.passive;
   try {
-    format_entries(formatted);
+    format_entries(formatted, first);
   } catch (...) {
     --s.passive;
     formatted.clear();
+    s.previews.clear();
     throw;
   }
   --s.passive;
-  return formatted.take();
+  py::tuple deferred = s.previews.hand_over();
+  s.previews.clear();
+  return py::make_tuple(formatted.take(), deferred[0], deferred[1]);
 }
 
 /// The id of `t` if it is a recorded tensor, else None: whom a variable that holds `t` names.
@@ -2039,9 +2114,10 @@ void begin_backward() {
 
 /// Stops noting node runs; returns the `run` events of backward call `backward` (with a `release` of
 /// each node before the next one runs, and after the last one when the call `succeeded`, unless the
-/// graph is retained) as trace lines (UTF-8 bytes, as `take` gives them), and the last node that ran
-/// (-1 when none).
-py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
+/// graph is retained) as trace lines (UTF-8 bytes, as `take` gives them), the last node that ran
+/// (-1 when none), and the deferred previews of the incoming gradients (numbered on from `first`, as
+/// `take` hands them).
+py::tuple end_backward(int64_t backward, bool retain, bool succeeded, int64_t first) {
   State& s = running();
   std::lock_guard<std::mutex> lock(s.run_mutex);
   s.in_backward = false;
@@ -2079,7 +2155,7 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
       const int64_t preview = s.run_grads[at++];
       if (preview >= 0) {
         out += ",\"val\":";
-        append_values(out, s.run_previews, static_cast<size_t>(preview));
+        append_values(out, s.run_previews, static_cast<size_t>(preview), first);
       }
       out += '}';
     }
@@ -2090,8 +2166,9 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   }
   s.runs.clear();
   s.run_grads.clear();
+  py::tuple deferred = s.run_previews.hand_over();
   s.run_previews.clear();
-  return py::make_tuple(out.take(), last);
+  return py::make_tuple(out.take(), last, deferred[0], deferred[1]);
 }
 
 PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {

@@ -19,7 +19,7 @@ import torch
 from torch.autograd.graph import GradientEdge
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
-from .. import schema
+from .. import previews, schema
 from ..checkpoint import CheckpointInputs
 from ..compat import classmethod_function
 from ..graph import is_custom
@@ -52,8 +52,10 @@ class NativeRecorder:
     """Records the program running between `start()` and `stop()` into a trace file, through the C++
     core. It names variables as the Python recorder does (NameBinder's rule, once per program
     statement: the core scans the frame itself where it reads the interpreter's frames, `_names`
-    elsewhere). What it does not record: value previews of tensors that are not on the CPU, the
-    Python spelling of calls its frame's bytecode does not name exactly (callees.py: `call` is `""`
+    elsewhere). Value previews of GPU tensors are copied asynchronously by the core and filled in by
+    the writer once per chunk (previews.py), as the Python recorder's are. What it does not record:
+    value previews of tensors on other devices (neither the CPU nor a deferred one), the Python
+    spelling of calls its frame's bytecode does not name exactly (callees.py: `call` is `""`
     there, and readers show the aten name), and exceptions a torch call raises before any op runs
     (Python-level checks, such as an index out of bounds), but for those of
     `torch.autograd.backward` and `grad` (`_wrap_entry`); an exception an op raised is written when
@@ -69,6 +71,8 @@ class NativeRecorder:
         fields = schema.header_fields(program_path, source,
                                       "tapedeck_torch %s (torch %s, native)" % (_version(), torch.__version__))
         self.writer = TraceWriter(path, schema.header_of(fields))
+        self.previews = previews.DevicePreviews()
+        self.writer.previews = self.previews
         self.window: StepWindow | None = None
         self._optimizer_steps = False
         self._step_hook: Any = None
@@ -101,7 +105,8 @@ class NativeRecorder:
         self._tee = StdoutTee(sys.stdout, _Printed(self))  # type: ignore[arg-type]
         sys.stdout = self._tee
         self.core.start(self.sites.program, classify, self._native_sites.classify_code, self._native_sites.site,
-                        slot_names, self.checkpoints.current, self._values, self._raised, self._names)
+                        slot_names, self.checkpoints.current, self._values, previews.DEFERRED_DEVICES, self._raised,
+                        self._names)
         if self.window is not None:
             self._step_hook = register_optimizer_step_post_hook(self._optimizer_step)
         _ACTIVE.add(self)
@@ -171,7 +176,9 @@ class NativeRecorder:
             raise NativeUnsupported(refusal)
 
     def _write_taken(self) -> None:
-        text = self.core.take()
+        text, copies, devices = self.core.take(self.previews.pending)
+        if copies:
+            self.previews.adopt(copies, devices)
         if text:
             self.writer.write_block(text)
 
@@ -323,7 +330,9 @@ class NativeRecorder:
 
     def _end_backward(self, backward: int, retain: bool, site: str, error: BaseException | None) -> None:
         emit = self.writer.emit
-        runs, last = self.core.end_backward(backward, retain, error is None)
+        runs, last, copies, devices = self.core.end_backward(backward, retain, error is None, self.previews.pending)
+        if copies:
+            self.previews.adopt(copies, devices)
         if runs:
             self.writer.write_block(runs)
         if error is None:
