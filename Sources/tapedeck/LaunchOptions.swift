@@ -12,7 +12,7 @@ struct LaunchOptions: ParsableArguments {
     @Argument(parsing: .allUnrecognized, help: "The program's own arguments (for explain, or more trace files).")
     var arguments: [String] = []
 
-    @Option(help: "Record real PyTorch with this recorder: python (value previews of every tensor; the default of open and record) or native (its C++ core, several times cheaper per op, previews of CPU tensors only; the default of explain and graph where it can be built: a C++ compiler and ninja, about a minute once). Runs the program on real PyTorch.")
+    @Option(help: "Record real PyTorch with this recorder: native (its C++ core, several times cheaper per op; the default where it can be built: a C++ compiler and ninja, about a minute once) or python (Python dispatch, no build). Runs the program on real PyTorch.")
     var recorder: RecorderKind?
 
     @Option(help: ArgumentHelp("Keep only the last N steps of the recording (a step ends at each optimizer.step(), or at each backward() before the first) and the step running at the end. Runs the program on real PyTorch.", valueName: "n"))

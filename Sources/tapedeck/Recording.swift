@@ -2,29 +2,22 @@
 /// handed to the recorder (`TorchRecorder`). Either one names real PyTorch as the engine, as
 /// `--engine torch` does, since only a recording of real PyTorch has a recorder or steps to drop.
 struct Recording: Equatable, Sendable {
-    /// The recorder asked for, nil when `--recorder` was not given (then `prefersNative` decides).
+    /// The recorder asked for, nil when `--recorder` was not given: then the native core records
+    /// where it can be built, and the Python recorder where it cannot, saying why (`--prefer-native`).
     var recorder: RecorderKind?
     /// `--keep-steps N`: only the last N steps and the running one are kept.
     var keepSteps: Int?
     /// Whether the trace keeps value previews: the debugger shows them; `explain` and `graph`,
     /// whose output reads none, record without them (`--values 0`, `withoutPreviews`).
     var previews = true
-    /// Whether, with no `--recorder` given, the native core records where it can be built, and the
-    /// Python recorder where it cannot (saying why): the default of `explain` and `graph`, whose
-    /// output reads nothing the native core leaves out (value previews of GPU tensors, exceptions a
-    /// program catches before any op runs). The debugger keeps the Python recorder, which previews
-    /// every tensor.
-    var prefersNative = false
 
     /// How a command whose output reads no value previews records (`explain`'s report, `graph`'s
-    /// picture): without them, a third of the Python recorder's cost per op (docs/benchmarks.md,
-    /// `rec. --values 0`), and by the native core where it can be built (about 1.5× a launch-bound
-    /// step against the Python recorder's 5–6×) unless `--recorder` names a recorder. It asks for
+    /// picture): without them, about a tenth of a launch-bound step less for the native core and
+    /// two fifths for the Python recorder (docs/benchmarks.md, `native --values 0`). It asks for
     /// nothing (`isRequested`): a program inside the subset stays on tapedeck's engine.
     var withoutPreviews: Recording {
         var recording = self
         recording.previews = false
-        recording.prefersNative = true
         return recording
     }
 
@@ -49,7 +42,7 @@ struct Recording: Equatable, Sendable {
         switch recorder {
         case .native: ["--native"]
         case .python: []
-        case nil: prefersNative ? ["--prefer-native"] : []
+        case nil: ["--prefer-native"]
         }
     }
 }

@@ -158,10 +158,10 @@ final class LaunchCommandTests: XCTestCase {
         XCTAssertTrue(output.stdout.hasPrefix("samples/saved_input_plus_equals.py:8:1: error: "), "the fake recorder's trace: \(output.stdout) \(output.stderr)")
     }
 
-    /// `explain` and `graph` ask for the native core, falling back to the Python recorder
-    /// (`--prefer-native`), and for no previews; `record` (and the debugger) keep the Python recorder
-    /// and its previews; a recorder named is the one asked for.
-    func testExplainAndGraphPreferTheNativeCoreAndRecordThePythonRecorder() throws {
+    /// Every command asks for the native core, falling back to the Python recorder
+    /// (`--prefer-native`); `explain` and `graph` for no previews, `record` (and the debugger) for
+    /// previews; a recorder named is the one asked for.
+    func testEveryCommandPrefersTheNativeCoreAndExplainAndGraphSkipPreviews() throws {
         try requireTorch()
         let directory = try programDirectory()
         let fake = try fakeRecorder(in: directory.appendingPathComponent("elsewhere"))
@@ -171,7 +171,8 @@ final class LaunchCommandTests: XCTestCase {
             (["explain", "--recorder", "python", "train.py"], (nil, false)),
             (["explain", "--recorder", "native", "train.py"], ("--native", false)),
             (["graph", "train.py"], ("--prefer-native", false)),
-            (["record", "train.py", "-o", "out.tdt"], (nil, true)),
+            (["record", "train.py", "-o", "out.tdt"], ("--prefer-native", true)),
+            (["record", "--recorder", "python", "train.py", "-o", "out.tdt"], (nil, true)),
             (["record", "--recorder", "native", "train.py", "-o", "out.tdt"], ("--native", true)),
         ]
         for (command, expected) in commands {

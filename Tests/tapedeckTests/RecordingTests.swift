@@ -4,16 +4,13 @@ import XCTest
 /// `Recording`: the options tapedeck hands the recorder, and what `explain` and `graph` change in them.
 final class RecordingTests: XCTestCase {
     func testArgumentsAreTheRecordersOwnOptions() {
-        XCTAssertEqual(Recording().arguments, [])
+        XCTAssertEqual(Recording().arguments, ["--prefer-native"], "the native core where it can be built")
         XCTAssertEqual(Recording(recorder: .native, keepSteps: 2).arguments, ["--native", "--keep-steps", "2"])
-        XCTAssertEqual(Recording(recorder: .python).arguments, [])
-        XCTAssertEqual(Recording(previews: false).arguments, ["--values", "0"])
-        XCTAssertEqual(Recording(prefersNative: true).arguments, ["--prefer-native"])
-        XCTAssertEqual(Recording(recorder: .python, prefersNative: true).arguments, [], "a recorder named is the one used")
-        XCTAssertEqual(Recording(recorder: .native, prefersNative: true).arguments, ["--native"])
+        XCTAssertEqual(Recording(recorder: .python).arguments, [], "a recorder named is the one used")
+        XCTAssertEqual(Recording(previews: false).arguments, ["--prefer-native", "--values", "0"])
     }
 
-    func testWithoutPreviewsPrefersTheNativeCoreAndAsksForNothingElse() {
+    func testWithoutPreviewsAsksForNothingElse() {
         let launch = Launch(targets: ["train.py"], engine: nil, recording: Recording(keepSteps: 3))
         let reporting = launch.withoutPreviews
         XCTAssertEqual(reporting.recording.arguments, ["--prefer-native", "--keep-steps", "3", "--values", "0"])

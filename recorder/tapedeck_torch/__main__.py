@@ -29,7 +29,7 @@ A trailing `-o OUT` after the script's arguments is taken by the recorder, not t
                      tensors alike; stops with a message at what it does not support (a custom autograd
                      Function's node made before the recording started)
   --prefer-native    record through the C++ core where it can be built, else through the Python
-                     recorder, saying why on stderr (what `tapedeck explain` and `graph` ask for)"""
+                     recorder, saying why on stderr (what `tapedeck` asks for unless --recorder names one)"""
 
 
 class Options(NamedTuple):
