@@ -1,12 +1,15 @@
-"""`tapedeck explain` of a real PyTorch program as a user runs it, whole commands timed: the program
-alone (`python3 PROGRAM`), explained with the Python recorder (`--recorder python`, the default before
-stop 30) and explained as it is now (the native core where it can be built). The program is
-launch_bound.py's width-16 training step, STEPS times, on one torch thread: many tiny ops, as on a GPU.
+"""`tapedeck explain` (or `record`) of a real PyTorch program as a user runs it, whole commands timed:
+the program alone (`python3 PROGRAM`), with the Python recorder (`--recorder python`, the default of
+`explain` before stop 30 and of `record` and the debugger before stop 32) and as it is now (the
+native core where it can be built). The program is launch_bound.py's width-16 training step, STEPS
+times, on one torch thread: many tiny ops, as on a GPU. `record` writes the trace the debugger opens
+(with value previews); `explain` records none.
 
-Usage: python3 recorder/benchmarks/explain_end_to_end.py [--steps 150] [--repeats 2]
-       [--tapedeck .build/release/tapedeck]
+Usage: python3 recorder/benchmarks/explain_end_to_end.py [--command explain|record] [--steps 150]
+       [--repeats 2] [--tapedeck .build/release/tapedeck]
 Prints each configuration's wall times (interleaved runs), their median and its ratio to the plain
-run's, measured in the same run, and whether the two reports are the same.
+run's, measured in the same run, and whether the two reports are the same (for `record`: the
+reports `tapedeck explain` gives of the two traces, not timed).
 """
 
 import argparse
@@ -43,17 +46,22 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=150, help="training steps the program runs")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each configuration")
     parser.add_argument("--tapedeck", default=os.path.join(REPO, ".build", "release", "tapedeck"))
+    parser.add_argument("--command", choices=("explain", "record"), default="explain")
     options = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="tapedeck-explain-")
     atexit.register(shutil.rmtree, folder, True)
     with open(os.path.join(folder, "program.py"), "w") as f:
         f.write(PROGRAM % (HERE, options.steps))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    command = options.command
+    output = {"explain": {"python": [], "native": []},
+              "record": {"python": ["-o", "python.tdt"], "native": ["-o", "native.tdt"]}}[command]
     configs = {
         "python3 program.py": [sys.executable, "program.py"],
-        "explain --recorder python": [options.tapedeck, "explain", "--engine", "torch", "--recorder", "python",
-                                      "program.py"],
-        "explain (native core)": [options.tapedeck, "explain", "--engine", "torch", "program.py"],
+        "%s --recorder python" % command: [options.tapedeck, command, "--engine", "torch", "--recorder", "python",
+                                           "program.py", *output["python"]],
+        "%s (native core)" % command: [options.tapedeck, command, "--engine", "torch", "program.py",
+                                       *output["native"]],
     }
     print("tapedeck %s, %d steps, %d interleaved runs each, load %.2f" % (
         options.tapedeck, options.steps, options.repeats, os.getloadavg()[0]))
@@ -68,6 +76,9 @@ def main() -> None:
                 raise SystemExit("%s exited %d:\n%s" % (name, proc.returncode, proc.stderr))
             if name.startswith("explain"):
                 reports[name] = proc.stdout
+    for trace in output["python"][1:] + output["native"][1:]:
+        reports[trace] = subprocess.run([options.tapedeck, "explain", trace], cwd=folder, capture_output=True,
+                                        text=True).stdout
     plain = statistics.median(times["python3 program.py"])
     for name, runs in times.items():
         median = statistics.median(runs)

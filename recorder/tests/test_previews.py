@@ -41,17 +41,23 @@ def program():
         (z * y).sum().backward()
 
 
-@pytest.mark.parametrize("native", [False, True], ids=["python", "native"])
-def test_deferred_previews_give_the_trace_of_immediate_ones(tmp_path, monkeypatch, native):
+@pytest.mark.parametrize(("native", "keep_steps"), [(False, None), (True, None), (True, 2)],
+                         ids=["python", "native", "native-window"])
+def test_deferred_previews_give_the_trace_of_immediate_ones(tmp_path, monkeypatch, native, keep_steps):
     """Both recorders: the Python one defers in its registry, the native core copies in C++ and hands
-    the copies to the same writer."""
+    the copies to the same writer; and through a step window, which takes its lines from the writer."""
     if native:
         require_native()
-    _, immediate = _record(tmp_path / "immediate.tdt", native)
+    _, immediate = _record(tmp_path / "immediate.tdt", native, keep_steps)
     waits = []
     monkeypatch.setattr(previews, "DEFERRED_DEVICES", frozenset({"cpu"}))
     monkeypatch.setitem(previews.SYNCHRONIZE, "cpu", waits.append)
-    _, deferred = _record(tmp_path / "deferred.tdt", native)
+    _, deferred = _record(tmp_path / "deferred.tdt", native, keep_steps)
+    if keep_steps is not None:
+        assert _comparable(deferred) == _comparable(immediate)
+        assert sum(1 for e in deferred if "val" in e) > 20
+        assert 1 <= len(waits) <= 300, "at most one wait per step the window takes"
+        return
     assert len(deferred) > 8000
     assert _comparable(deferred) == _comparable(immediate)
     previewed = [e for e in deferred if "val" in e or e["k"] == "run"]
@@ -62,8 +68,8 @@ def test_deferred_previews_give_the_trace_of_immediate_ones(tmp_path, monkeypatc
     assert 1 <= len(waits) <= len(deferred) // 4096 + 2, "one wait per chunk written, not one per op"
 
 
-def _record(path, native=False):
-    with tapedeck_torch.record(str(path), native=native):
+def _record(path, native=False, keep_steps=None):
+    with tapedeck_torch.record(str(path), native=native, keep_steps=keep_steps):
         program()
     return load_trace(str(path))
 
