@@ -11,7 +11,7 @@ preview in its place. So a run pays one sync per chunk of 4,096 lines written, n
 
 A placeholder is `\\0N\\0` (N: the preview's number): a NUL never occurs in a trace line otherwise,
 since JSON escapes it inside strings. The native core (native/core.cpp, `Previews`) makes its copies
-the same way and hands them over with the lines that hold their placeholders (`adopt`).
+the same way and keeps them; native/previews.py fills its placeholders through this class's `fill`.
 """
 
 from collections.abc import Callable
@@ -49,27 +49,20 @@ class DevicePreviews:
         return "\0%d\0" % (len(self._copies) - 1)
 
     @property
-    def pending(self) -> int:
-        """How many previews wait for their copies: the number the next placeholder takes."""
-        return len(self._copies)
-
-    def adopt(self, copies: list[torch.Tensor], devices: set[str]) -> None:
-        """Takes copies another recorder queued (the native core's), whose placeholders it numbered on
-        from `pending`, and the devices (`"cuda:0"`) they come from."""
-        self._copies.extend(copies)
-        self._devices.update(devices)
+    def pending(self) -> bool:
+        """Whether previews wait for their copies."""
+        return bool(self._copies)
 
     def fill(self, lines: list[str], start: int) -> None:
         """Replaces the placeholders in `lines[start:]` (every line not written yet) by the previews,
         once their copies have landed."""
-        if not self._copies:
+        if not self.pending:
             return
         for device in self._devices:
             wait = SYNCHRONIZE.get(torch.device(device).type)
             if wait is not None:
                 wait(device)
-        # `number_array` gives None only for complex values, which the registry never previews.
-        previews = [number_array(copy.tolist()) for copy in self._copies]
+        previews = self._texts()
         for i in range(start, len(lines)):
             line = lines[i]
             if "\0" in line:
@@ -77,6 +70,11 @@ class DevicePreviews:
                 parts[1::2] = [previews[int(number)] for number in parts[1::2]]
                 lines[i] = "".join(parts)
         self.clear()
+
+    def _texts(self) -> list[str]:
+        """The previews of the landed copies as JSON arrays, in placeholder order."""
+        # `number_array` gives None only for complex values, which the registry never previews.
+        return [number_array(copy.tolist()) for copy in self._copies]  # type: ignore[misc]
 
     def clear(self) -> None:
         """Forgets the pending previews (their lines are dropped: a forked child's writer)."""

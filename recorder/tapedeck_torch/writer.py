@@ -98,6 +98,8 @@ class TraceWriter:
         self._detached = False
         self._keep = False
         self._written = 0
+        self._held_lines = 0
+        """Lines beyond one in the elements of `_lines` that hold a whole block (`write_block`)."""
         self._appending = True
         self.previews: DevicePreviews | None = None
         """Where GPU tensors' value previews wait for their copies (previews.py): filled in before
@@ -131,11 +133,12 @@ class TraceWriter:
             self._written = len(self._lines)
         else:
             del self._lines[:]
+            self._held_lines = 0
         self._print_at = -1
 
     def drain(self) -> None:
         """Writes the collected lines once there are enough of them."""
-        if len(self._lines) - self._written >= self.CHUNK and self._appending:
+        if len(self._lines) + self._held_lines - self._written >= self.CHUNK and self._appending:
             self._write()
 
     def write_block(self, block: bytes) -> None:
@@ -144,12 +147,19 @@ class TraceWriter:
         rather than turned into a str and joined; lines emitted later follow it. The text layer never
         holds text between calls (every text write here is flushed), so bytes written under it keep
         their place. A step window (`keep()`) takes lines, so there the block's lines join the
-        collected ones instead, written in chunks as `drain()` writes; so do they while previews wait
-        for their copies (a GPU's, previews.py), which are filled in once per chunk, not per block."""
+        collected ones instead, written in chunks as `drain()` writes. While previews wait for their
+        copies (a GPU's, previews.py), which are filled in once per chunk, not per block, the block
+        waits with the collected lines as one text, its lines counted towards the chunk."""
         if self._detached:
             return
-        if self._keep or (self.previews is not None and self.previews.pending):
+        if self._keep:
             self._lines.extend(block.decode("utf-8").split("\n")[:-1])
+            self._print_at = -1
+            self.drain()
+            return
+        if self.previews is not None and self.previews.pending:
+            self._lines.append(block[:-1].decode("utf-8"))
+            self._held_lines += block.count(b"\n") - 1
             self._print_at = -1
             self.drain()
             return
@@ -158,6 +168,7 @@ class TraceWriter:
             self._fill()
             buffer.write(("\n".join(self._lines) + "\n").encode("utf-8"))
             del self._lines[:]
+            self._held_lines = 0
             self._print_at = -1
         buffer.write(block)
 
@@ -215,6 +226,7 @@ class TraceWriter:
             self._written = len(lines)
         else:
             del lines[:]
+            self._held_lines = 0
         self._print_at = -1
 
     def _fill(self) -> None:

@@ -46,6 +46,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -200,16 +201,19 @@ class Previews {
   const Preview& operator[](size_t index) const { return items_[index]; }
   const int64_t* numbers(size_t at) const { return numbers_.data() + at; }
 
-  /// The deferred previews' copies as a Python list of CPU tensors and the devices they come from
-  /// (`"cuda:0"`), which the writer waits for before it reads them.
-  py::tuple hand_over() const {
-    py::list copies;
+  /// Moves the deferred previews' copies to the end of `held`, where their placeholders' numbers
+  /// point when they were formatted from `held`'s size; the devices they come from (`"cuda:0"`),
+  /// which the writer waits for before it reads them. The copies stay C++ tensors: a Python object
+  /// for each would be a few hundred allocations a step, enough to run Python's collector.
+  py::set move_copies(std::vector<at::Tensor>& held) {
     py::set devices;
     for (size_t i = 0; i < copies_.size(); ++i) {
-      copies.append(copies_[i]);
-      devices.add(py::str(sources_[i].str()));
+      held.push_back(std::move(copies_[i]));
+      if (i == 0 || sources_[i] != sources_[i - 1]) {
+        devices.add(py::str(sources_[i].str()));
+      }
     }
-    return py::make_tuple(copies, devices);
+    return devices;
   }
 
   void clear() {
@@ -1505,6 +1509,13 @@ class Buffer {
     used_ = 0;
   }
 
+  /// The text so far as a string; the buffer is emptied (its memory kept).
+  std::string take_string() {
+    std::string text(bytes_.data(), used_);
+    used_ = 0;
+    return text;
+  }
+
  private:
   C10_ALWAYS_INLINE void room(size_t size) {
     if (bytes_.size() - used_ < size) {
@@ -1618,7 +1629,7 @@ void append_float(Buffer& out, double value) {
 }
 
 /// Preview `index` of `previews` as a JSON array, each number as the Python recorder writes it; a
-/// deferred one as its placeholder, numbered on from `first` (the previews the writer holds already).
+/// deferred one as its placeholder, numbered on from `first` (the copies held already, `held`).
 void append_values(Buffer& out, const Previews& previews, size_t index, int64_t first) {
   const Previews::Preview& p = previews[index];
   if (p.copy != SIZE_MAX) {
@@ -1642,6 +1653,35 @@ void append_values(Buffer& out, const Previews& previews, size_t index, int64_t 
     }
   }
   out += ']';
+}
+
+/// The host copies of deferred previews that `take` and `end_backward` formatted as placeholders,
+/// numbered by their place here, until the writer fills them in (`preview_texts`) or drops them.
+std::vector<at::Tensor> held;
+
+/// The previews of the held copies, landed, as JSON arrays in the text of a CPU tensor's preview:
+/// what the writer puts in their placeholders (native/previews.py); forgets them. Needs no recording
+/// running: the writer fills the last ones when it closes, after `stop`.
+std::vector<std::string> preview_texts() {
+  Previews previews;
+  const PreviewRule every{std::numeric_limits<int64_t>::max(), 0};
+  Buffer out;
+  std::vector<std::string> texts;
+  texts.reserve(held.size());
+  for (const at::Tensor& copy : held) {
+    const size_t index = previews.capture(copy, every);
+    TORCH_CHECK(index != SIZE_MAX, "tapedeck_torch native core: a preview's copy of dtype ", copy.scalar_type(),
+                " cannot be read");
+    append_values(out, previews, index, 0);
+    texts.push_back(out.take_string());
+  }
+  held.clear();
+  return texts;
+}
+
+/// Forgets the held copies (a forked child's writer drops its lines).
+void drop_previews() {
+  held.clear();
 }
 
 /// Resolves the text of call sites met since the last take (Python's `site`, once per site).
@@ -1937,13 +1977,14 @@ void stop() {
 }
 
 /// The trace lines recorded since the last take, formatted: UTF-8 bytes, each line ending in "\n",
-/// which the writer hands to the file as they are; and the host copies of the deferred previews
-/// whose placeholders they hold (numbered on from `first`) with the devices they come from.
-py::tuple take(int64_t first) {
+/// which the writer hands to the file as they are; how many deferred previews' placeholders they
+/// hold (their copies held, `held`) and the devices those come from.
+py::tuple take() {
   State& s = running();
   ++s.passive;
+  const size_t first = held.size();
   try {
-    format_entries(formatted, first);
+    format_entries(formatted, static_cast<int64_t>(first));
   } catch (...) {
     --s.passive;
     formatted.clear();
@@ -1951,9 +1992,9 @@ py::tuple take(int64_t first) {
     throw;
   }
   --s.passive;
-  py::tuple deferred = s.previews.hand_over();
+  py::set devices = s.previews.move_copies(held);
   s.previews.clear();
-  return py::make_tuple(formatted.take(), deferred[0], deferred[1]);
+  return py::make_tuple(formatted.take(), held.size() - first, devices);
 }
 
 /// The id of `t` if it is a recorded tensor, else None: whom a variable that holds `t` names.
@@ -2115,14 +2156,15 @@ void begin_backward() {
 /// Stops noting node runs; returns the `run` events of backward call `backward` (with a `release` of
 /// each node before the next one runs, and after the last one when the call `succeeded`, unless the
 /// graph is retained) as trace lines (UTF-8 bytes, as `take` gives them), the last node that ran
-/// (-1 when none), and the deferred previews of the incoming gradients (numbered on from `first`, as
-/// `take` hands them).
-py::tuple end_backward(int64_t backward, bool retain, bool succeeded, int64_t first) {
+/// (-1 when none), and the deferred previews of the incoming gradients, as `take` counts them.
+py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   State& s = running();
   std::lock_guard<std::mutex> lock(s.run_mutex);
   s.in_backward = false;
   at::reenableCallback(ops_handle);
   Buffer& out = formatted;
+  const size_t first_held = held.size();
+  const auto first = static_cast<int64_t>(first_held);
   int64_t last = -1;
   auto release = [&](int64_t nid) {
     out += "{\"k\":\"release\",\"n\":";
@@ -2166,9 +2208,9 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded, int64_t fi
   }
   s.runs.clear();
   s.run_grads.clear();
-  py::tuple deferred = s.run_previews.hand_over();
+  py::set devices = s.run_previews.move_copies(held);
   s.run_previews.clear();
-  return py::make_tuple(out.take(), last, deferred[0], deferred[1]);
+  return py::make_tuple(out.take(), last, held.size() - first_held, devices);
 }
 
 PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
@@ -2176,6 +2218,8 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.def("start", &start);
   m.def("stop", &stop);
   m.def("take", &take);
+  m.def("preview_texts", &preview_texts);
+  m.def("drop_previews", &drop_previews);
   m.def("live_ids", &live_ids);
   m.def("known_id", &known_id);
   m.def("observe", &observe);

@@ -31,6 +31,7 @@ from ..stdout import StdoutTee
 from ..window import StepWindow
 from ..writer import TraceWriter
 from . import NativeUnsupported, load
+from .previews import NativePreviews
 from .sites import NativeSites, classify, slot_names
 
 _Tensor = torch.Tensor
@@ -71,7 +72,7 @@ class NativeRecorder:
         fields = schema.header_fields(program_path, source,
                                       "tapedeck_torch %s (torch %s, native)" % (_version(), torch.__version__))
         self.writer = TraceWriter(path, schema.header_of(fields))
-        self.previews = previews.DevicePreviews()
+        self.previews = NativePreviews(self.core)
         self.writer.previews = self.previews
         self.window: StepWindow | None = None
         self._optimizer_steps = False
@@ -176,9 +177,9 @@ class NativeRecorder:
             raise NativeUnsupported(refusal)
 
     def _write_taken(self) -> None:
-        text, copies, devices = self.core.take(self.previews.pending)
+        text, copies, devices = self.core.take()
         if copies:
-            self.previews.adopt(copies, devices)
+            self.previews.held(copies, devices)
         if text:
             self.writer.write_block(text)
 
@@ -330,9 +331,9 @@ class NativeRecorder:
 
     def _end_backward(self, backward: int, retain: bool, site: str, error: BaseException | None) -> None:
         emit = self.writer.emit
-        runs, last, copies, devices = self.core.end_backward(backward, retain, error is None, self.previews.pending)
+        runs, last, copies, devices = self.core.end_backward(backward, retain, error is None)
         if copies:
-            self.previews.adopt(copies, devices)
+            self.previews.held(copies, devices)
         if runs:
             self.writer.write_block(runs)
         if error is None:
