@@ -26,15 +26,21 @@ public struct Buffer: Hashable, Sendable {
         let clipped = clip(rect)
         for row in clipped.y..<clipped.maxY {
             for column in clipped.x..<clipped.maxX {
-                cells[row * width + column] = Cell(" ", role: role)
+                cells[row * width + column] = Cell(ascii: UInt8(ascii: " "), role: role)
             }
         }
     }
 
     /// Puts one grapheme at (`column`, `row`) if it is inside the buffer.
     public mutating func put(_ symbol: String, column: Int, row: Int, role: Role) {
+        put(Cell(symbol, role: role), column: column, row: row)
+    }
+
+    /// Puts `cell` at (`column`, `row`) if it is inside the buffer: for a grapheme drawn many
+    /// times (a border), made into a cell once.
+    public mutating func put(_ cell: Cell, column: Int, row: Int) {
         guard column >= 0, column < width, row >= 0, row < height else { return }
-        cells[row * width + column] = Cell(symbol, role: role)
+        cells[row * width + column] = cell
     }
 
     /// Writes `text` from (`column`, `row`), clipped at `limit` (exclusive); returns the column after it.
@@ -62,7 +68,7 @@ public struct Buffer: Hashable, Sendable {
                 continue
             }
             if x + columns > end {
-                cells[row * width + x] = Cell(" ", role: role)
+                cells[row * width + x] = Cell(ascii: UInt8(ascii: " "), role: role)
                 x += 1
                 continue
             }
@@ -82,15 +88,12 @@ public struct Buffer: Hashable, Sendable {
                 break
             }
             if x >= 0 {
-                cells[row * width + x] = Cell(Buffer.asciiSymbols[Int(byte)], role: role)
+                cells[row * width + x] = Cell(ascii: byte, role: role)
             }
             x += 1
         }
         return x
     }
-
-    /// One-character strings for ASCII, so writing plain text allocates nothing.
-    private static let asciiSymbols: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
 
     /// Writes a styled line from (`column`, `row`) clipped at `limit`; paints its background first.
     @discardableResult

@@ -17,17 +17,19 @@ public struct Block: Widget {
         guard area.width >= 2, area.height >= 2 else { return }
         let role: Role = focused ? .borderFocused : .border
         buffer.fill(area)
+        let horizontal = Cell(glyphs.horizontal, role: role)
+        let vertical = Cell(glyphs.vertical, role: role)
         for column in (area.x + 1)..<(area.maxX - 1) {
-            buffer.put(glyphs.horizontal, column: column, row: area.y, role: role)
-            buffer.put(glyphs.horizontal, column: column, row: area.maxY - 1, role: role)
+            buffer.put(horizontal, column: column, row: area.y)
+            buffer.put(horizontal, column: column, row: area.maxY - 1)
         }
         buffer.put(glyphs.topLeft, column: area.x, row: area.y, role: role)
         buffer.put(glyphs.topRight, column: area.maxX - 1, row: area.y, role: role)
         buffer.put(glyphs.bottomLeft, column: area.x, row: area.maxY - 1, role: role)
         buffer.put(glyphs.bottomRight, column: area.maxX - 1, row: area.maxY - 1, role: role)
         for row in (area.y + 1)..<(area.maxY - 1) {
-            buffer.put(glyphs.vertical, column: area.x, row: row, role: role)
-            buffer.put(glyphs.vertical, column: area.maxX - 1, row: row, role: role)
+            buffer.put(vertical, column: area.x, row: row)
+            buffer.put(vertical, column: area.maxX - 1, row: row)
         }
         let label = focused ? "[\(title)]" : " \(title) "
         let text = TextWidth.truncate(label, to: area.width - 4, ellipsis: glyphs.ellipsis)
