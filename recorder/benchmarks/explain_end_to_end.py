@@ -54,14 +54,15 @@ def main() -> None:
         f.write(PROGRAM % (HERE, options.steps))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     command = options.command
-    output = {"explain": {"python": [], "native": []},
-              "record": {"python": ["-o", "python.tdt"], "native": ["-o", "native.tdt"]}}[command]
+    # `record`'s trace of each recorder, explained after the timed runs.
+    traces = {"python": "python.tdt", "native": "native.tdt"} if command == "record" else {}
+    output = {recorder: ["-o", trace] for recorder, trace in traces.items()}
     configs = {
         "python3 program.py": [sys.executable, "program.py"],
         "%s --recorder python" % command: [options.tapedeck, command, "--engine", "torch", "--recorder", "python",
-                                           "program.py", *output["python"]],
+                                           "program.py", *output.get("python", [])],
         "%s (native core)" % command: [options.tapedeck, command, "--engine", "torch", "program.py",
-                                       *output["native"]],
+                                       *output.get("native", [])],
     }
     print("tapedeck %s, %d steps, %d interleaved runs each, load %.2f" % (
         options.tapedeck, options.steps, options.repeats, os.getloadavg()[0]))
@@ -76,7 +77,7 @@ def main() -> None:
                 raise SystemExit("%s exited %d:\n%s" % (name, proc.returncode, proc.stderr))
             if name.startswith("explain"):
                 reports[name] = proc.stdout
-    for trace in output["python"][1:] + output["native"][1:]:
+    for trace in traces.values():
         reports[trace] = subprocess.run([options.tapedeck, "explain", trace], cwd=folder, capture_output=True,
                                         text=True).stdout
     plain = statistics.median(times["python3 program.py"])

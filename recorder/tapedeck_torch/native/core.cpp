@@ -1630,11 +1630,11 @@ void append_float(Buffer& out, double value) {
 
 /// Preview `index` of `previews` as a JSON array, each number as the Python recorder writes it; a
 /// deferred one as its placeholder, numbered on from `first` (the copies held already, `held`).
-void append_values(Buffer& out, const Previews& previews, size_t index, int64_t first) {
+void append_values(Buffer& out, const Previews& previews, size_t index, size_t first) {
   const Previews::Preview& p = previews[index];
   if (p.copy != SIZE_MAX) {
     out += '\0';
-    out.number(first + static_cast<int64_t>(p.copy));
+    out.number(first + p.copy);
     out += '\0';
     return;
   }
@@ -1710,7 +1710,7 @@ std::vector<std::string> dtype_names() {
 
 /// Formats everything recorded since the last take as trace lines (each ending in a newline) into
 /// `out`, deferred previews as placeholders numbered on from `first`, and clears the records.
-void format_entries(Buffer& out, int64_t first) {
+void format_entries(Buffer& out, size_t first) {
   static const std::vector<std::string> dtypes = dtype_names();
   resolve_sites();
   for (const auto& entry : state->entries) {
@@ -1984,7 +1984,7 @@ py::tuple take() {
   ++s.passive;
   const size_t first = held.size();
   try {
-    format_entries(formatted, static_cast<int64_t>(first));
+    format_entries(formatted, first);
   } catch (...) {
     --s.passive;
     formatted.clear();
@@ -2163,8 +2163,7 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   s.in_backward = false;
   at::reenableCallback(ops_handle);
   Buffer& out = formatted;
-  const size_t first_held = held.size();
-  const auto first = static_cast<int64_t>(first_held);
+  const size_t first = held.size();
   int64_t last = -1;
   auto release = [&](int64_t nid) {
     out += "{\"k\":\"release\",\"n\":";
@@ -2210,7 +2209,7 @@ py::tuple end_backward(int64_t backward, bool retain, bool succeeded) {
   s.run_grads.clear();
   py::set devices = s.run_previews.move_copies(held);
   s.run_previews.clear();
-  return py::make_tuple(out.take(), last, held.size() - first_held, devices);
+  return py::make_tuple(out.take(), last, held.size() - first, devices);
 }
 
 PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
