@@ -9,26 +9,33 @@ struct ConsolePane: Widget {
     /// How many `print` and `error` events are read back from the cursor.
     static let outputLimit = 200
 
-    func lines() -> [Line] {
-        var lines: [Line] = []
-        for event in state.debugger.console(before: state.outputEnd, limit: ConsolePane.outputLimit) {
+    /// The console's last `count` lines (all of them when it has fewer): the output and errors
+    /// from the newest back, then the failures. The pane shows only its last screenful, and each
+    /// line takes at least one row, so it sanitizes and wraps only what it shows, not every
+    /// line of the last `outputLimit` events on every keystroke.
+    func lines(last count: Int) -> [Line] {
+        var failures: [Line] = []
+        for failure in state.revealed {
+            failures += lines(for: failure)
+        }
+        guard failures.count < count else { return Array(failures.suffix(count)) }
+        var output: [Line] = []
+        for event in state.debugger.console(before: state.outputEnd, limit: ConsolePane.outputLimit).reversed() {
             switch event {
             case .output(let text):
                 var parts = Sanitizer.lines(text)
                 if parts.last == "" {
                     parts.removeLast()
                 }
-                lines += parts.map { Line($0) }
+                output += parts.reversed().map { Line($0) }
             case .error(let error):
-                lines.append(Line(Sanitizer.line("\(error.type): \(error.message)"), .error))
+                output.append(Line(Sanitizer.line("\(error.type): \(error.message)"), .error))
             default:
                 break
             }
+            if output.count + failures.count >= count { break }
         }
-        for failure in state.revealed {
-            lines += self.lines(for: failure)
-        }
-        return lines
+        return Array((output.reversed() + failures).suffix(count))
     }
 
     private func lines(for failure: Failure) -> [Line] {
@@ -77,7 +84,9 @@ struct ConsolePane: Widget {
     func render(into buffer: inout Buffer, area: Rect) {
         let block = Block(title: Pane.console.rawValue, focused: state.focus == .console, glyphs: state.glyphs)
         block.render(into: &buffer, area: area)
-        Paragraph(lines: lines(), anchor: .bottom, scroll: state.rows[.console] ?? 0).render(into: &buffer, area: block.inner(area))
+        let inner = block.inner(area)
+        let scroll = state.rows[.console] ?? 0
+        Paragraph(lines: lines(last: inner.height + scroll), anchor: .bottom, scroll: scroll).render(into: &buffer, area: inner)
     }
 }
 
