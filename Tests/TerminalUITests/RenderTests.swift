@@ -24,6 +24,44 @@ final class BufferTests: XCTestCase {
         XCTAssertEqual(buffer.lines, ["abc"])
     }
 
+    /// `write` takes ASCII a byte at a time and the rest a grapheme at a time; it must draw what
+    /// writing every grapheme in turn draws, at every start column and limit.
+    func testWritingMixedTextDrawsWhatWritingEachGraphemeDraws() {
+        for text in TextWidthTests.mixedTexts {
+            for (column, limit) in [(0, 40), (-3, 40), (-1, 40), (2, 5), (0, 3), (1, 2)] {
+                var drawn = Buffer(width: 40, height: 1)
+                let end = drawn.write(text, column: column, row: 0, limit: limit, role: .saved)
+                var expected = Buffer(width: 40, height: 1)
+                let expectedEnd = Self.writeEachGrapheme(text, into: &expected, column: column, limit: limit)
+                XCTAssertEqual(drawn, expected, "\(text.debugDescription) from \(column) to \(limit)")
+                XCTAssertEqual(end, expectedEnd, "\(text.debugDescription) from \(column) to \(limit)")
+            }
+        }
+    }
+
+    /// The reference: each grapheme measured and put on its own.
+    private static func writeEachGrapheme(_ text: String, into buffer: inout Buffer, column: Int, limit: Int) -> Int {
+        var x = column
+        for character in text {
+            if x >= limit { break }
+            let columns = TextWidth.of(character)
+            if columns == 0 { continue }
+            if x < 0 {
+                x += columns
+                continue
+            }
+            if x + columns > limit {
+                buffer.put(" ", column: x, row: 0, role: .saved)
+                x += 1
+                continue
+            }
+            buffer.put(String(character), column: x, row: 0, role: .saved)
+            if columns == 2 { buffer.put("", column: x + 1, row: 0, role: .saved) }
+            x += columns
+        }
+        return x
+    }
+
     func testDiffListsOnlyChangedCells() {
         var before = Buffer(width: 4, height: 2)
         before.write("abcd", column: 0, row: 0, role: .normal)

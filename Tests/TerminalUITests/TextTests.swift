@@ -20,6 +20,20 @@ import Testing
         }
     }
 
+    /// Text where an ASCII byte is followed by a scalar that joins its grapheme (a combining
+    /// mark, a variation selector, a zero-width joiner), CR LF, a prepended mark before ASCII,
+    /// wide and emoji graphemes between ASCII, controls: what the byte-by-byte ASCII path must
+    /// leave to the grapheme path.
+    static let mixedTexts = [
+        "plain ascii", "e\u{301}x", "a#\u{FE0F}b", "ab\u{301}\u{302}c", "a\r\nb", "\r\n", "x\u{600}1y", "a❤\u{FE0F}b", "t1@v0 → t2@v0",
+        "中a中", "🙂🙂x", "a\u{200D}b", "👨\u{200D}👩\u{200D}👧 family", "\u{1B}[31mred", "tab\there", "\u{301}lead", "end\u{301}",
+    ]
+
+    @Test(arguments: mixedTexts)
+    func widthOfTextIsTheSumOfItsGraphemes(_ text: String) {
+        #expect(TextWidth.of(text) == text.reduce(0) { $0 + TextWidth.of($1) })
+    }
+
     @Test func truncateEndsInAnEllipsisAndPadFillsToTheWidth() {
         #expect(TextWidth.truncate("MulBackward0", to: 6) == "MulBa…")
         #expect(TextWidth.truncate("short", to: 6) == "short")

@@ -51,48 +51,45 @@ public struct Buffer: Hashable, Sendable {
     public mutating func write(_ text: String, column: Int, row: Int, limit: Int? = nil, role: Role) -> Int {
         guard row >= 0, row < height else { return column }
         let end = min(limit ?? width, width)
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            return writeASCII(text, column: column, row: row, end: end, role: role)
-        }
+        let utf8 = text.utf8
         var x = column
-        for character in text {
-            if x >= end {
-                break
-            }
-            let columns = TextWidth.of(character)
-            if columns == 0 {
+        var i = utf8.startIndex
+        while i < utf8.endIndex, x < end {
+            let byte = utf8[i]
+            let next = utf8.index(after: i)
+            if byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 {
+                // An ASCII byte that the end or another ASCII byte follows is a grapheme of its own
+                // (no ASCII scalar extends a cluster but the LF of a CR LF, a control dropped
+                // either way): most of a frame's text, written without splitting it into graphemes.
+                if byte >= 0x20 && byte != 0x7F {
+                    if x >= 0 { cells[row * width + x] = Cell(ascii: byte, role: role) }
+                    x += 1
+                }
+                i = next
                 continue
             }
-            if x < 0 {
-                x += columns
-                continue
-            }
-            if x + columns > end {
-                cells[row * width + x] = Cell(ascii: UInt8(ascii: " "), role: role)
-                x += 1
-                continue
-            }
-            cells[row * width + x] = Cell(String(character), role: role)
-            if columns == 2 {
-                cells[row * width + x + 1] = Cell("", role: role)
-            }
-            x += columns
+            let character = text[i]
+            i = text.index(after: i)
+            x = put(character, column: x, row: row, end: end, role: role)
         }
         return x
     }
 
-    private mutating func writeASCII(_ text: String, column: Int, row: Int, end: Int, role: Role) -> Int {
-        var x = column
-        for byte in text.utf8 where byte >= 0x20 && byte != 0x7F {
-            if x >= end {
-                break
-            }
-            if x >= 0 {
-                cells[row * width + x] = Cell(ascii: byte, role: role)
-            }
-            x += 1
+    /// Puts one grapheme at (`column`, `row`) as `write` does; returns the column after it.
+    private mutating func put(_ character: Character, column x: Int, row: Int, end: Int, role: Role) -> Int {
+        let columns = TextWidth.of(character)
+        if columns == 0 || x < 0 {
+            return x + columns
         }
-        return x
+        if x + columns > end {
+            cells[row * width + x] = Cell(ascii: UInt8(ascii: " "), role: role)
+            return x + 1
+        }
+        cells[row * width + x] = Cell(String(character), role: role)
+        if columns == 2 {
+            cells[row * width + x + 1] = Cell("", role: role)
+        }
+        return x + columns
     }
 
     /// Writes a styled line from (`column`, `row`) clipped at `limit`; paints its background first.

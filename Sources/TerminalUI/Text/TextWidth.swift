@@ -25,31 +25,25 @@ public enum TextWidth {
         return width
     }
 
-    /// The columns `text` occupies.
+    /// The columns `text` occupies: ASCII byte by byte (controls take none), a grapheme at a
+    /// time only where a byte is not ASCII or one that is not follows (it may extend the
+    /// cluster), as `Buffer.write` draws it.
     public static func of(_ text: String) -> Int {
-        if let width = asciiWidth(text) {
-            return width
-        }
+        let utf8 = text.utf8
         var total = 0
-        for character in text {
-            total += of(character)
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            let byte = utf8[i]
+            let next = utf8.index(after: i)
+            if byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 {
+                if byte >= 0x20 && byte != 0x7F { total += 1 }
+                i = next
+                continue
+            }
+            total += of(text[i])
+            i = text.index(after: i)
         }
         return total
-    }
-
-    /// The columns of all-ASCII `text` counted byte by byte (controls take none), nil when any
-    /// byte is not ASCII: most of a frame's text, measured without splitting it into graphemes.
-    private static func asciiWidth(_ text: String) -> Int? {
-        var width = 0
-        for byte in text.utf8 {
-            if byte >= 0x80 {
-                return nil
-            }
-            if byte >= 0x20 && byte != 0x7F {
-                width += 1
-            }
-        }
-        return width
     }
 
     /// The columns one scalar occupies on its own.
