@@ -33,7 +33,6 @@ struct TapePane: Widget {
     static func line(for index: Int, in state: DebuggerState, marks: Marks, digits: Int) -> Line {
         let glyphs = state.glyphs
         let step = state.index.steps[index]
-        let position = state.index.positions[index]
         var line = Line()
         line.append(index == state.cursor ? glyphs.current : " ", index == state.cursor ? .selection : .normal)
         line.append(TextWidth.padLeft(String(index + 1), to: digits) + " ", .dim)
@@ -42,6 +41,17 @@ struct TapePane: Widget {
             line.background = marks.culprits.contains(index) ? .culprit : .stale
             line.append(glyphs.culprit + " ", .culprit)
         }
+        line.spans += state.tapeRows.line(for: index, glyphs: glyphs) { body(for: index, in: state) }.spans
+        return line
+    }
+
+    /// What step `index`'s row says after its number, line and marks: the op with its versions,
+    /// bumps and saves, the replayed node, the backward call or the error.
+    private static func body(for index: Int, in state: DebuggerState) -> Line {
+        let glyphs = state.glyphs
+        let step = state.index.steps[index]
+        let position = state.index.positions[index]
+        var line = Line()
         if case .node(let node) = step.kind, let backward = step.backward {
             let replayed = state.debugger.replays[backward].steps[node]
             line.append("\(glyphs.backward) \(displayName(replayed.name))", .backward)

@@ -10,6 +10,8 @@ public struct DebuggerState: Sendable {
     public let index: StepIndex
     /// What `/` matches, built on the first search (see `searchTable`).
     private let searchCache = LazySearchTable()
+    /// The Tape pane's rows already drawn (see `TapeRowCache`).
+    let tapeRows = TapeRowCache()
     /// The diagnoses of the run placed on their failing steps, in step order.
     public let failures: [Failure]
     /// Clean, autograd errors or incomplete: the status bar says when the run stopped early, and
