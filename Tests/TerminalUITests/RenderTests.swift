@@ -131,6 +131,66 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(buffer.lines, ["2", "3"])
     }
 
+    /// `wrap` cuts rows out of byte ranges; it must give the rows of wrapping a character at a
+    /// time: breaks after spaces, words longer than the width cut, wide graphemes kept whole,
+    /// neighbours of one role merged, the background kept.
+    func testWrapGivesTheRowsOfWrappingACharacterAtATime() {
+        let lines = [
+            Line([Span("RuntimeError: ", .error), Span("one of the variables needed for gradient computation has been modified", .error)]),
+            Line([Span("culprit: ", .heading), Span("train.py:12  h += 1", .culprit), Span(" ✗ culprit", .culprit)], background: .stale),
+            Line([Span("  → ", .dim), Span("t3 v0→v1 by op 7 add_ at line 9 ", .normal), Span("中文中文 wide words", .normal)]),
+            Line("averyveryverylongwordwithoutanyspaceatall and then some"),
+            Line("e\u{301}e\u{301} combining   spaces    many a#\u{FE0F}b \u{1B}x tab\tend"),
+            Line([Span("a ", .dim), Span("b ", .normal), Span("c ", .dim), Span("d", .dim)]),
+        ]
+        for line in lines {
+            for width in 1...24 {
+                XCTAssertEqual(Paragraph.wrap(line, width: width), Self.wrapEachCharacter(line, width: width), "\(line.text) at \(width)")
+            }
+        }
+    }
+
+    /// The reference: one character at a time, each row's spans built a character at a time.
+    private static func wrapEachCharacter(_ line: Line, width: Int) -> [Line] {
+        if line.width <= width { return [line] }
+        var result: [Line] = []
+        var current: [(Character, Role)] = []
+        var used = 0
+        var lastSpace: Int?
+        func flush(_ pieces: ArraySlice<(Character, Role)>) {
+            var wrapped = Line(background: line.background)
+            for (character, role) in pieces {
+                if let last = wrapped.spans.last, last.role == role {
+                    wrapped.spans[wrapped.spans.count - 1].text.append(character)
+                } else {
+                    wrapped.spans.append(Span(String(character), role))
+                }
+            }
+            result.append(wrapped)
+        }
+        for span in line.spans {
+            for character in span.text {
+                let columns = TextWidth.of(character)
+                if used + columns > width, !current.isEmpty {
+                    if let space = lastSpace, space + 1 < current.count {
+                        flush(current[..<(space + 1)])
+                        current = Array(current[(space + 1)...])
+                    } else {
+                        flush(current[...])
+                        current = []
+                    }
+                    used = current.reduce(0) { $0 + TextWidth.of($1.0) }
+                    lastSpace = current.lastIndex { $0.0 == " " }
+                }
+                current.append((character, span.role))
+                used += columns
+                if character == " " { lastSpace = current.count - 1 }
+            }
+        }
+        if !current.isEmpty { flush(current[...]) }
+        return result
+    }
+
     func testListBuildsOnlyTheVisibleRowsAroundTheSelection() {
         var built: [Int] = []
         var buffer = Buffer(width: 10, height: 5)

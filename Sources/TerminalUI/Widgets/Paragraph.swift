@@ -16,51 +16,105 @@ public struct Paragraph: Widget {
     }
 
     /// Wraps one line to `width` columns, breaking after a space when a word would not fit.
+    ///
+    /// Works on the graphemes' byte ranges, ASCII a byte at a time as `Buffer.write` draws it,
+    /// and cuts each row's text out of its spans whole: a character at a time, wrapping the
+    /// Console's long lines (PyTorch's message, the hint) was a tenth of a frame's instructions.
     public static func wrap(_ line: Line, width: Int) -> [Line] {
         guard width > 0 else { return [] }
         if line.width <= width {
             return [line]
         }
+        let graphemes = Grapheme.all(of: line)
         var result: [Line] = []
-        var current: [(Character, Role)] = []
+        var start = 0
         var used = 0
         var lastSpace: Int?
-        func flush(_ pieces: ArraySlice<(Character, Role)>) {
-            var wrapped = Line(background: line.background)
-            for (character, role) in pieces {
-                if let last = wrapped.spans.last, last.role == role {
-                    wrapped.spans[wrapped.spans.count - 1].text.append(character)
-                } else {
-                    wrapped.spans.append(Span(String(character), role))
-                }
+        for index in graphemes.indices {
+            let columns = Int(graphemes[index].columns)
+            if used + columns > width, index > start {
+                let end = lastSpace.map { $0 + 1 < index ? $0 + 1 : index } ?? index
+                result.append(Grapheme.row(graphemes[start..<end], of: line))
+                start = end
+                used = graphemes[start..<index].reduce(0) { $0 + Int($1.columns) }
+                // What is carried to the next row follows the last space, so holds none.
+                lastSpace = nil
             }
-            result.append(wrapped)
-        }
-        for span in line.spans {
-            for character in span.text {
-                let columns = TextWidth.of(character)
-                if used + columns > width, !current.isEmpty {
-                    if let space = lastSpace, space + 1 < current.count {
-                        flush(current[..<(space + 1)])
-                        current = Array(current[(space + 1)...])
-                    } else {
-                        flush(current[...])
-                        current = []
-                    }
-                    used = current.reduce(0) { $0 + TextWidth.of($1.0) }
-                    lastSpace = current.lastIndex { $0.0 == " " }
-                }
-                current.append((character, span.role))
-                used += columns
-                if character == " " {
-                    lastSpace = current.count - 1
-                }
+            used += columns
+            if graphemes[index].isSpace {
+                lastSpace = index
             }
         }
-        if !current.isEmpty {
-            flush(current[...])
+        if start < graphemes.count {
+            result.append(Grapheme.row(graphemes[start...], of: line))
         }
         return result
+    }
+
+    /// One grapheme of a line being wrapped: where its bytes are in which span, and its columns.
+    private struct Grapheme {
+        var span: Int32
+        var start: Int32
+        var end: Int32
+        var columns: Int8
+        var isSpace: Bool
+
+        /// The graphemes of every span of `line`, in order.
+        static func all(of line: Line) -> [Grapheme] {
+            var graphemes: [Grapheme] = []
+            for (number, span) in line.spans.enumerated() {
+                let text = span.text
+                let utf8 = text.utf8
+                var i = utf8.startIndex
+                var offset = 0
+                while i < utf8.endIndex {
+                    let byte = utf8[i]
+                    let next = utf8.index(after: i)
+                    if byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 {
+                        let columns: Int8 = byte >= 0x20 && byte != 0x7F ? 1 : 0
+                        graphemes.append(Grapheme(
+                            span: Int32(number), start: Int32(offset), end: Int32(offset + 1), columns: columns, isSpace: byte == UInt8(ascii: " ")))
+                        offset += 1
+                        i = next
+                        continue
+                    }
+                    let character = text[i]
+                    let count = character.utf8.count
+                    graphemes.append(Grapheme(
+                        span: Int32(number), start: Int32(offset), end: Int32(offset + count), columns: Int8(TextWidth.of(character)),
+                        isSpace: character == " "))
+                    offset += count
+                    i = text.index(after: i)
+                }
+            }
+            return graphemes
+        }
+
+        /// The row of `graphemes`: each run of one span's bytes cut out whole, neighbours of one
+        /// role merged into one span.
+        static func row(_ graphemes: ArraySlice<Grapheme>, of line: Line) -> Line {
+            var row = Line(background: line.background)
+            var index = graphemes.startIndex
+            while index < graphemes.endIndex {
+                let span = Int(graphemes[index].span)
+                var last = index
+                while last + 1 < graphemes.endIndex, Int(graphemes[last + 1].span) == span {
+                    last += 1
+                }
+                let utf8 = line.spans[span].text.utf8
+                let from = utf8.index(utf8.startIndex, offsetBy: Int(graphemes[index].start))
+                let to = utf8.index(from, offsetBy: Int(graphemes[last].end - graphemes[index].start))
+                let piece = String(Substring(utf8[from..<to]))
+                let role = line.spans[span].role
+                if let previous = row.spans.last, previous.role == role {
+                    row.spans[row.spans.count - 1].text += piece
+                } else {
+                    row.spans.append(Span(piece, role))
+                }
+                index = last + 1
+            }
+            return row
+        }
     }
 
     public func render(into buffer: inout Buffer, area: Rect) {
