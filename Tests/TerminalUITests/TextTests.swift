@@ -25,7 +25,7 @@ import Testing
     /// wide and emoji graphemes between ASCII, controls: what the byte-by-byte ASCII path must
     /// leave to the grapheme path.
     static let mixedTexts = [
-        "plain ascii", "e\u{301}x", "a#\u{FE0F}b", "ab\u{301}\u{302}c", "a\r\nb", "\r\n", "x\u{600}1y", "a❤\u{FE0F}b", "t1@v0 → t2@v0",
+        "plain ascii", "e\u{301}x", "a#\u{FE0F}b", "ab\u{301}\u{302}c", "a\r\nb", "\r\n", "\r\n\u{301}x", "a\r\n中", "\r\u{301}", "x\u{600}1y", "a❤\u{FE0F}b", "t1@v0 → t2@v0",
         "中a中", "🙂🙂x", "a\u{200D}b", "👨\u{200D}👩\u{200D}👧 family", "\u{1B}[31mred", "tab\there", "\u{301}lead", "end\u{301}",
     ]
 

@@ -51,26 +51,19 @@ public struct Buffer: Hashable, Sendable {
     public mutating func write(_ text: String, column: Int, row: Int, limit: Int? = nil, role: Role) -> Int {
         guard row >= 0, row < height else { return column }
         let end = min(limit ?? width, width)
-        let utf8 = text.utf8
         var x = column
-        var i = utf8.startIndex
-        while i < utf8.endIndex, x < end {
-            let byte = utf8[i]
-            let next = utf8.index(after: i)
-            if byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 {
-                // An ASCII byte that the end or another ASCII byte follows is a grapheme of its own
-                // (no ASCII scalar extends a cluster but the LF of a CR LF, a control dropped
-                // either way): most of a frame's text, written without splitting it into graphemes.
-                if byte >= 0x20 && byte != 0x7F {
-                    if x >= 0 { cells[row * width + x] = Cell(ascii: byte, role: role) }
-                    x += 1
-                }
-                i = next
-                continue
+        Graphemes.forEach(in: text) { grapheme, _ in
+            guard x < end else { return false }
+            switch grapheme {
+            case .ascii(let byte) where byte >= 0x20 && byte != 0x7F:
+                if x >= 0 { cells[row * width + x] = Cell(ascii: byte, role: role) }
+                x += 1
+            case .ascii:
+                break
+            case .other(let character, _):
+                x = put(character, column: x, row: row, end: end, role: role)
             }
-            let character = text[i]
-            i = text.index(after: i)
-            x = put(character, column: x, row: row, end: end, role: role)
+            return true
         }
         return x
     }

@@ -25,23 +25,16 @@ public enum TextWidth {
         return width
     }
 
-    /// The columns `text` occupies: ASCII byte by byte (controls take none), a grapheme at a
-    /// time only where a byte is not ASCII or one that is not follows (it may extend the
-    /// cluster), as `Buffer.write` draws it.
+    /// The columns `text` occupies, measured grapheme by grapheme as `Buffer.write` draws it
+    /// (`Graphemes`: ASCII a byte at a time).
     public static func of(_ text: String) -> Int {
-        let utf8 = text.utf8
         var total = 0
-        var i = utf8.startIndex
-        while i < utf8.endIndex {
-            let byte = utf8[i]
-            let next = utf8.index(after: i)
-            if byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 {
-                if byte >= 0x20 && byte != 0x7F { total += 1 }
-                i = next
-                continue
+        Graphemes.forEach(in: text) { grapheme, _ in
+            switch grapheme {
+            case .ascii(let byte): total += byte >= 0x20 && byte != 0x7F ? 1 : 0
+            case .other(let character, _): total += of(character)
             }
-            total += of(text[i])
-            i = text.index(after: i)
+            return true
         }
         return total
     }

@@ -17,7 +17,7 @@ public struct Paragraph: Widget {
 
     /// Wraps one line to `width` columns, breaking after a space when a word would not fit.
     ///
-    /// Works on the graphemes' byte ranges, ASCII a byte at a time as `Buffer.write` draws it,
+    /// Works on the graphemes' byte ranges (`Graphemes`: ASCII a byte at a time, as `Buffer.write` draws it),
     /// and cuts each row's text out of its spans whole: a character at a time, wrapping the
     /// Console's long lines (PyTorch's message, the hint) was a tenth of a frame's instructions.
     public static func wrap(_ line: Line, width: Int) -> [Line] {
@@ -63,28 +63,18 @@ public struct Paragraph: Widget {
         static func all(of line: Line) -> [Grapheme] {
             var graphemes: [Grapheme] = []
             for (number, span) in line.spans.enumerated() {
-                let text = span.text
-                let utf8 = text.utf8
-                var i = utf8.startIndex
-                var offset = 0
-                while i < utf8.endIndex {
-                    let byte = utf8[i]
-                    let next = utf8.index(after: i)
-                    if byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 {
-                        let columns: Int8 = byte >= 0x20 && byte != 0x7F ? 1 : 0
+                Graphemes.forEach(in: span.text) { grapheme, offset in
+                    switch grapheme {
+                    case .ascii(let byte):
                         graphemes.append(Grapheme(
-                            span: Int32(number), start: Int32(offset), end: Int32(offset + 1), columns: columns, isSpace: byte == UInt8(ascii: " ")))
-                        offset += 1
-                        i = next
-                        continue
+                            span: Int32(number), start: Int32(offset), end: Int32(offset + 1),
+                            columns: byte >= 0x20 && byte != 0x7F ? 1 : 0, isSpace: byte == UInt8(ascii: " ")))
+                    case .other(let character, let bytes):
+                        graphemes.append(Grapheme(
+                            span: Int32(number), start: Int32(offset), end: Int32(offset + bytes),
+                            columns: Int8(TextWidth.of(character)), isSpace: character == " "))
                     }
-                    let character = text[i]
-                    let count = character.utf8.count
-                    graphemes.append(Grapheme(
-                        span: Int32(number), start: Int32(offset), end: Int32(offset + count), columns: Int8(TextWidth.of(character)),
-                        isSpace: character == " "))
-                    offset += count
-                    i = text.index(after: i)
+                    return true
                 }
             }
             return graphemes
