@@ -62,6 +62,17 @@ final class BufferTests: XCTestCase {
         return x
     }
 
+    func testFillBlanksOnlyTheRectInsideTheBuffer() {
+        var buffer = Buffer(width: 6, height: 3)
+        for row in 0..<3 { buffer.write("abcdef", column: 0, row: row, role: .normal) }
+        buffer.fill(Rect(x: 1, y: 1, width: 3, height: 5), role: .stale)
+        buffer.fill(Rect(x: -2, y: -1, width: 3, height: 2), role: .culprit)
+        buffer.fill(Rect(x: 9, y: 0, width: 4, height: 2), role: .error)
+        buffer.fill(Rect(x: 0, y: 7, width: 4, height: 2), role: .error)
+        XCTAssertEqual(buffer.lines, [" bcdef", "a   ef", "a   ef"])
+        XCTAssertEqual(buffer.roleMask, ["x.....", ".!!!..", ".!!!.."])
+    }
+
     func testDiffListsOnlyChangedCells() {
         var before = Buffer(width: 4, height: 2)
         before.write("abcd", column: 0, row: 0, role: .normal)

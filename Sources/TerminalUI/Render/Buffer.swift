@@ -24,9 +24,13 @@ public struct Buffer: Hashable, Sendable {
     /// Blanks `rect` with `role`.
     public mutating func fill(_ rect: Rect, role: Role = .normal) {
         let clipped = clip(rect)
-        for row in clipped.y..<clipped.maxY {
-            for column in clipped.x..<clipped.maxX {
-                cells[row * width + column] = Cell(ascii: UInt8(ascii: " "), role: role)
+        guard clipped.width > 0, clipped.height > 0 else { return }
+        let blank = Cell(ascii: UInt8(ascii: " "), role: role)
+        let width = width
+        cells.withUnsafeMutableBufferPointer { cells in
+            for row in clipped.y..<clipped.maxY {
+                let start = row * width + clipped.x
+                UnsafeMutableBufferPointer(rebasing: cells[start..<start + clipped.width]).update(repeating: blank)
             }
         }
     }
