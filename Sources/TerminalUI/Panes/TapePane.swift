@@ -34,6 +34,7 @@ struct TapePane: Widget {
         let glyphs = state.glyphs
         let step = state.index.steps[index]
         var line = Line()
+        line.spans.reserveCapacity(8)
         line.append(index == state.cursor ? glyphs.current : " ", index == state.cursor ? .selection : .normal)
         line.append(TextWidth.padLeft(String(index + 1), to: digits) + " ", .dim)
         line.append(TextWidth.pad("L\(step.line)", to: 4), .dim)
@@ -41,7 +42,14 @@ struct TapePane: Widget {
             line.background = marks.culprits.contains(index) ? .culprit : .stale
             line.append(glyphs.culprit + " ", .culprit)
         }
-        line.spans += state.tapeRows.line(for: index, glyphs: glyphs) { body(for: index, in: state) }.spans
+        let body: Line
+        if let kept = state.tapeRows.line(for: index, glyphs: glyphs) {
+            body = kept
+        } else {
+            body = Self.body(for: index, in: state)
+            state.tapeRows.keep(body, for: index, glyphs: glyphs)
+        }
+        line.spans.append(contentsOf: body.spans)
         return line
     }
 

@@ -20,18 +20,18 @@ final class TapeRowCache: Sendable {
 
     private let rows = Mutex(Rows())
 
-    /// Step `index`'s row drawn with `glyphs`, made by `make` when it is not kept.
-    func line(for index: Int, glyphs: Glyphs, making make: () -> Line) -> Line {
-        if let line = rows.withLock({ $0.glyphs == glyphs ? $0.lines[index] : nil }) {
-            return line
-        }
-        let line = make()
+    /// Step `index`'s row drawn with `glyphs`, nil when it is not kept.
+    func line(for index: Int, glyphs: Glyphs) -> Line? {
+        rows.withLock { $0.glyphs == glyphs ? $0.lines[index] : nil }
+    }
+
+    /// Keeps `line` as step `index`'s row drawn with `glyphs`.
+    func keep(_ line: Line, for index: Int, glyphs: Glyphs) {
         rows.withLock { rows in
             if rows.glyphs != glyphs || rows.lines.count >= Self.capacity {
                 rows = Rows(glyphs: glyphs)
             }
             rows.lines[index] = line
         }
-        return line
     }
 }
