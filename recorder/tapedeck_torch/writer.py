@@ -141,9 +141,10 @@ class TraceWriter:
         if len(self._lines) + self._held_lines - self._written >= self.CHUNK and self._appending:
             self._write()
 
-    def write_block(self, block: bytes) -> None:
+    def write_block(self, block: bytes | memoryview) -> None:
         """Writes the collected lines, then `block`: whole event lines, UTF-8 encoded, each ending in
-        a newline (the native core's, formatted in C++), handed to the file's byte buffer as they are
+        a newline (the native core's, formatted in C++, as a view of the core's buffer that the next
+        block overwrites: used before this returns), handed to the file's byte buffer as they are
         rather than turned into a str and joined; lines emitted later follow it. The text layer never
         holds text between calls (every text write here is flushed), so bytes written under it keep
         their place. A step window (`keep()`) takes lines, so there the block's lines join the
@@ -153,13 +154,14 @@ class TraceWriter:
         if self._detached:
             return
         if self._keep:
-            self._lines.extend(block.decode("utf-8").split("\n")[:-1])
+            self._lines.extend(str(block, "utf-8").split("\n")[:-1])
             self._print_at = -1
             self.drain()
             return
         if self.previews is not None and self.previews.pending:
-            self._lines.append(block[:-1].decode("utf-8"))
-            self._held_lines += block.count(b"\n") - 1
+            text = str(block, "utf-8")
+            self._lines.append(text[:-1])
+            self._held_lines += text.count("\n") - 1
             self._print_at = -1
             self.drain()
             return

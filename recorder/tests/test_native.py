@@ -3,8 +3,11 @@ the same behaviour and the same verdict as the Python recorder — the failing n
 slot, the culprit op, its line, columns and library frame, the error — and stops with a message
 naming what it does not support. Skipped, with the reason, where the core cannot be built."""
 
+import math
 import os
+import random
 import re
+import struct
 import subprocess
 import sys
 import threading
@@ -28,6 +31,7 @@ from reference_explain import explain
 from trace_schema import load_trace
 
 from tapedeck_torch import native
+from tapedeck_torch.writer import number_list
 
 require_native()
 
@@ -363,6 +367,27 @@ def test_value_previews_are_the_python_recorders(tmp_path):
     assert '[9.999999747378752e-06,-0.0,1.0000000272564224e+16,123.45600128173828,999999986991104.0,' \
            '9.999999747378752e-05,"nan","inf","-inf"]' in fast["tensor"]
     assert len(fast["values"]) == 1 and "[-55,-58,-53]" in fast["tensor"] and "[0,0,0,1,1,1]" in fast["tensor"]
+
+
+def test_float_previews_are_written_as_repr_writes_them(tmp_path):
+    """The core writes each previewed float as Python's `repr` does (the shortest decimal that reads
+    back as it), from its own digits where 128-bit arithmetic holds them exactly (1e-14 to 1e18) and
+    from std::to_chars elsewhere: values at the edges of both and of `repr`'s notations, zeros,
+    subnormals, random doubles of every magnitude and random float32 values."""
+    rng = random.Random(14)
+    edges = [1e-4, 1e16, 1e-14, 1e18, 1e17, 1e-13, 2.0 ** 53, 0.1, 1 / 3, 123456789.125, 5e-324,
+             2.2250738585072014e-308, 1.7976931348623157e308, 0.0, -0.0, -2.5, 3.0]
+    edges += [math.nextafter(value, toward) for value in edges[:9] for toward in (0.0, math.inf)]
+    doubles = edges + [rng.uniform(-1, 1) * 10.0 ** rng.randint(-30, 30) for _ in range(150)]
+    singles = [struct.unpack("f", struct.pack("f", rng.gauss(0, 10.0 ** rng.randint(-8, 8))))[0] for _ in range(192)]
+    chunks = [("float64", doubles[i:i + 64]) for i in range(0, len(doubles), 64)]
+    chunks += [("float32", singles[i:i + 64]) for i in range(0, len(singles), 64)]
+    run_record_block(tmp_path, "floats", "".join("    t%d = torch.tensor(%r, dtype=torch.%s) * 1\n" % (i, values, dtype)
+                                                 for i, (dtype, values) in enumerate(chunks)))
+    with open(tmp_path / "floats.tdt") as f:
+        written = set(re.findall(r'"val":(\[[^\]]*\])', f.read()))
+    for _, values in chunks:
+        assert number_list(values) in written
 
 
 def test_node_runs_and_releases_are_the_python_recorders(tmp_path):

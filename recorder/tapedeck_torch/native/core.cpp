@@ -44,6 +44,8 @@
 #endif
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -53,6 +55,7 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -65,6 +68,10 @@ static_assert(sizeof(c10::VariableVersion) == sizeof(void*), "VariableVersion is
 /// What an operator is to the recorder (Python's `classify`, once per operator).
 enum class Mode : uint8_t { transparent = 0, recorded = 1, hidden = 2 };
 
+/// How many of an operator's first runs tell whether the observer is switched off while it runs
+/// (`OpKind::quiets`).
+constexpr int64_t learning_runs = 4;
+
 struct OpKind {
   Mode mode;
   std::vector<int64_t> writes;  ///< indexes of the arguments the schema writes
@@ -72,6 +79,13 @@ struct OpKind {
   bool writes_self;
   bool is_view;
   bool unbumped;  ///< writes move no version counter (a fused optimizer kernel): each is a bump from v to v
+  int64_t runs = 0;    ///< its runs as the outermost op whose nested ops are not recorded, counted to learning_runs + 1
+  int64_t nested = 0;  ///< the ops nested in the first learning_runs of those
+
+  /// Whether the observer is switched off while it runs (`enter_opaque`): where its first runs nested
+  /// 4 ops or more on average. A switch rebuilds the thread's callbacks, which costs about what
+  /// observing 2 nested ops does, and most operators nest none (a `_foreach_` op nests hundreds).
+  bool quiets() const { return runs > learning_runs && nested >= 4 * learning_runs; }
 };
 
 /// What a code object is to the recorder (Python's `classify_code`, once per code object).
@@ -179,19 +193,27 @@ class Previews {
     preview.at = numbers_.size();
     const size_t item = t.element_size();
     const bool negated = t.is_neg();
-    std::vector<int64_t>& index = index_;
-    index.assign(sizes.size(), 0);
-    for (size_t k = 0; k < preview.count; ++k) {
-      int64_t offset = 0;
-      for (size_t d = 0; d < index.size(); ++d) {
-        offset += index[d] * strides[d];
+    numbers_.resize(preview.at + preview.count);
+    int64_t* into = numbers_.data() + preview.at;
+    if (t.is_contiguous()) {
+      for (size_t k = 0; k < preview.count; ++k) {
+        into[k] = element(data + k * item, type, floating, negated);
       }
-      numbers_.push_back(element(data + offset * static_cast<int64_t>(item), type, floating, negated));
-      for (size_t d = index.size(); d-- > 0;) {
-        if (++index[d] < sizes[d]) {
-          break;
+    } else {
+      std::vector<int64_t>& index = index_;
+      index.assign(sizes.size(), 0);
+      for (size_t k = 0; k < preview.count; ++k) {
+        int64_t offset = 0;
+        for (size_t d = 0; d < index.size(); ++d) {
+          offset += index[d] * strides[d];
         }
-        index[d] = 0;
+        into[k] = element(data + offset * static_cast<int64_t>(item), type, floating, negated);
+        for (size_t d = index.size(); d-- > 0;) {
+          if (++index[d] < sizes[d]) {
+            break;
+          }
+          index[d] = 0;
+        }
       }
     }
     items_.push_back(preview);
@@ -375,6 +397,42 @@ struct Caches {
 
 Caches caches;
 
+/// What the recording met since the last take, each trace line an entry (`entries`), in order. Kept
+/// from one recording to the next, emptied, as `formatted` is: a program that records each step anew
+/// would otherwise grow these again at every step, and malloc consolidates its free lists at each
+/// allocation of that size.
+struct Records {
+  std::vector<std::pair<Entry, size_t>> entries;
+  std::vector<TensorRec> tensor_recs;
+  std::vector<OpRec> op_recs;
+  std::vector<NodeRec> node_recs;
+  std::vector<GradFnRec> gradfn_recs;
+  std::vector<SyncRec> sync_recs;
+  std::vector<int64_t> shapes;
+  std::vector<std::pair<int64_t, int64_t>> pairs;  ///< op ins/outs, node edges (nid, input_nr; -1 for null)
+  std::vector<Bump> bumps;
+  std::vector<SlotRec> slots;
+  std::vector<std::string> texts;  ///< lines formatted when recorded (`bind` events)
+  Previews previews;               ///< of the tensor and bump records
+
+  /// Forgets the records `take` formatted; their previews' copies `take` hands on first.
+  void clear_formatted() {
+    entries.clear();
+    sync_recs.clear();
+    tensor_recs.clear();
+    op_recs.clear();
+    node_recs.clear();
+    gradfn_recs.clear();
+    shapes.clear();
+    pairs.clear();
+    bumps.clear();
+    slots.clear();
+    texts.clear();
+  }
+};
+
+Records records;
+
 /// The recording: one at a time, on the thread that started it.
 struct State {
   bool active = false;
@@ -411,6 +469,8 @@ struct State {
 
   std::vector<uint8_t> stack;
   int opaque = 0;
+  size_t outer = 0;      ///< the operator of the outermost op `enter_opaque` entered
+  bool quieted = false;  ///< the observer is switched off until that op ends
   // The op between its start and end callbacks.
   OpRec current{};
   std::vector<Written> written;
@@ -421,18 +481,6 @@ struct State {
   std::vector<Holder> holders;
   uint64_t op_seq = 0;
 
-  std::vector<std::pair<Entry, size_t>> entries;
-  std::vector<TensorRec> tensor_recs;
-  std::vector<OpRec> op_recs;
-  std::vector<NodeRec> node_recs;
-  std::vector<GradFnRec> gradfn_recs;
-  std::vector<SyncRec> sync_recs;
-  std::vector<int64_t> shapes;
-  std::vector<std::pair<int64_t, int64_t>> pairs;  ///< op ins/outs, node edges (nid, input_nr; -1 for null)
-  std::vector<Bump> bumps;
-  std::vector<SlotRec> slots;
-  std::vector<std::string> texts;  ///< lines formatted when recorded (`bind` events)
-
   /// While an exception a recorded op raised is on its way to the program: the op's call site, and the
   /// trace function that was installed before `watch_raised` installed its own.
   size_t raised_site = SIZE_MAX;
@@ -440,7 +488,6 @@ struct State {
   PyObject* saved_trace_object = nullptr;
 
   PreviewRule preview_rule;  ///< `--values` and the deferred devices
-  Previews previews;         ///< of the tensor and bump records
 
   std::mutex run_mutex;
   std::vector<RunRec> runs;
@@ -541,18 +588,18 @@ TensorEntry& tensor_entry(const at::TensorBase& t, PyObject* parameter_type = nu
     PyObject* object = impl->pyobj_slot()->load_pyobj();
     rec.param = object != nullptr && PyObject_TypeCheck(object, reinterpret_cast<PyTypeObject*>(parameter_type));
   }
-  rec.shape_at = state->shapes.size();
+  rec.shape_at = records.shapes.size();
   for (int64_t size : t.sizes()) {
-    state->shapes.push_back(size);
+    records.shapes.push_back(size);
   }
-  rec.dims = state->shapes.size() - rec.shape_at;
-  rec.preview = state->previews.capture(t, state->preview_rule);
+  rec.dims = records.shapes.size() - rec.shape_at;
+  rec.preview = records.previews.capture(t, state->preview_rule);
   rec.tid = state->next_tid++;
   TensorEntry& entry = state->tensors.emplace(
       impl, TensorEntry{rec.tid, counter, -1, c10::weak_intrusive_ptr<c10::TensorImpl>(t.getIntrusivePtr())})
       .first->second;
-  state->entries.emplace_back(Entry::tensor, state->tensor_recs.size());
-  state->tensor_recs.push_back(rec);
+  records.entries.emplace_back(Entry::tensor, records.tensor_recs.size());
+  records.tensor_recs.push_back(rec);
   if (state->tensors.size() > state->sweep_at) {
     sweep();
   }
@@ -763,8 +810,8 @@ void bind_variable(const void* code, PyObject* name, PyObject* value, int line) 
   out += ",\"line\":";
   out += std::to_string(line);
   out += "}";
-  state->entries.emplace_back(Entry::text, state->texts.size());
-  state->texts.push_back(std::move(out));
+  records.entries.emplace_back(Entry::text, records.texts.size());
+  records.texts.push_back(std::move(out));
 }
 
 /// NameBinder.scan over the interpreter's own frame, as `frame.f_locals` would show it (a function's
@@ -826,8 +873,8 @@ void observe_names(size_t site) {
     const size_t depth = caches.sites[site].size();
     const py::list lines = state->names_of(statement, depth);
     for (const auto& text : lines) {
-      state->entries.emplace_back(Entry::text, state->texts.size());
-      state->texts.push_back(text.cast<std::string>());
+      records.entries.emplace_back(Entry::text, records.texts.size());
+      records.texts.push_back(text.cast<std::string>());
     }
 #endif
   } catch (const std::exception& e) {
@@ -1009,12 +1056,12 @@ void push_slot(SlotRec slot, const at::Tensor& data, const Node* node, const std
   if (slot.tid < 0) {
     slot.tid = tensor_id(data);
   }
-  slot.shape_at = state->shapes.size();
+  slot.shape_at = records.shapes.size();
   for (int64_t size : data.sizes()) {
-    state->shapes.push_back(size);
+    records.shapes.push_back(size);
   }
-  slot.dims = state->shapes.size() - slot.shape_at;
-  state->slots.push_back(slot);
+  slot.dims = records.shapes.size() - slot.shape_at;
+  records.slots.push_back(slot);
 }
 
 /// What a slot packed by saved-tensor hooks stands for: the tensor inputs of the non-reentrant
@@ -1085,10 +1132,10 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
   if (rec.seq != UINT64_MAX) {
     state->nid_of_seq[rec.seq] = rec.nid;
   }
-  rec.edges_at = state->pairs.size();
-  state->pairs.insert(state->pairs.end(), edges.begin(), edges.end());
+  rec.edges_at = records.pairs.size();
+  records.pairs.insert(records.pairs.end(), edges.begin(), edges.end());
   rec.edges = edges.size();
-  rec.slots_at = state->slots.size();
+  rec.slots_at = records.slots.size();
   if (type.has_slots && state->refusal.empty()) {
     std::vector<Placed> placed;
     std::string why;
@@ -1150,9 +1197,9 @@ int64_t add_node(Node* node, int64_t op, const std::vector<Holder>& holders) {
       push_slot(slot, save.data, node, holders);
     }
   }
-  rec.slots = state->slots.size() - rec.slots_at;
-  state->entries.emplace_back(Entry::node, state->node_recs.size());
-  state->node_recs.push_back(rec);
+  rec.slots = records.slots.size() - rec.slots_at;
+  records.entries.emplace_back(Entry::node, records.node_recs.size());
+  records.node_recs.push_back(rec);
   return rec.nid;
 }
 
@@ -1232,7 +1279,7 @@ void unwatch_raised() {
 /// dropped and its index given back; its exception is written where it reaches the program.
 void drop_raising_op() {
   const OpRec& op = state->current;
-  state->pairs.resize(op.ins_at);
+  records.pairs.resize(op.ins_at);
   state->written.clear();
   if (state->next_op == op.index + 1) {
     --state->next_op;
@@ -1240,11 +1287,47 @@ void drop_raising_op() {
   watch_raised(op.site);
 }
 
+/// Enters an op of operator `kind` whose nested ops are not recorded (a recorded or hidden one, or one
+/// in quiet code). Where the outermost such op is of an operator that nests many (`OpKind::quiets`),
+/// the forward observer is switched off until it ends, so the ops nested in it do not box their inputs
+/// and outputs for it; the op's own end callback still runs (a RecordFunction keeps the callbacks it
+/// started with). Only this observer: a profiler the program runs still sees them.
+void enter_opaque(size_t kind) {
+  if (state->opaque++ > 0) {
+    return;
+  }
+  OpKind& op = caches.kinds[kind];
+  state->outer = kind;
+  if (op.runs <= learning_runs) {
+    ++op.runs;
+  }
+  if (op.quiets()) {
+    at::disableCallback(ops_handle);
+    state->quieted = true;
+  }
+}
+
+/// Leaves an op `enter_opaque` entered.
+void leave_opaque() {
+  if (--state->opaque == 0 && state->quieted) {
+    at::reenableCallback(ops_handle);
+    state->quieted = false;
+  }
+}
+
+/// Counts an op nested in the outermost op `enter_opaque` entered, while its operator is learning.
+void count_nested() {
+  OpKind& outer = caches.kinds[state->outer];
+  if (outer.runs <= learning_runs) {
+    ++outer.nested;
+  }
+}
+
 void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_index) {
   const size_t site = capture_site();
   if (site == SIZE_MAX) {
     state->stack.push_back(opaque);
-    ++state->opaque;
+    enter_opaque(kind_index);
     return;
   }
   if (state->raised_site != SIZE_MAX) {
@@ -1260,7 +1343,7 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
   op.kind = kind_index;
   op.site = site;
   op.grad = at::GradMode::is_enabled();
-  op.ins_at = state->pairs.size();
+  op.ins_at = records.pairs.size();
   state->written.clear();
   const auto inputs = fn.inputs();
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -1272,22 +1355,22 @@ void start_op(const at::RecordFunction& fn, const OpKind& kind, size_t kind_inde
       Counter* counter = entry.counter;
       if (counter != nullptr && counter->model != version) {
         // The counter moved where no recorded op wrote (gradient accumulation in backward).
-        state->entries.emplace_back(Entry::sync, state->sync_recs.size());
-        state->sync_recs.push_back({counter->vc, tid, counter->model, version});
+        records.entries.emplace_back(Entry::sync, records.sync_recs.size());
+        records.sync_recs.push_back({counter->vc, tid, counter->model, version});
         counter->model = version;
       }
-      state->pairs.emplace_back(tid, version);
+      records.pairs.emplace_back(tid, version);
       if (writes) {
         state->written.push_back({t, &entry, version});
       }
     });
   }
-  op.ins = state->pairs.size() - op.ins_at;
+  op.ins = records.pairs.size() - op.ins_at;
   observe_names(site);  // after the inputs, which the statement before may have named
   op.index = state->next_op++;
   state->op_seq = at::sequence_number::peek();
   state->stack.push_back(recorded);
-  ++state->opaque;
+  enter_opaque(kind_index);
 }
 
 /// Writes a `gradfn` event when the tensor `holder` stands for now holds node `nid` as its grad_fn and
@@ -1298,8 +1381,8 @@ void note_grad_fn(const Holder& holder, int64_t nid, const at::Tensor& tensor) {
     return;
   }
   entry.node = nid;
-  state->entries.emplace_back(Entry::gradfn, state->gradfn_recs.size());
-  state->gradfn_recs.push_back(
+  records.entries.emplace_back(Entry::gradfn, records.gradfn_recs.size());
+  records.gradfn_recs.push_back(
       {holder.tid, nid, holder.output_nr, version_of(tensor.unsafeGetTensorImpl()), tensor.requires_grad()});
 }
 
@@ -1320,18 +1403,18 @@ void end_op(const at::RecordFunction& fn) {
     outs.emplace_back(entry.tid, version_of(t.unsafeGetTensorImpl()));
     out_entries.push_back(&entry);
   }
-  op.bumps_at = state->bumps.size();
+  op.bumps_at = records.bumps.size();
   const bool unbumped = caches.kinds[op.kind].unbumped;
   for (const Written& w : state->written) {
     const int64_t after = version_of(w.tensor.unsafeGetTensorImpl());
     const TensorEntry& written = *w.entry;
     if ((after != w.before || unbumped) && written.counter != nullptr) {
-      state->bumps.push_back(
-          {written.counter->vc, written.tid, w.before, after, state->previews.capture(w.tensor, state->preview_rule)});
+      records.bumps.push_back(
+          {written.counter->vc, written.tid, w.before, after, records.previews.capture(w.tensor, state->preview_rule)});
       written.counter->model = after;
     }
   }
-  op.bumps = state->bumps.size() - op.bumps_at;
+  op.bumps = records.bumps.size() - op.bumps_at;
   // The tensor each output's grad_fn was set on: an in-place write through a view rebases its base.
   std::vector<Holder>& holders = state->holders;
   std::vector<at::Tensor>& holder_tensors = state->holder_tensors;
@@ -1352,11 +1435,11 @@ void end_op(const at::RecordFunction& fn) {
       holder_tensors.push_back(holder);
     }
   }
-  op.outs_at = state->pairs.size();
-  state->pairs.insert(state->pairs.end(), outs.begin(), outs.end());
+  op.outs_at = records.pairs.size();
+  records.pairs.insert(records.pairs.end(), outs.begin(), outs.end());
   op.outs = outs.size();
-  state->entries.emplace_back(Entry::op, state->op_recs.size());
-  state->op_recs.push_back(op);
+  records.entries.emplace_back(Entry::op, records.op_recs.size());
+  records.op_recs.push_back(op);
   for (size_t i = 0; i < holders.size(); ++i) {
     Node* node = torch::autograd::impl::grad_fn_unsafe(holder_tensors[i]);
     note_grad_fn(holders[i], note_node(node, op.index, holders), holder_tensors[i]);
@@ -1414,6 +1497,9 @@ std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
   // mode sees, and the Python recorder does not write them either.
   if (state->passive || state->opaque > 0 || c10::InferenceMode::is_enabled() ||
       c10::impl::tls_is_dispatch_key_excluded(c10::DispatchKey::Python)) {
+    if (state->opaque > 0) {
+      count_nested();
+    }
     state->stack.push_back(skipped);
     return nullptr;
   }
@@ -1423,7 +1509,7 @@ std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
     state->stack.push_back(transparent);
   } else if (kind.mode == Mode::hidden) {
     state->stack.push_back(opaque);
-    ++state->opaque;
+    enter_opaque(kind_index);
   } else {
     start_op(fn, kind, kind_index);
   }
@@ -1438,18 +1524,82 @@ void on_end(const at::RecordFunction& fn, at::ObserverContext*) {
   const uint8_t frame = state->stack.back();
   state->stack.pop_back();
   if (frame == recorded) {
-    --state->opaque;
+    leave_opaque();
     if (std::uncaught_exceptions() > state->current.unwinding) {
       drop_raising_op();
     } else {
       end_op(fn);
     }
   } else if (frame == opaque) {
-    --state->opaque;
+    leave_opaque();
   }
 }
 
 // ------------------------------------------------------------------ formatting
+
+/// The two digits of each number from 0 to 99.
+constexpr std::array<char, 200> digit_pairs = [] {
+  std::array<char, 200> pairs{};
+  for (size_t i = 0; i < 100; ++i) {
+    pairs[2 * i] = static_cast<char>('0' + i / 10);
+    pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
+  }
+  return pairs;
+}();
+
+/// The digits of `value` (below 10^8) into the 8 bytes at `text`, leading zeros included: four
+/// pairs, each from 32-bit arithmetic.
+C10_ALWAYS_INLINE void write_eight(uint32_t value, char* text) {
+  const uint32_t high = value / 10000;
+  const uint32_t low = value % 10000;
+  std::memcpy(text, &digit_pairs[2 * (high / 100)], 2);
+  std::memcpy(text + 2, &digit_pairs[2 * (high % 100)], 2);
+  std::memcpy(text + 4, &digit_pairs[2 * (low / 100)], 2);
+  std::memcpy(text + 6, &digit_pairs[2 * (low % 100)], 2);
+}
+
+/// How many decimal digits `value` has.
+size_t decimal_length(uint64_t value) {
+  static constexpr std::array<uint64_t, 20> powers = [] {
+    std::array<uint64_t, 20> tens{};
+    uint64_t power = 1;
+    for (auto& entry : tens) {
+      entry = power;
+      power *= 10;
+    }
+    return tens;
+  }();
+  const int guess = (std::bit_width(value | 1) * 1233) >> 12;  // floor(log10(value)), or one more
+  return static_cast<size_t>(guess - ((value | 1) < powers[static_cast<size_t>(guess)]) + 1);
+}
+
+/// The decimal digits of `value` into the bytes before `end`: the last eight at a time, the rest two
+/// at a time.
+void write_digits(uint64_t value, char* end) {
+  char* at = end;
+  while (value >= 100000000) {
+    at -= 8;
+    write_eight(static_cast<uint32_t>(value % 100000000), at);
+    value /= 100000000;
+  }
+  while (value >= 100) {
+    at -= 2;
+    std::memcpy(at, &digit_pairs[2 * (value % 100)], 2);
+    value /= 100;
+  }
+  if (value >= 10) {
+    std::memcpy(at - 2, &digit_pairs[2 * value], 2);
+  } else {
+    at[-1] = static_cast<char>('0' + value);
+  }
+}
+
+/// The decimal digits of `value` into `text` (at most 20 of them); returns their count.
+size_t write_decimal(uint64_t value, char* text) {
+  const size_t count = decimal_length(value);
+  write_digits(value, text + count);
+  return count;
+}
 
 /// The trace text being formatted: a byte buffer that keeps its memory from one take to the next.
 /// Appending a literal copies a length known at compile time after one capacity check, inline (a
@@ -1480,7 +1630,8 @@ class Buffer {
     used_ += size;
   }
 
-  /// A decimal integer; one digit (most versions, output numbers and dimensions) without to_chars.
+  /// A decimal integer; one digit (most versions, output numbers and dimensions) inline, the others
+  /// through `digits`.
   template <typename Int>
   C10_ALWAYS_INLINE void number(Int value) {
     if (static_cast<uint64_t>(value) < 10) {
@@ -1498,11 +1649,15 @@ class Buffer {
     }
   }
 
-  /// The text so far as a Python bytes object; the buffer is emptied (its memory kept).
-  py::bytes take() {
-    py::bytes text(bytes_.data(), used_);
+  /// The text so far as a read-only Python memoryview of the buffer's own memory, not a copy (a
+  /// step's text is hundreds of kilobytes): valid until the buffer is written again. The buffer is
+  /// emptied (its memory kept).
+  py::memoryview take() {
+    static const char none = 0;
+    const char* text = used_ > 0 ? bytes_.data() : &none;
+    py::memoryview view = py::memoryview::from_memory(text, static_cast<py::ssize_t>(used_));
     used_ = 0;
-    return text;
+    return view;
   }
 
   void clear() {
@@ -1526,7 +1681,28 @@ class Buffer {
   template <typename Int>
   C10_NOINLINE void digits(Int value) {
     room(24);
-    used_ = std::to_chars(bytes_.data() + used_, bytes_.data() + used_ + 24, value).ptr - bytes_.data();
+    char* at = bytes_.data() + used_;
+    uint64_t magnitude = static_cast<uint64_t>(value);
+    if constexpr (std::is_signed_v<Int>) {
+      if (value < 0) {
+        *at++ = '-';
+        magnitude = 0 - magnitude;
+      }
+    }
+    // Most ids and versions have two or three digits; one comes here only after a minus sign.
+    if (magnitude < 10) {
+      *at++ = static_cast<char>('0' + magnitude);
+    } else if (magnitude < 100) {
+      std::memcpy(at, &digit_pairs[2 * magnitude], 2);
+      at += 2;
+    } else if (magnitude < 1000) {
+      *at = static_cast<char>('0' + magnitude / 100);
+      std::memcpy(at + 1, &digit_pairs[2 * (magnitude % 100)], 2);
+      at += 3;
+    } else {
+      at += write_decimal(magnitude, at);
+    }
+    used_ = static_cast<size_t>(at - bytes_.data());
   }
 
   C10_NOINLINE void grow(size_t size) {
@@ -1553,7 +1729,7 @@ void append_ints(Buffer& out, const int64_t* first, size_t count) {
 }
 
 void append_shape(Buffer& out, size_t at, size_t dims) {
-  append_ints(out, state->shapes.data() + at, dims);
+  append_ints(out, records.shapes.data() + at, dims);
 }
 
 void append_pairs(Buffer& out, size_t at, size_t count) {
@@ -1563,17 +1739,140 @@ void append_pairs(Buffer& out, size_t at, size_t count) {
       out += ',';
     }
     out += '[';
-    out.number(state->pairs[at + i].first);
+    out.number(records.pairs[at + i].first);
     out += ',';
-    out.number(state->pairs[at + i].second);
+    out.number(records.pairs[at + i].second);
     out += ']';
   }
   out += ']';
 }
 
+/// Powers of five, 5^0 to 5^31, as 128-bit integers: the scales `shortest_decimal` multiplies by (a
+/// double's 55-bit interval bound times 5^31 stays under 2^128).
+constexpr std::array<unsigned __int128, 32> powers_of_five = [] {
+  std::array<unsigned __int128, 32> powers{};
+  unsigned __int128 power = 1;
+  for (auto& entry : powers) {
+    entry = power;
+    power *= 5;
+  }
+  return powers;
+}();
+
+/// `scaled` × 2^-shift, rounded down.
+C10_ALWAYS_INLINE uint64_t shifted(unsigned __int128 scaled, int shift) {
+  return static_cast<uint64_t>(shift <= 0 ? scaled << -shift : scaled >> shift);
+}
+
+/// Whether `bound` × 5^k × 2^-shift is an integer: 5^k is odd, so whether `bound` has `shift`
+/// trailing zero bits.
+C10_ALWAYS_INLINE bool exact(uint64_t bound, int shift) {
+  return shift <= 0 || std::countr_zero(bound) >= shift;
+}
+
+/// The shortest decimal that reads back as `value` (finite, positive, normal), the one closest to it
+/// and ties to even, as `digits` × 10^`exponent`: what std::to_chars and Python's `repr` write. Ryu's
+/// digit removal (Adams 2018, its general case), started from exact values instead of Ryu's tables:
+/// the value and its rounding interval's bounds scaled by 10^k to integers of 18 digits, which 128-bit
+/// arithmetic holds for 1e-14 <= value < 1e18. False elsewhere, and where no digit could be removed
+/// (the rounding of the scaled value is then unknown): to_chars writes those.
+bool shortest_decimal(double value, uint64_t& digits, int& exponent) {
+  uint64_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  const int biased = static_cast<int>(bits >> 52) & 0x7ff;
+  const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
+  if (biased == 0 || biased == 0x7ff) {
+    return false;
+  }
+  // value = mv × 2^e2; its interval's bounds are mp and mm (mm nearer below a power of two).
+  const int e2 = biased - 1075 - 2;
+  const uint64_t mv = ((uint64_t{1} << 52) | fraction) << 2;
+  const uint64_t below = fraction != 0 || biased <= 1 ? 2 : 1;
+  const bool even = (mv & 4) == 0;  // the bounds themselves read back as an even mantissa (ties to even)
+  // floor(log10(value)), or one less, which scales the value to 19 digits: where those pass 2^63, k is
+  // one less.
+  int k = 17 - (((biased - 1023) * 78913) >> 18);
+  uint64_t vr = 0, vp = 0, vm = 0;
+  int shift = 0;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (k < 0 || k > 31 || -(e2 + k) > 120) {
+      return false;
+    }
+    const unsigned __int128 power = powers_of_five[static_cast<size_t>(k)];
+    const unsigned __int128 scaled = mv * power;
+    shift = -(e2 + k);
+    if (shift <= 0 ? (scaled >> (63 + shift)) != 0 : (scaled >> shift) >> 63 != 0) {
+      --k;
+      continue;
+    }
+    vr = shifted(scaled, shift);
+    vp = shifted(scaled + 2 * power, shift);
+    vm = shifted(scaled - below * power, shift);
+    break;
+  }
+  if (vr == 0 || vr >= (uint64_t{1} << 63)) {
+    return false;
+  }
+  if (!even && exact(mv + 2, shift)) {
+    --vp;
+  }
+  bool vm_zeros = even && exact(mv - below, shift);
+  bool vr_zeros = exact(mv, shift);
+  int removed = 0;
+  uint64_t last = 0;
+  while (vp / 10 > vm / 10) {
+    vm_zeros = vm_zeros && vm % 10 == 0;
+    vr_zeros = vr_zeros && last == 0;
+    last = vr % 10;
+    vr /= 10;
+    vp /= 10;
+    vm /= 10;
+    ++removed;
+  }
+  if (vm_zeros) {
+    while (vm % 10 == 0) {
+      vr_zeros = vr_zeros && last == 0;
+      last = vr % 10;
+      vr /= 10;
+      vp /= 10;
+      vm /= 10;
+      ++removed;
+    }
+  }
+  if (vr_zeros && last == 5 && vr % 2 == 0) {
+    last = 4;  // exactly halfway: to even
+  }
+  digits = vr + ((vr == vm && (!even || !vm_zeros)) || last >= 5);
+  exponent = removed - k;
+  return removed > 0;
+}
+
+/// `magnitude` (finite, not negative) as Python's `repr` has it, the shortest decimal that reads back
+/// as it, as `digits` × 10^`exponent`: `shortest_decimal`'s, else read from std::to_chars's.
+void repr_decimal(double magnitude, uint64_t& digits, int& exponent) {
+  if (shortest_decimal(magnitude, digits, exponent)) {
+    return;
+  }
+  char text[40];
+  const char* end = std::to_chars(text, text + sizeof(text), magnitude, std::chars_format::scientific).ptr;
+  const char* mark = std::find(static_cast<const char*>(text), end, 'e');
+  int point = 0;
+  std::from_chars(mark + (mark[1] == '+' ? 2 : 1), end, point);  // text has no terminating NUL
+  digits = 0;
+  int count = 0;
+  for (const char* at = text; at < mark; ++at) {
+    if (*at != '.') {
+      digits = 10 * digits + static_cast<uint64_t>(*at - '0');
+      ++count;
+    }
+  }
+  exponent = point - count + 1;
+}
+
 /// `value` as Python's `repr` writes a float (the shortest text that reads back as it; positional
 /// from 1e-4 up to 1e16, with at least one digit after the point, else `1.5e-05`), NaN and the
-/// infinities as the strings the trace format uses for them.
+/// infinities as the strings the trace format uses for them. The digits are written in their place
+/// in a local text, which is appended once.
 void append_float(Buffer& out, double value) {
   if (std::isnan(value)) {
     out += "\"nan\"";
@@ -1587,45 +1886,53 @@ void append_float(Buffer& out, double value) {
     }
     return;
   }
-  char text[40];
-  const char* end = std::to_chars(text, text + sizeof(text), value, std::chars_format::scientific).ptr;
-  const char* mark = std::find(static_cast<const char*>(text), end, 'e');
-  int exponent = 0;
-  std::from_chars(mark + (mark[1] == '+' ? 2 : 1), end, exponent);  // text has no terminating NUL
-  if (exponent < -4 || exponent >= 16) {
-    out.append(text, static_cast<size_t>(end - text));  // to_chars spells the exponent as repr does
-    return;
+  uint64_t digits;
+  int exponent;
+  repr_decimal(std::fabs(value), digits, exponent);
+  const int count = static_cast<int>(decimal_length(digits));
+  const int point = exponent + count - 1;  // the power of ten of the first digit
+  char text[48];
+  char* at = text;
+  if (std::signbit(value)) {
+    *at++ = '-';
   }
-  const char* at = text;
-  if (*at == '-') {
-    out += '-';
-    ++at;
-  }
-  char digits[24];
-  size_t count = 0;
-  for (; at < mark; ++at) {
-    if (*at != '.') {
-      digits[count++] = *at;
+  if (point < -4 || point >= 16) {
+    write_digits(digits, at + 1 + count);
+    at[0] = at[1];
+    at[1] = '.';
+    at += count > 1 ? count + 1 : 1;
+    *at++ = 'e';
+    *at++ = point < 0 ? '-' : '+';
+    const int power = std::abs(point);
+    if (power < 10) {
+      *at++ = '0';
     }
-  }
-  if (exponent < 0) {
-    out += "0.";
-    for (int zero = -1; zero > exponent; --zero) {
-      out += '0';
+    at += write_decimal(static_cast<uint64_t>(power), at);
+  } else if (point < 0) {
+    *at++ = '0';
+    *at++ = '.';
+    for (int zero = -1; zero > point; --zero) {
+      *at++ = '0';
     }
-    out.append(digits, count);
-    return;
-  }
-  const size_t whole = static_cast<size_t>(exponent) + 1;
-  for (size_t i = 0; i < whole; ++i) {
-    out += i < count ? digits[i] : '0';
-  }
-  out += '.';
-  if (count > whole) {
-    out.append(digits + whole, count - whole);
+    write_digits(digits, at + count);
+    at += count;
+  } else if (count > point + 1) {
+    write_digits(digits, at + 1 + count);
+    for (int i = 0; i <= point; ++i) {
+      at[i] = at[i + 1];
+    }
+    at[point + 1] = '.';
+    at += count + 1;
   } else {
-    out += '0';
+    write_digits(digits, at + count);
+    at += count;
+    for (int zero = count; zero <= point; ++zero) {
+      *at++ = '0';
+    }
+    *at++ = '.';
+    *at++ = '0';
   }
+  out.append(text, static_cast<size_t>(at - text));
 }
 
 /// Preview `index` of `previews` as a JSON array, each number as the Python recorder writes it; a
@@ -1713,10 +2020,10 @@ std::vector<std::string> dtype_names() {
 void format_entries(Buffer& out, size_t first) {
   static const std::vector<std::string> dtypes = dtype_names();
   resolve_sites();
-  for (const auto& entry : state->entries) {
+  for (const auto& entry : records.entries) {
     switch (entry.first) {
       case Entry::tensor: {
-        const TensorRec& t = state->tensor_recs[entry.second];
+        const TensorRec& t = records.tensor_recs[entry.second];
         out += "{\"k\":\"tensor\",\"t\":";
         out.number(t.tid);
         out += ",\"vc\":";
@@ -1738,13 +2045,13 @@ void format_entries(Buffer& out, size_t first) {
         }
         if (t.preview != SIZE_MAX) {
           out += ",\"val\":";
-          append_values(out, state->previews, t.preview, first);
+          append_values(out, records.previews, t.preview, first);
         }
         out += "}\n";
         break;
       }
       case Entry::op: {
-        const OpRec& op = state->op_recs[entry.second];
+        const OpRec& op = records.op_recs[entry.second];
         const OpKind& kind = caches.kinds[op.kind];
         out += "{\"k\":\"op\",\"i\":";
         out.number(op.index);
@@ -1766,7 +2073,7 @@ void format_entries(Buffer& out, size_t first) {
         }
         out += "}\n";
         for (size_t i = op.bumps_at; i < op.bumps_at + op.bumps; ++i) {
-          const Bump& b = state->bumps[i];
+          const Bump& b = records.bumps[i];
           out += "{\"k\":\"bump\",\"vc\":";
           out.number(b.vc);
           out += ",\"t\":";
@@ -1779,20 +2086,20 @@ void format_entries(Buffer& out, size_t first) {
           out.number(op.index);
           out += "}\n";
           if (b.preview != SIZE_MAX) {
-            const Previews::Preview& p = state->previews[b.preview];
+            const Previews::Preview& p = records.previews[b.preview];
             out += "{\"k\":\"values\",\"t\":";
             out.number(b.tid);
             out += ",\"shape\":";
-            append_ints(out, state->previews.numbers(p.shape_at), p.dims);
+            append_ints(out, records.previews.numbers(p.shape_at), p.dims);
             out += ",\"val\":";
-            append_values(out, state->previews, b.preview, first);
+            append_values(out, records.previews, b.preview, first);
             out += "}\n";
           }
         }
         break;
       }
       case Entry::node: {
-        const NodeRec& n = state->node_recs[entry.second];
+        const NodeRec& n = records.node_recs[entry.second];
         const NodeType& type = caches.node_types[caches.type_order[n.type]];
         out += "{\"k\":\"node\",\"n\":";
         out.number(n.nid);
@@ -1809,7 +2116,7 @@ void format_entries(Buffer& out, size_t first) {
           if (i) {
             out += ',';
           }
-          const auto& edge = state->pairs[n.edges_at + i];
+          const auto& edge = records.pairs[n.edges_at + i];
           if (edge.first < 0) {
             out += "null";
           } else {
@@ -1827,7 +2134,7 @@ void format_entries(Buffer& out, size_t first) {
         }
         out += "}\n";
         for (size_t i = n.slots_at; i < n.slots_at + n.slots; ++i) {
-          const SlotRec& s = state->slots[i];
+          const SlotRec& s = records.slots[i];
           out += "{\"k\":\"save\",\"n\":";
           out.number(n.nid);
           out += ",\"slot\":";
@@ -1847,7 +2154,7 @@ void format_entries(Buffer& out, size_t first) {
         break;
       }
       case Entry::gradfn: {
-        const GradFnRec& g = state->gradfn_recs[entry.second];
+        const GradFnRec& g = records.gradfn_recs[entry.second];
         out += "{\"k\":\"gradfn\",\"t\":";
         out.number(g.tid);
         out += ",\"n\":";
@@ -1862,7 +2169,7 @@ void format_entries(Buffer& out, size_t first) {
         break;
       }
       case Entry::sync: {
-        const SyncRec& r = state->sync_recs[entry.second];
+        const SyncRec& r = records.sync_recs[entry.second];
         out += "{\"k\":\"sync\",\"vc\":";
         out.number(r.vc);
         out += ",\"t\":";
@@ -1875,22 +2182,12 @@ void format_entries(Buffer& out, size_t first) {
         break;
       }
       case Entry::text:
-        out += state->texts[entry.second];
+        out += records.texts[entry.second];
         out += "\n";
         break;
     }
   }
-  state->entries.clear();
-  state->sync_recs.clear();
-  state->tensor_recs.clear();
-  state->op_recs.clear();
-  state->node_recs.clear();
-  state->gradfn_recs.clear();
-  state->shapes.clear();
-  state->pairs.clear();
-  state->bumps.clear();
-  state->slots.clear();
-  state->texts.clear();
+  records.clear_formatted();
 }
 
 }  // namespace
@@ -1972,13 +2269,16 @@ void stop() {
   ops_handle = runs_handle = 0;
   state->active = false;
   unwatch_raised();
+  records.clear_formatted();
+  records.previews.clear();
   delete state;
   state = nullptr;
 }
 
 /// The trace lines recorded since the last take, formatted: UTF-8 bytes, each line ending in "\n",
-/// which the writer hands to the file as they are; how many deferred previews' placeholders they
-/// hold (their copies held, `held`) and the devices those come from.
+/// which the writer hands to the file as they are (a memoryview of the core's buffer, valid until
+/// the next `take` or `end_backward`); how many deferred previews' placeholders they hold (their
+/// copies held, `held`) and the devices those come from.
 py::tuple take() {
   State& s = running();
   ++s.passive;
@@ -1988,12 +2288,12 @@ py::tuple take() {
   } catch (...) {
     --s.passive;
     formatted.clear();
-    s.previews.clear();
+    records.previews.clear();
     throw;
   }
   --s.passive;
-  py::set devices = s.previews.move_copies(held);
-  s.previews.clear();
+  py::set devices = records.previews.move_copies(held);
+  records.previews.clear();
   return py::make_tuple(formatted.take(), held.size() - first, devices);
 }
 
