@@ -1820,23 +1820,23 @@ bool shortest_decimal(double value, uint64_t& digits, int& exponent) {
   bool vr_zeros = exact(mv, shift);
   int removed = 0;
   uint64_t last = 0;
-  while (vp / 10 > vm / 10) {
-    vm_zeros = vm_zeros && vm % 10 == 0;
+  // Drops the last digit of the value and both bounds, noting whether the value's dropped digits
+  // were all zeros below the last one.
+  const auto remove_digit = [&] {
     vr_zeros = vr_zeros && last == 0;
     last = vr % 10;
     vr /= 10;
     vp /= 10;
     vm /= 10;
     ++removed;
+  };
+  while (vp / 10 > vm / 10) {
+    vm_zeros = vm_zeros && vm % 10 == 0;
+    remove_digit();
   }
   if (vm_zeros) {
     while (vm % 10 == 0) {
-      vr_zeros = vr_zeros && last == 0;
-      last = vr % 10;
-      vr /= 10;
-      vp /= 10;
-      vm /= 10;
-      ++removed;
+      remove_digit();
     }
   }
   if (vr_zeros && last == 5 && vr % 2 == 0) {
