@@ -56,17 +56,41 @@ final class ConsolePaneTests: XCTestCase {
         }
     }
 
+    /// `print("loss", end="")` then `print(" 0.5")` is one line, as on a terminal; an error after a
+    /// print without a newline still starts its own.
+    func testPrintsWithoutANewlineRunOnIntoTheNext() {
+        let sample = SampleTapes.savedInputMul()
+        var tape = Tape(header: sample.header)
+        for position in 0..<sample.count {
+            let event = sample[position]
+            guard case .output("1 AddBackward0\n") = event else {
+                tape.append(event)
+                continue
+            }
+            for text in ["epoch 1", ": ", "loss 0.5\nstep", " 2\n", "tail without newline"] {
+                tape.append(.output(text))
+            }
+        }
+        var state = SampleTapes.state(tape)
+        state.reduce(.character("G"))
+        let texts = ConsolePane(state: state).lines(last: .max).map(\.text)
+        XCTAssertEqual(Array(texts.prefix(5)), ["0 MulBackward0", "epoch 1: loss 0.5", "step 2", "tail without newline",
+                                                "RuntimeError: \(SampleTapes.expectedError("saved_input_mul").message)"])
+        for count in 1...5 {
+            XCTAssertEqual(ConsolePane(state: state).lines(last: count).map(\.text), texts.suffix(count).map { $0 }, "last \(count)")
+        }
+    }
+
     func testTheLastLinesAreTheSuffixOfAllLines() {
         let pane = ConsolePane(state: loggingState())
         let all = pane.lines(last: .max)
-        // The last 200 console events: the log's last 199 prints, then the error backward raised.
-        let log = (Self.logSteps - 199..<Self.logSteps).flatMap { step in
-            var lines = Self.log(step).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if lines.last == "" { lines.removeLast() }
-            return lines
-        }
+        // The last 200 console events: the log's last 199 prints, run on as a terminal shows
+        // them, then the error backward raised.
+        var log = (Self.logSteps - 199..<Self.logSteps).map(Self.log).joined()
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if log.last == "" { log.removeLast() }
         XCTAssertGreaterThan(log.count, 200, "more lines than events: some prints hold several")
-        XCTAssertEqual(Array(all.map(\.text).prefix(log.count)), log, "the prints' lines in the order printed")
+        XCTAssertEqual(Array(all.map(\.text).prefix(log.count)), log, "the prints' lines in the order printed, run on")
         XCTAssertTrue(all[log.count].text.hasPrefix("RuntimeError: one of the variables needed"), all[log.count].text)
         for count in [0, 1, 5, 9, 200, all.count - 1, all.count, all.count + 3] {
             XCTAssertEqual(pane.lines(last: count).map(\.text), all.suffix(count).map(\.text), "last \(count)")

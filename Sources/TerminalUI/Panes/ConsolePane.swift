@@ -12,7 +12,9 @@ struct ConsolePane: Widget {
     /// The console's last `count` lines (all of them when it has fewer): the output and errors
     /// from the newest back, then the failures. The pane shows only its last screenful, and each
     /// line takes at least one row, so it sanitizes and wraps only what it shows, not every
-    /// line of the last `outputLimit` events on every keystroke.
+    /// line of the last `outputLimit` events on every keystroke. Consecutive prints run on as a
+    /// terminal shows them (`print(x, end="")` and the next print share a line); an error starts a
+    /// line of its own.
     func lines(last count: Int) -> [Line] {
         var failures: [Line] = []
         for failure in state.revealed {
@@ -20,21 +22,34 @@ struct ConsolePane: Widget {
         }
         guard failures.count < count else { return Array(failures.suffix(count)) }
         var output: [Line] = []
+        var printed: [String] = []
+        var newlines = 0
+        /// The lines of the prints gathered (newest first), joined as written, added newest first.
+        func flush() {
+            guard !printed.isEmpty else { return }
+            var parts = Sanitizer.lines(printed.reversed().joined())
+            if parts.last == "" {
+                parts.removeLast()
+            }
+            output += parts.reversed().map { Line($0) }
+            printed = []
+            newlines = 0
+        }
         for event in state.debugger.console(before: state.outputEnd, limit: ConsolePane.outputLimit).reversed() {
             switch event {
             case .output(let text):
-                var parts = Sanitizer.lines(text)
-                if parts.last == "" {
-                    parts.removeLast()
-                }
-                output += parts.reversed().map { Line($0) }
+                printed.append(text)
+                newlines += text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
             case .error(let error):
+                flush()
                 output.append(Line(Sanitizer.line("\(error.type): \(error.message)"), .error))
             default:
                 break
             }
-            if output.count + failures.count >= count { break }
+            // Past the first of the prints' newlines every line is whole, wherever it began.
+            if output.count + max(0, newlines - 1) + failures.count >= count { break }
         }
+        flush()
         return Array((output.reversed() + failures).suffix(count))
     }
 
