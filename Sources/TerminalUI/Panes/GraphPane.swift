@@ -27,17 +27,20 @@ struct GraphPane: Widget {
     func render(into buffer: inout Buffer, area: Rect) {
         let block = Block(title: Pane.graph.rawValue, focused: state.focus == .graph, glyphs: state.glyphs)
         block.render(into: &buffer, area: area)
-        let rows = GraphPane.rows(for: state, limit: GraphPane.rowLimit)
         let inner = block.inner(area)
+        let header = GraphPane.flowLines(for: state)
+        let tree = inner.splitTop(min(header.count, max(0, inner.height - 1))).rest
+        // The list shows `tree.height` rows from at most half a screen above the selection, so the
+        // rows below them are never drawn: a large graph's 400 are not built for each keystroke.
+        let shown = (state.focus == .graph ? max(0, state.rows[.graph] ?? 0) : 0) + tree.height
+        let rows = GraphPane.rows(for: state, limit: min(GraphPane.rowLimit, shown))
         guard !rows.isEmpty else {
             buffer.write("no grad_fn at this step", column: inner.x, row: inner.y, limit: inner.maxX, role: .dim)
             return
         }
-        let header = GraphPane.flowLines(for: state)
         for (offset, line) in header.prefix(max(0, inner.height - 1)).enumerated() {
             buffer.write(line, column: inner.x, row: inner.y + offset, limit: inner.maxX)
         }
-        let tree = inner.splitTop(min(header.count, max(0, inner.height - 1))).rest
         let selected = state.focus == .graph ? state.row(.graph, count: rows.count) : nil
         Tree(rows: rows.map(\.tree), selected: selected, glyphs: state.glyphs).render(into: &buffer, area: tree)
     }
