@@ -59,7 +59,7 @@ public struct Buffer: Hashable, Sendable {
         Graphemes.forEach(in: text) { grapheme, _ in
             guard x < end else { return false }
             switch grapheme {
-            case .ascii(let byte) where byte >= 0x20 && byte != 0x7F:
+            case .ascii(let byte) where TextWidth.of(ascii: byte) == 1:
                 if x >= 0 { cells[row * width + x] = Cell(ascii: byte, role: role) }
                 x += 1
             case .ascii:

@@ -8,6 +8,30 @@ enum Graphemes {
     enum Element {
         case ascii(UInt8)
         case other(Character, bytes: Int)
+
+        /// The columns it takes (`TextWidth`).
+        var columns: Int {
+            switch self {
+            case .ascii(let byte): TextWidth.of(ascii: byte)
+            case .other(let character, _): TextWidth.of(character)
+            }
+        }
+
+        /// How many UTF-8 bytes it has.
+        var bytes: Int {
+            switch self {
+            case .ascii: 1
+            case .other(_, let bytes): bytes
+            }
+        }
+
+        /// Whether it is a lone space, where a wrapped line may break.
+        var isSpace: Bool {
+            switch self {
+            case .ascii(let byte): byte == UInt8(ascii: " ")
+            case .other(let character, _): character == " "
+            }
+        }
     }
 
     /// Calls `body` with each grapheme of `text` in order and the offset of its first byte, until

@@ -7,11 +7,11 @@ public enum TextWidth {
     public static func of(_ character: Character) -> Int {
         let utf8 = character.utf8
         if utf8.count == 1, let byte = utf8.first {
-            return byte >= 0x20 && byte != 0x7F ? 1 : 0
+            return of(ascii: byte)
         }
         if character.isASCII {
-            guard let scalar = character.unicodeScalars.first else { return 0 }
-            return scalar.value >= 0x20 && scalar.value != 0x7F ? 1 : 0
+            guard let byte = utf8.first else { return 0 }
+            return of(ascii: byte)
         }
         var width = 0
         for scalar in character.unicodeScalars {
@@ -30,13 +30,15 @@ public enum TextWidth {
     public static func of(_ text: String) -> Int {
         var total = 0
         Graphemes.forEach(in: text) { grapheme, _ in
-            switch grapheme {
-            case .ascii(let byte): total += byte >= 0x20 && byte != 0x7F ? 1 : 0
-            case .other(let character, _): total += of(character)
-            }
+            total += grapheme.columns
             return true
         }
         return total
+    }
+
+    /// The columns an ASCII byte drawn on its own takes: one, none for a control.
+    static func of(ascii byte: UInt8) -> Int {
+        byte >= 0x20 && byte != 0x7F ? 1 : 0
     }
 
     /// The columns one scalar occupies on its own.

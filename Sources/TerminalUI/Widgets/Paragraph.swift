@@ -64,16 +64,9 @@ public struct Paragraph: Widget {
             var graphemes: [Grapheme] = []
             for (number, span) in line.spans.enumerated() {
                 Graphemes.forEach(in: span.text) { grapheme, offset in
-                    switch grapheme {
-                    case .ascii(let byte):
-                        graphemes.append(Grapheme(
-                            span: Int32(number), start: Int32(offset), end: Int32(offset + 1),
-                            columns: byte >= 0x20 && byte != 0x7F ? 1 : 0, isSpace: byte == UInt8(ascii: " ")))
-                    case .other(let character, let bytes):
-                        graphemes.append(Grapheme(
-                            span: Int32(number), start: Int32(offset), end: Int32(offset + bytes),
-                            columns: Int8(TextWidth.of(character)), isSpace: character == " "))
-                    }
+                    graphemes.append(Grapheme(
+                        span: Int32(number), start: Int32(offset), end: Int32(offset + grapheme.bytes),
+                        columns: Int8(grapheme.columns), isSpace: grapheme.isSpace))
                     return true
                 }
             }
