@@ -49,9 +49,12 @@ enum RelationsBenchmark {
     }
 
     private static func phase<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        let before = Measure.usage()
         let (result, wall, cpu) = try Measure.timed(body)
-        print(String(format: "  %@ wall %8.1f ms, CPU %8.1f ms", name.padding(toLength: 38, withPad: " ", startingAt: 0) as NSString,
-                     wall * 1000, cpu * 1000))
+        let after = Measure.usage()
+        print(String(format: "  %@ wall %8.1f ms, CPU %8.1f ms, of it system %6.1f ms, %7d page faults",
+                     name.padding(toLength: 38, withPad: " ", startingAt: 0) as NSString,
+                     wall * 1000, cpu * 1000, (after.system - before.system) * 1000, after.faults - before.faults))
         return result
     }
 
