@@ -1,12 +1,14 @@
-/// Elements appended (and rewritten) while a tape is indexed and read once when it is done (a
+/// Elements appended (and rewritten) while a tape is indexed: those read once when it is done (a
 /// `Timelines`' entries, the pairs grouped after the pass, each counter's latest version, each
-/// tensor's producer): a pointer, a count and a capacity, so an append is a capacity test and a
-/// store, and a write a bounds test and a store. Through an `Array` each append or write also
-/// called the runtime's uniqueness check, around which the index's handlers spilled their
-/// registers (≈ 20–25 instructions a write, docs/benchmarks.md, "indexscan").
+/// tensor's producer) and the index's own records, appended once per event of their kind and then
+/// only read (its tensors, ops, nodes, saves and bumps). A pointer, a count and a capacity, so an
+/// append is a capacity test and a store, and a write a bounds test and a store. Through an `Array`
+/// each append or write also called the runtime's uniqueness check, around which the index's
+/// handlers spilled their registers (≈ 20–25 instructions a write, docs/benchmarks.md, "indexscan";
+/// the records' appends were 4.4 % of the index's instructions, stop 34).
 ///
 /// A class so that a `Timelines` holding one stays a plain struct; not thread-safe, and shared by
-/// copies: one index pass fills it, and it is drained or dropped once the pass is done.
+/// copies: one index pass fills it, and afterwards it is drained, dropped or only read.
 final class AppendBuffer<Element>: @unchecked Sendable {
     @exclusivity(unchecked) private var base: UnsafeMutablePointer<Element>
     @exclusivity(unchecked) private(set) var count = 0
@@ -65,4 +67,10 @@ final class AppendBuffer<Element>: @unchecked Sendable {
         }
         return try body(UnsafeBufferPointer(start: base, count: count))
     }
+}
+
+/// Read as a collection once filled: the index's records are looked up, walked and binary-searched.
+extension AppendBuffer: RandomAccessCollection {
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
 }

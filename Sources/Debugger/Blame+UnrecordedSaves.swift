@@ -21,7 +21,7 @@ extension Blame {
         let replay = replays[backward]
         let position = replay.event
         let record = index.op(op)
-        let opEvent = index.opEvents[op]
+        let opEvent = index.position(ofOp: op)
         let anomalyDetection = error.message.hasSuffix(AutogradMessage.anomalyOnHint)
         var matches: [SavedValue] = []
         for input in record.inputs {

@@ -17,7 +17,7 @@ extension Debugger {
     public var raisedErrors: [(error: RaisedError, position: Int)] { index.errors.map { ($0.error, $0.event) } }
 
     /// The program line op `opIndex` was issued from, read without decoding the op.
-    public func line(ofOp opIndex: Int) -> Int { tape.summary(at: index.opEvents[opIndex]).line ?? 0 }
+    public func line(ofOp opIndex: Int) -> Int { tape.summary(at: index.position(ofOp: opIndex)).line ?? 0 }
 
     /// The version bumps op `opIndex` caused, in tape order.
     public func bumps(ofOp opIndex: Int) -> [VersionBump] { index.bumpsOfOp[opIndex].map { index.bumpList[$0] } }

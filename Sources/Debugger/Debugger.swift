@@ -36,9 +36,9 @@ public struct Debugger: Sendable {
 
     public func op(_ opIndex: Int) -> OpRecord { index.op(opIndex) }
     /// The tape position of op `opIndex`'s `op` event.
-    public func position(ofOp opIndex: Int) -> Int { index.opEvents[opIndex] }
+    public func position(ofOp opIndex: Int) -> Int { index.position(ofOp: opIndex) }
     /// One past the last event of op `opIndex` (its nodes, grad_fn changes, saves and bumps).
-    public func endPosition(ofOp opIndex: Int) -> Int { index.opEnds[opIndex] }
+    public func endPosition(ofOp opIndex: Int) -> Int { index.endPosition(ofOp: opIndex) }
     /// The number of ops recorded before `position`; the op at the cursor is this minus one.
     public func opCount(at position: Int) -> Int { index.opCount(before: position) }
     public func node(_ id: Int) -> NodeRecord { index.node(id) }

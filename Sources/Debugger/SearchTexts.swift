@@ -31,7 +31,8 @@ public struct SearchTexts: Sendable {
         opTensorEnds.reserveCapacity(index.opCount)
         opTensors.reserveCapacity(index.opCount * 3)
         var fromTape: [Int: Int32] = [:]
-        for position in index.opEvents {
+        for op in 0..<index.opCount {
+            let position = index.position(ofOp: op)
             let summary = tape.summary(at: position)
             opNames.append(intern(tapeString: summary.name, of: tape, cache: &fromTape))
             opCalls.append(intern(tapeString: summary.call, of: tape, cache: &fromTape))

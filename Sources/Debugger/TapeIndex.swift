@@ -117,8 +117,9 @@ struct TapeIndex: Sendable {
     private(set) var eventCount = 0
 
     /// Each tensor's counter, storage, base and requires_grad at its first sighting.
-    private(set) var tensors: [Tensor] = []
-    private(set) var tensorEvents: [Int] = []
+    private(set) var tensors = AppendBuffer<Tensor>()
+    /// The position of each tensor's `tensor` event (4 bytes: `init` checks the tape's event count fits).
+    private(set) var tensorEvents = AppendBuffer<Int32>()
     /// Each tensor's grad_fn changes.
     private(set) var gradFns = Timelines<GradFn>()
     /// The positions of each tensor's `values` events.
@@ -130,19 +131,20 @@ struct TapeIndex: Sendable {
     /// `producers` while indexing.
     private var producerBuffer = AppendBuffer<Int32>()
 
-    private(set) var opEvents: [Int] = []
+    /// The position of each op's `op` event.
+    private(set) var opEvents = AppendBuffer<Int32>()
     /// One past the last event that belongs to each op: the op event and the node, grad_fn, save,
     /// bump, values and tensor events the engine records right after it.
-    private(set) var opEnds: [Int] = []
+    private(set) var opEnds = AppendBuffer<Int32>()
     /// While indexing, one past the last event of the latest op, appended to `opEnds` when the
     /// next op starts (a scalar, not a write into `opEnds` per event); -1 before the first op.
     private var openOpEnd = -1
 
-    private(set) var nodes: [Node] = []
+    private(set) var nodes = AppendBuffer<Node>()
     /// Every node's sequence_nr and `next_functions`, for the replay.
     private(set) var graph = NodeGraph()
     /// Every save in tape order.
-    private(set) var saveList: [Save] = []
+    private(set) var saveList = AppendBuffer<Save>()
     /// The saves grouped by node, each node's in the order they were saved (the order backward
     /// unpacks them), as positions in `saveList`: node `i`'s are
     /// `savesByNode[saveStarts[i]..<saveStarts[i + 1]]`.
@@ -180,9 +182,9 @@ struct TapeIndex: Sendable {
 
     /// Every version bump in tape order, with their positions in that order grouped by the op
     /// that caused them.
-    private(set) var bumpList: [VersionBump] = []
+    private(set) var bumpList = AppendBuffer<VersionBump>()
     /// The position of each bump's event, in `bumpList`'s order.
-    private var bumpEvents: [Int32] = []
+    private var bumpEvents = AppendBuffer<Int32>()
     private(set) var bumpsOfOp = Grouping()
     /// The first node each op created, by op index, -1 for none (`firstNode(ofOp:)`).
     private(set) var firstNodeOfOp: [Int32] = []
@@ -232,7 +234,7 @@ struct TapeIndex: Sendable {
         counterVersions.finish(keyCount: latestVersions.count)
         counterBumps.finish(keyCount: latestVersions.count)
         storageBumps.finish(keyCount: storageCount)
-        if openOpEnd >= 0 { opEnds.append(openOpEnd) }
+        if openOpEnd >= 0 { opEnds.append(Int32(truncatingIfNeeded: openOpEnd)) }
         latestVersions = AppendBuffer()
         producers = producerBuffer.drain { Array($0) }
         // Nodes and bumps may be recorded just before the op event that caused them.
@@ -282,21 +284,27 @@ struct TapeIndex: Sendable {
 
     var opCount: Int { opEvents.count }
 
+    /// The position of op `index`'s `op` event.
+    func position(ofOp index: Int) -> Int { Int(opEvents[index]) }
+
+    /// One past the last event of op `index` (`opEnds`).
+    func endPosition(ofOp index: Int) -> Int { Int(opEnds[index]) }
+
     /// Op `index`, decoded from its event.
     func op(_ index: Int) -> OpRecord {
-        guard case let .op(record) = tape[opEvents[index]] else { preconditionFailure("op event index out of sync") }
+        guard case let .op(record) = tape[position(ofOp: index)] else { preconditionFailure("op event index out of sync") }
         return record
     }
 
     /// Tensor `id`'s first sighting with its values preview, decoded from its event.
     func tensorInfo(_ id: Int) -> TensorInfo {
-        guard case let .tensor(info) = tape[tensorEvents[id]] else { preconditionFailure("tensor event index out of sync") }
+        guard case let .tensor(info) = tape[Int(tensorEvents[id])] else { preconditionFailure("tensor event index out of sync") }
         return info
     }
 
     /// Tensor `id`'s first sighting without its values preview, decoded from its event.
     private func tensorInfoWithoutPreview(_ id: Int) -> TensorInfo {
-        guard case let .tensor(info) = tape.eventWithoutPreview(at: tensorEvents[id]) else {
+        guard case let .tensor(info) = tape.eventWithoutPreview(at: Int(tensorEvents[id])) else {
             preconditionFailure("tensor event index out of sync")
         }
         return info
@@ -450,6 +458,7 @@ struct TapeIndex: Sendable {
         let counts = tape.kindCounts()
         func count(_ kind: Event.Kind) -> Int { counts[Int(kind.rawValue)] }
         tensors.reserveCapacity(count(.tensor))
+        tensorEvents.reserveCapacity(count(.tensor))
         // Each tensor may bring a new counter and storage; each bump and new counter a version.
         latestVersions.reserveCapacity(count(.tensor))
         counterBumps.reserveCapacity(count(.bump))
@@ -564,7 +573,7 @@ extension TapeIndex: TapeVisitor {
             observe(counter: counter, version: startVersion(ofCounter: counter), at: position)
         }
         if storage == storageCount { storageCount += 1 }
-        tensorEvents.append(position)
+        tensorEvents.append(Int32(truncatingIfNeeded: position))
         tensors.append(Tensor(counter: counter, storage: storage, base: tensor.base, requiresGrad: tensor.requiresGrad))
         producerBuffer.append(-1)
     }
@@ -580,8 +589,8 @@ extension TapeIndex: TapeVisitor {
             try observe(seen, at: position)
             if producerBuffer[seen.tensor] < 0 { producerBuffer[seen.tensor] = Int32(truncatingIfNeeded: id) }
         }
-        opEvents.append(position)
-        if openOpEnd >= 0 { opEnds.append(openOpEnd) }
+        opEvents.append(Int32(truncatingIfNeeded: position))
+        if openOpEnd >= 0 { opEnds.append(Int32(truncatingIfNeeded: openOpEnd)) }
         openOpEnd = position + 1
     }
 
