@@ -371,13 +371,15 @@ def test_value_previews_are_the_python_recorders(tmp_path):
 
 def test_float_previews_are_written_as_repr_writes_them(tmp_path):
     """The core writes each previewed float as Python's `repr` does (the shortest decimal that reads
-    back as it), from its own digits where 128-bit arithmetic holds them exactly (1e-14 to 1e18) and
-    from std::to_chars elsewhere: values at the edges of both and of `repr`'s notations, zeros,
-    subnormals, random doubles of every magnitude and random float32 values."""
+    back as it), from its own digits where 128-bit arithmetic holds them exactly (2^-130 to 2^63) and
+    from std::to_chars elsewhere: values at the edges of both and of `repr`'s notations, powers of
+    two (a nearer neighbour below), zeros, subnormals, random doubles of every magnitude and random
+    float32 values."""
     rng = random.Random(14)
-    edges = [1e-4, 1e16, 1e-14, 1e18, 1e17, 1e-13, 2.0 ** 53, 0.1, 1 / 3, 123456789.125, 5e-324,
-             2.2250738585072014e-308, 1.7976931348623157e308, 0.0, -0.0, -2.5, 3.0]
-    edges += [math.nextafter(value, toward) for value in edges[:9] for toward in (0.0, math.inf)]
+    edges = [1e-4, 1e16, 1e-14, 1e18, 1e17, 1e-13, 2.0 ** 53, 0.1, 1 / 3, 2.0 ** -130, 2.0 ** 63, 2.0 ** 56,
+             2.0 ** -60, 123456789.125, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.0, -0.0,
+             -2.5, 3.0, 1.2345678901234567e-05, 1.234567890123456e16]
+    edges += [math.nextafter(value, toward) for value in edges[:13] for toward in (0.0, math.inf)]
     doubles = edges + [rng.uniform(-1, 1) * 10.0 ** rng.randint(-30, 30) for _ in range(150)]
     singles = [struct.unpack("f", struct.pack("f", rng.gauss(0, 10.0 ** rng.randint(-8, 8))))[0] for _ in range(192)]
     chunks = [("float64", doubles[i:i + 64]) for i in range(0, len(doubles), 64)]

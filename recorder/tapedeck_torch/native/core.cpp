@@ -195,7 +195,14 @@ class Previews {
     const bool negated = t.is_neg();
     numbers_.resize(preview.at + preview.count);
     int64_t* into = numbers_.data() + preview.at;
-    if (t.is_contiguous()) {
+    if (t.is_contiguous() && type == c10::kFloat && !negated) {
+      // Most previews (a float32 model's): the loop without a dtype switch per element.
+      const float* values = reinterpret_cast<const float*>(data);
+      for (size_t k = 0; k < preview.count; ++k) {
+        const double value = values[k];
+        std::memcpy(&into[k], &value, sizeof(value));
+      }
+    } else if (t.is_contiguous()) {
       for (size_t k = 0; k < preview.count; ++k) {
         into[k] = element(data + k * item, type, floating, negated);
       }
@@ -302,6 +309,109 @@ class Previews {
   std::vector<c10::Device> sources_;    ///< the device each copy comes from
   std::vector<int64_t> index_;    ///< capture's scratch
 };
+
+/// The `BlockPool`s made so far, each as its `trim`.
+std::vector<void (*)()>& block_pools() {
+  static std::vector<void (*)()> pools;
+  return pools;
+}
+
+/// Blocks of `Size` bytes for the registries' map entries, handed out from a free list that
+/// outlives each recording: a recording of a training step registers thousands of tensors and nodes
+/// and drops them all at its end, and a malloc and a free for each cost more than the maps' own work
+/// (and glibc consolidates its free lists the more at each larger request). The blocks come in
+/// chunks, kept from one recording to the next up to `kept_chunks` of them (`trim`). The list has no
+/// lock: the maps it serves are changed one thread at a time already.
+template <size_t Size, size_t Align>
+class BlockPool {
+ public:
+  static void* take() {
+    if (free_ == nullptr) {
+      refill();
+    }
+    Block* block = free_;
+    free_ = block->next;
+    return block;
+  }
+
+  static void give(void* at) {
+    Block* block = static_cast<Block*>(at);
+    block->next = free_;
+    free_ = block;
+  }
+
+  /// Frees the chunks when there are more than `kept_chunks` (a recording that held many tensors at
+  /// once leaves no memory behind for them); only while no block is taken: no registry exists.
+  static void trim() {
+    if (chunks_.size() > kept_chunks) {
+      for (Block* chunk : chunks_) {
+        delete[] chunk;
+      }
+      chunks_.clear();
+      free_ = nullptr;
+    }
+  }
+
+ private:
+  union alignas(Align) Block {
+    Block* next;
+    unsigned char bytes[Size];
+  };
+
+  static constexpr size_t chunk_blocks = 256;
+  static constexpr size_t kept_chunks = 64;
+
+  C10_NOINLINE static void refill() {
+    if (!known_) {
+      block_pools().push_back(&trim);
+      known_ = true;
+    }
+    Block* blocks = new Block[chunk_blocks];
+    chunks_.push_back(blocks);
+    for (size_t i = 0; i < chunk_blocks; ++i) {
+      give(&blocks[i]);
+    }
+  }
+
+  static inline Block* free_ = nullptr;
+  static inline std::vector<Block*> chunks_;
+  static inline bool known_ = false;
+};
+
+/// The allocator of the registries' maps: single entries from a `BlockPool`, bucket arrays from the
+/// heap.
+template <typename T>
+struct Pooled {
+  using value_type = T;
+
+  Pooled() = default;
+  template <typename U>
+  Pooled(const Pooled<U>&) {}
+
+  T* allocate(size_t count) {
+    if (count == 1) {
+      return static_cast<T*>(BlockPool<sizeof(T), alignof(T)>::take());
+    }
+    return std::allocator<T>().allocate(count);
+  }
+
+  void deallocate(T* at, size_t count) {
+    if (count == 1) {
+      BlockPool<sizeof(T), alignof(T)>::give(at);
+    } else {
+      std::allocator<T>().deallocate(at, count);
+    }
+  }
+
+  template <typename U>
+  bool operator==(const Pooled<U>&) const {
+    return true;
+  }
+};
+
+/// A registry: a hash map whose entries come from `Pooled`.
+template <typename Key, typename Value>
+using Registry = std::unordered_map<Key, Value, std::hash<Key>, std::equal_to<Key>, Pooled<std::pair<const Key, Value>>>;
 
 /// A version counter: its id, the version the trace has it at, and a reference that keeps its
 /// address from being reused while the recording knows it.
@@ -455,11 +565,11 @@ struct State {
   std::unordered_map<const void*, std::pair<py::object, std::string>> name_literals;  ///< name, JSON literal
   py::object js_name;  ///< schema.js_name
 
-  std::unordered_map<const c10::TensorImpl*, TensorEntry> tensors;
-  std::unordered_map<const void*, Counter> counters;
-  std::unordered_map<const c10::StorageImpl*, std::pair<int64_t, c10::weak_intrusive_ptr<c10::StorageImpl>>> storages;
-  std::unordered_map<const Node*, NodeEntry> nodes;
-  std::unordered_map<uint64_t, int64_t> nid_of_seq;
+  Registry<const c10::TensorImpl*, TensorEntry> tensors;
+  Registry<const void*, Counter> counters;
+  Registry<const c10::StorageImpl*, std::pair<int64_t, c10::weak_intrusive_ptr<c10::StorageImpl>>> storages;
+  Registry<const Node*, NodeEntry> nodes;
+  Registry<uint64_t, int64_t> nid_of_seq;
   size_t sweep_at = 4096;
   int64_t next_tid = 0, next_vc = 0, next_st = 0, next_nid = 0, next_op = 0;
 
@@ -1630,6 +1740,17 @@ class Buffer {
     used_ += size;
   }
 
+  /// The end of the text, with room for `size` more bytes after it: for a writer that writes there
+  /// and then calls `advance_to` with the end of what it wrote.
+  C10_ALWAYS_INLINE char* space(size_t size) {
+    room(size);
+    return bytes_.data() + used_;
+  }
+
+  C10_ALWAYS_INLINE void advance_to(char* end) {
+    used_ = static_cast<size_t>(end - bytes_.data());
+  }
+
   /// A decimal integer; one digit (most versions, output numbers and dimensions) inline, the others
   /// through `digits`.
   template <typename Int>
@@ -1747,112 +1868,137 @@ void append_pairs(Buffer& out, size_t at, size_t count) {
   out += ']';
 }
 
-/// Powers of five, 5^0 to 5^31, as 128-bit integers: the scales `shortest_decimal` multiplies by (a
-/// double's 55-bit interval bound times 5^31 stays under 2^128).
-constexpr std::array<unsigned __int128, 32> powers_of_five = [] {
-  std::array<unsigned __int128, 32> powers{};
+/// 5^j for j from 0 to 55 (the last below 2^128), each shifted left to fill 128 bits: `high` and
+/// `low` halves, and `log2` = floor(log2(5^j)). Exact, so a product with one is too.
+struct PowerOfFive {
+  uint64_t high, low;
+  int log2;
+};
+
+constexpr std::array<PowerOfFive, 56> powers_of_five = [] {
+  std::array<PowerOfFive, 56> powers{};
   unsigned __int128 power = 1;
   for (auto& entry : powers) {
-    entry = power;
+    int log2 = 127;
+    while ((power >> log2) == 0) {
+      --log2;
+    }
+    const unsigned __int128 filled = power << (127 - log2);
+    entry = {static_cast<uint64_t>(filled >> 64), static_cast<uint64_t>(filled), log2};
     power *= 5;
   }
   return powers;
 }();
 
-/// `scaled` × 2^-shift, rounded down.
-C10_ALWAYS_INLINE uint64_t shifted(unsigned __int128 scaled, int shift) {
-  return static_cast<uint64_t>(shift <= 0 ? scaled << -shift : scaled >> shift);
+/// `x` × `power`'s 128 bits / 2^128, rounded to odd: rounded down, its last bit set where that
+/// dropped a non-zero bit (which keeps comparisons with multiples of 4 exact: Schubfach's lemma).
+C10_ALWAYS_INLINE uint64_t scaled_to_odd(uint64_t x, const PowerOfFive& power) {
+  const unsigned __int128 low = static_cast<unsigned __int128>(x) * power.low;
+  const unsigned __int128 middle = static_cast<unsigned __int128>(x) * power.high + static_cast<uint64_t>(low >> 64);
+  const bool dropped = (static_cast<uint64_t>(middle) | static_cast<uint64_t>(low)) != 0;
+  return static_cast<uint64_t>(middle >> 64) | static_cast<uint64_t>(dropped);
 }
 
-/// Whether `bound` × 5^k × 2^-shift is an integer: 5^k is odd, so whether `bound` has `shift`
-/// trailing zero bits.
-C10_ALWAYS_INLINE bool exact(uint64_t bound, int shift) {
-  return shift <= 0 || std::countr_zero(bound) >= shift;
+/// Drops the trailing zeros of `digits` (not 0), counting them in `exponent`.
+C10_ALWAYS_INLINE void drop_trailing_zeros(uint64_t& digits, int& exponent) {
+  while (digits % 100000000 == 0) {
+    digits /= 100000000;
+    exponent += 8;
+  }
+  if (digits % 10000 == 0) {
+    digits /= 10000;
+    exponent += 4;
+  }
+  if (digits % 100 == 0) {
+    digits /= 100;
+    exponent += 2;
+  }
+  if (digits % 10 == 0) {
+    digits /= 10;
+    exponent += 1;
+  }
 }
 
 /// The shortest decimal that reads back as `value` (finite, positive, normal), the one closest to it
-/// and ties to even, as `digits` × 10^`exponent`: what std::to_chars and Python's `repr` write. Ryu's
-/// digit removal (Adams 2018, its general case), started from exact values instead of Ryu's tables:
-/// the value and its rounding interval's bounds scaled by 10^k to integers of 18 digits, which 128-bit
-/// arithmetic holds for 1e-14 <= value < 1e18. False elsewhere, and where no digit could be removed
-/// (the rounding of the scaled value is then unknown): to_chars writes those.
-bool shortest_decimal(double value, uint64_t& digits, int& exponent) {
+/// and ties to even, as `digits` × 10^`exponent`: what Python's `repr` writes. Schubfach (Giulietti
+/// 2020) with exact powers of five instead of its rounded table: the value and its rounding
+/// interval's bounds, times 4, scaled by 10^-k (k = floor(log10) of the gap between neighbours) and
+/// rounded to odd, exactly for 2^-130 <= value < 2^63: there 10^-k is 5^-k (at most 5^55) times a
+/// power of two, or (k of 1 to 3) a division by 5^k. At that scale the interval holds one or two
+/// integers: if it holds a multiple of 10, that one (with its trailing zeros dropped) is the
+/// shortest; else the nearer of the two. False outside that range: to_chars writes those.
+C10_ALWAYS_INLINE bool shortest_decimal(double value, uint64_t& digits, int& exponent) {
   uint64_t bits;
   std::memcpy(&bits, &value, sizeof(bits));
-  const int biased = static_cast<int>(bits >> 52) & 0x7ff;
+  const int biased = static_cast<int>(bits >> 52);  // value is positive: no sign bit
   const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
-  if (biased == 0 || biased == 0x7ff) {
+  // value = c × 2^q; the interval's bounds are halfway to its neighbours, the one below nearer
+  // where c is the smallest mantissa (just above a power of two).
+  const int q = biased - 1075;
+  if (biased == 0 || q > 10) {
     return false;
   }
-  // value = mv × 2^e2; its interval's bounds are mp and mm (mm nearer below a power of two).
-  const int e2 = biased - 1075 - 2;
-  const uint64_t mv = ((uint64_t{1} << 52) | fraction) << 2;
-  const uint64_t below = fraction != 0 || biased <= 1 ? 2 : 1;
-  const bool even = (mv & 4) == 0;  // the bounds themselves read back as an even mantissa (ties to even)
-  // floor(log10(value)), or one less, which scales the value to 19 digits: where those pass 2^63, k is
-  // one less.
-  int k = 17 - (((biased - 1023) * 78913) >> 18);
-  uint64_t vr = 0, vp = 0, vm = 0;
-  int shift = 0;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (k < 0 || k > 31 || -(e2 + k) > 120) {
+  const uint64_t c = (uint64_t{1} << 52) | fraction;
+  const bool regular = fraction != 0 || biased == 1;
+  const int64_t scale = int64_t{661971961083} * q - (regular ? 0 : int64_t{274743187321});
+  const int k = static_cast<int>(scale >> 41);  // floor(log10(2^q)), or of 3/4 × 2^q
+  const uint64_t cb = c << 2;
+  const uint64_t below = regular ? 2 : 1;
+  uint64_t vb, vbl, vbr;  // 4 × value × 10^-k and its bounds, rounded to odd
+  if (k <= 0) {
+    if (k < -55) {
       return false;
     }
-    const unsigned __int128 power = powers_of_five[static_cast<size_t>(k)];
-    const unsigned __int128 scaled = mv * power;
-    shift = -(e2 + k);
-    if (shift <= 0 ? (scaled >> (63 + shift)) != 0 : (scaled >> shift) >> 63 != 0) {
-      --k;
-      continue;
+    // value × 10^-k = c × 2^q × 5^-k × 2^-k = (c << h) × (5^-k << (127 - log2)) / 2^128, h in 1..4.
+    const PowerOfFive& power = powers_of_five[static_cast<size_t>(-k)];
+    const int h = q - k + 1 + power.log2;
+    vb = scaled_to_odd(cb << h, power);
+    vbl = scaled_to_odd((cb - below) << h, power);
+    vbr = scaled_to_odd((cb + 2) << h, power);
+  } else {
+    const PowerOfFive& power = powers_of_five[static_cast<size_t>(k)];
+    const uint64_t divisor = power.high >> (63 - power.log2);  // 5^k
+    const int shift = q - k;  // value × 10^-k = c × 2^(q - k) / 5^k
+    const auto divided = [&](uint64_t bound) {
+      const uint64_t scaled = bound << shift;
+      return scaled / divisor | static_cast<uint64_t>(scaled % divisor != 0);
+    };
+    vb = divided(cb);
+    vbl = divided(cb - below);
+    vbr = divided(cb + 2);
+  }
+  // The bounds read back as value itself where its mantissa is even (ties to even): then they are
+  // in the interval.
+  const uint64_t out = c & 1;
+  const uint64_t s = vb >> 2;  // the integer at or below value × 10^-k
+  const uint64_t lower = s / 10 * 10;
+  const uint64_t upper = lower + 10;
+  const bool lower_in = vbl + out <= lower << 2;
+  const bool upper_in = (upper << 2) + out <= vbr;
+  if (lower_in != upper_in) {
+    digits = (lower_in ? lower : upper) / 10;
+    exponent = k + 1;
+    if (digits % 10 == 0) {
+      drop_trailing_zeros(digits, exponent);
     }
-    vr = shifted(scaled, shift);
-    vp = shifted(scaled + 2 * power, shift);
-    vm = shifted(scaled - below * power, shift);
-    break;
+    return true;
   }
-  if (vr == 0 || vr >= (uint64_t{1} << 63)) {
-    return false;
+  const uint64_t t = s + 1;
+  const bool s_in = vbl + out <= s << 2;
+  const bool t_in = (t << 2) + out <= vbr;
+  if (s_in != t_in) {
+    digits = s_in ? s : t;
+  } else {
+    const int64_t above_middle = static_cast<int64_t>(vb - ((s + t) << 1));
+    digits = above_middle < 0 || (above_middle == 0 && (s & 1) == 0) ? s : t;
   }
-  if (!even && exact(mv + 2, shift)) {
-    --vp;
-  }
-  bool vm_zeros = even && exact(mv - below, shift);
-  bool vr_zeros = exact(mv, shift);
-  int removed = 0;
-  uint64_t last = 0;
-  // Drops the last digit of the value and both bounds, noting whether the value's dropped digits
-  // were all zeros below the last one.
-  const auto remove_digit = [&] {
-    vr_zeros = vr_zeros && last == 0;
-    last = vr % 10;
-    vr /= 10;
-    vp /= 10;
-    vm /= 10;
-    ++removed;
-  };
-  while (vp / 10 > vm / 10) {
-    vm_zeros = vm_zeros && vm % 10 == 0;
-    remove_digit();
-  }
-  if (vm_zeros) {
-    while (vm % 10 == 0) {
-      remove_digit();
-    }
-  }
-  if (vr_zeros && last == 5 && vr % 2 == 0) {
-    last = 4;  // exactly halfway: to even
-  }
-  digits = vr + ((vr == vm && (!even || !vm_zeros)) || last >= 5);
-  exponent = removed - k;
-  return removed > 0;
+  exponent = k;
+  return true;
 }
 
-/// `magnitude` (finite, not negative) as Python's `repr` has it, the shortest decimal that reads back
-/// as it, as `digits` × 10^`exponent`: `shortest_decimal`'s, else read from std::to_chars's.
-void repr_decimal(double magnitude, uint64_t& digits, int& exponent) {
-  if (shortest_decimal(magnitude, digits, exponent)) {
-    return;
-  }
+/// `magnitude` (finite, not negative) as std::to_chars writes it, the shortest decimal that reads
+/// back as it, as `digits` × 10^`exponent`: for the values `shortest_decimal` leaves out.
+C10_NOINLINE void to_chars_decimal(double magnitude, uint64_t& digits, int& exponent) {
   char text[40];
   const char* end = std::to_chars(text, text + sizeof(text), magnitude, std::chars_format::scientific).ptr;
   const char* mark = std::find(static_cast<const char*>(text), end, 'e');
@@ -1869,70 +2015,130 @@ void repr_decimal(double magnitude, uint64_t& digits, int& exponent) {
   exponent = point - count + 1;
 }
 
+/// `magnitude` (finite, not negative) as Python's `repr` has it, the shortest decimal that reads back
+/// as it, as `digits` × 10^`exponent`: `shortest_decimal`'s, else `to_chars_decimal`'s.
+C10_ALWAYS_INLINE void repr_decimal(double magnitude, uint64_t& digits, int& exponent) {
+  if (!shortest_decimal(magnitude, digits, exponent)) {
+    to_chars_decimal(magnitude, digits, exponent);
+  }
+}
+
+/// The eight digits of `value` (below 10^8), leading zeros included, as the bytes of a word, the
+/// first digit in its lowest byte (as `store_word` stores them): its two halves of four digits, each
+/// split into two pairs (/ 100 as × 10486 >> 20), each pair into two digits (/ 10 as × 103 >> 10),
+/// all exact below 10^4.
+C10_ALWAYS_INLINE uint64_t eight_digits(uint32_t value) {
+  const uint64_t halves = (value / 10000) | (uint64_t{value % 10000} << 32);
+  const uint64_t high_pairs = ((halves * 10486) >> 20) & 0x0000007F0000007FULL;
+  const uint64_t pairs = ((halves - 100 * high_pairs) << 16) + high_pairs;
+  const uint64_t tens = ((pairs * 103) >> 10) & 0x000F000F000F000FULL;
+  const uint64_t digits = tens + ((pairs - 10 * tens) << 8);
+  return digits | 0x3030303030303030ULL;
+}
+
+/// Stores the bytes of `word` at `at`, its lowest byte first.
+C10_ALWAYS_INLINE void store_word(char* at, uint64_t word) {
+  if constexpr (std::endian::native == std::endian::big) {
+    word = __builtin_bswap64(word);
+  }
+  std::memcpy(at, &word, sizeof(word));
+}
+
+/// The longest text `write_float` writes (`-1.2345678901234567e-308`), and how far past its text's
+/// end its fixed-size copies may write.
+constexpr size_t longest_float = 24;
+constexpr size_t float_overshoot = 16;
+
 /// `value` as Python's `repr` writes a float (the shortest text that reads back as it; positional
 /// from 1e-4 up to 1e16, with at least one digit after the point, else `1.5e-05`), NaN and the
-/// infinities as the strings the trace format uses for them. The digits are written in their place
-/// in a local text, which is appended once.
-void append_float(Buffer& out, double value) {
-  if (std::isnan(value)) {
-    out += "\"nan\"";
-    return;
+/// infinities as the strings the trace format uses for them, at `at`, which has room for
+/// `longest_float` + `float_overshoot` bytes; returns the end of the text. The digits are made as a
+/// 17th digit from the right and two words of eight. Most values (float32 values read as doubles)
+/// have 16 or 17 digits and are below 1 or written with an exponent: their words are stored where
+/// they go. The others go through a local text, copied into place in fixed-size pieces (reading bytes
+/// back right after storing them is the slower way: the loads wait for the stores).
+char* write_float(char* at, double value) {
+  if (!std::isfinite(value)) {
+    const char* text = std::isnan(value) ? "\"nan\"" : value > 0 ? "\"inf\"" : "\"-inf\"";
+    const size_t size = std::strlen(text);
+    std::memcpy(at, text, size);
+    return at + size;
   }
-  if (std::isinf(value)) {
-    if (value > 0) {
-      out += "\"inf\"";
-    } else {
-      out += "\"-inf\"";
-    }
-    return;
+  if (std::signbit(value)) {
+    *at++ = '-';
   }
   uint64_t digits;
   int exponent;
   repr_decimal(std::fabs(value), digits, exponent);
   const int count = static_cast<int>(decimal_length(digits));
   const int point = exponent + count - 1;  // the power of ten of the first digit
-  char text[48];
-  char* at = text;
-  if (std::signbit(value)) {
-    *at++ = '-';
-  }
-  if (point < -4 || point >= 16) {
-    write_digits(digits, at + 1 + count);
-    at[0] = at[1];
-    at[1] = '.';
-    at += count > 1 ? count + 1 : 1;
-    *at++ = 'e';
-    *at++ = point < 0 ? '-' : '+';
-    const int power = std::abs(point);
-    if (power < 10) {
-      *at++ = '0';
+  const uint32_t high = static_cast<uint32_t>(digits / 100000000);
+  const char lead = static_cast<char>('0' + high / 100000000);  // the 17th digit from the right
+  const uint64_t middle = eight_digits(high % 100000000);
+  const uint64_t low = eight_digits(static_cast<uint32_t>(digits % 100000000));
+  const bool scientific = point < -4 || point >= 16;
+  if (count >= 16 && (scientific || point < 0)) {
+    if (scientific) {
+      if (count == 17) {
+        at[0] = lead;
+        store_word(at + 2, middle);
+        store_word(at + 10, low);
+      } else {
+        store_word(at + 1, middle);
+        store_word(at + 9, low);
+        at[0] = static_cast<char>(middle);
+      }
+      at[1] = '.';
+      at += count + 1;
+    } else {
+      std::memcpy(at, "0.000000", 8);
+      at += 1 - point;
+      if (count == 17) {
+        *at++ = lead;
+      }
+      store_word(at, middle);
+      store_word(at + 8, low);
+      return at + 16;
     }
-    at += write_decimal(static_cast<uint64_t>(power), at);
-  } else if (point < 0) {
-    *at++ = '0';
-    *at++ = '.';
-    for (int zero = -1; zero > point; --zero) {
-      *at++ = '0';
-    }
-    write_digits(digits, at + count);
-    at += count;
-  } else if (count > point + 1) {
-    write_digits(digits, at + 1 + count);
-    for (int i = 0; i <= point; ++i) {
-      at[i] = at[i + 1];
-    }
-    at[point + 1] = '.';
-    at += count + 1;
   } else {
-    write_digits(digits, at + count);
-    at += count;
-    for (int zero = count; zero <= point; ++zero) {
-      *at++ = '0';
+    char written[17 + 16];
+    written[0] = lead;
+    store_word(written + 1, middle);
+    store_word(written + 9, low);
+    const char* first = written + 17 - count;
+    if (scientific) {
+      at[0] = first[0];
+      at[1] = '.';
+      std::memcpy(at + 2, first + 1, 16);
+      at += count > 1 ? count + 1 : 1;
+    } else if (point < 0) {
+      std::memcpy(at, "0.000", 5);
+      at += 1 - point;
+      std::memcpy(at, first, 17);
+      return at + count;
+    } else {
+      std::memcpy(at, first, 16);
+      if (count > point + 1) {
+        at[point + 1] = '.';
+        std::memcpy(at + point + 2, first + point + 1, 16);
+        return at + count + 1;
+      }
+      std::memcpy(at + count, "0000000000000000", 16);
+      at += point + 1;
+      std::memcpy(at, ".0", 2);
+      return at + 2;
     }
-    *at++ = '.';
-    *at++ = '0';
   }
-  out.append(text, static_cast<size_t>(at - text));
+  at[0] = 'e';
+  at[1] = point < 0 ? '-' : '+';
+  const int power = std::abs(point);
+  if (power < 100) {
+    std::memcpy(at + 2, &digit_pairs[2 * power], 2);
+    return at + 4;
+  }
+  at[2] = static_cast<char>('0' + power / 100);
+  std::memcpy(at + 3, &digit_pairs[2 * (power % 100)], 2);
+  return at + 5;
 }
 
 /// Preview `index` of `previews` as a JSON array, each number as the Python recorder writes it; a
@@ -1946,17 +2152,24 @@ void append_values(Buffer& out, const Previews& previews, size_t index, size_t f
     return;
   }
   out += '[';
-  for (size_t i = 0; i < p.count; ++i) {
-    if (i) {
-      out += ',';
-    }
-    const int64_t number = previews.numbers(p.at)[i];
-    if (p.floating) {
+  const int64_t* numbers = previews.numbers(p.at);
+  if (p.floating) {
+    char* at = out.space(p.count * (longest_float + 1) + float_overshoot);  // each with its comma
+    for (size_t i = 0; i < p.count; ++i) {
+      if (i) {
+        *at++ = ',';
+      }
       double value;
-      std::memcpy(&value, &number, sizeof(value));
-      append_float(out, value);
-    } else {
-      out.number(number);
+      std::memcpy(&value, &numbers[i], sizeof(value));
+      at = write_float(at, value);
+    }
+    out.advance_to(at);
+  } else {
+    for (size_t i = 0; i < p.count; ++i) {
+      if (i) {
+        out += ',';
+      }
+      out.number(numbers[i]);
     }
   }
   out += ']';
@@ -2273,6 +2486,9 @@ void stop() {
   records.previews.clear();
   delete state;
   state = nullptr;
+  for (auto trim : block_pools()) {
+    trim();
+  }
 }
 
 /// The trace lines recorded since the last take, formatted: UTF-8 bytes, each line ending in "\n",
