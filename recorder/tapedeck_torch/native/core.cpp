@@ -1657,15 +1657,25 @@ constexpr std::array<char, 200> digit_pairs = [] {
   return pairs;
 }();
 
-/// The digits of `value` (below 10^8) into the 8 bytes at `text`, leading zeros included: four
-/// pairs, each from 32-bit arithmetic.
-C10_ALWAYS_INLINE void write_eight(uint32_t value, char* text) {
-  const uint32_t high = value / 10000;
-  const uint32_t low = value % 10000;
-  std::memcpy(text, &digit_pairs[2 * (high / 100)], 2);
-  std::memcpy(text + 2, &digit_pairs[2 * (high % 100)], 2);
-  std::memcpy(text + 4, &digit_pairs[2 * (low / 100)], 2);
-  std::memcpy(text + 6, &digit_pairs[2 * (low % 100)], 2);
+/// The eight digits of `value` (below 10^8), leading zeros included, as the bytes of a word, the
+/// first digit in its lowest byte (as `store_word` stores them): its two halves of four digits, each
+/// split into two pairs (/ 100 as × 10486 >> 20), each pair into two digits (/ 10 as × 103 >> 10),
+/// all exact below 10^4.
+C10_ALWAYS_INLINE uint64_t eight_digits(uint32_t value) {
+  const uint64_t halves = (value / 10000) | (uint64_t{value % 10000} << 32);
+  const uint64_t high_pairs = ((halves * 10486) >> 20) & 0x0000007F0000007FULL;
+  const uint64_t pairs = ((halves - 100 * high_pairs) << 16) + high_pairs;
+  const uint64_t tens = ((pairs * 103) >> 10) & 0x000F000F000F000FULL;
+  const uint64_t digits = tens + ((pairs - 10 * tens) << 8);
+  return digits | 0x3030303030303030ULL;
+}
+
+/// Stores the bytes of `word` at `at`, its lowest byte first.
+C10_ALWAYS_INLINE void store_word(char* at, uint64_t word) {
+  if constexpr (std::endian::native == std::endian::big) {
+    word = __builtin_bswap64(word);
+  }
+  std::memcpy(at, &word, sizeof(word));
 }
 
 /// How many decimal digits `value` has.
@@ -1689,7 +1699,7 @@ void write_digits(uint64_t value, char* end) {
   char* at = end;
   while (value >= 100000000) {
     at -= 8;
-    write_eight(static_cast<uint32_t>(value % 100000000), at);
+    store_word(at, eight_digits(static_cast<uint32_t>(value % 100000000)));
     value /= 100000000;
   }
   while (value >= 100) {
@@ -2021,27 +2031,6 @@ C10_ALWAYS_INLINE void repr_decimal(double magnitude, uint64_t& digits, int& exp
   if (!shortest_decimal(magnitude, digits, exponent)) {
     to_chars_decimal(magnitude, digits, exponent);
   }
-}
-
-/// The eight digits of `value` (below 10^8), leading zeros included, as the bytes of a word, the
-/// first digit in its lowest byte (as `store_word` stores them): its two halves of four digits, each
-/// split into two pairs (/ 100 as × 10486 >> 20), each pair into two digits (/ 10 as × 103 >> 10),
-/// all exact below 10^4.
-C10_ALWAYS_INLINE uint64_t eight_digits(uint32_t value) {
-  const uint64_t halves = (value / 10000) | (uint64_t{value % 10000} << 32);
-  const uint64_t high_pairs = ((halves * 10486) >> 20) & 0x0000007F0000007FULL;
-  const uint64_t pairs = ((halves - 100 * high_pairs) << 16) + high_pairs;
-  const uint64_t tens = ((pairs * 103) >> 10) & 0x000F000F000F000FULL;
-  const uint64_t digits = tens + ((pairs - 10 * tens) << 8);
-  return digits | 0x3030303030303030ULL;
-}
-
-/// Stores the bytes of `word` at `at`, its lowest byte first.
-C10_ALWAYS_INLINE void store_word(char* at, uint64_t word) {
-  if constexpr (std::endian::native == std::endian::big) {
-    word = __builtin_bswap64(word);
-  }
-  std::memcpy(at, &word, sizeof(word));
 }
 
 /// The longest text `write_float` writes (`-1.2345678901234567e-308`), and how far past its text's
