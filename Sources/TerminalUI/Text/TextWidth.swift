@@ -5,12 +5,8 @@
 public enum TextWidth {
     /// The columns one grapheme occupies.
     public static func of(_ character: Character) -> Int {
-        let utf8 = character.utf8
-        if utf8.count == 1, let byte = utf8.first {
-            return of(ascii: byte)
-        }
-        if character.isASCII {
-            guard let byte = utf8.first else { return 0 }
+        // One ASCII byte, or CR LF (whose CR, a control, decides).
+        if character.isASCII, let byte = character.utf8.first {
             return of(ascii: byte)
         }
         var width = 0
